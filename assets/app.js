@@ -1,0 +1,51 @@
+/* wenming — progressive enhancements only. Every page works without this
+ * file: navigation is a CSS checkbox toggle, confirmations are their own
+ * pages. Loaded with <script src="/static/app.js" defer>; no inline code,
+ * no dependencies, nothing global. */
+(function () {
+	"use strict";
+	var doc = document;
+	doc.documentElement.classList.add("js");
+
+	/* Escape closes the phone menu and returns focus to its toggle. */
+	doc.addEventListener("keydown", function (e) {
+		var t = doc.getElementById("nav-toggle");
+		if (e.key === "Escape" && t && t.checked) {
+			t.checked = false;
+			t.focus();
+		}
+	});
+
+	/* Following a link inside the phone menu closes it (for bfcache returns). */
+	doc.addEventListener("click", function (e) {
+		var t = doc.getElementById("nav-toggle");
+		if (t && t.checked && e.target.closest && e.target.closest(".sidenav a"))
+			t.checked = false;
+	});
+
+	/* A POST form is sent once: a second click while the first request is
+	 * under way is ignored. The button is not disabled, so its name/value
+	 * (e.g. lang=zh-Hans) still goes with the first submission. A form that
+	 * stays on the page (a download) opts out with data-multi. */
+	doc.addEventListener("submit", function (e) {
+		var f = e.target;
+		if ((f.getAttribute("method") || "").toLowerCase() !== "post" ||
+		    f.hasAttribute("data-multi"))
+			return;
+		if (f.hasAttribute("data-sent")) {
+			e.preventDefault();
+			return;
+		}
+		f.setAttribute("data-sent", "");
+		f.setAttribute("aria-busy", "true");
+	});
+
+	/* Coming back with the Back button must not leave forms locked. */
+	window.addEventListener("pageshow", function () {
+		var sent = doc.querySelectorAll("form[data-sent]");
+		for (var i = 0; i < sent.length; i++) {
+			sent[i].removeAttribute("data-sent");
+			sent[i].removeAttribute("aria-busy");
+		}
+	});
+})();

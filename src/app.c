@@ -1,0 +1,153 @@
+/* app.c — the composition root: which modules exist (their route tables),
+ * which files are served as assets, and the start-up that loads the
+ * server secret and migrates the database. */
+#include "http/app.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "web/layout.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef WENMING_VERSION
+#define WENMING_VERSION "0.1.0"
+#endif
+
+extern const struct route builtin_routes[], auth_routes[], home_routes[], users_routes[], audit_routes[];
+
+/* One line per module. */
+static const struct route *const route_tables[] = {
+	builtin_routes, auth_routes, home_routes, users_routes, audit_routes,
+};
+
+static const char *content_type(const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".css", "text/css; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+		{".svg", "image/svg+xml"},           {".png", "image/png"},
+		{".woff2", "font/woff2"},            {".ico", "image/x-icon"},
+		{".json", "application/json"},
+	};
+	const char *dot = strrchr(name, '.');
+	for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+		if (strcmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+static void collect_assets(struct app *app)
+{
+	app->assets = calloc(embed_count, sizeof *app->assets);
+	for (size_t i = 0; i < embed_count; i++) {
+		const struct embed_file *f = &embed_files[i];
+		if (strncmp(f->name, "assets/", 7) != 0)
+			continue;
+		struct asset *a = &app->assets[app->nassets++];
+		size_t n = strlen(f->name) + 2;
+		char *url = malloc(n);
+		snprintf(url, n, "/static/%s", f->name + 7);
+		a->url = url;
+		a->file = f;
+		a->ctype = content_type(f->name);
+		unsigned char h[8];
+		crypto_generichash(h, sizeof h, f->data, f->len, NULL, 0);
+		sodium_bin2hex(a->etag, sizeof a->etag, h, sizeof h);
+	}
+}
+
+static void collect_routes(struct app *app)
+{
+	size_t n = 0;
+	for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++)
+		for (const struct route *r = route_tables[t]; r->method; r++)
+			n++;
+	app->routes = calloc(n, sizeof *app->routes);
+	for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++)
+		for (const struct route *r = route_tables[t]; r->method; r++)
+			app->routes[app->nroutes++] = *r;
+	app->metrics.routes = calloc(n + 1, sizeof *app->metrics.routes);
+}
+
+/* The secret that signs CSRF tokens lives in the database so that every
+ * process behind a proxy shares it. Created on first use. */
+static int load_secret(struct app *app, struct db *db, char *err, size_t errlen)
+{
+	struct arena a;
+	arena_init(&a);
+	char *hex = db_one_text(db, &a, "SELECT value FROM meta WHERE key = 'secret'", NULL);
+	if (!hex) {
+		unsigned char s[32];
+		char h[65];
+		randombytes_buf(s, sizeof s);
+		sodium_bin2hex(h, sizeof h, s, sizeof s);
+		db_run(db, "INSERT INTO meta (key, value) VALUES ('secret', ?) ON CONFLICT (key) DO NOTHING", "s", h);
+		hex = db_one_text(db, &a, "SELECT value FROM meta WHERE key = 'secret'", NULL);
+	}
+	size_t len = 0;
+	int rc = !hex || sodium_hex2bin(app->secret, sizeof app->secret, hex, strlen(hex), NULL, &len, NULL) ||
+		 len != sizeof app->secret;
+	arena_free(&a);
+	if (rc) {
+		snprintf(err, errlen, "cannot read the server secret from the database: %s", db_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen)
+{
+	memset(app, 0, sizeof *app);
+	app->cfg = cfg;
+	app->version = WENMING_VERSION;
+	app->started_at = time(NULL);
+	app->render_error = layout_render_error;
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium failed to initialise");
+		return -1;
+	}
+	sem_init(&app->hash_sem, 0, (unsigned)cfg->hash_concurrency);
+	app->pool = db_pool_open(cfg->db, cfg->db_pool, err, errlen);
+	if (!app->pool)
+		return -1;
+	struct db *db = db_pool_get(app->pool);
+	int rc = db ? db_migrate(db, err, errlen) : -1;
+	if (!rc)
+		rc = load_secret(app, db, err, errlen);
+	if (db)
+		db_pool_put(app->pool, db);
+	if (rc)
+		return -1;
+	collect_routes(app);
+	collect_assets(app);
+	if (strcmp(cfg->access_log, "off") == 0) {
+		app->access_log = NULL;
+	} else if (strcmp(cfg->access_log, "-") == 0) {
+		app->access_log = stderr;
+	} else {
+		app->access_log = fopen(cfg->access_log, "a");
+		if (!app->access_log) {
+			snprintf(err, errlen, "access_log: cannot open %s", cfg->access_log);
+			return -1;
+		}
+		setvbuf(app->access_log, NULL, _IOLBF, 0);
+	}
+	return 0;
+}
+
+void app_free(struct app *app)
+{
+	db_pool_close(app->pool);
+	if (app->access_log && app->access_log != stderr)
+		fclose(app->access_log);
+	for (size_t i = 0; i < app->nassets; i++)
+		free((char *)app->assets[i].url);
+	free(app->assets);
+	free(app->routes);
+	free(app->metrics.routes);
+	sem_destroy(&app->hash_sem);
+}

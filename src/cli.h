@@ -1,0 +1,29 @@
+/* cli.h — what the subcommands share: the table entry, opening the
+ * database from the configuration, and usage errors (exit code 2). */
+#ifndef WM_CLI_H
+#define WM_CLI_H
+
+#include "core/config.h"
+
+struct db;
+
+struct command {
+	const char *name;
+	int (*run)(struct config *cfg, int argc, char **argv); /* argv[0] is the command */
+	const char *summary;
+	const char *usage; /* full help: wenming help NAME */
+};
+
+extern const struct command commands[];
+
+/* Prints "wenming NAME: msg" and a hint to stderr; returns 2. */
+int cli_usage_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Opens and migrates the configured database; NULL (message printed) on failure. */
+struct db *cli_open_db(const struct config *cfg);
+/* Creates the directory that will hold an SQLite file (mkdir -p); 0 or -1. */
+int cli_make_parent_dir(const char *path);
+
+int cmd_user(struct config *cfg, int argc, char **argv);
+int cmd_token(struct config *cfg, int argc, char **argv);
+
+#endif

@@ -1,0 +1,109 @@
+/* db.h — the one database interface module code sees.
+ *
+ * Two backends sit behind it: SQLite (db_sqlite.c) and PostgreSQL (db_pg.c).
+ * SQL uses `?` placeholders; the PostgreSQL backend rewrites them to $n.
+ * Values are always bound, never formatted into SQL text. Statements are
+ * prepared once per connection and cached by their text.
+ *
+ * Bind type strings for the one-line helpers: one letter per `?`:
+ *   i  int64_t     I  int      d  double
+ *   s  const char * (NULL binds SQL NULL)
+ *
+ * Module code must not include sqlite3.h or libpq-fe.h. */
+#ifndef WM_DB_H
+#define WM_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+struct db;
+struct db_stmt;
+struct db_pool;
+
+enum db_kind { DB_SQLITE, DB_PG };
+
+enum {
+	DB_ROW = 1,
+	DB_DONE = 0,
+	DB_ERR = -1,       /* any other failure; the message is logged */
+	DB_E_UNIQUE = -2,  /* unique or primary key violation */
+	DB_E_FK = -3,      /* foreign key violation */
+	DB_E_CHECK = -4,   /* check / not-null constraint, or a trigger that refused */
+	DB_E_BUSY = -5,    /* lock or serialization timeout */
+};
+
+/* Opens one connection. url is "sqlite:PATH" or "postgresql://...".
+ * Returns NULL and a message in err on failure. Caller closes. */
+struct db *db_open(const char *url, char *err, size_t errlen);
+void db_close(struct db *db);
+enum db_kind db_kind(const struct db *db);
+/* The last error message of this connection (static to the connection). */
+const char *db_errmsg(struct db *db);
+
+/* A statement from the connection's cache (or new when the cached one is in
+ * use). Returns NULL on a syntax error (logged). Call db_done() after use. */
+struct db_stmt *db_prepare(struct db *db, const char *sql);
+int db_bind_int64(struct db_stmt *s, int idx, int64_t v);
+int db_bind_double(struct db_stmt *s, int idx, double v);
+int db_bind_text(struct db_stmt *s, int idx, const char *v); /* NULL binds NULL */
+int db_bind_null(struct db_stmt *s, int idx);
+/* DB_ROW, DB_DONE or a negative DB_E_* code. */
+int db_step(struct db_stmt *s);
+int db_column_count(struct db_stmt *s);
+int db_column_isnull(struct db_stmt *s, int col);
+int64_t db_column_int64(struct db_stmt *s, int col);
+double db_column_double(struct db_stmt *s, int col);
+/* Valid until the next db_step or db_done; "" for NULL. */
+const char *db_column_text(struct db_stmt *s, int col);
+/* Resets the statement and returns it to the cache (or frees it). */
+void db_done(struct db_stmt *s);
+
+/* Prepares and binds per types; NULL on error. Iterate with db_step, then
+ * db_done. */
+struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);
+/* Runs one statement; returns 0 or a negative DB_E_* code. */
+int db_run(struct db *db, const char *sql, const char *types, ...);
+/* Rows changed by the last db_run on this connection. */
+int64_t db_changes(struct db *db);
+/* Runs an INSERT ... RETURNING id; returns the id, or a negative DB_E_*. */
+int64_t db_insert(struct db *db, const char *sql, const char *types, ...);
+/* First column of the first row, or dflt when there is no row or on error. */
+int64_t db_one_int64(struct db *db, int64_t dflt, const char *sql, const char *types, ...);
+/* First column of the first row copied into the arena, or NULL. */
+char *db_one_text(struct db *db, struct arena *a, const char *sql, const char *types, ...);
+/* Runs several ;-separated statements without parameters (migrations). */
+int db_exec_script(struct db *db, const char *sql);
+
+/* Nested-safe transactions: the outermost is BEGIN/COMMIT, inner ones are
+ * savepoints. They record where they were opened, so db_end_request can say
+ * which one was left open. Each returns 0 or a negative DB_E_* code. */
+#define db_begin(db) db_begin_at((db), __FILE__, __LINE__)
+int db_begin_at(struct db *db, const char *file, int line);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+int db_depth(const struct db *db);
+/* Rolls back anything left open (with a warning naming where it began). */
+void db_end_request(struct db *db);
+
+/* Cumulative time spent in the database by this connection, microseconds. */
+uint64_t db_time_us(const struct db *db);
+
+/* A pool of connections, opened lazily, shared by the worker threads. */
+struct db_pool *db_pool_open(const char *url, int size, char *err, size_t errlen);
+/* Blocks until a connection is free; NULL if one cannot be opened. */
+struct db *db_pool_get(struct db_pool *p);
+void db_pool_put(struct db_pool *p, struct db *db);
+void db_pool_close(struct db_pool *p);
+uint64_t db_pool_time_us(struct db_pool *p);
+
+/* Copies a live SQLite database to dest with the online backup API
+ * (readers and writers may go on meanwhile). 0, or -1 with a message. */
+int db_sqlite_backup(const char *url, const char *dest, char *err, size_t errlen);
+
+/* Schema migrations embedded in the binary (migrate.c). */
+int db_migrate(struct db *db, char *err, size_t errlen);
+int db_schema_version(struct db *db);
+int db_latest_version(void);
+
+#endif

@@ -1,0 +1,74 @@
+/* home.c — the signed-in home page: a calm overview of what the system
+ * holds, with a tile per figure the user is allowed to see. Later modules
+ * add their own tiles here. */
+#include "../db/db.h"
+#include "../web/widgets.h"
+
+#include <time.h>
+
+static void tile(struct req *r, const char *href, enum msg_id label, int64_t value, enum msg_id note)
+{
+	html(r, "<a class=\"tile\" href=\"%a\"><span class=\"tile-label\">%T</span><span class=\"tile-value\">%N</span>",
+	     href, label, value);
+	if (note != M_NONE)
+		html(r, "<span class=\"tile-note\">%T</span>", note);
+	html(r, "</a>");
+}
+
+static int home_page(struct req *r)
+{
+	struct db *db = req_db(r);
+	if (!db)
+		return req_fail(r, 503, M_err_db_down);
+	page_begin(r, T(r, M_nav_home), NULL, 0);
+	page_heading(r, T(r, M_welcome), NULL);
+	html(r, "<p class=\"lead\">");
+	html(r, T(r, M_welcome_user), r->user->display_name);
+	html(r, "</p><div class=\"tiles\">");
+	int64_t day_ago = (int64_t)time(NULL) - 86400;
+	if (user_can(r->user, P_USERS)) {
+		tile(r, "/admin/users", M_tile_users, db_one_int64(db, 0, "SELECT count(*) FROM users WHERE disabled = 0", NULL),
+		     M_tile_users_note);
+		tile(r, "/admin/users", M_tile_sessions,
+		     db_one_int64(db, 0, "SELECT count(*) FROM sessions WHERE last_seen > ?", "i",
+				  (int64_t)time(NULL) - r->app->cfg->session_idle),
+		     M_tile_sessions_note);
+	}
+	if (user_can(r->user, P_UNITS_READ))
+		tile(r, "/", M_tile_units, db_one_int64(db, 0, "SELECT count(*) FROM units WHERE active = 1", NULL),
+		     M_tile_units_note);
+	if (user_can(r->user, P_AUDIT))
+		tile(r, "/admin/audit", M_tile_changes,
+		     db_one_int64(db, 0, "SELECT count(*) FROM audit WHERE at > ?", "i", day_ago), M_tile_changes_note);
+	html(r, "</div>");
+	page_end(r);
+	return 0;
+}
+
+static int me_json(struct req *r)
+{
+	req_json_begin(r, 200);
+	buf_printf(&r->out, "{\"data\":{\"id\":%lld,\"username\":", (long long)r->user->id);
+	buf_json_str(&r->out, r->user->username);
+	buf_puts(&r->out, ",\"display_name\":");
+	buf_json_str(&r->out, r->user->display_name);
+	buf_puts(&r->out, ",\"language\":");
+	buf_json_str(&r->out, lang_code(r->lang));
+	buf_puts(&r->out, ",\"roles\":[");
+	for (int i = 0; i < r->user->ngrants; i++) {
+		buf_printf(&r->out, "%s{\"role\":", i ? "," : "");
+		buf_json_str(&r->out, role_name(r->user->grants[i].role));
+		if (r->user->grants[i].unit_id)
+			buf_printf(&r->out, ",\"unit_id\":%lld}", (long long)r->user->grants[i].unit_id);
+		else
+			buf_puts(&r->out, ",\"unit_id\":null}");
+	}
+	buf_puts(&r->out, "]}}\n");
+	return 0;
+}
+
+const struct route home_routes[] = {
+	{"GET", "/", home_page, P_SIGNED_IN, 0, NULL},
+	{"GET", "/api/v1/me", me_json, P_SIGNED_IN, 0, NULL},
+	{NULL, NULL, NULL, 0, 0, NULL},
+};

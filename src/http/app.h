@@ -1,0 +1,86 @@
+/* app.h — the application: configuration, routes, assets, database pool,
+ * metrics. Built once at start-up by app_init and frozen after; handlers
+ * see it read-only through r->app (metrics counters are atomics). */
+#ifndef WM_APP_H
+#define WM_APP_H
+
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../core/config.h"
+#include "../core/embed.h"
+#include "http.h"
+
+struct asset {
+	const char *url;   /* "/static/app.css" */
+	const struct embed_file *file;
+	char etag[20];     /* content hash, hex */
+	const char *ctype;
+};
+
+#define METRIC_STATUSES 20
+#define METRIC_BUCKETS 11
+
+struct route_metrics {
+	atomic_ulong by_status[METRIC_STATUSES];
+};
+
+struct metrics {
+	struct route_metrics *routes; /* one per route, plus [nroutes] for "other" */
+	atomic_ulong latency[METRIC_BUCKETS]; /* cumulative at print time */
+	atomic_ulong latency_sum_us;
+	atomic_ulong requests;
+	atomic_long inflight;
+};
+
+/* A navigation entry: one line per module in layout.c's table. */
+struct nav_item {
+	const char *path;
+	enum msg_id label;
+	enum perm perm;
+	const char *icon; /* SVG path data, 24×24 */
+};
+
+struct app {
+	const struct config *cfg;
+	struct db_pool *pool;
+	struct route *routes;
+	size_t nroutes;
+	struct asset *assets;
+	size_t nassets;
+	unsigned char secret[32]; /* signs CSRF tokens; from the database */
+	struct metrics metrics;
+	sem_t hash_sem;           /* caps concurrent argon2id hashes */
+	FILE *access_log;         /* NULL when off */
+	int tls;
+	const char *version;
+	int64_t started_at;
+	/* the web layer's renderer for HTML error pages (layout.c) */
+	void (*render_error)(struct req *r, int status, enum msg_id title, enum msg_id detail);
+};
+
+/* Builds the app: opens the pool, migrates, loads the secret, collects
+ * routes and assets. Returns 0, or -1 with a message in err. */
+int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen);
+void app_free(struct app *app);
+const struct asset *app_asset(const struct app *app, const char *url);
+/* "/static/app.css?v=HASH" for a file under assets/ (arena). */
+const char *asset_url(struct req *r, const char *name);
+
+/* Serves until SIGTERM/SIGINT, then drains in-flight requests. */
+int server_run(struct app *app);
+
+/* The whole dispatch of one request, after the server has filled r. */
+void router_dispatch(struct req *r);
+/* Answers a request that failed before dispatch (413, 400) in the
+ * language the request asks for. */
+void router_fail_early(struct req *r, int status);
+/* Records one finished request in the metrics. */
+void metrics_record(struct app *app, const struct route *route, int status, uint64_t us);
+/* The Prometheus exposition text into r->out. */
+void metrics_write(struct req *r, int64_t open_sessions);
+
+#endif

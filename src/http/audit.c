@@ -1,0 +1,34 @@
+/* audit.c — see audit.h. */
+#include "audit.h"
+#include "http.h"
+#include "../db/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+int audit_write(struct db *db, int64_t user_id, const char *username, const char *ip, const char *action,
+		const char *entity, int64_t entity_id, json_t *before, json_t *after)
+{
+	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)entity_id);
+	int rc = db_run(db,
+			"INSERT INTO audit (at, user_id, username, ip, action, entity, entity_id, before_json, "
+			"after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"iisssssss", (int64_t)time(NULL), user_id, username, ip, action, entity, id, b, a);
+	free(b);
+	free(a);
+	return rc;
+}
+
+int audit_log(struct req *r, const char *action, const char *entity, int64_t entity_id, json_t *before,
+	      json_t *after)
+{
+	struct db *db = req_db(r);
+	if (!db)
+		return -1;
+	return audit_write(db, r->user ? r->user->id : 0, r->user ? r->user->username : "-", r->ip, action, entity,
+			   entity_id, before, after);
+}

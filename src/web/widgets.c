@@ -1,0 +1,155 @@
+/* widgets.c — see widgets.h. */
+#include "widgets.h"
+
+#include <string.h>
+
+int list_sort(struct req *r, const struct list_col *cols, int n, int dflt, int *desc)
+{
+	const char *s = req_query(r, "sort");
+	*desc = 0;
+	if (!s)
+		return dflt;
+	if (*s == '-') {
+		*desc = 1;
+		s++;
+	}
+	for (int i = 0; i < n; i++)
+		if (cols[i].sort && strcmp(cols[i].sort, s) == 0)
+			return i;
+	*desc = 0;
+	return dflt;
+}
+
+const char *url_with(struct req *r, const char *name, const char *value)
+{
+	struct buf b;
+	buf_init(&b, r->a);
+	buf_puts(&b, r->path);
+	char sep = '?';
+	for (size_t i = 0; i < r->qs.n; i++) {
+		const struct kv *k = &r->qs.v[i];
+		if (strcmp(k->name, name) == 0 || (strcmp(name, "page") != 0 && strcmp(k->name, "page") == 0))
+			continue;
+		buf_putc(&b, sep);
+		buf_url(&b, k->name, strlen(k->name));
+		buf_putc(&b, '=');
+		buf_url(&b, k->value, k->len);
+		sep = '&';
+	}
+	if (value) {
+		buf_putc(&b, sep);
+		buf_url(&b, name, strlen(name));
+		buf_putc(&b, '=');
+		buf_url(&b, value, strlen(value));
+	}
+	return b.p;
+}
+
+void list_begin(struct req *r, const struct list_col *cols, int n, int sort, int desc)
+{
+	html(r, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>");
+	for (int i = 0; i < n; i++) {
+		const char *cls = cols[i].num ? " class=\"num\"" : "";
+		if (!cols[i].sort) {
+			html(r, "<th%H>%T</th>", cls, cols[i].label);
+			continue;
+		}
+		int cur = i == sort;
+		const char *next = cur && !desc ? arena_printf(r->a, "-%s", cols[i].sort) : cols[i].sort;
+		html(r, "<th%H%H><a class=\"sort%H\" href=\"%a\">%T</a></th>", cls,
+		     cur ? (desc ? " aria-sort=\"descending\"" : " aria-sort=\"ascending\"") : "",
+		     cur ? (desc ? " desc" : " asc") : "", url_with(r, "sort", next), cols[i].label);
+	}
+	html(r, "</tr></thead><tbody>");
+}
+
+void list_end(struct req *r)
+{
+	html(r, "</tbody></table></div>");
+}
+
+void list_pager(struct req *r, int64_t total, int page, int per_page)
+{
+	int64_t pages = total ? (total + per_page - 1) / per_page : 1;
+	html(r, "<nav class=\"pager\" aria-label=\"%T\"><span class=\"total\">", M_pagination);
+	html(r, T(r, M_total_n), total);
+	html(r, "</span>");
+	char p[24];
+	if (page > 1) {
+		snprintf(p, sizeof p, "%d", page - 1);
+		html(r, "<a class=\"btn\" rel=\"prev\" href=\"%a\">‹ %T</a>", url_with(r, "page", p), M_prev_page);
+	} else {
+		html(r, "<span class=\"btn disabled\">‹ %T</span>", M_prev_page);
+	}
+	html(r, "<span class=\"page-no\">");
+	html(r, T(r, M_page_n_of_m), (int64_t)page, pages);
+	html(r, "</span>");
+	if (page < pages) {
+		snprintf(p, sizeof p, "%d", page + 1);
+		html(r, "<a class=\"btn\" rel=\"next\" href=\"%a\">%T ›</a>", url_with(r, "page", p), M_next_page);
+	} else {
+		html(r, "<span class=\"btn disabled\">%T ›</span>", M_next_page);
+	}
+	html(r, "</nav>");
+}
+
+void empty_state(struct req *r, enum msg_id title, enum msg_id detail, const char *href, enum msg_id action)
+{
+	html(r, "<div class=\"empty\"><p class=\"empty-title\">%T</p>", title);
+	if (detail != M_NONE)
+		html(r, "<p>%T</p>", detail);
+	if (href)
+		html(r, "<a class=\"btn btn-primary\" href=\"%a\">%T</a>", href, action);
+	html(r, "</div>");
+}
+
+void field_input(struct req *r, const char *type, const char *name, enum msg_id label, const char *value,
+		 enum msg_id err, int required, enum msg_id hint)
+{
+	html(r, "<div class=\"field%H\"><label for=\"f-%a\">%T%H</label>", err != M_NONE ? " has-error" : "", name,
+	     label, required ? "<span class=\"req\">*</span>" : "");
+	html(r, "<input id=\"f-%a\" name=\"%a\" type=\"%a\"", name, name, type);
+	if (value && strcmp(type, "password") != 0)
+		html(r, " value=\"%a\"", value);
+	if (required)
+		html(r, " required");
+	if (strcmp(type, "password") == 0)
+		html(r, " autocomplete=\"%s\"", strcmp(name, "password") == 0 ? "current-password" : "new-password");
+	if (err != M_NONE)
+		html(r, " aria-invalid=\"true\" aria-describedby=\"f-%a-err\"", name);
+	html(r, ">");
+	if (err != M_NONE)
+		html(r, "<p class=\"error\" id=\"f-%a-err\">%T</p>", name, err);
+	if (hint != M_NONE)
+		html(r, "<p class=\"hint\">%T</p>", hint);
+	html(r, "</div>");
+}
+
+void field_select(struct req *r, const char *name, enum msg_id label, const char *const *values,
+		  const enum msg_id *labels, int n, const char *current, int with_blank)
+{
+	html(r, "<div class=\"field\"><label for=\"f-%a\">%T</label><select id=\"f-%a\" name=\"%a\">", name, label,
+	     name, name);
+	if (with_blank)
+		html(r, "<option value=\"\">%T</option>", M_any);
+	for (int i = 0; i < n; i++)
+		html(r, "<option value=\"%a\"%H>%T</option>", values[i],
+		     current && strcmp(current, values[i]) == 0 ? " selected" : "", labels[i]);
+	html(r, "</select></div>");
+}
+
+void form_errors(struct req *r, int nerrors)
+{
+	if (nerrors)
+		html(r, "<div class=\"form-errors\" role=\"alert\"><p>%T</p></div>", M_form_has_errors);
+}
+
+void confirm_page(struct req *r, const char *title, const char *question, enum msg_id detail,
+		  const char *action, enum msg_id button, const char *back)
+{
+	page_heading(r, title, NULL);
+	html(r, "<section class=\"card confirm\"><h2>%s</h2><p>%T</p><form method=\"post\" action=\"%a\">%H"
+		"<button class=\"btn btn-danger\">%T</button> <a class=\"btn btn-plain\" href=\"%a\">%T</a></form>"
+		"</section>",
+	     question, detail, action, csrf_input(r), button, back, M_cancel);
+}
