@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define OFF(f) offsetof(struct config, f)
 
@@ -31,6 +33,8 @@ const struct setting_def config_settings[] = {
 	{"db_pool", SET_INT, OFF(db_pool), "16", 1, 512, "database connections per process"},
 	{"hash_concurrency", SET_INT, OFF(hash_concurrency), "2", 1, 64,
 	 "password hashes computed at once (64 MiB each)"},
+	{"timezone", SET_STR, OFF(timezone), "Asia/Shanghai", 0, 0,
+	 "time zone for dates shown and entered (an IANA name such as Asia/Taipei)"},
 	{"password_file", SET_STR, OFF(password_file), "data/admin-password.txt", 0, 0,
 	 "where `wenming init` writes the first admin password (mode 0600)"},
 };
@@ -211,6 +215,13 @@ static int load_file(struct config *cfg, const char *path, int must_exist, char 
 	return rc;
 }
 
+static const char *zone_path(const char *tz)
+{
+	static _Thread_local char path[300];
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+	return path;
+}
+
 static int validate(struct config *cfg, char *err, size_t errlen)
 {
 	if (strncmp(cfg->db, "sqlite:", 7) != 0 && strncmp(cfg->db, "postgresql://", 13) != 0 &&
@@ -235,6 +246,11 @@ static int validate(struct config *cfg, char *err, size_t errlen)
 	}
 	if (cfg->base_url[0] && strncmp(cfg->base_url, "http://", 7) && strncmp(cfg->base_url, "https://", 8)) {
 		snprintf(err, errlen, "base_url: '%s' must start with http:// or https://", cfg->base_url);
+		return -1;
+	}
+	if (!cfg->timezone[0] || strstr(cfg->timezone, "..") || cfg->timezone[0] == '/' ||
+	    access(zone_path(cfg->timezone), R_OK) != 0) {
+		snprintf(err, errlen, "timezone: '%s' is not a known time zone (e.g. Asia/Shanghai)", cfg->timezone);
 		return -1;
 	}
 	if (cfg->session_idle > cfg->session_lifetime) {
@@ -320,7 +336,11 @@ int config_load(struct config *cfg, int *argc, char **argv, char *err, size_t er
 	}
 	argv[out] = NULL;
 	*argc = out;
-	return validate(cfg, err, errlen);
+	if (validate(cfg, err, errlen))
+		return -1;
+	setenv("TZ", cfg->timezone, 1); /* before any thread starts */
+	tzset();
+	return 0;
 }
 
 void config_print(const struct config *cfg, void (*out)(const char *line, void *ctx), void *ctx)

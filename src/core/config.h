@@ -28,6 +28,7 @@ struct config {
 	int db_pool;
 	int hash_concurrency;
 	char *password_file;
+	char *timezone;
 	/* where each value came from, by setting index */
 	enum config_source source[32];
 	char *file; /* the config file read, or NULL */
