@@ -4,3 +4,5 @@
 #include "i18n/core.def"
 #include "i18n/auth.def"
 #include "i18n/admin.def"
+#include "i18n/records.def"
+#include "i18n/org.def"

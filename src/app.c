@@ -4,6 +4,7 @@
 #include "http/app.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "records/record.h"
 #include "web/layout.h"
 
 #include <sodium.h>
@@ -16,11 +17,12 @@
 #define WENMING_VERSION "0.1.0"
 #endif
 
-extern const struct route builtin_routes[], auth_routes[], home_routes[], users_routes[], audit_routes[];
+extern const struct route builtin_routes[], auth_routes[], home_routes[], users_routes[], audit_routes[],
+	records_routes[], records_api_routes[];
 
 /* One line per module. */
 static const struct route *const route_tables[] = {
-	builtin_routes, auth_routes, home_routes, users_routes, audit_routes,
+	builtin_routes, auth_routes, home_routes, users_routes, audit_routes, records_routes, records_api_routes,
 };
 
 static const char *content_type(const char *name)
@@ -99,6 +101,31 @@ static int load_secret(struct app *app, struct db *db, char *err, size_t errlen)
 	return 0;
 }
 
+static int record_nav_visible(struct req *r, const void *ctx)
+{
+	return record_type_may(r, ctx, ACC_READ);
+}
+
+/* The layout's entries, with the record types that have an icon inserted
+ * after the home page. */
+static void collect_nav(struct app *app)
+{
+	app->nav = calloc(nav_count + (size_t)record_ntypes, sizeof *app->nav);
+	for (size_t i = 0; i < nav_count; i++) {
+		app->nav[app->nnav++] = nav_items[i];
+		if (i != 0)
+			continue;
+		for (int k = 0; k < record_ntypes; k++) {
+			const struct record_type *t = record_types[k];
+			if (!t->icon)
+				continue;
+			char *path = malloc(strlen(t->name) + 4);
+			sprintf(path, "/r/%s", t->name);
+			app->nav[app->nnav++] = (struct nav_item){path, t->many, P_SIGNED_IN, t->icon, record_nav_visible, t};
+		}
+	}
+}
+
 int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen)
 {
 	memset(app, 0, sizeof *app);
@@ -117,6 +144,8 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 	struct db *db = db_pool_get(app->pool);
 	int rc = db ? db_migrate(db, err, errlen) : -1;
 	if (!rc)
+		rc = records_sync_schema(db, err, errlen);
+	if (!rc)
 		rc = load_secret(app, db, err, errlen);
 	if (db)
 		db_pool_put(app->pool, db);
@@ -124,6 +153,7 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 		return -1;
 	collect_routes(app);
 	collect_assets(app);
+	collect_nav(app);
 	if (strcmp(cfg->access_log, "off") == 0) {
 		app->access_log = NULL;
 	} else if (strcmp(cfg->access_log, "-") == 0) {
@@ -147,6 +177,10 @@ void app_free(struct app *app)
 	for (size_t i = 0; i < app->nassets; i++)
 		free((char *)app->assets[i].url);
 	free(app->assets);
+	for (size_t i = 0; i < app->nnav; i++)
+		if (app->nav[i].visible)
+			free((char *)app->nav[i].path);
+	free(app->nav);
 	free(app->routes);
 	free(app->metrics.routes);
 	sem_destroy(&app->hash_sem);

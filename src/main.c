@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "http/app.h"
 #include "http/audit.h"
+#include "records/record.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,7 +58,7 @@ struct db *cli_open_db(const struct config *cfg)
 		fprintf(stderr, "wenming: %s\n", err);
 		return NULL;
 	}
-	if (db_migrate(db, err, sizeof err)) {
+	if (db_migrate(db, err, sizeof err) || records_sync_schema(db, err, sizeof err)) {
 		fprintf(stderr, "wenming: %s\n", err);
 		db_close(db);
 		return NULL;

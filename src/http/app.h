@@ -42,6 +42,9 @@ struct nav_item {
 	enum msg_id label;
 	enum perm perm;
 	const char *icon; /* SVG path data, 24×24 */
+	/* when set, decides visibility instead of perm (record types) */
+	int (*visible)(struct req *r, const void *ctx);
+	const void *ctx;
 };
 
 struct app {
@@ -58,6 +61,9 @@ struct app {
 	int tls;
 	const char *version;
 	int64_t started_at;
+	/* the navigation: layout.c's entries, then one per record type */
+	struct nav_item *nav;
+	size_t nnav;
 	/* the web layer's renderer for HTML error pages (layout.c) */
 	void (*render_error)(struct req *r, int status, enum msg_id title, enum msg_id detail);
 };

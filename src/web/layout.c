@@ -6,11 +6,11 @@
 
 /* One line per module. Icons are 24×24 stroke paths. */
 const struct nav_item nav_items[] = {
-	{"/", M_nav_home, P_SIGNED_IN, "M3 11l9-8 9 8M5 10v10h5v-6h4v6h5V10"},
+	{"/", M_nav_home, P_SIGNED_IN, "M3 11l9-8 9 8M5 10v10h5v-6h4v6h5V10", NULL, NULL},
 	{"/admin/users", M_nav_users, P_USERS,
-	 "M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1M9.5 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7M21 19v-1a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8"},
-	{"/admin/audit", M_nav_audit, P_AUDIT, "M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-2M9 5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2v0a2 2 0 0 1-2 2h-2a2 2 0 0 1-2-2M9 12h6M9 16h4"},
-	{"/account", M_nav_account, P_SIGNED_IN, "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8M4 21v-1a6 6 0 0 1 6-6h4a6 6 0 0 1 6 6v1"},
+	 "M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1M9.5 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7M21 19v-1a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8", NULL, NULL},
+	{"/admin/audit", M_nav_audit, P_AUDIT, "M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-2M9 5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2v0a2 2 0 0 1-2 2h-2a2 2 0 0 1-2-2M9 12h6M9 16h4", NULL, NULL},
+	{"/account", M_nav_account, P_SIGNED_IN, "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8M4 21v-1a6 6 0 0 1 6-6h4a6 6 0 0 1 6 6v1", NULL, NULL},
 };
 const size_t nav_count = sizeof nav_items / sizeof nav_items[0];
 
@@ -94,9 +94,9 @@ void page_begin(struct req *r, const char *title, const struct crumb *crumbs, in
 			"action=\"/logout\">%H<button class=\"link\">%T</button></form>",
 		     r->user->display_name, csrf_input(r), M_sign_out);
 	html(r, "</div></header>\n<div class=\"shell\"><nav class=\"sidenav\" id=\"sidenav\" aria-label=\"%T\"><ul>", M_main_menu);
-	for (size_t i = 0; i < nav_count; i++) {
-		const struct nav_item *n = &nav_items[i];
-		if (!user_can(r->user, n->perm))
+	for (size_t i = 0; i < r->app->nnav; i++) {
+		const struct nav_item *n = &r->app->nav[i];
+		if (n->visible ? !n->visible(r, n->ctx) : !user_can(r->user, n->perm))
 			continue;
 		html(r, "<li><a href=\"%a\"%H><svg class=\"ico\" viewBox=\"0 0 24 24\" width=\"18\" height=\"18\" fill=\"none\" stroke=\"currentColor\" aria-hidden=\"true\"><path d=\"%a\"/>"
 			"</svg>%T</a></li>",
@@ -127,8 +127,8 @@ void page_heading(struct req *r, const char *title, const char *actions)
 
 static void footer(struct req *r)
 {
-	html(r, "<footer class=\"footer\"><span>%T · v%s</span></footer>\n</body></html>\n", M_app_name,
-	     r->app->version);
+	html(r, "<footer class=\"footer\"><span>%T · v%s</span><span>%T</span></footer>\n</body></html>\n",
+	     M_app_name, r->app->version, M_org_name);
 }
 
 void page_end(struct req *r)

@@ -1,0 +1,101 @@
+/* units.c — the org unit register: bureau → secondary units → departments /
+ * service windows → posts, and party branches. Declared for the records
+ * engine; this file adds what a tree needs: the materialized path kept in
+ * units.path ("/1/5/23/"), which makes subtree scopes one indexed
+ * comparison, and the refusal of cycles when a unit moves. */
+#include "org.h"
+#include "../db/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const struct enum_opt unit_kinds[] = {
+	{"bureau", M_kind_bureau},         {"secondary", M_kind_secondary}, {"department", M_kind_department},
+	{"window", M_kind_window},         {"post", M_kind_post},           {"party_branch", M_kind_party_branch},
+	{NULL, M_NONE},
+};
+
+static const struct field_def fields[] = {
+	{"code", F_TEXT, M_unit_code, FF_REQUIRED | FF_UNIQUE | FF_LIST | FF_SORT | FF_SEARCH, 1, 32, PAT_CODE, NULL, NULL,
+	 M_unit_code_hint},
+	{"name", F_TEXT, M_unit_name, FF_REQUIRED | FF_LIST | FF_SORT | FF_SEARCH, 1, 80, PAT_NONE, NULL, NULL, M_NONE},
+	{"kind", F_ENUM, M_unit_kind, FF_REQUIRED | FF_LIST | FF_FILTER | FF_SORT, 0, 0, PAT_NONE, unit_kinds, NULL, M_NONE},
+	{"parent_id", F_UNIT, M_unit_parent, FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_unit_parent_hint},
+	{"head_person_id", F_PERSON, M_unit_head, FF_LIST, 0, 0, PAT_NONE, NULL, NULL, M_unit_head_hint},
+	{"contact", F_TEXT, M_unit_contact, 0, 0, 80, PAT_NONE, NULL, NULL, M_NONE},
+	{"active", F_BOOL, M_unit_active, FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
+	{"path", F_TEXT, M_NONE, FF_HIDDEN, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
+};
+
+/* Refuses a parent that lies inside the unit's own subtree, and a parent
+ * the user may not write to. */
+static void units_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
+{
+	int pi = record_field_index(rec->type, "parent_id");
+	const char *parent = rec->vals[pi];
+	if (e->field[pi] != M_NONE)
+		return;
+	if (!parent) {
+		/* only an organization-wide writer may create or keep a root */
+		if (!authz_record(r, rec->type, ACC_WRITE, 0, 0)) {
+			e->field[pi] = M_rec_unit_out_of_scope;
+			e->count++;
+		}
+		return;
+	}
+	int64_t pid = strtoll(parent, NULL, 10);
+	if (before && before->id) {
+		struct db *db = req_db(r);
+		if (pid == before->id ||
+		    db_one_int64(db, 0,
+				 "SELECT count(*) FROM units p, units me WHERE p.id = ? AND me.id = ? "
+				 "AND substr(p.path, 1, length(me.path)) = me.path",
+				 "ii", pid, before->id)) {
+			e->field[pi] = M_unit_cycle;
+			e->count++;
+			return;
+		}
+	}
+	if (!authz_record(r, rec->type, ACC_WRITE, pid, 0)) {
+		e->field[pi] = M_rec_unit_out_of_scope;
+		e->count++;
+	}
+}
+
+/* Sets this unit's path from its parent's, and rewrites the paths of its
+ * whole subtree when it moved. */
+static int units_after_save(struct req *r, struct record *rec, const struct record *before)
+{
+	struct db *db = req_db(r);
+	int pi = record_field_index(rec->type, "parent_id");
+	const char *parent = rec->vals[pi];
+	char *ppath = parent ? db_one_text(db, r->a, "SELECT path FROM units WHERE id = ?", "s", parent) : NULL;
+	const char *path = arena_printf(r->a, "%s%lld/", ppath ? ppath : "/", (long long)rec->id);
+	const char *old = before ? db_one_text(db, r->a, "SELECT path FROM units WHERE id = ?", "i", rec->id) : NULL;
+	if (old && strcmp(old, path) == 0)
+		return 0;
+	int rc = db_run(db, "UPDATE units SET path = ? WHERE id = ?", "si", path, rec->id);
+	if (!rc && old && *old)
+		rc = db_run(db,
+			    "UPDATE units SET path = ? || substr(path, ?) WHERE substr(path, 1, ?) = ? AND id <> ?",
+			    "sIIsi", path, (int)strlen(old) + 1, (int)strlen(old), old, rec->id);
+	rec->vals[record_field_index(rec->type, "path")] = path;
+	return rc;
+}
+
+const struct record_type units_type = {
+	.name = "units",
+	.table = "units",
+	.one = M_unit,
+	.many = M_units,
+	.fields = fields,
+	.nfields = sizeof fields / sizeof fields[0],
+	.unit_field = "id",
+	.title_field = "name",
+	.sort = "code",
+	.access = {[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ,
+		   [ROLE_UNIT_ADMIN] = ACC_WRITE, [ROLE_STAFF] = ACC_READ, [ROLE_SUPERVISOR] = ACC_READ},
+	.icon = "M3 21h18M5 21V7l7-4 7 4v14M9 9h1M14 9h1M9 13h1M14 13h1M9 17h1M14 17h1",
+	.check = units_check,
+	.after_save = units_after_save,
+};

@@ -1,0 +1,351 @@
+/* api.c — the JSON API every record type gets:
+ *   GET    /api/v1/{type}        list: filters as query parameters, q, sort, page, per_page
+ *   GET    /api/v1/{type}/{id}   one record (?reveal=1 shows sensitive fields, audited)
+ *   POST   /api/v1/{type}        create from a JSON object
+ *   PATCH  /api/v1/{type}/{id}   change the fields given (send "version" to guard against lost updates)
+ *   DELETE /api/v1/{type}/{id}   archive
+ * Errors: {"error": {"code", "message", "fields": {name: message}}}.
+ * Plus GET /api/v1/openapi.json, generated from the declarations. */
+#include "query.h"
+#include "../db/db.h"
+#include "../http/app.h"
+#include "../http/audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void send_json(struct req *r, int status, json_t *j)
+{
+	req_json_begin(r, status);
+	char *s = json_dumps(j, JSON_COMPACT);
+	buf_puts(&r->out, s ? s : "null");
+	buf_putc(&r->out, '\n');
+	free(s);
+	json_decref(j);
+}
+
+static int fail_fields(struct req *r, int status, const char *code, enum msg_id m, const struct record *rec,
+		       const struct record_errors *e)
+{
+	json_t *fields = json_object();
+	for (int i = 0; e && i < rec->type->nfields; i++)
+		if (e->field[i] != M_NONE)
+			json_object_set_new(fields, rec->type->fields[i].name, json_string(msg(r->lang, e->field[i])));
+	send_json(r, status,
+		  json_pack("{s:{s:s, s:s, s:o}}", "error", "code", code, "message", msg(r->lang, m), "fields", fields));
+	return 0;
+}
+
+static const struct record_type *api_type(struct req *r)
+{
+	const struct record_type *t = record_type_find(req_param(r, "type"));
+	if (!t)
+		req_fail(r, 404, M_NONE);
+	return t;
+}
+
+static int list_json(struct req *r)
+{
+	const struct record_type *t = api_type(r);
+	if (!t)
+		return 0;
+	if (!record_type_may(r, t, ACC_READ))
+		return req_fail(r, 403, M_NONE);
+	struct list_query q;
+	list_query_build(r, t, &q);
+	if (q.error != M_NONE)
+		return req_fail(r, 400, q.error);
+	int64_t total = list_query_count(r, &q);
+	struct db_stmt *s = total >= 0 ? list_query_run(r, &q, q.per_page, (int64_t)(q.page - 1) * q.per_page) : NULL;
+	if (!s)
+		return req_fail(r, 503, M_err_db_down);
+	json_t *data = json_array();
+	while (db_step(s) == DB_ROW)
+		json_array_append_new(data, record_json(r, record_from_row(r, t, s), 0));
+	db_done(s);
+	send_json(r, 200, json_pack("{s:o, s:I, s:i, s:i}", "data", data, "total", (json_int_t)total, "page", q.page,
+				    "per_page", q.per_page));
+	return 0;
+}
+
+static struct record *load_api(struct req *r, const struct record_type *t, enum access want)
+{
+	struct record *rec = record_load(r, t, req_param_int(r, "id"));
+	if (!rec) {
+		req_fail(r, 404, M_rec_not_found);
+		return NULL;
+	}
+	if (!authz_record(r, t, want, record_unit(rec), record_owner(rec))) {
+		req_fail(r, 403, M_NONE);
+		return NULL;
+	}
+	return rec;
+}
+
+static int one_json(struct req *r)
+{
+	const struct record_type *t = api_type(r);
+	struct record *rec = t ? load_api(r, t, ACC_READ) : NULL;
+	if (!rec)
+		return 0;
+	const char *rv = req_query(r, "reveal");
+	int reveal = rv && !strcmp(rv, "1");
+	if (reveal) {
+		int ok = 0;
+		for (int i = 0; i < r->user->ngrants; i++)
+			ok |= (t->reveal_roles & (1u << r->user->grants[i].role)) != 0;
+		if (!ok)
+			return req_fail(r, 403, M_NONE);
+		struct db *db = req_db(r);
+		json_t *what = json_pack("{s:s}", "field", "*");
+		int rc = db_begin(db);
+		if (!rc)
+			rc = audit_log(r, "reveal", t->name, rec->id, NULL, what);
+		if (!rc)
+			rc = db_commit(db);
+		json_decref(what);
+		if (rc) {
+			db_rollback(db);
+			return req_fail(r, 500, M_NONE);
+		}
+	}
+	send_json(r, 200, json_pack("{s:o}", "data", record_json(r, rec, reveal)));
+	return 0;
+}
+
+/* Applies a JSON object's members to rec; unknown members are an error. */
+static int apply_json(struct req *r, struct record *rec, json_t *body, struct record_errors *e)
+{
+	const struct record_type *t = rec->type;
+	e->field = arena_alloc(r->a, (size_t)t->nfields * sizeof *e->field);
+	e->count = 0;
+	e->record = M_NONE;
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v)
+	{
+		if (!strcmp(key, "id") || !strcmp(key, "version") || !strcmp(key, "archived") || !strcmp(key, "created_at") ||
+		    !strcmp(key, "updated_at"))
+			continue;
+		int i = record_field_index(t, key);
+		if (i < 0 || (t->fields[i].flags & FF_HIDDEN)) {
+			e->record = M_rec_unknown_field;
+			return -1;
+		}
+		const char *text;
+		if (json_is_null(v))
+			text = NULL;
+		else if (json_is_string(v))
+			text = json_string_value(v);
+		else if (json_is_integer(v))
+			text = arena_printf(r->a, "%lld", (long long)json_integer_value(v));
+		else if (json_is_real(v))
+			text = arena_printf(r->a, "%.17g", json_real_value(v));
+		else if (json_is_boolean(v))
+			text = json_is_true(v) ? "1" : "0";
+		else {
+			e->field[i] = M_rec_bad_value;
+			e->count++;
+			continue;
+		}
+		record_set(r, rec, i, text);
+	}
+	json_t *ver = json_object_get(body, "version");
+	if (json_is_integer(ver))
+		rec->version = json_integer_value(ver);
+	return 0;
+}
+
+static int save_json(struct req *r, struct record *rec, const struct record *before)
+{
+	struct record_errors e;
+	json_t *body = r->json;
+	if (!body || !json_is_object(body))
+		return req_fail(r, 400, M_rec_need_object);
+	if (apply_json(r, rec, body, &e))
+		return fail_fields(r, 400, "bad_request", e.record, rec, NULL);
+	if (e.count || record_validate(r, rec, before, &e))
+		return fail_fields(r, 422, "invalid", M_form_has_errors, rec, &e);
+	int rc = record_save(r, rec, before);
+	if (rc == DB_E_BUSY)
+		return fail_fields(r, 409, "conflict", M_rec_conflict, rec, NULL);
+	if (rc == DB_E_UNIQUE || rc == DB_E_FK || rc == DB_E_CHECK)
+		return fail_fields(r, 409, "conflict", rc == DB_E_UNIQUE ? M_rec_not_unique : M_rec_refused, rec, NULL);
+	if (rc)
+		return req_fail(r, 500, M_NONE);
+	struct record *saved = record_load(r, rec->type, rec->id);
+	send_json(r, before ? 200 : 201, json_pack("{s:o}", "data", record_json(r, saved ? saved : rec, 0)));
+	if (!before)
+		req_header_add(r, "Location: /api/v1/%s/%lld", rec->type->name, (long long)rec->id);
+	return 0;
+}
+
+static int create_json(struct req *r)
+{
+	const struct record_type *t = api_type(r);
+	if (!t)
+		return 0;
+	if (!record_type_may(r, t, ACC_WRITE))
+		return req_fail(r, 403, M_NONE);
+	return save_json(r, record_new(r, t), NULL);
+}
+
+static int patch_json(struct req *r)
+{
+	const struct record_type *t = api_type(r);
+	struct record *before = t ? load_api(r, t, ACC_WRITE) : NULL;
+	if (!before)
+		return 0;
+	if (before->archived)
+		return req_fail(r, 409, M_rec_is_archived);
+	struct record *rec = record_new(r, t);
+	*rec = *before;
+	rec->vals = arena_alloc(r->a, (size_t)t->nfields * sizeof *rec->vals);
+	memcpy(rec->vals, before->vals, (size_t)t->nfields * sizeof *rec->vals);
+	return save_json(r, rec, before);
+}
+
+static int delete_json(struct req *r)
+{
+	const struct record_type *t = api_type(r);
+	struct record *rec = t ? load_api(r, t, ACC_WRITE) : NULL;
+	if (!rec)
+		return 0;
+	if (!rec->archived) {
+		int rc = record_archive(r, rec, 1);
+		if (rc == DB_E_FK)
+			return req_fail(r, 409, M_rec_in_use);
+		if (rc)
+			return req_fail(r, 500, M_NONE);
+	}
+	send_json(r, 200, json_pack("{s:o}", "data", record_json(r, rec, 0)));
+	return 0;
+}
+
+/* ---- OpenAPI ---- */
+
+static json_t *field_schema(const struct field_def *f)
+{
+	json_t *s = json_object();
+	switch (f->type) {
+	case F_INT:
+	case F_UNIT:
+	case F_PERSON:
+	case F_REF:
+	case F_DATETIME: json_object_set_new(s, "type", json_string("integer")); break;
+	case F_DECIMAL: json_object_set_new(s, "type", json_string("number")); break;
+	case F_BOOL: json_object_set_new(s, "type", json_string("boolean")); break;
+	case F_DATE:
+		json_object_set_new(s, "type", json_string("string"));
+		json_object_set_new(s, "format", json_string("date"));
+		break;
+	case F_ENUM: {
+		json_object_set_new(s, "type", json_string("string"));
+		json_t *e = json_array();
+		for (const struct enum_opt *o = f->opts; o->code; o++)
+			json_array_append_new(e, json_string(o->code));
+		json_object_set_new(s, "enum", e);
+		break;
+	}
+	default:
+		json_object_set_new(s, "type", json_string("string"));
+		if (f->max)
+			json_object_set_new(s, "maxLength", json_integer(f->max));
+	}
+	if (!(f->flags & FF_REQUIRED))
+		json_object_set_new(s, "nullable", json_true());
+	json_object_set_new(s, "description", json_string(msg(LANG_EN, f->label)));
+	return s;
+}
+
+static json_t *error_ref(const char *desc)
+{
+	return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", desc, "content", "application/json", "schema", "$ref",
+			 "#/components/schemas/Error");
+}
+
+static int openapi_json(struct req *r)
+{
+	json_t *paths = json_object(), *schemas = json_object();
+	json_object_set_new(schemas, "Error",
+			    json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}}}}", "type", "object", "properties",
+				      "error", "type", "object", "properties", "code", "type", "string", "message", "type",
+				      "string", "fields", "type", "object"));
+	for (int k = 0; k < record_ntypes; k++) {
+		const struct record_type *t = record_types[k];
+		json_t *props = json_object(), *required = json_array(), *params = json_array();
+		json_object_set_new(props, "id", json_pack("{s:s, s:b}", "type", "integer", "readOnly", 1));
+		for (int i = 0; i < t->nfields; i++) {
+			const struct field_def *f = &t->fields[i];
+			if (f->flags & FF_HIDDEN)
+				continue;
+			json_object_set_new(props, f->name, field_schema(f));
+			if (f->flags & FF_REQUIRED)
+				json_array_append_new(required, json_string(f->name));
+			if (f->flags & FF_FILTER)
+				json_array_append_new(params, json_pack("{s:s, s:s, s:o}", "name", f->name, "in", "query",
+									"schema", field_schema(f)));
+		}
+		json_object_set_new(props, "version", json_pack("{s:s}", "type", "integer"));
+		json_object_set_new(props, "archived", json_pack("{s:s, s:b}", "type", "boolean", "readOnly", 1));
+		json_object_set_new(props, "created_at", json_pack("{s:s, s:b}", "type", "integer", "readOnly", 1));
+		json_object_set_new(props, "updated_at", json_pack("{s:s, s:b}", "type", "integer", "readOnly", 1));
+		const char *names[] = {"q", "sort", "page", "per_page"};
+		const char *types[] = {"string", "string", "integer", "integer"};
+		for (int i = 0; i < 4; i++)
+			json_array_append_new(params, json_pack("{s:s, s:s, s:{s:s}}", "name", names[i], "in", "query", "schema",
+								"type", types[i]));
+		char cap[64];
+		snprintf(cap, sizeof cap, "%c%s", t->name[0] - 32, t->name + 1);
+		json_object_set_new(schemas, cap, json_pack("{s:s, s:o, s:o}", "type", "object", "properties", props,
+							    "required", required));
+		char ref[96];
+		snprintf(ref, sizeof ref, "#/components/schemas/%s", cap);
+		json_t *item = json_pack("{s:{s:s}}", "schema", "$ref", ref);
+		json_t *list = json_pack(
+			"{s:[s], s:s, s:o, s:{s:{s:s, s:{s:{s:{s:{s:s, s:{s:s, s:{s:s}}, s:{s:s}, s:{s:s}, s:{s:s}}}}}}, "
+			"s:o, s:o}}",
+			"tags", t->name, "summary", msg(LANG_EN, t->many), "parameters", params, "responses", "200",
+			"description", "A page of records", "content", "application/json", "schema", "properties", "data",
+			"type", "array", "items", "$ref", ref, "total", "type", "integer", "page", "type", "integer",
+			"per_page", "type", "integer", "400", error_ref("Bad parameter"), "403", error_ref("Not allowed"));
+		json_decref(item);
+		json_t *create = json_pack("{s:[s], s:{s:{s:{s:{s:s}}}}, s:{s:{s:s}, s:o, s:o}}", "tags", t->name,
+					   "requestBody", "content", "application/json", "schema", "$ref", ref, "responses",
+					   "201", "description", "Created", "422", error_ref("Invalid fields"), "409",
+					   error_ref("Conflict"));
+		char path[96];
+		snprintf(path, sizeof path, "/api/v1/%s", t->name);
+		json_object_set_new(paths, path, json_pack("{s:o, s:o}", "get", list, "post", create));
+		json_t *idp = json_pack("[{s:s, s:s, s:b, s:{s:s}}]", "name", "id", "in", "path", "required", 1, "schema",
+					"type", "integer");
+		snprintf(path, sizeof path, "/api/v1/%s/{id}", t->name);
+		json_object_set_new(
+			paths, path,
+			json_pack("{s:o, s:{s:[s], s:{s:{s:s}, s:o}}, s:{s:[s], s:{s:{s:{s:{s:s}}}}, s:{s:{s:s}, s:o, s:o}}, "
+				  "s:{s:[s], s:{s:{s:s}, s:o}}}",
+				  "parameters", idp, "get", "tags", t->name, "responses", "200", "description", "The record",
+				  "404", error_ref("Not found"), "patch", "tags", t->name, "requestBody", "content",
+				  "application/json", "schema", "$ref", ref, "responses", "200", "description", "Updated",
+				  "422", error_ref("Invalid fields"), "409", error_ref("Conflict"), "delete", "tags", t->name,
+				  "responses", "200", "description", "Archived", "409", error_ref("Still referenced")));
+	}
+	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o, s:{s:{s:s, s:s}}}, s:[{s:[]}]}", "openapi", "3.0.3",
+				"info", "title", "wenming API", "version", r->app->version, "description",
+				"Civility campaign records. Authenticate with Authorization: Bearer TOKEN "
+				"(wenming token add USER).",
+				"paths", paths, "components", "schemas", schemas, "securitySchemes", "bearer", "type", "http",
+				"scheme", "bearer", "security", "bearer");
+	send_json(r, 200, doc);
+	return 0;
+}
+
+const struct route records_api_routes[] = {
+	{"GET", "/api/v1/openapi.json", openapi_json, P_PUBLIC, 0, "openapi"},
+	{"GET", "/api/v1/{type:str}", list_json, P_SIGNED_IN, 0, "api list"},
+	{"POST", "/api/v1/{type:str}", create_json, P_SIGNED_IN, 1, "api create"},
+	{"GET", "/api/v1/{type:str}/{id:int}", one_json, P_SIGNED_IN, 0, "api get"},
+	{"PATCH", "/api/v1/{type:str}/{id:int}", patch_json, P_SIGNED_IN, 1, "api patch"},
+	{"DELETE", "/api/v1/{type:str}/{id:int}", delete_json, P_SIGNED_IN, 1, "api delete"},
+	{NULL, NULL, NULL, 0, 0, NULL},
+};

@@ -1,0 +1,711 @@
+/* engine.c — records: lookup, permission and scope, values, validation,
+ * load, save with audit, archive, JSON. See record.h. */
+#include "record.h"
+#include "../core/log.h"
+#include "../db/db.h"
+#include "../http/audit.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const struct record_type *record_type_find(const char *name)
+{
+	for (int i = 0; name && i < record_ntypes; i++)
+		if (strcmp(record_types[i]->name, name) == 0)
+			return record_types[i];
+	return NULL;
+}
+
+int record_field_index(const struct record_type *t, const char *name)
+{
+	for (int i = 0; name && i < t->nfields; i++)
+		if (strcmp(t->fields[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const struct field_def *record_field(const struct record_type *t, const char *name)
+{
+	int i = record_field_index(t, name);
+	return i < 0 ? NULL : &t->fields[i];
+}
+
+/* ---- permission and scope ---- */
+
+/* True when unit lies in root's subtree (units.path holds "/1/5/23/"). */
+static int unit_in_subtree(struct db *db, int64_t root, int64_t unit)
+{
+	if (root == unit)
+		return 1;
+	return db_one_int64(db, 0,
+			    "SELECT count(*) FROM units u, units r WHERE u.id = ? AND r.id = ? "
+			    "AND substr(u.path, 1, length(r.path)) = r.path",
+			    "ii", unit, root) > 0;
+}
+
+int authz_record(struct req *r, const struct record_type *t, enum access want, int64_t unit_id, int64_t owner)
+{
+	const struct user *u = r->user;
+	if (!u)
+		return 0;
+	struct db *db = req_db(r);
+	for (int i = 0; i < u->ngrants; i++) {
+		const struct grant *g = &u->grants[i];
+		enum access acc = (enum access)t->access[g->role];
+		if (acc == ACC_OWN) {
+			if (want == ACC_READ && owner && owner == u->id)
+				return 1;
+			continue;
+		}
+		if (acc < want)
+			continue;
+		if (g->unit_id == 0)
+			return 1;
+		/* a scoped grant covers records of units in its subtree only */
+		if (t->unit_field && unit_id && db && unit_in_subtree(db, g->unit_id, unit_id))
+			return 1;
+	}
+	return 0;
+}
+
+int record_type_may(struct req *r, const struct record_type *t, enum access want)
+{
+	for (int i = 0; r->user && i < r->user->ngrants; i++) {
+		enum access acc = (enum access)t->access[r->user->grants[i].role];
+		if (acc >= want || (acc == ACC_OWN && want == ACC_READ))
+			return 1;
+	}
+	return 0;
+}
+
+int64_t record_unit(const struct record *rec)
+{
+	const struct record_type *t = rec->type;
+	if (!t->unit_field)
+		return 0;
+	if (!strcmp(t->unit_field, "id"))
+		return rec->id;
+	int i = record_field_index(t, t->unit_field);
+	return i >= 0 && rec->vals[i] ? strtoll(rec->vals[i], NULL, 10) : 0;
+}
+
+int64_t record_owner(const struct record *rec)
+{
+	int i = rec->type->owner_field ? record_field_index(rec->type, rec->type->owner_field) : -1;
+	return i >= 0 && rec->vals[i] ? strtoll(rec->vals[i], NULL, 10) : 0;
+}
+
+const char *record_scope_sql(struct req *r, const struct record_type *t, const char *alias, struct kvlist *binds)
+{
+	const struct user *u = r->user;
+	if (!u)
+		return " AND 1 = 0";
+	struct buf b;
+	buf_init(&b, r->a);
+	int any = 0;
+	for (int i = 0; i < u->ngrants; i++) {
+		const struct grant *g = &u->grants[i];
+		enum access acc = (enum access)t->access[g->role];
+		if (acc >= ACC_READ && g->unit_id == 0)
+			return ""; /* organization-wide */
+		const char *cond = NULL;
+		const char *val = NULL;
+		if (acc >= ACC_READ && t->unit_field) {
+			cond = arena_printf(r->a,
+					    "%s.%s IN (SELECT s.id FROM units s, units g WHERE g.id = ? "
+					    "AND substr(s.path, 1, length(g.path)) = g.path)",
+					    alias, t->unit_field);
+			val = arena_printf(r->a, "%lld", (long long)g->unit_id);
+		} else if (acc == ACC_OWN && t->owner_field) {
+			cond = arena_printf(r->a, "%s.%s = ?", alias, t->owner_field);
+			val = arena_printf(r->a, "%lld", (long long)u->id);
+		}
+		if (!cond)
+			continue;
+		buf_puts(&b, any ? " OR " : " AND (");
+		buf_puts(&b, cond);
+		kv_add(r->a, binds, "i", val, strlen(val));
+		any = 1;
+	}
+	if (!any)
+		return " AND 1 = 0";
+	buf_puts(&b, ")");
+	return b.p;
+}
+
+/* ---- values ---- */
+
+struct record *record_new(struct req *r, const struct record_type *t)
+{
+	struct record *rec = arena_alloc(r->a, sizeof *rec);
+	rec->type = t;
+	rec->vals = arena_alloc(r->a, (size_t)t->nfields * sizeof *rec->vals);
+	return rec;
+}
+
+int field_is_integer(enum field_type ty)
+{
+	return ty == F_INT || ty == F_DATETIME || ty == F_BOOL || ty == F_UNIT || ty == F_PERSON || ty == F_REF;
+}
+
+static const char *trim(struct req *r, const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	/* the ideographic space U+3000 is common around Chinese input */
+	while (n >= 3 && (unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80)
+		s += 3, n -= 3;
+	while (n >= 3 && (unsigned char)s[n - 3] == 0xE3 && (unsigned char)s[n - 2] == 0x80 &&
+	       (unsigned char)s[n - 1] == 0x80)
+		n -= 3;
+	return arena_strndup(r->a, s, n);
+}
+
+void record_set(struct req *r, struct record *rec, int i, const char *text)
+{
+	const struct field_def *f = &rec->type->fields[i];
+	if (!text) {
+		rec->vals[i] = NULL;
+		return;
+	}
+	const char *v = f->type == F_LONGTEXT ? arena_strdup(r->a, text) : trim(r, text);
+	if (!*v) {
+		rec->vals[i] = NULL;
+		return;
+	}
+	if (f->type == F_BOOL) {
+		static const char *yes[] = {"1", "true", "yes", "on", "y", "是", "t"};
+		static const char *no[] = {"0", "false", "no", "off", "n", "否", "f"};
+		for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++) {
+			if (!strcasecmp(v, yes[k]))
+				v = "1";
+			else if (!strcasecmp(v, no[k]))
+				v = "0";
+		}
+	} else if (f->type == F_ENUM && f->opts) {
+		/* accept a label in any language as well as the code */
+		for (const struct enum_opt *o = f->opts; o->code; o++)
+			for (int l = 0; l < LANG__COUNT; l++)
+				if (!strcmp(v, msg((enum lang)l, o->label)))
+					v = o->code;
+	} else if (f->type == F_DATE && strlen(v) <= 10) {
+		/* 2026/1/5 and 2026.1.5 → 2026-01-05 */
+		int y, m, d;
+		char s1, s2, extra;
+		if (sscanf(v, "%d%c%d%c%d%c", &y, &s1, &m, &s2, &d, &extra) == 5 && s1 == s2 &&
+		    (s1 == '/' || s1 == '.' || s1 == '-'))
+			v = arena_printf(r->a, "%04d-%02d-%02d", y, m, d);
+	}
+	rec->vals[i] = v;
+}
+
+static size_t utf8_len(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static int parse_int64(const char *s, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int valid_date(const char *s)
+{
+	int y, m, d;
+	char extra;
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+		return 0;
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1] + (m == 2 && leap);
+}
+
+/* "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DDTHH:MM" in the server's zone. */
+static int parse_datetime(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, sec = 0;
+	char sep;
+	int n = sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &sep, &h, &mi, &sec);
+	if (n < 6 || (sep != ' ' && sep != 'T') || h > 23 || mi > 59 || sec > 59)
+		return parse_int64(s, out); /* or Unix seconds */
+	char day[11];
+	snprintf(day, sizeof day, "%04d-%02d-%02d", y, mo, d);
+	if (!valid_date(day))
+		return -1;
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec,
+			.tm_isdst = -1};
+	*out = (int64_t)mktime(&tm);
+	return 0;
+}
+
+static int matches(enum field_pattern p, const char *s)
+{
+	size_t n = strlen(s);
+	switch (p) {
+	case PAT_NONE: return 1;
+	case PAT_DIGITS:
+		for (size_t i = 0; i < n; i++)
+			if (!isdigit((unsigned char)s[i]))
+				return 0;
+		return 1;
+	case PAT_CODE:
+		for (size_t i = 0; i < n; i++)
+			if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_' && s[i] != '.')
+				return 0;
+		return n > 0;
+	case PAT_PHONE: /* 11-digit mobile, or landline with area code: digits, -, +, space */
+		for (size_t i = 0; i < n; i++)
+			if (!isdigit((unsigned char)s[i]) && s[i] != '-' && s[i] != '+' && s[i] != ' ')
+				return 0;
+		return n >= 7 && n <= 20;
+	case PAT_ID_CARD: { /* 18-character resident ID with its ISO 7064 check digit */
+		if (n != 18)
+			return 0;
+		static const int w[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+		static const char check[] = "10X98765432";
+		int sum = 0;
+		for (int i = 0; i < 17; i++) {
+			if (!isdigit((unsigned char)s[i]))
+				return 0;
+			sum += (s[i] - '0') * w[i];
+		}
+		return toupper((unsigned char)s[17]) == check[sum % 11];
+	}
+	case PAT_EMAIL: {
+		const char *at = strchr(s, '@');
+		return at && at > s && strchr(at, '.') && !strchr(s, ' ');
+	}
+	}
+	return 1;
+}
+
+static enum msg_id pattern_msg(enum field_pattern p)
+{
+	switch (p) {
+	case PAT_CODE: return M_rec_bad_code;
+	case PAT_PHONE: return M_rec_bad_phone;
+	case PAT_ID_CARD: return M_rec_bad_id_card;
+	case PAT_EMAIL: return M_rec_bad_email;
+	case PAT_DIGITS: return M_rec_bad_digits;
+	default: return M_rec_bad_value;
+	}
+}
+
+static const char *ref_table(const struct field_def *f)
+{
+	if (f->type == F_UNIT)
+		return "units";
+	if (f->type == F_PERSON)
+		return "people";
+	const struct record_type *t = f->type == F_REF ? record_type_find(f->ref) : NULL;
+	return t ? t->table : NULL;
+}
+
+static enum msg_id check_field(struct req *r, const struct record *rec, int i)
+{
+	const struct field_def *f = &rec->type->fields[i];
+	const char *v = rec->vals[i];
+	if (!v)
+		return f->flags & FF_REQUIRED ? M_required : M_NONE;
+	if (!utf8_valid(v, strlen(v)))
+		return M_err_bad_utf8;
+	if (f->type != F_LONGTEXT)
+		for (const char *c = v; *c; c++)
+			if ((unsigned char)*c < 0x20)
+				return M_rec_control_chars;
+	int64_t n;
+	double d;
+	char *end;
+	switch (f->type) {
+	case F_TEXT:
+	case F_LONGTEXT: {
+		size_t len = utf8_len(v);
+		int64_t max = f->max ? f->max : (f->type == F_TEXT ? 200 : 20000);
+		if ((f->min && (int64_t)len < f->min) || (int64_t)len > max)
+			return M_rec_bad_length;
+		if (!matches(f->pattern, v))
+			return pattern_msg(f->pattern);
+		break;
+	}
+	case F_INT:
+		if (parse_int64(v, &n))
+			return M_rec_not_integer;
+		if ((f->min || f->max) && (n < f->min || n > f->max))
+			return M_rec_out_of_range;
+		break;
+	case F_DECIMAL:
+		errno = 0;
+		d = strtod(v, &end);
+		if (errno || end == v || *end || !isfinite(d))
+			return M_rec_not_number;
+		if ((f->min || f->max) && (d < (double)f->min || d > (double)f->max))
+			return M_rec_out_of_range;
+		break;
+	case F_DATE:
+		if (!valid_date(v))
+			return M_rec_bad_date;
+		break;
+	case F_DATETIME:
+		if (parse_datetime(v, &n))
+			return M_rec_bad_datetime;
+		break;
+	case F_BOOL:
+		if (strcmp(v, "0") && strcmp(v, "1"))
+			return M_rec_bad_bool;
+		break;
+	case F_ENUM: {
+		int ok = 0;
+		for (const struct enum_opt *o = f->opts; o && o->code; o++)
+			ok |= !strcmp(o->code, v);
+		if (!ok)
+			return M_rec_bad_choice;
+		break;
+	}
+	case F_UNIT:
+	case F_PERSON:
+	case F_REF: {
+		if (parse_int64(v, &n) || n <= 0)
+			return M_rec_bad_reference;
+		const char *table = ref_table(f);
+		if (!table || !db_one_int64(req_db(r), 0,
+					    arena_printf(r->a, "SELECT count(*) FROM %s WHERE id = ? AND archived = 0", table),
+					    "i", n))
+			return M_rec_bad_reference;
+		break;
+	}
+	}
+	if (f->flags & FF_UNIQUE) {
+		int64_t other = db_one_int64(req_db(r), 0,
+					     arena_printf(r->a, "SELECT id FROM %s WHERE %s = ? AND id <> ?", rec->type->table,
+							  f->name),
+					     "si", v, rec->id);
+		if (other)
+			return M_rec_not_unique;
+	}
+	return M_NONE;
+}
+
+int record_validate(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
+{
+	const struct record_type *t = rec->type;
+	e->field = arena_alloc(r->a, (size_t)t->nfields * sizeof *e->field);
+	e->count = 0;
+	e->record = M_NONE;
+	for (int i = 0; i < t->nfields; i++) {
+		if (t->fields[i].flags & FF_HIDDEN)
+			continue;
+		e->field[i] = check_field(r, rec, i);
+		e->count += e->field[i] != M_NONE;
+	}
+	/* the unit must be one the user may write to */
+	int ui = t->unit_field ? record_field_index(t, t->unit_field) : -1;
+	if (ui >= 0 && e->field[ui] == M_NONE && rec->vals[ui] &&
+	    !authz_record(r, t, ACC_WRITE, strtoll(rec->vals[ui], NULL, 10), 0)) {
+		e->field[ui] = M_rec_unit_out_of_scope;
+		e->count++;
+	}
+	if (t->check)
+		t->check(r, rec, before, e);
+	return e->count;
+}
+
+/* ---- load and save ---- */
+
+static const char *select_list(struct req *r, const struct record_type *t)
+{
+	struct buf b;
+	buf_init(&b, r->a);
+	buf_puts(&b, "id, archived, version, created_at, updated_at");
+	for (int i = 0; i < t->nfields; i++)
+		buf_printf(&b, ", %s", t->fields[i].name);
+	return b.p;
+}
+
+struct record *record_from_row(struct req *r, const struct record_type *t, struct db_stmt *q)
+{
+	struct record *rec = record_new(r, t);
+	rec->id = db_column_int64(q, 0);
+	rec->archived = (int)db_column_int64(q, 1);
+	rec->version = db_column_int64(q, 2);
+	rec->created_at = db_column_int64(q, 3);
+	rec->updated_at = db_column_int64(q, 4);
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field_def *f = &t->fields[i];
+		if (db_column_isnull(q, 5 + i))
+			rec->vals[i] = NULL;
+		else if (f->type == F_DECIMAL)
+			rec->vals[i] = arena_printf(r->a, "%.10g", db_column_double(q, 5 + i));
+		else if (field_is_integer(f->type))
+			rec->vals[i] = arena_printf(r->a, "%lld", (long long)db_column_int64(q, 5 + i));
+		else
+			rec->vals[i] = arena_strdup(r->a, db_column_text(q, 5 + i));
+	}
+	return rec;
+}
+
+struct record *record_load(struct req *r, const struct record_type *t, int64_t id)
+{
+	struct db *db = req_db(r);
+	if (!db)
+		return NULL;
+	struct db_stmt *q = db_query(
+		db, arena_printf(r->a, "SELECT %s FROM %s WHERE id = ?", select_list(r, t), t->table), "i", id);
+	struct record *rec = q && db_step(q) == DB_ROW ? record_from_row(r, t, q) : NULL;
+	db_done(q);
+	return rec;
+}
+
+static void bind_value(struct db_stmt *s, int idx, const struct field_def *f, const char *v)
+{
+	if (!v) {
+		db_bind_null(s, idx);
+	} else if (f->type == F_DECIMAL) {
+		db_bind_double(s, idx, strtod(v, NULL));
+	} else if (f->type == F_DATETIME) {
+		int64_t n = 0;
+		parse_datetime(v, &n);
+		db_bind_int64(s, idx, n);
+	} else if (field_is_integer(f->type)) {
+		db_bind_int64(s, idx, strtoll(v, NULL, 10));
+	} else {
+		db_bind_text(s, idx, v);
+	}
+}
+
+json_t *record_json(struct req *r, const struct record *rec, int reveal)
+{
+	const struct record_type *t = rec->type;
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(rec->id));
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field_def *f = &t->fields[i];
+		const char *v = rec->vals[i];
+		json_t *j;
+		if (f->flags & FF_HIDDEN)
+			continue;
+		if (!v)
+			j = json_null();
+		else if ((f->flags & FF_SENSITIVE) && !reveal)
+			j = json_string(record_mask(r, v));
+		else if (f->type == F_BOOL)
+			j = json_boolean(!strcmp(v, "1"));
+		else if (f->type == F_DECIMAL)
+			j = json_real(strtod(v, NULL));
+		else if (field_is_integer(f->type) && f->type != F_DATETIME)
+			j = json_integer(strtoll(v, NULL, 10));
+		else if (f->type == F_DATETIME) {
+			int64_t n = 0;
+			parse_datetime(v, &n);
+			j = json_integer(n);
+		} else
+			j = json_string(v);
+		json_object_set_new(o, f->name, j);
+	}
+	json_object_set_new(o, "archived", json_boolean(rec->archived));
+	json_object_set_new(o, "version", json_integer(rec->version));
+	json_object_set_new(o, "created_at", json_integer(rec->created_at));
+	json_object_set_new(o, "updated_at", json_integer(rec->updated_at));
+	return o;
+}
+
+int record_save(struct req *r, struct record *rec, const struct record *before)
+{
+	const struct record_type *t = rec->type;
+	struct db *db = req_db(r);
+	if (!db)
+		return DB_ERR;
+	int64_t now = time(NULL);
+	struct buf sql;
+	buf_init(&sql, r->a);
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	if (!rec->id) {
+		buf_printf(&sql, "INSERT INTO %s (created_at, updated_at", t->table);
+		for (int i = 0; i < t->nfields; i++)
+			buf_printf(&sql, ", %s", t->fields[i].name);
+		buf_puts(&sql, ") VALUES (?, ?");
+		for (int i = 0; i < t->nfields; i++)
+			buf_puts(&sql, ", ?");
+		buf_puts(&sql, ") RETURNING id");
+		struct db_stmt *s = db_prepare(db, sql.p);
+		if (!s) {
+			db_rollback(db);
+			return DB_ERR;
+		}
+		db_bind_int64(s, 1, now);
+		db_bind_int64(s, 2, now);
+		for (int i = 0; i < t->nfields; i++)
+			bind_value(s, 3 + i, &t->fields[i], rec->vals[i]);
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			rec->id = db_column_int64(s, 0);
+			rc = 0;
+			while (db_step(s) == DB_ROW)
+				;
+		}
+		db_done(s);
+		rec->created_at = rec->updated_at = now;
+		rec->version = 1;
+	} else {
+		/* optimistic concurrency: the version read is the version written over */
+		buf_printf(&sql, "UPDATE %s SET version = version + 1, updated_at = ?", t->table);
+		for (int i = 0; i < t->nfields; i++)
+			buf_printf(&sql, ", %s = ?", t->fields[i].name);
+		buf_puts(&sql, " WHERE id = ? AND version = ?");
+		struct db_stmt *s = db_prepare(db, sql.p);
+		if (!s) {
+			db_rollback(db);
+			return DB_ERR;
+		}
+		db_bind_int64(s, 1, now);
+		for (int i = 0; i < t->nfields; i++)
+			bind_value(s, 2 + i, &t->fields[i], rec->vals[i]);
+		db_bind_int64(s, 2 + t->nfields, rec->id);
+		db_bind_int64(s, 3 + t->nfields, rec->version);
+		rc = db_step(s);
+		db_done(s);
+		if (rc == DB_DONE && db_one_int64(db, 0, arena_printf(r->a, "SELECT version FROM %s WHERE id = ?", t->table),
+						  "i", rec->id) != rec->version + 1)
+			rc = DB_E_BUSY; /* someone else saved meanwhile */
+		rec->version++;
+		rec->updated_at = now;
+	}
+	if (!rc && t->after_save)
+		rc = t->after_save(r, rec, before);
+	if (!rc) {
+		json_t *b = before ? record_json(r, before, 1) : NULL;
+		json_t *a = record_json(r, rec, 1);
+		rc = audit_log(r, before ? "update" : "create", t->name, rec->id, b, a);
+		json_decref(b);
+		json_decref(a);
+	}
+	if (!rc)
+		rc = db_commit(db);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
+int record_archive(struct req *r, struct record *rec, int archive)
+{
+	const struct record_type *t = rec->type;
+	struct db *db = req_db(r);
+	if (!db)
+		return DB_ERR;
+	if (archive) {
+		/* refuse while active records refer to this one */
+		for (int k = 0; k < record_ntypes; k++) {
+			const struct record_type *o = record_types[k];
+			for (int i = 0; i < o->nfields; i++) {
+				const struct field_def *f = &o->fields[i];
+				const char *rt = ref_table(f);
+				if (!rt || strcmp(rt, t->table) != 0)
+					continue;
+				if (db_one_int64(db, 0,
+						 arena_printf(r->a, "SELECT count(*) FROM %s WHERE %s = ? AND archived = 0",
+							      o->table, f->name),
+						 "i", rec->id))
+					return DB_E_FK;
+			}
+		}
+	}
+	int rc = db_begin(db);
+	if (!rc)
+		rc = db_run(db,
+			    arena_printf(r->a, "UPDATE %s SET archived = ?, version = version + 1, updated_at = ? WHERE id = ?",
+					 t->table),
+			    "Iii", archive, (int64_t)time(NULL), rec->id);
+	if (!rc) {
+		json_t *b = json_pack("{s:b}", "archived", !archive), *a = json_pack("{s:b}", "archived", archive);
+		rc = audit_log(r, archive ? "archive" : "restore", t->name, rec->id, b, a);
+		json_decref(b);
+		json_decref(a);
+	}
+	if (!rc)
+		rc = db_commit(db);
+	if (rc)
+		db_rollback(db);
+	else
+		rec->archived = archive;
+	return rc;
+}
+
+/* ---- display ---- */
+
+const char *record_mask(struct req *r, const char *v)
+{
+	size_t n = strlen(v);
+	if (n <= 4)
+		return "****";
+	size_t keep_head = n >= 11 ? (n >= 15 ? 4 : 3) : 1, keep_tail = 4;
+	struct buf b;
+	buf_init(&b, r->a);
+	buf_append(&b, v, keep_head);
+	for (size_t i = keep_head; i < n - keep_tail; i++)
+		buf_putc(&b, '*');
+	buf_append(&b, v + n - keep_tail, keep_tail);
+	return b.p;
+}
+
+const char *record_display(struct req *r, const struct record *rec, int i, int reveal)
+{
+	const struct field_def *f = &rec->type->fields[i];
+	const char *v = rec->vals[i];
+	if (!v)
+		return "";
+	if ((f->flags & FF_SENSITIVE) && !reveal)
+		return record_mask(r, v);
+	struct db *db = req_db(r);
+	switch (f->type) {
+	case F_BOOL: return msg(r->lang, !strcmp(v, "1") ? M_yes : M_no);
+	case F_ENUM:
+		for (const struct enum_opt *o = f->opts; o && o->code; o++)
+			if (!strcmp(o->code, v))
+				return msg(r->lang, o->label);
+		return v;
+	case F_UNIT: {
+		const char *n = db ? db_one_text(db, r->a, "SELECT name FROM units WHERE id = ?", "s", v) : NULL;
+		return n ? n : v;
+	}
+	case F_PERSON: {
+		const char *n = db ? db_one_text(db, r->a, "SELECT name FROM people WHERE id = ?", "s", v) : NULL;
+		return n ? n : v;
+	}
+	case F_REF: {
+		const struct record_type *t = record_type_find(f->ref);
+		const char *n = t && db ? db_one_text(db, r->a,
+						      arena_printf(r->a, "SELECT %s FROM %s WHERE id = ?", t->title_field,
+								   t->table),
+						      "s", v)
+					: NULL;
+		return n ? n : v;
+	}
+	case F_DATETIME: {
+		int64_t n = 0;
+		char *out = arena_alloc(r->a, 64);
+		parse_datetime(v, &n);
+		return fmt_time(r->lang, n, 1, out, 64);
+	}
+	default: return v;
+	}
+}

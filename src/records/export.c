@@ -1,0 +1,139 @@
+/* export.c — see export.h. Both formats write a header row of field labels
+ * in the user's language (the importer accepts them back) and values as
+ * shown on the page: enum labels, unit and person names. */
+#include "export.h"
+#include "../db/db.h"
+#include "../web/layout.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+static void csv_cell(struct buf *b, const char *v)
+{
+	/* a leading = + - @ would be a formula in a spreadsheet: quote it away */
+	int formula = v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@';
+	if (!formula && !strpbrk(v, ",\"\r\n")) {
+		buf_puts(b, v);
+		return;
+	}
+	buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
+	for (; *v; v++) {
+		if (*v == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *v);
+	}
+	buf_putc(b, '"');
+}
+
+static const char *filename(struct req *r, const struct record_type *t, const char *ext)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	return arena_printf(r->a, "%s-%04d-%02d-%02d.%s", t->name, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, ext);
+}
+
+static int export_csv(struct req *r, struct list_query *q, struct db_stmt *s)
+{
+	const struct record_type *t = q->t;
+	struct buf *b = &r->out;
+	buf_puts(b, "\xEF\xBB\xBF");
+	buf_puts(b, "id");
+	for (int i = 0; i < t->nfields; i++)
+		if (!(t->fields[i].flags & FF_HIDDEN)) {
+			buf_putc(b, ',');
+			csv_cell(b, T(r, t->fields[i].label));
+		}
+	buf_puts(b, "\r\n");
+	int64_t n = 0;
+	while (db_step(s) == DB_ROW && n++ < EXPORT_MAX_ROWS) {
+		struct record *rec = record_from_row(r, t, s);
+		buf_printf(b, "%lld", (long long)rec->id);
+		for (int i = 0; i < t->nfields; i++)
+			if (!(t->fields[i].flags & FF_HIDDEN)) {
+				buf_putc(b, ',');
+				csv_cell(b, record_display(r, rec, i, 0));
+			}
+		buf_puts(b, "\r\n");
+	}
+	r->content_type = "text/csv; charset=utf-8";
+	req_header_add(r, "Content-Disposition: attachment; filename=\"%s\"", filename(r, t, "csv"));
+	return 0;
+}
+
+static int export_xlsx(struct req *r, struct list_query *q, struct db_stmt *s)
+{
+	const struct record_type *t = q->t;
+	char path[] = "/tmp/wenming-export-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return req_fail(r, 500, M_NONE);
+	close(fd);
+	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = "/tmp"};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, T(r, t->many)) : NULL;
+	if (!ws) {
+		unlink(path);
+		return req_fail(r, 500, M_NONE);
+	}
+	lxw_format *head = workbook_add_format(wb);
+	format_set_bold(head);
+	format_set_bg_color(head, 0xEAF0F8);
+	int col = 0;
+	worksheet_write_string(ws, 0, (lxw_col_t)col++, "id", head);
+	for (int i = 0; i < t->nfields; i++)
+		if (!(t->fields[i].flags & FF_HIDDEN)) {
+			worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col, 16, NULL);
+			worksheet_write_string(ws, 0, (lxw_col_t)col++, T(r, t->fields[i].label), head);
+		}
+	worksheet_freeze_panes(ws, 1, 0);
+	lxw_row_t row = 1;
+	while (db_step(s) == DB_ROW && row <= EXPORT_MAX_ROWS) {
+		struct record *rec = record_from_row(r, t, s);
+		col = 0;
+		worksheet_write_number(ws, row, (lxw_col_t)col++, (double)rec->id, NULL);
+		for (int i = 0; i < t->nfields; i++) {
+			const struct field_def *f = &t->fields[i];
+			if (f->flags & FF_HIDDEN)
+				continue;
+			const char *v = record_display(r, rec, i, 0);
+			if (rec->vals[i] && (f->type == F_INT || f->type == F_DECIMAL))
+				worksheet_write_number(ws, row, (lxw_col_t)col++, strtod(rec->vals[i], NULL), NULL);
+			else
+				worksheet_write_string(ws, row, (lxw_col_t)col++, v, NULL);
+		}
+		row++;
+	}
+	if (workbook_close(wb) != LXW_NO_ERROR) {
+		unlink(path);
+		return req_fail(r, 500, M_NONE);
+	}
+	FILE *f = fopen(path, "rb");
+	unlink(path);
+	if (!f)
+		return req_fail(r, 500, M_NONE);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_append(&r->out, chunk, n);
+	fclose(f);
+	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	req_header_add(r, "Content-Disposition: attachment; filename=\"%s\"", filename(r, t, "xlsx"));
+	return 0;
+}
+
+int records_export(struct req *r, struct list_query *q, const char *format)
+{
+	struct db_stmt *s = list_query_run(r, q, -1, 0);
+	if (!s)
+		return req_fail(r, 503, M_err_db_down);
+	int rc = !strcmp(format, "xlsx") ? export_xlsx(r, q, s) : export_csv(r, q, s);
+	db_done(s);
+	return rc;
+}

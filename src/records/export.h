@@ -1,0 +1,13 @@
+/* export.h — "export this list": the rows a list query selects, every
+ * visible field, as CSV (UTF-8 with a BOM so Excel reads it) or XLSX
+ * (libxlsxwriter). Sensitive values are masked as on the page. */
+#ifndef WM_RECORDS_EXPORT_H
+#define WM_RECORDS_EXPORT_H
+
+#include "query.h"
+
+#define EXPORT_MAX_ROWS 200000
+
+int records_export(struct req *r, struct list_query *q, const char *format);
+
+#endif

@@ -1,0 +1,174 @@
+/* query.c — see query.h. */
+#include "query.h"
+#include "../db/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void add_bind(struct req *r, struct list_query *q, const char *type, const char *v)
+{
+	kv_add(r->a, &q->binds, type, v, strlen(v));
+}
+
+static int digits(const char *s)
+{
+	if (!*s || strlen(s) > 18)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+void list_query_build(struct req *r, const struct record_type *t, struct list_query *q)
+{
+	memset(q, 0, sizeof *q);
+	q->t = t;
+	q->error = M_NONE;
+	struct buf w;
+	buf_init(&w, r->a);
+	const char *arch = req_query(r, "archived");
+	q->archived = arch && !strcmp(arch, "1");
+	buf_printf(&w, " WHERE t.archived = %d", q->archived);
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field_def *f = &t->fields[i];
+		const char *v = req_query(r, f->name);
+		if (!(f->flags & FF_FILTER) || !v || !*v)
+			continue;
+		if (f->type == F_UNIT) {
+			if (!digits(v)) {
+				q->error = M_rec_bad_filter, q->bad_param = f->name;
+				continue;
+			}
+			buf_printf(&w,
+				   " AND t.%s IN (SELECT s.id FROM units s, units g WHERE g.id = ? "
+				   "AND substr(s.path, 1, length(g.path)) = g.path)",
+				   f->name);
+			add_bind(r, q, "i", v);
+		} else if (f->type == F_BOOL) {
+			if (strcmp(v, "0") && strcmp(v, "1")) {
+				q->error = M_rec_bad_filter, q->bad_param = f->name;
+				continue;
+			}
+			buf_printf(&w, " AND COALESCE(t.%s, 0) = ?", f->name);
+			add_bind(r, q, "i", v);
+		} else if (field_is_integer(f->type)) {
+			if (!digits(v)) {
+				q->error = M_rec_bad_filter, q->bad_param = f->name;
+				continue;
+			}
+			buf_printf(&w, " AND t.%s = ?", f->name);
+			add_bind(r, q, "i", v);
+		} else if (f->type == F_ENUM) {
+			int ok = 0;
+			for (const struct enum_opt *o = f->opts; o && o->code; o++)
+				ok |= !strcmp(o->code, v);
+			if (!ok) {
+				q->error = M_rec_bad_filter, q->bad_param = f->name;
+				continue;
+			}
+			buf_printf(&w, " AND t.%s = ?", f->name);
+			add_bind(r, q, "s", v);
+		} else {
+			buf_printf(&w, " AND t.%s = ?", f->name);
+			add_bind(r, q, "s", v);
+		}
+	}
+	const char *text = req_query(r, "q");
+	if (text && *text) {
+		if (strlen(text) > 200) {
+			q->error = M_err_query_too_long, q->bad_param = "q";
+		} else {
+			const char *like = arena_printf(r->a, "%%%s%%", text);
+			int any = 0;
+			for (int i = 0; i < t->nfields; i++) {
+				if (!(t->fields[i].flags & FF_SEARCH))
+					continue;
+				buf_printf(&w, "%s LOWER(t.%s) LIKE LOWER(?)", any ? " OR" : " AND (", t->fields[i].name);
+				add_bind(r, q, "s", like);
+				any = 1;
+			}
+			if (any)
+				buf_puts(&w, ")");
+		}
+	}
+	buf_puts(&w, record_scope_sql(r, t, "t", &q->binds));
+	q->where = w.p;
+
+	/* sort: ?sort=field or -field, else the declared default */
+	const char *sort = req_query(r, "sort");
+	const char *want = sort && *sort ? sort : t->sort;
+	q->desc = want && want[0] == '-';
+	const char *name = q->desc ? want + 1 : want;
+	q->sort_field = -1;
+	int fi = name ? record_field_index(t, name) : -1;
+	if (fi >= 0 && (t->fields[fi].flags & (FF_SORT | FF_LIST)) && !(t->fields[fi].flags & FF_SENSITIVE))
+		q->sort_field = fi;
+	else if (sort && *sort && strcmp(name, "id") != 0)
+		q->error = M_rec_bad_sort, q->bad_param = "sort";
+	q->order = q->sort_field >= 0
+			   ? arena_printf(r->a, " ORDER BY t.%s %s, t.id %s", t->fields[q->sort_field].name,
+					  q->desc ? "DESC" : "ASC", q->desc ? "DESC" : "ASC")
+			   : arena_printf(r->a, " ORDER BY t.id %s", q->desc ? "DESC" : "ASC");
+
+	q->page = req_page(r);
+	const char *pp = req_query(r, "per_page");
+	q->per_page = 25;
+	if (pp) {
+		int n = atoi(pp);
+		if (!digits(pp) || n < 1 || n > 200)
+			q->error = M_rec_bad_per_page, q->bad_param = "per_page";
+		else
+			q->per_page = n;
+	}
+}
+
+static void bind_all(struct db_stmt *s, const struct kvlist *b, int *idx)
+{
+	for (size_t i = 0; i < b->n; i++, (*idx)++) {
+		if (b->v[i].name[0] == 'i')
+			db_bind_int64(s, *idx, strtoll(b->v[i].value, NULL, 10));
+		else
+			db_bind_text(s, *idx, b->v[i].value);
+	}
+}
+
+int64_t list_query_count(struct req *r, struct list_query *q)
+{
+	struct db *db = req_db(r);
+	struct db_stmt *s = db ? db_prepare(db, arena_printf(r->a, "SELECT count(*) FROM %s t%s", q->t->table, q->where))
+			       : NULL;
+	if (!s)
+		return -1;
+	int idx = 1;
+	bind_all(s, &q->binds, &idx);
+	int64_t n = db_step(s) == DB_ROW ? db_column_int64(s, 0) : -1;
+	db_done(s);
+	return n;
+}
+
+struct db_stmt *list_query_run(struct req *r, struct list_query *q, int64_t limit, int64_t offset)
+{
+	struct db *db = req_db(r);
+	if (!db)
+		return NULL;
+	struct buf sql;
+	buf_init(&sql, r->a);
+	buf_puts(&sql, "SELECT t.id, t.archived, t.version, t.created_at, t.updated_at");
+	for (int i = 0; i < q->t->nfields; i++)
+		buf_printf(&sql, ", t.%s", q->t->fields[i].name);
+	buf_printf(&sql, " FROM %s t%s%s", q->t->table, q->where, q->order);
+	if (limit >= 0)
+		buf_puts(&sql, " LIMIT ? OFFSET ?");
+	struct db_stmt *s = db_prepare(db, sql.p);
+	if (!s)
+		return NULL;
+	int idx = 1;
+	bind_all(s, &q->binds, &idx);
+	if (limit >= 0) {
+		db_bind_int64(s, idx++, limit);
+		db_bind_int64(s, idx++, offset);
+	}
+	return s;
+}
+

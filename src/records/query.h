@@ -1,0 +1,29 @@
+/* query.h — the list query shared by the list page, the JSON API and the
+ * exports: filters from the query string, free-text search, scope, sort and
+ * paging, built from the declaration with every value bound. */
+#ifndef WM_RECORDS_QUERY_H
+#define WM_RECORDS_QUERY_H
+
+#include "record.h"
+
+struct list_query {
+	const struct record_type *t;
+	const char *where;    /* " WHERE ..." */
+	struct kvlist binds;  /* name = bind type ("s", "i"), value = text */
+	const char *order;    /* " ORDER BY ..." */
+	int sort_field;       /* index, or -1 for id */
+	int desc;
+	int page, per_page;
+	int archived;         /* list archived records instead */
+	enum msg_id error;    /* a bad parameter, M_NONE when fine */
+	const char *bad_param;
+};
+
+/* Reads filters (field names), q, sort, page, per_page and archived from
+ * the query string. */
+void list_query_build(struct req *r, const struct record_type *t, struct list_query *q);
+int64_t list_query_count(struct req *r, struct list_query *q);
+/* Runs the query; limit < 0: no paging (exports, capped by the caller). */
+struct db_stmt *list_query_run(struct req *r, struct list_query *q, int64_t limit, int64_t offset);
+
+#endif

@@ -1,0 +1,162 @@
+/* record.h — the records engine: a record type is declared once, as a C
+ * table, and the engine gives it everything else.
+ *
+ * From a struct record_type the engine derives the table and its columns
+ * (records_sync_schema), the list page with filters, sort, search, paging and
+ * export (CSV, XLSX), the detail page, create / edit forms with inline
+ * validation, archive / restore, the JSON API under /api/v1/{type}, import
+ * from CSV and XLSX with a preview, audit entries for every change and the
+ * scope check through authz_record(). A simple register is nothing but a
+ * declaration added to records/registry.c.
+ *
+ * Values travel as text (what forms, CSV and JSON give) and are converted
+ * and validated per field type; the database stores integers for int,
+ * datetime, bool and references, and text otherwise (dates as YYYY-MM-DD). */
+#ifndef WM_RECORD_H
+#define WM_RECORD_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../http/http.h"
+
+struct db_stmt;
+struct record;
+struct record_errors;
+
+enum field_type {
+	F_TEXT,     /* one line; min/max are lengths in characters */
+	F_LONGTEXT, /* several lines */
+	F_INT,      /* min/max are bounds */
+	F_DECIMAL,  /* stored as double; min/max bounds */
+	F_DATE,     /* YYYY-MM-DD */
+	F_DATETIME, /* Unix seconds; entered as YYYY-MM-DD HH:MM */
+	F_BOOL,
+	F_ENUM,     /* one code of opts */
+	F_UNIT,     /* reference to an org unit */
+	F_PERSON,   /* reference to a person */
+	F_REF,      /* reference to a record of type ref */
+};
+
+enum {
+	FF_REQUIRED = 1 << 0,
+	FF_UNIQUE = 1 << 1,
+	FF_LIST = 1 << 2,      /* a column of the list page */
+	FF_FILTER = 1 << 3,    /* a filter on the list page and in the API */
+	FF_SEARCH = 1 << 4,    /* part of the free-text search */
+	FF_SENSITIVE = 1 << 5, /* masked unless revealed; every reveal is audited */
+	FF_SORT = 1 << 6,      /* the list can be sorted by it */
+	FF_HIDDEN = 1 << 7,    /* not in forms, lists or import (set by code) */
+};
+
+/* Patterns a text field may have to match. */
+enum field_pattern { PAT_NONE, PAT_CODE, PAT_PHONE, PAT_ID_CARD, PAT_EMAIL, PAT_DIGITS };
+
+struct enum_opt {
+	const char *code;
+	enum msg_id label;
+};
+
+struct field_def {
+	const char *name; /* column and API name, snake_case */
+	enum field_type type;
+	enum msg_id label;
+	unsigned flags;
+	int64_t min, max;        /* 0, 0: no bound */
+	enum field_pattern pattern;
+	const struct enum_opt *opts; /* F_ENUM, ended by {NULL} */
+	const char *ref;         /* F_REF: the record type's name */
+	enum msg_id hint;
+};
+
+/* What a role may do with a record type, within the role's scope. */
+enum access { ACC_NONE, ACC_OWN, ACC_READ, ACC_WRITE };
+
+struct record_type {
+	const char *name;  /* URL and API segment: /r/NAME, /api/v1/NAME */
+	const char *table;
+	enum msg_id one, many;
+	const struct field_def *fields;
+	int nfields;
+	const char *unit_field;  /* the field naming the owning unit, or NULL */
+	const char *owner_field; /* the field holding the user id for ACC_OWN, or NULL */
+	const char *title_field; /* the record's name on pages */
+	const char *sort;        /* default sort: "name" or "-id" */
+	unsigned char access[ROLE__COUNT];
+	unsigned reveal_roles;   /* roles (1 << enum role) that may reveal sensitive fields */
+	const char *icon;        /* nav icon path, 24×24; NULL: not in the nav */
+	/* optional: more validation (adds to errs), and work done in the same
+	 * transaction after the row is written (e.g. the unit tree's paths) */
+	void (*check)(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs);
+	int (*after_save)(struct req *r, struct record *rec, const struct record *before);
+};
+
+/* One record's values as text, in field order; NULL is SQL NULL. */
+struct record {
+	const struct record_type *type;
+	int64_t id;
+	int archived;
+	int64_t version, created_at, updated_at;
+	const char **vals;
+};
+
+/* Validation result: one message per field (M_NONE when fine), plus a
+ * record-level message (e.g. a refused reference). */
+struct record_errors {
+	enum msg_id *field;
+	enum msg_id record;
+	int count;
+};
+
+extern const struct record_type *const record_types[];
+extern const int record_ntypes;
+
+const struct record_type *record_type_find(const char *name);
+int record_field_index(const struct record_type *t, const char *name);
+const struct field_def *record_field(const struct record_type *t, const char *name);
+/* True for types stored as integers: int, datetime, bool and references. */
+int field_is_integer(enum field_type ty);
+
+/* Creates missing tables, columns and indexes for every declared type. */
+int records_sync_schema(struct db *db, char *err, size_t errlen);
+
+/* May the request's user do this (ACC_READ or ACC_WRITE) to a record of the
+ * type owned by unit_id and user owner (0 when none)? Calls authz. */
+int authz_record(struct req *r, const struct record_type *t, enum access want, int64_t unit_id, int64_t owner);
+/* May the user see (ACC_READ) or change (ACC_WRITE) some records of this
+ * type — for the list pages and "new" buttons; rows are then scoped. */
+int record_type_may(struct req *r, const struct record_type *t, enum access want);
+/* The unit that owns the record (0: none) and the user it belongs to. */
+int64_t record_unit(const struct record *rec);
+int64_t record_owner(const struct record *rec);
+/* The SQL condition (with leading " AND ") restricting a list to what the
+ * user may read, and its bind values appended to binds (arena). */
+const char *record_scope_sql(struct req *r, const struct record_type *t, const char *alias, struct kvlist *binds);
+
+/* Loads a record (archived too); NULL when there is none. Arena. */
+struct record *record_load(struct req *r, const struct record_type *t, int64_t id);
+/* The current row of a statement selecting id, archived, version,
+ * created_at, updated_at and then every field in order (arena). */
+struct record *record_from_row(struct req *r, const struct record_type *t, struct db_stmt *s);
+/* An empty record for a new form. */
+struct record *record_new(struct req *r, const struct record_type *t);
+/* Sets a field from outside text (form, JSON, import): trims, normalises
+ * (bool, enum labels, dates); an empty string becomes NULL. */
+void record_set(struct req *r, struct record *rec, int field, const char *text);
+/* Validates every field; fills errs (arena). Returns the number of errors. */
+int record_validate(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs);
+/* Inserts or updates (id 0: insert) with its audit entry, inside the
+ * caller's transaction or a new one. Returns 0, or a DB_E_* code. */
+int record_save(struct req *r, struct record *rec, const struct record *before);
+/* Archives or restores, audited. Refuses (DB_E_FK) to archive a record that
+ * active records refer to. */
+int record_archive(struct req *r, struct record *rec, int archive);
+/* The record as a JSON object (sensitive fields masked unless reveal). */
+json_t *record_json(struct req *r, const struct record *rec, int reveal);
+
+/* Text shown for a value: enum label, unit or person name, masked value. */
+const char *record_display(struct req *r, const struct record *rec, int field, int reveal);
+/* "3301**********1234", "138****5678": what a masked value looks like. */
+const char *record_mask(struct req *r, const char *value);
+
+#endif
