@@ -18,11 +18,12 @@
 #endif
 
 extern const struct route builtin_routes[], auth_routes[], home_routes[], users_routes[], audit_routes[],
-	records_routes[], records_api_routes[];
+	records_routes[], records_api_routes[], org_routes[];
 
 /* One line per module. */
 static const struct route *const route_tables[] = {
-	builtin_routes, auth_routes, home_routes, users_routes, audit_routes, records_routes, records_api_routes,
+	builtin_routes, auth_routes, home_routes, users_routes, audit_routes, org_routes, records_routes,
+	records_api_routes,
 };
 
 static const char *content_type(const char *name)

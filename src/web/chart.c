@@ -1,0 +1,45 @@
+/* chart.c — see chart.h. Geometry is in SVG user units; the viewBox makes
+ * the chart scale to its container. */
+#include "chart.h"
+#include "html.h"
+#include "../http/http.h"
+
+void chart_bars(struct req *r, const char *title, const char *const *cats, int ncat,
+		const struct chart_series *series, int nseries)
+{
+	if (nseries > CHART_MAX_SERIES)
+		nseries = CHART_MAX_SERIES;
+	int64_t max = 1;
+	for (int s = 0; s < nseries; s++)
+		for (int c = 0; c < ncat; c++)
+			if (series[s].values[c] > max)
+				max = series[s].values[c];
+	const int label_w = 190, bar_h = 11, gap = 3, group_gap = 12, width = 760, legend_h = 28;
+	const int plot_w = width - label_w - 60;
+	int group_h = nseries * (bar_h + gap) - gap;
+	int height = legend_h + ncat * (group_h + group_gap) + 4;
+	html(r, "<figure class=\"chart\"><figcaption>%s</figcaption><svg viewBox=\"0 0 %d %d\" role=\"img\" "
+		"aria-label=\"%a\" xmlns=\"http://www.w3.org/2000/svg\">",
+	     title, width, height, title);
+	int x = label_w;
+	for (int s = 0; s < nseries; s++) {
+		html(r, "<rect class=\"chart-s%d\" x=\"%d\" y=\"6\" width=\"12\" height=\"12\" rx=\"2\"/>"
+			"<text class=\"chart-legend\" x=\"%d\" y=\"16\">%s</text>",
+		     s, x, x + 16, series[s].label);
+		x += 150;
+	}
+	for (int c = 0; c < ncat; c++) {
+		int y = legend_h + c * (group_h + group_gap);
+		html(r, "<text class=\"chart-cat\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", label_w - 10,
+		     y + group_h / 2 + 4, cats[c]);
+		for (int s = 0; s < nseries; s++) {
+			int64_t v = series[s].values[c];
+			int w = (int)((double)v / (double)max * plot_w);
+			int by = y + s * (bar_h + gap);
+			html(r, "<rect class=\"chart-s%d\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"2\"><title>%s: %N"
+				"</title></rect><text class=\"chart-val\" x=\"%d\" y=\"%d\">%N</text>",
+			     s, label_w, by, w > 0 ? w : 1, bar_h, series[s].label, v, label_w + w + 5, by + bar_h - 2, v);
+		}
+	}
+	html(r, "</svg></figure>");
+}
