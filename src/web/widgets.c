@@ -115,13 +115,19 @@ void field_input(struct req *r, const char *type, const char *name, enum msg_id 
 		html(r, " required");
 	if (strcmp(type, "password") == 0)
 		html(r, " autocomplete=\"%s\"", strcmp(name, "password") == 0 ? "current-password" : "new-password");
+	else if (strcmp(name, "username") == 0)
+		html(r, " autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\"");
+	/* The error and the hint are both read out with the field. */
 	if (err != M_NONE)
-		html(r, " aria-invalid=\"true\" aria-describedby=\"f-%a-err\"", name);
+		html(r, " aria-invalid=\"true\"");
+	if (err != M_NONE || hint != M_NONE)
+		html(r, " aria-describedby=\"%H%H\"", err != M_NONE ? html_fmt(r, "f-%a-err", name) : "",
+		     hint != M_NONE ? html_fmt(r, "%sf-%a-hint", err != M_NONE ? " " : "", name) : "");
 	html(r, ">");
 	if (err != M_NONE)
 		html(r, "<p class=\"error\" id=\"f-%a-err\">%T</p>", name, err);
 	if (hint != M_NONE)
-		html(r, "<p class=\"hint\">%T</p>", hint);
+		html(r, "<p class=\"hint\" id=\"f-%a-hint\">%T</p>", name, hint);
 	html(r, "</div>");
 }
 

@@ -26,8 +26,9 @@ journey('admin creates a user (after an inline validation error), then disables 
 	assert.equal(await page.locator('.form-errors[role="alert"]').textContent(), '請修正下列標示的欄位。');
 	const pw = page.locator('#f-new_password');
 	assert.equal(await pw.getAttribute('aria-invalid'), 'true');
-	const errId = await pw.getAttribute('aria-describedby');
+	const [errId, hintId] = (await pw.getAttribute('aria-describedby')).split(' ');
 	assert.equal(await page.locator(`#${errId}`).textContent(), '密碼至少需要 10 個字元。', 'the error sits under the field and is tied to it');
+	assert.match(await page.locator(`#${hintId}`).textContent(), /至少 10 個字元/, 'so is the hint with the rules');
 	assert.equal(await page.locator('.field.has-error').count(), 1, 'only the password field is marked');
 	assert.equal(await page.getByLabel('帳號').inputValue(), NEW.name, 'what was typed is kept');
 	assert.equal(await page.getByLabel('姓名').inputValue(), NEW.display);
