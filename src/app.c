@@ -18,11 +18,11 @@
 #endif
 
 extern const struct route builtin_routes[], auth_routes[], home_routes[], users_routes[], audit_routes[],
-	records_routes[], records_api_routes[], org_routes[];
+	records_routes[], records_api_routes[], org_routes[], import_routes[];
 
 /* One line per module. */
 static const struct route *const route_tables[] = {
-	builtin_routes, auth_routes, home_routes, users_routes, audit_routes, org_routes, records_routes,
+	builtin_routes, auth_routes, home_routes, users_routes, audit_routes, org_routes, import_routes, records_routes,
 	records_api_routes,
 };
 

@@ -25,5 +25,6 @@ int cli_make_parent_dir(const char *path);
 
 int cmd_user(struct config *cfg, int argc, char **argv);
 int cmd_token(struct config *cfg, int argc, char **argv);
+int cmd_import(struct config *cfg, int argc, char **argv);
 
 #endif

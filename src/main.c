@@ -246,6 +246,10 @@ const struct command commands[] = {
 	 "       wenming token revoke ID\n"
 	 "A new token is printed on stdout once; only its hash is stored.\n"
 	 "Use it as: Authorization: Bearer TOKEN"},
+	{"import", cmd_import, "import a CSV or XLSX file into a register",
+	 "usage: wenming import TYPE FILE [--as USER] [--check]\n"
+	 "Checks every row as the web form would; imports all rows in one transaction or\n"
+	 "none. --check only reports. TYPE is a register: units, people, supervisors, ..."},
 	{"backup", cmd_backup, "copy the SQLite database to a file while it runs",
 	 "usage: wenming backup FILE [--db sqlite:PATH]\n"
 	 "Uses SQLite's online backup; the server may keep running. For PostgreSQL it\n"

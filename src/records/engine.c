@@ -527,6 +527,67 @@ json_t *record_json(struct req *r, const struct record *rec, int reveal)
 	return o;
 }
 
+/* INSERT ... RETURNING id of a new record; sets id, version, timestamps. */
+static int insert_row(struct req *r, struct db *db, struct record *rec, int64_t now)
+{
+	const struct record_type *t = rec->type;
+	struct buf sql;
+	buf_init(&sql, r->a);
+	buf_printf(&sql, "INSERT INTO %s (created_at, updated_at", t->table);
+	for (int i = 0; i < t->nfields; i++)
+		buf_printf(&sql, ", %s", t->fields[i].name);
+	buf_puts(&sql, ") VALUES (?, ?");
+	for (int i = 0; i < t->nfields; i++)
+		buf_puts(&sql, ", ?");
+	buf_puts(&sql, ") RETURNING id");
+	struct db_stmt *s = db_prepare(db, sql.p);
+	if (!s)
+		return DB_ERR;
+	db_bind_int64(s, 1, now);
+	db_bind_int64(s, 2, now);
+	for (int i = 0; i < t->nfields; i++)
+		bind_value(s, 3 + i, &t->fields[i], rec->vals[i]);
+	int rc = db_step(s);
+	if (rc == DB_ROW) {
+		rec->id = db_column_int64(s, 0);
+		rc = 0;
+		while (db_step(s) == DB_ROW)
+			;
+	}
+	db_done(s);
+	rec->created_at = rec->updated_at = now;
+	rec->version = 1;
+	return rc;
+}
+
+/* UPDATE guarded by the version the caller read (optimistic concurrency). */
+static int update_row(struct req *r, struct db *db, struct record *rec, int64_t now)
+{
+	const struct record_type *t = rec->type;
+	struct buf sql;
+	buf_init(&sql, r->a);
+	buf_printf(&sql, "UPDATE %s SET version = version + 1, updated_at = ?", t->table);
+	for (int i = 0; i < t->nfields; i++)
+		buf_printf(&sql, ", %s = ?", t->fields[i].name);
+	buf_puts(&sql, " WHERE id = ? AND version = ?");
+	struct db_stmt *s = db_prepare(db, sql.p);
+	if (!s)
+		return DB_ERR;
+	db_bind_int64(s, 1, now);
+	for (int i = 0; i < t->nfields; i++)
+		bind_value(s, 2 + i, &t->fields[i], rec->vals[i]);
+	db_bind_int64(s, 2 + t->nfields, rec->id);
+	db_bind_int64(s, 3 + t->nfields, rec->version);
+	int rc = db_step(s);
+	db_done(s);
+	if (rc == DB_DONE && db_one_int64(db, 0, arena_printf(r->a, "SELECT version FROM %s WHERE id = ?", t->table), "i",
+					  rec->id) != rec->version + 1)
+		rc = DB_E_BUSY; /* someone else saved meanwhile */
+	rec->version++;
+	rec->updated_at = now;
+	return rc;
+}
+
 int record_save(struct req *r, struct record *rec, const struct record *before)
 {
 	const struct record_type *t = rec->type;
@@ -534,62 +595,10 @@ int record_save(struct req *r, struct record *rec, const struct record *before)
 	if (!db)
 		return DB_ERR;
 	int64_t now = time(NULL);
-	struct buf sql;
-	buf_init(&sql, r->a);
 	int rc = db_begin(db);
 	if (rc)
 		return rc;
-	if (!rec->id) {
-		buf_printf(&sql, "INSERT INTO %s (created_at, updated_at", t->table);
-		for (int i = 0; i < t->nfields; i++)
-			buf_printf(&sql, ", %s", t->fields[i].name);
-		buf_puts(&sql, ") VALUES (?, ?");
-		for (int i = 0; i < t->nfields; i++)
-			buf_puts(&sql, ", ?");
-		buf_puts(&sql, ") RETURNING id");
-		struct db_stmt *s = db_prepare(db, sql.p);
-		if (!s) {
-			db_rollback(db);
-			return DB_ERR;
-		}
-		db_bind_int64(s, 1, now);
-		db_bind_int64(s, 2, now);
-		for (int i = 0; i < t->nfields; i++)
-			bind_value(s, 3 + i, &t->fields[i], rec->vals[i]);
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			rec->id = db_column_int64(s, 0);
-			rc = 0;
-			while (db_step(s) == DB_ROW)
-				;
-		}
-		db_done(s);
-		rec->created_at = rec->updated_at = now;
-		rec->version = 1;
-	} else {
-		/* optimistic concurrency: the version read is the version written over */
-		buf_printf(&sql, "UPDATE %s SET version = version + 1, updated_at = ?", t->table);
-		for (int i = 0; i < t->nfields; i++)
-			buf_printf(&sql, ", %s = ?", t->fields[i].name);
-		buf_puts(&sql, " WHERE id = ? AND version = ?");
-		struct db_stmt *s = db_prepare(db, sql.p);
-		if (!s) {
-			db_rollback(db);
-			return DB_ERR;
-		}
-		db_bind_int64(s, 1, now);
-		for (int i = 0; i < t->nfields; i++)
-			bind_value(s, 2 + i, &t->fields[i], rec->vals[i]);
-		db_bind_int64(s, 2 + t->nfields, rec->id);
-		db_bind_int64(s, 3 + t->nfields, rec->version);
-		rc = db_step(s);
-		db_done(s);
-		if (rc == DB_DONE && db_one_int64(db, 0, arena_printf(r->a, "SELECT version FROM %s WHERE id = ?", t->table),
-						  "i", rec->id) != rec->version + 1)
-			rc = DB_E_BUSY; /* someone else saved meanwhile */
-		rec->version++;
-		rec->updated_at = now;
-	}
+	rc = rec->id ? update_row(r, db, rec, now) : insert_row(r, db, rec, now);
 	if (!rc && t->after_save)
 		rc = t->after_save(r, rec, before);
 	if (!rc) {
@@ -603,6 +612,17 @@ int record_save(struct req *r, struct record *rec, const struct record *before)
 		rc = db_commit(db);
 	if (rc)
 		db_rollback(db);
+	return rc;
+}
+
+int record_insert_batch(struct req *r, struct record *rec, int64_t now)
+{
+	struct db *db = req_db(r);
+	if (!db)
+		return DB_ERR;
+	int rc = insert_row(r, db, rec, now);
+	if (!rc && rec->type->after_save)
+		rc = rec->type->after_save(r, rec, NULL);
 	return rc;
 }
 

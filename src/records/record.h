@@ -148,6 +148,10 @@ int record_validate(struct req *r, struct record *rec, const struct record *befo
 /* Inserts or updates (id 0: insert) with its audit entry, inside the
  * caller's transaction or a new one. Returns 0, or a DB_E_* code. */
 int record_save(struct req *r, struct record *rec, const struct record *before);
+/* Inserts a new record inside the caller's transaction, without a
+ * savepoint or an audit entry of its own: for imports, which write one
+ * audit entry for the whole batch. Returns 0 or a DB_E_* code. */
+int record_insert_batch(struct req *r, struct record *rec, int64_t now);
 /* Archives or restores, audited. Refuses (DB_E_FK) to archive a record that
  * active records refer to. */
 int record_archive(struct req *r, struct record *rec, int archive);

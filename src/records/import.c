@@ -1,0 +1,309 @@
+/* import.c — see import.h. */
+#include "import.h"
+#include "sheet.h"
+#include "../db/db.h"
+#include "../http/audit.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+static void add_error(struct req *r, struct import_result *res, size_t row, const char *col, const char *value,
+		      enum msg_id why)
+{
+	res->nerrs++;
+	if (res->listed >= IMPORT_MAX_ERRORS)
+		return;
+	if (!res->errs)
+		res->errs = arena_alloc(r->a, IMPORT_MAX_ERRORS * sizeof *res->errs);
+	struct import_error *e = &res->errs[res->listed++];
+	e->row = row;
+	e->column = col ? arena_strdup(r->a, col) : NULL;
+	e->value = value ? arena_strndup(r->a, value, strlen(value) > 80 ? 80 : strlen(value)) : NULL;
+	e->why = why;
+}
+
+/* The field a header names, -1 for "id", -2 for nothing. */
+static int match_column(const struct record_type *t, const char *h)
+{
+	char name[256];
+	size_t n = strlen(h);
+	while (n && (h[n - 1] == '*' || h[n - 1] == ' '))
+		n--;
+	while (*h == ' ' && n)
+		h++, n--;
+	if (n >= sizeof name)
+		return -2;
+	memcpy(name, h, n);
+	name[n] = 0;
+	if (!strcasecmp(name, "id"))
+		return -1;
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field_def *f = &t->fields[i];
+		if (f->flags & FF_HIDDEN)
+			continue;
+		if (!strcasecmp(name, f->name))
+			return i;
+		for (int l = 0; l < LANG__COUNT; l++)
+			if (!strcmp(name, msg((enum lang)l, f->label)))
+				return i;
+	}
+	return -2;
+}
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* Turns a reference given by code or name into an id; NULL when none or
+ * more than one match. */
+static const char *resolve_ref(struct req *r, const struct field_def *f, const char *v, enum msg_id *why)
+{
+	struct db *db = req_db(r);
+	const char *table = NULL, *by1 = NULL, *by2 = NULL;
+	if (f->type == F_UNIT)
+		table = "units", by1 = "code", by2 = "name";
+	else if (f->type == F_PERSON)
+		table = "people", by1 = "name";
+	else {
+		const struct record_type *rt = record_type_find(f->ref);
+		if (!rt)
+			return NULL;
+		table = rt->table, by1 = rt->title_field;
+	}
+	const char *cols[2] = {by1, by2};
+	for (int k = 0; k < 2 && cols[k]; k++) {
+		struct db_stmt *q = db_query(
+			db, arena_printf(r->a, "SELECT id FROM %s WHERE %s = ? AND archived = 0 LIMIT 2", table, cols[k]), "s", v);
+		int64_t id = 0;
+		int n = 0;
+		while (q && db_step(q) == DB_ROW) {
+			id = db_column_int64(q, 0);
+			n++;
+		}
+		db_done(q);
+		if (n == 1)
+			return arena_printf(r->a, "%lld", (long long)id);
+		if (n > 1) {
+			*why = M_imp_ambiguous;
+			return NULL;
+		}
+	}
+	*why = M_rec_bad_reference;
+	return NULL;
+}
+
+/* A value from the sheet as the engine wants it. */
+static const char *convert(struct req *r, const struct field_def *f, const char *v, enum msg_id *why)
+{
+	*why = M_NONE;
+	if (!*v)
+		return v;
+	if (f->type == F_DATE && all_digits(v) && strlen(v) <= 7) {
+		char d[11];
+		if (sheet_excel_date(v, d) == 0)
+			return arena_strdup(r->a, d);
+	}
+	if ((f->type == F_UNIT || f->type == F_PERSON || f->type == F_REF) && !all_digits(v))
+		return resolve_ref(r, f, v, why);
+	return v;
+}
+
+/* Values of unique fields seen so far in the file: a sorted-on-demand list
+ * would do, but a small open-addressing table keeps it linear. */
+struct seen {
+	const char **keys;
+	size_t cap, n;
+};
+
+static int seen_add(struct req *r, struct seen *s, const char *key)
+{
+	if (s->n * 2 >= s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		const char **k = calloc(cap, sizeof *k);
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->keys[i]) {
+				uint32_t h = 2166136261u;
+				for (const char *p = s->keys[i]; *p; p++)
+					h = (h ^ (unsigned char)*p) * 16777619u;
+				size_t j = h % cap;
+				while (k[j])
+					j = (j + 1) % cap;
+				k[j] = s->keys[i];
+			}
+		free(s->keys);
+		s->keys = k;
+		s->cap = cap;
+	}
+	uint32_t h = 2166136261u;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	size_t j = h % s->cap;
+	while (s->keys[j]) {
+		if (!strcmp(s->keys[j], key))
+			return 1;
+		j = (j + 1) % s->cap;
+	}
+	s->keys[j] = arena_strdup(r->a, key);
+	s->n++;
+	return 0;
+}
+
+int records_import(struct req *r, const struct record_type *t, const char *data, size_t len, const char *filename,
+		   int commit, struct import_result *res, void (*progress)(size_t, size_t, void *), void *ctx)
+{
+	memset(res, 0, sizeof *res);
+	res->file_error = M_NONE;
+	struct sheet sh;
+	size_t where = 0;
+	enum sheet_error se = sheet_read(r->a, data, len, IMPORT_MAX_ROWS + 1, 256, &sh, &where, &res->encoding);
+	if (se != SHEET_OK) {
+		static const enum msg_id msgs[] = {M_NONE, M_imp_unknown_format, M_imp_bad_csv, M_imp_bad_xlsx,
+						   M_imp_encoding, M_imp_too_big, M_imp_empty};
+		res->file_error = msgs[se];
+		if (where)
+			res->file_detail = arena_printf(r->a, "%zu", where);
+		return -1;
+	}
+	if (sh.nrows < 2) {
+		res->file_error = M_imp_no_rows;
+		return -1;
+	}
+	/* map the header */
+	int *map = arena_alloc(r->a, sh.ncols * sizeof *map);
+	int *have = arena_alloc(r->a, (size_t)t->nfields * sizeof *have);
+	res->columns = arena_alloc(r->a, sh.ncols * sizeof *res->columns);
+	res->ncols = sh.ncols;
+	for (size_t c = 0; c < sh.ncols; c++) {
+		const char *h = sh.cells[0][c];
+		map[c] = *h ? match_column(t, h) : -1;
+		if (map[c] == -2) {
+			res->file_error = M_imp_unknown_column;
+			res->file_detail = h;
+			return -1;
+		}
+		if (map[c] >= 0) {
+			if (have[map[c]]) {
+				res->file_error = M_imp_duplicate_column;
+				res->file_detail = h;
+				return -1;
+			}
+			have[map[c]] = 1;
+			res->columns[c] = t->fields[map[c]].name;
+		}
+	}
+	for (int i = 0; i < t->nfields; i++)
+		if ((t->fields[i].flags & FF_REQUIRED) && !(t->fields[i].flags & FF_HIDDEN) && !have[i]) {
+			res->file_error = M_imp_missing_column;
+			res->file_detail = msg(r->lang, t->fields[i].label);
+			return -1;
+		}
+
+	struct db *db = req_db(r);
+	if (!db) {
+		res->file_error = M_err_db_down;
+		return -1;
+	}
+	int rc = commit ? db_begin(db) : 0;
+	struct seen *seen = calloc((size_t)t->nfields, sizeof *seen);
+	int64_t now = time(NULL);
+	struct arena *main_arena = r->a;
+	struct arena row_arena;
+	arena_init(&row_arena);
+	res->rows = sh.nrows - 1;
+	for (size_t row = 1; row < sh.nrows && !rc; row++) {
+		r->a = &row_arena; /* per-row work is freed after each row */
+		struct record *rec = record_new(r, t);
+		int bad = 0;
+		for (size_t c = 0; c < sh.ncols; c++) {
+			if (map[c] < 0)
+				continue;
+			const struct field_def *f = &t->fields[map[c]];
+			enum msg_id why;
+			const char *v = convert(r, f, sh.cells[row][c], &why);
+			if (why != M_NONE) {
+				r->a = main_arena;
+				add_error(r, res, row + 1, sh.cells[0][c], sh.cells[row][c], why);
+				r->a = &row_arena;
+				bad = 1;
+				continue;
+			}
+			record_set(r, rec, map[c], v);
+		}
+		/* unchecked booleans are false, as in the form */
+		for (int i = 0; i < t->nfields; i++)
+			if (t->fields[i].type == F_BOOL && !rec->vals[i] && !(t->fields[i].flags & FF_HIDDEN))
+				rec->vals[i] = "0";
+		struct record_errors e;
+		record_validate(r, rec, NULL, &e);
+		for (int i = 0; i < t->nfields; i++) {
+			enum msg_id why = e.field[i];
+			if (why == M_NONE && (t->fields[i].flags & FF_UNIQUE) && rec->vals[i]) {
+				r->a = main_arena;
+				if (seen_add(r, &seen[i], rec->vals[i]))
+					why = M_imp_duplicate_in_file;
+				r->a = &row_arena;
+			}
+			if (why == M_NONE)
+				continue;
+			size_t col = 0;
+			while (col < sh.ncols && map[col] != i)
+				col++;
+			r->a = main_arena;
+			add_error(r, res, row + 1, col < sh.ncols ? sh.cells[0][col] : msg(r->lang, t->fields[i].label),
+				  rec->vals[i], why);
+			r->a = &row_arena;
+			bad = 1;
+		}
+		if (!bad && commit && !res->nerrs) {
+			rc = record_insert_batch(r, rec, now);
+			if (!rc) {
+				if (!res->first_id)
+					res->first_id = rec->id;
+				res->last_id = rec->id;
+			}
+		}
+		r->a = main_arena;
+		arena_reset(&row_arena);
+		if (progress && row % 1000 == 0)
+			progress(row, sh.nrows - 1, ctx);
+	}
+	r->a = main_arena;
+	arena_free(&row_arena);
+	for (int i = 0; i < t->nfields; i++)
+		free(seen[i].keys);
+	free(seen);
+	if (progress)
+		progress(sh.nrows - 1, sh.nrows - 1, ctx);
+	if (!commit)
+		return res->nerrs ? -1 : 0;
+	if (!rc && !res->nerrs) {
+		unsigned char h[32];
+		char hex[65];
+		crypto_hash_sha256(h, (const unsigned char *)data, len);
+		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+		json_t *after = json_pack("{s:s, s:s, s:I, s:I, s:I}", "file", filename ? filename : "", "sha256", hex, "rows",
+					  (json_int_t)res->rows, "first_id", (json_int_t)res->first_id, "last_id",
+					  (json_int_t)res->last_id);
+		rc = audit_log(r, "import", t->name, res->first_id, NULL, after);
+		json_decref(after);
+		if (!rc)
+			rc = db_commit(db);
+	}
+	if (rc || res->nerrs) {
+		db_rollback(db);
+		if (rc && !res->nerrs)
+			res->file_error = rc == DB_E_UNIQUE ? M_rec_not_unique : M_rec_refused;
+		res->first_id = res->last_id = 0;
+		return -1;
+	}
+	return 0;
+}
