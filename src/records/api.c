@@ -258,23 +258,78 @@ static json_t *field_schema(const struct field_def *f)
 	return s;
 }
 
-static json_t *error_ref(const char *desc)
+/* Small builders: each returns a new reference. */
+static json_t *obj1(const char *k, json_t *v)
 {
-	return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", desc, "content", "application/json", "schema", "$ref",
-			 "#/components/schemas/Error");
+	json_t *o = json_object();
+	json_object_set_new(o, k, v);
+	return o;
+}
+
+static json_t *ref_schema(const char *ref)
+{
+	return obj1("$ref", json_string(ref));
+}
+
+static json_t *response(const char *desc, json_t *schema)
+{
+	json_t *o = obj1("description", json_string(desc));
+	if (schema)
+		json_object_set_new(o, "content", obj1("application/json", obj1("schema", schema)));
+	return o;
+}
+
+static json_t *error_resp(const char *desc)
+{
+	return response(desc, ref_schema("#/components/schemas/Error"));
+}
+
+static json_t *typed(const char *type)
+{
+	return obj1("type", json_string(type));
+}
+
+static json_t *operation(const char *tag, const char *summary)
+{
+	json_t *op = json_object();
+	json_t *tags = json_array();
+	json_array_append_new(tags, json_string(tag));
+	json_object_set_new(op, "tags", tags);
+	json_object_set_new(op, "summary", json_string(summary));
+	json_object_set_new(op, "responses", json_object());
+	return op;
+}
+
+static void add_response(json_t *op, const char *code, json_t *resp)
+{
+	json_object_set_new(json_object_get(op, "responses"), code, resp);
+}
+
+static json_t *data_of(json_t *schema)
+{
+	json_t *o = typed("object");
+	json_object_set_new(o, "properties", obj1("data", schema));
+	return o;
 }
 
 static int openapi_json(struct req *r)
 {
 	json_t *paths = json_object(), *schemas = json_object();
-	json_object_set_new(schemas, "Error",
-			    json_pack("{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}}}}", "type", "object", "properties",
-				      "error", "type", "object", "properties", "code", "type", "string", "message", "type",
-				      "string", "fields", "type", "object"));
+	json_t *err_props = json_object();
+	json_object_set_new(err_props, "code", typed("string"));
+	json_object_set_new(err_props, "message", typed("string"));
+	json_object_set_new(err_props, "fields", typed("object"));
+	json_t *err_obj = typed("object");
+	json_object_set_new(err_obj, "properties", err_props);
+	json_t *err = typed("object");
+	json_object_set_new(err, "properties", obj1("error", err_obj));
+	json_object_set_new(schemas, "Error", err);
 	for (int k = 0; k < record_ntypes; k++) {
 		const struct record_type *t = record_types[k];
 		json_t *props = json_object(), *required = json_array(), *params = json_array();
-		json_object_set_new(props, "id", json_pack("{s:s, s:b}", "type", "integer", "readOnly", 1));
+		json_t *idp = typed("integer");
+		json_object_set_new(idp, "readOnly", json_true());
+		json_object_set_new(props, "id", idp);
 		for (int i = 0; i < t->nfields; i++) {
 			const struct field_def *f = &t->fields[i];
 			if (f->flags & FF_HIDDEN)
@@ -282,60 +337,99 @@ static int openapi_json(struct req *r)
 			json_object_set_new(props, f->name, field_schema(f));
 			if (f->flags & FF_REQUIRED)
 				json_array_append_new(required, json_string(f->name));
-			if (f->flags & FF_FILTER)
-				json_array_append_new(params, json_pack("{s:s, s:s, s:o}", "name", f->name, "in", "query",
-									"schema", field_schema(f)));
+			if (f->flags & FF_FILTER) {
+				json_t *p = obj1("name", json_string(f->name));
+				json_object_set_new(p, "in", json_string("query"));
+				json_object_set_new(p, "schema", field_schema(f));
+				json_array_append_new(params, p);
+			}
 		}
-		json_object_set_new(props, "version", json_pack("{s:s}", "type", "integer"));
-		json_object_set_new(props, "archived", json_pack("{s:s, s:b}", "type", "boolean", "readOnly", 1));
-		json_object_set_new(props, "created_at", json_pack("{s:s, s:b}", "type", "integer", "readOnly", 1));
-		json_object_set_new(props, "updated_at", json_pack("{s:s, s:b}", "type", "integer", "readOnly", 1));
-		const char *names[] = {"q", "sort", "page", "per_page"};
-		const char *types[] = {"string", "string", "integer", "integer"};
-		for (int i = 0; i < 4; i++)
-			json_array_append_new(params, json_pack("{s:s, s:s, s:{s:s}}", "name", names[i], "in", "query", "schema",
-								"type", types[i]));
-		char cap[64];
+		json_object_set_new(props, "version", typed("integer"));
+		json_object_set_new(props, "archived", typed("boolean"));
+		json_object_set_new(props, "created_at", typed("integer"));
+		json_object_set_new(props, "updated_at", typed("integer"));
+		static const char *const names[] = {"q", "sort", "page", "per_page"};
+		static const char *const types[] = {"string", "string", "integer", "integer"};
+		for (int i = 0; i < 4; i++) {
+			json_t *p = obj1("name", json_string(names[i]));
+			json_object_set_new(p, "in", json_string("query"));
+			json_object_set_new(p, "schema", typed(types[i]));
+			json_array_append_new(params, p);
+		}
+		char cap[64], ref[96], path[96];
 		snprintf(cap, sizeof cap, "%c%s", t->name[0] - 32, t->name + 1);
-		json_object_set_new(schemas, cap, json_pack("{s:s, s:o, s:o}", "type", "object", "properties", props,
-							    "required", required));
-		char ref[96];
 		snprintf(ref, sizeof ref, "#/components/schemas/%s", cap);
-		json_t *item = json_pack("{s:{s:s}}", "schema", "$ref", ref);
-		json_t *list = json_pack(
-			"{s:[s], s:s, s:o, s:{s:{s:s, s:{s:{s:{s:{s:s, s:{s:s, s:{s:s}}, s:{s:s}, s:{s:s}, s:{s:s}}}}}}, "
-			"s:o, s:o}}",
-			"tags", t->name, "summary", msg(LANG_EN, t->many), "parameters", params, "responses", "200",
-			"description", "A page of records", "content", "application/json", "schema", "properties", "data",
-			"type", "array", "items", "$ref", ref, "total", "type", "integer", "page", "type", "integer",
-			"per_page", "type", "integer", "400", error_ref("Bad parameter"), "403", error_ref("Not allowed"));
-		json_decref(item);
-		json_t *create = json_pack("{s:[s], s:{s:{s:{s:{s:s}}}}, s:{s:{s:s}, s:o, s:o}}", "tags", t->name,
-					   "requestBody", "content", "application/json", "schema", "$ref", ref, "responses",
-					   "201", "description", "Created", "422", error_ref("Invalid fields"), "409",
-					   error_ref("Conflict"));
-		char path[96];
+		json_t *schema = typed("object");
+		json_object_set_new(schema, "properties", props);
+		json_object_set_new(schema, "required", required);
+		json_object_set_new(schemas, cap, schema);
+
+		const char *many = msg(LANG_EN, t->many);
+		json_t *list = operation(t->name, many);
+		json_object_set_new(list, "parameters", params);
+		json_t *page = typed("object"), *pp = json_object(), *arr = typed("array");
+		json_object_set_new(arr, "items", ref_schema(ref));
+		json_object_set_new(pp, "data", arr);
+		json_object_set_new(pp, "total", typed("integer"));
+		json_object_set_new(pp, "page", typed("integer"));
+		json_object_set_new(pp, "per_page", typed("integer"));
+		json_object_set_new(page, "properties", pp);
+		add_response(list, "200", response("A page of records", page));
+		add_response(list, "400", error_resp("Bad parameter"));
+		add_response(list, "403", error_resp("Not allowed"));
+		json_t *create = operation(t->name, "Create");
+		json_object_set_new(create, "requestBody",
+				    obj1("content", obj1("application/json", obj1("schema", ref_schema(ref)))));
+		add_response(create, "201", response("Created", data_of(ref_schema(ref))));
+		add_response(create, "422", error_resp("Invalid fields"));
+		add_response(create, "409", error_resp("Conflict"));
+		json_t *item = json_object();
+		json_object_set_new(item, "get", list);
+		json_object_set_new(item, "post", create);
 		snprintf(path, sizeof path, "/api/v1/%s", t->name);
-		json_object_set_new(paths, path, json_pack("{s:o, s:o}", "get", list, "post", create));
-		json_t *idp = json_pack("[{s:s, s:s, s:b, s:{s:s}}]", "name", "id", "in", "path", "required", 1, "schema",
-					"type", "integer");
+		json_object_set_new(paths, path, item);
+
+		json_t *idparam = obj1("name", json_string("id"));
+		json_object_set_new(idparam, "in", json_string("path"));
+		json_object_set_new(idparam, "required", json_true());
+		json_object_set_new(idparam, "schema", typed("integer"));
+		json_t *idparams = json_array();
+		json_array_append_new(idparams, idparam);
+		json_t *get = operation(t->name, "Read one");
+		add_response(get, "200", response("The record", data_of(ref_schema(ref))));
+		add_response(get, "404", error_resp("Not found"));
+		json_t *patch = operation(t->name, "Change fields");
+		json_object_set_new(patch, "requestBody",
+				    obj1("content", obj1("application/json", obj1("schema", ref_schema(ref)))));
+		add_response(patch, "200", response("Updated", data_of(ref_schema(ref))));
+		add_response(patch, "422", error_resp("Invalid fields"));
+		add_response(patch, "409", error_resp("Conflict"));
+		json_t *del = operation(t->name, "Archive");
+		add_response(del, "200", response("Archived", data_of(ref_schema(ref))));
+		add_response(del, "409", error_resp("Still referenced"));
+		json_t *one = json_object();
+		json_object_set_new(one, "parameters", idparams);
+		json_object_set_new(one, "get", get);
+		json_object_set_new(one, "patch", patch);
+		json_object_set_new(one, "delete", del);
 		snprintf(path, sizeof path, "/api/v1/%s/{id}", t->name);
-		json_object_set_new(
-			paths, path,
-			json_pack("{s:o, s:{s:[s], s:{s:{s:s}, s:o}}, s:{s:[s], s:{s:{s:{s:{s:s}}}}, s:{s:{s:s}, s:o, s:o}}, "
-				  "s:{s:[s], s:{s:{s:s}, s:o}}}",
-				  "parameters", idp, "get", "tags", t->name, "responses", "200", "description", "The record",
-				  "404", error_ref("Not found"), "patch", "tags", t->name, "requestBody", "content",
-				  "application/json", "schema", "$ref", ref, "responses", "200", "description", "Updated",
-				  "422", error_ref("Invalid fields"), "409", error_ref("Conflict"), "delete", "tags", t->name,
-				  "responses", "200", "description", "Archived", "409", error_ref("Still referenced")));
+		json_object_set_new(paths, path, one);
 	}
-	json_t *doc = json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:o, s:{s:{s:s, s:s}}}, s:[{s:[]}]}", "openapi", "3.0.3",
-				"info", "title", "wenming API", "version", r->app->version, "description",
-				"Civility campaign records. Authenticate with Authorization: Bearer TOKEN "
-				"(wenming token add USER).",
-				"paths", paths, "components", "schemas", schemas, "securitySchemes", "bearer", "type", "http",
-				"scheme", "bearer", "security", "bearer");
+	json_t *info = obj1("title", json_string("wenming API"));
+	json_object_set_new(info, "version", json_string(r->app->version));
+	json_object_set_new(info, "description", json_string("Civility campaign records. Authenticate with "
+							      "Authorization: Bearer TOKEN (wenming token add USER)."));
+	json_t *bearer = typed("http");
+	json_object_set_new(bearer, "scheme", json_string("bearer"));
+	json_t *components = obj1("schemas", schemas);
+	json_object_set_new(components, "securitySchemes", obj1("bearer", bearer));
+	json_t *security = json_array();
+	json_array_append_new(security, obj1("bearer", json_array()));
+	json_t *doc = obj1("openapi", json_string("3.0.3"));
+	json_object_set_new(doc, "info", info);
+	json_object_set_new(doc, "paths", paths);
+	json_object_set_new(doc, "components", components);
+	json_object_set_new(doc, "security", security);
 	send_json(r, 200, doc);
 	return 0;
 }

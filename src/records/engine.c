@@ -413,6 +413,8 @@ int record_validate(struct req *r, struct record *rec, const struct record *befo
 	for (int i = 0; i < t->nfields; i++) {
 		if (t->fields[i].flags & FF_HIDDEN)
 			continue;
+		if (t->fields[i].type == F_BOOL && !rec->vals[i])
+			rec->vals[i] = "0"; /* an absent yes/no is a no */
 		e->field[i] = check_field(r, rec, i);
 		e->count += e->field[i] != M_NONE;
 	}
