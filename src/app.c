@@ -120,8 +120,8 @@ static void collect_nav(struct app *app)
 			const struct record_type *t = record_types[k];
 			if (!t->icon)
 				continue;
-			char *path = malloc(strlen(t->name) + 4);
-			sprintf(path, "/r/%s", t->name);
+			char *path = malloc(strlen(t->name) + 4 + (t->nav_path ? strlen(t->nav_path) : 0));
+			sprintf(path, "%s%s", t->nav_path ? "" : "/r/", t->nav_path ? t->nav_path : t->name);
 			app->nav[app->nnav++] = (struct nav_item){path, t->many, P_SIGNED_IN, t->icon, record_nav_visible, t};
 		}
 	}

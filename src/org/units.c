@@ -96,6 +96,7 @@ const struct record_type units_type = {
 	.access = {[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ,
 		   [ROLE_UNIT_ADMIN] = ACC_WRITE, [ROLE_STAFF] = ACC_READ, [ROLE_SUPERVISOR] = ACC_READ},
 	.icon = "M3 21h18M5 21V7l7-4 7 4v14M9 9h1M14 9h1M9 13h1M14 13h1M9 17h1M14 17h1",
+	.nav_path = "/org/tree",
 	.check = units_check,
 	.after_save = units_after_save,
 };

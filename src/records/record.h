@@ -85,6 +85,7 @@ struct record_type {
 	unsigned char access[ROLE__COUNT];
 	unsigned reveal_roles;   /* roles (1 << enum role) that may reveal sensitive fields */
 	const char *icon;        /* nav icon path, 24×24; NULL: not in the nav */
+	const char *nav_path;    /* where the nav entry leads; NULL: the list */
 	/* optional: more validation (adds to errs), and work done in the same
 	 * transaction after the row is written (e.g. the unit tree's paths) */
 	void (*check)(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs);
