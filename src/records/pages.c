@@ -293,6 +293,8 @@ static int detail_render(struct req *r, const struct record *rec, const char *re
 	if (rec->archived)
 		html(r, "<div class=\"flash flash-info\" role=\"status\">%T</div>", M_rec_is_archived);
 	detail_props(r, rec, revealed);
+	if (t->detail_extra)
+		t->detail_extra(r, rec);
 	related(r, rec);
 	if (user_can(r->user, P_AUDIT))
 		html(r, "<p><a href=\"/admin/audit?entity=%u&amp;entity_id=%D\">%T</a></p>", t->name, rec->id, M_history_link);

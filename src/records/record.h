@@ -90,6 +90,8 @@ struct record_type {
 	 * transaction after the row is written (e.g. the unit tree's paths) */
 	void (*check)(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs);
 	int (*after_save)(struct req *r, struct record *rec, const struct record *before);
+	/* optional: more sections on the detail page, after the fields */
+	void (*detail_extra)(struct req *r, const struct record *rec);
 };
 
 /* One record's values as text, in field order; NULL is SQL NULL. */
