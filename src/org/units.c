@@ -95,7 +95,7 @@ static void units_detail(struct req *r, const struct record *rec)
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
-	char today[11];
+	char today[32];
 	snprintf(today, sizeof today, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	struct people_stats st;
 	if (authz_record(r, &people_type, ACC_READ, rec->id, 0) && !people_stats(db, rec->id, today, &st)) {
