@@ -27,7 +27,7 @@ static const struct field_def fields[] = {
 	{"parent_id", F_UNIT, M_unit_parent, FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_unit_parent_hint},
 	{"head_person_id", F_PERSON, M_unit_head, FF_LIST, 0, 0, PAT_NONE, NULL, NULL, M_unit_head_hint},
 	{"contact", F_TEXT, M_unit_contact, 0, 0, 80, PAT_NONE, NULL, NULL, M_NONE},
-	{"active", F_BOOL, M_unit_active, FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
+	{"active", F_BOOL, M_unit_active, FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_NONE, "1"},
 	{"path", F_TEXT, M_NONE, FF_HIDDEN, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
 };
 

@@ -145,6 +145,8 @@ struct record *record_new(struct req *r, const struct record_type *t)
 	struct record *rec = arena_alloc(r->a, sizeof *rec);
 	rec->type = t;
 	rec->vals = arena_alloc(r->a, (size_t)t->nfields * sizeof *rec->vals);
+	for (int i = 0; i < t->nfields; i++)
+		rec->vals[i] = t->fields[i].dflt;
 	return rec;
 }
 

@@ -67,6 +67,7 @@ struct field_def {
 	const struct enum_opt *opts; /* F_ENUM, ended by {NULL} */
 	const char *ref;         /* F_REF: the record type's name */
 	enum msg_id hint;
+	const char *dflt;        /* value of a new record, as text; NULL: empty */
 };
 
 /* What a role may do with a record type, within the role's scope. */
