@@ -10,7 +10,7 @@ const NEW = { name: 'chen.jg', display: '陳建國', password: 'Harbour-Lights-2
 
 journey('admin creates a user (after an inline validation error), then disables it via the confirm page', async ({ page, base, server }) => {
 	await signIn(page, base, 'admin', server.adminPassword);
-	await clickAndWait(page, page.locator('.sidenav').getByRole('link', { name: '使用者' }));
+	await clickAndWait(page, page.locator('.sidenav').getByRole('link', { name: '使用者', exact: true }));
 	assert.equal(page.url(), `${base}/admin/users`);
 	await clickAndWait(page, page.getByRole('link', { name: '新增使用者' }));
 	assert.equal(page.url(), `${base}/admin/users/new`);

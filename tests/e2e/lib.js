@@ -39,8 +39,24 @@ function freePort() {
 	});
 }
 
+/* The binary is copied once per test process: other people rebuilding
+ * build/wenming while the suite runs must not swap it between two tests. */
+let binCopy = null;
+function bin() {
+	if (!binCopy) {
+		if (!fs.existsSync(BIN))
+			throw new Error(`${BIN} not found: run make first (or set WENMING_BIN)`);
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wenming-bin-'));
+		binCopy = path.join(dir, 'wenming');
+		fs.copyFileSync(BIN, binCopy);
+		fs.chmodSync(binCopy, 0o755);
+		process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+	}
+	return binCopy;
+}
+
 function cli(args, input) {
-	const r = spawnSync(BIN, args, { input: input || '', encoding: 'utf8', timeout: 30000 });
+	const r = spawnSync(bin(), args, { input: input || '', encoding: 'utf8', timeout: 30000 });
 	if (r.status !== 0)
 		throw new Error(`wenming ${args.join(' ')} failed (${r.status}):\n${r.stdout}${r.stderr}`);
 	return r.stdout;
@@ -49,10 +65,17 @@ function cli(args, input) {
 /* Starts a server with a fresh database. users: [{name, password, role|roles,
  * display}] are added with `wenming user add` before it starts. Resolves to
  * { base, db, adminPassword, log(), stop() }. */
-async function startServer({ users = [] } = {}) {
-	if (!fs.existsSync(BIN))
-		throw new Error(`${BIN} not found: run make first (or set WENMING_BIN)`);
+async function startServer(opts = {}) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wenming-e2e-'));
+	try {
+		return await startIn(dir, opts);
+	} catch (e) {
+		fs.rmSync(dir, { recursive: true, force: true });
+		throw e;
+	}
+}
+
+async function startIn(dir, { users = [] }) {
 	const db = `sqlite:${path.join(dir, 'w.db')}`;
 	const pwFile = path.join(dir, 'pw.txt');
 	cli(['init', '--db', db, '--password-file', pwFile]);
@@ -67,7 +90,7 @@ async function startServer({ users = [] } = {}) {
 	}
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
-	const proc = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--access-log', 'off'],
+	const proc = spawn(bin(), ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--access-log', 'off'],
 		{ stdio: ['ignore', 'pipe', 'pipe'] });
 	let log = '';
 	proc.stdout.on('data', (d) => { log += d; });

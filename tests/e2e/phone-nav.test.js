@@ -33,7 +33,7 @@ for (const js of [true, false]) {
 			await burger.click();
 			assert.equal(await nav.isVisible(), true, '☰ opens the nav');
 			assert.equal(await page.getByRole('checkbox', { name: '選單' }).isChecked(), true);
-			const users = nav.getByRole('link', { name: '使用者' });
+			const users = nav.getByRole('link', { name: '使用者', exact: true });
 			const box = await users.boundingBox();
 			assert.ok(box && box.height >= 44 && box.y + box.height <= PHONE.height, 'nav links are tappable and on screen');
 
@@ -54,7 +54,7 @@ for (const js of [true, false]) {
 
 			await burger.click();
 			assert.equal(await nav.locator('a[aria-current="page"]').textContent(), '使用者');
-			await clickAndWait(page, nav.getByRole('link', { name: '稽核紀錄' }));
+			await clickAndWait(page, nav.getByRole('link', { name: '稽核紀錄', exact: true }));
 			assert.equal(page.url(), `${base}/admin/audit`);
 			await noSidewaysScroll(page);
 		});
