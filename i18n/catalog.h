@@ -6,3 +6,4 @@
 #include "i18n/admin.def"
 #include "i18n/records.def"
 #include "i18n/org.def"
+#include "i18n/search.def"

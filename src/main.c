@@ -144,7 +144,7 @@ static int cmd_init(struct config *cfg, int argc, char **argv)
 	int64_t id = -1;
 	int rc = db_begin(db);
 	if (!rc)
-		rc = (id = user_insert(db, "admin", "Administrator", hash)) < 0 ? (int)id : 0;
+		rc = (id = user_insert(db, "admin", "系統管理員", hash)) < 0 ? (int)id : 0;
 	if (!rc)
 		rc = user_set_roles(db, id, 1u << ROLE_ADMIN, 0);
 	json_t *after = rc ? NULL : user_snapshot(db, id);

@@ -2,6 +2,7 @@
  * with its values before and after. There is deliberately no route that
  * changes or deletes an entry. */
 #include "../db/db.h"
+#include "../records/record.h"
 #include "../web/widgets.h"
 
 #include <jansson.h>
@@ -16,6 +17,38 @@ static const struct list_col cols[] = {
 	{M_audit_action, "action", 0}, {M_audit_entity, NULL, 0},
 };
 static const char *const sort_sql[] = {"at", "username", NULL, "action", NULL};
+
+/* The action in words (the code itself when it has no label). */
+static const char *action_text(struct req *r, const char *code)
+{
+	static const struct {
+		const char *code;
+		enum msg_id label;
+	} actions[] = {
+		{"create", M_act_create},     {"update", M_act_update},
+		{"archive", M_act_archive},   {"restore", M_act_restore},
+		{"sign_in", M_act_sign_in},   {"sign_out", M_act_sign_out},
+		{"disable", M_act_disable},   {"enable", M_act_enable},
+		{"reset_password", M_act_reset_password}, {"change_password", M_act_change_password},
+		{"reveal", M_act_reveal},     {"import", M_act_import},
+		{"revoke", M_act_revoke},     {"demo_load", M_act_demo_load},
+	};
+	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+		if (!strcmp(actions[i].code, code))
+			return T(r, actions[i].label);
+	return code;
+}
+
+/* The record an entry is about, as a link where there is a page for it. */
+static const char *entity_html(struct req *r, const char *entity, const char *id)
+{
+	const struct record_type *t = record_type_find(entity);
+	if (t)
+		return html_fmt(r, "<a href=\"/r/%s/%s\">%T #%s</a>", entity, id, t->one, id);
+	if (!strcmp(entity, "user"))
+		return html_fmt(r, "<a href=\"/admin/users/%s\">%T #%s</a>", id, M_audit_user, id);
+	return html_fmt(r, "%s #%s", entity, id);
+}
 
 /* YYYY-MM-DD at local midnight, or -1 when absent or malformed. */
 static int64_t parse_day(const char *s)
@@ -89,11 +122,10 @@ static int audit_list(struct req *r)
 				     t_from < 0 ? 0 : t_from, t_to, t_to, PER_PAGE, (page - 1) * PER_PAGE);
 	while (s && db_step(s) == DB_ROW) {
 		char when[64];
-		html(r, "<tr><td><a href=\"/admin/audit/%D\">%s</a></td><td>%s</td><td>%s</td><td><code>%s</code></td>"
-			"<td>%s #%s</td></tr>",
+		html(r, "<tr><td><a href=\"/admin/audit/%D\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%H</td></tr>",
 		     db_column_int64(s, 0), fmt_time(r->lang, db_column_int64(s, 1), 1, when, sizeof when),
-		     db_column_text(s, 2), db_column_text(s, 3), db_column_text(s, 4), db_column_text(s, 5),
-		     db_column_text(s, 6));
+		     db_column_text(s, 2), db_column_text(s, 3), action_text(r, db_column_text(s, 4)),
+		     entity_html(r, db_column_text(s, 5), db_column_text(s, 6)));
 	}
 	db_done(s);
 	list_end(r);
@@ -143,10 +175,10 @@ static int audit_entry(struct req *r)
 	page_heading(r, arena_printf(r->a, "%s #%s", T(r, M_audit_entry), id), NULL);
 	char when[64];
 	html(r, "<section class=\"card\"><dl class=\"props\"><dt>%T</dt><dd>%s</dd><dt>%T</dt><dd>%s</dd><dt>%T</dt>"
-		"<dd>%s</dd><dt>%T</dt><dd><code>%s</code></dd><dt>%T</dt><dd>%s #%s</dd></dl></section>",
+		"<dd>%s</dd><dt>%T</dt><dd>%s <code class=\"muted\">%s</code></dd><dt>%T</dt><dd>%H</dd></dl></section>",
 	     M_audit_when, fmt_time(r->lang, db_column_int64(s, 0), 1, when, sizeof when), M_audit_who,
-	     db_column_text(s, 1), M_audit_ip, db_column_text(s, 2), M_audit_action, db_column_text(s, 3),
-	     M_audit_entity, db_column_text(s, 4), db_column_text(s, 5));
+	     db_column_text(s, 1), M_audit_ip, db_column_text(s, 2), M_audit_action, action_text(r, db_column_text(s, 3)),
+	     db_column_text(s, 3), M_audit_entity, entity_html(r, db_column_text(s, 4), db_column_text(s, 5)));
 	html(r, "<div class=\"cols\"><section class=\"card\"><h2>%T</h2>", M_audit_before);
 	json_props(r, db_column_text(s, 6));
 	html(r, "</section><section class=\"card\"><h2>%T</h2>", M_audit_after);

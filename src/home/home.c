@@ -35,7 +35,7 @@ static int home_page(struct req *r)
 		     M_tile_sessions_note);
 	}
 	if (user_can(r->user, P_UNITS_READ))
-		tile(r, "/", M_tile_units, db_one_int64(db, 0, "SELECT count(*) FROM units WHERE active = 1", NULL),
+		tile(r, "/org/tree", M_tile_units, db_one_int64(db, 0, "SELECT count(*) FROM units WHERE active = 1", NULL),
 		     M_tile_units_note);
 	if (user_can(r->user, P_AUDIT))
 		tile(r, "/admin/audit", M_tile_changes,

@@ -166,7 +166,8 @@ void layout_render_error(struct req *r, int status, enum msg_id title, enum msg_
 	}
 	html(r, "<div class=\"error-page\"><p class=\"error-code\">%d</p><h1>%s</h1><p>%T</p>"
 		"<a class=\"btn btn-primary\" href=\"/\">%T</a></div>",
-	     status, t, detail != M_NONE ? detail : M_err_detail_generic, M_back_home);
+	     status, t, detail != M_NONE ? detail : status == 403 ? M_err_detail_403 : status == 404 ? M_err_detail_404 : M_err_detail_generic,
+	     M_back_home);
 	if (r->user) {
 		page_end(r);
 	} else {
