@@ -220,6 +220,30 @@ static const struct route *find_route(struct req *r, int *path_known)
 	return NULL;
 }
 
+/* The Allow header of a 405: every method some route takes on this path
+ * (HEAD along with GET). */
+static void add_allow(struct req *r)
+{
+	static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+	int seen[sizeof methods / sizeof methods[0]] = {0};
+	struct kvlist params = {0};
+	for (size_t i = 0; i < r->app->nroutes; i++) {
+		const struct route *rt = &r->app->routes[i];
+		if (!route_match(r->a, rt->pattern, r->path, &params))
+			continue;
+		for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++)
+			if (strcmp(rt->method, methods[m]) == 0 || (m == 1 && strcmp(rt->method, "GET") == 0))
+				seen[m] = 1;
+	}
+	struct buf b;
+	buf_init(&b, r->a);
+	for (size_t m = 0; m < sizeof methods / sizeof methods[0]; m++)
+		if (seen[m])
+			buf_printf(&b, "%s%s", b.len ? ", " : "", methods[m]);
+	if (b.len)
+		req_header_add(r, "Allow: %s", b.p);
+}
+
 void router_fail_early(struct req *r, int status)
 {
 	r->is_api = strncmp(r->path, "/api/", 5) == 0;
@@ -234,18 +258,18 @@ void router_dispatch(struct req *r)
 	sodium_bin2base64(r->nonce, sizeof r->nonce, (const unsigned char *)r->nonce, 9,
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	r->is_api = strncmp(r->path, "/api/", 5) == 0;
-	int bad_input = 0;
-	if (!utf8_valid(r->path, strlen(r->path)) || parse_cookies(r->a, req_header(r, "Cookie"), &r->cookies))
-		bad_input = 1;
-	else if (parse_urlencoded(r->a, r->query, strlen(r->query), &r->qs) != PARSE_OK)
-		bad_input = 1;
+	/* cookies first, whatever else is wrong: they choose the language of
+	 * the error page */
+	int bad_cookies = parse_cookies(r->a, req_header(r, "Cookie"), &r->cookies) != PARSE_OK;
+	int bad_input = bad_cookies || !utf8_valid(r->path, strlen(r->path)) ||
+			parse_urlencoded(r->a, r->query, strlen(r->query), &r->qs) != PARSE_OK;
 
 	int path_known;
 	const struct route *rt = find_route(r, &path_known);
 	r->route = rt;
 
 	/* identity only where it matters: static files and probes skip it */
-	if (!bad_input && (!rt || rt->perm != P_PUBLIC || !rt->name || strcmp(rt->name, "static") != 0)) {
+	if (!bad_cookies && (!rt || rt->perm != P_PUBLIC || !rt->name || strcmp(rt->name, "static") != 0)) {
 		if (session_identify(r) < 0) {
 			choose_language(r);
 			req_fail(r, 503, M_err_db_down);
@@ -258,6 +282,8 @@ void router_dispatch(struct req *r)
 		return;
 	}
 	if (!rt) {
+		if (path_known)
+			add_allow(r);
 		req_fail(r, path_known ? 405 : 404, M_NONE);
 		return;
 	}
