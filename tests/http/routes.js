@@ -1,0 +1,191 @@
+'use strict';
+// Every route of the application, as the tests expect it, and a reader of
+// the route tables in src/ so that a route added there without an entry
+// here fails permissions.test.js.
+//
+// Each entry: method, pattern and perm exactly as in the C table, csrf (the
+// table's flag), a concrete path to request (`:victim` is replaced by a
+// user id the test provides), the form to send, and the status when the
+// request is allowed — ok for a signed-in user, anonOk for a signed-out
+// one (public routes only). Routes that change the caller's own session
+// (POST /logout) are marked last: they run after all others.
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT } = require('./lib');
+
+const W_UNITS = ['admin', 'office', 'unit_admin']; // units: write; every role reads
+const READ_PEOPLE = ['admin', 'office', 'leader', 'unit_admin']; // people: staff only their own
+const REVEAL_PEOPLE = ['admin', 'office', 'unit_admin'];
+
+const ROUTES = [
+	{ method: 'GET', pattern: '/static/{name:str}', perm: 'P_PUBLIC', path: '/static/app.css', ok: 200 },
+	{ method: 'GET', pattern: '/healthz', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/metrics', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/login', perm: 'P_PUBLIC', ok: 303, anonOk: 200 },
+	// empty fields: the handler answers 400 (no password is checked)
+	{ method: 'POST', pattern: '/login', perm: 'P_PUBLIC', csrf: 1, form: { username: '', password: '' }, ok: 400 },
+	{ method: 'POST', pattern: '/logout', perm: 'P_SIGNED_IN', csrf: 1, form: {}, ok: 303, last: true },
+	{ method: 'POST', pattern: '/lang', perm: 'P_PUBLIC', csrf: 1, form: { lang: 'zh-Hant', next: '/' }, ok: 303 },
+	{ method: 'GET', pattern: '/account', perm: 'P_SIGNED_IN', ok: 200 },
+	// nothing filled in: 422, the password stays
+	{ method: 'POST', pattern: '/account/password', perm: 'P_SIGNED_IN', csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/', perm: 'P_SIGNED_IN', ok: 200 },
+	{ method: 'GET', pattern: '/api/v1/me', perm: 'P_SIGNED_IN', ok: 200 },
+	{ method: 'GET', pattern: '/admin/users', perm: 'P_USERS', ok: 200 },
+	{ method: 'GET', pattern: '/admin/users/new', perm: 'P_USERS', ok: 200 },
+	{ method: 'POST', pattern: '/admin/users', perm: 'P_USERS', csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/admin/users/{id:int}', perm: 'P_USERS', path: '/admin/users/:victim', ok: 200 },
+	{ method: 'POST', pattern: '/admin/users/{id:int}', perm: 'P_USERS', csrf: 1, path: '/admin/users/:victim', form: { display_name: '' }, ok: 422 },
+	{ method: 'GET', pattern: '/admin/users/{id:int}/disable', perm: 'P_USERS', path: '/admin/users/:victim/disable', ok: 200 },
+	{ method: 'POST', pattern: '/admin/users/{id:int}/disable', perm: 'P_USERS', csrf: 1, path: '/admin/users/:victim/disable', form: {}, ok: 303 },
+	{ method: 'GET', pattern: '/admin/users/{id:int}/enable', perm: 'P_USERS', path: '/admin/users/:victim/enable', ok: 200 },
+	{ method: 'POST', pattern: '/admin/users/{id:int}/enable', perm: 'P_USERS', csrf: 1, path: '/admin/users/:victim/enable', form: {}, ok: 303 },
+	{ method: 'GET', pattern: '/admin/users/{id:int}/password', perm: 'P_USERS', path: '/admin/users/:victim/password', ok: 200 },
+	{ method: 'POST', pattern: '/admin/users/{id:int}/password', perm: 'P_USERS', csrf: 1, path: '/admin/users/:victim/password', form: {}, ok: 200 },
+	{ method: 'GET', pattern: '/admin/audit', perm: 'P_AUDIT', ok: 200 },
+	{ method: 'GET', pattern: '/admin/audit/{id:int}', perm: 'P_AUDIT', path: '/admin/audit/1', ok: 200 },
+
+	// org pages (units and people access of src/org/*.c)
+	{ method: 'GET', pattern: '/org/tree', perm: 'P_SIGNED_IN', ok: 200 },
+	{ method: 'GET', pattern: '/org/units/{id:int}/move', perm: 'P_SIGNED_IN', who: W_UNITS, path: '/org/units/:unit/move', ok: 200 },
+	// to the top level (it is there already): saved, back to the tree
+	{ method: 'POST', pattern: '/org/units/{id:int}/move', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/org/units/:unit/move', form: { parent_id: '' }, ok: 303 },
+	{ method: 'GET', pattern: '/org/stats', perm: 'P_SIGNED_IN', who: READ_PEOPLE, path: '/org/stats?unit=:unit', ok: 200 },
+	{ method: 'GET', pattern: '/org/certificates', perm: 'P_SIGNED_IN', who: [...READ_PEOPLE, 'staff'], ok: 200 },
+	{ method: 'GET', pattern: '/api/v1/stats/people', perm: 'P_SIGNED_IN', who: READ_PEOPLE, path: '/api/v1/stats/people?unit=:unit', ok: 200 },
+
+	// record pages, on the units register (and people for reveal)
+	{ method: 'GET', pattern: '/r/{type:str}', perm: 'P_SIGNED_IN', path: '/r/units', ok: 200 },
+	{ method: 'GET', pattern: '/r/{type:str}/new', perm: 'P_SIGNED_IN', who: W_UNITS, path: '/r/units/new', ok: 200 },
+	{ method: 'POST', pattern: '/r/{type:str}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/r/units', form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/r/{type:str}/export', perm: 'P_SIGNED_IN', path: '/r/units/export?format=csv', ok: 200 },
+	{ method: 'GET', pattern: '/r/{type:str}/{id:int}', perm: 'P_SIGNED_IN', path: '/r/units/:unit', ok: 200 },
+	{ method: 'GET', pattern: '/r/{type:str}/{id:int}/edit', perm: 'P_SIGNED_IN', who: W_UNITS, path: '/r/units/:unit/edit', ok: 200 },
+	{ method: 'POST', pattern: '/r/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/r/units/:unit', form: {}, ok: 422 },
+	{ method: 'POST', pattern: '/r/{type:str}/{id:int}/reveal', perm: 'P_SIGNED_IN', who: REVEAL_PEOPLE, csrf: 1, path: '/r/people/:person/reveal', form: { field: 'phone' }, ok: 200 },
+	{ method: 'GET', pattern: '/r/{type:str}/{id:int}/archive', perm: 'P_SIGNED_IN', who: W_UNITS, path: '/r/units/:unit/archive', ok: 200 },
+	{ method: 'POST', pattern: '/r/{type:str}/{id:int}/archive', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/r/units/:unit/archive', form: {}, ok: 303 },
+	{ method: 'GET', pattern: '/r/{type:str}/{id:int}/restore', perm: 'P_SIGNED_IN', who: W_UNITS, path: '/r/units/:unit/restore', ok: 200 },
+	{ method: 'POST', pattern: '/r/{type:str}/{id:int}/restore', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/r/units/:unit/restore', form: {}, ok: 303 },
+	{ method: 'GET', pattern: '/r/{type:str}/import', perm: 'P_SIGNED_IN', who: W_UNITS, path: '/r/units/import', ok: 200 },
+	{ method: 'GET', pattern: '/r/{type:str}/import/template.csv', perm: 'P_SIGNED_IN', who: W_UNITS, path: '/r/units/import/template.csv', ok: 200 },
+	// no file: 422 with the form again
+	{ method: 'POST', pattern: '/r/{type:str}/import', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/r/units/import', form: {}, ok: 422 },
+	// no such pending import
+	{ method: 'POST', pattern: '/r/{type:str}/import/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/r/units/import/999999', form: {}, ok: 404 },
+
+	// the JSON API, on the units register
+	{ method: 'GET', pattern: '/api/v1/openapi.json', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/api/v1/{type:str}', perm: 'P_SIGNED_IN', path: '/api/v1/units', ok: 200 },
+	{ method: 'POST', pattern: '/api/v1/{type:str}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units', json: {}, ok: 422 },
+	{ method: 'GET', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', path: '/api/v1/units/:unit', ok: 200 },
+	{ method: 'PATCH', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units/:unit', json: {}, ok: 200 },
+	// archives the unit: after everything else that uses it
+	{ method: 'DELETE', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units/:unit', ok: 200, late: true },
+];
+
+/* Which roles hold each permission (src/http/auth.c's matrix). */
+const PERM_ROLES = {
+	P_PUBLIC: null, // everyone, signed in or not
+	P_SIGNED_IN: ['admin', 'office', 'leader', 'unit_admin', 'staff', 'supervisor'],
+	P_USERS: ['admin'],
+	P_AUDIT: ['admin', 'office'],
+};
+
+/* Routes in declared order, those marked last at the end. */
+function ordered() {
+	return [...ROUTES.filter((r) => !r.last && !r.late), ...ROUTES.filter((r) => r.late), ...ROUTES.filter((r) => r.last)];
+}
+
+function concrete(route, ids = {}) {
+	return (route.path ?? route.pattern).replace(/:(\w+)/g, (_, k) => {
+		if (!(k in ids)) throw new Error(`no id for :${k}`);
+		return String(ids[k]);
+	});
+}
+
+function walk(dir) {
+	const out = [];
+	for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+		const p = path.join(dir, e.name);
+		if (e.isDirectory()) out.push(...walk(p));
+		else if (e.name.endsWith('.c')) out.push(p);
+	}
+	return out;
+}
+
+/* The route tables app.c registers (route_tables[] in src/app.c). */
+function registeredTables() {
+	const app = fs.readFileSync(path.join(ROOT, 'src', 'app.c'), 'utf8');
+	const m = /route_tables\[\]\s*=\s*\{([^}]*)\}/.exec(app);
+	if (!m) throw new Error('route_tables[] not found in src/app.c');
+	return m[1].split(',').map((x) => x.trim()).filter(Boolean);
+}
+
+/* Every entry of every registered route table in src/**\/*.c:
+ * {method, pattern, handler, perm, csrf, file, table}. */
+function sourceRoutes() {
+	const tables = new Set(registeredTables());
+	const out = [];
+	const tableRe = /const struct route (\w+)\[\]\s*=\s*\{([\s\S]*?)\n\};/g;
+	const re = /\{\s*"(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)"\s*,\s*"([^"]*)"\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*(\d+)\s*,/g;
+	const found = new Set();
+	for (const f of walk(path.join(ROOT, 'src'))) {
+		const text = fs.readFileSync(f, 'utf8');
+		for (const t of text.matchAll(tableRe)) {
+			if (!tables.has(t[1])) continue;
+			found.add(t[1]);
+			for (const m of t[2].matchAll(re))
+				out.push({ method: m[1], pattern: m[2], handler: m[3], perm: m[4], csrf: Number(m[5]), file: path.relative(ROOT, f), table: t[1] });
+		}
+	}
+	const missing = [...tables].filter((t) => !found.has(t));
+	if (missing.length) throw new Error(`route tables registered in src/app.c but not found: ${missing.join(', ')}`);
+	return out;
+}
+
+/* The status a role gets for a route ('anonymous' for signed-out). */
+function expected(route, role) {
+	const routeRoles = PERM_ROLES[route.perm]; // null: public
+	if (role === 'anonymous') {
+		if (routeRoles === null) return route.anonOk ?? route.ok;
+		if (route.method !== 'GET' || route.pattern.startsWith('/api/')) return 401;
+		return 303; // to /login?next=
+	}
+	if (routeRoles !== null && !routeRoles.includes(role)) return 403; // the router refuses
+	if (route.who && !route.who.includes(role)) return 403; // the handler refuses
+	return route.ok;
+}
+
+/* Records the routes act on, fresh for each run (runs change them):
+ * a user to administer, a unit nobody refers to, a person with a phone. */
+let fixtureNo = 0;
+async function fixtures(srv) {
+	const n = ++fixtureNo;
+	if (!srv.adminToken) srv.adminToken = srv.token('admin');
+	const api = srv.client({ headers: { Authorization: `Bearer ${srv.adminToken}` } });
+	const post = async (p, json) => {
+		const r = await api.request('POST', p, { json });
+		if (r.status !== 201) throw new Error(`POST ${p}: ${r.status} ${r.text}`);
+		return r.json().data.id;
+	};
+	const victim = srv.createUser(`victim${n}`, 'staff').id;
+	const unit = await post('/api/v1/units', { code: `FX${n}`, name: `Fixture unit ${n}`, kind: 'bureau', active: true });
+	const home = await post('/api/v1/units', { code: `FXH${n}`, name: `Home unit ${n}`, kind: 'bureau', active: true });
+	const person = await post('/api/v1/people', { name: `Person ${n}`, unit_id: home, status: 'active', phone: '13800138000' });
+	return { victim, unit, person };
+}
+
+/* Sends a route's sample request with a client; csrf: true (a valid
+ * token), false (none) or a string (that token). */
+async function send(client, route, ids, { csrf = true, headers = {} } = {}) {
+	const p = concrete(route, ids);
+	if (route.method === 'GET') return client.get(p, { headers });
+	const token = csrf === true ? await client.csrfToken() : csrf;
+	if (route.form !== undefined) return client.post(p, route.form, { csrf: token || false, headers });
+	const h = { ...headers };
+	if (token) h['X-CSRF-Token'] = token;
+	return client.request(route.method, p, { json: route.json, headers: h });
+}
+
+module.exports = { ROUTES, PERM_ROLES, ordered, concrete, sourceRoutes, expected, fixtures, send };
