@@ -97,12 +97,15 @@ int parse_cookies(struct arena *a, const char *h, struct kvlist *out)
 		const char *end = h + strcspn(h, ";");
 		const char *eq = memchr(h, '=', (size_t)(end - h));
 		if (eq && eq > h) {
+			/* RFC 6265 5.2: whitespace around the name and the value is not part of them */
 			size_t nl = (size_t)(eq - h);
-			while (nl && h[nl - 1] == ' ')
+			while (nl && (h[nl - 1] == ' ' || h[nl - 1] == '\t'))
 				nl--;
 			const char *v = eq + 1;
 			size_t vl = (size_t)(end - v);
-			while (vl && v[vl - 1] == ' ')
+			while (vl && (*v == ' ' || *v == '\t'))
+				v++, vl--;
+			while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
 				vl--;
 			if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"')
 				v++, vl -= 2;
@@ -224,6 +227,8 @@ int route_match(struct arena *a, const char *pat, const char *path, struct kvlis
 	while (*pat && *path) {
 		if (*pat == '{') {
 			const char *close = strchr(pat, '}');
+			if (!close) /* a malformed pattern matches nothing */
+				return 0;
 			const char *colon = memchr(pat, ':', (size_t)(close - pat));
 			size_t nl = (size_t)((colon ? colon : close) - pat - 1);
 			int is_int = colon && strncmp(colon + 1, "int}", 4) == 0;
