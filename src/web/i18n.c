@@ -91,7 +91,8 @@ enum lang lang_from_accept(const char *h)
 			memcpy(tag, h, tl);
 			tag[tl] = 0;
 			int l = lang_parse(tag);
-			if (l >= 0 && q > bestq) {
+			/* q=0 means "not acceptable" (RFC 9110 12.4.2) */
+			if (l >= 0 && q > 0 && q > bestq) {
 				best = l;
 				bestq = q;
 			}
@@ -105,7 +106,12 @@ char *fmt_time(enum lang l, int64_t t, int with_time, char *out, size_t len)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	localtime_r(&tt, &tm);
+	if (!len)
+		return out;
+	if (!localtime_r(&tt, &tm)) { /* beyond what the C library can represent */
+		snprintf(out, len, "?");
+		return out;
+	}
 	static const char *mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 				    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	int n;
@@ -121,6 +127,8 @@ char *fmt_time(enum lang l, int64_t t, int with_time, char *out, size_t len)
 char *fmt_int(enum lang l, int64_t v, char *out, size_t len)
 {
 	(void)l; /* all three languages group by thousands with a comma */
+	if (!len)
+		return out;
 	char digits[32];
 	unsigned long long m = v < 0 ? (unsigned long long)(-(v + 1)) + 1 : (unsigned long long)v;
 	int n = snprintf(digits, sizeof digits, "%llu", m);
