@@ -33,7 +33,9 @@ static int map_result(struct db *db, PGresult *res)
 	struct pg_conn *pc = db->h;
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(pc->c);
 	db_set_error(db, DB_ERR, msg);
-	/* strip libpq's trailing newline */
+	/* keep the first line: libpq adds "LINE 1: ..." and a caret below it,
+	 * and log lines must stay one line */
+	db->err[strcspn(db->err, "\n")] = 0;
 	size_t n = strlen(db->err);
 	while (n && (db->err[n - 1] == '\n' || db->err[n - 1] == ' '))
 		db->err[--n] = 0;
@@ -86,11 +88,16 @@ static void pg_close(struct db *db)
 }
 
 /* Rewrites ? to $n outside string literals, identifiers and comments.
- * Returns a heap string; *nparams gets the count. */
+ * Returns a heap string; *nparams gets the count (over PG_MAX_PARAMS: the
+ * text is unusable and the caller refuses it). */
 static char *rewrite(const char *sql, int *nparams)
 {
 	size_t len = strlen(sql);
-	char *out = malloc(len * 4 + 1);
+	char *out = malloc(len * 4 + 1); /* "$256" is the longest for one "?" */
+	if (!out) {
+		*nparams = PG_MAX_PARAMS + 1;
+		return NULL;
+	}
 	char *o = out;
 	int n = 0;
 	for (const char *p = sql; *p;) {
@@ -104,8 +111,15 @@ static char *rewrite(const char *sql, int *nparams)
 		} else if (p[0] == '-' && p[1] == '-') {
 			while (*p && *p != '\n')
 				*o++ = *p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			size_t cl = e ? (size_t)(e + 2 - p) : strlen(p);
+			memcpy(o, p, cl);
+			o += cl;
+			p += cl;
 		} else if (*p == '?') {
-			o += sprintf(o, "$%d", ++n);
+			if (++n <= PG_MAX_PARAMS)
+				o += sprintf(o, "$%d", n);
 			p++;
 		} else {
 			*o++ = *p++;
