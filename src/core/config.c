@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -248,7 +249,9 @@ static int validate(struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "base_url: '%s' must start with http:// or https://", cfg->base_url);
 		return -1;
 	}
+	struct stat st; /* a zone is a file: "Asia" is a directory, and TZ=Asia would silently be UTC */
 	if (!cfg->timezone[0] || strstr(cfg->timezone, "..") || cfg->timezone[0] == '/' ||
+	    stat(zone_path(cfg->timezone), &st) != 0 || !S_ISREG(st.st_mode) ||
 	    access(zone_path(cfg->timezone), R_OK) != 0) {
 		snprintf(err, errlen, "timezone: '%s' is not a known time zone (e.g. Asia/Shanghai)", cfg->timezone);
 		return -1;
