@@ -13,6 +13,7 @@
 #include <civetweb.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,10 @@
 struct worker {
 	struct arena arena;
 };
+
+/* Set on SIGTERM/SIGINT: responses ask the client to close the connection
+ * while the requests in flight finish. */
+static atomic_int draining;
 
 static uint64_t mono_us(void)
 {
@@ -197,10 +202,13 @@ static int on_request(struct mg_connection *conn)
 	buf_init(&r->headers, a);
 	int head_only = strcmp(r->method, "HEAD") == 0;
 
+	if (atomic_load(&draining))
+		buf_puts(&r->headers, "Connection: close\r\n");
 	int rc = read_body(r, ri->content_length);
 	if (rc) {
 		/* the rest of an oversized body is not read: ask the client to close */
-		buf_puts(&r->headers, "Connection: close\r\n");
+		if (!atomic_load(&draining))
+			buf_puts(&r->headers, "Connection: close\r\n");
 		router_fail_early(r, rc);
 	} else {
 		router_dispatch(r);
@@ -339,6 +347,16 @@ int server_run(struct app *app)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("%s received: finishing requests in flight", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	/* civetweb stops writing responses as soon as mg_stop begins, so the
+	 * requests in flight are waited for here first (at most a request
+	 * timeout); meanwhile every response closes its connection */
+	atomic_store(&draining, 1);
+	uint64_t deadline = mono_us() + (uint64_t)cfg->request_timeout * 1000000u;
+	while (atomic_load(&app->metrics.inflight) > 0 && mono_us() < deadline)
+		usleep(5000);
+	long left = atomic_load(&app->metrics.inflight);
+	if (left > 0)
+		log_warn("%ld requests still running after %d s; stopping anyway", left, cfg->request_timeout);
 	mg_stop(ctx);
 	mg_exit_library();
 	log_info("stopped");
