@@ -18,12 +18,12 @@
 #endif
 
 extern const struct route builtin_routes[], auth_routes[], home_routes[], users_routes[], audit_routes[],
-	records_routes[], records_api_routes[], org_routes[], import_routes[];
+	records_routes[], records_api_routes[], org_routes[], import_routes[], search_routes[];
 
 /* One line per module. */
 static const struct route *const route_tables[] = {
 	builtin_routes, auth_routes, home_routes, users_routes, audit_routes, org_routes, import_routes, records_routes,
-	records_api_routes,
+	search_routes, records_api_routes,
 };
 
 static const char *content_type(const char *name)

@@ -9,6 +9,8 @@
 #include "http/app.h"
 #include "http/audit.h"
 #include "records/record.h"
+#include "org/demo.h"
+#include "search/search.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -250,6 +252,14 @@ const struct command commands[] = {
 	 "usage: wenming import TYPE FILE [--as USER] [--check]\n"
 	 "Checks every row as the web form would; imports all rows in one transaction or\n"
 	 "none. --check only reports. TYPE is a register: units, people, supervisors, ..."},
+	{"demo", cmd_demo, "load the demo organization into an empty database",
+	 "usage: wenming demo [--db URL] [--people N] [--seed N] [--no-search-index]\n"
+	 "Creates the bureau of the reference experience report: 13 secondary units with\n"
+	 "departments, windows and posts, leadership groups, at least 500 staff (358 party\n"
+	 "members, 314 certified law-enforcement officers, 106 mid-level professionals)\n"
+	 "and 20 conduct supervisors. Refuses a database that already has units or people."},
+	{"search-rebuild", cmd_search_rebuild, "rebuild the search index from the registers",
+	 "usage: wenming search-rebuild [--db URL]\nRe-indexes every record; run once after an upgrade that adds search."},
 	{"backup", cmd_backup, "copy the SQLite database to a file while it runs",
 	 "usage: wenming backup FILE [--db sqlite:PATH]\n"
 	 "Uses SQLite's online backup; the server may keep running. For PostgreSQL it\n"

@@ -254,9 +254,9 @@ void router_fail_early(struct req *r, int status)
 
 void router_dispatch(struct req *r)
 {
-	randombytes_buf(r->nonce, 9);
-	sodium_bin2base64(r->nonce, sizeof r->nonce, (const unsigned char *)r->nonce, 9,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	unsigned char raw[12];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2base64(r->nonce, sizeof r->nonce, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	r->is_api = strncmp(r->path, "/api/", 5) == 0;
 	/* cookies first, whatever else is wrong: they choose the language of
 	 * the error page */

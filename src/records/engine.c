@@ -4,6 +4,7 @@
 #include "../core/log.h"
 #include "../db/db.h"
 #include "../http/audit.h"
+#include "../search/search.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -605,6 +606,8 @@ int record_save(struct req *r, struct record *rec, const struct record *before)
 	rc = rec->id ? update_row(r, db, rec, now) : insert_row(r, db, rec, now);
 	if (!rc && t->after_save)
 		rc = t->after_save(r, rec, before);
+	if (!rc)
+		rc = search_index_record(r, rec);
 	if (!rc) {
 		json_t *b = before ? record_json(r, before, 1) : NULL;
 		json_t *a = record_json(r, rec, 1);
@@ -627,6 +630,8 @@ int record_insert_batch(struct req *r, struct record *rec, int64_t now)
 	int rc = insert_row(r, db, rec, now);
 	if (!rc && rec->type->after_save)
 		rc = rec->type->after_save(r, rec, NULL);
+	if (!rc)
+		rc = search_index_record(r, rec);
 	return rc;
 }
 
@@ -659,6 +664,8 @@ int record_archive(struct req *r, struct record *rec, int archive)
 			    arena_printf(r->a, "UPDATE %s SET archived = ?, version = version + 1, updated_at = ? WHERE id = ?",
 					 t->table),
 			    "Iii", archive, (int64_t)time(NULL), rec->id);
+	if (!rc)
+		rc = search_index_record(r, rec);
 	if (!rc) {
 		json_t *b = json_pack("{s:b}", "archived", !archive), *a = json_pack("{s:b}", "archived", archive);
 		rc = audit_log(r, archive ? "archive" : "restore", t->name, rec->id, b, a);
