@@ -139,7 +139,10 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 		return -1;
 	}
 	sem_init(&app->hash_sem, 0, (unsigned)cfg->hash_concurrency);
-	app->pool = db_pool_open(cfg->db, cfg->db_pool, err, errlen);
+	/* SQLite: one connection per worker thread, as cheap as they come;
+	 * PostgreSQL: db_pool, since each connection is a server process */
+	int pool = strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->threads : cfg->db_pool;
+	app->pool = db_pool_open(cfg->db, pool, err, errlen);
 	if (!app->pool)
 		return -1;
 	struct db *db = db_pool_get(app->pool);

@@ -102,14 +102,26 @@ int session_identify(struct req *r)
 
 	char h[65];
 	hash_hex(sid, h);
-	struct db_stmt *q = db_query(db, "SELECT user_id, created_at, last_seen FROM sessions WHERE id = ?", "s", h);
+	/* the session and its user in one statement: this runs on every request */
+	struct db_stmt *q = db_query(db,
+				     "SELECT s.user_id, s.created_at, s.last_seen, u.username, u.display_name, u.lang, "
+				     "COALESCE(u.unit_id, 0) FROM sessions s JOIN users u ON u.id = s.user_id AND "
+				     "u.disabled = 0 WHERE s.id = ?",
+				     "s", h);
 	if (!q)
 		return -1;
 	int64_t uid = 0, created = 0, seen = 0;
+	struct user *u = NULL;
 	if (db_step(q) == DB_ROW) {
 		uid = db_column_int64(q, 0);
 		created = db_column_int64(q, 1);
 		seen = db_column_int64(q, 2);
+		u = arena_alloc(r->a, sizeof *u);
+		u->id = uid;
+		u->username = arena_strdup(r->a, db_column_text(q, 3));
+		u->display_name = arena_strdup(r->a, db_column_text(q, 4));
+		u->lang = db_column_isnull(q, 5) ? NULL : arena_strdup(r->a, db_column_text(q, 5));
+		u->unit_id = db_column_int64(q, 6);
 	}
 	db_done(q);
 	int64_t now = time(NULL);
@@ -124,10 +136,10 @@ int session_identify(struct req *r)
 	}
 	if (now - seen > TOUCH_EVERY)
 		db_run(db, "UPDATE sessions SET last_seen = ? WHERE id = ?", "is", now, h);
-	if (load_user(r, db, uid))
+	if (user_load_grants(db, u))
 		return -1;
-	if (r->user)
-		r->sid = sid;
+	r->user = u;
+	r->sid = sid;
 	return 0;
 }
 
