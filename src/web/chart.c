@@ -26,7 +26,11 @@ void chart_bars(struct req *r, const char *title, const char *const *cats, int n
 		html(r, "<rect class=\"chart-s%d\" x=\"%d\" y=\"6\" width=\"12\" height=\"12\" rx=\"2\"/>"
 			"<text class=\"chart-legend\" x=\"%d\" y=\"16\">%s</text>",
 		     s, x, x + 16, series[s].label);
-		x += 150;
+		/* advance by the label's width: about 12 units a CJK character, 7 otherwise */
+		int w = 0;
+		for (const unsigned char *c = (const unsigned char *)series[s].label; *c; c++)
+			w += *c >= 0xE0 ? 12 : (*c & 0xC0) == 0x80 ? 0 : 7;
+		x += 16 + w + 24;
 	}
 	for (int c = 0; c < ncat; c++) {
 		int y = legend_h + c * (group_h + group_gap);
