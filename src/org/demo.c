@@ -28,13 +28,19 @@
  *
  * Rows are written with plain SQL through db.h in one transaction (the
  * records engine's per-record validation and audit would be far too slow
- * for a million people); one audit entry summarises the load. This file
- * must not be used on a database that has units or people: it refuses. */
+ * for a million people): multi-row INSERTs on SQLite, column arrays and
+ * unnest() on PostgreSQL. One audit entry summarises the load. demo_load
+ * leaves the search index alone; cmd_demo rebuilds it afterwards. This
+ * file must not be used on a database that has units or people: it
+ * refuses. */
 #include "demo.h"
 #include "stats.h"
 #include "../cli.h"
+#include "../core/arena.h"
+#include "../core/buf.h"
 #include "../db/db.h"
 #include "../http/audit.h"
+#include "../search/search.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -803,7 +809,7 @@ static void build_inactive(struct gen *g)
 	"party_member, party_joined, party_branch_id, cert_number, cert_issued, cert_expires, title, "          \
 	"title_level, created_at, updated_at"
 #define PERSON_NCOLS 21
-#define PERSON_BATCH 12 /* 12 × 21 = 252 values; the PostgreSQL backend binds at most 256 */
+#define PERSON_BATCH 12 /* rows per INSERT on SQLite; larger batches gain nothing measurable */
 
 /* "INSERT INTO people (...) VALUES (?, ...), ..." for rows rows, with
  * RETURNING id when returning. Placeholders only: no value is in it. */
@@ -818,33 +824,51 @@ static void person_sql(char *out, size_t len, int rows, int returning)
 		snprintf(out + n, len - n, " RETURNING id");
 }
 
+/* A person's values in PERSON_COLS order, as text (NULL: SQL NULL): both
+ * backends store them with the column's type. */
+struct row {
+	const char *v[PERSON_NCOLS];
+	char day[4][11], num[6][24];
+};
+
+/* 't' text, 'b' integer: the array types of the PostgreSQL bulk insert */
+static const char person_types[PERSON_NCOLS + 1] = "tttttbttbttbtbtttttbb";
+
+static void person_row(const struct gen *g, const struct person *p, int64_t now, struct row *r)
+{
+	int i = 0, k = 0;
+#define NUM(x) (snprintf(r->num[k], sizeof r->num[k], "%lld", (long long)(x)), r->num[k++])
+	r->v[i++] = p->name;
+	r->v[i++] = p->male ? "male" : "female";
+	r->v[i++] = fmt_day(p->birth, r->day[0]);
+	r->v[i++] = p->id_number;
+	r->v[i++] = p->phone;
+	r->v[i++] = NUM(g->u[p->unit].id);
+	r->v[i++] = p->post;
+	r->v[i++] = p->position;
+	r->v[i++] = NUM(p->is_leader);
+	r->v[i++] = p->status;
+	r->v[i++] = edu_codes[p->edu];
+	r->v[i++] = NUM(p->party);
+	r->v[i++] = p->party ? fmt_day(p->party_joined, r->day[1]) : NULL;
+	r->v[i++] = p->branch >= 0 ? NUM(g->u[p->branch].id) : NULL;
+	r->v[i++] = p->cert[0] ? p->cert : NULL;
+	r->v[i++] = p->cert[0] ? fmt_day(p->cert_issued, r->day[2]) : NULL;
+	r->v[i++] = p->cert[0] ? fmt_day(p->cert_expires, r->day[3]) : NULL;
+	r->v[i++] = p->level ? title_names[p->fam][p->level - 1] : NULL;
+	r->v[i++] = level_codes[p->level];
+	r->v[i++] = NUM(now);
+	r->v[i++] = NUM(now);
+#undef NUM
+}
+
 static int bind_person(struct db_stmt *s, int base, const struct gen *g, const struct person *p, int64_t now)
 {
-	char birth[11], joined[11], issued[11], expires[11];
-	int i = base, rc = 0;
-#define B(call) (rc = rc ? rc : (call))
-	B(db_bind_text(s, ++i, p->name));
-	B(db_bind_text(s, ++i, p->male ? "male" : "female"));
-	B(db_bind_text(s, ++i, fmt_day(p->birth, birth)));
-	B(db_bind_text(s, ++i, p->id_number));
-	B(db_bind_text(s, ++i, p->phone));
-	B(db_bind_int64(s, ++i, g->u[p->unit].id));
-	B(db_bind_text(s, ++i, p->post));
-	B(db_bind_text(s, ++i, p->position));
-	B(db_bind_int64(s, ++i, p->is_leader));
-	B(db_bind_text(s, ++i, p->status));
-	B(db_bind_text(s, ++i, edu_codes[p->edu]));
-	B(db_bind_int64(s, ++i, p->party));
-	B(db_bind_text(s, ++i, p->party ? fmt_day(p->party_joined, joined) : NULL));
-	B(p->branch >= 0 ? db_bind_int64(s, ++i, g->u[p->branch].id) : db_bind_null(s, ++i));
-	B(db_bind_text(s, ++i, p->cert[0] ? p->cert : NULL));
-	B(db_bind_text(s, ++i, p->cert[0] ? fmt_day(p->cert_issued, issued) : NULL));
-	B(db_bind_text(s, ++i, p->cert[0] ? fmt_day(p->cert_expires, expires) : NULL));
-	B(db_bind_text(s, ++i, p->level ? title_names[p->fam][p->level - 1] : NULL));
-	B(db_bind_text(s, ++i, level_codes[p->level]));
-	B(db_bind_int64(s, ++i, now));
-	B(db_bind_int64(s, ++i, now));
-#undef B
+	struct row r;
+	person_row(g, p, now, &r);
+	int rc = 0;
+	for (int i = 0; !rc && i < PERSON_NCOLS; i++)
+		rc = db_bind_text(s, base + i + 1, r.v[i]);
 	return rc;
 }
 
@@ -955,6 +979,89 @@ static int build_leaves(const struct gen *g, struct leaf *lv, int max)
 	return n;
 }
 
+/* One more person beyond the core roster, in a department or post. */
+static void make_extra(struct gen *g, const struct leaf *lv, int nl, int total, struct person *p)
+{
+	int x = rng_below(&g->r, total), k = 0;
+	while (k < nl - 1 && (x -= lv[k].weight) >= 0)
+		k++;
+	const struct sub_def *sd = lv[k].sd;
+	make_person(g, p, sd->kind == 'w' ? 45 : sd->cert >= 9 ? 75 : 58, 1967, 2000, 1);
+	int age = years_between(p->birth, g->today);
+	p->unit = lv[k].unit;
+	p->post = lv[k].is_post ? g->u[p->unit].name : sd->duties[rng_below(&g->r, count_duties(sd))];
+	snprintf(p->position, sizeof p->position, "%s",
+		 sd->role ? sd->role : lv[k].is_post ? "窗口工作人員" : rank_by_age(age));
+	p->fam = sd->fam;
+	if (sd->tw > 0 && age >= 24 && p->edu <= EDU_COLLEGE && rng_chance(&g->r, 25))
+		p->level = LV_JUNIOR;
+}
+
+/* SQLite: one multi-row INSERT per PERSON_BATCH people. */
+static int flush_values(struct db *db, const struct gen *g, const struct person *batch, int n, int64_t now)
+{
+	char sql[4096];
+	person_sql(sql, sizeof sql, n, 0);
+	struct db_stmt *s = db_prepare(db, sql);
+	if (!s)
+		return DB_ERR;
+	int rc = 0;
+	for (int j = 0; !rc && j < n; j++)
+		rc = bind_person(s, j * PERSON_NCOLS, g, &batch[j], now);
+	if (rc) {
+		db_done(s);
+		return rc;
+	}
+	return finish(s);
+}
+
+/* PostgreSQL binds at most 256 values a statement, and a round trip per
+ * dozen people is most of the time of a large load: there each column
+ * travels as one array literal (a bound value like any other) and unnest()
+ * turns the arrays back into rows. */
+#define ARRAY_BATCH 5000
+
+static void array_add(struct buf *b, const char *v, int first)
+{
+	buf_putc(b, first ? '{' : ',');
+	if (!v) {
+		buf_puts(b, "NULL");
+		return;
+	}
+	buf_putc(b, '"');
+	for (; *v; v++) {
+		if (*v == '"' || *v == '\\')
+			buf_putc(b, '\\');
+		buf_putc(b, *v);
+	}
+	buf_putc(b, '"');
+}
+
+static int flush_arrays(struct db *db, struct buf *cols)
+{
+	char sql[1024];
+	size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO people (" PERSON_COLS ") SELECT * FROM unnest(");
+	for (int c = 0; c < PERSON_NCOLS && n < sizeof sql; c++)
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?::%s[]", c ? ", " : "",
+				      person_types[c] == 'b' ? "bigint" : "text");
+	if (n < sizeof sql)
+		snprintf(sql + n, sizeof sql - n, ")");
+	struct db_stmt *s = db_prepare(db, sql);
+	if (!s)
+		return DB_ERR;
+	int rc = 0;
+	for (int c = 0; !rc && c < PERSON_NCOLS; c++) {
+		buf_putc(&cols[c], '}');
+		rc = db_bind_text(s, c + 1, cols[c].p);
+		buf_reset(&cols[c]);
+	}
+	if (rc) {
+		db_done(s);
+		return rc;
+	}
+	return finish(s);
+}
+
 /* The staff beyond the core roster, written in batches as they are made:
  * no party membership, certificate or mid-level title, so that the
  * report's figures hold for any number of people. */
@@ -964,41 +1071,28 @@ static int insert_extras(struct db *db, struct gen *g, int count, int64_t now)
 	int nl = build_leaves(g, lv, 128), total = 0;
 	for (int i = 0; i < nl; i++)
 		total += lv[i].weight;
-	char sql[4096], rest[4096];
-	person_sql(sql, sizeof sql, PERSON_BATCH, 0);
+	int pg = db_kind(db) == DB_PG, per = pg ? ARRAY_BATCH : PERSON_BATCH;
 	struct person batch[PERSON_BATCH];
+	struct buf cols[PERSON_NCOLS];
+	for (int c = 0; pg && c < PERSON_NCOLS; c++)
+		buf_init(&cols[c], NULL);
 	int n = 0, rc = 0;
 	for (int done = 0; !rc && done < count; done++) {
-		int x = rng_below(&g->r, total), k = 0;
-		while ((x -= lv[k].weight) >= 0)
-			k++;
-		const struct sub_def *sd = lv[k].sd;
-		struct person *p = &batch[n++];
-		make_person(g, p, sd->kind == 'w' ? 45 : sd->cert >= 9 ? 75 : 58, 1967, 2000, 1);
-		int age = years_between(p->birth, g->today);
-		int window = lv[k].is_post;
-		p->unit = lv[k].unit;
-		p->post = window ? g->u[p->unit].name : sd->duties[rng_below(&g->r, count_duties(sd))];
-		snprintf(p->position, sizeof p->position, "%s",
-			 sd->role ? sd->role : window ? "窗口工作人員" : rank_by_age(age));
-		p->fam = sd->fam;
-		if (sd->tw > 0 && age >= 24 && p->edu <= EDU_COLLEGE && rng_chance(&g->r, 25))
-			p->level = LV_JUNIOR;
-		if (n < PERSON_BATCH && done + 1 < count)
+		struct person *p = &batch[pg ? 0 : n];
+		make_extra(g, lv, nl, total, p);
+		if (pg) {
+			struct row r;
+			person_row(g, p, now, &r);
+			for (int c = 0; c < PERSON_NCOLS; c++)
+				array_add(&cols[c], r.v[c], n == 0);
+		}
+		if (++n < per && done + 1 < count)
 			continue;
-		if (n < PERSON_BATCH)
-			person_sql(rest, sizeof rest, n, 0);
-		struct db_stmt *s = db_prepare(db, n == PERSON_BATCH ? sql : rest);
-		if (!s)
-			return DB_ERR;
-		for (int j = 0; !rc && j < n; j++)
-			rc = bind_person(s, j * PERSON_NCOLS, g, &batch[j], now);
-		if (rc)
-			db_done(s);
-		else
-			rc = finish(s);
+		rc = pg ? flush_arrays(db, cols) : flush_values(db, g, batch, n, now);
 		n = 0;
 	}
+	for (int c = 0; pg && c < PERSON_NCOLS; c++)
+		buf_free(&cols[c]);
 	return rc;
 }
 
@@ -1313,12 +1407,37 @@ static int parse_u64(const char *s, unsigned long long *out)
 	return errno || *end ? -1 : 0;
 }
 
+/* Rebuilds the search index after the load, as `wenming search-rebuild`
+ * does: the demo's people and units should be found at once. Returns the
+ * number of records indexed or -1; *secs gets the time taken. */
+static int64_t rebuild_search(struct db *db, double *secs)
+{
+	struct arena a;
+	arena_init(&a);
+	struct req r;
+	memset(&r, 0, sizeof r);
+	r.a = &a;
+	r.db_ = db;
+	r.ip = "cli";
+	r.lang = LANG_HANT;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int64_t n = search_rebuild(&r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	arena_free(&a);
+	return n;
+}
+
 int cmd_demo(struct config *cfg, int argc, char **argv)
 {
 	unsigned long long people = DEMO_PEOPLE_DEFAULT, seed = 1;
+	int index = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
-		if (option(argc, argv, &i, "--people", &v)) {
+		if (strcmp(argv[i], "--no-search-index") == 0) {
+			index = 0;
+		} else if (option(argc, argv, &i, "--people", &v)) {
 			if (parse_u64(v, &people) || people < DEMO_PEOPLE_MIN || people > DEMO_PEOPLE_MAX)
 				return cli_usage_error("demo", "--people needs a number from %d to %d", DEMO_PEOPLE_MIN,
 						       DEMO_PEOPLE_MAX);
@@ -1348,7 +1467,15 @@ int cmd_demo(struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "wenming demo: %s\n", err);
 		return 1;
 	}
-	/* what the statistics now say, counted afresh */
+	/* the figures as the statistics query counted them inside the load's
+	 * transaction, kept in its audit entry (counting a million people
+	 * again would take seconds) */
+	json_t *sum = NULL;
+	struct db_stmt *q = db_query(db, "SELECT after_json FROM audit WHERE action = 'demo_load' ORDER BY id DESC", NULL);
+	if (q && db_step(q) == DB_ROW)
+		sum = json_loads(db_column_text(q, 0), 0, NULL);
+	db_done(q);
+#define FIG(name) ((long long)json_integer_value(json_object_get(sum, name)))
 	time_t now = time(NULL), later = now + 60 * 86400;
 	struct tm tm;
 	char today[11], soon[11];
@@ -1356,26 +1483,36 @@ int cmd_demo(struct config *cfg, int argc, char **argv)
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	localtime_r(&later, &tm);
 	strftime(soon, sizeof soon, "%Y-%m-%d", &tm);
-	int64_t root = db_one_int64(db, 0, "SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1", NULL);
-	struct people_stats st = {0};
-	people_stats(db, root, today, &st);
 	printf("loaded the demo organization into %s in %.2f s (seed %llu):\n", cfg->db,
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, seed);
 	printf("  %lld units: %lld secondary units with departments, service windows, posts and party branches\n",
-	       (long long)db_one_int64(db, 0, "SELECT count(*) FROM units", NULL),
-	       (long long)db_one_int64(db, 0, "SELECT count(*) FROM units WHERE kind = 'secondary'", NULL));
+	       FIG("units"), FIG("secondary_units"));
 	printf("  %lld active staff: %lld party members, %lld certified law-enforcement officers (%lld expiring\n"
 	       "  within 60 days), %lld mid-level or higher professionals; %lld retired or transferred\n",
-	       (long long)st.total, (long long)st.party_members, (long long)st.law_enforcement_certified,
+	       FIG("total"), FIG("party_members"), FIG("law_enforcement_certified"),
 	       (long long)db_one_int64(db, 0,
 				       "SELECT count(*) FROM people WHERE archived = 0 AND status = 'active' AND "
 				       "cert_number IS NOT NULL AND cert_expires >= ? AND cert_expires <= ?",
 				       "ss", today, soon),
-	       (long long)st.mid_level_professionals,
-	       (long long)db_one_int64(db, 0, "SELECT count(*) FROM people WHERE status <> 'active'", NULL));
-	printf("  %lld conduct supervisors, %lld groups (leadership groups and the task force)\n",
-	       (long long)db_one_int64(db, 0, "SELECT count(*) FROM supervisors", NULL),
-	       (long long)db_one_int64(db, 0, "SELECT count(*) FROM org_groups", NULL));
+	       FIG("mid_level_professionals"), FIG("inactive_people"));
+	printf("  %lld conduct supervisors, %lld groups (leadership groups and the task force)\n", FIG("supervisors"),
+	       FIG("groups"));
+#undef FIG
+	json_decref(sum);
+	rc = 0;
+	if (index) {
+		double secs;
+		int64_t n = rebuild_search(db, &secs);
+		if (n < 0) {
+			fprintf(stderr, "wenming demo: the search index could not be rebuilt (%s); run 'wenming "
+					"search-rebuild'\n", db_errmsg(db));
+			rc = 1;
+		} else {
+			printf("  search index: %lld records in %.2f s\n", (long long)n, secs);
+		}
+	} else {
+		printf("  search index not rebuilt: run 'wenming search-rebuild' before searching\n");
+	}
 	db_close(db);
-	return 0;
+	return rc;
 }

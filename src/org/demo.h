@@ -38,8 +38,10 @@ enum {
  * message in err, and nothing written. */
 int demo_load(struct db *db, uint64_t seed, int people, char *err, size_t errlen);
 
-/* `wenming demo [--people N] [--seed N]`: exit 0, 1 on a failure, 2 on a
- * usage error or a database that is not empty. */
+/* `wenming demo [--people N] [--seed N] [--no-search-index]`: demo_load,
+ * then the search index rebuilt (search_rebuild) unless told not to, which
+ * for very large N takes longer than the load. Exit 0, 1 on a failure, 2 on
+ * a usage error or a database that is not empty. */
 int cmd_demo(struct config *cfg, int argc, char **argv);
 
 #endif

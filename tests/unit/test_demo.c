@@ -635,9 +635,22 @@ static void demo_command_exit_codes(void **state)
 	char *ok[] = {"demo", "--people=510", "--seed", "3", NULL};
 	assert_int_equal(cmd_demo(&cfg, 4, ok), 0);
 	assert_figures(db, 510);
+	/* the command leaves the demo searchable */
+	assert_int_equal(one(db, "SELECT count(*) FROM search_index WHERE type = 'people'"), 510 + DEMO_INACTIVE);
+	assert_true(one(db, "SELECT count(*) FROM search_index WHERE type = 'units'") > 50);
 	/* demo is for an empty database: a second run is a usage error */
 	assert_int_equal(cmd_demo(&cfg, 4, ok), 2);
 	assert_int_equal(one(db, "SELECT count(*) FROM people WHERE status = 'active'"), 510);
+}
+
+static void demo_command_may_leave_the_search_index(void **state)
+{
+	FX();
+	struct config cfg = {.db = f->url};
+	char *argv[] = {"demo", "--no-search-index", NULL};
+	assert_int_equal(cmd_demo(&cfg, 2, argv), 0);
+	assert_figures(db, DEMO_PEOPLE_DEFAULT);
+	assert_int_equal(one(db, "SELECT count(*) FROM search_index"), 0);
 }
 
 #define DEMO_TESTS(SETUP)                                                                          \
@@ -651,7 +664,8 @@ static void demo_command_exit_codes(void **state)
 	cmocka_unit_test_setup_teardown(demo_figures_hold_for_more_people, SETUP, fx_teardown),    \
 	cmocka_unit_test_setup_teardown(demo_same_seed_same_data, SETUP, fx_teardown),             \
 	cmocka_unit_test_setup_teardown(demo_another_seed_other_data, SETUP, fx_teardown),         \
-	cmocka_unit_test_setup_teardown(demo_command_exit_codes, SETUP, fx_teardown)
+	cmocka_unit_test_setup_teardown(demo_command_exit_codes, SETUP, fx_teardown),              \
+	cmocka_unit_test_setup_teardown(demo_command_may_leave_the_search_index, SETUP, fx_teardown)
 
 int main(void)
 {
