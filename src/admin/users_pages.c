@@ -44,6 +44,22 @@ static void user_roles_badges(struct req *r, struct db *db, int64_t uid)
 		html(r, "<span class=\"muted\">%T</span>", M_no_roles);
 }
 
+/* "%text%" for LIKE ... ESCAPE '\', with the text's own %, _ and \ taken
+ * literally (a user name like "u_1" is searched for as typed). */
+static const char *like_pattern(struct req *r, const char *q)
+{
+	struct buf b;
+	buf_init(&b, r->a);
+	buf_putc(&b, '%');
+	for (const char *p = q; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, *p);
+	}
+	buf_putc(&b, '%');
+	return b.p;
+}
+
 static int users_list(struct req *r)
 {
 	struct db *db = req_db(r);
@@ -55,10 +71,12 @@ static int users_list(struct req *r)
 	if (role && *role && role_parse(role) < 0)
 		role = NULL;
 	int desc, sort = list_sort(r, cols, 5, 0, &desc), page = req_page(r);
-	const char *like = q && *q ? arena_printf(r->a, "%%%s%%", q) : NULL;
+	const char *like = q && *q ? like_pattern(r, q) : NULL;
 	const char *st = status && !strcmp(status, "disabled") ? "1" : status && !strcmp(status, "active") ? "0" : NULL;
 
-	const char *where = " FROM users u WHERE (CAST(? AS TEXT) IS NULL OR u.username LIKE ? OR u.display_name LIKE ?)"
+	/* lower() on both sides: PostgreSQL's LIKE is case-sensitive, SQLite's is not */
+	const char *where = " FROM users u WHERE (CAST(? AS TEXT) IS NULL OR lower(u.username) LIKE lower(?) ESCAPE '\\'"
+			    " OR lower(u.display_name) LIKE lower(?) ESCAPE '\\')"
 			    " AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM user_roles g WHERE g.user_id = u.id AND g.role = ?))"
 			    " AND (CAST(? AS TEXT) IS NULL OR u.disabled = CAST(? AS INTEGER))";
 	const char *rl = role && *role ? role : NULL;
