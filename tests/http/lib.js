@@ -60,6 +60,37 @@ function msgHtml(key, lang) {
 	return escapeHtml(msg(key, lang));
 }
 
+function unescapeHtml(s) {
+	return s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]);
+}
+
+/* The rows of the audit list page: [{id, who, ip, action (label), entity}]. */
+function auditRows(html) {
+	const rows = [];
+	const re = /<tr><td><a href="\/admin\/audit\/(\d+)">[^<]*<\/a><\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>(.*?)<\/td><\/tr>/g;
+	for (const m of html.matchAll(re))
+		rows.push({ id: Number(m[1]), who: unescapeHtml(m[2]), ip: m[3], action: unescapeHtml(m[4]), entity: m[5].replace(/<[^>]+>/g, '') });
+	return rows;
+}
+
+/* One audit entry page: {action (code), before, after} with the values as
+ * shown (text; JSON text for nested values), null when a side is empty. */
+function auditEntry(html) {
+	const action = /<code class="muted">([^<]*)<\/code>/.exec(html)?.[1];
+	const sides = [];
+	const re = /<section class="card"><h2>[^<]*<\/h2>(<dl class="props">(.*?)<\/dl>|<p class="muted">—<\/p>)<\/section>/g;
+	for (const m of html.matchAll(re)) {
+		if (!m[2]) {
+			sides.push(null);
+			continue;
+		}
+		const o = {};
+		for (const p of m[2].matchAll(/<dt>([^<]*)<\/dt><dd>([^<]*)<\/dd>/g)) o[unescapeHtml(p[1])] = unescapeHtml(p[2]);
+		sides.push(o);
+	}
+	return { action, before: sides[0], after: sides[1] };
+}
+
 /* ---- processes ---- */
 
 function run(args, { input, env } = {}) {
@@ -73,12 +104,32 @@ function run(args, { input, env } = {}) {
 	return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-function freePort() {
+/* Like run, without blocking the event loop (timers keep running: idle
+ * keep-alive connections get closed on time instead of being reused after
+ * the server dropped them). */
+function runAsync(args, { input, env } = {}) {
+	return new Promise((resolve, reject) => {
+		const p = spawn(BIN, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		p.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+		p.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+		const timer = setTimeout(() => p.kill('SIGKILL'), 30000);
+		p.on('error', reject);
+		p.on('close', (code, signal) => {
+			clearTimeout(timer);
+			resolve({ code, signal, stdout, stderr });
+		});
+		p.stdin.end(input ?? '');
+	});
+}
+
+function freePort(host = '127.0.0.1') {
 	return new Promise((resolve, reject) => {
 		const s = net.createServer();
 		s.unref();
 		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
+		s.listen(0, host, () => {
 			const { port } = s.address();
 			s.close(() => resolve(port));
 		});
@@ -247,7 +298,8 @@ class Client {
 			h['Content-Type'] = contentType;
 		}
 		const init = { method, headers: h, body: b, redirect: 'manual' };
-		if (this.dispatcher) init.dispatcher = this.dispatcher;
+		const d = typeof this.dispatcher === 'function' ? this.dispatcher() : this.dispatcher;
+		if (d) init.dispatcher = d;
 		const r = await fetch(this.base + p, init);
 		const res = new Res(r.status, r.headers, await r.text());
 		this.absorb(res);
@@ -288,9 +340,9 @@ class Client {
 
 /* A request with node:http, for what fetch refuses (a GET with a body,
  * raw bytes in the path). */
-function rawRequest(port, { method = 'GET', path: p = '/', headers = {}, body } = {}) {
+function rawRequest(port, { method = 'GET', path: p = '/', headers = {}, body, host = '127.0.0.1' } = {}) {
 	return new Promise((resolve, reject) => {
-		const req = http.request({ host: '127.0.0.1', port, method, path: p, headers, agent: false }, (res) => {
+		const req = http.request({ host, port, method, path: p, headers, agent: false }, (res) => {
 			const chunks = [];
 			res.on('data', (c) => chunks.push(c));
 			res.on('end', () => resolve(new Res(res.statusCode, res.headers, Buffer.concat(chunks).toString('utf8'))));
@@ -333,16 +385,19 @@ function sqlOn(url, query) {
  * the global dispatcher), so that each server's clients can be closed
  * before the server is stopped: idle keep-alive connections would hold
  * civetweb's shutdown for up to 2 s each time. */
+let AgentClass = null;
 async function newAgent() {
 	const key = Symbol.for('undici.globalDispatcher.1');
 	if (!globalThis[key]) await fetch('http://127.0.0.1:1/').catch(() => {});
 	const Agent = globalThis[key]?.constructor;
-	return typeof Agent === 'function' ? new Agent() : undefined;
+	if (typeof Agent !== 'function') return undefined;
+	AgentClass = Agent;
+	return new Agent();
 }
 
 /* Starts a server on a fresh database. Options: args (extra serve flags),
  * env. */
-async function startServer({ args = [], env = {} } = {}) {
+async function startServer({ args = [], env = {}, host = '127.0.0.1' } = {}) {
 	const db = makeDb();
 	const pwFile = path.join(db.dir, 'admin-password.txt');
 	const init = run(['init', '--db', db.url, '--password-file', pwFile, '--log-level', 'warn']);
@@ -351,8 +406,8 @@ async function startServer({ args = [], env = {} } = {}) {
 
 	let lastErr;
 	for (let attempt = 0; attempt < 3; attempt++) {
-		const port = await freePort();
-		const srv = new Server({ db, port, args, env, adminPassword, pwFile, agent: await newAgent() });
+		const port = await freePort(host);
+		const srv = new Server({ db, host, port, args, env, adminPassword, pwFile, agent: await newAgent() });
 		try {
 			await srv.start();
 			return srv;
@@ -365,12 +420,13 @@ async function startServer({ args = [], env = {} } = {}) {
 }
 
 class Server {
-	constructor({ db, port, args, env, adminPassword, pwFile, agent }) {
+	constructor({ db, host, port, args, env, adminPassword, pwFile, agent }) {
 		this.db = db;
+		this.host = host;
 		this.agent = agent;
 		this.dbUrl = db.url;
 		this.port = port;
-		this.base = `http://127.0.0.1:${port}`;
+		this.base = `http://${host}:${port}`;
 		this.args = args;
 		this.env = env;
 		this.adminPassword = adminPassword;
@@ -385,7 +441,7 @@ class Server {
 	async start() {
 		this.proc = spawn(
 			BIN,
-			['serve', '--db', this.dbUrl, '--listen', `127.0.0.1:${this.port}`, '--access-log', 'off', ...this.args],
+			['serve', '--db', this.dbUrl, '--listen', `${this.host}:${this.port}`, '--access-log', 'off', ...this.args],
 			{ stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...this.env } },
 		);
 		this.proc.stdout.setEncoding('utf8').on('data', (d) => (this.stdout += d));
@@ -417,7 +473,7 @@ class Server {
 	}
 
 	client(opts) {
-		return new Client(this.base, { dispatcher: this.agent, ...opts });
+		return new Client(this.base, { dispatcher: () => this.agent, ...opts });
 	}
 
 	/* A new client signed in as the user. */
@@ -431,9 +487,23 @@ class Server {
 		return this.signIn('admin', this.adminPassword, opts);
 	}
 
-	/* Runs a CLI command against this server's database. */
+	/* Runs a CLI command against this server's database. It blocks the
+	 * event loop meanwhile, so idle keep-alive connections may have been
+	 * closed by the server without the client noticing: later requests go
+	 * over fresh connections. */
 	cli(args, opts) {
-		return run([...args, '--db', this.dbUrl], opts);
+		const r = run([...args, '--db', this.dbUrl], opts);
+		this.renewConnections();
+		return r;
+	}
+
+	/* Later requests of this server's clients use new connections; the old
+	 * pool closes once its requests are done. */
+	renewConnections() {
+		if (!this.agent || !AgentClass) return;
+		const old = this.agent;
+		this.agent = new AgentClass();
+		old.close().catch(() => {});
 	}
 
 	/* Creates a user through the CLI; returns {id, name, password}. */
@@ -449,12 +519,12 @@ class Server {
 		return { id: Number(m[1]), name, password };
 	}
 
-	/* Creates an API token through the CLI; returns the token text (with
-	 * .id set on a String object for revocation: use tokenWithId). */
+	/* Creates an API token through the CLI; returns the token text. */
 	token(user) {
 		return this.tokenWithId(user).token;
 	}
 
+	/* {token, id}: the id is what `token revoke` takes. */
 	tokenWithId(user) {
 		const r = this.cli(['token', 'add', user]);
 		assert.equal(r.code, 0, `token add ${user}: ${r.stderr}`);
@@ -463,7 +533,7 @@ class Server {
 	}
 
 	raw(opts) {
-		return rawRequest(this.port, opts);
+		return rawRequest(this.port, { host: this.host, ...opts });
 	}
 
 	/* Runs SQL on the database behind the server's back (sqlite3 or psql);
@@ -485,7 +555,7 @@ class Server {
 		// measures without knocking)
 		const knock = poke
 			? setInterval(() => {
-					const s = net.connect(this.port, '127.0.0.1');
+					const s = net.connect(this.port, this.host);
 					s.on('connect', () => s.destroy());
 					s.on('error', () => {});
 				}, 25)
@@ -534,12 +604,16 @@ module.exports = {
 	Client,
 	csrf,
 	escapeHtml,
+	unescapeHtml,
+	auditRows,
+	auditEntry,
 	makeDb,
 	msg,
 	msgHtml,
 	newPassword,
 	rawRequest,
 	run,
+	runAsync,
 	serverPerFile,
 	sleep,
 	sqlOn,

@@ -54,6 +54,10 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/org/certificates', perm: 'P_SIGNED_IN', who: [...READ_PEOPLE, 'staff'], ok: 200 },
 	{ method: 'GET', pattern: '/api/v1/stats/people', perm: 'P_SIGNED_IN', who: READ_PEOPLE, path: '/api/v1/stats/people?unit=:unit', ok: 200 },
 
+	// search across the registers the user may read (results are scoped)
+	{ method: 'GET', pattern: '/search', perm: 'P_SIGNED_IN', path: '/search?q=Fixture', ok: 200 },
+	{ method: 'GET', pattern: '/api/v1/search', perm: 'P_SIGNED_IN', path: '/api/v1/search?q=Fixture', ok: 200 },
+
 	// record pages, on the units register (and people for reveal)
 	{ method: 'GET', pattern: '/r/{type:str}', perm: 'P_SIGNED_IN', path: '/r/units', ok: 200 },
 	{ method: 'GET', pattern: '/r/{type:str}/new', perm: 'P_SIGNED_IN', who: W_UNITS, path: '/r/units/new', ok: 200 },
