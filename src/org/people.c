@@ -3,6 +3,7 @@
  * numbers are masked for anyone without the right to see them, and every
  * reveal is audited (records engine, FF_SENSITIVE). */
 #include "org.h"
+#include "../db/db.h"
 
 #include <string.h>
 
@@ -40,13 +41,13 @@ static const struct field_def fields[] = {
 	{"cert_expires", F_DATE, M_cert_expires, FF_SORT, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
 	{"title", F_TEXT, M_prof_title, FF_SEARCH, 0, 60, PAT_NONE, NULL, NULL, M_NONE},
 	{"title_level", F_ENUM, M_title_level, FF_LIST | FF_FILTER, 0, 0, PAT_NONE, title_levels, NULL, M_NONE},
+	{"account", F_TEXT, M_person_account, FF_UNIQUE, 0, 32, PAT_NONE, NULL, NULL, M_person_account_hint},
 	{"user_id", F_INT, M_person_account, FF_HIDDEN, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
 };
 
 /* A party member needs a join date; a certificate needs its dates in order. */
 static void people_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
 {
-	(void)r;
 	(void)before;
 	const struct record_type *t = rec->type;
 	int pm = record_field_index(t, "party_member"), pj = record_field_index(t, "party_joined");
@@ -65,6 +66,25 @@ static void people_check(struct req *r, struct record *rec, const struct record 
 		e->field[ce] = M_cert_dates_order;
 		e->count++;
 	}
+	int ac = record_field_index(t, "account");
+	if (rec->vals[ac] && e->field[ac] == M_NONE &&
+	    !db_one_int64(req_db(r), 0, "SELECT count(*) FROM users WHERE username = ?", "s", rec->vals[ac])) {
+		e->field[ac] = M_sup_account_unknown;
+		e->count++;
+	}
+}
+
+/* The account named in "account" is the one that sees this record as its
+ * own (staff: ACC_OWN). */
+static int people_after_save(struct req *r, struct record *rec, const struct record *before)
+{
+	(void)before;
+	const struct record_type *t = rec->type;
+	const char *account = rec->vals[record_field_index(t, "account")];
+	int64_t uid = account ? db_one_int64(req_db(r), 0, "SELECT id FROM users WHERE username = ?", "s", account) : 0;
+	rec->vals[record_field_index(t, "user_id")] = uid ? arena_printf(r->a, "%lld", (long long)uid) : NULL;
+	return db_run(req_db(r), "UPDATE people SET user_id = ? WHERE id = ?", "si",
+		      rec->vals[record_field_index(t, "user_id")], rec->id);
 }
 
 const struct record_type people_type = {
@@ -83,4 +103,5 @@ const struct record_type people_type = {
 	.reveal_roles = 1u << ROLE_ADMIN | 1u << ROLE_OFFICE | 1u << ROLE_UNIT_ADMIN,
 	.icon = "M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8M22 21v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75",
 	.check = people_check,
+	.after_save = people_after_save,
 };
