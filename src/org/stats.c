@@ -10,8 +10,9 @@ int people_stats(struct db *db, int64_t unit_id, const char *today, struct peopl
 		" COALESCE(sum(CASE WHEN p.party_member = 1 THEN 1 ELSE 0 END), 0),"
 		" COALESCE(sum(CASE WHEN p.cert_number IS NOT NULL AND p.cert_expires >= ? THEN 1 ELSE 0 END), 0),"
 		" COALESCE(sum(CASE WHEN p.title_level IN ('intermediate', 'associate_senior', 'senior') THEN 1 ELSE 0 END), 0)"
-		" FROM people p WHERE p.archived = 0 AND p.status = 'active' AND p.unit_id IN"
-		" (SELECT s.id FROM units s, units g WHERE g.id = ? AND substr(s.path, 1, length(g.path)) = g.path)",
+		" FROM units g JOIN units s ON substr(s.path, 1, length(g.path)) = g.path"
+		" JOIN people p ON p.unit_id = s.id"
+		" WHERE g.id = ? AND p.archived = 0 AND p.status = 'active'",
 		"si", today, unit_id);
 	if (!q)
 		return -1;
