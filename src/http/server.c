@@ -196,7 +196,9 @@ static int on_request(struct mg_connection *conn)
 	r->path = ri->local_uri_raw ? ri->local_uri_raw : "/";
 	r->query = ri->query_string ? ri->query_string : "";
 	r->ip = arena_strdup(a, ri->remote_addr);
-	r->tls = ri->is_ssl;
+	/* behind a TLS-terminating proxy the public URL says https: cookies are
+	 * Secure and HSTS is sent even though this hop is plain HTTP */
+	r->tls = ri->is_ssl || strncmp(app->cfg->base_url, "https://", 8) == 0;
 	r->status = 200;
 	buf_init(&r->out, a);
 	buf_init(&r->headers, a);
@@ -288,8 +290,14 @@ int server_run(struct app *app)
 	char ports[300];
 	char *bundle = NULL;
 	if (cfg->tls_cert[0]) {
-		if (!mg_check_feature(2)) {
-			fprintf(stderr, "wenming: this civetweb has no TLS support; serve TLS from nginx instead\n");
+		/* Debian 12's civetweb 1.15 loads OpenSSL at run time expecting the
+		 * 1.1 API; with OpenSSL 3 its worker threads call a missing function
+		 * and crash (measured; docs/DECISIONS.md). Refuse rather than crash. */
+		if (!mg_check_feature(2) || !getenv("WENMING_CIVETWEB_TLS_WORKS")) {
+			fprintf(stderr, "wenming: tls_cert is set, but this build's HTTP library (civetweb 1.15 with "
+					"OpenSSL 3) cannot serve HTTPS safely.\nTerminate TLS in nginx in front of "
+					"wenming (README.md, 'Deployment') and set base_url = https://... so that\n"
+					"cookies are Secure and HSTS is sent.\n");
 			return 2;
 		}
 		bundle = tls_bundle(cfg, err, sizeof err);
