@@ -433,6 +433,42 @@ int record_validate(struct req *r, struct record *rec, const struct record *befo
 	return e->count;
 }
 
+const char *record_resolve_ref(struct req *r, const struct field_def *f, const char *v, enum msg_id *why)
+{
+	struct db *db = req_db(r);
+	const char *table = NULL, *by1 = NULL, *by2 = NULL;
+	if (f->type == F_UNIT)
+		table = "units", by1 = "code", by2 = "name";
+	else if (f->type == F_PERSON)
+		table = "people", by1 = "name";
+	else {
+		const struct record_type *rt = record_type_find(f->ref);
+		if (!rt)
+			return NULL;
+		table = rt->table, by1 = rt->title_field;
+	}
+	const char *cols[2] = {by1, by2};
+	for (int k = 0; k < 2 && cols[k]; k++) {
+		struct db_stmt *q = db_query(
+			db, arena_printf(r->a, "SELECT id FROM %s WHERE %s = ? AND archived = 0 LIMIT 2", table, cols[k]), "s", v);
+		int64_t id = 0;
+		int n = 0;
+		while (q && db_step(q) == DB_ROW) {
+			id = db_column_int64(q, 0);
+			n++;
+		}
+		db_done(q);
+		if (n == 1)
+			return arena_printf(r->a, "%lld", (long long)id);
+		if (n > 1) {
+			*why = M_imp_ambiguous;
+			return NULL;
+		}
+	}
+	*why = M_rec_bad_reference;
+	return NULL;
+}
+
 /* ---- load and save ---- */
 
 static const char *select_list(struct req *r, const struct record_type *t)

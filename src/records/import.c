@@ -63,44 +63,6 @@ static int all_digits(const char *s)
 	return 1;
 }
 
-/* Turns a reference given by code or name into an id; NULL when none or
- * more than one match. */
-static const char *resolve_ref(struct req *r, const struct field_def *f, const char *v, enum msg_id *why)
-{
-	struct db *db = req_db(r);
-	const char *table = NULL, *by1 = NULL, *by2 = NULL;
-	if (f->type == F_UNIT)
-		table = "units", by1 = "code", by2 = "name";
-	else if (f->type == F_PERSON)
-		table = "people", by1 = "name";
-	else {
-		const struct record_type *rt = record_type_find(f->ref);
-		if (!rt)
-			return NULL;
-		table = rt->table, by1 = rt->title_field;
-	}
-	const char *cols[2] = {by1, by2};
-	for (int k = 0; k < 2 && cols[k]; k++) {
-		struct db_stmt *q = db_query(
-			db, arena_printf(r->a, "SELECT id FROM %s WHERE %s = ? AND archived = 0 LIMIT 2", table, cols[k]), "s", v);
-		int64_t id = 0;
-		int n = 0;
-		while (q && db_step(q) == DB_ROW) {
-			id = db_column_int64(q, 0);
-			n++;
-		}
-		db_done(q);
-		if (n == 1)
-			return arena_printf(r->a, "%lld", (long long)id);
-		if (n > 1) {
-			*why = M_imp_ambiguous;
-			return NULL;
-		}
-	}
-	*why = M_rec_bad_reference;
-	return NULL;
-}
-
 /* A value from the sheet as the engine wants it. */
 static const char *convert(struct req *r, const struct field_def *f, const char *v, enum msg_id *why)
 {
@@ -113,7 +75,7 @@ static const char *convert(struct req *r, const struct field_def *f, const char 
 			return arena_strdup(r->a, d);
 	}
 	if ((f->type == F_UNIT || f->type == F_PERSON || f->type == F_REF) && !all_digits(v))
-		return resolve_ref(r, f, v, why);
+		return record_resolve_ref(r, f, v, why);
 	return v;
 }
 

@@ -489,8 +489,17 @@ static void read_form(struct req *r, struct record *rec)
 	for (int i = 0; i < t->nfields; i++) {
 		if (t->fields[i].flags & FF_HIDDEN)
 			continue;
-		const char *v = req_form(r, t->fields[i].name);
-		record_set(r, rec, i, v ? v : (t->fields[i].type == F_BOOL ? "0" : NULL));
+		const struct field_def *f = &t->fields[i];
+		const char *v = req_form(r, f->name);
+		/* a person may be typed by name: resolve it while keeping what was typed
+		 * when it matches nothing (validation then says so) */
+		if (v && *v && f->type == F_PERSON && strspn(v, "0123456789") != strlen(v)) {
+			enum msg_id why;
+			const char *id = record_resolve_ref(r, f, v, &why);
+			if (id)
+				v = id;
+		}
+		record_set(r, rec, i, v ? v : (f->type == F_BOOL ? "0" : NULL));
 	}
 }
 

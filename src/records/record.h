@@ -147,6 +147,10 @@ struct record *record_new(struct req *r, const struct record_type *t);
 /* Sets a field from outside text (form, JSON, import): trims, normalises
  * (bool, enum labels, dates); an empty string becomes NULL. */
 void record_set(struct req *r, struct record *rec, int field, const char *text);
+/* A reference written as a code or name (unit: code, then name; person:
+ * name; other types: their title field) as an id, in the arena. NULL when
+ * nothing or more than one active record matches (*why says which). */
+const char *record_resolve_ref(struct req *r, const struct field_def *f, const char *text, enum msg_id *why);
 /* Validates every field; fills errs (arena). Returns the number of errors. */
 int record_validate(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs);
 /* Inserts or updates (id 0: insert) with its audit entry, inside the
