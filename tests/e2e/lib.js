@@ -96,7 +96,10 @@ async function startIn(dir, { users = [] }) {
 	proc.stdout.on('data', (d) => { log += d; });
 	proc.stderr.on('data', (d) => { log += d; });
 	let exited = null;
-	proc.on('exit', (code, sig) => { exited = { code, sig }; });
+	proc.on('exit', (code, sig) => {
+		exited = { code, sig };
+		log += `\n*** the server exited (${sig ? `signal ${sig}` : `status ${code}`})\n`;
+	});
 
 	const deadline = Date.now() + 10000;
 	for (;;) {
@@ -240,10 +243,11 @@ async function clickAndWait(page, locator) {
 const FAIL_DIR = path.join(ROOT, 'build', 'e2e-failures');
 
 /* Declares one browser journey. fn({ page, ctx, base, server, watcher,
- * newPage }) runs in a fresh browser profile. getServer is a function
+ * newPage, t }) runs in a fresh browser profile (t: node:test's context,
+ * e.g. for t.skip()). getServer is a function
  * because the server is started in a before() hook. */
 function journey(test, name, opts, fn, getServer) {
-	test(name, async () => {
+	test(name, async (t) => {
 		const server = getServer();
 		const ctx = await launch(opts.browser || {});
 		const watchers = [];
@@ -256,7 +260,7 @@ function journey(test, name, opts, fn, getServer) {
 		}
 		const page = await newPage();
 		try {
-			await fn({ page, ctx, base: server.base, server, watcher: watchers[0], newPage });
+			await fn({ page, ctx, base: server.base, server, watcher: watchers[0], newPage, t });
 			const problems = watchers.flatMap((w) => w.list());
 			assert.deepEqual(problems, [], `console errors / CSP violations on pages visited:\n  ${problems.join('\n  ')}`);
 		} catch (e) {
@@ -278,10 +282,17 @@ function journey(test, name, opts, fn, getServer) {
 }
 
 /* Registers before/after hooks that start and stop one server for a test
- * file and returns a journey() bound to it. */
+ * file and returns a journey() bound to it. serverOpts.setup(server), when
+ * given, runs once the server is up (e.g. seedOrg); what it resolves to is
+ * j.setup(). */
 function suite(nodeTest, serverOpts) {
 	let server;
-	nodeTest.before(async () => { server = await startServer(serverOpts); });
+	let setupResult;
+	nodeTest.before(async () => {
+		server = await startServer(serverOpts);
+		if (serverOpts && serverOpts.setup)
+			setupResult = await serverOpts.setup(server);
+	});
 	nodeTest.after(async () => { if (server) await server.stop(); });
 	const j = (name, opts, fn) => {
 		if (typeof opts === 'function')
@@ -289,7 +300,151 @@ function suite(nodeTest, serverOpts) {
 		journey(nodeTest.test, name, opts, fn, () => server);
 	};
 	j.server = () => server;
+	j.setup = () => setupResult;
 	return j;
 }
 
-module.exports = { ROOT, BIN, startServer, launch, watch, signIn, clickAndWait, suite, freePort };
+/* ---- starting data through the JSON API ---- */
+
+/* A JSON API client acting as admin with a token made by `wenming token
+ * add admin`. api(method, path, body) resolves to the parsed answer and
+ * throws on any status but 2xx. */
+function apiClient(server) {
+	let token = null;
+	return async function api(method, apiPath, body) {
+		if (!token) {
+			const out = server.cli(['token', 'add', 'admin', '--name', 'e2e']);
+			const m = /\bwm_[A-Za-z0-9_-]+/.exec(out);
+			if (!m)
+				throw new Error(`no token in: ${out}`);
+			token = m[0];
+		}
+		const res = await fetch(`${server.base}${apiPath}`, {
+			method,
+			headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (!res.ok)
+			throw new Error(`${method} ${apiPath} → ${res.status}: ${text}`);
+		return text ? JSON.parse(text) : null;
+	};
+}
+
+const FIXTURES = path.join(ROOT, 'tests', 'data', 'e2e');
+
+/* Creates the units and people of a fixture (tests/data/e2e/org.json by
+ * default) through the JSON API. Units name their parent by code, people
+ * their unit by code; "heads" names each unit's head by the person's name.
+ * Resolves to { units: {code: id}, people: {name: id}, api }. */
+async function seedOrg(server, file = 'org.json') {
+	const data = JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8'));
+	const api = apiClient(server);
+	const units = {};
+	const people = {};
+	for (const u of data.units) {
+		const { parent, ...fields } = u;
+		if (parent)
+			fields.parent_id = units[parent];
+		units[u.code] = (await api('POST', '/api/v1/units', fields)).data.id;
+	}
+	for (const p of data.people || []) {
+		const { unit, ...fields } = p;
+		fields.unit_id = units[unit];
+		people[p.name] = (await api('POST', '/api/v1/people', fields)).data.id;
+	}
+	for (const [code, name] of Object.entries(data.heads || {}))
+		await api('PATCH', `/api/v1/units/${units[code]}`, { head_person_id: people[name] });
+	return { units, people, api };
+}
+
+/* Chooses the <option> whose visible text contains text (tree selects
+ * indent their options, so exact labels are awkward). Resolves to its value. */
+async function selectByText(select, text) {
+	const value = await select.evaluate((el, t) => {
+		const o = [...el.options].find((x) => x.textContent.includes(t));
+		return o ? o.value : null;
+	}, text);
+	if (value === null)
+		throw new Error(`no option containing "${text}" in ${await select.evaluate((el) => el.outerHTML)}`);
+	await select.selectOption(value);
+	return value;
+}
+
+/* Clicks a link or button that downloads a file; resolves to
+ * { name, data (Buffer) }. Fails at once, rather than after a timeout, when
+ * the request fails (e.g. the server died) or answers with an error page. */
+async function download(page, locator, { timeout = 15000 } = {}) {
+	let off;
+	const failed = new Promise((resolve, reject) => {
+		const onFail = (req) => {
+			const why = req.failure() ? req.failure().errorText : '';
+			if (req.frame() === page.mainFrame() && why !== 'net::ERR_ABORTED')
+				reject(new Error(`download ${req.url()} failed: ${why} (did the server crash? see its log)`));
+		};
+		const onResponse = (res) => {
+			if (res.request().isNavigationRequest() && res.frame() === page.mainFrame() && res.status() >= 400)
+				reject(new Error(`download ${res.url()} answered ${res.status()} instead of a file`));
+		};
+		page.on('requestfailed', onFail);
+		page.on('response', onResponse);
+		off = () => { page.off('requestfailed', onFail); page.off('response', onResponse); };
+	});
+	try {
+		const [dl] = await Promise.race([
+			Promise.all([page.waitForEvent('download', { timeout }), locator.click()]),
+			failed,
+		]);
+		const file = await dl.path();
+		return { name: dl.suggestedFilename(), data: fs.readFileSync(file) };
+	} finally {
+		off();
+	}
+}
+
+/* ---- screenshots ---- */
+
+const SCREEN_SIZES = { desktop: { width: 1366, height: 768 }, phone: { width: 390, height: 844 } };
+
+/* Switches the signed-in user's language with the header buttons. */
+async function setLanguage(page, lang) {
+	const button = page.locator(`.lang-switch button[value="${lang}"]`).first();
+	if (await button.getAttribute('aria-pressed') === 'true')
+		return;
+	if (!await button.isVisible())
+		await page.setViewportSize(SCREEN_SIZES.desktop);
+	await clickAndWait(page, button);
+}
+
+/* Full-page screenshots of the page the tab shows, in each language and
+ * size, as DIR/NAME-LANG-SIZE.png (build/screenshots/ by default; not
+ * committed). reach(page) brings the page back after a language switch or
+ * a resize (default: load the same URL again — pass one for pages that are
+ * the answer to a POST). The tab ends as it was found: zh-Hant, 1366×768,
+ * the same page. E2E_SCREENSHOTS=0 skips all of it. */
+async function screenshots(page, dir, name, { langs = ['zh-Hant', 'en'], sizes = ['desktop', 'phone'], reach } = {}) {
+	if (process.env.E2E_SCREENSHOTS === '0')
+		return;
+	const url = page.url();
+	const back = reach || (async (p) => { await p.goto(url); });
+	const out = path.resolve(ROOT, 'build', 'screenshots', dir);
+	fs.mkdirSync(out, { recursive: true });
+	const start = page.viewportSize();
+	for (const lang of langs) {
+		await page.setViewportSize(SCREEN_SIZES.desktop);
+		await setLanguage(page, lang);
+		for (const size of sizes) {
+			await page.setViewportSize(SCREEN_SIZES[size]);
+			await back(page);
+			await page.screenshot({ path: path.join(out, `${name}-${lang}-${size}.png`), fullPage: true });
+		}
+	}
+	await page.setViewportSize(start || SCREEN_SIZES.desktop);
+	await setLanguage(page, 'zh-Hant');
+	await back(page);
+}
+
+module.exports = {
+	ROOT, BIN, FIXTURES, startServer, launch, watch, signIn, clickAndWait, suite, freePort,
+	apiClient, seedOrg, selectByText, download, setLanguage, screenshots,
+};
