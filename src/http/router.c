@@ -170,6 +170,32 @@ static void choose_language(struct req *r)
 	r->lang = l >= 0 ? (enum lang)l : lang_from_accept(req_header(r, "Accept-Language"));
 }
 
+/* Worker threads have small stacks (Debian's civetweb: 100 KiB) and
+ * jansson parses recursively, so nesting is capped before parsing. */
+#define JSON_MAX_DEPTH 64
+
+static int json_depth_ok(const char *s, size_t n)
+{
+	int depth = 0, in_str = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > JSON_MAX_DEPTH)
+				return 0;
+		} else if (c == ']' || c == '}') {
+			depth--;
+		}
+	}
+	return 1;
+}
+
 static int parse_body(struct req *r)
 {
 	if (!r->body_len)
@@ -184,6 +210,8 @@ static int parse_body(struct req *r)
 		rc = parse_multipart(r->a, ct, r->body, r->body_len, (size_t)r->app->cfg->max_part, &r->form);
 	} else if (strncasecmp(ct, "application/json", 16) == 0) {
 		json_error_t e;
+		if (!json_depth_ok(r->body, r->body_len))
+			return req_fail(r, 400, M_err_bad_json), -1;
 		json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
 		if (!j)
 			return req_fail(r, 400, M_err_bad_json), -1;

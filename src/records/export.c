@@ -5,6 +5,7 @@
 #include "../db/db.h"
 #include "../web/layout.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@ static int export_csv(struct req *r, struct list_query *q, struct db_stmt *s)
 	return 0;
 }
 
-static int export_xlsx(struct req *r, struct list_query *q, struct db_stmt *s)
+static int export_xlsx_body(struct req *r, struct list_query *q, struct db_stmt *s)
 {
 	const struct record_type *t = q->t;
 	char path[] = "/tmp/wenming-export-XXXXXX";
@@ -118,14 +119,46 @@ static int export_xlsx(struct req *r, struct list_query *q, struct db_stmt *s)
 	unlink(path);
 	if (!f)
 		return req_fail(r, 500, M_NONE);
-	char chunk[65536];
 	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+	char *chunk = arena_alloc(r->a, 65536);
+	while ((n = fread(chunk, 1, 65536, f)) > 0)
 		buf_append(&r->out, chunk, n);
 	fclose(f);
 	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	req_header_add(r, "Content-Disposition: attachment; filename=\"%s\"", filename(r, t, "xlsx"));
 	return 0;
+}
+
+struct xlsx_job {
+	struct req *r;
+	struct list_query *q;
+	struct db_stmt *s;
+	int rc;
+};
+
+static void *xlsx_thread(void *p)
+{
+	struct xlsx_job *j = p;
+	j->rc = export_xlsx_body(j->r, j->q, j->s);
+	return NULL;
+}
+
+/* libxlsxwriter's zip writer needs more stack than a civetweb worker has
+ * (Debian builds them with 100 KiB), so the workbook is written on a
+ * thread of its own with a roomy stack; the worker waits for it. */
+static int export_xlsx(struct req *r, struct list_query *q, struct db_stmt *s)
+{
+	struct xlsx_job job = {r, q, s, 0};
+	pthread_attr_t attr;
+	pthread_t th;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 8u << 20);
+	int err = pthread_create(&th, &attr, xlsx_thread, &job);
+	pthread_attr_destroy(&attr);
+	if (err)
+		return req_fail(r, 503, M_NONE);
+	pthread_join(th, NULL);
+	return job.rc;
 }
 
 int records_export(struct req *r, struct list_query *q, const char *format)
