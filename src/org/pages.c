@@ -180,9 +180,13 @@ static int move_page(struct req *r)
 	if (e.record != M_NONE)
 		html(r, "<div class=\"form-errors\" role=\"alert\"><p>%T</p></div>", e.record);
 	html(r, "<section class=\"card\"><form class=\"form\" method=\"post\">%H", csrf_input(r));
-	html(r, "<div class=\"field%H\"><label for=\"f-parent_id\">%T</label><select id=\"f-parent_id\" name=\"parent_id\">"
+	if (e.field && e.field[pi] != M_NONE)
+		form_errors(r, 1);
+	html(r, "<div class=\"field%H\"><label for=\"f-parent_id\">%T</label><select id=\"f-parent_id\" name=\"parent_id\"%H>"
 		"<option value=\"\">%T</option>",
-	     e.field && e.field[pi] != M_NONE ? " has-error" : "", M_org_new_parent, M_org_top_level);
+	     e.field && e.field[pi] != M_NONE ? " has-error" : "", M_org_new_parent,
+	     e.field && e.field[pi] != M_NONE ? " aria-invalid=\"true\" aria-describedby=\"f-parent_id-err\"" : "",
+	     M_org_top_level);
 	struct kvlist b = {0};
 	const char *scope = record_scope_sql(r, &units_type, "t", &b);
 	struct db_stmt *s = db_prepare(
@@ -195,7 +199,10 @@ static int move_page(struct req *r)
 	db_bind_text(s, 2, mypath ? mypath : "");
 	for (size_t k = 0; k < b.n; k++)
 		db_bind_int64(s, 3 + (int)k, strtoll(b.v[k].value, NULL, 10));
-	const char *cur = rec->vals[pi];
+	/* a refused parent is not among the options (it lies inside this unit):
+	 * show the current parent again rather than falling back to the top */
+	int refused = e.field && e.field[pi] != M_NONE;
+	const char *cur = refused ? before->vals[pi] : rec->vals[pi];
 	while (s && db_step(s) == DB_ROW) {
 		const char *id = db_column_text(s, 0);
 		html(r, "<option value=\"%a\"%H>", id, cur && !strcmp(cur, id) ? " selected" : "");
@@ -206,7 +213,7 @@ static int move_page(struct req *r)
 	db_done(s);
 	html(r, "</select>");
 	if (e.field && e.field[pi] != M_NONE)
-		html(r, "<p class=\"error\">%T</p>", e.field[pi]);
+		html(r, "<p class=\"error\" id=\"f-parent_id-err\">%T</p>", e.field[pi]);
 	html(r, "<p class=\"hint\">%T</p></div><div class=\"form-actions\"><button class=\"btn btn-primary\">%T</button>"
 		"<a class=\"btn btn-plain\" href=\"/org/tree\">%T</a></div></form></section>",
 	     M_org_move_hint, M_org_move, M_cancel);

@@ -185,6 +185,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 		r->a = &row_arena; /* per-row work is freed after each row */
 		struct record *rec = record_new(r, t);
 		int bad = 0;
+		unsigned char *failed = arena_alloc(r->a, (size_t)t->nfields); /* reported already */
 		for (size_t c = 0; c < sh.ncols; c++) {
 			if (map[c] < 0)
 				continue;
@@ -195,6 +196,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 				r->a = main_arena;
 				add_error(r, res, row + 1, sh.cells[0][c], sh.cells[row][c], why);
 				r->a = &row_arena;
+				failed[map[c]] = 1;
 				bad = 1;
 				continue;
 			}
@@ -214,7 +216,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 					why = M_imp_duplicate_in_file;
 				r->a = &row_arena;
 			}
-			if (why == M_NONE)
+			if (why == M_NONE || failed[i])
 				continue;
 			size_t col = 0;
 			while (col < sh.ncols && map[col] != i)

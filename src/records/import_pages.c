@@ -110,7 +110,7 @@ static void report(struct req *r, const struct record_type *t, const struct impo
 		list_begin(r, cols, 4, -1, 0);
 		for (size_t i = 0; i < res->listed; i++) {
 			const struct import_error *e = &res->errs[i];
-			html(r, "<tr><td class=\"num\">%D</td><td>%s</td><td class=\"mono\">%s</td><td>%T</td></tr>", (int64_t)e->row,
+			html(r, "<tr><td class=\"num\">%D</td><td>%s</td><td class=\"mono\">%s</td><td class=\"wrap\">%T</td></tr>", (int64_t)e->row,
 			     e->column ? e->column : "", e->value ? e->value : "", e->why);
 		}
 		list_end(r);

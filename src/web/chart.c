@@ -4,6 +4,15 @@
 #include "html.h"
 #include "../http/http.h"
 
+/* About how wide a label is drawn: 12 units a CJK character, 7 otherwise. */
+static int label_width(const char *label)
+{
+	int w = 0;
+	for (const unsigned char *c = (const unsigned char *)label; *c; c++)
+		w += *c >= 0xE0 ? 12 : (*c & 0xC0) == 0x80 ? 0 : 7;
+	return w;
+}
+
 void chart_bars(struct req *r, const char *title, const char *const *cats, int ncat,
 		const struct chart_series *series, int nseries)
 {
@@ -14,26 +23,38 @@ void chart_bars(struct req *r, const char *title, const char *const *cats, int n
 		for (int c = 0; c < ncat; c++)
 			if (series[s].values[c] > max)
 				max = series[s].values[c];
-	const int label_w = 190, bar_h = 11, gap = 3, group_gap = 12, width = 760, legend_h = 28;
+	const int label_w = 190, bar_h = 11, gap = 3, group_gap = 12, width = 760;
 	const int plot_w = width - label_w - 60;
 	int group_h = nseries * (bar_h + gap) - gap;
-	int height = legend_h + ncat * (group_h + group_gap) + 4;
+	/* the legend wraps onto more rows when its labels do not fit on one */
+	int lx = label_w, rows = 1;
+	for (int s = 0; s < nseries; s++) {
+		int w = 16 + label_width(series[s].label) + 24;
+		if (lx + w > width && lx > label_w) {
+			rows++;
+			lx = label_w;
+		}
+		lx += w;
+	}
+	const int legend_rows_h = rows * 20 + 8;
+	int height = legend_rows_h + ncat * (group_h + group_gap) + 4;
 	html(r, "<figure class=\"chart\"><figcaption>%s</figcaption><svg viewBox=\"0 0 %d %d\" role=\"img\" "
 		"aria-label=\"%a\" xmlns=\"http://www.w3.org/2000/svg\">",
 	     title, width, height, title);
-	int x = label_w;
+	int x = label_w, ly = 6;
 	for (int s = 0; s < nseries; s++) {
-		html(r, "<rect class=\"chart-s%d\" x=\"%d\" y=\"6\" width=\"12\" height=\"12\" rx=\"2\"/>"
-			"<text class=\"chart-legend\" x=\"%d\" y=\"16\">%s</text>",
-		     s, x, x + 16, series[s].label);
-		/* advance by the label's width: about 12 units a CJK character, 7 otherwise */
-		int w = 0;
-		for (const unsigned char *c = (const unsigned char *)series[s].label; *c; c++)
-			w += *c >= 0xE0 ? 12 : (*c & 0xC0) == 0x80 ? 0 : 7;
-		x += 16 + w + 24;
+		int w = 16 + label_width(series[s].label) + 24;
+		if (x + w > width && x > label_w) {
+			x = label_w;
+			ly += 20;
+		}
+		html(r, "<rect class=\"chart-s%d\" x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" rx=\"2\"/>"
+			"<text class=\"chart-legend\" x=\"%d\" y=\"%d\">%s</text>",
+		     s, x, ly, x + 16, ly + 10, series[s].label);
+		x += w;
 	}
 	for (int c = 0; c < ncat; c++) {
-		int y = legend_h + c * (group_h + group_gap);
+		int y = legend_rows_h + c * (group_h + group_gap);
 		html(r, "<text class=\"chart-cat\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", label_w - 10,
 		     y + group_h / 2 + 4, cats[c]);
 		for (int s = 0; s < nseries; s++) {
