@@ -156,19 +156,30 @@ int field_is_integer(enum field_type ty)
 	return ty == F_INT || ty == F_DATETIME || ty == F_BOOL || ty == F_UNIT || ty == F_PERSON || ty == F_REF;
 }
 
+/* Blank at position p of s (length n): ASCII space, tab, CR, LF, or the
+ * ideographic space U+3000 common around Chinese input; its length or 0. */
+static size_t blank_at(const char *s, size_t n, size_t p)
+{
+	if (s[p] == ' ' || s[p] == '\t' || s[p] == '\r' || s[p] == '\n')
+		return 1;
+	if (p + 3 <= n && (unsigned char)s[p] == 0xE3 && (unsigned char)s[p + 1] == 0x80 && (unsigned char)s[p + 2] == 0x80)
+		return 3;
+	return 0;
+}
+
 static const char *trim(struct req *r, const char *s)
 {
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	/* the ideographic space U+3000 is common around Chinese input */
-	while (n >= 3 && (unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80)
-		s += 3, n -= 3;
-	while (n >= 3 && (unsigned char)s[n - 3] == 0xE3 && (unsigned char)s[n - 2] == 0x80 &&
-	       (unsigned char)s[n - 1] == 0x80)
-		n -= 3;
+	size_t n = strlen(s), k;
+	while (n && (k = blank_at(s, n, 0)))
+		s += k, n -= k;
+	for (;;) {
+		if (n && blank_at(s, n, n - 1) == 1)
+			n--;
+		else if (n >= 3 && blank_at(s, n, n - 3) == 3)
+			n -= 3;
+		else
+			break;
+	}
 	return arena_strndup(r->a, s, n);
 }
 
@@ -199,8 +210,12 @@ void record_set(struct req *r, struct record *rec, int i, const char *text)
 			for (int l = 0; l < LANG__COUNT; l++)
 				if (!strcmp(v, msg((enum lang)l, o->label)))
 					v = o->code;
-	} else if (f->type == F_DATE && strlen(v) <= 10) {
-		/* 2026/1/5 and 2026.1.5 → 2026-01-05 */
+	} else if (f->pattern == PAT_ID_CARD && strlen(v) == 18 && v[17] == 'x') {
+		char *u = arena_strdup(r->a, v); /* one ID number, one spelling */
+		u[17] = 'X';
+		v = u;
+	} else if (f->type == F_DATE && strlen(v) <= 10 && strspn(v, "0123456789/.-") == strlen(v)) {
+		/* 2026/1/5 and 2026.1.5 → 2026-01-05 (digits and separators only) */
 		int y, m, d;
 		char s1, s2, extra;
 		if (sscanf(v, "%d%c%d%c%d%c", &y, &s1, &m, &s2, &d, &extra) == 5 && s1 == s2 &&
@@ -233,7 +248,12 @@ static int valid_date(const char *s)
 {
 	int y, m, d;
 	char extra;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return 0;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
 		return 0;
 	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
@@ -331,10 +351,9 @@ static enum msg_id check_field(struct req *r, const struct record *rec, int i)
 		return f->flags & FF_REQUIRED ? M_required : M_NONE;
 	if (!utf8_valid(v, strlen(v)))
 		return M_err_bad_utf8;
-	if (f->type != F_LONGTEXT)
-		for (const char *c = v; *c; c++)
-			if ((unsigned char)*c < 0x20)
-				return M_rec_control_chars;
+	for (const char *c = v; *c; c++)
+		if ((unsigned char)*c < 0x20 && !(f->type == F_LONGTEXT && (*c == '\t' || *c == '\r' || *c == '\n')))
+			return M_rec_control_chars;
 	int64_t n;
 	double d;
 	char *end;
@@ -601,7 +620,8 @@ static int insert_row(struct req *r, struct db *db, struct record *rec, int64_t 
 	return rc;
 }
 
-/* UPDATE guarded by the version the caller read (optimistic concurrency). */
+/* UPDATE guarded by the version the caller read (optimistic concurrency):
+ * no row back means someone else saved first. */
 static int update_row(struct req *r, struct db *db, struct record *rec, int64_t now)
 {
 	const struct record_type *t = rec->type;
@@ -610,7 +630,7 @@ static int update_row(struct req *r, struct db *db, struct record *rec, int64_t 
 	buf_printf(&sql, "UPDATE %s SET version = version + 1, updated_at = ?", t->table);
 	for (int i = 0; i < t->nfields; i++)
 		buf_printf(&sql, ", %s = ?", t->fields[i].name);
-	buf_puts(&sql, " WHERE id = ? AND version = ?");
+	buf_puts(&sql, " WHERE id = ? AND version = ? RETURNING version");
 	struct db_stmt *s = db_prepare(db, sql.p);
 	if (!s)
 		return DB_ERR;
@@ -620,12 +640,16 @@ static int update_row(struct req *r, struct db *db, struct record *rec, int64_t 
 	db_bind_int64(s, 2 + t->nfields, rec->id);
 	db_bind_int64(s, 3 + t->nfields, rec->version);
 	int rc = db_step(s);
+	if (rc == DB_ROW) {
+		rec->version = db_column_int64(s, 0);
+		rec->updated_at = now;
+		rc = 0;
+		while (db_step(s) == DB_ROW)
+			;
+	} else if (rc == DB_DONE) {
+		rc = DB_E_BUSY;
+	}
 	db_done(s);
-	if (rc == DB_DONE && db_one_int64(db, 0, arena_printf(r->a, "SELECT version FROM %s WHERE id = ?", t->table), "i",
-					  rec->id) != rec->version + 1)
-		rc = DB_E_BUSY; /* someone else saved meanwhile */
-	rec->version++;
-	rec->updated_at = now;
 	return rc;
 }
 
@@ -645,8 +669,9 @@ int record_save(struct req *r, struct record *rec, const struct record *before)
 	if (!rc)
 		rc = search_index_record(r, rec);
 	if (!rc) {
-		json_t *b = before ? record_json(r, before, 1) : NULL;
-		json_t *a = record_json(r, rec, 1);
+		/* masked as everywhere else: the audit log is no back door to them */
+		json_t *b = before ? record_json(r, before, 0) : NULL;
+		json_t *a = record_json(r, rec, 0);
 		rc = audit_log(r, before ? "update" : "create", t->name, rec->id, b, a);
 		json_decref(b);
 		json_decref(a);
@@ -700,6 +725,8 @@ int record_archive(struct req *r, struct record *rec, int archive)
 			    arena_printf(r->a, "UPDATE %s SET archived = ?, version = version + 1, updated_at = ? WHERE id = ?",
 					 t->table),
 			    "Iii", archive, (int64_t)time(NULL), rec->id);
+	if (!rc && t->after_save) /* e.g. an archived assignment takes its grant away */
+		rc = t->after_save(r, rec, rec);
 	if (!rc)
 		rc = search_index_record(r, rec);
 	if (!rc) {
@@ -722,9 +749,11 @@ int record_archive(struct req *r, struct record *rec, int archive)
 const char *record_mask(struct req *r, const char *v)
 {
 	size_t n = strlen(v);
-	if (n <= 4)
+	if (n <= 6)
 		return "****";
-	size_t keep_head = n >= 11 ? (n >= 15 ? 4 : 3) : 1, keep_tail = 4;
+	/* ID numbers and mobiles keep their region and last four; shorter
+	 * numbers (landlines) keep one digit in front and two at the end */
+	size_t keep_head = n >= 15 ? 4 : n >= 11 ? 3 : 1, keep_tail = n >= 11 ? 4 : 2;
 	struct buf b;
 	buf_init(&b, r->a);
 	buf_append(&b, v, keep_head);

@@ -79,12 +79,22 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 		if (strlen(text) > 200) {
 			q->error = M_err_query_too_long, q->bad_param = "q";
 		} else {
-			const char *like = arena_printf(r->a, "%%%s%%", text);
+			/* the user's % and _ are letters, not wildcards */
+			struct buf esc;
+			buf_init(&esc, r->a);
+			buf_putc(&esc, '%');
+			for (const char *c = text; *c; c++) {
+				if (*c == '%' || *c == '_' || *c == '\\')
+					buf_putc(&esc, '\\');
+				buf_putc(&esc, *c);
+			}
+			buf_putc(&esc, '%');
+			const char *like = esc.p;
 			int any = 0;
 			for (int i = 0; i < t->nfields; i++) {
 				if (!(t->fields[i].flags & FF_SEARCH))
 					continue;
-				buf_printf(&w, "%s LOWER(t.%s) LIKE LOWER(?)", any ? " OR" : " AND (", t->fields[i].name);
+				buf_printf(&w, "%s LOWER(t.%s) LIKE LOWER(?) ESCAPE '\\'", any ? " OR" : " AND (", t->fields[i].name);
 				add_bind(r, q, "s", like);
 				any = 1;
 			}
