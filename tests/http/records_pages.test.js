@@ -1,0 +1,359 @@
+'use strict';
+// The records engine's HTML pages under /r/{type}: list (filters, sort,
+// pager), the create and edit forms with inline errors, archive and restore
+// behind confirm pages with CSRF, and sensitive values (ID number, phone):
+// masked in the list, the detail page and the API, revealed only on request
+// by the roles allowed to, each reveal audited.
+const assert = require('node:assert/strict');
+const { serverPerFile, test, msg, msgHtml } = require('./lib');
+const { api, call, create, list, idNumber, mask, audit, org } = require('./records_lib');
+
+const ctx = serverPerFile();
+let O, alice, bob;
+const ID = idNumber(321, '19791224');
+const PHONE = '13912345678';
+
+async function setup() {
+	if (O) return;
+	const a = api(ctx.srv);
+	O = await org(a, 'P');
+	alice = await create(a, 'people', { name: 'Alice Pages', unit_id: O.D1, gender: 'female', id_number: ID, phone: PHONE, position: 'Clerk' });
+	bob = await create(a, 'people', { name: 'Bob Pages', unit_id: O.D2, gender: 'male' });
+}
+
+async function signedIn(role, lang = 'en', unit) {
+	const { srv } = ctx;
+	srv._n = (srv._n ?? 0) + 1;
+	const c =
+		role === 'admin'
+			? await srv.admin({ headers: { 'Accept-Language': lang } })
+			: await (async () => {
+					const u = srv.createUser(`pg_${role}${srv._n}`, role, unit);
+					return srv.signIn(u.name, u.password, { headers: { 'Accept-Language': lang } });
+				})();
+	return c;
+}
+
+/* The error message shown under a field of a form, or null. */
+function fieldError(html, name) {
+	const m = new RegExp(`<p class="error" id="f-${name}-err">([^<]*)</p>`).exec(html);
+	return m ? m[1] : null;
+}
+
+/* ---- list page ---- */
+
+test('the list page: columns, filters, sort links, export and import links, pager', async () => {
+	await setup();
+	const c = await signedIn('admin');
+	const r = await c.get('/r/people');
+	assert.equal(r.status, 200);
+	assert.ok(r.text.includes('Alice Pages') && r.text.includes('Bob Pages'));
+	assert.ok(r.text.includes('<form class="filters" method="get" action="/r/people">'));
+	for (const f of ['gender', 'unit_id', 'status', 'party_member', 'is_leader', 'education', 'title_level'])
+		assert.match(r.text, new RegExp(`<select id="f-${f}" name="${f}">`), `filter ${f}`);
+	assert.ok(r.text.includes('href="/r/people/export?format=csv"'));
+	assert.ok(r.text.includes('href="/r/people/export?format=xlsx"'));
+	assert.ok(r.text.includes('href="/r/people/import"'));
+	assert.ok(r.text.includes('href="/r/people/new"'));
+	// filtered: the export links keep the filters
+	const f = await c.get(`/r/people?unit_id=${O.S1}&gender=female`);
+	assert.ok(f.text.includes('Alice Pages'));
+	assert.ok(!f.text.includes('Bob Pages'));
+	assert.ok(f.text.includes(`/r/people/export?unit_id=${O.S1}&amp;gender=female&amp;format=csv`), 'export keeps the filters');
+	// bad parameters: 400 pages in the user's language
+	for (const [q, key] of [['sort=id_number', 'rec_bad_sort'], ['per_page=201', 'rec_bad_per_page'], ['gender=x', 'rec_bad_filter']]) {
+		const b = await c.get(`/r/people?${q}`);
+		assert.equal(b.status, 400, q);
+		assert.match(b.header('content-type'), /text\/html/);
+		assert.ok(b.text.includes(msgHtml(key, 'en')), q);
+	}
+	// paging: 1 per page, the pager links to page 2
+	const p = await c.get('/r/people?per_page=1');
+	assert.match(p.text, /page=2/);
+	assert.equal((await c.get('/r/nothing')).status, 404);
+});
+
+test('sensitive values are masked in the list, the detail page, the API and the audit-free views', async () => {
+	await setup();
+	const c = await signedIn('admin');
+	for (const p of ['/r/people', `/r/people?q=Alice`, `/r/people/${alice.id}`, `/r/units/${O.D1}`]) {
+		const r = await c.get(p);
+		assert.equal(r.status, 200, p);
+		assert.ok(!r.text.includes(ID), `${p}: no full ID number`);
+		assert.ok(!r.text.includes(PHONE), `${p}: no full phone`);
+	}
+	const d = await c.get(`/r/people/${alice.id}`);
+	assert.ok(d.text.includes(mask(ID)), 'the detail shows the masked ID number');
+	assert.ok(d.text.includes(mask(PHONE)), 'the detail shows the masked phone');
+	assert.equal(mask(PHONE), '139****5678');
+	const j = (await api(ctx.srv).get(`/api/v1/people/${alice.id}`)).json().data;
+	assert.equal(j.id_number, mask(ID));
+	assert.equal(j.phone, mask(PHONE));
+	const l = await list(api(ctx.srv), 'people', 'q=Alice');
+	assert.equal(l.data[0].id_number, mask(ID));
+	assert.equal(l.data[0].phone, mask(PHONE));
+	// the reveal buttons, with the session's CSRF token
+	assert.match(d.text, new RegExp(`<form class="inline" method="post" action="/r/people/${alice.id}/reveal"><input type="hidden" name="_csrf" value="[^"]+"><input type="hidden" name="field" value="id_number">`));
+	assert.equal(audit(ctx.srv, `action = 'reveal'`).length, 0, 'looking is not revealing');
+});
+
+test('reveal on the detail page (POST /r/people/{id}/reveal): one field, audited, CSRF required', async () => {
+	await setup();
+	const c = await signedIn('admin');
+	const before = audit(ctx.srv, `action = 'reveal'`).length;
+	let r = await c.post(`/r/people/${alice.id}/reveal`, { field: 'id_number' }, { csrf: false });
+	assert.equal(r.status, 403, 'no token');
+	r = await c.post(`/r/people/${alice.id}/reveal`, { field: 'id_number' });
+	assert.equal(r.status, 200);
+	assert.ok(r.text.includes(ID), 'the ID number in full');
+	assert.ok(!r.text.includes(PHONE), 'the phone stays masked');
+	const rows = audit(ctx.srv, `action = 'reveal'`);
+	assert.equal(rows.length, before + 1);
+	const last = rows.at(-1);
+	assert.deepEqual([last.entity, last.entityId, last.username], ['people', String(alice.id), 'admin']);
+	assert.deepEqual(JSON.parse(last.after), { field: 'id_number' });
+	r = await c.post(`/r/people/${alice.id}/reveal`, { field: 'phone' });
+	assert.ok(r.text.includes(PHONE) && !r.text.includes(ID));
+	// not a sensitive field, no field, no such record
+	for (const field of ['name', 'user_id', '', 'bogus']) {
+		r = await c.post(`/r/people/${alice.id}/reveal`, { field });
+		assert.equal(r.status, 400, `field=${field}`);
+	}
+	assert.equal((await c.post('/r/people/999999/reveal', { field: 'phone' })).status, 404);
+	assert.equal(audit(ctx.srv, `action = 'reveal'`).length, before + 2, 'refused reveals are not audited');
+	// the audit log shows it in words, linked to the person
+	const log = await c.get(`/admin/audit?action=reveal&entity=people&entity_id=${alice.id}`);
+	assert.ok(log.text.includes(msgHtml('act_reveal', 'en')));
+	assert.ok(log.text.includes(`href="/r/people/${alice.id}"`));
+});
+
+test('GET /api/v1/people/{id}?reveal=1: admin, office and unit_admin (in scope) see it, audited; leader and staff get 403', async () => {
+	await setup();
+	const { srv } = ctx;
+	const users = {
+		office: srv.createUser('rv_office', 'office'),
+		unit_admin: srv.createUser('rv_uadmin', 'unit_admin', O.S1),
+		leader: srv.createUser('rv_leader', 'leader'),
+		staff: srv.createUser('rv_staff', 'staff'),
+		far_admin: srv.createUser('rv_far', 'unit_admin', O.S2),
+	};
+	for (const who of ['admin', 'office', 'unit_admin']) {
+		const name = who === 'admin' ? 'admin' : users[who].name;
+		const n = audit(srv, `action = 'reveal' AND username = '${name}'`).length;
+		const r = await api(srv, name).get(`/api/v1/people/${alice.id}?reveal=1`);
+		assert.equal(r.status, 200, who);
+		assert.equal(r.json().data.id_number, ID, who);
+		assert.equal(r.json().data.phone, PHONE, who);
+		const rows = audit(srv, `action = 'reveal' AND username = '${name}'`);
+		assert.equal(rows.length, n + 1, `${who}: one audit entry`);
+		assert.deepEqual([rows.at(-1).entity, rows.at(-1).entityId], ['people', String(alice.id)]);
+		// without reveal=1 (or another value) it stays masked and is not audited
+		for (const q of ['', '?reveal=0', '?reveal=true']) {
+			const m = await api(srv, name).get(`/api/v1/people/${alice.id}${q}`);
+			assert.equal(m.json().data.id_number, mask(ID), `${who} ${q}`);
+		}
+		assert.equal(audit(srv, `action = 'reveal' AND username = '${name}'`).length, n + 1);
+	}
+	for (const who of ['leader', 'staff', 'far_admin']) {
+		const n = audit(srv, `action = 'reveal'`).length;
+		const r = await api(srv, users[who].name, 'en').get(`/api/v1/people/${alice.id}?reveal=1`);
+		assert.equal(r.status, 403, who);
+		assert.equal(r.json().error.code, 'forbidden');
+		assert.ok(!r.text.includes(ID));
+		assert.equal(audit(srv, `action = 'reveal'`).length, n, `${who}: nothing audited`);
+	}
+	// a leader reads the person, masked, and gets no reveal button; the POST is 403
+	const leader = await srv.signIn(users.leader.name, users.leader.password);
+	const d = await leader.get(`/r/people/${alice.id}`);
+	assert.equal(d.status, 200);
+	assert.ok(d.text.includes(mask(ID)));
+	assert.ok(!d.text.includes('/reveal'), 'no reveal button for a leader');
+	assert.equal((await leader.post(`/r/people/${alice.id}/reveal`, { field: 'id_number' })).status, 403);
+	// supervisors' phones: admin and office only
+	const s = await create(api(srv), 'supervisors', { name: 'Sup Pages', organization: 'Press', phone: '02012345678', term_start: '2026-01-01', term_end: '2027-12-31' });
+	assert.equal((await api(srv).get(`/api/v1/supervisors/${s.id}`)).json().data.phone, mask('02012345678'));
+	assert.equal((await api(srv, users.office.name).get(`/api/v1/supervisors/${s.id}?reveal=1`)).json().data.phone, '02012345678');
+	assert.equal((await api(srv, users.leader.name).get(`/api/v1/supervisors/${s.id}?reveal=1`)).status, 403);
+	assert.equal((await api(srv, users.unit_admin.name).get(`/api/v1/supervisors/${s.id}`)).status, 403);
+});
+
+test('the audit log does not show ID numbers and phones in full (reading them there is an unaudited reveal)', async () => {
+	await setup();
+	const c = await signedIn('office');
+	const [[entry]] = ctx.srv.sql(`SELECT id FROM audit WHERE action = 'create' AND entity = 'people' AND entity_id = '${alice.id}'`);
+	const r = await c.get(`/admin/audit/${entry}`);
+	assert.equal(r.status, 200);
+	assert.ok(!r.text.includes(ID), 'the ID number in full on the audit entry page');
+	assert.ok(!r.text.includes(PHONE), 'the phone in full on the audit entry page');
+});
+
+/* ---- forms ---- */
+
+test('create form: an inline error per field in the user\'s language, values kept; then saved and shown', async () => {
+	await setup();
+	for (const lang of ['zh-Hant', 'en']) {
+		const c = await signedIn('admin', lang);
+		const n = await c.get('/r/people/new');
+		assert.equal(n.status, 200);
+		assert.equal(n.htmlLang, lang);
+		assert.ok(n.text.includes('<form class="form" method="post" action="/r/people">'));
+		assert.ok(n.text.includes('name="_csrf"'));
+		assert.ok(!n.text.includes('name="user_id"'), 'hidden fields are not in the form');
+		assert.match(n.text, /<option value="active" selected>/, 'the default status is chosen');
+		const before = (await list(api(ctx.srv), 'people')).total;
+		const r = await c.post('/r/people', { name: '', unit_id: String(O.W1), phone: 'abc', position: `Kept ${lang}`, status: 'active' });
+		assert.equal(r.status, 422);
+		assert.ok(r.text.includes(msgHtml('form_has_errors', lang)));
+		assert.equal(fieldError(r.text, 'name'), msgHtml('required', lang));
+		assert.equal(fieldError(r.text, 'phone'), msgHtml('rec_bad_phone', lang));
+		assert.equal(fieldError(r.text, 'position'), null);
+		assert.ok(r.text.includes(`value="Kept ${lang}"`), 'what was typed stays');
+		assert.match(r.text, new RegExp(`<option value="${O.W1}" selected>`), 'the unit stays chosen');
+		assert.equal((await list(api(ctx.srv), 'people')).total, before, 'nothing saved');
+		// without a token: 403, nothing saved
+		assert.equal((await c.post('/r/people', { name: 'x', unit_id: String(O.W1), status: 'active' }, { csrf: false })).status, 403);
+		const ok = await c.post('/r/people', { name: `Carol ${lang}`, unit_id: String(O.W1), phone: '13700000000', status: 'active', party_member: '1', party_joined: '2020-07-01' });
+		assert.equal(ok.status, 303, ok.text.slice(0, 300));
+		assert.match(ok.location, /^\/r\/people\/\d+$/);
+		const d = await c.get(ok.location);
+		assert.equal(d.status, 200);
+		assert.ok(d.text.includes(msgHtml('rec_created', lang)), 'the flash says so');
+		assert.ok(d.text.includes(`Carol ${lang}`));
+		assert.ok(d.text.includes(msgHtml('yes', lang)), 'party member: yes');
+		const id = Number(ok.location.split('/').pop());
+		assert.equal((await api(ctx.srv).get(`/api/v1/people/${id}`)).json().data.party_member, true);
+	}
+});
+
+test('the new form is prefilled from the query string (/r/group_members/new?group_id=…)', async () => {
+	await setup();
+	const g = await create(api(ctx.srv), 'groups', { year: 2026, kind: 'leadership_group', name: 'Prefill group', unit_id: O.B });
+	const c = await signedIn('admin');
+	const r = await c.get(`/r/group_members/new?group_id=${g.id}`);
+	assert.equal(r.status, 200);
+	assert.match(r.text, new RegExp(`<option value="${g.id}" selected>Prefill group</option>`));
+	// the group's page lists its members with an "add" link
+	const gp = await c.get(`/r/groups/${g.id}`);
+	assert.ok(gp.text.includes(`href="/r/group_members/new?group_id=${g.id}"`));
+});
+
+test('a person field accepts a unique name in the form; an unknown or shared name is an inline error', async () => {
+	await setup();
+	const a = api(ctx.srv);
+	const g = await create(a, 'groups', { year: 2026, kind: 'task_force', name: 'Name group', unit_id: O.B });
+	await create(a, 'people', { name: 'Twin Name', unit_id: O.D1 });
+	await create(a, 'people', { name: 'Twin Name', unit_id: O.D2 });
+	const c = await signedIn('admin', 'en');
+	let r = await c.post('/r/group_members', { group_id: String(g.id), person_id: 'Bob Pages', role: 'member' });
+	assert.equal(r.status, 303, r.text.slice(0, 300));
+	const id = Number(r.location.split('/').pop());
+	assert.equal((await a.get(`/api/v1/group_members/${id}`)).json().data.person_id, bob.id);
+	for (const name of ['Nobody Of That Name', 'Twin Name']) {
+		r = await c.post('/r/group_members', { group_id: String(g.id), person_id: name, role: 'member' });
+		assert.equal(r.status, 422, name);
+		assert.equal(fieldError(r.text, 'person_id'), msgHtml('rec_bad_reference', 'en'), `${name}: an error at the field`);
+		assert.ok(r.text.includes(`value="${name}"`), 'what was typed stays');
+	}
+});
+
+test('edit form: saved with its version; a stale version is 409 with the conflict message; an error is inline', async () => {
+	await setup();
+	const c = await signedIn('admin', 'en');
+	const p = await create(api(ctx.srv), 'people', { name: 'Dave Edit', unit_id: O.D1 });
+	const e = await c.get(`/r/people/${p.id}/edit`);
+	assert.equal(e.status, 200);
+	assert.ok(e.text.includes(`action="/r/people/${p.id}"`));
+	assert.ok(e.text.includes('<input type="hidden" name="_version" value="1">'));
+	assert.ok(e.text.includes('value="Dave Edit"'));
+	const form = { _version: '1', name: 'Dave Edited', unit_id: String(O.D1), status: 'active', position: 'Guard' };
+	let r = await c.post(`/r/people/${p.id}`, form);
+	assert.equal(r.status, 303);
+	assert.equal(r.location, `/r/people/${p.id}`);
+	const d = await c.get(r.location);
+	assert.ok(d.text.includes('Dave Edited') && d.text.includes(msgHtml('saved', 'en')));
+	// the same form again, with the version it had, after two more saves by someone else
+	await call(api(ctx.srv), 'PATCH', `/api/v1/people/${p.id}`, { post: 'Gate' });
+	r = await c.post(`/r/people/${p.id}`, { ...form, name: 'Dave Lost' });
+	assert.equal(r.status, 409);
+	assert.ok(r.text.includes(msgHtml('rec_conflict', 'en')));
+	assert.ok(r.text.includes('value="Dave Lost"'), 'the form comes back with what was typed');
+	r = await c.post(`/r/people/${p.id}`, { ...form, _version: '3', name: '', cert_number: 'C-9' });
+	assert.equal(r.status, 422);
+	assert.equal(fieldError(r.text, 'name'), msgHtml('required', 'en'));
+	assert.ok(r.text.includes(msgHtml('cert_expiry_needed', 'en')));
+	const now = (await api(ctx.srv).get(`/api/v1/people/${p.id}`)).json().data;
+	assert.deepEqual([now.name, now.version, now.position, now.post], ['Dave Edited', 3, 'Guard', 'Gate']);
+	// an unchecked box is a no
+	await call(api(ctx.srv), 'PATCH', `/api/v1/people/${p.id}`, { is_leader: true });
+	r = await c.post(`/r/people/${p.id}`, { ...form, _version: '4' });
+	assert.equal(r.status, 303);
+	assert.equal((await api(ctx.srv).get(`/api/v1/people/${p.id}`)).json().data.is_leader, false);
+	assert.equal((await c.get('/r/people/999999/edit')).status, 404);
+});
+
+test('two people edit the same form: the second save is 409, not a silent overwrite', async () => {
+	await setup();
+	const one = await signedIn('admin', 'en');
+	const two = await signedIn('admin', 'en');
+	const p = await create(api(ctx.srv), 'people', { name: 'Fay Race', unit_id: O.D1 });
+	const form = { _version: '1', name: 'Fay Race', unit_id: String(O.D1), status: 'active' };
+	assert.equal((await one.post(`/r/people/${p.id}`, { ...form, position: 'one' })).status, 303);
+	const r = await two.post(`/r/people/${p.id}`, { ...form, position: 'two' });
+	assert.equal(r.status, 409);
+	assert.equal((await api(ctx.srv).get(`/api/v1/people/${p.id}`)).json().data.position, 'one');
+});
+
+test('archive and restore through confirm pages with CSRF; an archived record cannot be edited', async () => {
+	await setup();
+	const c = await signedIn('admin', 'en');
+	const p = await create(api(ctx.srv), 'people', { name: 'Erin Archive', unit_id: O.W1 });
+	const conf = await c.get(`/r/people/${p.id}/archive`);
+	assert.equal(conf.status, 200);
+	assert.match(conf.text, new RegExp(`<form method="post" action="/r/people/${p.id}/archive"><input type="hidden" name="_csrf" value="[^"]+"><button class="btn btn-danger">`));
+	assert.ok(conf.text.includes('Erin Archive'), 'the question names the record');
+	assert.equal((await api(ctx.srv).get(`/api/v1/people/${p.id}`)).json().data.archived, false, 'the GET changed nothing');
+	assert.equal((await c.post(`/r/people/${p.id}/archive`, {}, { csrf: false })).status, 403);
+	let r = await c.post(`/r/people/${p.id}/archive`, {});
+	assert.equal(r.status, 303);
+	assert.equal(r.location, `/r/people/${p.id}`);
+	let d = await c.get(r.location);
+	assert.ok(d.text.includes(msgHtml('rec_archived', 'en')));
+	assert.ok(d.text.includes(msgHtml('rec_is_archived', 'en')));
+	assert.ok(d.text.includes(`href="/r/people/${p.id}/restore"`));
+	assert.ok(!d.text.includes(`href="/r/people/${p.id}/edit"`));
+	assert.equal((await api(ctx.srv).get(`/api/v1/people/${p.id}`)).json().data.archived, true);
+	assert.equal((await c.get(`/r/people/${p.id}/edit`)).status, 409);
+	assert.equal((await c.post(`/r/people/${p.id}`, { name: 'x', unit_id: String(O.W1), status: 'active' })).status, 409);
+	// hidden from the list, shown with the archived box
+	assert.ok(!(await c.get('/r/people?q=Erin')).text.includes('Erin Archive'));
+	assert.ok((await c.get('/r/people?q=Erin&archived=1')).text.includes('Erin Archive'));
+	const rc = await c.get(`/r/people/${p.id}/restore`);
+	assert.equal(rc.status, 200);
+	assert.match(rc.text, new RegExp(`<form method="post" action="/r/people/${p.id}/restore">`));
+	assert.equal((await c.post(`/r/people/${p.id}/restore`, {}, { csrf: false })).status, 403);
+	r = await c.post(`/r/people/${p.id}/restore`, {});
+	assert.equal(r.status, 303);
+	d = await c.get(r.location);
+	assert.ok(d.text.includes(msgHtml('rec_restored', 'en')));
+	assert.equal((await api(ctx.srv).get(`/api/v1/people/${p.id}`)).json().data.archived, false);
+	const actions = audit(ctx.srv, `entity = 'people' AND entity_id = '${p.id}'`).map((x) => x.action);
+	assert.deepEqual(actions, ['create', 'archive', 'restore']);
+});
+
+test('archiving a unit that people refer to, from its page: refused with a message, nothing changes', async () => {
+	await setup();
+	for (const lang of ['zh-Hant', 'en']) {
+		const c = await signedIn('admin', lang);
+		const r = await c.post(`/r/units/${O.D1}/archive`, {});
+		assert.equal(r.status, 303);
+		assert.equal(r.location, `/r/units/${O.D1}`);
+		const d = await c.get(r.location);
+		assert.ok(d.text.includes(msgHtml('rec_in_use', lang)), lang);
+		assert.equal((await api(ctx.srv).get(`/api/v1/units/${O.D1}`)).json().data.archived, false);
+	}
+	// the unit page: its people and sub-units
+	const c = await signedIn('admin');
+	const u = await c.get(`/r/units/${O.S1}`);
+	assert.ok(u.text.includes(`href="/r/units/${O.D1}"`) && u.text.includes(`href="/r/units/${O.W1}"`));
+	assert.ok(u.text.includes(`href="/r/people?unit_id=${O.S1}"`));
+});
