@@ -204,17 +204,15 @@ static int on_request(struct mg_connection *conn)
 	buf_init(&r->headers, a);
 	int head_only = strcmp(r->method, "HEAD") == 0;
 
-	if (atomic_load(&draining))
-		buf_puts(&r->headers, "Connection: close\r\n");
 	int rc = read_body(r, ri->content_length);
-	if (rc) {
-		/* the rest of an oversized body is not read: ask the client to close */
-		if (!atomic_load(&draining))
-			buf_puts(&r->headers, "Connection: close\r\n");
+	if (rc)
 		router_fail_early(r, rc);
-	} else {
+	else
 		router_dispatch(r);
-	}
+	/* the rest of an oversized body is not read, and while the server
+	 * stops no connection is kept: ask the client to close */
+	if (rc || atomic_load(&draining))
+		buf_puts(&r->headers, "Connection: close\r\n");
 	send_response(r, head_only);
 
 	uint64_t us = mono_us() - t0;
