@@ -93,11 +93,12 @@ function auditEntry(html) {
 
 /* ---- processes ---- */
 
-function run(args, { input, env } = {}) {
+function run(args, { input, env, cwd } = {}) {
 	const r = spawnSync(BIN, args, {
 		input: input ?? '',
 		encoding: 'utf8',
 		env: { ...process.env, ...env },
+		cwd,
 		timeout: 30000,
 	});
 	if (r.error) throw r.error;
@@ -358,6 +359,20 @@ function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
 }
 
+/* The promise's value, or null after ms; the timer does not outlive it
+ * (a pending timer would keep the test process alive). */
+async function within(promise, ms) {
+	let timer;
+	const t = new Promise((r) => {
+		timer = setTimeout(() => r(null), ms);
+	});
+	try {
+		return await Promise.race([promise, t]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
 /* A password that passes the policy for any of our test user names. */
 function newPassword() {
 	return `Pw-${crypto.randomBytes(8).toString('hex')}-Xy`;
@@ -560,7 +575,7 @@ class Server {
 					s.on('error', () => {});
 				}, 25)
 			: null;
-		const res = await Promise.race([this.exited, sleep(timeoutMs).then(() => null)]);
+		const res = await within(this.exited, timeoutMs);
 		if (knock) clearInterval(knock);
 		if (!res) {
 			this.proc.kill('SIGKILL');
@@ -616,7 +631,9 @@ module.exports = {
 	runAsync,
 	serverPerFile,
 	sleep,
+	within,
 	sqlOn,
+	tmpDir,
 	startServer,
 	test,
 	describe: nodeTest.describe,
