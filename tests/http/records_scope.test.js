@@ -135,6 +135,17 @@ todo('unit_admin: may rename the unit at the top of their own subtree', 'bug: un
 	assert.equal(r.status, 200, r.text);
 });
 
+todo('unit_admin: a reference to a person outside the subtree is refused (by id or by name)', 'bug: engine.c check_field checks that a referenced person exists, not that the user may read them', async () => {
+	await setup();
+	const u = api(ctx.srv, U.ua.name, 'en');
+	const r = await call(u, 'PATCH', `/api/v1/units/${O.D1}`, { head_person_id: P.D2.id });
+	assert.equal(r.status, 422, 'head of D1: a person of S2');
+	const c = await ctx.srv.signIn(U.ua.name, U.ua.password);
+	const form = await c.post(`/r/units/${O.W1}`, { _version: '1', code: 'QW1', name: 'Q Window one', kind: 'window', parent_id: String(O.S1), head_person_id: 'Q person D2', active: '1' });
+	assert.equal(form.status, 422, 'a name outside the scope is not resolved');
+	assert.ok(!(await c.get(`/r/units/${O.W1}`)).text.includes('Q person D2'));
+});
+
 test('leader: reads every register but writes none (403)', async () => {
 	await setup();
 	const l = api(ctx.srv, U.leader.name, 'en');
