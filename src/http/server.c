@@ -83,9 +83,22 @@ static const char *status_text(int s)
 	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
+	case 408: return "Request Timeout";
+	case 411: return "Length Required";
+	case 414: return "URI Too Long";
+	case 431: return "Request Header Fields Too Large";
+	case 505: return "HTTP Version Not Supported";
 	}
 	return "Unknown";
 }
+
+/* On every response, ours and those for requests civetweb could not read. */
+#define SECURITY_HEADERS                                                                                          \
+	"X-Content-Type-Options: nosniff\r\n"                                                                     \
+	"Referrer-Policy: same-origin\r\n"                                                                        \
+	"X-Frame-Options: DENY\r\n"                                                                               \
+	"Cross-Origin-Opener-Policy: same-origin\r\n"                                                             \
+	"Permissions-Policy: camera=(), microphone=(), geolocation=()\r\n"
 
 /* Status line, security headers, the handler's headers, then the body. */
 static void send_response(struct req *r, int head_only)
@@ -96,11 +109,7 @@ static void send_response(struct req *r, int head_only)
 	if (r->content_type)
 		buf_printf(&out, "Content-Type: %s\r\n", r->content_type);
 	buf_printf(&out, "Content-Length: %zu\r\n", r->out.len);
-	buf_puts(&out, "X-Content-Type-Options: nosniff\r\n"
-		       "Referrer-Policy: same-origin\r\n"
-		       "X-Frame-Options: DENY\r\n"
-		       "Cross-Origin-Opener-Policy: same-origin\r\n"
-		       "Permissions-Policy: camera=(), microphone=(), geolocation=()\r\n");
+	buf_puts(&out, SECURITY_HEADERS);
 	buf_printf(&out,
 		   "Content-Security-Policy: default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self'; "
 		   "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -240,8 +249,9 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
 			 "{\"error\":{\"code\":\"http_%d\",\"message\":\"The request could not be read.\"}}\n",
 			 status);
 	mg_printf(conn,
-		  "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
-		  "X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n%s",
+		  "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\n"
+		  SECURITY_HEADERS "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
+		  "Cache-Control: no-store\r\nConnection: close\r\n\r\n%s",
 		  status, status_text(status), n, body);
 	(void)ri;
 	return 0;
