@@ -275,7 +275,9 @@ static void add_allow(struct req *r)
 void router_fail_early(struct req *r, int status)
 {
 	r->is_api = strncmp(r->path, "/api/", 5) == 0;
-	parse_cookies(r->a, req_header(r, "Cookie"), &r->cookies);
+	/* who is asking, for the page in their own language */
+	if (parse_cookies(r->a, req_header(r, "Cookie"), &r->cookies) == PARSE_OK && session_identify(r) == 0 && r->user)
+		r->no_store = 1;
 	choose_language(r);
 	req_fail(r, status, M_NONE);
 }
