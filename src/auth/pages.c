@@ -110,7 +110,8 @@ static int lang_post(struct req *r)
 	if (l < 0)
 		return req_fail(r, 400, M_err_bad_lang);
 	req_cookie_set(r, "wm_lang", lang_code((enum lang)l), 365L * 86400);
-	if (r->user) {
+	/* stored for a signed-in user, and audited, when it changes */
+	if (r->user && !(r->user->lang && strcmp(r->user->lang, lang_code((enum lang)l)) == 0)) {
 		struct db *db = req_db(r);
 		if (!db)
 			return req_fail(r, 503, M_err_db_down);
