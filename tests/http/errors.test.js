@@ -128,3 +128,22 @@ test('a body just under the limit is accepted; just over it is refused', async (
 	const chunked = await srv.raw({ method: 'POST', path: '/lang', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' }, body: 'x'.repeat(5000) });
 	assert.equal(chunked.status, 413, 'chunked, over the limit');
 });
+
+test('a signed-in user gets 413 and 400 pages in their own language', async () => {
+	const { srv } = ctx;
+	const u = srv.createUser('bigsender', 'staff');
+	const c = await srv.signIn(u.name, u.password, { headers: { 'Accept-Language': 'zh-Hans' } });
+	assert.equal((await c.post('/lang', { lang: 'en', next: '/' })).status, 303);
+	c.setCookie('wm_lang', 'zh-Hant');
+	const token = await c.csrfToken();
+	const big = await c.request('POST', '/lang', { body: `_csrf=${token}&lang=en&x=${'y'.repeat(3000)}`, contentType: 'application/x-www-form-urlencoded' });
+	assert.equal(big.status, 413);
+	assert.equal(big.htmlLang, 'en', 'the stored language, not the cookie or the header');
+	assert.ok(big.text.includes(msgHtml('err_413', 'en')));
+	assert.equal(big.header('cache-control'), 'no-store');
+	const bad = await c.get('/account?x=%FF');
+	assert.equal(bad.status, 400);
+	assert.equal(bad.htmlLang, 'en');
+	// the session survives both
+	assert.equal((await c.get('/account')).status, 200);
+});

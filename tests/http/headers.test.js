@@ -2,6 +2,7 @@
 // Security headers on every kind of response, the CSP nonce, and caching of
 // static assets.
 const assert = require('node:assert/strict');
+const net = require('node:net');
 const { serverPerFile, test } = require('./lib');
 
 const ctx = serverPerFile();
@@ -127,4 +128,48 @@ test('static assets: ETag, 304, immutable with ?v=hash, no-cache without', async
 	assert.equal(head.status, 200);
 	assert.equal(head.text, '');
 	assert.ok(Number(head.header('content-length')) > 0, 'HEAD gives the length');
+});
+
+/* Sends raw bytes, returns the raw answer. */
+function rawExchange(port, bytes) {
+	return new Promise((resolve, reject) => {
+		const s = net.connect(port, '127.0.0.1');
+		let data = '';
+		s.setEncoding('latin1');
+		s.on('connect', () => s.write(bytes));
+		s.on('data', (d) => (data += d));
+		s.on('end', () => resolve(data));
+		s.on('error', reject);
+		s.setTimeout(5000, () => {
+			s.destroy();
+			resolve(data);
+		});
+	});
+}
+
+test('requests the server cannot read get a JSON error with the same security headers', async () => {
+	const { srv } = ctx;
+	const cases = [
+		['GARBAGE\r\n\r\n', 400, 'Bad Request'],
+		[`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(40000)}\r\n\r\n`, null, null],
+		['GET / HTTP/9.9\r\nHost: x\r\n\r\n', 505, 'HTTP Version Not Supported'],
+	];
+	for (const [req, status, text] of cases) {
+		const raw = await rawExchange(srv.port, req);
+		const [head, body] = raw.split('\r\n\r\n');
+		const m = /^HTTP\/1\.1 (\d{3}) (.*)$/m.exec(head);
+		assert.ok(m, `a status line: ${raw.slice(0, 100)}`);
+		if (status) assert.equal(Number(m[1]), status);
+		else assert.ok(Number(m[1]) >= 400 && Number(m[1]) < 500, `an error for an oversized header: ${m[1]}`);
+		if (text) assert.equal(m[2], text);
+		assert.notEqual(m[2], 'Unknown', 'a proper reason phrase');
+		assert.match(head, /^Content-Type: application\/json; charset=utf-8$/m);
+		assert.match(head, /^X-Content-Type-Options: nosniff$/m);
+		assert.match(head, /^Referrer-Policy: same-origin$/m);
+		assert.match(head, /^X-Frame-Options: DENY$/m);
+		assert.match(head, /^Content-Security-Policy: .*frame-ancestors 'none'/m);
+		assert.match(head, /^Connection: close$/m);
+		assert.equal(JSON.parse(body).error.code, `http_${m[1]}`);
+	}
+	assert.equal((await srv.client().get('/healthz')).status, 200, 'still serving');
 });

@@ -86,7 +86,8 @@ test('signed in: the choice is stored and wins over the cookie and the browser',
 	const viaToken = srv.client({ headers: { Authorization: `Bearer ${t}`, 'Accept-Language': 'en' } });
 	assert.equal((await viaToken.get('/api/v1/me')).json().data.language, 'zh-Hans');
 
-	// the change is audited
+	// the change is audited; choosing the same language again changes nothing
+	assert.equal((await b.post('/lang', { lang: 'zh-Hans', next: '/' })).status, 303);
 	const admin = await srv.admin();
 	const rows = auditRows((await admin.get(`/admin/audit?entity=user&entity_id=${u.id}&action=update`)).text);
 	assert.equal(rows.length, 1);
