@@ -1,7 +1,7 @@
 'use strict';
 // Sign-in, the session cookie, sign-out and password change.
 const assert = require('node:assert/strict');
-const { serverPerFile, test, msgHtml } = require('./lib');
+const { serverPerFile, startServer, test, msgHtml } = require('./lib');
 
 const ctx = serverPerFile();
 
@@ -216,4 +216,47 @@ test('password change: policy enforced, other sessions end, the new password wor
 	await c.get('/login');
 	assert.equal((await c.post('/login', { username: u.name, password: u.password })).status, 401, 'old password');
 	assert.equal((await c.post('/login', { username: u.name, password: fresh })).status, 303, 'new password');
+});
+
+test('a session ends after session_idle without activity, and after session_lifetime in any case', async () => {
+	const { srv } = ctx;
+	const u = srv.createUser('sleepy', 'staff');
+	const now = () => Math.floor(Date.now() / 1000);
+	// idle: default 2 h
+	const a = await srv.signIn(u.name, u.password);
+	assert.equal((await a.get('/')).status, 200);
+	srv.sql(`UPDATE sessions SET last_seen = ${now() - 2 * 3600 - 5} WHERE user_id = ${u.id}`);
+	const idle = await a.get('/account');
+	assert.equal(idle.status, 303, 'idle too long');
+	assert.match(idle.location, /^\/login\?next=/);
+	assert.match(idle.cookie('wm_sid') ?? '', /Max-Age=0/, 'the cookie is cleared');
+	assert.deepEqual(srv.sql(`SELECT count(*) FROM sessions WHERE user_id = ${u.id}`), [['0']], 'and the session deleted');
+	// lifetime: default 12 h, however active
+	const b = await srv.signIn(u.name, u.password);
+	srv.sql(`UPDATE sessions SET created_at = ${now() - 12 * 3600 - 5}, last_seen = ${now()} WHERE user_id = ${u.id}`);
+	assert.equal((await b.get('/')).status, 303, 'too old');
+	// just inside both limits: still signed in
+	const c = await srv.signIn(u.name, u.password);
+	srv.sql(`UPDATE sessions SET created_at = ${now() - 12 * 3600 + 120}, last_seen = ${now() - 2 * 3600 + 120} WHERE user_id = ${u.id}`);
+	assert.equal((await c.get('/')).status, 200, 'inside the limits');
+});
+
+test('with an https base_url the session cookie is Secure and responses carry HSTS', async () => {
+	const srv = await startServer({ args: ['--base-url', 'https://wenming.example.test'] });
+	try {
+		const u = srv.createUser('secure', 'staff');
+		const c = srv.client();
+		const login = await c.get('/login');
+		assert.match(login.cookie('wm_pre') ?? '', /; Secure/);
+		assert.match(login.header('strict-transport-security') ?? '', /max-age=\d{7,}/);
+		const r = await c.post('/login', { username: u.name, password: u.password });
+		assert.equal(r.status, 303);
+		assert.match(r.cookie('wm_sid'), /; HttpOnly; SameSite=Lax.*; Secure/);
+	} finally {
+		await srv.stop();
+	}
+	// and without it, none of that over plain HTTP
+	const plain = await ctx.srv.client().get('/login');
+	assert.equal(plain.header('strict-transport-security'), null);
+	assert.doesNotMatch(plain.cookie('wm_pre') ?? '', /Secure/);
 });
