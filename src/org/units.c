@@ -39,6 +39,11 @@ static void units_check(struct req *r, struct record *rec, const struct record *
 	const char *parent = rec->vals[pi];
 	if (e->field[pi] != M_NONE)
 		return;
+	/* an unchanged parent is no move: a unit_admin may edit the top of
+	 * their subtree although its parent lies outside it */
+	if (before && before->id &&
+	    ((!parent && !before->vals[pi]) || (parent && before->vals[pi] && !strcmp(parent, before->vals[pi]))))
+		return;
 	if (!parent) {
 		/* only an organization-wide writer may create or keep a root */
 		if (!authz_record(r, rec->type, ACC_WRITE, 0, 0)) {

@@ -53,8 +53,13 @@ static int list_json(struct req *r)
 		return req_fail(r, 403, M_NONE);
 	struct list_query q;
 	list_query_build(r, t, &q);
-	if (q.error != M_NONE)
-		return req_fail(r, 400, q.error);
+	if (q.error != M_NONE) {
+		json_t *fields = json_object();
+		json_object_set_new(fields, q.bad_param ? q.bad_param : "query", json_string(msg(r->lang, q.error)));
+		send_json(r, 400, json_pack("{s:{s:s, s:s, s:o}}", "error", "code", "bad_request", "message",
+					    msg(r->lang, q.error), "fields", fields));
+		return 0;
+	}
 	int64_t total = list_query_count(r, &q);
 	struct db_stmt *s = total >= 0 ? list_query_run(r, &q, q.per_page, (int64_t)(q.page - 1) * q.per_page) : NULL;
 	if (!s)
@@ -89,7 +94,11 @@ static int one_json(struct req *r)
 	if (!rec)
 		return 0;
 	const char *rv = req_query(r, "reveal");
-	int reveal = rv && !strcmp(rv, "1");
+	int reveal = rv && !strcmp(rv, "1"), sensitive = 0;
+	for (int i = 0; i < t->nfields; i++)
+		sensitive |= (t->fields[i].flags & FF_SENSITIVE) != 0;
+	if (!sensitive)
+		reveal = 0; /* nothing to reveal: not a reason to refuse */
 	if (reveal) {
 		int ok = 0;
 		for (int i = 0; i < r->user->ngrants; i++)
@@ -289,9 +298,12 @@ static json_t *typed(const char *type)
 	return obj1("type", json_string(type));
 }
 
-static json_t *operation(const char *tag, const char *summary)
+static json_t *operation(const char *tag, const char *summary, const char *id)
 {
 	json_t *op = json_object();
+	char opid[96];
+	snprintf(opid, sizeof opid, "%s_%s", id, tag);
+	json_object_set_new(op, "operationId", json_string(opid));
 	json_t *tags = json_array();
 	json_array_append_new(tags, json_string(tag));
 	json_object_set_new(op, "tags", tags);
@@ -365,7 +377,7 @@ static int openapi_json(struct req *r)
 		json_object_set_new(schemas, cap, schema);
 
 		const char *many = msg(LANG_EN, t->many);
-		json_t *list = operation(t->name, many);
+		json_t *list = operation(t->name, many, "list");
 		json_object_set_new(list, "parameters", params);
 		json_t *page = typed("object"), *pp = json_object(), *arr = typed("array");
 		json_object_set_new(arr, "items", ref_schema(ref));
@@ -377,7 +389,7 @@ static int openapi_json(struct req *r)
 		add_response(list, "200", response("A page of records", page));
 		add_response(list, "400", error_resp("Bad parameter"));
 		add_response(list, "403", error_resp("Not allowed"));
-		json_t *create = operation(t->name, "Create");
+		json_t *create = operation(t->name, "Create", "create");
 		json_object_set_new(create, "requestBody",
 				    obj1("content", obj1("application/json", obj1("schema", ref_schema(ref)))));
 		add_response(create, "201", response("Created", data_of(ref_schema(ref))));
@@ -395,16 +407,16 @@ static int openapi_json(struct req *r)
 		json_object_set_new(idparam, "schema", typed("integer"));
 		json_t *idparams = json_array();
 		json_array_append_new(idparams, idparam);
-		json_t *get = operation(t->name, "Read one");
+		json_t *get = operation(t->name, "Read one", "get");
 		add_response(get, "200", response("The record", data_of(ref_schema(ref))));
 		add_response(get, "404", error_resp("Not found"));
-		json_t *patch = operation(t->name, "Change fields");
+		json_t *patch = operation(t->name, "Change fields", "update");
 		json_object_set_new(patch, "requestBody",
 				    obj1("content", obj1("application/json", obj1("schema", ref_schema(ref)))));
 		add_response(patch, "200", response("Updated", data_of(ref_schema(ref))));
 		add_response(patch, "422", error_resp("Invalid fields"));
 		add_response(patch, "409", error_resp("Conflict"));
-		json_t *del = operation(t->name, "Archive");
+		json_t *del = operation(t->name, "Archive", "archive");
 		add_response(del, "200", response("Archived", data_of(ref_schema(ref))));
 		add_response(del, "409", error_resp("Still referenced"));
 		json_t *one = json_object();
@@ -427,6 +439,9 @@ static int openapi_json(struct req *r)
 	json_array_append_new(security, obj1("bearer", json_array()));
 	json_t *doc = obj1("openapi", json_string("3.0.3"));
 	json_object_set_new(doc, "info", info);
+	json_t *servers = json_array();
+	json_array_append_new(servers, obj1("url", json_string(r->app->cfg->base_url[0] ? r->app->cfg->base_url : "/")));
+	json_object_set_new(doc, "servers", servers);
 	json_object_set_new(doc, "paths", paths);
 	json_object_set_new(doc, "components", components);
 	json_object_set_new(doc, "security", security);

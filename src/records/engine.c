@@ -139,6 +139,8 @@ const char *record_scope_sql(struct req *r, const struct record_type *t, const c
 	return b.p;
 }
 
+static int ref_readable(struct req *r, const struct record_type *t, int64_t id);
+
 /* ---- values ---- */
 
 struct record *record_new(struct req *r, const struct record_type *t)
@@ -343,7 +345,22 @@ static const char *ref_table(const struct field_def *f)
 	return t ? t->table : NULL;
 }
 
-static enum msg_id check_field(struct req *r, const struct record *rec, int i)
+/* May the user read record id of type t? Looks up its unit and owner. */
+static int ref_readable(struct req *r, const struct record_type *t, int64_t id)
+{
+	int64_t unit = 0, owner = 0;
+	if (t->unit_field && !strcmp(t->unit_field, "id"))
+		unit = id;
+	else if (t->unit_field)
+		unit = db_one_int64(req_db(r), 0, arena_printf(r->a, "SELECT %s FROM %s WHERE id = ?", t->unit_field, t->table),
+				    "i", id);
+	if (t->owner_field)
+		owner = db_one_int64(req_db(r), 0,
+				     arena_printf(r->a, "SELECT %s FROM %s WHERE id = ?", t->owner_field, t->table), "i", id);
+	return authz_record(r, t, ACC_READ, unit, owner);
+}
+
+static enum msg_id check_field(struct req *r, const struct record *rec, const struct record *before, int i)
 {
 	const struct field_def *f = &rec->type->fields[i];
 	const char *v = rec->vals[i];
@@ -412,6 +429,13 @@ static enum msg_id check_field(struct req *r, const struct record *rec, int i)
 					    arena_printf(r->a, "SELECT count(*) FROM %s WHERE id = ? AND archived = 0", table),
 					    "i", n))
 			return M_rec_bad_reference;
+		/* and one the user may see: no pointing at people of other branches */
+		const struct record_type *rt = record_type_find(f->type == F_UNIT     ? "units"
+								: f->type == F_PERSON ? "people"
+										      : f->ref);
+		int unchanged = before && before->vals[i] && !strcmp(before->vals[i], v);
+		if (rt && !unchanged && !ref_readable(r, rt, n))
+			return f->type == F_UNIT ? M_rec_unit_out_of_scope : M_rec_ref_out_of_scope;
 		break;
 	}
 	}
@@ -437,7 +461,7 @@ int record_validate(struct req *r, struct record *rec, const struct record *befo
 			continue;
 		if (t->fields[i].type == F_BOOL && !rec->vals[i])
 			rec->vals[i] = "0"; /* an absent yes/no is a no */
-		e->field[i] = check_field(r, rec, i);
+		e->field[i] = check_field(r, rec, before, i);
 		e->count += e->field[i] != M_NONE;
 	}
 	/* the unit must be one the user may write to */
@@ -477,8 +501,15 @@ const char *record_resolve_ref(struct req *r, const struct field_def *f, const c
 			n++;
 		}
 		db_done(q);
-		if (n == 1)
+		if (n == 1) {
+			/* a name the user may not see resolves to nothing */
+			const struct record_type *rt = record_type_find(f->type == F_UNIT     ? "units"
+									: f->type == F_PERSON ? "people"
+											      : f->ref);
+			if (rt && r->user && !ref_readable(r, rt, id))
+				break;
 			return arena_printf(r->a, "%lld", (long long)id);
+		}
 		if (n > 1) {
 			*why = M_imp_ambiguous;
 			return NULL;

@@ -163,7 +163,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 		}
 	}
 	for (int i = 0; i < t->nfields; i++)
-		if ((t->fields[i].flags & FF_REQUIRED) && !(t->fields[i].flags & FF_HIDDEN) && !have[i]) {
+		if ((t->fields[i].flags & FF_REQUIRED) && !(t->fields[i].flags & FF_HIDDEN) && !t->fields[i].dflt && !have[i]) {
 			res->file_error = M_imp_missing_column;
 			res->file_detail = msg(r->lang, t->fields[i].label);
 			return -1;

@@ -37,7 +37,7 @@ static void columns_help(struct req *r, const struct record_type *t)
 		if (f->flags & FF_HIDDEN)
 			continue;
 		html(r, "<tr><td>%T</td><td class=\"mono\">%s</td><td>%H</td></tr>", f->label, f->name,
-		     f->flags & FF_REQUIRED ? html_fmt(r, "<span class=\"badge badge-warn\">%T</span>", M_yes) : "");
+		     (f->flags & FF_REQUIRED) && !f->dflt ? html_fmt(r, "<span class=\"badge badge-warn\">%T</span>", M_yes) : "");
 	}
 	html(r, "</tbody></table></div></section>");
 }
@@ -82,7 +82,7 @@ static int template_csv(struct req *r)
 		if (t->fields[i].flags & FF_HIDDEN)
 			continue;
 		buf_printf(&r->out, "%s%s%s", first ? "" : ",", T(r, t->fields[i].label),
-			   t->fields[i].flags & FF_REQUIRED ? "*" : "");
+			   (t->fields[i].flags & FF_REQUIRED) && !t->fields[i].dflt ? "*" : "");
 		first = 0;
 	}
 	buf_puts(&r->out, "\r\n");
@@ -97,7 +97,7 @@ static void report(struct req *r, const struct record_type *t, const struct impo
 	if (res->file_error != M_NONE) {
 		html(r, "<div class=\"form-errors\" role=\"alert\"><p>%T", res->file_error);
 		if (res->file_detail)
-			html(r, "（%s）", res->file_detail);
+			html(r, T(r, M_imp_detail), res->file_detail);
 		html(r, "</p><p>%T</p></div>", M_imp_nothing_imported);
 		return;
 	}

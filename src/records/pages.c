@@ -425,7 +425,7 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 			/* people can be many: an id, or a name that is unique */
 			html(r, "<input id=\"f-%a\" name=\"%a\" value=\"%a\" inputmode=\"search\">", name, name,
 			     v ? arena_printf(r->a, "%s", v) : "");
-			if (v)
+			if (v && err == M_NONE)
 				html(r, "<p class=\"hint\">%s</p>", record_display(r, rec, i, 0));
 			if (f->hint == M_NONE)
 				html(r, "<p class=\"hint\">%T</p>", M_rec_person_hint);

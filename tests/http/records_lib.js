@@ -220,11 +220,3 @@ module.exports = {
 	org,
 };
 
-/* A test pinning the right behaviour where the product has a known bug:
- * node:test reports it as TODO (it does not fail the run) until the bug is
- * fixed, when it passes. Uses node:test directly so that the expected
- * failure does not print the servers' logs as a real one would. */
-function todo(name, reason, fn) {
-	return require('node:test').test(name, { todo: reason }, fn);
-}
-module.exports.todo = todo;
