@@ -87,6 +87,9 @@ static int people_after_save(struct req *r, struct record *rec, const struct rec
 		      rec->vals[record_field_index(t, "user_id")], rec->id);
 }
 
+static const struct record_link links[] = {
+	{"/org/stats", M_org_stats}, {"/org/certificates", M_cert_expiring}, {NULL, M_NONE}};
+
 const struct record_type people_type = {
 	.name = "people",
 	.table = "people",
@@ -104,4 +107,5 @@ const struct record_type people_type = {
 	.icon = "M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8M22 21v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75",
 	.check = people_check,
 	.after_save = people_after_save,
+	.links = links,
 };

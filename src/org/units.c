@@ -145,6 +145,8 @@ static void units_detail(struct req *r, const struct record *rec)
 	}
 }
 
+static const struct record_link links[] = {{"/org/tree", M_org_tree}, {"/org/stats", M_org_stats}, {NULL, M_NONE}};
+
 const struct record_type units_type = {
 	.name = "units",
 	.table = "units",
@@ -159,6 +161,7 @@ const struct record_type units_type = {
 		   [ROLE_UNIT_ADMIN] = ACC_WRITE, [ROLE_STAFF] = ACC_READ, [ROLE_SUPERVISOR] = ACC_READ},
 	.icon = "M3 21h18M5 21V7l7-4 7 4v14M9 9h1M14 9h1M9 13h1M14 13h1M9 17h1M14 17h1",
 	.nav_path = "/org/tree",
+	.links = links,
 	.check = units_check,
 	.after_save = units_after_save,
 	.detail_extra = units_detail,

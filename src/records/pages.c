@@ -137,8 +137,11 @@ static int list_page(struct req *r)
 	const char *sep = strchr(exp, '?') ? "&" : "?";
 	const char *export_csv = arena_printf(r->a, "/r/%s/export%s%sformat=csv", t->name, strchr(exp, '?') ? strchr(exp, '?') : "", sep);
 	const char *export_xlsx = arena_printf(r->a, "/r/%s/export%s%sformat=xlsx", t->name, strchr(exp, '?') ? strchr(exp, '?') : "", sep);
-	const char *actions = html_fmt(r, "<a class=\"btn\" href=\"%a\">%T</a><a class=\"btn\" href=\"%a\">%T</a>",
-				       export_csv, M_rec_export_csv, export_xlsx, M_rec_export_xlsx);
+	const char *actions = "";
+	for (const struct record_link *l = t->links; l && l->path; l++)
+		actions = html_fmt(r, "%H<a class=\"btn\" href=\"%a\">%T</a>", actions, l->path, l->label);
+	actions = html_fmt(r, "%H<a class=\"btn\" href=\"%a\">%T</a><a class=\"btn\" href=\"%a\">%T</a>", actions,
+			   export_csv, M_rec_export_csv, export_xlsx, M_rec_export_xlsx);
 	if (record_type_may(r, t, ACC_WRITE))
 		actions = html_fmt(r, "%H<a class=\"btn\" href=\"/r/%s/import\">%T</a><a class=\"btn btn-primary\" "
 				      "href=\"/r/%s/new\">%T</a>",

@@ -73,6 +73,12 @@ struct field_def {
 /* What a role may do with a record type, within the role's scope. */
 enum access { ACC_NONE, ACC_OWN, ACC_READ, ACC_WRITE };
 
+/* A page of a module shown as a button on a register's list page. */
+struct record_link {
+	const char *path;
+	enum msg_id label;
+};
+
 struct record_type {
 	const char *name;  /* URL and API segment: /r/NAME, /api/v1/NAME */
 	const char *table;
@@ -87,6 +93,7 @@ struct record_type {
 	unsigned reveal_roles;   /* roles (1 << enum role) that may reveal sensitive fields */
 	const char *icon;        /* nav icon path, 24×24; NULL: not in the nav */
 	const char *nav_path;    /* where the nav entry leads; NULL: the list */
+	const struct record_link *links; /* more pages for the list, ended by {NULL} */
 	/* optional: more validation (adds to errs), and work done in the same
 	 * transaction after the row is written (e.g. the unit tree's paths) */
 	void (*check)(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs);
