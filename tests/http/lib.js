@@ -173,29 +173,16 @@ function tail(s, n = 60) {
 	return lines.slice(-n).join('\n');
 }
 
-/* Wraps node:test's test: a failure carries the servers' stderr. */
-function test(name, opts, fn) {
-	if (typeof opts === 'function') (fn = opts), (opts = {});
-	return nodeTest.test(name, opts, async (t) => {
-		try {
-			await fn(t);
-		} catch (e) {
-			let logs = '';
-			for (const s of liveServers)
-				logs += `\n--- wenming serve (port ${s.port}) stderr, last lines ---\n${tail(s.stderr)}\n---`;
-			if (logs) {
-				if (e && typeof e === 'object') {
-					try {
-						e.stack = `${e.stack}${logs}`;
-						e.message = `${e.message}${logs}`;
-					} catch {}
-				}
-				process.stderr.write(`${name} failed${logs}\n`);
-			}
-			throw e;
-		}
-	});
-}
+/* When a test fails, the last lines of every running server's stderr are
+ * printed after it (node:test's own test() is used as it is, so that
+ * reports point at the test file). */
+const test = nodeTest.test;
+nodeTest.afterEach((t) => {
+	if (t.passed !== false) return;
+	let logs = '';
+	for (const s of liveServers) logs += `\n--- wenming serve (port ${s.port}) stderr, last lines ---\n${tail(s.stderr)}\n---`;
+	if (logs) process.stderr.write(`"${t.name}" failed; the server said:${logs}\n`);
+});
 
 /* ---- responses and the cookie-jar client ---- */
 
