@@ -139,8 +139,11 @@ function freePort(host = '127.0.0.1') {
 
 let dbCounter = 0;
 const tmpDirs = [];
+const pgDbs = []; // [admin URL, name]
 process.on('exit', () => {
 	for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
+	for (const [url, name] of pgDbs)
+		spawnSync('psql', ['-X', '-q', url, '-c', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`], { timeout: 20000 });
 });
 
 function tmpDir() {
@@ -155,15 +158,17 @@ function makeDb() {
 	if (BACKEND === 'sqlite') return { url: `sqlite:${path.join(dir, 'test.db')}`, dir };
 	const pgDir = process.env.WENMING_PG_DIR;
 	if (!pgDir) throw new Error('WENMING_TEST_DB=pg needs WENMING_PG_DIR (scripts/pg-test-cluster start DIR)');
-	// one name per test file and database: recreated on each run, never piling up
-	const base = path.basename(require.main ? require.main.filename : 'x', '.test.js').replace(/\W/g, '_');
-	const name = `wt_${base}_${++dbCounter}`.slice(0, 60);
+	// unique per process (runs may share a cluster); dropped at exit
+	const base = path.basename(require.main ? require.main.filename : 'x', '.test.js').replace(/\W/g, '_').slice(0, 30);
+	const name = `wt_${base}_${process.pid}_${++dbCounter}`;
 	const r = spawnSync(path.join(ROOT, 'scripts', 'pg-test-cluster'), ['createdb', pgDir, name], {
 		encoding: 'utf8',
 		timeout: 60000,
 	});
 	if (r.status !== 0) throw new Error(`pg-test-cluster createdb ${name} failed:\n${r.stderr}`);
-	return { url: r.stdout.trim(), dir };
+	const url = r.stdout.trim();
+	pgDbs.push([url.replace(/\/[^/]*$/, '/postgres'), name]);
+	return { url, dir };
 }
 
 const liveServers = new Set();
