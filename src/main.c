@@ -298,7 +298,7 @@ static int cmd_help(struct config *cfg, int argc, char **argv)
 	printf("wenming — civility campaign management (文明創建管理系統)\n\nusage: wenming COMMAND [OPTIONS]\n\n"
 	       "commands:\n");
 	for (const struct command *c = commands; c->name; c++)
-		printf("  %-9s %s\n", c->name, c->summary);
+		printf("  %-15s %s\n", c->name, c->summary);
 	printf("\n'wenming help COMMAND' for details; 'wenming config' for the settings.\n");
 	return 0;
 }
@@ -306,7 +306,7 @@ static int cmd_help(struct config *cfg, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		cmd_help(NULL, 1, argv);
+		fprintf(stderr, "usage: wenming COMMAND [OPTIONS]\n'wenming help' lists the commands.\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

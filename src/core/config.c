@@ -36,6 +36,8 @@ const struct setting_def config_settings[] = {
 	 "password hashes computed at once (64 MiB each)"},
 	{"timezone", SET_STR, OFF(timezone), "Asia/Shanghai", 0, 0,
 	 "time zone for dates shown and entered (an IANA name such as Asia/Taipei)"},
+	{"trusted_proxies", SET_STR, OFF(trusted_proxies), "127.0.0.1,::1", 0, 0,
+	 "proxies (comma-separated addresses) whose X-Forwarded-For names the client"},
 	{"password_file", SET_STR, OFF(password_file), "data/admin-password.txt", 0, 0,
 	 "where `wenming init` writes the first admin password (mode 0600)"},
 };
@@ -355,7 +357,19 @@ void config_print(const struct config *cfg, void (*out)(const char *line, void *
 		const char *field = (const char *)cfg + d->offset;
 		char val[512];
 		switch (d->type) {
-		case SET_STR: snprintf(val, sizeof val, "%s", *(char *const *)field); break;
+		case SET_STR: {
+			const char *v = *(char *const *)field;
+			/* a database URL may carry a password: user:secret@host */
+			const char *at = strchr(v, '@'), *colon = at ? memchr(v, ':', (size_t)(at - v)) : NULL;
+			const char *scheme = strstr(v, "://");
+			if (scheme && colon == scheme)
+				colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
+			if (at && colon && colon < at)
+				snprintf(val, sizeof val, "%.*s:****%s", (int)(colon - v), v, at);
+			else
+				snprintf(val, sizeof val, "%s", v);
+			break;
+		}
 		case SET_INT: snprintf(val, sizeof val, "%d", *(const int *)field); break;
 		case SET_SECS: snprintf(val, sizeof val, "%ds", *(const int *)field); break;
 		case SET_SIZE: snprintf(val, sizeof val, "%ld", *(const long *)field); break;

@@ -29,6 +29,7 @@ struct config {
 	int hash_concurrency;
 	char *password_file;
 	char *timezone;
+	char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For is believed */
 	/* where each value came from, by setting index */
 	enum config_source source[32];
 	char *file; /* the config file read, or NULL */

@@ -185,6 +185,43 @@ static void access_log(struct req *r, uint64_t us)
 		path, r->status, r->out.len, (double)us / 1000.0);
 }
 
+/* True when addr is one of the comma-separated addresses in list. */
+static int listed(const char *list, const char *addr)
+{
+	size_t n = strlen(addr);
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		while (len && *p == ' ')
+			p++, len--;
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len == n && !memcmp(p, addr, n))
+			return 1;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
+/* The client's address: the peer, or, when the peer is a trusted proxy,
+ * the last address of X-Forwarded-For (the one the proxy itself added). */
+static const char *client_ip(struct req *r, const char *peer)
+{
+	const char *xff = listed(r->app->cfg->trusted_proxies, peer) ? req_header(r, "X-Forwarded-For") : NULL;
+	if (!xff)
+		return arena_strdup(r->a, peer);
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	size_t n = strcspn(last, " ");
+	if (n == 0 || n > 45 || strspn(last, "0123456789abcdefABCDEF.:") < n)
+		return arena_strdup(r->a, peer); /* not an address: ignore the header */
+	return arena_strndup(r->a, last, n);
+}
+
 static int on_request(struct mg_connection *conn)
 {
 	uint64_t t0 = mono_us();
@@ -204,7 +241,7 @@ static int on_request(struct mg_connection *conn)
 	r->method = ri->request_method;
 	r->path = ri->local_uri_raw ? ri->local_uri_raw : "/";
 	r->query = ri->query_string ? ri->query_string : "";
-	r->ip = arena_strdup(a, ri->remote_addr);
+	r->ip = client_ip(r, ri->remote_addr);
 	/* behind a TLS-terminating proxy the public URL says https: cookies are
 	 * Secure and HSTS is sent even though this hop is plain HTTP */
 	r->tls = ri->is_ssl || strncmp(app->cfg->base_url, "https://", 8) == 0;

@@ -90,3 +90,19 @@ test('failures for unknown user names count towards the address limit', async ()
 		await srv.stop();
 	}
 });
+
+test('behind a trusted proxy the client is the last X-Forwarded-For address: one client cannot lock out another', async () => {
+	const srv = await startServer();
+	try {
+		const u = srv.createUser('proxied', 'staff');
+		const noisy = srv.client({ headers: { 'X-Forwarded-For': '198.51.100.1, 203.0.113.7' } });
+		for (let i = 1; i <= 20; i++)
+			await attempt(noisy, `nobody${i}`, `wrong-password-${i}`);
+		assert.equal((await attempt(noisy, u.name, u.password)).status, 429, 'the noisy client (203.0.113.7) is locked');
+		const other = srv.client({ headers: { 'X-Forwarded-For': '203.0.113.8' } });
+		const r = await attempt(other, u.name, u.password);
+		assert.equal(r.status, 303, 'another client behind the same proxy still signs in');
+	} finally {
+		await srv.stop();
+	}
+});
