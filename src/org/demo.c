@@ -919,6 +919,13 @@ static int insert_units(struct db *db, struct gen *g, int64_t now)
 			     (long long)id) >= (int)sizeof u->path)
 			return DB_ERR;
 		int rc = db_run(db, "UPDATE units SET path = ? WHERE id = ?", "si", u->path, id);
+		/* the closure table (migration 004): itself, and its parent's ancestors */
+		if (!rc)
+			rc = db_run(db, "INSERT INTO unit_tree (ancestor_id, unit_id) VALUES (?, ?)", "ii", id, id);
+		if (!rc && u->parent >= 0)
+			rc = db_run(db,
+				    "INSERT INTO unit_tree (ancestor_id, unit_id) SELECT ancestor_id, CAST(? AS BIGINT) FROM unit_tree WHERE unit_id = ?",
+				    "ii", id, g->u[u->parent].id);
 		if (rc)
 			return rc;
 	}

@@ -63,7 +63,7 @@ static int tree_page(struct req *r)
 		" FROM units t WHERE t.archived = 0%s%s ORDER BY t.path LIMIT 20000",
 		scope,
 		match ? " AND EXISTS (SELECT 1 FROM units m WHERE m.archived = 0 AND (LOWER(m.name) LIKE LOWER(?) OR "
-			"LOWER(m.code) LIKE LOWER(?)) AND substr(m.path, 1, length(t.path)) = t.path)"
+			"LOWER(m.code) LIKE LOWER(?)) AND m.id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = t.id))"
 		      : "");
 	struct db_stmt *s = db_prepare(db, sql);
 	int idx = 1;

@@ -10,9 +10,8 @@ int people_stats(struct db *db, int64_t unit_id, const char *today, struct peopl
 		" COALESCE(sum(CASE WHEN p.party_member = 1 THEN 1 ELSE 0 END), 0),"
 		" COALESCE(sum(CASE WHEN p.cert_number IS NOT NULL AND p.cert_expires >= ? THEN 1 ELSE 0 END), 0),"
 		" COALESCE(sum(CASE WHEN p.title_level IN ('intermediate', 'associate_senior', 'senior') THEN 1 ELSE 0 END), 0)"
-		" FROM units g JOIN units s ON substr(s.path, 1, length(g.path)) = g.path"
-		" JOIN people p ON p.unit_id = s.id"
-		" WHERE g.id = ? AND p.archived = 0 AND p.status = 'active'",
+		" FROM unit_tree g JOIN people p ON p.unit_id = g.unit_id"
+		" WHERE g.ancestor_id = ? AND p.archived = 0 AND p.status = 'active'",
 		"si", today, unit_id);
 	if (!q)
 		return -1;

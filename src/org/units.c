@@ -57,8 +57,7 @@ static void units_check(struct req *r, struct record *rec, const struct record *
 		struct db *db = req_db(r);
 		if (pid == before->id ||
 		    db_one_int64(db, 0,
-				 "SELECT count(*) FROM units p, units me WHERE p.id = ? AND me.id = ? "
-				 "AND substr(p.path, 1, length(me.path)) = me.path",
+				 "SELECT count(*) FROM unit_tree WHERE unit_id = ? AND ancestor_id = ?",
 				 "ii", pid, before->id)) {
 			e->field[pi] = M_unit_cycle;
 			e->count++;
@@ -83,7 +82,30 @@ static int units_after_save(struct req *r, struct record *rec, const struct reco
 	const char *old = before ? db_one_text(db, r->a, "SELECT path FROM units WHERE id = ?", "i", rec->id) : NULL;
 	if (old && strcmp(old, path) == 0)
 		return 0;
-	int rc = db_run(db, "UPDATE units SET path = ? WHERE id = ?", "si", path, rec->id);
+	int64_t pid = parent ? strtoll(parent, NULL, 10) : 0;
+	int rc = 0;
+	if (!before) {
+		/* a new unit: its parent's ancestors, and itself */
+		rc = db_run(db, "INSERT INTO unit_tree (ancestor_id, unit_id) VALUES (?, ?)", "ii", rec->id, rec->id);
+		if (!rc && pid)
+			rc = db_run(db,
+				    "INSERT INTO unit_tree (ancestor_id, unit_id) SELECT ancestor_id, CAST(? AS BIGINT) FROM unit_tree WHERE unit_id = ?",
+				    "ii", rec->id, pid);
+	} else {
+		/* a move: the subtree leaves its old ancestors and joins the new ones */
+		rc = db_run(db,
+			    "DELETE FROM unit_tree WHERE unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) "
+			    "AND ancestor_id NOT IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
+			    "ii", rec->id, rec->id);
+		if (!rc && pid)
+			rc = db_run(db,
+				    "INSERT INTO unit_tree (ancestor_id, unit_id) SELECT a.ancestor_id, s.unit_id FROM unit_tree a, "
+				    "unit_tree s WHERE a.unit_id = ? AND s.ancestor_id = ?",
+				    "ii", pid, rec->id);
+	}
+	if (rc)
+		return rc;
+	rc = db_run(db, "UPDATE units SET path = ? WHERE id = ?", "si", path, rec->id);
 	if (!rc && old && *old)
 		rc = db_run(db,
 			    "UPDATE units SET path = ? || substr(path, ?) WHERE substr(path, 1, ?) = ? AND id <> ?",

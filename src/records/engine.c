@@ -43,10 +43,8 @@ static int unit_in_subtree(struct db *db, int64_t root, int64_t unit)
 {
 	if (root == unit)
 		return 1;
-	return db_one_int64(db, 0,
-			    "SELECT count(*) FROM units u, units r WHERE u.id = ? AND r.id = ? "
-			    "AND substr(u.path, 1, length(r.path)) = r.path",
-			    "ii", unit, root) > 0;
+	return db_one_int64(db, 0, "SELECT count(*) FROM unit_tree WHERE unit_id = ? AND ancestor_id = ?", "ii", unit,
+			    root) > 0;
 }
 
 int authz_record(struct req *r, const struct record_type *t, enum access want, int64_t unit_id, int64_t owner)
@@ -117,10 +115,8 @@ const char *record_scope_sql(struct req *r, const struct record_type *t, const c
 		const char *cond = NULL;
 		const char *val = NULL;
 		if (acc >= ACC_READ && t->unit_field) {
-			cond = arena_printf(r->a,
-					    "%s.%s IN (SELECT s.id FROM units s, units g WHERE g.id = ? "
-					    "AND substr(s.path, 1, length(g.path)) = g.path)",
-					    alias, t->unit_field);
+			cond = arena_printf(r->a, "%s.%s IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", alias,
+					    t->unit_field);
 			val = arena_printf(r->a, "%lld", (long long)g->unit_id);
 		} else if (acc == ACC_OWN && t->owner_field) {
 			cond = arena_printf(r->a, "%s.%s = ?", alias, t->owner_field);

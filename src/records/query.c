@@ -41,8 +41,7 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 				continue;
 			}
 			buf_printf(&w,
-				   " AND t.%s IN (SELECT s.id FROM units s, units g WHERE g.id = ? "
-				   "AND substr(s.path, 1, length(g.path)) = g.path)",
+				   " AND t.%s IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
 				   f->name);
 			add_bind(r, q, "i", v);
 		} else if (f->type == F_BOOL) {

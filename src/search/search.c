@@ -329,13 +329,13 @@ static const char *scope_sql(struct req *r, struct kvlist *binds)
 		}
 		buf_puts(&b, "(s.type = ? AND (");
 		if (nroots) {
-			buf_puts(&b, "s.unit_id IN (SELECT x.id FROM units x, units g WHERE g.id IN (");
+			buf_puts(&b, "s.unit_id IN (SELECT x.unit_id FROM unit_tree x WHERE x.ancestor_id IN (");
 			for (int i = 0; i < nroots; i++) {
 				const char *v = arena_printf(r->a, "%lld", (long long)roots[i]);
 				kv_add(r->a, binds, "i", v, strlen(v));
 				buf_puts(&b, i ? ", ?" : "?");
 			}
-			buf_puts(&b, ") AND substr(x.path, 1, length(g.path)) = g.path)");
+			buf_puts(&b, "))");
 		}
 		if (own) {
 			const char *v = arena_printf(r->a, "%lld", (long long)u->id);

@@ -584,7 +584,7 @@ static void demo_same_seed_same_data(void **state)
 		assert_int_equal(db_exec_script(db2, "DELETE FROM org_group_members; DELETE FROM org_groups; "
 						     "DELETE FROM supervisor_units; DELETE FROM supervisors; "
 						     "UPDATE units SET head_person_id = NULL; DELETE FROM people; "
-						     "DELETE FROM units"),
+						     "DELETE FROM units; DELETE FROM unit_tree"),
 				 0);
 	} else {
 		assert_int_equal(db_migrate(db2, err, sizeof err), 0);
@@ -605,7 +605,8 @@ static void demo_another_seed_other_data(void **state)
 	char *a = fingerprint(db);
 	assert_int_equal(db_exec_script(db, "DELETE FROM org_group_members; DELETE FROM org_groups; "
 					    "DELETE FROM supervisor_units; DELETE FROM supervisors; "
-					    "UPDATE units SET head_person_id = NULL; DELETE FROM people; DELETE FROM units"),
+					    "UPDATE units SET head_person_id = NULL; DELETE FROM people; DELETE FROM units; "
+					    "DELETE FROM unit_tree"),
 			 0);
 	load_or_fail(db, 8, DEMO_PEOPLE_MIN);
 	char *b = fingerprint(db);

@@ -1066,6 +1066,11 @@ static void moving_a_unit_rewrites_its_whole_subtree(void **state)
 				"VALUES (?, ?, 'secondary', 'TWIN', '綜合處', 1, 0, ?)",
 				"iis", twin_id, f->bureau, twin_path),
 			 0);
+	assert_int_equal(db_run(f->db,
+				"INSERT INTO unit_tree (ancestor_id, unit_id) SELECT ancestor_id, CAST(? AS BIGINT) FROM unit_tree WHERE unit_id = ? "
+				"UNION ALL SELECT CAST(? AS BIGINT), CAST(? AS BIGINT)",
+				"iiii", twin_id, f->bureau, twin_id, twin_id),
+			 0);
 	const char *bureau_path = path_of(f, f->bureau), *s2_path = path_of(f, f->s2), *d2_path = path_of(f, d2);
 
 	struct record *before = record_load(&f->r, &units_type, f->s1);

@@ -105,7 +105,7 @@ static const char *pg_url(void)
 	return u && *u ? u : NULL;
 }
 
-/* Units by SQL, with the materialized path units.c would have written. */
+/* Units by SQL, with the path and closure rows units.c would have written. */
 static int64_t add_unit(struct fx *f, int64_t parent, const char *code, const char *name)
 {
 	int64_t id;
@@ -124,6 +124,14 @@ static int64_t add_unit(struct fx *f, int64_t parent, const char *code, const ch
 	char path[128];
 	snprintf(path, sizeof path, "%s%lld/", ppath ? ppath : "/", (long long)id);
 	assert_int_equal(db_run(f->db, "UPDATE units SET path = ? WHERE id = ?", "si", path, id), 0);
+	/* and the closure rows units.c would have written */
+	assert_int_equal(db_run(f->db, "INSERT INTO unit_tree (ancestor_id, unit_id) VALUES (?, ?)", "ii", id, id), 0);
+	if (parent)
+		assert_int_equal(db_run(f->db,
+					"INSERT INTO unit_tree (ancestor_id, unit_id) SELECT ancestor_id, ? FROM unit_tree "
+					"WHERE unit_id = ?",
+					"ii", id, parent),
+				 0);
 	return id;
 }
 
