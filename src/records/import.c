@@ -175,6 +175,10 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 		return -1;
 	}
 	int rc = commit ? db_begin(db) : 0;
+	/* one big transaction: give SQLite room so it does not spill to disk */
+	int tuned = commit && db_kind(db) == DB_SQLITE && !rc;
+	if (tuned)
+		db_exec_script(db, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY");
 	struct seen *seen = calloc((size_t)t->nfields, sizeof *seen);
 	int64_t now = time(NULL);
 	struct arena *main_arena = r->a;
@@ -237,7 +241,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 		}
 		r->a = main_arena;
 		arena_reset(&row_arena);
-		if (progress && row % 1000 == 0)
+		if (progress && row % 1000 == 0 && row < sh.nrows - 1)
 			progress(row, sh.nrows - 1, ctx);
 	}
 	r->a = main_arena;
@@ -247,6 +251,8 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 	free(seen);
 	if (progress)
 		progress(sh.nrows - 1, sh.nrows - 1, ctx);
+	if (tuned)
+		db_exec_script(db, "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT"); /* as db_sqlite.c left them */
 	if (!commit)
 		return res->nerrs ? -1 : 0;
 	if (!rc && !res->nerrs) {

@@ -73,15 +73,25 @@ static void filter_form(struct req *r, const struct record_type *t)
 			     M_no);
 		} else if (f->type == F_UNIT) {
 			/* units the user may see, as an indented tree */
+			/* the top three levels, and around the chosen unit its ancestors and
+			 * children: a tree of 10,000 units would not fit in a select; deeper
+			 * units are chosen from the unit tree's pages */
 			struct kvlist b = {0};
 			const char *scope = record_scope_sql(r, record_type_find("units"), "t", &b);
+			int64_t chosen = cur && *cur ? strtoll(cur, NULL, 10) : 0;
 			struct db_stmt *s = db_prepare(
 				db, arena_printf(r->a,
 						 "SELECT t.id, t.name, length(t.path) - length(replace(t.path, '/', '')) FROM units t "
-						 "WHERE t.archived = 0%s ORDER BY t.path LIMIT 3000",
+						 "WHERE t.archived = 0 AND (length(t.path) - length(replace(t.path, '/', '')) <= 4 "
+						 "OR t.parent_id = ? OR t.id IN (SELECT ancestor_id FROM unit_tree WHERE unit_id = ?))"
+						 "%s ORDER BY t.path LIMIT 1000",
 						 scope));
+			if (s) {
+				db_bind_int64(s, 1, chosen);
+				db_bind_int64(s, 2, chosen);
+			}
 			for (size_t k = 0; s && k < b.n; k++)
-				db_bind_int64(s, (int)k + 1, strtoll(b.v[k].value, NULL, 10));
+				db_bind_int64(s, (int)k + 3, strtoll(b.v[k].value, NULL, 10));
 			while (s && db_step(s) == DB_ROW) {
 				const char *id = db_column_text(s, 0);
 				int depth = (int)db_column_int64(s, 2) - 2;

@@ -116,8 +116,12 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 	else if (sort && *sort && strcmp(name, "id") != 0)
 		q->error = M_rec_bad_sort, q->bad_param = "sort";
 	q->order = q->sort_field >= 0
-			   /* empty values last either way, the same on both engines */
-			   ? arena_printf(r->a, " ORDER BY (t.%s IS NULL), t.%s %s, t.id %s", t->fields[q->sort_field].name,
+			   /* empty values last either way, the same on both engines (a
+			    * required field has none, and its index can give the order) */
+			   ? arena_printf(r->a, " ORDER BY %s%s%st.%s %s, t.id %s",
+					  t->fields[q->sort_field].flags & FF_REQUIRED ? "" : "(t.",
+					  t->fields[q->sort_field].flags & FF_REQUIRED ? "" : t->fields[q->sort_field].name,
+					  t->fields[q->sort_field].flags & FF_REQUIRED ? "" : " IS NULL), ",
 					  t->fields[q->sort_field].name, q->desc ? "DESC" : "ASC", q->desc ? "DESC" : "ASC")
 			   : arena_printf(r->a, " ORDER BY t.id %s", q->desc ? "DESC" : "ASC");
 

@@ -130,6 +130,14 @@ static int sync_type(struct db *db, const struct record_type *t, char *err, size
 			   t->table, f->name, t->table, f->name);
 		rc = db_exec_script(db, sql.p);
 	}
+	/* lists filter by unit subtree and archived state: one index serves both,
+	 * and counts read it alone */
+	if (!rc && t->unit_field && strcmp(t->unit_field, "id") && column_exists(db, t->table, t->unit_field)) {
+		buf_reset(&sql);
+		buf_printf(&sql, "CREATE INDEX IF NOT EXISTS %s_%s_archived ON %s(%s, archived)", t->table, t->unit_field,
+			   t->table, t->unit_field);
+		rc = db_exec_script(db, sql.p);
+	}
 	if (rc)
 		snprintf(err, errlen, "cannot create table %s: %s", t->table, db_errmsg(db));
 	buf_free(&sql);
