@@ -41,7 +41,8 @@ static int static_get(struct req *r)
 		return 0;
 	}
 	r->content_type = a->ctype;
-	buf_append(&r->out, a->file->data, a->file->len);
+	r->body_ref = a->file->data; /* static: no copy into the response buffer */
+	r->body_ref_len = a->file->len;
 	return 0;
 }
 

@@ -67,6 +67,8 @@ struct req {
 	int status;
 	const char *content_type;
 	struct buf out;         /* body */
+	const void *body_ref;   /* or a static body sent as is (embedded assets) */
+	size_t body_ref_len;
 	struct buf headers;     /* extra header lines, each ending in \r\n */
 	char nonce[24];         /* CSP nonce for this response */
 	int no_store;           /* Cache-Control: no-store (signed-in pages) */

@@ -142,6 +142,7 @@ static enum msg_id status_title(int status)
 int req_fail(struct req *r, int status, enum msg_id detail)
 {
 	r->status = status;
+	r->body_ref = NULL;
 	buf_reset(&r->out);
 	if (r->is_api) {
 		req_json_begin(r, status);

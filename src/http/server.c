@@ -108,7 +108,9 @@ static void send_response(struct req *r, int head_only)
 	buf_printf(&out, "HTTP/1.1 %d %s\r\n", r->status, status_text(r->status));
 	if (r->content_type)
 		buf_printf(&out, "Content-Type: %s\r\n", r->content_type);
-	buf_printf(&out, "Content-Length: %zu\r\n", r->out.len);
+	const void *body = r->body_ref ? r->body_ref : r->out.p;
+	size_t body_len = r->body_ref ? r->body_ref_len : r->out.len;
+	buf_printf(&out, "Content-Length: %zu\r\n", body_len);
 	buf_puts(&out, SECURITY_HEADERS);
 	buf_printf(&out,
 		   "Content-Security-Policy: default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self'; "
@@ -122,7 +124,7 @@ static void send_response(struct req *r, int head_only)
 	buf_append(&out, r->headers.p, r->headers.len);
 	buf_puts(&out, "\r\n");
 	if (!head_only)
-		buf_append(&out, r->out.p, r->out.len);
+		buf_append(&out, body, body_len);
 	mg_write(r->conn, out.p, out.len);
 }
 
@@ -182,7 +184,7 @@ static void access_log(struct req *r, uint64_t us)
 		path[o++] = (unsigned char)*p < 0x20 || *p == '"' ? '?' : *p;
 	path[o] = 0;
 	fprintf(f, "%s %s %s \"%s %s\" %d %zu %.1fms\n", ts, r->ip, r->user ? r->user->username : "-", r->method,
-		path, r->status, r->out.len, (double)us / 1000.0);
+		path, r->status, r->body_ref ? r->body_ref_len : r->out.len, (double)us / 1000.0);
 }
 
 /* True when addr is one of the comma-separated addresses in list. */

@@ -73,7 +73,7 @@ static void filter_form(struct req *r, const struct record_type *t)
 			     M_no);
 		} else if (f->type == F_UNIT) {
 			/* units the user may see, as an indented tree */
-			/* the top three levels, and around the chosen unit its ancestors and
+			/* the top two levels, and around the chosen unit its ancestors and
 			 * children: a tree of 10,000 units would not fit in a select; deeper
 			 * units are chosen from the unit tree's pages */
 			struct kvlist b = {0};
@@ -82,7 +82,7 @@ static void filter_form(struct req *r, const struct record_type *t)
 			struct db_stmt *s = db_prepare(
 				db, arena_printf(r->a,
 						 "SELECT t.id, t.name, length(t.path) - length(replace(t.path, '/', '')) FROM units t "
-						 "WHERE t.archived = 0 AND (length(t.path) - length(replace(t.path, '/', '')) <= 4 "
+						 "WHERE t.archived = 0 AND (length(t.path) - length(replace(t.path, '/', '')) <= 3 "
 						 "OR t.parent_id = ? OR t.id IN (SELECT ancestor_id FROM unit_tree WHERE unit_id = ?))"
 						 "%s ORDER BY t.path LIMIT 1000",
 						 scope));

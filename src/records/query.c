@@ -3,6 +3,8 @@
 #include "../db/db.h"
 
 #include <stdlib.h>
+
+#define LIST_WALK_FROM 5000
 #include <string.h>
 
 static void add_bind(struct req *r, struct list_query *q, const char *type, const char *v)
@@ -40,9 +42,7 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 				q->error = M_rec_bad_filter, q->bad_param = f->name;
 				continue;
 			}
-			buf_printf(&w,
-				   " AND t.%s IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
-				   f->name);
+			buf_printf(&w, " AND %ct.%s IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", 1, f->name);
 			add_bind(r, q, "i", v);
 		} else if (f->type == F_BOOL) {
 			if (strcmp(v, "0") && strcmp(v, "1")) {
@@ -102,7 +102,15 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 		}
 	}
 	buf_puts(&w, record_scope_sql(r, t, "t", &q->binds));
-	q->where = w.p;
+	/* \1 marks where a unary + keeps a subtree filter off its index */
+	q->where = arena_strdup(r->a, w.p);
+	q->where_walk = arena_strdup(r->a, w.p);
+	for (char *p = (char *)q->where, *p2 = (char *)q->where_walk; *p; p++, p2++)
+		if (*p == 1) {
+			*p = ' ';
+			*p2 = '+';
+		}
+	q->total = -1;
 
 	/* sort: ?sort=field or -field, else the declared default */
 	const char *sort = req_query(r, "sort");
@@ -158,6 +166,7 @@ int64_t list_query_count(struct req *r, struct list_query *q)
 	bind_all(s, &q->binds, &idx);
 	int64_t n = db_step(s) == DB_ROW ? db_column_int64(s, 0) : -1;
 	db_done(s);
+	q->total = n;
 	return n;
 }
 
@@ -171,7 +180,12 @@ struct db_stmt *list_query_run(struct req *r, struct list_query *q, int64_t limi
 	buf_puts(&sql, "SELECT t.id, t.archived, t.version, t.created_at, t.updated_at");
 	for (int i = 0; i < q->t->nfields; i++)
 		buf_printf(&sql, ", t.%s", q->t->fields[i].name);
-	buf_printf(&sql, " FROM %s t%s%s", q->t->table, q->where, q->order);
+	/* many rows in the subtree and an indexed sort field: walking that
+	 * index and testing each row's unit finds a page sooner than sorting
+	 * the whole subtree (measured: 110 ms → under 1 ms at a million people) */
+	int walk = q->total >= LIST_WALK_FROM && q->sort_field >= 0 && (q->t->fields[q->sort_field].flags & FF_SORT) &&
+		   (q->t->fields[q->sort_field].flags & FF_REQUIRED);
+	buf_printf(&sql, " FROM %s t%s%s", q->t->table, walk ? q->where_walk : q->where, q->order);
 	if (limit >= 0)
 		buf_puts(&sql, " LIMIT ? OFFSET ?");
 	struct db_stmt *s = db_prepare(db, sql.p);

@@ -9,6 +9,10 @@
 struct list_query {
 	const struct record_type *t;
 	const char *where;    /* " WHERE ..." */
+	const char *where_walk; /* the same, with the unit-subtree filter kept
+				   off its index, so that a large subtree is read in
+				   the order of the sort field's index instead */
+	int64_t total;        /* set by list_query_count, -1 before */
 	struct kvlist binds;  /* name = bind type ("s", "i"), value = text */
 	const char *order;    /* " ORDER BY ..." */
 	int sort_field;       /* index, or -1 for id */

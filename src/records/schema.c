@@ -123,7 +123,7 @@ static int sync_type(struct db *db, const struct record_type *t, char *err, size
 	/* indexes: unique fields, references, filters */
 	for (int i = 0; !rc && i < t->nfields; i++) {
 		const struct field_def *f = &t->fields[i];
-		if ((!(f->flags & (FF_UNIQUE | FF_FILTER)) && !ref_table(f)) || !column_exists(db, t->table, f->name))
+		if ((!(f->flags & (FF_UNIQUE | FF_FILTER | FF_SORT)) && !ref_table(f)) || !column_exists(db, t->table, f->name))
 			continue;
 		buf_reset(&sql);
 		buf_printf(&sql, "CREATE %sINDEX IF NOT EXISTS %s_%s ON %s(%s)", f->flags & FF_UNIQUE ? "UNIQUE " : "",
