@@ -55,7 +55,11 @@ static int sq_open(struct db *db, const char *url, char *err, size_t errlen)
 	db->h = h;
 	sqlite3_busy_timeout(h, 5000);
 	sqlite3_extended_result_codes(h, 1);
-	if (sq_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")) {
+	/* mmap: every connection reads the same pages of the OS cache instead of
+	 * pread()ing them into a private 2 MB cache (the profile of a list page
+	 * at 300k people was mostly pread) */
+	if (sq_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; "
+			"PRAGMA mmap_size=1073741824;")) {
 		snprintf(err, errlen, "cannot use SQLite database %s: %s", path, db->err);
 		sqlite3_close(h);
 		db->h = NULL;
