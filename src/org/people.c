@@ -81,6 +81,8 @@ static int people_after_save(struct req *r, struct record *rec, const struct rec
 	(void)before;
 	const struct record_type *t = rec->type;
 	const char *account = rec->vals[record_field_index(t, "account")];
+	if (!account && (!before || !before->vals[record_field_index(t, "user_id")]))
+		return 0; /* no account before or after: nothing to link */
 	int64_t uid = account ? db_one_int64(req_db(r), 0, "SELECT id FROM users WHERE username = ?", "s", account) : 0;
 	rec->vals[record_field_index(t, "user_id")] = uid ? arena_printf(r->a, "%lld", (long long)uid) : NULL;
 	return db_run(req_db(r), "UPDATE people SET user_id = ? WHERE id = ?", "si",

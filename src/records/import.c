@@ -63,8 +63,64 @@ static int all_digits(const char *s)
 	return 1;
 }
 
+/* References resolved so far in this file ("field\tvalue" → id): a staff
+ * sheet names the same few units on every row. Keys and ids live in the
+ * import's arena. */
+struct ref_cache {
+	const char **keys, **ids;
+	size_t cap, n;
+	struct arena *a;
+};
+
+static uint32_t fnv(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static const char **cache_slot(struct ref_cache *c, const char *key)
+{
+	size_t j = fnv(key) % c->cap;
+	while (c->keys[j] && strcmp(c->keys[j], key))
+		j = (j + 1) % c->cap;
+	return &c->keys[j];
+}
+
+static const char *cache_get(struct ref_cache *c, const char *key)
+{
+	if (!c->cap)
+		return NULL;
+	const char **k = cache_slot(c, key);
+	return *k ? c->ids[k - c->keys] : NULL;
+}
+
+static void cache_put(struct ref_cache *c, const char *key, const char *id)
+{
+	if (c->n * 2 >= c->cap) {
+		struct ref_cache n = {NULL, NULL, c->cap ? c->cap * 2 : 256, 0, c->a};
+		n.keys = arena_alloc(c->a, n.cap * sizeof *n.keys);
+		n.ids = arena_alloc(c->a, n.cap * sizeof *n.ids);
+		for (size_t i = 0; i < c->cap; i++)
+			if (c->keys[i]) {
+				const char **k = cache_slot(&n, c->keys[i]);
+				*k = c->keys[i];
+				n.ids[k - n.keys] = c->ids[i];
+			}
+		*c = n;
+	}
+	const char **k = cache_slot(c, key);
+	if (!*k) {
+		*k = arena_strdup(c->a, key);
+		c->ids[k - c->keys] = arena_strdup(c->a, id);
+		c->n++;
+	}
+}
+
 /* A value from the sheet as the engine wants it. */
-static const char *convert(struct req *r, const struct field_def *f, const char *v, enum msg_id *why)
+static const char *convert(struct req *r, const struct field_def *f, const char *v, enum msg_id *why,
+			   struct ref_cache *cache)
 {
 	*why = M_NONE;
 	if (!*v)
@@ -74,8 +130,13 @@ static const char *convert(struct req *r, const struct field_def *f, const char 
 		if (sheet_excel_date(v, d) == 0)
 			return arena_strdup(r->a, d);
 	}
-	if ((f->type == F_UNIT || f->type == F_PERSON || f->type == F_REF) && !all_digits(v))
-		return record_resolve_ref(r, f, v, why);
+	if ((f->type == F_UNIT || f->type == F_PERSON || f->type == F_REF) && !all_digits(v)) {
+		const char *key = arena_printf(r->a, "%s\t%s", f->name, v);
+		const char *id = cache_get(cache, key);
+		if (!id && (id = record_resolve_ref(r, f, v, why)))
+			cache_put(cache, key, id);
+		return id;
+	}
 	return v;
 }
 
@@ -182,6 +243,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 	struct seen *seen = calloc((size_t)t->nfields, sizeof *seen);
 	int64_t now = time(NULL);
 	struct arena *main_arena = r->a;
+	struct ref_cache cache = {NULL, NULL, 0, 0, main_arena};
 	struct arena row_arena;
 	arena_init(&row_arena);
 	res->rows = sh.nrows - 1;
@@ -195,7 +257,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 				continue;
 			const struct field_def *f = &t->fields[map[c]];
 			enum msg_id why;
-			const char *v = convert(r, f, sh.cells[row][c], &why);
+			const char *v = convert(r, f, sh.cells[row][c], &why, &cache);
 			if (why != M_NONE) {
 				r->a = main_arena;
 				add_error(r, res, row + 1, sh.cells[0][c], sh.cells[row][c], why);

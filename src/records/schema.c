@@ -123,7 +123,11 @@ static int sync_type(struct db *db, const struct record_type *t, char *err, size
 	/* indexes: unique fields, references, filters */
 	for (int i = 0; !rc && i < t->nfields; i++) {
 		const struct field_def *f = &t->fields[i];
-		if ((!(f->flags & (FF_UNIQUE | FF_FILTER | FF_SORT)) && !ref_table(f)) || !column_exists(db, t->table, f->name))
+		/* a yes/no or a handful of choices is no use as an index: every one
+		 * of them would cost each insert and never be chosen by a planner */
+		int low_card = (f->type == F_BOOL || f->type == F_ENUM) && !(f->flags & FF_UNIQUE);
+		if ((!(f->flags & (FF_UNIQUE | FF_FILTER | FF_SORT)) && !ref_table(f)) || (low_card && !ref_table(f)) ||
+		    !column_exists(db, t->table, f->name))
 			continue;
 		buf_reset(&sql);
 		buf_printf(&sql, "CREATE %sINDEX IF NOT EXISTS %s_%s ON %s(%s)", f->flags & FF_UNIQUE ? "UNIQUE " : "",
