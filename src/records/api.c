@@ -73,24 +73,11 @@ static int list_json(struct req *r)
 	return 0;
 }
 
-static struct record *load_api(struct req *r, const struct record_type *t, enum access want)
-{
-	struct record *rec = record_load(r, t, req_param_int(r, "id"));
-	if (!rec) {
-		req_fail(r, 404, M_rec_not_found);
-		return NULL;
-	}
-	if (!authz_record(r, t, want, record_unit(rec), record_owner(rec))) {
-		req_fail(r, 403, M_NONE);
-		return NULL;
-	}
-	return rec;
-}
 
 static int one_json(struct req *r)
 {
 	const struct record_type *t = api_type(r);
-	struct record *rec = t ? load_api(r, t, ACC_READ) : NULL;
+	struct record *rec = t ? record_load_checked(r, t, ACC_READ) : NULL;
 	if (!rec)
 		return 0;
 	const char *rv = req_query(r, "reveal");
@@ -202,7 +189,7 @@ static int create_json(struct req *r)
 static int patch_json(struct req *r)
 {
 	const struct record_type *t = api_type(r);
-	struct record *before = t ? load_api(r, t, ACC_WRITE) : NULL;
+	struct record *before = t ? record_load_checked(r, t, ACC_WRITE) : NULL;
 	if (!before)
 		return 0;
 	if (before->archived)
@@ -217,7 +204,7 @@ static int patch_json(struct req *r)
 static int delete_json(struct req *r)
 {
 	const struct record_type *t = api_type(r);
-	struct record *rec = t ? load_api(r, t, ACC_WRITE) : NULL;
+	struct record *rec = t ? record_load_checked(r, t, ACC_WRITE) : NULL;
 	if (!rec)
 		return 0;
 	if (!rec->archived) {

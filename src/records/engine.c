@@ -549,6 +549,20 @@ struct record *record_from_row(struct req *r, const struct record_type *t, struc
 	return rec;
 }
 
+struct record *record_load_checked(struct req *r, const struct record_type *t, enum access want)
+{
+	struct record *rec = record_load(r, t, req_param_int(r, "id"));
+	if (!rec) {
+		req_fail(r, 404, M_rec_not_found);
+		return NULL;
+	}
+	if (!authz_record(r, t, want, record_unit(rec), record_owner(rec))) {
+		req_fail(r, 403, M_NONE);
+		return NULL;
+	}
+	return rec;
+}
+
 struct record *record_load(struct req *r, const struct record_type *t, int64_t id)
 {
 	struct db *db = req_db(r);

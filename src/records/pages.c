@@ -25,21 +25,6 @@ static int may_reveal(struct req *r, const struct record *rec)
 	return 0;
 }
 
-/* Loads the record named in the URL and checks read (or write) access.
- * Fails the request and returns NULL when it may not be used. */
-static struct record *load_checked(struct req *r, const struct record_type *t, enum access want)
-{
-	struct record *rec = record_load(r, t, req_param_int(r, "id"));
-	if (!rec) {
-		req_fail(r, 404, M_rec_not_found);
-		return NULL;
-	}
-	if (!authz_record(r, t, want, record_unit(rec), record_owner(rec))) {
-		req_fail(r, 403, M_NONE);
-		return NULL;
-	}
-	return rec;
-}
 
 static const char *list_url(struct req *r, const struct record_type *t)
 {
@@ -47,6 +32,22 @@ static const char *list_url(struct req *r, const struct record_type *t)
 }
 
 /* ---- list ---- */
+
+/* <option>s for the newest records of a type, by their title. */
+static void ref_options(struct req *r, const struct record_type *rt, const char *cur)
+{
+	struct db_stmt *s = rt ? db_prepare(req_db(r), arena_printf(r->a,
+								   "SELECT id, %s FROM %s WHERE archived = 0 ORDER BY id DESC "
+								   "LIMIT 1000",
+								   rt->title_field, rt->table))
+			       : NULL;
+	while (s && db_step(s) == DB_ROW) {
+		const char *id = db_column_text(s, 0);
+		html(r, "<option value=\"%a\"%H>%s</option>", id, cur && !strcmp(cur, id) ? " selected" : "",
+		     db_column_text(s, 1));
+	}
+	db_done(s);
+}
 
 static void filter_form(struct req *r, const struct record_type *t)
 {
@@ -82,8 +83,11 @@ static void filter_form(struct req *r, const struct record_type *t)
 			struct db_stmt *s = db_prepare(
 				db, arena_printf(r->a,
 						 "SELECT t.id, t.name, length(t.path) - length(replace(t.path, '/', '')) FROM units t "
-						 "WHERE t.archived = 0 AND (length(t.path) - length(replace(t.path, '/', '')) <= 3 "
-						 "OR t.parent_id = ? OR t.id IN (SELECT ancestor_id FROM unit_tree WHERE unit_id = ?))"
+						 "WHERE t.archived = 0 AND t.id IN ("
+						 "SELECT id FROM units WHERE parent_id IS NULL "
+						 "UNION SELECT c.id FROM units c JOIN units p ON c.parent_id = p.id WHERE p.parent_id IS NULL "
+						 "UNION SELECT id FROM units WHERE parent_id = ? "
+						 "UNION SELECT ancestor_id FROM unit_tree WHERE unit_id = ?)"
 						 "%s ORDER BY t.path LIMIT 1000",
 						 scope));
 			if (s) {
@@ -102,18 +106,7 @@ static void filter_form(struct req *r, const struct record_type *t)
 			}
 			db_done(s);
 		} else if (f->type == F_REF) {
-			const struct record_type *rt = record_type_find(f->ref);
-			struct db_stmt *s = rt ? db_prepare(db, arena_printf(r->a,
-									  "SELECT id, %s FROM %s WHERE archived = 0 ORDER BY id "
-									  "DESC LIMIT 500",
-									  rt->title_field, rt->table))
-					       : NULL;
-			while (s && db_step(s) == DB_ROW) {
-				const char *id = db_column_text(s, 0);
-				html(r, "<option value=\"%a\"%H>%s</option>", id, cur && !strcmp(cur, id) ? " selected" : "",
-				     db_column_text(s, 1));
-			}
-			db_done(s);
+			ref_options(r, record_type_find(f->ref), cur);
 		}
 		html(r, "</select></div>");
 	}
@@ -320,7 +313,7 @@ static int detail_page(struct req *r)
 	const struct record_type *t = type_of(r);
 	if (!t)
 		return req_fail(r, 404, M_NONE);
-	struct record *rec = load_checked(r, t, ACC_READ);
+	struct record *rec = record_load_checked(r, t, ACC_READ);
 	return rec ? detail_render(r, rec, NULL) : 0;
 }
 
@@ -329,7 +322,7 @@ static int reveal_post(struct req *r)
 	const struct record_type *t = type_of(r);
 	if (!t)
 		return req_fail(r, 404, M_NONE);
-	struct record *rec = load_checked(r, t, ACC_READ);
+	struct record *rec = record_load_checked(r, t, ACC_READ);
 	if (!rec)
 		return 0;
 	const struct field_def *f = record_field(t, req_form(r, "field"));
@@ -420,19 +413,8 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 			db_done(s);
 			html(r, "</select>");
 		} else if (f->type == F_REF) {
-			const struct record_type *rt = record_type_find(f->ref);
 			html(r, "<select id=\"f-%a\" name=\"%a\"><option value=\"\">—</option>", name, name);
-			struct db_stmt *s = rt ? db_prepare(db, arena_printf(r->a,
-									  "SELECT id, %s FROM %s WHERE archived = 0 ORDER BY id "
-									  "DESC LIMIT 1000",
-									  rt->title_field, rt->table))
-					       : NULL;
-			while (s && db_step(s) == DB_ROW) {
-				const char *id = db_column_text(s, 0);
-				html(r, "<option value=\"%a\"%H>%s</option>", id, v && !strcmp(v, id) ? " selected" : "",
-				     db_column_text(s, 1));
-			}
-			db_done(s);
+			ref_options(r, record_type_find(f->ref), v);
 			html(r, "</select>");
 		} else if (f->type == F_PERSON) {
 			/* people can be many: an id, or a name that is unique */
@@ -572,7 +554,7 @@ static int edit_page(struct req *r)
 	const struct record_type *t = type_of(r);
 	if (!t)
 		return req_fail(r, 404, M_NONE);
-	struct record *rec = load_checked(r, t, ACC_WRITE);
+	struct record *rec = record_load_checked(r, t, ACC_WRITE);
 	if (!rec)
 		return 0;
 	if (rec->archived)
@@ -586,7 +568,7 @@ static int update_post(struct req *r)
 	const struct record_type *t = type_of(r);
 	if (!t)
 		return req_fail(r, 404, M_NONE);
-	struct record *before = load_checked(r, t, ACC_WRITE);
+	struct record *before = record_load_checked(r, t, ACC_WRITE);
 	if (!before)
 		return 0;
 	if (before->archived)
@@ -604,7 +586,7 @@ static int archive_action(struct req *r, int archive)
 	const struct record_type *t = type_of(r);
 	if (!t)
 		return req_fail(r, 404, M_NONE);
-	struct record *rec = load_checked(r, t, ACC_WRITE);
+	struct record *rec = record_load_checked(r, t, ACC_WRITE);
 	if (!rec)
 		return 0;
 	const char *back = arena_printf(r->a, "/r/%s/%lld", t->name, (long long)rec->id);

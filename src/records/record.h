@@ -149,6 +149,9 @@ struct record *record_load(struct req *r, const struct record_type *t, int64_t i
 /* The current row of a statement selecting id, archived, version,
  * created_at, updated_at and then every field in order (arena). */
 struct record *record_from_row(struct req *r, const struct record_type *t, struct db_stmt *s);
+/* The record named by the URL's {id}, if the user may use it so; else
+ * the request has failed (404 or 403) and the result is NULL. */
+struct record *record_load_checked(struct req *r, const struct record_type *t, enum access want);
 /* An empty record for a new form. */
 struct record *record_new(struct req *r, const struct record_type *t);
 /* Sets a field from outside text (form, JSON, import): trims, normalises
