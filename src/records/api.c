@@ -9,7 +9,6 @@
 #include "query.h"
 #include "../db/db.h"
 #include "../http/app.h"
-#include "../http/audit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,23 +86,9 @@ static int one_json(struct req *r)
 	if (!sensitive)
 		reveal = 0; /* nothing to reveal: not a reason to refuse */
 	if (reveal) {
-		int ok = 0;
-		for (int i = 0; i < r->user->ngrants; i++)
-			ok |= (t->reveal_roles & (1u << r->user->grants[i].role)) != 0;
-		if (!ok)
-			return req_fail(r, 403, M_NONE);
-		struct db *db = req_db(r);
-		json_t *what = json_pack("{s:s}", "field", "*");
-		int rc = db_begin(db);
-		if (!rc)
-			rc = audit_log(r, "reveal", t->name, rec->id, NULL, what);
-		if (!rc)
-			rc = db_commit(db);
-		json_decref(what);
-		if (rc) {
-			db_rollback(db);
-			return req_fail(r, 500, M_NONE);
-		}
+		int rc = record_reveal(r, rec, "*");
+		if (rc)
+			return req_fail(r, rc > 0 ? 403 : 500, M_NONE);
 	}
 	send_json(r, 200, json_pack("{s:o}", "data", record_json(r, rec, reveal)));
 	return 0;

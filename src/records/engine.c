@@ -549,6 +549,31 @@ struct record *record_from_row(struct req *r, const struct record_type *t, struc
 	return rec;
 }
 
+int record_may_reveal(struct req *r, const struct record *rec)
+{
+	for (int i = 0; r->user && i < r->user->ngrants; i++)
+		if (rec->type->reveal_roles & (1u << r->user->grants[i].role))
+			return authz_record(r, rec->type, ACC_READ, record_unit(rec), record_owner(rec));
+	return 0;
+}
+
+int record_reveal(struct req *r, const struct record *rec, const char *field)
+{
+	if (!record_may_reveal(r, rec))
+		return 1;
+	struct db *db = req_db(r);
+	json_t *what = json_pack("{s:s}", "field", field);
+	int rc = db_begin(db);
+	if (!rc)
+		rc = audit_log(r, "reveal", rec->type->name, rec->id, NULL, what);
+	if (!rc)
+		rc = db_commit(db);
+	json_decref(what);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
 struct record *record_load_checked(struct req *r, const struct record_type *t, enum access want)
 {
 	struct record *rec = record_load(r, t, req_param_int(r, "id"));

@@ -5,7 +5,6 @@
 #include "export.h"
 #include "query.h"
 #include "../db/db.h"
-#include "../http/audit.h"
 #include "../web/widgets.h"
 
 #include <stdlib.h>
@@ -16,15 +15,6 @@ static const struct record_type *type_of(struct req *r)
 {
 	return record_type_find(req_param(r, "type"));
 }
-
-static int may_reveal(struct req *r, const struct record *rec)
-{
-	for (int i = 0; r->user && i < r->user->ngrants; i++)
-		if (rec->type->reveal_roles & (1u << r->user->grants[i].role))
-			return authz_record(r, rec->type, ACC_READ, record_unit(rec), record_owner(rec));
-	return 0;
-}
-
 
 static const char *list_url(struct req *r, const struct record_type *t)
 {
@@ -253,7 +243,7 @@ static void related(struct req *r, const struct record *rec)
 static void detail_props(struct req *r, const struct record *rec, const char *revealed)
 {
 	const struct record_type *t = rec->type;
-	int reveal_ok = may_reveal(r, rec);
+	int reveal_ok = record_may_reveal(r, rec);
 	html(r, "<section class=\"card\"><dl class=\"props\">");
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field_def *f = &t->fields[i];
@@ -328,20 +318,9 @@ static int reveal_post(struct req *r)
 	const struct field_def *f = record_field(t, req_form(r, "field"));
 	if (!f || !(f->flags & FF_SENSITIVE))
 		return req_fail(r, 400, M_rec_bad_field);
-	if (!may_reveal(r, rec))
-		return req_fail(r, 403, M_NONE);
-	json_t *what = json_pack("{s:s}", "field", f->name);
-	struct db *db = req_db(r);
-	int rc = db_begin(db);
-	if (!rc)
-		rc = audit_log(r, "reveal", t->name, rec->id, NULL, what);
-	if (!rc)
-		rc = db_commit(db);
-	json_decref(what);
-	if (rc) {
-		db_rollback(db);
-		return req_fail(r, 500, M_NONE);
-	}
+	int rc = record_reveal(r, rec, f->name);
+	if (rc)
+		return req_fail(r, rc > 0 ? 403 : 500, M_NONE);
 	return detail_render(r, rec, f->name);
 }
 

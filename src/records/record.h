@@ -152,6 +152,11 @@ struct record *record_from_row(struct req *r, const struct record_type *t, struc
 /* The record named by the URL's {id}, if the user may use it so; else
  * the request has failed (404 or 403) and the result is NULL. */
 struct record *record_load_checked(struct req *r, const struct record_type *t, enum access want);
+/* May the user see this record's sensitive values in full? */
+int record_may_reveal(struct req *r, const struct record *rec);
+/* Records that the user saw field ("*": all) in full: 0 when allowed and
+ * audited, 1 when not allowed, a negative DB_E_* code on failure. */
+int record_reveal(struct req *r, const struct record *rec, const char *field);
 /* An empty record for a new form. */
 struct record *record_new(struct req *r, const struct record_type *t);
 /* Sets a field from outside text (form, JSON, import): trims, normalises
