@@ -32,6 +32,7 @@
 #include "http/http.h"
 #include "org/org.h"
 #include "records/record.h"
+#include "testdb.h"
 
 /* ID numbers with their ISO 7064 MOD 11-2 check digits */
 #define ID_WANG "110101199003071233"
@@ -41,22 +42,15 @@
 /* ---- fixtures ---- */
 
 struct fx {
-	struct db *db;
+	struct testdb t;
+	struct db *db; /* t.db */
 	enum db_kind kind;
-	char dir[64];    /* SQLite: temporary directory */
-	char schema[64]; /* PostgreSQL: this test's schema */
 	struct arena a;
 	struct user user;
 	struct req r;
 	int64_t bureau, s1, s2, d1, wang;
 	int64_t zhangsan, jiandu; /* user accounts */
 };
-
-static const char *pg_url(void)
-{
-	const char *u = getenv("WENMING_TEST_PG");
-	return u && *u ? u : NULL;
-}
 
 static const char *key(enum msg_id m)
 {
@@ -177,37 +171,9 @@ static int fx_open(void **state, enum db_kind kind)
 	f->kind = kind;
 	arena_init(&f->a);
 	*state = f;
-	char url[512], err[512];
-	if (kind == DB_SQLITE) {
-		snprintf(f->dir, sizeof f->dir, "/tmp/wm-rectest-XXXXXX");
-		if (!mkdtemp(f->dir))
-			return -1;
-		snprintf(url, sizeof url, "sqlite:%s/t.db", f->dir);
-	} else {
-		snprintf(url, sizeof url, "%s", pg_url());
-	}
-	f->db = db_open(url, err, sizeof err);
-	if (!f->db) {
-		fprintf(stderr, "db_open: %s\n", err);
+	if (testdb_open(&f->t, kind, 2))
 		return -1;
-	}
-	if (kind == DB_PG) {
-		static unsigned n;
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		snprintf(f->schema, sizeof f->schema, "t_rec_%ld_%u_%ld", (long)getpid(), n++, (long)(ts.tv_nsec % 1000000));
-		char sql[256];
-		snprintf(sql, sizeof sql, "CREATE SCHEMA %s; SET search_path TO %s, public", f->schema, f->schema);
-		if (db_exec_script(f->db, sql)) {
-			fprintf(stderr, "%s: %s\n", sql, db_errmsg(f->db));
-			f->schema[0] = 0;
-			return -1;
-		}
-	}
-	if (db_migrate(f->db, err, sizeof err) || records_sync_schema(f->db, err, sizeof err)) {
-		fprintf(stderr, "schema: %s\n", err);
-		return -1;
-	}
+	f->db = f->t.db;
 	f->zhangsan = add_user(f, "zhangsan");
 	f->jiandu = add_user(f, "jiandu");
 	f->r.a = &f->a;
@@ -237,7 +203,7 @@ static int sqlite_setup(void **state)
 
 static int pg_setup(void **state)
 {
-	if (!pg_url()) {
+	if (!testdb_pg_url()) {
 		*state = NULL; /* the test skips */
 		return 0;
 	}
@@ -249,25 +215,7 @@ static int fx_teardown(void **state)
 	struct fx *f = *state;
 	if (!f)
 		return 0;
-	int rc = 0;
-	if (f->db) {
-		db_end_request(f->db);
-		if (f->kind == DB_PG && f->schema[0]) {
-			char sql[128];
-			snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
-			rc = db_exec_script(f->db, sql) ? -1 : 0;
-		}
-		db_close(f->db);
-	}
-	if (f->kind == DB_SQLITE && f->dir[0]) {
-		static const char *files[] = {"t.db", "t.db-wal", "t.db-shm"};
-		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-			char p[128];
-			snprintf(p, sizeof p, "%s/%s", f->dir, files[i]);
-			unlink(p);
-		}
-		rmdir(f->dir);
-	}
+	int rc = testdb_close(&f->t);
 	arena_free(&f->a);
 	free(f);
 	return rc;
@@ -1338,7 +1286,7 @@ int main(void)
 	const struct CMUnitTest sqlite_tests[] = {RECORD_TESTS(sqlite_setup)};
 	const struct CMUnitTest pg_tests[] = {RECORD_TESTS(pg_setup)};
 	int failed = cmocka_run_group_tests_name("records on SQLite", sqlite_tests, NULL, NULL);
-	if (!pg_url())
+	if (!testdb_pg_url())
 		fprintf(stderr, "WENMING_TEST_PG is not set: the PostgreSQL tests are skipped\n");
 	failed += cmocka_run_group_tests_name("records on PostgreSQL", pg_tests, NULL, NULL);
 	return failed;

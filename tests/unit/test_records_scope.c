@@ -43,15 +43,15 @@
 #include "org/org.h"
 #include "records/query.h"
 #include "records/record.h"
+#include "testdb.h"
 
 enum who { ADMIN, UA1, STAFF2, LEADER, LEADER2, SUP, MIXED, NOBODY, WHO__COUNT };
 static const char *const who_names[] = {"admin", "ua1", "staff2", "leader", "leader2", "sup", "mixed", "nobody"};
 
 struct fx {
-	struct db *db;
+	struct testdb t;
+	struct db *db; /* t.db */
 	enum db_kind kind;
-	char dir[64];
-	char schema[64];
 	struct arena a;
 	struct req r;
 	struct user users[WHO__COUNT];
@@ -60,12 +60,6 @@ struct fx {
 	int64_t g_b, g_s1, g_s2;
 	int64_t supervisor, assign_d1, assign_d2;
 };
-
-static const char *pg_url(void)
-{
-	const char *u = getenv("WENMING_TEST_PG");
-	return u && *u ? u : NULL;
-}
 
 static const char *key(enum msg_id m)
 {
@@ -234,36 +228,9 @@ static int group_open(void **state, enum db_kind kind)
 	f->kind = kind;
 	arena_init(&f->a);
 	*state = f;
-	char url[512], err[512];
-	if (kind == DB_SQLITE) {
-		snprintf(f->dir, sizeof f->dir, "/tmp/wm-scopetest-XXXXXX");
-		if (!mkdtemp(f->dir))
-			return -1;
-		snprintf(url, sizeof url, "sqlite:%s/t.db", f->dir);
-	} else {
-		snprintf(url, sizeof url, "%s", pg_url());
-	}
-	f->db = db_open(url, err, sizeof err);
-	if (!f->db) {
-		fprintf(stderr, "db_open: %s\n", err);
+	if (testdb_open(&f->t, kind, 2))
 		return -1;
-	}
-	if (kind == DB_PG) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		snprintf(f->schema, sizeof f->schema, "t_scope_%ld_%ld", (long)getpid(), (long)(ts.tv_nsec % 1000000));
-		char sql[256];
-		snprintf(sql, sizeof sql, "CREATE SCHEMA %s; SET search_path TO %s, public", f->schema, f->schema);
-		if (db_exec_script(f->db, sql)) {
-			fprintf(stderr, "%s: %s\n", sql, db_errmsg(f->db));
-			f->schema[0] = 0;
-			return -1;
-		}
-	}
-	if (db_migrate(f->db, err, sizeof err) || records_sync_schema(f->db, err, sizeof err)) {
-		fprintf(stderr, "schema: %s\n", err);
-		return -1;
-	}
+	f->db = f->t.db;
 	if (build(f)) {
 		fprintf(stderr, "the test organization could not be built\n");
 		return -1;
@@ -278,7 +245,7 @@ static int sqlite_group_setup(void **state)
 
 static int pg_group_setup(void **state)
 {
-	if (!pg_url()) {
+	if (!testdb_pg_url()) {
 		*state = NULL;
 		return 0;
 	}
@@ -290,25 +257,7 @@ static int group_teardown(void **state)
 	struct fx *f = *state;
 	if (!f)
 		return 0;
-	int rc = 0;
-	if (f->db) {
-		db_end_request(f->db);
-		if (f->kind == DB_PG && f->schema[0]) {
-			char sql[128];
-			snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
-			rc = db_exec_script(f->db, sql) ? -1 : 0;
-		}
-		db_close(f->db);
-	}
-	if (f->kind == DB_SQLITE && f->dir[0]) {
-		static const char *files[] = {"t.db", "t.db-wal", "t.db-shm"};
-		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-			char p[128];
-			snprintf(p, sizeof p, "%s/%s", f->dir, files[i]);
-			unlink(p);
-		}
-		rmdir(f->dir);
-	}
+	int rc = testdb_close(&f->t);
 	arena_free(&f->a);
 	free(f);
 	return rc;
@@ -972,7 +921,7 @@ int main(void)
 	log_set_level(LOG_ERROR);
 	const struct CMUnitTest tests[] = {SCOPE_TESTS};
 	int failed = cmocka_run_group_tests_name("scopes on SQLite", tests, sqlite_group_setup, group_teardown);
-	if (!pg_url())
+	if (!testdb_pg_url())
 		fprintf(stderr, "WENMING_TEST_PG is not set: the PostgreSQL tests are skipped\n");
 	failed += cmocka_run_group_tests_name("scopes on PostgreSQL", tests, pg_group_setup, group_teardown);
 	return failed;

@@ -26,6 +26,7 @@
 #include "db/db.h"
 #include "records/record.h"
 #include "search/search.h"
+#include "testdb.h"
 
 /* ---- normalization ---- */
 
@@ -88,22 +89,15 @@ static void normalize_works_in_every_thread(void **state)
 /* ---- fixtures ---- */
 
 struct fx {
-	struct db *db;
+	struct testdb t;
+	struct db *db; /* t.db */
 	enum db_kind kind;
-	char dir[64];    /* SQLite: temporary directory */
-	char schema[64]; /* PostgreSQL: this test's schema */
 	struct arena a;
 	struct user user;
 	struct req r;
 	int64_t bureau, s1, s2;
 	int64_t wang, li, zhang, zhou, zhao, me;
 };
-
-static const char *pg_url(void)
-{
-	const char *u = getenv("WENMING_TEST_PG");
-	return u && *u ? u : NULL;
-}
 
 /* Units by SQL, with the path and closure rows units.c would have written. */
 static int64_t add_unit(struct fx *f, int64_t parent, const char *code, const char *name)
@@ -156,38 +150,10 @@ static int fx_open(void **state, enum db_kind kind)
 	struct fx *f = calloc(1, sizeof *f);
 	f->kind = kind;
 	arena_init(&f->a);
-	char url[512], err[512];
-	if (kind == DB_SQLITE) {
-		snprintf(f->dir, sizeof f->dir, "/tmp/wm-searchtest-XXXXXX");
-		if (!mkdtemp(f->dir))
-			return -1;
-		snprintf(url, sizeof url, "sqlite:%s/t.db", f->dir);
-	} else {
-		snprintf(url, sizeof url, "%s", pg_url());
-	}
-	f->db = db_open(url, err, sizeof err);
-	if (!f->db) {
-		fprintf(stderr, "db_open: %s\n", err);
-		return -1;
-	}
-	if (kind == DB_PG) {
-		static unsigned n;
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		srand((unsigned)ts.tv_nsec ^ (unsigned)getpid());
-		snprintf(f->schema, sizeof f->schema, "ts_%ld_%u_%d", (long)getpid(), n++, rand() % 1000000);
-		char sql[256];
-		snprintf(sql, sizeof sql, "CREATE SCHEMA %s; SET search_path TO %s", f->schema, f->schema);
-		if (db_exec_script(f->db, sql)) {
-			fprintf(stderr, "%s: %s\n", sql, db_errmsg(f->db));
-			return -1;
-		}
-	}
 	*state = f;
-	if (db_migrate(f->db, err, sizeof err) || records_sync_schema(f->db, err, sizeof err)) {
-		fprintf(stderr, "migrate: %s\n", err);
+	if (testdb_open(&f->t, kind, 2))
 		return -1;
-	}
+	f->db = f->t.db;
 	f->r.a = &f->a;
 	f->r.db_ = f->db;
 	f->r.ip = "test";
@@ -217,7 +183,7 @@ static int sqlite_setup(void **state) { return fx_open(state, DB_SQLITE); }
 
 static int pg_setup(void **state)
 {
-	if (!pg_url()) {
+	if (!testdb_pg_url()) {
 		*state = NULL; /* the test skips */
 		return 0;
 	}
@@ -229,25 +195,7 @@ static int fx_teardown(void **state)
 	struct fx *f = *state;
 	if (!f)
 		return 0;
-	int rc = 0;
-	if (f->db) {
-		db_end_request(f->db);
-		if (f->kind == DB_PG) {
-			char sql[128];
-			snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
-			rc = db_exec_script(f->db, sql) ? -1 : 0;
-		}
-		db_close(f->db);
-	}
-	if (f->kind == DB_SQLITE) {
-		static const char *files[] = {"t.db", "t.db-wal", "t.db-shm"};
-		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-			char p[128];
-			snprintf(p, sizeof p, "%s/%s", f->dir, files[i]);
-			unlink(p);
-		}
-		rmdir(f->dir);
-	}
+	int rc = testdb_close(&f->t);
 	arena_free(&f->a);
 	free(f);
 	return rc;
@@ -583,7 +531,7 @@ int main(void)
 	const struct CMUnitTest pg_tests[] = {QUERY_TESTS(pg_setup)};
 	int failed = cmocka_run_group_tests_name("normalize", normalize_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("sqlite", sqlite_tests, NULL, NULL);
-	if (!pg_url())
+	if (!testdb_pg_url())
 		fprintf(stderr, "WENMING_TEST_PG is not set: the PostgreSQL tests are skipped\n");
 	failed += cmocka_run_group_tests_name("postgresql", pg_tests, NULL, NULL);
 	return failed;

@@ -1,0 +1,94 @@
+/* testdb.c — see testdb.h. */
+#include "testdb.h"
+#include "records/record.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *testdb_pg_url(void)
+{
+	const char *u = getenv("WENMING_TEST_PG");
+	return u && *u ? u : NULL;
+}
+
+int testdb_open(struct testdb *t, enum db_kind kind, int schema)
+{
+	memset(t, 0, sizeof *t);
+	t->kind = kind;
+	char url[512], err[512];
+	if (kind == DB_SQLITE) {
+		snprintf(t->dir, sizeof t->dir, "/tmp/wm-test-XXXXXX");
+		if (!mkdtemp(t->dir)) {
+			t->dir[0] = 0;
+			perror("mkdtemp");
+			return -1;
+		}
+		snprintf(url, sizeof url, "sqlite:%s/t.db", t->dir);
+	} else {
+		if (!testdb_pg_url())
+			return -1;
+		snprintf(url, sizeof url, "%s", testdb_pg_url());
+	}
+	t->db = db_open(url, err, sizeof err);
+	if (!t->db) {
+		fprintf(stderr, "db_open: %s\n", err);
+		return -1;
+	}
+	if (kind == DB_PG) {
+		static unsigned n;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(t->schema, sizeof t->schema, "t_%ld_%u_%ld", (long)getpid(), n++, (long)(ts.tv_nsec % 1000000));
+		char sql[256];
+		snprintf(sql, sizeof sql, "CREATE SCHEMA %s; SET search_path TO %s, public", t->schema, t->schema);
+		if (db_exec_script(t->db, sql)) {
+			fprintf(stderr, "%s: %s\n", sql, db_errmsg(t->db));
+			t->schema[0] = 0;
+			return -1;
+		}
+	}
+	if (schema >= 1 && db_migrate(t->db, err, sizeof err)) {
+		fprintf(stderr, "migrate: %s\n", err);
+		return -1;
+	}
+	if (schema >= 2 && records_sync_schema(t->db, err, sizeof err)) {
+		fprintf(stderr, "registers: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int testdb_close(struct testdb *t)
+{
+	int rc = 0;
+	if (t->db) {
+		db_end_request(t->db);
+		if (t->kind == DB_PG && t->schema[0]) {
+			char sql[128];
+			snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", t->schema);
+			rc = db_exec_script(t->db, sql) ? -1 : 0;
+		}
+		db_close(t->db);
+		t->db = NULL;
+	}
+	if (t->kind == DB_SQLITE && t->dir[0]) {
+		DIR *d = opendir(t->dir);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			char p[512];
+			snprintf(p, sizeof p, "%s/%s", t->dir, e->d_name);
+			unlink(p);
+		}
+		if (d)
+			closedir(d);
+		rmdir(t->dir);
+		t->dir[0] = 0;
+	}
+	return rc;
+}

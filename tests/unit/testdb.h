@@ -1,0 +1,25 @@
+/* testdb.h — a throwaway database for a unit test group: a temporary
+ * SQLite file, or a fresh schema in the PostgreSQL named by WENMING_TEST_PG
+ * (search_path set to it, then public), optionally migrated and with the
+ * registers' tables. testdb_close drops or deletes everything it made. */
+#ifndef WM_TESTDB_H
+#define WM_TESTDB_H
+
+#include "db/db.h"
+
+struct testdb {
+	enum db_kind kind;
+	struct db *db;
+	char dir[64];    /* SQLite: the temporary directory */
+	char schema[64]; /* PostgreSQL: the schema */
+};
+
+/* The PostgreSQL URL from WENMING_TEST_PG, or NULL (the group skips). */
+const char *testdb_pg_url(void);
+/* Opens the database; schema: 0 empty, 1 migrated, 2 migrated with the
+ * registers' tables. Returns 0, or -1 after printing why. */
+int testdb_open(struct testdb *t, enum db_kind kind, int schema);
+/* Closes it and removes what testdb_open made; 0 or -1. */
+int testdb_close(struct testdb *t);
+
+#endif
