@@ -154,10 +154,7 @@ static int move_page(struct req *r)
 	if (!authz_record(r, &units_type, ACC_WRITE, before->id, 0))
 		return req_fail(r, 403, M_NONE);
 	int pi = record_field_index(&units_type, "parent_id");
-	struct record *rec = record_new(r, &units_type);
-	*rec = *before;
-	rec->vals = arena_alloc(r->a, (size_t)units_type.nfields * sizeof *rec->vals);
-	memcpy(rec->vals, before->vals, (size_t)units_type.nfields * sizeof *rec->vals);
+	struct record *rec = record_copy(r, before);
 	struct record_errors e = {0};
 	if (!strcmp(r->method, "POST")) {
 		record_set(r, rec, pi, req_form(r, "parent_id"));

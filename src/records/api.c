@@ -179,10 +179,7 @@ static int patch_json(struct req *r)
 		return 0;
 	if (before->archived)
 		return req_fail(r, 409, M_rec_is_archived);
-	struct record *rec = record_new(r, t);
-	*rec = *before;
-	rec->vals = arena_alloc(r->a, (size_t)t->nfields * sizeof *rec->vals);
-	memcpy(rec->vals, before->vals, (size_t)t->nfields * sizeof *rec->vals);
+	struct record *rec = record_copy(r, before);
 	return save_json(r, rec, before);
 }
 

@@ -574,6 +574,18 @@ int record_reveal(struct req *r, const struct record *rec, const char *field)
 	return rc;
 }
 
+struct record *record_copy(struct req *r, const struct record *src)
+{
+	struct record *c = record_new(r, src->type);
+	c->id = src->id;
+	c->archived = src->archived;
+	c->version = src->version;
+	c->created_at = src->created_at;
+	c->updated_at = src->updated_at;
+	memcpy(c->vals, src->vals, (size_t)src->type->nfields * sizeof *c->vals);
+	return c;
+}
+
 struct record *record_load_checked(struct req *r, const struct record_type *t, enum access want)
 {
 	struct record *rec = record_load(r, t, req_param_int(r, "id"));

@@ -516,18 +516,6 @@ static int create_post(struct req *r)
 	return save_and_redirect(r, rec, NULL);
 }
 
-static struct record *copy_record(struct req *r, const struct record *src)
-{
-	struct record *c = record_new(r, src->type);
-	c->id = src->id;
-	c->archived = src->archived;
-	c->version = src->version;
-	c->created_at = src->created_at;
-	c->updated_at = src->updated_at;
-	memcpy(c->vals, src->vals, (size_t)src->type->nfields * sizeof *c->vals);
-	return c;
-}
-
 static int edit_page(struct req *r)
 {
 	const struct record_type *t = type_of(r);
@@ -552,7 +540,7 @@ static int update_post(struct req *r)
 		return 0;
 	if (before->archived)
 		return req_fail(r, 409, M_rec_is_archived);
-	struct record *rec = copy_record(r, before);
+	struct record *rec = record_copy(r, before);
 	const char *ver = req_form(r, "_version");
 	if (ver)
 		rec->version = strtoll(ver, NULL, 10);

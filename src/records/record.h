@@ -157,6 +157,8 @@ int record_may_reveal(struct req *r, const struct record *rec);
 /* Records that the user saw field ("*": all) in full: 0 when allowed and
  * audited, 1 when not allowed, a negative DB_E_* code on failure. */
 int record_reveal(struct req *r, const struct record *rec, const char *field);
+/* A copy to change while the original stays as it was (arena). */
+struct record *record_copy(struct req *r, const struct record *src);
 /* An empty record for a new form. */
 struct record *record_new(struct req *r, const struct record_type *t);
 /* Sets a field from outside text (form, JSON, import): trims, normalises
