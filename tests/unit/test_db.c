@@ -22,23 +22,17 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "testdb.h"
 
 struct fx {
-	struct db *db;
+	struct testdb t;
+	struct db *db; /* t.db */
 	enum db_kind kind;
-	char url[512];
-	char dir[64];     /* SQLite: temporary directory */
-	char schema[64];  /* PostgreSQL: this test's schema */
+	const char *dir, *url; /* t.dir, t.url */
 	struct arena a;
 };
 
 /* ---- fixtures ---- */
-
-static const char *pg_url(void)
-{
-	const char *u = getenv("WENMING_TEST_PG");
-	return u && *u ? u : NULL;
-}
 
 static int migrate_or_fail(struct fx *f)
 {
@@ -50,56 +44,31 @@ static int migrate_or_fail(struct fx *f)
 	return 0;
 }
 
+static int fx_open(void **state, enum db_kind kind, int migrate)
+{
+	*state = NULL;
+	if (kind == DB_PG && !testdb_pg_url())
+		return 0; /* the test skips */
+	struct fx *f = calloc(1, sizeof *f);
+	f->kind = kind;
+	arena_init(&f->a);
+	*state = f;
+	if (testdb_open(&f->t, kind, migrate))
+		return -1;
+	f->db = f->t.db;
+	f->dir = f->t.dir;
+	f->url = f->t.url;
+	return 0;
+}
+
 static int sqlite_open(void **state, int migrate)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->kind = DB_SQLITE;
-	arena_init(&f->a);
-	snprintf(f->dir, sizeof f->dir, "/tmp/wm-dbtest-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->url, sizeof f->url, "sqlite:%s/t.db", f->dir);
-	char err[256];
-	f->db = db_open(f->url, err, sizeof err);
-	if (!f->db) {
-		fprintf(stderr, "db_open: %s\n", err);
-		return -1;
-	}
-	*state = f;
-	return migrate ? migrate_or_fail(f) : 0;
+	return fx_open(state, DB_SQLITE, migrate);
 }
 
 static int pg_open(void **state, int migrate)
 {
-	const char *url = pg_url();
-	if (!url) {
-		*state = NULL; /* the test skips */
-		return 0;
-	}
-	struct fx *f = calloc(1, sizeof *f);
-	f->kind = DB_PG;
-	arena_init(&f->a);
-	snprintf(f->url, sizeof f->url, "%s", url);
-	char err[256];
-	f->db = db_open(url, err, sizeof err);
-	if (!f->db) {
-		fprintf(stderr, "db_open(%s): %s\n", url, err);
-		free(f);
-		return -1;
-	}
-	static unsigned n;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	srand((unsigned)ts.tv_nsec ^ (unsigned)getpid());
-	snprintf(f->schema, sizeof f->schema, "t_%ld_%u_%d", (long)getpid(), n++, rand() % 1000000);
-	char sql[256];
-	snprintf(sql, sizeof sql, "CREATE SCHEMA %s; SET search_path TO %s", f->schema, f->schema);
-	if (db_exec_script(f->db, sql)) {
-		fprintf(stderr, "%s: %s\n", sql, db_errmsg(f->db));
-		return -1;
-	}
-	*state = f;
-	return migrate ? migrate_or_fail(f) : 0;
+	return fx_open(state, DB_PG, migrate);
 }
 
 static int sqlite_empty(void **state) { return sqlite_open(state, 0); }
@@ -112,25 +81,7 @@ static int fx_teardown(void **state)
 	struct fx *f = *state;
 	if (!f)
 		return 0;
-	int rc = 0;
-	if (f->db) {
-		db_end_request(f->db);
-		if (f->kind == DB_PG) {
-			char sql[128];
-			snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
-			rc = db_exec_script(f->db, sql) ? -1 : 0;
-		}
-		db_close(f->db);
-	}
-	if (f->kind == DB_SQLITE) {
-		static const char *files[] = {"t.db", "t.db-wal", "t.db-shm", "t2.db"};
-		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-			char p[128];
-			snprintf(p, sizeof p, "%s/%s", f->dir, files[i]);
-			unlink(p);
-		}
-		rmdir(f->dir);
-	}
+	int rc = testdb_close(&f->t);
 	arena_free(&f->a);
 	free(f);
 	return rc;
@@ -630,7 +581,7 @@ int main(void)
 	const struct CMUnitTest sqlite_tests[] = {DB_TESTS(sqlite_empty, sqlite_migrated)};
 	const struct CMUnitTest pg_tests[] = {DB_TESTS(pg_empty, pg_migrated)};
 	int failed = cmocka_run_group_tests_name("sqlite", sqlite_tests, NULL, NULL);
-	if (!pg_url())
+	if (!testdb_pg_url())
 		fprintf(stderr, "WENMING_TEST_PG is not set: the PostgreSQL tests are skipped\n");
 	failed += cmocka_run_group_tests_name("postgresql", pg_tests, NULL, NULL);
 	return failed;

@@ -33,6 +33,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "org/demo.h"
+#include "testdb.h"
 #include "org/stats.h"
 #include "records/record.h"
 
@@ -71,76 +72,37 @@ struct db *cli_open_db(const struct config *cfg)
 /* ---- fixtures ---- */
 
 struct fx {
-	struct db *db;
+	struct testdb t;
+	struct db *db; /* t.db */
 	enum db_kind kind;
-	char url[600];
-	char dir[64];    /* SQLite: temporary directory */
-	char schema[64]; /* PostgreSQL: this test's schema */
+	const char *dir; /* t.dir */
+	char *url;       /* t.url: a URL the command under test can open */
 };
 
-static const char *pg_url(void)
+static int fx_open(void **state, enum db_kind kind)
 {
-	const char *u = getenv("WENMING_TEST_PG");
-	return u && *u ? u : NULL;
-}
-
-static int prepare_schema(struct fx *f)
-{
-	char err[512];
-	if (db_migrate(f->db, err, sizeof err) || records_sync_schema(f->db, err, sizeof err)) {
-		fprintf(stderr, "schema: %s\n", err);
+	*state = NULL;
+	if (kind == DB_PG && !testdb_pg_url())
+		return 0; /* the test skips */
+	struct fx *f = calloc(1, sizeof *f);
+	f->kind = kind;
+	*state = f;
+	if (testdb_open(&f->t, kind, 2))
 		return -1;
-	}
+	f->db = f->t.db;
+	f->dir = f->t.dir;
+	f->url = f->t.url;
 	return 0;
 }
 
 static int sqlite_setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof *f);
-	f->kind = DB_SQLITE;
-	snprintf(f->dir, sizeof f->dir, "/tmp/wm-demotest-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->url, sizeof f->url, "sqlite:%s/t.db", f->dir);
-	char err[256];
-	f->db = db_open(f->url, err, sizeof err);
-	if (!f->db) {
-		fprintf(stderr, "db_open: %s\n", err);
-		return -1;
-	}
-	*state = f;
-	return prepare_schema(f);
+	return fx_open(state, DB_SQLITE);
 }
 
 static int pg_setup(void **state)
 {
-	const char *url = pg_url();
-	*state = NULL;
-	if (!url)
-		return 0; /* the test skips */
-	struct fx *f = calloc(1, sizeof *f);
-	f->kind = DB_PG;
-	char err[256];
-	f->db = db_open(url, err, sizeof err);
-	if (!f->db) {
-		fprintf(stderr, "db_open(%s): %s\n", url, err);
-		free(f);
-		return -1;
-	}
-	static unsigned n;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(f->schema, sizeof f->schema, "t_demo_%ld_%u_%ld", (long)getpid(), n++, (long)(ts.tv_nsec % 1000000));
-	/* the command opens its own connection: the URL carries the schema */
-	snprintf(f->url, sizeof f->url, "%s%soptions=-csearch_path%%3D%s", url, strchr(url, '?') ? "&" : "?", f->schema);
-	char sql[256];
-	snprintf(sql, sizeof sql, "CREATE SCHEMA %s; SET search_path TO %s", f->schema, f->schema);
-	*state = f;
-	if (db_exec_script(f->db, sql)) {
-		fprintf(stderr, "%s: %s\n", sql, db_errmsg(f->db));
-		return -1;
-	}
-	return prepare_schema(f);
+	return fx_open(state, DB_PG);
 }
 
 static int fx_teardown(void **state)
@@ -148,25 +110,7 @@ static int fx_teardown(void **state)
 	struct fx *f = *state;
 	if (!f)
 		return 0;
-	int rc = 0;
-	if (f->db) {
-		db_end_request(f->db);
-		if (f->kind == DB_PG) {
-			char sql[128];
-			snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
-			rc = db_exec_script(f->db, sql) ? -1 : 0;
-		}
-		db_close(f->db);
-	}
-	if (f->kind == DB_SQLITE) {
-		static const char *files[] = {"t.db", "t.db-wal", "t.db-shm", "u.db", "u.db-wal", "u.db-shm"};
-		for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-			char p[128];
-			snprintf(p, sizeof p, "%s/%s", f->dir, files[i]);
-			unlink(p);
-		}
-		rmdir(f->dir);
-	}
+	int rc = testdb_close(&f->t);
 	free(f);
 	return rc;
 }

@@ -28,6 +28,7 @@ int testdb_open(struct testdb *t, enum db_kind kind, int schema)
 			return -1;
 		}
 		snprintf(url, sizeof url, "sqlite:%s/t.db", t->dir);
+		snprintf(t->url, sizeof t->url, "%s", url);
 	} else {
 		if (!testdb_pg_url())
 			return -1;
@@ -50,6 +51,9 @@ int testdb_open(struct testdb *t, enum db_kind kind, int schema)
 			t->schema[0] = 0;
 			return -1;
 		}
+		/* other connections (a command under test) find the schema via the URL */
+		snprintf(t->url, sizeof t->url, "%s%soptions=-csearch_path%%3D%s,public", url, strchr(url, '?') ? "&" : "?",
+			 t->schema);
 	}
 	if (schema >= 1 && db_migrate(t->db, err, sizeof err)) {
 		fprintf(stderr, "migrate: %s\n", err);

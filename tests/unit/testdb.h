@@ -12,6 +12,7 @@ struct testdb {
 	struct db *db;
 	char dir[64];    /* SQLite: the temporary directory */
 	char schema[64]; /* PostgreSQL: the schema */
+	char url[640];   /* for another connection to the same database and schema */
 };
 
 /* The PostgreSQL URL from WENMING_TEST_PG, or NULL (the group skips). */
