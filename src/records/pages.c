@@ -516,30 +516,36 @@ static int create_post(struct req *r)
 	return save_and_redirect(r, rec, NULL);
 }
 
-static int edit_page(struct req *r)
+/* The record of the URL, if the user may edit it and it is not archived;
+ * else the request has failed and the result is NULL. */
+static struct record *editable(struct req *r)
 {
 	const struct record_type *t = type_of(r);
-	if (!t)
-		return req_fail(r, 404, M_NONE);
+	if (!t) {
+		req_fail(r, 404, M_NONE);
+		return NULL;
+	}
 	struct record *rec = record_load_checked(r, t, ACC_WRITE);
-	if (!rec)
-		return 0;
-	if (rec->archived)
-		return req_fail(r, 409, M_rec_is_archived);
-	form_render(r, rec, NULL);
+	if (rec && rec->archived) {
+		req_fail(r, 409, M_rec_is_archived);
+		return NULL;
+	}
+	return rec;
+}
+
+static int edit_page(struct req *r)
+{
+	struct record *rec = editable(r);
+	if (rec)
+		form_render(r, rec, NULL);
 	return 0;
 }
 
 static int update_post(struct req *r)
 {
-	const struct record_type *t = type_of(r);
-	if (!t)
-		return req_fail(r, 404, M_NONE);
-	struct record *before = record_load_checked(r, t, ACC_WRITE);
+	struct record *before = editable(r);
 	if (!before)
 		return 0;
-	if (before->archived)
-		return req_fail(r, 409, M_rec_is_archived);
 	struct record *rec = record_copy(r, before);
 	const char *ver = req_form(r, "_version");
 	if (ver)
