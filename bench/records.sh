@@ -52,6 +52,7 @@ IMPORT_TIMEOUT=900 # seconds, for the big import alone
 
 die() { echo "records: error: $*" >&2; exit 1; }
 say() { echo "records: $(date +%H:%M:%S) $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 
 WM=$ROOT/build/wenming
 [ -x "$WM" ] || die "build/wenming not found: run make first"
@@ -81,19 +82,6 @@ WM_PID=""
 SAMPLER_PID=""
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
-stop_pid() { # pid: TERM, wait up to 5 s, then KILL
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
@@ -111,16 +99,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-wait_http() { # url pid seconds: until the URL answers 200
-	local url=$1 pid=$2 n=$(($3 * 10)) i
-	for ((i = 0; i < n; i++)); do
-		kill -0 "$pid" 2>/dev/null || return 1
-		[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url")" = 200 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 now_ns() { date +%s%N; }
 secs_since() { awk -v a="$1" -v b="$(now_ns)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
@@ -216,37 +194,8 @@ rm -f "$DATA/people-big.sql" "$RAW_DB" "$RAW_DB-run" "$RAW_DB-run-wal" "$RAW_DB-
 } >"$OUT/query-plans.txt" 2>&1 || true
 
 # --- 3. nginx ----------------------------------------------------------------------------
-chmod 0755 "$OUT" "$DATA" "$DATA/nginx" "$DATA/nginx/www" # workers may run as nobody
-awk 'BEGIN { for (i = 0; i < 2048; i++) printf "%c", (i % 64 == 63 ? 10 : 97 + i % 26) }' >"$DATA/nginx/www/2k.css"
-chmod 0644 "$DATA/nginx/www/2k.css"
-cat >"$DATA/nginx/nginx.conf" <<EOF
-worker_processes auto;
-daemon off;
-pid $DATA/nginx/nginx.pid;
-error_log $DATA/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    types { text/css css; }
-    default_type application/octet-stream;
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    client_body_temp_path $DATA/nginx/tmp/body;
-    proxy_temp_path $DATA/nginx/tmp/proxy;
-    fastcgi_temp_path $DATA/nginx/tmp/fastcgi;
-    uwsgi_temp_path $DATA/nginx/tmp/uwsgi;
-    scgi_temp_path $DATA/nginx/tmp/scgi;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        root $DATA/nginx/www;
-    }
-}
-EOF
-"$NGINX" -t -q -c "$DATA/nginx/nginx.conf" -p "$DATA/nginx" -e "$DATA/nginx/error.log" || die "nginx rejected its config"
-"$NGINX" -c "$DATA/nginx/nginx.conf" -p "$DATA/nginx" -e "$DATA/nginx/error.log" &
-NGINX_PID=$!
-NGINX_URL=http://127.0.0.1:$NGINX_PORT/2k.css
+chmod 0755 "$OUT" "$DATA" # nginx workers may run as nobody
+start_nginx "$DATA/nginx" "$NGINX_PORT"
 wait_http "$NGINX_URL" "$NGINX_PID" 10 || die "nginx did not come up on 127.0.0.1:$NGINX_PORT"
 
 # --- 4. load runs, one phase per database -------------------------------------------------

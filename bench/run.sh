@@ -49,6 +49,7 @@ RSS_LIMIT_KIB=$((64 * 1024))
 
 die() { echo "bench: error: $*" >&2; exit 1; }
 say() { echo "bench: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 
 WM=${WENMING_BIN:-$ROOT/build/wenming} # override only to test this script
 if [ $NGINX_ONLY = 0 ] && [ ! -x "$WM" ]; then
@@ -96,19 +97,6 @@ NGINX_PID=""
 WM_PID=""
 SAMPLER_PID=""
 
-stop_pid() { # pid: TERM, wait up to 5 s, then KILL
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
@@ -128,50 +116,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-wait_http() { # url pid seconds: until the URL answers 200
-	local url=$1 pid=$2 n=$(($3 * 10)) i
-	for ((i = 0; i < n; i++)); do
-		kill -0 "$pid" 2>/dev/null || return 1
-		[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url")" = 200 ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # --- nginx on 127.0.0.1:18081 with its own prefix, pid file and logs ---------
-mkdir -p "$TMP/nginx/www" "$TMP/nginx/tmp"
-chmod 0755 "$TMP" "$TMP/nginx" "$TMP/nginx/www" # workers may run as nobody
-awk 'BEGIN { for (i = 0; i < 2048; i++) printf "%c", (i % 64 == 63 ? 10 : 97 + i % 26) }' >"$TMP/nginx/www/2k.css"
-chmod 0644 "$TMP/nginx/www/2k.css"
-cat >"$TMP/nginx/nginx.conf" <<EOF
-worker_processes auto;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    types { text/css css; }
-    default_type application/octet-stream;
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    client_body_temp_path $TMP/nginx/tmp/body;
-    proxy_temp_path $TMP/nginx/tmp/proxy;
-    fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
-    uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
-    scgi_temp_path $TMP/nginx/tmp/scgi;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        root $TMP/nginx/www;
-    }
-}
-EOF
-"$NGINX" -t -q -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" -e "$TMP/nginx/error.log" ||
-	die "nginx rejected its config ($TMP/nginx/nginx.conf)"
-"$NGINX" -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" -e "$TMP/nginx/error.log" &
-NGINX_PID=$!
-NGINX_URL=http://127.0.0.1:$NGINX_PORT/2k.css
+chmod 0755 "$TMP" # nginx workers may run as nobody
+start_nginx "$TMP/nginx" "$NGINX_PORT"
 wait_http "$NGINX_URL" "$NGINX_PID" 10 || {
 	cat "$TMP/nginx/error.log" >&2 2>/dev/null || true
 	die "nginx did not come up on 127.0.0.1:$NGINX_PORT"
