@@ -2,6 +2,7 @@
  * which files are served as assets, and the start-up that loads the
  * server secret and migrates the database. */
 #include "http/app.h"
+#include "core/cache.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "records/record.h"
@@ -139,6 +140,7 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 		return -1;
 	}
 	sem_init(&app->hash_sem, 0, (unsigned)cfg->hash_concurrency);
+	cache_configure((size_t)cfg->cache_size);
 	/* SQLite: one connection per worker thread, as cheap as they come;
 	 * PostgreSQL: db_pool, since each connection is a server process */
 	int pool = strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->threads : cfg->db_pool;

@@ -34,6 +34,8 @@ const struct setting_def config_settings[] = {
 	{"db_pool", SET_INT, OFF(db_pool), "16", 1, 512, "database connections per process"},
 	{"hash_concurrency", SET_INT, OFF(hash_concurrency), "2", 1, 64,
 	 "password hashes computed at once (64 MiB each)"},
+	{"cache_size", SET_SIZE, OFF(cache_size), "64M", 0, 1L << 34,
+	 "memory for cached list pages and counts, dropped at every change (0: off)"},
 	{"timezone", SET_STR, OFF(timezone), "Asia/Shanghai", 0, 0,
 	 "time zone for dates shown and entered (an IANA name such as Asia/Taipei)"},
 	{"trusted_proxies", SET_STR, OFF(trusted_proxies), "127.0.0.1,::1", 0, 0,

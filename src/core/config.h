@@ -27,6 +27,7 @@ struct config {
 	char *tls_cert, *tls_key;
 	int db_pool;
 	int hash_concurrency;
+	long cache_size;      /* bytes for cached lists and counts; 0: off */
 	char *password_file;
 	char *timezone;
 	char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For is believed */

@@ -20,5 +20,9 @@ int audit_log(struct req *r, const char *action, const char *entity, int64_t ent
 /* For the command line: the actor is named, the IP is "cli". */
 int audit_write(struct db *db, int64_t user_id, const char *username, const char *ip, const char *action,
 		const char *entity, int64_t entity_id, json_t *before, json_t *after);
+/* The data generation: a counter every audit_write bumps inside the same
+ * transaction, so it changes with every committed change, whichever process
+ * made it. Cached results are keyed by it (core/cache.h). -1 on error. */
+int64_t audit_data_gen(struct db *db);
 
 #endif

@@ -1,5 +1,6 @@
 /* metrics.c — per-process counters and the Prometheus text at /metrics. */
 #include "app.h"
+#include "../core/cache.h"
 #include "../db/db.h"
 
 #include <string.h>
@@ -75,6 +76,16 @@ void metrics_write(struct req *r, int64_t open_sessions)
 		   "# HELP wenming_db_seconds_total Time spent in the database.\n"
 		   "# TYPE wenming_db_seconds_total counter\nwenming_db_seconds_total %.6f\n",
 		   (double)db_pool_time_us(app->pool) / 1e6);
+	struct cache_stats cs;
+	cache_stats(&cs);
+	buf_printf(o,
+		   "# HELP wenming_cache_hits_total Lists and counts served from the cache.\n"
+		   "# TYPE wenming_cache_hits_total counter\nwenming_cache_hits_total %llu\n"
+		   "# HELP wenming_cache_misses_total Cache lookups that had to compute.\n"
+		   "# TYPE wenming_cache_misses_total counter\nwenming_cache_misses_total %llu\n"
+		   "# HELP wenming_cache_bytes Bytes held by the cache.\n"
+		   "# TYPE wenming_cache_bytes gauge\nwenming_cache_bytes %llu\n",
+		   (unsigned long long)cs.hits, (unsigned long long)cs.misses, (unsigned long long)cs.bytes);
 	buf_printf(o,
 		   "# HELP wenming_requests_in_flight Requests being served now.\n"
 		   "# TYPE wenming_requests_in_flight gauge\nwenming_requests_in_flight %ld\n",

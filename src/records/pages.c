@@ -4,6 +4,7 @@
  * restore behind confirm pages, and the audited reveal of a sensitive value. */
 #include "export.h"
 #include "query.h"
+#include "../core/cache.h"
 #include "../db/db.h"
 #include "../web/widgets.h"
 
@@ -109,23 +110,13 @@ static void filter_form(struct req *r, const struct record_type *t)
 	     M_filter, t->name, M_clear);
 }
 
-static int list_page(struct req *r)
+/* The page's content below the shell: the same for every request with the
+ * same cache key, so it is cached (list_cache_key) for the data generation. */
+static int list_content(struct req *r, const struct record_type *t, struct list_query *q)
 {
-	const struct record_type *t = type_of(r);
-	if (!t)
-		return req_fail(r, 404, M_NONE);
-	if (!record_type_may(r, t, ACC_READ))
-		return req_fail(r, 403, M_NONE);
-	struct list_query q;
-	list_query_build(r, t, &q);
-	if (q.error != M_NONE)
-		return req_fail(r, 400, q.error);
-	int64_t total = list_query_count(r, &q);
+	int64_t total = list_query_count(r, q);
 	if (total < 0)
-		return req_fail(r, 503, M_err_db_down);
-
-	struct crumb c[] = {{NULL, T(r, t->many)}};
-	page_begin(r, T(r, t->many), c, 1);
+		return -1;
 	const char *exp = url_with(r, "page", NULL);
 	const char *sep = strchr(exp, '?') ? "&" : "?";
 	const char *export_csv = arena_printf(r->a, "/r/%s/export%s%sformat=csv", t->name, strchr(exp, '?') ? strchr(exp, '?') : "", sep);
@@ -144,7 +135,6 @@ static int list_page(struct req *r)
 	if (total == 0) {
 		empty_state(r, M_no_results, M_rec_empty_hint, record_type_may(r, t, ACC_WRITE) ? arena_printf(r->a, "/r/%s/new", t->name) : NULL,
 			    M_rec_new);
-		page_end(r);
 		return 0;
 	}
 	/* columns: the declared list fields */
@@ -159,11 +149,13 @@ static int list_page(struct req *r)
 	}
 	int sort_col = -1;
 	for (int k = 0; k < n; k++)
-		if (idx[k] == q.sort_field)
+		if (idx[k] == q->sort_field)
 			sort_col = k;
-	list_begin(r, cols, n, sort_col, q.desc);
-	struct db_stmt *s = list_query_run(r, &q, q.per_page, (int64_t)(q.page - 1) * q.per_page);
-	while (s && db_step(s) == DB_ROW) {
+	list_begin(r, cols, n, sort_col, q->desc);
+	struct db_stmt *s = list_query_run(r, q, q->per_page, (int64_t)(q->page - 1) * q->per_page);
+	if (!s)
+		return -1;
+	while (db_step(s) == DB_ROW) {
 		struct record *rec = record_from_row(r, t, s);
 		html(r, "<tr>");
 		for (int k = 0; k < n; k++) {
@@ -177,7 +169,31 @@ static int list_page(struct req *r)
 	}
 	db_done(s);
 	list_end(r);
-	list_pager(r, total, q.page, q.per_page);
+	list_pager(r, total, q->page, q->per_page);
+	return 0;
+}
+
+static int list_page(struct req *r)
+{
+	const struct record_type *t = type_of(r);
+	if (!t)
+		return req_fail(r, 404, M_NONE);
+	if (!record_type_may(r, t, ACC_READ))
+		return req_fail(r, 403, M_NONE);
+	struct list_query q;
+	list_query_build(r, t, &q);
+	if (q.error != M_NONE)
+		return req_fail(r, 400, q.error);
+
+	struct crumb c[] = {{NULL, T(r, t->many)}};
+	page_begin(r, T(r, t->many), c, 1);
+	const char *key = list_cache_key(r, "html", t);
+	size_t mark = r->out.len;
+	if (!cache_get(key, q.gen, &r->out)) {
+		if (list_content(r, t, &q))
+			return req_fail(r, 503, M_err_db_down);
+		cache_put(key, q.gen, r->out.p + mark, r->out.len - mark);
+	}
 	page_end(r);
 	return 0;
 }

@@ -1,11 +1,15 @@
 /* query.c — see query.h. */
 #include "query.h"
+#include "../core/cache.h"
 #include "../db/db.h"
+#include "../http/audit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #define LIST_WALK_FROM 5000
-#include <string.h>
 
 static void add_bind(struct req *r, struct list_query *q, const char *type, const char *v)
 {
@@ -27,6 +31,7 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 	memset(q, 0, sizeof *q);
 	q->t = t;
 	q->error = M_NONE;
+	q->gen = audit_data_gen(req_db(r));
 	struct buf w;
 	buf_init(&w, r->a);
 	const char *arch = req_query(r, "archived");
@@ -157,6 +162,16 @@ static void bind_all(struct db_stmt *s, const struct kvlist *b, int *idx)
 
 int64_t list_query_count(struct req *r, struct list_query *q)
 {
+	struct buf key;
+	buf_init(&key, r->a);
+	buf_printf(&key, "count|%s|%s", q->t->table, q->where);
+	for (size_t i = 0; i < q->binds.n; i++)
+		buf_printf(&key, "|%s", q->binds.v[i].value);
+	struct buf hit;
+	buf_init(&hit, r->a);
+	if (cache_get(key.p, q->gen, &hit))
+		return q->total = strtoll(hit.p, NULL, 10);
+
 	struct db *db = req_db(r);
 	struct db_stmt *s = db ? db_prepare(db, arena_printf(r->a, "SELECT count(*) FROM %s t%s", q->t->table, q->where))
 			       : NULL;
@@ -166,8 +181,26 @@ int64_t list_query_count(struct req *r, struct list_query *q)
 	bind_all(s, &q->binds, &idx);
 	int64_t n = db_step(s) == DB_ROW ? db_column_int64(s, 0) : -1;
 	db_done(s);
+	if (n >= 0) {
+		char v[24];
+		int len = snprintf(v, sizeof v, "%lld", (long long)n);
+		cache_put(key.p, q->gen, v, (size_t)len);
+	}
 	q->total = n;
 	return n;
+}
+
+const char *list_cache_key(struct req *r, const char *view, const struct record_type *t)
+{
+	struct buf key;
+	buf_init(&key, r->a);
+	const struct user *u = r->user;
+	buf_printf(&key, "%s|%s|%s|%lld|%lld|%lld", view, t->name, lang_code(r->lang), u ? (long long)u->id : 0LL,
+		   u ? (long long)u->unit_id : 0LL, (long long)(time(NULL) / 86400));
+	for (int i = 0; u && i < u->ngrants; i++)
+		buf_printf(&key, "|%d:%lld", (int)u->grants[i].role, (long long)u->grants[i].unit_id);
+	buf_printf(&key, "|?%s", r->query ? r->query : "");
+	return key.p;
 }
 
 struct db_stmt *list_query_run(struct req *r, struct list_query *q, int64_t limit, int64_t offset)

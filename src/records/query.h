@@ -19,6 +19,7 @@ struct list_query {
 	int desc;
 	int page, per_page;
 	int archived;         /* list archived records instead */
+	int64_t gen;          /* the data generation read when built (audit_data_gen) */
 	enum msg_id error;    /* a bad parameter, M_NONE when fine */
 	const char *bad_param;
 };
@@ -26,7 +27,13 @@ struct list_query {
 /* Reads filters (field names), q, sort, page, per_page and archived from
  * the query string. */
 void list_query_build(struct req *r, const struct record_type *t, struct list_query *q);
+/* The total; cached for the data generation, so a page of a big subtree
+ * after the first does not count it again. */
 int64_t list_query_count(struct req *r, struct list_query *q);
+/* The key a rendered view of this list is cached under (core/cache.h, with
+ * q->gen): the view ("html", "json"), the type, the language, who asks (user
+ * and grants shape the rows and the buttons), the day and the query string. */
+const char *list_cache_key(struct req *r, const char *view, const struct record_type *t);
 /* Runs the query; limit < 0: no paging (exports, capped by the caller). */
 struct db_stmt *list_query_run(struct req *r, struct list_query *q, int64_t limit, int64_t offset);
 
