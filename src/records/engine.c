@@ -331,7 +331,7 @@ static enum msg_id pattern_msg(enum field_pattern p)
 	}
 }
 
-static const char *ref_table(const struct field_def *f)
+const char *record_ref_table(const struct field_def *f)
 {
 	if (f->type == F_UNIT)
 		return "units";
@@ -420,7 +420,7 @@ static enum msg_id check_field(struct req *r, const struct record *rec, const st
 	case F_REF: {
 		if (parse_int64(v, &n) || n <= 0)
 			return M_rec_bad_reference;
-		const char *table = ref_table(f);
+		const char *table = record_ref_table(f);
 		if (!table || !db_one_int64(req_db(r), 0,
 					    arena_printf(r->a, "SELECT count(*) FROM %s WHERE id = ? AND archived = 0", table),
 					    "i", n))
@@ -669,16 +669,28 @@ json_t *record_json(struct req *r, const struct record *rec, int reveal)
 static int insert_row(struct req *r, struct db *db, struct record *rec, int64_t now)
 {
 	const struct record_type *t = rec->type;
-	struct buf sql;
-	buf_init(&sql, r->a);
-	buf_printf(&sql, "INSERT INTO %s (created_at, updated_at", t->table);
-	for (int i = 0; i < t->nfields; i++)
-		buf_printf(&sql, ", %s", t->fields[i].name);
-	buf_puts(&sql, ") VALUES (?, ?");
-	for (int i = 0; i < t->nfields; i++)
-		buf_puts(&sql, ", ?");
-	buf_puts(&sql, ") RETURNING id");
-	struct db_stmt *s = db_prepare(db, sql.p);
+	/* the text depends on the type alone: an import of a million rows
+	 * builds it once (per thread) */
+	static _Thread_local const struct record_type *last;
+	static _Thread_local char last_sql[4096];
+	const char *text = last_sql;
+	if (last != t) {
+		struct buf sql;
+		buf_init(&sql, r->a);
+		buf_printf(&sql, "INSERT INTO %s (created_at, updated_at", t->table);
+		for (int i = 0; i < t->nfields; i++)
+			buf_printf(&sql, ", %s", t->fields[i].name);
+		buf_puts(&sql, ") VALUES (?, ?");
+		for (int i = 0; i < t->nfields; i++)
+			buf_puts(&sql, ", ?");
+		buf_puts(&sql, ") RETURNING id");
+		text = sql.p;
+		if (sql.len < sizeof last_sql) {
+			memcpy(last_sql, sql.p, sql.len + 1);
+			last = t;
+		}
+	}
+	struct db_stmt *s = db_prepare(db, text);
 	if (!s)
 		return DB_ERR;
 	db_bind_int64(s, 1, now);
@@ -770,7 +782,7 @@ int record_insert_batch(struct req *r, struct record *rec, int64_t now)
 	if (!rc && rec->type->after_save)
 		rc = rec->type->after_save(r, rec, NULL);
 	if (!rc)
-		rc = search_index_record(r, rec);
+		rc = search_index_new(r, rec);
 	return rc;
 }
 
@@ -786,7 +798,7 @@ int record_archive(struct req *r, struct record *rec, int archive)
 			const struct record_type *o = record_types[k];
 			for (int i = 0; i < o->nfields; i++) {
 				const struct field_def *f = &o->fields[i];
-				const char *rt = ref_table(f);
+				const char *rt = record_ref_table(f);
 				if (!rt || strcmp(rt, t->table) != 0)
 					continue;
 				if (db_one_int64(db, 0,

@@ -124,6 +124,8 @@ extern const int record_ntypes;
 
 const struct record_type *record_type_find(const char *name);
 int record_field_index(const struct record_type *t, const char *name);
+/* The table a reference field (unit, person, record) points into, or NULL. */
+const char *record_ref_table(const struct field_def *f);
 const struct field_def *record_field(const struct record_type *t, const char *name);
 /* True for types stored as integers: int, datetime, bool and references. */
 int field_is_integer(enum field_type ty);

@@ -22,7 +22,7 @@ static const char *hit_title(struct req *r, const struct search_hit *h)
 	return *h->title ? h->title : arena_printf(r->a, "%s #%lld", T(r, h->type->one), (long long)h->id);
 }
 
-static void results(struct req *r, const struct search_hit *hits, int n, const char *normalized)
+static void results(struct req *r, const struct search_hit *hits, int n, const char *normalized, int partial)
 {
 	html(r, "<p class=\"muted\">%s · %s</p>", arena_printf(r->a, T(r, M_search_normalized), normalized),
 	     n == 1 ? T(r, M_search_count_one) : arena_printf(r->a, T(r, M_search_count), n));
@@ -53,6 +53,8 @@ static void results(struct req *r, const struct search_hit *hits, int n, const c
 	}
 	if (n >= SEARCH_MAX_HITS)
 		html(r, "<p class=\"muted\">%s</p>", arena_printf(r->a, T(r, M_search_truncated), SEARCH_MAX_HITS));
+	else if (partial)
+		html(r, "<p class=\"muted\">%s</p>", arena_printf(r->a, T(r, M_search_partial), SEARCH_SHORT_WINDOW));
 }
 
 static int search_page(struct req *r)
@@ -60,7 +62,8 @@ static int search_page(struct req *r)
 	const char *q = req_query(r, "q");
 	struct search_hit *hits = NULL;
 	const char *normalized = "";
-	int n = search_run(r, q, &hits, &normalized);
+	int partial = 0;
+	int n = search_run(r, q, &hits, &normalized, &partial);
 	enum msg_id m = M_NONE;
 	int status = refusal(n, &m);
 	if (status)
@@ -77,7 +80,7 @@ static int search_page(struct req *r)
 	if (n == SEARCH_EMPTY)
 		empty_state(r, M_search_start, M_search_start_hint, NULL, M_NONE);
 	else
-		results(r, hits, n, normalized);
+		results(r, hits, n, normalized, partial);
 	page_end(r);
 	return 0;
 }
@@ -87,7 +90,8 @@ static int search_json(struct req *r)
 	const char *q = req_query(r, "q");
 	struct search_hit *hits = NULL;
 	const char *normalized = "";
-	int n = search_run(r, q, &hits, &normalized);
+	int partial = 0;
+	int n = search_run(r, q, &hits, &normalized, &partial);
 	if (n == SEARCH_EMPTY)
 		return req_fail(r, 400, M_search_empty_query);
 	enum msg_id m = M_NONE;
@@ -108,7 +112,8 @@ static int search_json(struct req *r)
 	buf_json_str(b, q);
 	buf_puts(b, ",\"normalized\":");
 	buf_json_str(b, normalized);
-	buf_printf(b, ",\"truncated\":%s}\n", n >= SEARCH_MAX_HITS ? "true" : "false");
+	buf_printf(b, ",\"truncated\":%s,\"partial\":%s}\n", n >= SEARCH_MAX_HITS ? "true" : "false",
+		   partial ? "true" : "false");
 	return 0;
 }
 

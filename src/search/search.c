@@ -94,6 +94,14 @@ static void fold(struct buf *b, const char *s)
 	}
 }
 
+/* OpenCC's t2s of text, or NULL (invalid UTF-8, no OpenCC): free with
+ * opencc_convert_utf8_free. */
+static char *t2s(const char *text, size_t len)
+{
+	opencc_t cc = utf8_valid(text, len) ? cc_get() : NULL;
+	return cc ? opencc_convert_utf8(cc, text, len) : NULL;
+}
+
 const char *search_normalize(struct arena *a, const char *text)
 {
 	struct buf b;
@@ -101,13 +109,44 @@ const char *search_normalize(struct arena *a, const char *text)
 	buf_puts(&b, "");
 	if (!text || !*text)
 		return b.p;
-	size_t len = strlen(text);
-	opencc_t cc = utf8_valid(text, len) ? cc_get() : NULL;
-	char *conv = cc ? opencc_convert_utf8(cc, text, len) : NULL;
+	char *conv = t2s(text, strlen(text));
 	fold(&b, conv ? conv : text);
 	if (conv)
 		opencc_convert_utf8_free(conv);
 	return b.p;
+}
+
+/* Normalizes x and y with one OpenCC call, joined by a newline that the
+ * conversion keeps (a call costs about a microsecond, most of the work of
+ * indexing a record); two calls when x holds a newline itself. */
+static void normalize_pair(struct arena *a, const char *x, const char *y, const char **nx, const char **ny)
+{
+	if (strchr(x, '\n')) {
+		*nx = search_normalize(a, x);
+		*ny = search_normalize(a, y);
+		return;
+	}
+	const char *both = arena_printf(a, "%s\n%s", x, y);
+	char *conv = t2s(both, strlen(both));
+	char *nl = conv ? strchr(conv, '\n') : NULL;
+	if (!nl) { /* no OpenCC: as search_normalize would do */
+		if (conv)
+			opencc_convert_utf8_free(conv);
+		*nx = search_normalize(a, x);
+		*ny = search_normalize(a, y);
+		return;
+	}
+	*nl = 0;
+	struct buf b;
+	buf_init(&b, a);
+	buf_puts(&b, "");
+	fold(&b, conv);
+	*nx = b.p;
+	buf_init(&b, a);
+	buf_puts(&b, "");
+	fold(&b, nl + 1);
+	*ny = b.p;
+	opencc_convert_utf8_free(conv);
 }
 
 static size_t code_points(const char *s)
@@ -160,16 +199,20 @@ static const char *fields_text(struct req *r, const struct record *rec)
 }
 
 /* Upserts the row of a live record. The update is skipped when nothing
- * changed, which spares the trigram index a delete and an insert. */
-static int index_live(struct req *r, struct db *db, const struct record *rec)
+ * changed, which spares the trigram index a delete and an insert. fresh:
+ * the record was just inserted and has no row yet, so a plain INSERT (an
+ * upsert would bring the update trigger, and with it FTS5, into the
+ * statement even when it does not fire). */
+static int index_live(struct req *r, struct db *db, const struct record *rec, int fresh)
 {
-	const char *title = title_of(r, rec);
-	const char *title_norm = search_normalize(r->a, title);
-	const char *rest = search_normalize(r->a, fields_text(r, rec));
+	const char *title = title_of(r, rec), *title_norm, *rest;
+	normalize_pair(r->a, title, fields_text(r, rec), &title_norm, &rest);
 	const char *body = *rest ? arena_printf(r->a, "%s %s", title_norm, rest) : title_norm;
 	int64_t unit = record_unit(rec), owner = record_owner(rec);
 	struct db_stmt *s = db_prepare(
-		db, "INSERT INTO search_index (type, record_id, unit_id, owner_id, title, title_norm, body) "
+		db, fresh ? "INSERT INTO search_index (type, record_id, unit_id, owner_id, title, title_norm, body) "
+			    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+			  : "INSERT INTO search_index (type, record_id, unit_id, owner_id, title, title_norm, body) "
 		    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, record_id) DO UPDATE SET unit_id = excluded.unit_id, "
 		    "owner_id = excluded.owner_id, title = excluded.title, title_norm = excluded.title_norm, "
 		    "body = excluded.body WHERE search_index.unit_id IS DISTINCT FROM excluded.unit_id "
@@ -207,7 +250,44 @@ int search_index_record(struct req *r, const struct record *rec)
 					"i", rec->id);
 	if (archived != 0)
 		return db_run(db, "DELETE FROM search_index WHERE type = ? AND record_id = ?", "si", t->name, rec->id);
-	return index_live(r, db, rec);
+	return index_live(r, db, rec, 0);
+}
+
+int search_index_new(struct req *r, const struct record *rec)
+{
+	struct db *db = req_db(r);
+	return db ? index_live(r, db, rec, 1) : DB_ERR;
+}
+
+int search_bulk_begin(struct req *r, struct search_bulk *b)
+{
+	struct db *db = req_db(r);
+	memset(b, 0, sizeof *b);
+	if (!db || db_kind(db) != DB_SQLITE)
+		return 0;
+	b->trigger = db_one_text(db, r->a, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'search_index_ai'",
+				 NULL);
+	if (!b->trigger)
+		return 0; /* no trigger: nothing to defer */
+	b->after_id = db_one_int64(db, 0, "SELECT COALESCE(max(id), 0) FROM search_index", NULL);
+	int rc = db_exec_script(db, "DROP TRIGGER search_index_ai");
+	b->active = !rc;
+	return rc;
+}
+
+int search_bulk_end(struct req *r, struct search_bulk *b)
+{
+	struct db *db = req_db(r);
+	if (!b->active)
+		return 0;
+	b->active = 0;
+	if (!db)
+		return DB_ERR;
+	int rc = db_run(db, "INSERT INTO search_fts (rowid, body) SELECT id, body FROM search_index WHERE id > ?", "i",
+			b->after_id);
+	if (!rc)
+		rc = db_exec_script(db, b->trigger);
+	return rc;
 }
 
 /* Deletes the rows of records that are gone or archived, and of types no
@@ -266,7 +346,7 @@ int64_t search_rebuild(struct req *r)
 		r->a = &scratch;
 		int st = DB_DONE;
 		while (!rc && (st = db_step(q)) == DB_ROW) {
-			rc = index_live(r, db, record_from_row(r, t, q)); /* a no-op when unchanged */
+			rc = index_live(r, db, record_from_row(r, t, q), 0); /* a no-op when unchanged */
 			if (++n % 1000 == 0)
 				arena_reset(&scratch);
 		}
@@ -369,12 +449,14 @@ static const char *fts_phrase(struct req *r, const char *q)
 	return b.p;
 }
 
-/* '%q%' for LIKE ... ESCAPE '\' with \, % and _ escaped. */
-static const char *like_pattern(struct req *r, const char *q)
+/* 'q%' (or '%q%' with lead) for LIKE ... ESCAPE '\' with \, % and _
+ * escaped. */
+static const char *like_pattern(struct req *r, const char *q, int lead)
 {
 	struct buf b;
 	buf_init(&b, r->a);
-	buf_putc(&b, '%');
+	if (lead)
+		buf_putc(&b, '%');
 	for (; *q; q++) {
 		if (*q == '\\' || *q == '%' || *q == '_')
 			buf_putc(&b, '\\');
@@ -404,8 +486,46 @@ static int may_read(struct req *r, struct authz_memo *m, int *nm, const struct r
 	return ok;
 }
 
-int search_run(struct req *r, const char *query, struct search_hit **hits, const char **normalized)
+/* Runs one candidate query (its first parameter the normalized query for
+ * the title rank, then arg, arg2 when not NULL, then binds) and appends
+ * the hits the user may read to out. 0 or a DB_E_* code. */
+static int collect(struct req *r, struct db *db, const char *sql, const char *q, const char *arg, const char *arg2,
+		   const struct kvlist *binds, struct search_hit *out, int *n, struct authz_memo *memo, int *nmemo)
 {
+	struct db_stmt *s = db_prepare(db, sql);
+	if (!s)
+		return DB_ERR;
+	int idx = 1;
+	db_bind_text(s, idx++, q);
+	db_bind_text(s, idx++, arg);
+	if (arg2)
+		db_bind_text(s, idx++, arg2);
+	for (size_t k = 0; k < binds->n; k++) {
+		if (binds->v[k].name[0] == 'i')
+			db_bind_int64(s, idx++, strtoll(binds->v[k].value, NULL, 10));
+		else
+			db_bind_text(s, idx++, binds->v[k].value);
+	}
+	int rc = DB_DONE;
+	while (*n < SEARCH_MAX_HITS && (rc = db_step(s)) == DB_ROW) {
+		const struct record_type *t = record_type_find(db_column_text(s, 0));
+		if (!t) /* a register that no longer exists: rebuild to drop it */
+			continue;
+		int64_t unit = db_column_int64(s, 3), owner = db_column_int64(s, 4);
+		if (*nmemo >= SEARCH_CANDIDATES) /* a second query: start again */
+			*nmemo = 0;
+		if (!may_read(r, memo, nmemo, t, unit, owner))
+			continue;
+		out[(*n)++] = (struct search_hit){t, db_column_int64(s, 1), arena_strdup(r->a, db_column_text(s, 2)),
+						  db_column_int64(s, 5) == 0};
+	}
+	db_done(s);
+	return *n < SEARCH_MAX_HITS && rc < 0 ? rc : 0;
+}
+
+int search_run(struct req *r, const char *query, struct search_hit **hits, const char **normalized, int *partial)
+{
+	*partial = 0;
 	*hits = NULL;
 	*normalized = "";
 	if (!query)
@@ -430,54 +550,55 @@ int search_run(struct req *r, const char *query, struct search_hit **hits, const
 	const char *scope = scope_sql(r, &binds);
 	if (!scope)
 		return 0; /* the user may read no searchable type */
-	int pg = db_kind(db) == DB_PG, trigram = code_points(q) >= 3;
-	const char *from, *match, *arg;
-	if (trigram && !pg) {
-		from = "search_fts JOIN search_index s ON s.id = search_fts.rowid";
-		match = "search_fts MATCH ?";
-		arg = fts_phrase(r, q);
-	} else if (trigram) {
-		from = "search_index s";
-		match = "s.body LIKE ? ESCAPE '\\'";
-		arg = like_pattern(r, q);
-	} else {
-		/* under 3 code points a trigram index finds nothing: scan */
-		from = "search_index s";
-		match = pg ? "strpos(s.body, ?) > 0" : "instr(s.body, ?) > 0";
-		arg = q;
-	}
-	const char *sql = arena_printf(r->a,
-				       "SELECT s.type, s.record_id, s.title, s.unit_id, s.owner_id, "
-				       "CASE WHEN %s(s.title_norm, ?) > 0 THEN 0 ELSE 1 END AS title_first FROM %s "
-				       "WHERE %s AND %s ORDER BY title_first, s.type, s.record_id LIMIT %d",
-				       pg ? "strpos" : "instr", from, match, scope, SEARCH_CANDIDATES);
-	struct db_stmt *s = db_prepare(db, sql);
-	if (!s)
-		return DB_ERR;
-	int idx = 1;
-	db_bind_text(s, idx++, q);
-	db_bind_text(s, idx++, arg);
-	for (size_t k = 0; k < binds.n; k++) {
-		if (binds.v[k].name[0] == 'i')
-			db_bind_int64(s, idx++, strtoll(binds.v[k].value, NULL, 10));
-		else
-			db_bind_text(s, idx++, binds.v[k].value);
-	}
+	int pg = db_kind(db) == DB_PG;
 	struct search_hit *out = arena_alloc(r->a, SEARCH_MAX_HITS * sizeof *out);
 	struct authz_memo *memo = arena_alloc(r->a, SEARCH_CANDIDATES * sizeof *memo);
-	int n = 0, nmemo = 0, rc = DB_DONE;
-	while (n < SEARCH_MAX_HITS && (rc = db_step(s)) == DB_ROW) {
-		const struct record_type *t = record_type_find(db_column_text(s, 0));
-		if (!t) /* a register that no longer exists: rebuild to drop it */
-			continue;
-		int64_t unit = db_column_int64(s, 3), owner = db_column_int64(s, 4);
-		if (!may_read(r, memo, &nmemo, t, unit, owner))
-			continue;
-		out[n++] = (struct search_hit){t, db_column_int64(s, 1), arena_strdup(r->a, db_column_text(s, 2)),
-					       db_column_int64(s, 5) == 0};
+	int n = 0, nmemo = 0, rc = 0;
+	const char *cols = arena_printf(r->a, "SELECT s.type, s.record_id, s.title, s.unit_id, s.owner_id, "
+					      "CASE WHEN %s(s.title_norm, ?) > 0 THEN 0 ELSE 1 END AS title_first",
+					pg ? "strpos" : "instr");
+	const char *order = arena_printf(r->a, " ORDER BY title_first, s.type, s.record_id LIMIT %d", SEARCH_CANDIDATES);
+	if (code_points(q) >= 3) {
+		const char *sql = pg ? arena_printf(r->a, "%s FROM search_index s WHERE s.body LIKE ? ESCAPE '\\' AND %s%s", cols,
+						    scope, order)
+				     : arena_printf(r->a,
+						    "%s FROM search_fts JOIN search_index s ON s.id = search_fts.rowid "
+						    "WHERE search_fts MATCH ? AND %s%s",
+						    cols, scope, order);
+		rc = collect(r, db, sql, q, pg ? like_pattern(r, q, 1) : fts_phrase(r, q), NULL, &binds, out, &n, memo, &nmemo);
+	} else {
+		/* under 3 code points a trigram index finds nothing. Titles that
+		 * begin with the query come from the title index (a surname, a
+		 * whole two-character name); other matches from a scan of the
+		 * newest SEARCH_SHORT_WINDOW index rows, so that the cost does not
+		 * grow with the registers (*partial tells the user) */
+		const char *hi = arena_printf(r->a, "%s\xf4\x8f\xbf\xbf", q);
+		const char *prefix = pg ? "s.title_norm LIKE ? ESCAPE '\\'" : "s.title_norm >= ? AND s.title_norm < ?";
+		const char *pfx_arg = pg ? like_pattern(r, q, 0) : q;
+		rc = collect(r, db,
+			     arena_printf(r->a, "%s FROM search_index s WHERE %s AND %s ORDER BY s.title_norm, s.id LIMIT %d", cols,
+					  prefix, scope, SEARCH_CANDIDATES),
+			     q, pfx_arg, pg ? NULL : hi, &binds, out, &n, memo, &nmemo);
+		int64_t top = db_one_int64(db, 0, "SELECT COALESCE(max(id), 0) FROM search_index", NULL);
+		int64_t bottom = db_one_int64(db, 0, "SELECT COALESCE(min(id), 0) FROM search_index", NULL);
+		int64_t from = top - SEARCH_SHORT_WINDOW;
+		*partial = bottom <= from;
+		if (!rc && n < SEARCH_MAX_HITS) {
+			struct kvlist b2 = {0};
+			const char *v = arena_printf(r->a, "%lld", (long long)from);
+			kv_add(r->a, &b2, "i", v, strlen(v));
+			kv_add(r->a, &b2, "s", pfx_arg, strlen(pfx_arg));
+			if (!pg)
+				kv_add(r->a, &b2, "s", hi, strlen(hi));
+			for (size_t k = 0; k < binds.n; k++)
+				kv_add(r->a, &b2, binds.v[k].name, binds.v[k].value, strlen(binds.v[k].value));
+			rc = collect(r, db,
+				     arena_printf(r->a, "%s FROM search_index s WHERE %s(s.body, ?) > 0 AND s.id > ? AND NOT (%s) AND %s%s",
+						  cols, pg ? "strpos" : "instr", prefix, scope, order),
+				     q, q, NULL, &b2, out, &n, memo, &nmemo);
+		}
 	}
-	db_done(s);
-	if (n < SEARCH_MAX_HITS && rc < 0)
+	if (rc < 0)
 		return rc;
 	*hits = out;
 	return n;

@@ -210,7 +210,8 @@ static int fx_teardown(void **state)
 static int run(struct fx *f, const char *q, struct search_hit **hits)
 {
 	const char *norm;
-	int n = search_run(&f->r, q, hits, &norm);
+	int partial;
+	int n = search_run(&f->r, q, hits, &norm, &partial);
 	if (n < 0)
 		fprintf(stderr, "search_run(%s) = %d: %s\n", q, n, db_errmsg(f->db));
 	assert_true(n >= 0);
@@ -276,6 +277,46 @@ static void two_character_queries_fall_back_to_a_scan(void **state)
 	assert_true(h[0].in_title && h[1].in_title && !h[2].in_title);
 	assert_true(has(h, 2, "people", f->wang) && has(h, 2, "people", f->zhou));
 	assert_int_equal(h[2].id, f->zhao);
+}
+
+/* At scale a short query cannot scan every row: titles that begin with it
+ * come from the title index whatever their age; other matches only from
+ * the newest SEARCH_SHORT_WINDOW rows, and the caller is told. */
+static void short_queries_find_every_title_prefix_and_scan_a_window(void **state)
+{
+	FX();
+	struct search_hit *h;
+	const char *norm;
+	int partial = -1;
+	int n = search_run(&f->r, "曉明", &h, &norm, &partial);
+	assert_int_equal(n, 3);
+	assert_int_equal(partial, 0); /* a small index is scanned whole */
+	/* an old row whose title begins with the query, one with it inside the
+	 * title, then enough newer rows to push both out of the window */
+	assert_int_equal(db_run(f->db,
+				"INSERT INTO search_index (type, record_id, unit_id, owner_id, title, title_norm, body) "
+				"VALUES ('people', 900001, NULL, NULL, '付潔', '付洁', '付洁'), "
+				"('people', 900002, NULL, NULL, '王付洁', '王付洁', '王付洁')",
+				NULL),
+			 0);
+	assert_int_equal(db_run(f->db,
+				"WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?) "
+				"INSERT INTO search_index (type, record_id, unit_id, owner_id, title, title_norm, body) "
+				"SELECT 'people', 1000000 + i, NULL, NULL, 'filler', 'filler', 'filler' FROM k",
+				"i", (int64_t)SEARCH_SHORT_WINDOW),
+			 0);
+	assert_int_equal(db_run(f->db,
+				"INSERT INTO search_index (type, record_id, unit_id, owner_id, title, title_norm, body) "
+				"VALUES ('people', 900003, NULL, NULL, '李付洁', '李付洁', '李付洁')",
+				NULL),
+			 0);
+	n = search_run(&f->r, "付潔", &h, &norm, &partial);
+	assert_int_equal(partial, 1);
+	assert_int_equal(n, 2);
+	assert_true(has(h, n, "people", 900001)); /* old, but its title begins with the query */
+	assert_true(has(h, n, "people", 900003)); /* new: in the window */
+	assert_false(has(h, n, "people", 900002));
+	assert_int_equal(h[0].id, 900001); /* prefix matches first */
 }
 
 static void one_character_query_works(void **state)
@@ -352,19 +393,20 @@ static void bad_queries_are_refused(void **state)
 	FX();
 	struct search_hit *h;
 	const char *norm;
-	assert_int_equal(search_run(&f->r, NULL, &h, &norm), SEARCH_EMPTY);
-	assert_int_equal(search_run(&f->r, "", &h, &norm), SEARCH_EMPTY);
-	assert_int_equal(search_run(&f->r, " 　 ", &h, &norm), SEARCH_EMPTY);
-	assert_int_equal(search_run(&f->r, "\xE7\x8E", &h, &norm), SEARCH_INVALID); /* cut UTF-8 */
-	assert_int_equal(search_run(&f->r, "a\x01" "b", &h, &norm), SEARCH_INVALID);
+	int partial;
+	assert_int_equal(search_run(&f->r, NULL, &h, &norm, &partial), SEARCH_EMPTY);
+	assert_int_equal(search_run(&f->r, "", &h, &norm, &partial), SEARCH_EMPTY);
+	assert_int_equal(search_run(&f->r, " 　 ", &h, &norm, &partial), SEARCH_EMPTY);
+	assert_int_equal(search_run(&f->r, "\xE7\x8E", &h, &norm, &partial), SEARCH_INVALID); /* cut UTF-8 */
+	assert_int_equal(search_run(&f->r, "a\x01" "b", &h, &norm, &partial), SEARCH_INVALID);
 	char longq[3 * 101 + 1] = "";
 	for (int i = 0; i < 100; i++)
 		strcat(longq, "曉");
-	assert_true(search_run(&f->r, longq, &h, &norm) >= 0); /* 100 characters: fine */
+	assert_true(search_run(&f->r, longq, &h, &norm, &partial) >= 0); /* 100 characters: fine */
 	strcat(longq, "曉");
-	assert_int_equal(search_run(&f->r, longq, &h, &norm), SEARCH_TOO_LONG);
+	assert_int_equal(search_run(&f->r, longq, &h, &norm, &partial), SEARCH_TOO_LONG);
 	/* the normalized query is given back for the page to show */
-	assert_int_equal(search_run(&f->r, "  王曉明 ", &h, &norm), 1);
+	assert_int_equal(search_run(&f->r, "  王曉明 ", &h, &norm, &partial), 1);
 	assert_string_equal(norm, "王晓明");
 }
 
@@ -506,6 +548,7 @@ static void a_change_is_searchable_at_once(void **state)
 	cmocka_unit_test_setup_teardown(traditional_query_finds_simplified_name, setup, fx_teardown), \
 	cmocka_unit_test_setup_teardown(units_are_found_by_either_script, setup, fx_teardown), \
 	cmocka_unit_test_setup_teardown(two_character_queries_fall_back_to_a_scan, setup, fx_teardown), \
+	cmocka_unit_test_setup_teardown(short_queries_find_every_title_prefix_and_scan_a_window, setup, fx_teardown), \
 	cmocka_unit_test_setup_teardown(one_character_query_works, setup, fx_teardown), \
 	cmocka_unit_test_setup_teardown(trigram_table_cannot_answer_short_queries, setup, fx_teardown), \
 	cmocka_unit_test_setup_teardown(ascii_is_case_and_width_insensitive, setup, fx_teardown), \
