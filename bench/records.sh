@@ -18,6 +18,9 @@
 #   list cost at BIG vs SMALL people    <= 1.5x (cost = 1 / req/s, normalized
 #                                          by nginx in the same phase)
 #   import of BIG rows                  >= 0.3x the raw batched insert's rows/s
+#                                          (into a bare table; also reported
+#                                          against the same table with its indexes)
+# The lists are also run with the cache off (--cache-size 0).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -30,7 +33,7 @@ for a in "$@"; do
 	--no-record) RECORD=0 ;;
 	--keep) KEEP=1 ;;
 	-h | --help)
-		sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)

@@ -356,7 +356,42 @@ static int ref_readable(struct req *r, const struct record_type *t, int64_t id)
 	return authz_record(r, t, ACC_READ, unit, owner);
 }
 
-static enum msg_id check_field(struct req *r, const struct record *rec, const struct record *before, int i)
+/* Is (what, id) in the memo? Adds it when add is set. */
+static int memo_has(struct ref_memo *m, const void *what, int64_t id, int add)
+{
+	if (!m)
+		return 0;
+	if (add && m->n * 2 >= m->cap) {
+		struct ref_memo g = {calloc(m->cap ? m->cap * 2 : 256, sizeof *g.slots), m->cap ? m->cap * 2 : 256, 0};
+		if (!g.slots)
+			return 0;
+		for (size_t k = 0; k < m->cap; k++)
+			if (m->slots[k].what)
+				memo_has(&g, m->slots[k].what, m->slots[k].id, 1);
+		free(m->slots);
+		*m = g;
+	}
+	if (!m->cap)
+		return 0;
+	size_t j = ((uint64_t)(uintptr_t)what * 31u + (uint64_t)id * 0x9E3779B97F4A7C15ull) % m->cap;
+	for (; m->slots[j].what; j = (j + 1) % m->cap)
+		if (m->slots[j].what == what && m->slots[j].id == id)
+			return 1;
+	if (add) {
+		m->slots[j] = (struct ref_memo_slot){what, id};
+		m->n++;
+	}
+	return 0;
+}
+
+void ref_memo_free(struct ref_memo *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof *m);
+}
+
+static enum msg_id check_field(struct req *r, const struct record *rec, const struct record *before, int i,
+			       struct ref_memo *memo)
 {
 	const struct field_def *f = &rec->type->fields[i];
 	const char *v = rec->vals[i];
@@ -421,6 +456,8 @@ static enum msg_id check_field(struct req *r, const struct record *rec, const st
 		if (parse_int64(v, &n) || n <= 0)
 			return M_rec_bad_reference;
 		const char *table = record_ref_table(f);
+		if (table && memo_has(memo, table, n, 0))
+			break;
 		if (!table || !db_one_int64(req_db(r), 0,
 					    arena_printf(r->a, "SELECT count(*) FROM %s WHERE id = ? AND archived = 0", table),
 					    "i", n))
@@ -432,6 +469,7 @@ static enum msg_id check_field(struct req *r, const struct record *rec, const st
 		int unchanged = before && before->vals[i] && !strcmp(before->vals[i], v);
 		if (rt && !unchanged && !ref_readable(r, rt, n))
 			return f->type == F_UNIT ? M_rec_unit_out_of_scope : M_rec_ref_out_of_scope;
+		memo_has(memo, table, n, 1);
 		break;
 	}
 	}
@@ -446,7 +484,8 @@ static enum msg_id check_field(struct req *r, const struct record *rec, const st
 	return M_NONE;
 }
 
-int record_validate(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
+static int validate(struct req *r, struct record *rec, const struct record *before, struct record_errors *e,
+		    struct ref_memo *memo)
 {
 	const struct record_type *t = rec->type;
 	e->field = arena_alloc(r->a, (size_t)t->nfields * sizeof *e->field);
@@ -457,19 +496,33 @@ int record_validate(struct req *r, struct record *rec, const struct record *befo
 			continue;
 		if (t->fields[i].type == F_BOOL && !rec->vals[i])
 			rec->vals[i] = "0"; /* an absent yes/no is a no */
-		e->field[i] = check_field(r, rec, before, i);
+		e->field[i] = check_field(r, rec, before, i, memo);
 		e->count += e->field[i] != M_NONE;
 	}
 	/* the unit must be one the user may write to */
 	int ui = t->unit_field ? record_field_index(t, t->unit_field) : -1;
-	if (ui >= 0 && e->field[ui] == M_NONE && rec->vals[ui] &&
-	    !authz_record(r, t, ACC_WRITE, strtoll(rec->vals[ui], NULL, 10), 0)) {
-		e->field[ui] = M_rec_unit_out_of_scope;
-		e->count++;
+	int64_t unit = ui >= 0 && rec->vals[ui] ? strtoll(rec->vals[ui], NULL, 10) : 0;
+	if (ui >= 0 && e->field[ui] == M_NONE && rec->vals[ui] && !memo_has(memo, t, unit, 0)) {
+		if (authz_record(r, t, ACC_WRITE, unit, 0)) {
+			memo_has(memo, t, unit, 1);
+		} else {
+			e->field[ui] = M_rec_unit_out_of_scope;
+			e->count++;
+		}
 	}
 	if (t->check)
 		t->check(r, rec, before, e);
 	return e->count;
+}
+
+int record_validate(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
+{
+	return validate(r, rec, before, e, NULL);
+}
+
+int record_validate_new(struct req *r, struct record *rec, struct record_errors *e, struct ref_memo *memo)
+{
+	return validate(r, rec, NULL, e, memo);
 }
 
 const char *record_resolve_ref(struct req *r, const struct field_def *f, const char *v, enum msg_id *why)

@@ -302,6 +302,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 	if (commit && !rc)
 		rc = indexes_suspend(r, db, t, sh.nrows - 1, &idx);
 	struct seen *seen = calloc((size_t)t->nfields, sizeof *seen);
+	struct ref_memo memo = {0};
 	int64_t now = time(NULL);
 	struct arena *main_arena = r->a;
 	struct ref_cache cache = {NULL, NULL, 0, 0, main_arena};
@@ -334,7 +335,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 			if (t->fields[i].type == F_BOOL && !rec->vals[i] && !(t->fields[i].flags & FF_HIDDEN))
 				rec->vals[i] = "0";
 		struct record_errors e;
-		record_validate(r, rec, NULL, &e);
+		record_validate_new(r, rec, &e, &memo);
 		for (int i = 0; i < t->nfields; i++) {
 			enum msg_id why = e.field[i];
 			if (why == M_NONE && (t->fields[i].flags & FF_UNIQUE) && rec->vals[i]) {
@@ -372,6 +373,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 	for (int i = 0; i < t->nfields; i++)
 		free(seen[i].keys);
 	free(seen);
+	ref_memo_free(&memo);
 	if (progress)
 		progress(sh.nrows - 1, sh.nrows - 1, ctx);
 	if (tuned)

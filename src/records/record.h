@@ -172,6 +172,20 @@ void record_set(struct req *r, struct record *rec, int field, const char *text);
 const char *record_resolve_ref(struct req *r, const struct field_def *f, const char *text, enum msg_id *why);
 /* Validates every field; fills errs (arena). Returns the number of errors. */
 int record_validate(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs);
+/* References found good during one batch of new records (an import): each
+ * referenced record found active and readable, and each owning unit found
+ * writable, is checked once, not once a row. Only good answers are kept:
+ * nothing turns bad in the middle of a batch's transaction. Zero it first;
+ * ref_memo_free at the end. */
+struct ref_memo {
+	struct ref_memo_slot {
+		const void *what; /* the table's name, or the type for "may write" */
+		int64_t id;
+	} *slots;
+	size_t cap, n;
+};
+int record_validate_new(struct req *r, struct record *rec, struct record_errors *errs, struct ref_memo *memo);
+void ref_memo_free(struct ref_memo *m);
 /* Inserts or updates (id 0: insert) with its audit entry, inside the
  * caller's transaction or a new one. Returns 0, or a DB_E_* code. */
 int record_save(struct req *r, struct record *rec, const struct record *before);
