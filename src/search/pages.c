@@ -26,6 +26,9 @@ static void results(struct req *r, const struct search_hit *hits, int n, const c
 {
 	html(r, "<p class=\"muted\">%s · %s</p>", arena_printf(r->a, T(r, M_search_normalized), normalized),
 	     n == 1 ? T(r, M_search_count_one) : arena_printf(r->a, T(r, M_search_count), n));
+	if (partial && n < SEARCH_MAX_HITS)
+		html(r, "<div class=\"flash flash-info\" role=\"status\">%s</div>",
+		     arena_printf(r->a, T(r, M_search_partial), SEARCH_SHORT_WINDOW));
 	if (n == 0) {
 		empty_state(r, M_search_no_results, M_search_no_results_hint, NULL, M_NONE);
 		return;
@@ -53,8 +56,6 @@ static void results(struct req *r, const struct search_hit *hits, int n, const c
 	}
 	if (n >= SEARCH_MAX_HITS)
 		html(r, "<p class=\"muted\">%s</p>", arena_printf(r->a, T(r, M_search_truncated), SEARCH_MAX_HITS));
-	else if (partial)
-		html(r, "<p class=\"muted\">%s</p>", arena_printf(r->a, T(r, M_search_partial), SEARCH_SHORT_WINDOW));
 }
 
 static int search_page(struct req *r)
