@@ -102,51 +102,45 @@ static char *t2s(const char *text, size_t len)
 	return cc ? opencc_convert_utf8(cc, text, len) : NULL;
 }
 
-const char *search_normalize(struct arena *a, const char *text)
+/* s folded (fold), in the arena. */
+static const char *folded(struct arena *a, const char *s)
 {
 	struct buf b;
 	buf_init(&b, a);
 	buf_puts(&b, "");
-	if (!text || !*text)
-		return b.p;
-	char *conv = t2s(text, strlen(text));
-	fold(&b, conv ? conv : text);
-	if (conv)
-		opencc_convert_utf8_free(conv);
+	fold(&b, s);
 	return b.p;
 }
 
+const char *search_normalize(struct arena *a, const char *text)
+{
+	if (!text || !*text)
+		return "";
+	char *conv = t2s(text, strlen(text));
+	const char *out = folded(a, conv ? conv : text);
+	if (conv)
+		opencc_convert_utf8_free(conv);
+	return out;
+}
+
 /* Normalizes x and y with one OpenCC call, joined by a newline that the
- * conversion keeps (a call costs about a microsecond, most of the work of
- * indexing a record); two calls when x holds a newline itself. */
+ * conversion keeps (a call costs ~2 µs, the most of indexing a record);
+ * two calls when x holds a newline itself, or without OpenCC. */
 static void normalize_pair(struct arena *a, const char *x, const char *y, const char **nx, const char **ny)
 {
-	if (strchr(x, '\n')) {
-		*nx = search_normalize(a, x);
-		*ny = search_normalize(a, y);
-		return;
-	}
-	const char *both = arena_printf(a, "%s\n%s", x, y);
-	char *conv = t2s(both, strlen(both));
+	const char *both = strchr(x, '\n') ? NULL : arena_printf(a, "%s\n%s", x, y);
+	char *conv = both ? t2s(both, strlen(both)) : NULL;
 	char *nl = conv ? strchr(conv, '\n') : NULL;
-	if (!nl) { /* no OpenCC: as search_normalize would do */
-		if (conv)
-			opencc_convert_utf8_free(conv);
+	if (nl) {
+		*nl = 0;
+		*nx = folded(a, conv);
+		*ny = folded(a, nl + 1);
+	} else {
 		*nx = search_normalize(a, x);
 		*ny = search_normalize(a, y);
-		return;
 	}
-	*nl = 0;
-	struct buf b;
-	buf_init(&b, a);
-	buf_puts(&b, "");
-	fold(&b, conv);
-	*nx = b.p;
-	buf_init(&b, a);
-	buf_puts(&b, "");
-	fold(&b, nl + 1);
-	*ny = b.p;
-	opencc_convert_utf8_free(conv);
+	if (conv)
+		opencc_convert_utf8_free(conv);
 }
 
 static size_t code_points(const char *s)
@@ -579,11 +573,11 @@ int search_run(struct req *r, const char *query, struct search_hit **hits, const
 			     arena_printf(r->a, "%s FROM search_index s WHERE %s AND %s ORDER BY s.title_norm, s.id LIMIT %d", cols,
 					  prefix, scope, SEARCH_CANDIDATES),
 			     q, pfx_arg, pg ? NULL : hi, &binds, out, &n, memo, &nmemo);
-		int64_t top = db_one_int64(db, 0, "SELECT COALESCE(max(id), 0) FROM search_index", NULL);
-		int64_t bottom = db_one_int64(db, 0, "SELECT COALESCE(min(id), 0) FROM search_index", NULL);
-		int64_t from = top - SEARCH_SHORT_WINDOW;
-		*partial = bottom <= from;
 		if (!rc && n < SEARCH_MAX_HITS) {
+			int64_t top = db_one_int64(db, 0, "SELECT COALESCE(max(id), 0) FROM search_index", NULL);
+			int64_t bottom = db_one_int64(db, 0, "SELECT COALESCE(min(id), 0) FROM search_index", NULL);
+			int64_t from = top - SEARCH_SHORT_WINDOW;
+			*partial = bottom <= from;
 			struct kvlist b2 = {0};
 			const char *v = arena_printf(r->a, "%lld", (long long)from);
 			kv_add(r->a, &b2, "i", v, strlen(v));
