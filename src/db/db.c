@@ -251,6 +251,16 @@ int64_t db_changes(struct db *db)
 	return db->last_changes;
 }
 
+int db_has_last_id(const struct db *db)
+{
+	return db->ops->last_id != NULL;
+}
+
+int64_t db_last_id(struct db *db)
+{
+	return db->ops->last_id ? db->ops->last_id(db) : -1;
+}
+
 int64_t db_insert(struct db *db, const char *sql, const char *types, ...)
 {
 	va_list ap;

@@ -24,6 +24,7 @@ struct db_ops {
 	int64_t (*column_int64)(struct db_stmt *s, int col);
 	double (*column_double)(struct db_stmt *s, int col);
 	int64_t (*changes)(struct db *db);
+	int64_t (*last_id)(struct db *db); /* NULL: use RETURNING */
 	int (*exec)(struct db *db, const char *sql);
 };
 

@@ -162,6 +162,11 @@ static int64_t sq_changes(struct db *db)
 	return sqlite3_changes64(db->h);
 }
 
+static int64_t sq_last_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
 const struct db_ops db_sqlite_ops = {
 	.open = sq_open,
 	.close = sq_close,
@@ -179,6 +184,7 @@ const struct db_ops db_sqlite_ops = {
 	.column_int64 = sq_column_int64,
 	.column_double = sq_column_double,
 	.changes = sq_changes,
+	.last_id = sq_last_id,
 	.exec = sq_exec,
 };
 

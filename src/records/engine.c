@@ -722,12 +722,14 @@ json_t *record_json(struct req *r, const struct record *rec, int reveal)
 static int insert_row(struct req *r, struct db *db, struct record *rec, int64_t now)
 {
 	const struct record_type *t = rec->type;
-	/* the text depends on the type alone: an import of a million rows
-	 * builds it once (per thread) */
+	/* the text depends on the type and the backend alone: an import of a
+	 * million rows builds it once (per thread) */
 	static _Thread_local const struct record_type *last;
+	static _Thread_local int last_returning;
 	static _Thread_local char last_sql[4096];
 	const char *text = last_sql;
-	if (last != t) {
+	int returning = !db_has_last_id(db);
+	if (last != t || last_returning != returning) {
 		struct buf sql;
 		buf_init(&sql, r->a);
 		buf_printf(&sql, "INSERT INTO %s (created_at, updated_at", t->table);
@@ -736,11 +738,11 @@ static int insert_row(struct req *r, struct db *db, struct record *rec, int64_t 
 		buf_puts(&sql, ") VALUES (?, ?");
 		for (int i = 0; i < t->nfields; i++)
 			buf_puts(&sql, ", ?");
-		buf_puts(&sql, ") RETURNING id");
+		buf_puts(&sql, returning ? ") RETURNING id" : ")");
 		text = sql.p;
 		if (sql.len < sizeof last_sql) {
 			memcpy(last_sql, sql.p, sql.len + 1);
-			last = t;
+			last = t, last_returning = returning;
 		}
 	}
 	struct db_stmt *s = db_prepare(db, text);
@@ -756,6 +758,9 @@ static int insert_row(struct req *r, struct db *db, struct record *rec, int64_t 
 		rc = 0;
 		while (db_step(s) == DB_ROW)
 			;
+	} else if (rc == DB_DONE && !returning) {
+		rec->id = db_last_id(db);
+		rc = 0;
 	}
 	db_done(s);
 	rec->created_at = rec->updated_at = now;
