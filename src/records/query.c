@@ -37,6 +37,7 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 	const char *arch = req_query(r, "archived");
 	q->archived = arch && !strcmp(arch, "1");
 	buf_printf(&w, " WHERE t.archived = %d", q->archived);
+	int simple = t->unit_field && strcmp(t->unit_field, "id") != 0;
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field_def *f = &t->fields[i];
 		const char *v = req_query(r, f->name);
@@ -49,6 +50,11 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 			}
 			buf_printf(&w, " AND %ct.%s IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", 1, f->name);
 			add_bind(r, q, "i", v);
+			if (simple && !strcmp(f->name, t->unit_field))
+				q->unit_root = strtoll(v, NULL, 10);
+			else
+				simple = 0;
+			continue;
 		} else if (f->type == F_BOOL) {
 			if (strcmp(v, "0") && strcmp(v, "1")) {
 				q->error = M_rec_bad_filter, q->bad_param = f->name;
@@ -77,9 +83,11 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 			buf_printf(&w, " AND t.%s = ?", f->name);
 			add_bind(r, q, "s", v);
 		}
+		simple = 0;
 	}
 	const char *text = req_query(r, "q");
 	if (text && *text) {
+		simple = 0;
 		if (strlen(text) > 200) {
 			q->error = M_err_query_too_long, q->bad_param = "q";
 		} else {
@@ -106,7 +114,9 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 				buf_puts(&w, ")");
 		}
 	}
-	buf_puts(&w, record_scope_sql(r, t, "t", &q->binds));
+	const char *scope = record_scope_sql(r, t, "t", &q->binds);
+	buf_puts(&w, scope);
+	q->by_unit_counts = simple && !*scope;
 	/* \1 marks where a unary + keeps a subtree filter off its index */
 	q->where = arena_strdup(r->a, w.p);
 	q->where_walk = arena_strdup(r->a, w.p);
@@ -173,14 +183,30 @@ int64_t list_query_count(struct req *r, struct list_query *q)
 		return q->total = strtoll(hit.p, NULL, 10);
 
 	struct db *db = req_db(r);
-	struct db_stmt *s = db ? db_prepare(db, arena_printf(r->a, "SELECT count(*) FROM %s t%s", q->t->table, q->where))
-			       : NULL;
-	if (!s)
+	int64_t n = -1;
+	if (!db) {
 		return -1;
-	int idx = 1;
-	bind_all(s, &q->binds, &idx);
-	int64_t n = db_step(s) == DB_ROW ? db_column_int64(s, 0) : -1;
-	db_done(s);
+	} else if (q->by_unit_counts && q->unit_root) {
+		n = db_one_int64(db, -1,
+				 "SELECT CAST(COALESCE(sum(n), 0) AS BIGINT) FROM unit_counts WHERE tbl = ? AND archived = ? "
+				 "AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
+				 "sii", q->t->table, (int64_t)q->archived, q->unit_root);
+	} else if (q->by_unit_counts) { /* and the records that name no unit */
+		n = db_one_int64(db, -1,
+				 arena_printf(r->a,
+					      "SELECT CAST(COALESCE((SELECT sum(n) FROM unit_counts WHERE tbl = ? AND archived = ?), 0) "
+					      "+ (SELECT count(*) FROM %s WHERE %s IS NULL AND archived = ?) AS BIGINT)",
+					      q->t->table, q->t->unit_field),
+				 "sii", q->t->table, (int64_t)q->archived, (int64_t)q->archived);
+	} else {
+		struct db_stmt *s = db_prepare(db, arena_printf(r->a, "SELECT count(*) FROM %s t%s", q->t->table, q->where));
+		if (!s)
+			return -1;
+		int idx = 1;
+		bind_all(s, &q->binds, &idx);
+		n = db_step(s) == DB_ROW ? db_column_int64(s, 0) : -1;
+		db_done(s);
+	}
 	if (n >= 0) {
 		char v[24];
 		int len = snprintf(v, sizeof v, "%lld", (long long)n);

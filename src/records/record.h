@@ -132,6 +132,9 @@ int field_is_integer(enum field_type ty);
 
 /* Creates missing tables, columns and indexes for every declared type. */
 int records_sync_schema(struct db *db, char *err, size_t errlen);
+/* Counts a register's records per owning unit afresh (unit_counts,
+ * migration 007), e.g. after a bulk load that ran without its trigger. */
+int records_unit_counts_recount(struct db *db, const struct record_type *t);
 
 /* May the request's user do this (ACC_READ or ACC_WRITE) to a record of the
  * type owned by unit_id and user owner (0 when none)? Calls authz. */

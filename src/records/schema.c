@@ -56,6 +56,60 @@ static int ref_ready(struct db *db, const struct field_def *f)
 	return !rt || table_exists(db, rt);
 }
 
+int records_unit_counts_recount(struct db *db, const struct record_type *t)
+{
+	const char *u = t->unit_field;
+	char sql[512];
+	int rc = db_run(db, "DELETE FROM unit_counts WHERE tbl = ?", "s", t->table);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO unit_counts (tbl, unit_id, archived, n) SELECT CAST(? AS TEXT), %s, archived, count(*) FROM %s "
+		 "WHERE %s IS NOT NULL GROUP BY %s, archived",
+		 u, t->table, u, u);
+	return rc ? rc : db_run(db, sql, "s", t->table);
+}
+
+/* unit_counts (migration 007) for a register with an owning unit: the
+ * triggers that keep it, made once, with its rows for what is there. */
+static int unit_counts_sync(struct db *db, const struct record_type *t, struct buf *sql)
+{
+	const char *u = t->unit_field, *tb = t->table;
+	if (!u || !strcmp(u, "id") || !column_exists(db, tb, u))
+		return 0;
+	int pg = db_kind(db) == DB_PG;
+	char trig[128];
+	snprintf(trig, sizeof trig, pg ? "%s_unit_counts" : "%s_uc_ai", tb);
+	int64_t have = pg ? db_one_int64(db, 0,
+					 "SELECT count(*) FROM pg_trigger WHERE tgname = ? AND tgrelid = to_regclass(?)",
+					 "ss", trig, tb)
+			  : db_one_int64(db, 0, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+					 "s", trig);
+	if (have)
+		return 0;
+	buf_reset(sql);
+	if (pg) {
+		buf_printf(sql,
+			   "CREATE TRIGGER %s_unit_counts AFTER INSERT OR DELETE OR UPDATE OF %s, archived ON %s "
+			   "FOR EACH ROW EXECUTE FUNCTION unit_counts_keep('%s')",
+			   tb, u, tb, u);
+	} else {
+		const char *plus = "INSERT INTO unit_counts (tbl, unit_id, archived, n) SELECT '%s', new.%s, new.archived, 1 "
+				   "WHERE new.%s IS NOT NULL ON CONFLICT (tbl, unit_id, archived) DO UPDATE SET n = n + 1;";
+		const char *minus = "UPDATE unit_counts SET n = n - 1 WHERE tbl = '%s' AND unit_id = old.%s "
+				    "AND archived = old.archived;";
+		buf_printf(sql, "CREATE TRIGGER %s_uc_ai AFTER INSERT ON %s BEGIN ", tb, tb);
+		buf_printf(sql, plus, tb, u, u);
+		buf_printf(sql, " END; CREATE TRIGGER %s_uc_ad AFTER DELETE ON %s BEGIN ", tb, tb);
+		buf_printf(sql, minus, tb, u);
+		buf_printf(sql, " END; CREATE TRIGGER %s_uc_au AFTER UPDATE OF %s, archived ON %s "
+				"WHEN old.%s IS NOT new.%s OR old.archived <> new.archived BEGIN ", tb, u, tb, u, u);
+		buf_printf(sql, minus, tb, u);
+		buf_printf(sql, plus, tb, u, u);
+		buf_puts(sql, " END;");
+	}
+	int rc = db_exec_script(db, sql->p);
+	return rc ? rc : records_unit_counts_recount(db, t);
+}
+
 static void column_sql(struct buf *b, const struct field_def *f, enum db_kind k)
 {
 	buf_printf(b, "%s %s", f->name, column_type(f, k));
@@ -138,6 +192,8 @@ static int sync_type(struct db *db, const struct record_type *t, char *err, size
 			   t->table, t->unit_field);
 		rc = db_exec_script(db, sql.p);
 	}
+	if (!rc)
+		rc = unit_counts_sync(db, t, &sql);
 	if (rc)
 		snprintf(err, errlen, "cannot create table %s: %s", t->table, db_errmsg(db));
 	buf_free(&sql);

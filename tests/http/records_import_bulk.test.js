@@ -14,6 +14,7 @@ const { api, list, org, csv } = require('./records_lib');
 
 const ctx = serverPerFile();
 const ROWS = 10500;
+let O;
 
 /* The schema objects an import may touch, as "type name sql" lines. */
 function schema() {
@@ -36,13 +37,16 @@ function bigFile(prefix, unitCode, bad) {
 
 test('a big import: every row listed and searchable, the indexes and triggers as before', async () => {
 	const a = api(ctx.srv);
-	await org(a, 'BLK-');
+	O = await org(a, 'BLK-');
 	const before = schema();
 	assert.ok(before.some((l) => /people_name/.test(l)), `the name index exists: ${before.join('\n')}`);
 	const r = ctx.srv.cli(['import', 'people', bigFile('Bulkrow', 'BLK-D1')]);
 	assert.equal(r.code, 0, r.stderr);
 	assert.deepEqual(schema(), before, 'the same indexes and triggers, with the same definitions');
 	assert.equal((await list(a, 'people', 'q=Bulkrow&per_page=1')).total, ROWS);
+	// a subtree's total comes from the per-unit counts, made afresh after the load
+	assert.equal((await list(a, 'people', `unit_id=${O.S1}&per_page=1`)).total, ROWS);
+	assert.equal((await list(a, 'people', `unit_id=${O.S2}&per_page=1`)).total, 0);
 	const s = (await a.get('/api/v1/search?q=Bulkrow%2010499')).json();
 	assert.deepEqual(s.data.map((h) => h.title), ['Bulkrow 10499'], 'the trigram index has the new rows');
 	const s2 = (await a.get('/api/v1/search?q=bulkrow%2000007')).json();
@@ -64,5 +68,6 @@ test('a big file with one bad row: nothing imported, the schema untouched', asyn
 	assert.match(r.stderr + r.stdout, new RegExp(`${ROWS + 2}`), 'the bad row is named by its number');
 	assert.deepEqual(schema(), before);
 	assert.equal((await list(a, 'people', 'per_page=1')).total, people);
+	assert.equal((await list(a, 'people', `unit_id=${O.S1}&per_page=1`)).total, ROWS);
 	assert.equal((await a.get('/api/v1/search?q=Bulkbad%2000001')).json().data.length, 0);
 });

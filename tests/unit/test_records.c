@@ -1052,6 +1052,55 @@ static void moving_a_unit_rewrites_its_whole_subtree(void **state)
 			 0);
 }
 
+/* unit_counts (migration 007) against a count of the table: rows that
+ * differ or are missing, 0 when they agree. */
+static int64_t unit_counts_wrong(struct fx *f)
+{
+	return db_one_int64(f->db, -1,
+			    "SELECT (SELECT count(*) FROM unit_counts c WHERE c.tbl = 'people' AND c.n <> "
+			    "(SELECT count(*) FROM people p WHERE p.unit_id = c.unit_id AND p.archived = c.archived)) + "
+			    "(SELECT count(*) FROM (SELECT unit_id, archived FROM people WHERE unit_id IS NOT NULL "
+			    "GROUP BY unit_id, archived) g WHERE NOT EXISTS (SELECT 1 FROM unit_counts c WHERE c.tbl = 'people' "
+			    "AND c.unit_id = g.unit_id AND c.archived = g.archived))",
+			    NULL);
+}
+
+static void unit_counts_follow_every_change(void **state)
+{
+	FX();
+	int64_t a = save(f, mk(f, &people_type, "name", "甲", "unit_id", num(f, f->d1), NULL), NULL);
+	save(f, mk(f, &people_type, "name", "乙", "unit_id", num(f, f->d1), NULL), NULL);
+	save(f, mk(f, &people_type, "name", "丙", "unit_id", num(f, f->s2), NULL), NULL);
+	assert_int_equal(unit_counts_wrong(f), 0);
+	assert_int_equal(db_one_int64(f->db, -1,
+				      "SELECT n FROM unit_counts WHERE tbl = 'people' AND unit_id = ? AND archived = 0", "i",
+				      f->d1),
+			 2);
+	/* moved to another unit */
+	struct record *before = record_load(&f->r, &people_type, a);
+	struct record *now = record_load(&f->r, &people_type, a);
+	set(f, now, "unit_id", num(f, f->s2));
+	save(f, now, before);
+	assert_int_equal(unit_counts_wrong(f), 0);
+	/* archived, restored */
+	assert_int_equal(record_archive(&f->r, now, 1), 0);
+	assert_int_equal(unit_counts_wrong(f), 0);
+	assert_int_equal(db_one_int64(f->db, -1,
+				      "SELECT n FROM unit_counts WHERE tbl = 'people' AND unit_id = ? AND archived = 1", "i",
+				      f->s2),
+			 1);
+	assert_int_equal(record_archive(&f->r, now, 0), 0);
+	assert_int_equal(unit_counts_wrong(f), 0);
+	/* written behind the engine's back: the triggers still count */
+	assert_int_equal(db_run(f->db, "UPDATE people SET unit_id = NULL WHERE id = ?", "i", a), 0);
+	assert_int_equal(unit_counts_wrong(f), 0);
+	assert_int_equal(db_run(f->db, "DELETE FROM people WHERE name = ?", "s", "乙"), 0);
+	assert_int_equal(unit_counts_wrong(f), 0);
+	/* and a recount gives the same */
+	assert_int_equal(records_unit_counts_recount(f->db, &people_type), 0);
+	assert_int_equal(unit_counts_wrong(f), 0);
+}
+
 /* ---- archive ---- */
 
 static void archive_refuses_a_unit_still_referred_to(void **state)
@@ -1278,7 +1327,8 @@ static void fixed_longtext_refuses_control_characters(void **state)
 	cmocka_unit_test_setup_teardown(fixed_id_number_x_is_stored_upper_case, SETUP, fx_teardown),     \
 	cmocka_unit_test_setup_teardown(fixed_date_with_a_sign_is_refused, SETUP, fx_teardown),          \
 	cmocka_unit_test_setup_teardown(fixed_mixed_blanks_are_trimmed, SETUP, fx_teardown),             \
-	cmocka_unit_test_setup_teardown(fixed_longtext_refuses_control_characters, SETUP, fx_teardown)
+	cmocka_unit_test_setup_teardown(fixed_longtext_refuses_control_characters, SETUP, fx_teardown),          \
+	cmocka_unit_test_setup_teardown(unit_counts_follow_every_change, SETUP, fx_teardown)
 
 int main(void)
 {
