@@ -87,10 +87,32 @@ static int unit_counts_sync(struct db *db, const struct record_type *t, struct b
 		return 0;
 	buf_reset(sql);
 	if (pg) {
+		/* a function per table, naming its columns and the schema of
+		 * unit_counts: it runs under whatever search_path the writer has */
+		struct arena a;
+		arena_init(&a);
+		char *schema = db_one_text(db, &a, "SELECT quote_ident(current_schema())", NULL);
+		if (!schema) {
+			arena_free(&a);
+			return DB_ERR;
+		}
 		buf_printf(sql,
+			   "CREATE OR REPLACE FUNCTION %s_unit_counts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+			   "IF TG_OP = 'UPDATE' THEN "
+			   "IF OLD.%s IS NOT DISTINCT FROM NEW.%s AND OLD.archived = NEW.archived THEN RETURN NULL; END IF; "
+			   "END IF; "
+			   "IF TG_OP <> 'INSERT' THEN IF OLD.%s IS NOT NULL THEN "
+			   "UPDATE %s.unit_counts SET n = n - 1 WHERE tbl = '%s' AND unit_id = OLD.%s AND archived = OLD.archived; "
+			   "END IF; END IF; "
+			   "IF TG_OP <> 'DELETE' THEN IF NEW.%s IS NOT NULL THEN "
+			   "INSERT INTO %s.unit_counts (tbl, unit_id, archived, n) VALUES ('%s', NEW.%s, NEW.archived, 1) "
+			   "ON CONFLICT (tbl, unit_id, archived) DO UPDATE SET n = %s.unit_counts.n + 1; "
+			   "END IF; END IF; "
+			   "RETURN NULL; END $$; "
 			   "CREATE TRIGGER %s_unit_counts AFTER INSERT OR DELETE OR UPDATE OF %s, archived ON %s "
-			   "FOR EACH ROW EXECUTE FUNCTION unit_counts_keep('%s')",
-			   tb, u, tb, u);
+			   "FOR EACH ROW EXECUTE FUNCTION %s_unit_counts()",
+			   tb, u, u, u, schema, tb, u, u, schema, tb, u, schema, tb, u, tb, tb);
+		arena_free(&a);
 	} else {
 		const char *plus = "INSERT INTO unit_counts (tbl, unit_id, archived, n) SELECT '%s', new.%s, new.archived, 1 "
 				   "WHERE new.%s IS NOT NULL ON CONFLICT (tbl, unit_id, archived) DO UPDATE SET n = n + 1;";
