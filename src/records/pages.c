@@ -192,7 +192,10 @@ static int list_page(struct req *r)
 	if (!cache_get(key, q.gen, &r->out)) {
 		if (list_content(r, t, &q))
 			return req_fail(r, 503, M_err_db_down);
-		cache_put(key, q.gen, r->out.p + mark, r->out.len - mark);
+		/* a form with this session's CSRF token must not serve another
+		 * session of the same user: such a page is not cached */
+		if (!strstr(r->out.p + mark, req_csrf_token(r)))
+			cache_put(key, q.gen, r->out.p + mark, r->out.len - mark);
 	}
 	page_end(r);
 	return 0;
