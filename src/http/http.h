@@ -119,6 +119,10 @@ void req_json_begin(struct req *r, int status);
 /* Sets a one-shot message shown on the next page (a catalog key). */
 void req_flash(struct req *r, const char *kind, enum msg_id msg);
 
+/* A request for work done from the command line: arena a, database db,
+ * IP "cli", no user (the caller sets one where the work checks rights). */
+void req_init_cli(struct req *r, struct arena *a, struct db *db, enum lang lang);
+
 /* The CSRF token for this request's session (or pre-session). Arena. */
 const char *req_csrf_token(struct req *r);
 

@@ -91,6 +91,15 @@ int req_redirect(struct req *r, const char *path)
 	return 0;
 }
 
+void req_init_cli(struct req *r, struct arena *a, struct db *db, enum lang lang)
+{
+	memset(r, 0, sizeof *r);
+	r->a = a;
+	r->db_ = db;
+	r->ip = "cli";
+	r->lang = lang;
+}
+
 void req_json_begin(struct req *r, int status)
 {
 	r->status = status;

@@ -1414,28 +1414,6 @@ static int parse_u64(const char *s, unsigned long long *out)
 	return errno || *end ? -1 : 0;
 }
 
-/* Rebuilds the search index after the load, as `wenming search-rebuild`
- * does: the demo's people and units should be found at once. Returns the
- * number of records indexed or -1; *secs gets the time taken. */
-static int64_t rebuild_search(struct db *db, double *secs)
-{
-	struct arena a;
-	arena_init(&a);
-	struct req r;
-	memset(&r, 0, sizeof r);
-	r.a = &a;
-	r.db_ = db;
-	r.ip = "cli";
-	r.lang = LANG_HANT;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int64_t n = search_rebuild(&r);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	*secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	arena_free(&a);
-	return n;
-}
-
 int cmd_demo(struct config *cfg, int argc, char **argv)
 {
 	unsigned long long people = DEMO_PEOPLE_DEFAULT, seed = 1;
@@ -1509,7 +1487,7 @@ int cmd_demo(struct config *cfg, int argc, char **argv)
 	rc = 0;
 	if (index) {
 		double secs;
-		int64_t n = rebuild_search(db, &secs);
+		int64_t n = search_rebuild_timed(db, &secs); /* found at once */
 		if (n < 0) {
 			fprintf(stderr, "wenming demo: the search index could not be rebuilt (%s); run 'wenming "
 					"search-rebuild'\n", db_errmsg(db));

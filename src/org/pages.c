@@ -262,20 +262,32 @@ static int stats_allowed(struct req *r, int64_t unit)
 	return 0;
 }
 
-static int stats_page(struct req *r)
+/* The chosen unit and its figures for the statistics page and its JSON,
+ * if the user may see them; otherwise the request has failed, -1. */
+static int stats_load(struct req *r, int64_t *unit, struct unit_row *top, struct unit_row **kids, int *n)
 {
 	int bad;
-	int64_t unit = chosen_unit(r, &bad);
+	*unit = chosen_unit(r, &bad);
 	if (bad)
-		return req_fail(r, 400, M_rec_bad_filter);
-	if (!unit)
-		return req_fail(r, 404, M_org_empty);
-	if (!stats_allowed(r, unit))
-		return req_fail(r, 403, M_NONE);
+		req_fail(r, 400, M_rec_bad_filter);
+	else if (!*unit)
+		req_fail(r, 404, M_org_empty);
+	else if (!stats_allowed(r, *unit))
+		req_fail(r, 403, M_NONE);
+	else if (collect(r, *unit, top, kids, n))
+		req_fail(r, 404, M_rec_not_found);
+	else
+		return 0;
+	return -1;
+}
+
+static int stats_page(struct req *r)
+{
+	int64_t unit;
 	struct unit_row top, *kids;
 	int n;
-	if (collect(r, unit, &top, &kids, &n))
-		return req_fail(r, 404, M_rec_not_found);
+	if (stats_load(r, &unit, &top, &kids, &n))
+		return 0;
 	struct crumb c[] = {{"/org/tree", T(r, M_org_tree)}, {NULL, T(r, M_org_stats)}};
 	page_begin(r, T(r, M_org_stats), c, 2);
 	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_org_stats), top.name),
@@ -342,18 +354,11 @@ static void stats_object(struct buf *b, const struct people_stats *s)
 
 static int stats_json(struct req *r)
 {
-	int bad;
-	int64_t unit = chosen_unit(r, &bad);
-	if (bad)
-		return req_fail(r, 400, M_rec_bad_filter);
-	if (!unit)
-		return req_fail(r, 404, M_org_empty);
-	if (!stats_allowed(r, unit))
-		return req_fail(r, 403, M_NONE);
+	int64_t unit;
 	struct unit_row top, *kids;
 	int n;
-	if (collect(r, unit, &top, &kids, &n))
-		return req_fail(r, 404, M_rec_not_found);
+	if (stats_load(r, &unit, &top, &kids, &n))
+		return 0;
 	req_json_begin(r, 200);
 	struct buf *b = &r->out;
 	buf_printf(b, "{\"unit\":{\"id\":%lld,\"name\":", (long long)unit);

@@ -36,21 +36,11 @@ static int fail_fields(struct req *r, int status, const char *code, enum msg_id 
 	return 0;
 }
 
-static const struct record_type *api_type(struct req *r)
-{
-	const struct record_type *t = record_type_find(req_param(r, "type"));
-	if (!t)
-		req_fail(r, 404, M_NONE);
-	return t;
-}
-
 static int list_json(struct req *r)
 {
-	const struct record_type *t = api_type(r);
+	const struct record_type *t = record_type_of_route(r, ACC_READ);
 	if (!t)
 		return 0;
-	if (!record_type_may(r, t, ACC_READ))
-		return req_fail(r, 403, M_NONE);
 	struct list_query q;
 	list_query_build(r, t, &q);
 	if (q.error != M_NONE) {
@@ -81,7 +71,7 @@ static int list_json(struct req *r)
 
 static int one_json(struct req *r)
 {
-	const struct record_type *t = api_type(r);
+	const struct record_type *t = record_type_of_route(r, ACC_NONE);
 	struct record *rec = t ? record_load_checked(r, t, ACC_READ) : NULL;
 	if (!rec)
 		return 0;
@@ -169,17 +159,15 @@ static int save_json(struct req *r, struct record *rec, const struct record *bef
 
 static int create_json(struct req *r)
 {
-	const struct record_type *t = api_type(r);
+	const struct record_type *t = record_type_of_route(r, ACC_WRITE);
 	if (!t)
 		return 0;
-	if (!record_type_may(r, t, ACC_WRITE))
-		return req_fail(r, 403, M_NONE);
 	return save_json(r, record_new(r, t), NULL);
 }
 
 static int patch_json(struct req *r)
 {
-	const struct record_type *t = api_type(r);
+	const struct record_type *t = record_type_of_route(r, ACC_NONE);
 	struct record *before = t ? record_load_checked(r, t, ACC_WRITE) : NULL;
 	if (!before)
 		return 0;
@@ -191,7 +179,7 @@ static int patch_json(struct req *r)
 
 static int delete_json(struct req *r)
 {
-	const struct record_type *t = api_type(r);
+	const struct record_type *t = record_type_of_route(r, ACC_NONE);
 	struct record *rec = t ? record_load_checked(r, t, ACC_WRITE) : NULL;
 	if (!rec)
 		return 0;

@@ -94,11 +94,7 @@ int cmd_import(struct config *cfg, int argc, char **argv)
 	struct arena a;
 	arena_init(&a);
 	struct req r;
-	memset(&r, 0, sizeof r);
-	r.a = &a;
-	r.db_ = db;
-	r.ip = "cli";
-	r.lang = LANG_EN;
+	req_init_cli(&r, &a, db, LANG_EN);
 	struct user u;
 	memset(&u, 0, sizeof u);
 	u.id = db_one_int64(db, 0, "SELECT id FROM users WHERE username = ? AND disabled = 0", "s", as);

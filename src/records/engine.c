@@ -72,6 +72,18 @@ int authz_record(struct req *r, const struct record_type *t, enum access want, i
 	return 0;
 }
 
+const struct record_type *record_type_of_route(struct req *r, enum access want)
+{
+	const struct record_type *t = record_type_find(req_param(r, "type"));
+	if (!t)
+		req_fail(r, 404, M_NONE);
+	else if (want != ACC_NONE && !record_type_may(r, t, want))
+		req_fail(r, 403, M_NONE);
+	else
+		return t;
+	return NULL;
+}
+
 int record_type_may(struct req *r, const struct record_type *t, enum access want)
 {
 	for (int i = 0; r->user && i < r->user->ngrants; i++) {

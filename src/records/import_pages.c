@@ -13,20 +13,6 @@
 
 #define IMPORT_TTL 3600 /* seconds an uploaded file waits for its confirmation */
 
-static const struct record_type *import_type(struct req *r)
-{
-	const struct record_type *t = record_type_find(req_param(r, "type"));
-	if (!t) {
-		req_fail(r, 404, M_NONE);
-		return NULL;
-	}
-	if (!record_type_may(r, t, ACC_WRITE)) {
-		req_fail(r, 403, M_NONE);
-		return NULL;
-	}
-	return t;
-}
-
 static void columns_help(struct req *r, const struct record_type *t)
 {
 	html(r, "<section class=\"card\"><h2>%T</h2><p>%T</p><div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
@@ -61,7 +47,7 @@ static void begin(struct req *r, const struct record_type *t)
 
 static int import_page(struct req *r)
 {
-	const struct record_type *t = import_type(r);
+	const struct record_type *t = record_type_of_route(r, ACC_WRITE);
 	if (!t)
 		return 0;
 	begin(r, t);
@@ -73,7 +59,7 @@ static int import_page(struct req *r)
 
 static int template_csv(struct req *r)
 {
-	const struct record_type *t = import_type(r);
+	const struct record_type *t = record_type_of_route(r, ACC_WRITE);
 	if (!t)
 		return 0;
 	buf_puts(&r->out, "\xEF\xBB\xBF");
@@ -130,7 +116,7 @@ static void report(struct req *r, const struct record_type *t, const struct impo
 
 static int upload_post(struct req *r)
 {
-	const struct record_type *t = import_type(r);
+	const struct record_type *t = record_type_of_route(r, ACC_WRITE);
 	if (!t)
 		return 0;
 	const struct kv *file = NULL;
@@ -169,7 +155,7 @@ static int upload_post(struct req *r)
 
 static int commit_post(struct req *r)
 {
-	const struct record_type *t = import_type(r);
+	const struct record_type *t = record_type_of_route(r, ACC_WRITE);
 	if (!t)
 		return 0;
 	struct db *db = req_db(r);

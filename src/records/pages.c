@@ -12,11 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-static const struct record_type *type_of(struct req *r)
-{
-	return record_type_find(req_param(r, "type"));
-}
-
 static const char *list_url(struct req *r, const struct record_type *t)
 {
 	return arena_printf(r->a, "/r/%s", t->name);
@@ -175,11 +170,9 @@ static int list_content(struct req *r, const struct record_type *t, struct list_
 
 static int list_page(struct req *r)
 {
-	const struct record_type *t = type_of(r);
+	const struct record_type *t = record_type_of_route(r, ACC_READ);
 	if (!t)
-		return req_fail(r, 404, M_NONE);
-	if (!record_type_may(r, t, ACC_READ))
-		return req_fail(r, 403, M_NONE);
+		return 0;
 	struct list_query q;
 	list_query_build(r, t, &q);
 	if (q.error != M_NONE)
@@ -319,18 +312,18 @@ static int detail_render(struct req *r, const struct record *rec, const char *re
 
 static int detail_page(struct req *r)
 {
-	const struct record_type *t = type_of(r);
+	const struct record_type *t = record_type_of_route(r, ACC_NONE);
 	if (!t)
-		return req_fail(r, 404, M_NONE);
+		return 0;
 	struct record *rec = record_load_checked(r, t, ACC_READ);
 	return rec ? detail_render(r, rec, NULL) : 0;
 }
 
 static int reveal_post(struct req *r)
 {
-	const struct record_type *t = type_of(r);
+	const struct record_type *t = record_type_of_route(r, ACC_NONE);
 	if (!t)
-		return req_fail(r, 404, M_NONE);
+		return 0;
 	struct record *rec = record_load_checked(r, t, ACC_READ);
 	if (!rec)
 		return 0;
@@ -459,11 +452,9 @@ static void form_render(struct req *r, const struct record *rec, const struct re
 
 static int new_page(struct req *r)
 {
-	const struct record_type *t = type_of(r);
+	const struct record_type *t = record_type_of_route(r, ACC_WRITE);
 	if (!t)
-		return req_fail(r, 404, M_NONE);
-	if (!record_type_may(r, t, ACC_WRITE))
-		return req_fail(r, 403, M_NONE);
+		return 0;
 	struct record *rec = record_new(r, t);
 	/* prefill from the query string: /r/group_members/new?group_id=3 */
 	for (int i = 0; i < t->nfields; i++) {
@@ -525,11 +516,9 @@ static int save_and_redirect(struct req *r, struct record *rec, const struct rec
 
 static int create_post(struct req *r)
 {
-	const struct record_type *t = type_of(r);
+	const struct record_type *t = record_type_of_route(r, ACC_WRITE);
 	if (!t)
-		return req_fail(r, 404, M_NONE);
-	if (!record_type_may(r, t, ACC_WRITE))
-		return req_fail(r, 403, M_NONE);
+		return 0;
 	struct record *rec = record_new(r, t);
 	read_form(r, rec);
 	return save_and_redirect(r, rec, NULL);
@@ -539,11 +528,9 @@ static int create_post(struct req *r)
  * else the request has failed and the result is NULL. */
 static struct record *editable(struct req *r)
 {
-	const struct record_type *t = type_of(r);
-	if (!t) {
-		req_fail(r, 404, M_NONE);
+	const struct record_type *t = record_type_of_route(r, ACC_NONE);
+	if (!t)
 		return NULL;
-	}
 	struct record *rec = record_load_checked(r, t, ACC_WRITE);
 	if (rec && rec->archived) {
 		req_fail(r, 409, M_rec_is_archived);
@@ -575,9 +562,9 @@ static int update_post(struct req *r)
 
 static int archive_action(struct req *r, int archive)
 {
-	const struct record_type *t = type_of(r);
+	const struct record_type *t = record_type_of_route(r, ACC_NONE);
 	if (!t)
-		return req_fail(r, 404, M_NONE);
+		return 0;
 	struct record *rec = record_load_checked(r, t, ACC_WRITE);
 	if (!rec)
 		return 0;
@@ -617,11 +604,9 @@ static int restore_page(struct req *r)
 
 static int export_get(struct req *r)
 {
-	const struct record_type *t = type_of(r);
+	const struct record_type *t = record_type_of_route(r, ACC_READ);
 	if (!t)
-		return req_fail(r, 404, M_NONE);
-	if (!record_type_may(r, t, ACC_READ))
-		return req_fail(r, 403, M_NONE);
+		return 0;
 	const char *format = req_query(r, "format");
 	if (!format || (strcmp(format, "csv") && strcmp(format, "xlsx")))
 		return req_fail(r, 400, M_rec_bad_format);

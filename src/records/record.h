@@ -142,6 +142,10 @@ int authz_record(struct req *r, const struct record_type *t, enum access want, i
 /* May the user see (ACC_READ) or change (ACC_WRITE) some records of this
  * type — for the list pages and "new" buttons; rows are then scoped. */
 int record_type_may(struct req *r, const struct record_type *t, enum access want);
+/* The register named by the route's {type}, if the user may want it
+ * (ACC_NONE: only that it exists; the record's own check comes later);
+ * otherwise the request has failed (404, 403) and the result is NULL. */
+const struct record_type *record_type_of_route(struct req *r, enum access want);
 /* The unit that owns the record (0: none) and the user it belongs to. */
 int64_t record_unit(const struct record *rec);
 int64_t record_owner(const struct record *rec);

@@ -20,6 +20,7 @@
 #include "../records/record.h"
 
 struct arena;
+struct db;
 struct config;
 
 /* Longest query accepted, in code points. */
@@ -92,6 +93,10 @@ enum search_status {
  * out. Returns the number of hits, a SEARCH_* status for a query that
  * cannot be run, or a DB_E_* code. */
 int search_run(struct req *r, const char *query, struct search_hit **hits, const char **normalized, int *partial);
+
+/* search_rebuild on a database opened from the command line (the demo
+ * loader too); *secs gets the time taken. Records indexed or -1. */
+int64_t search_rebuild_timed(struct db *db, double *secs);
 
 /* `wenming search-rebuild` (cli.c): rebuilds the index, prints the count.
  * Exit status 0, 1 on failure, 2 on a usage or database error. */
