@@ -29,7 +29,6 @@ struct fx {
 	struct db *db; /* t.db */
 	enum db_kind kind;
 	const char *dir, *url; /* t.dir, t.url */
-	struct arena a;
 };
 
 /* ---- fixtures ---- */
@@ -47,11 +46,10 @@ static int migrate_or_fail(struct fx *f)
 static int fx_open(void **state, enum db_kind kind, int migrate)
 {
 	*state = NULL;
-	if (kind == DB_PG && !testdb_pg_url())
-		return 0; /* the test skips */
+	if (kind == DB_PG && testdb_pg_skipped(state))
+		return 0;
 	struct fx *f = calloc(1, sizeof *f);
 	f->kind = kind;
-	arena_init(&f->a);
 	*state = f;
 	if (testdb_open(&f->t, kind, migrate))
 		return -1;
@@ -75,17 +73,6 @@ static int sqlite_empty(void **state) { return sqlite_open(state, 0); }
 static int sqlite_migrated(void **state) { return sqlite_open(state, 1); }
 static int pg_empty(void **state) { return pg_open(state, 0); }
 static int pg_migrated(void **state) { return pg_open(state, 1); }
-
-static int fx_teardown(void **state)
-{
-	struct fx *f = *state;
-	if (!f)
-		return 0;
-	int rc = testdb_close(&f->t);
-	arena_free(&f->a);
-	free(f);
-	return rc;
-}
 
 #define FX() \
 	struct fx *f = *state; \
@@ -210,7 +197,7 @@ static void values_round_trip_through_bind_and_column(void **state)
 static void values_question_marks_in_literals_are_not_parameters(void **state)
 {
 	FX();
-	struct arena *a = &f->a;
+	struct arena *a = &f->t.a;
 	/* the PostgreSQL backend rewrites ? to $n: not inside quotes or comments */
 	char *t = db_one_text(db, a, "SELECT '?' || ? -- trailing ?\n", "s", "x");
 	assert_non_null(t);
@@ -265,7 +252,7 @@ static void insert_returns_new_ids(void **state)
 	assert_true(a > 0);
 	assert_true(b > a);
 	assert_int_equal(db_one_int64(db, -1, "SELECT id FROM units WHERE code = ?", "s", "B2"), b);
-	char *name = db_one_text(db, &f->a, "SELECT name FROM units WHERE id = ?", "i", a);
+	char *name = db_one_text(db, &f->t.a, "SELECT name FROM units WHERE id = ?", "i", a);
 	assert_string_equal(name, "交通運輸局");
 }
 
@@ -321,7 +308,7 @@ static void audit_rows_cannot_be_changed_or_deleted(void **state)
 	assert_int_equal(db_run(db, "UPDATE audit SET action = 'x'", NULL), DB_E_CHECK);
 	assert_int_equal(db_rollback(db), 0);
 	assert_int_equal(count(db, "audit"), 1);
-	assert_string_equal(db_one_text(db, &f->a, "SELECT username FROM audit WHERE id = ?", "i", id), "admin");
+	assert_string_equal(db_one_text(db, &f->t.a, "SELECT username FROM audit WHERE id = ?", "i", id), "admin");
 }
 
 /* ---- transactions ---- */
@@ -474,14 +461,14 @@ static void one_row_helpers_fall_back_to_defaults(void **state)
 	FX();
 	make_vals(db);
 	assert_int_equal(db_one_int64(db, -7, "SELECT k FROM vals", NULL), -7);   /* no row */
-	assert_null(db_one_text(db, &f->a, "SELECT s FROM vals", NULL));
+	assert_null(db_one_text(db, &f->t.a, "SELECT s FROM vals", NULL));
 	assert_int_equal(db_run(db, "INSERT INTO vals (k, s, i) VALUES (1, NULL, NULL)", NULL), 0);
 	assert_int_equal(db_one_int64(db, -7, "SELECT i FROM vals", NULL), -7);   /* NULL */
-	assert_null(db_one_text(db, &f->a, "SELECT s FROM vals", NULL));
+	assert_null(db_one_text(db, &f->t.a, "SELECT s FROM vals", NULL));
 	assert_int_equal(db_one_int64(db, -7, "SELECT nonsense FROM", NULL), -7); /* error */
-	assert_null(db_one_text(db, &f->a, "SELECT nonsense FROM", NULL));
+	assert_null(db_one_text(db, &f->t.a, "SELECT nonsense FROM", NULL));
 	assert_int_equal(db_one_int64(db, -7, "SELECT 0", NULL), 0);              /* 0 is a value */
-	char *t = db_one_text(db, &f->a, "SELECT 'abc'", NULL);
+	char *t = db_one_text(db, &f->t.a, "SELECT 'abc'", NULL);
 	assert_string_equal(t, "abc");
 }
 
@@ -550,30 +537,30 @@ static void pool_hands_out_distinct_connections_and_cleans_them(void **state)
 /* ---- the two groups ---- */
 
 #define DB_TESTS(EMPTY, MIGRATED)                                                                      \
-	cmocka_unit_test_setup_teardown(migrate_to_latest_then_idempotent, EMPTY, fx_teardown),        \
-	cmocka_unit_test_setup_teardown(migrate_refuses_a_newer_database, MIGRATED, fx_teardown),      \
-	cmocka_unit_test_setup_teardown(migrate_refuses_a_gap_in_recorded_versions, MIGRATED, fx_teardown), \
-	cmocka_unit_test_setup_teardown(values_round_trip_through_bind_and_column, EMPTY, fx_teardown), \
-	cmocka_unit_test_setup_teardown(values_question_marks_in_literals_are_not_parameters, EMPTY, fx_teardown), \
-	cmocka_unit_test_setup_teardown(values_bind_index_out_of_range_is_an_error, EMPTY, fx_teardown), \
-	cmocka_unit_test_setup_teardown(values_too_many_parameters_are_refused, EMPTY, fx_teardown),   \
-	cmocka_unit_test_setup_teardown(insert_returns_new_ids, MIGRATED, fx_teardown),                \
-	cmocka_unit_test_setup_teardown(constraint_violations_map_to_codes, MIGRATED, fx_teardown),    \
-	cmocka_unit_test_setup_teardown(changes_counts_rows_of_the_last_run, EMPTY, fx_teardown),      \
-	cmocka_unit_test_setup_teardown(audit_rows_cannot_be_changed_or_deleted, MIGRATED, fx_teardown), \
-	cmocka_unit_test_setup_teardown(transactions_inner_rollback_keeps_outer_work, EMPTY, fx_teardown), \
-	cmocka_unit_test_setup_teardown(transactions_outer_rollback_drops_everything, EMPTY, fx_teardown), \
-	cmocka_unit_test_setup_teardown(transactions_error_inside_savepoint_is_recoverable, MIGRATED, fx_teardown), \
-	cmocka_unit_test_setup_teardown(transactions_unbalanced_calls, EMPTY, fx_teardown),            \
-	cmocka_unit_test_setup_teardown(end_request_rolls_back_an_open_transaction, EMPTY, fx_teardown), \
-	cmocka_unit_test_setup_teardown(cache_reuses_a_statement_after_done, EMPTY, fx_teardown),      \
-	cmocka_unit_test_setup_teardown(cache_allows_nested_use_of_the_same_text, EMPTY, fx_teardown), \
-	cmocka_unit_test_setup_teardown(cache_survives_many_distinct_statements, EMPTY, fx_teardown),  \
-	cmocka_unit_test_setup_teardown(one_row_helpers_fall_back_to_defaults, EMPTY, fx_teardown),    \
-	cmocka_unit_test_setup_teardown(errors_are_reported_not_fatal, EMPTY, fx_teardown),            \
-	cmocka_unit_test_setup_teardown(exec_script_runs_several_statements, EMPTY, fx_teardown),      \
-	cmocka_unit_test_setup_teardown(open_rejects_bad_urls, EMPTY, fx_teardown),                    \
-	cmocka_unit_test_setup_teardown(pool_hands_out_distinct_connections_and_cleans_them, EMPTY, fx_teardown)
+	cmocka_unit_test_setup_teardown(migrate_to_latest_then_idempotent, EMPTY, testdb_teardown),        \
+	cmocka_unit_test_setup_teardown(migrate_refuses_a_newer_database, MIGRATED, testdb_teardown),      \
+	cmocka_unit_test_setup_teardown(migrate_refuses_a_gap_in_recorded_versions, MIGRATED, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(values_round_trip_through_bind_and_column, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(values_question_marks_in_literals_are_not_parameters, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(values_bind_index_out_of_range_is_an_error, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(values_too_many_parameters_are_refused, EMPTY, testdb_teardown),   \
+	cmocka_unit_test_setup_teardown(insert_returns_new_ids, MIGRATED, testdb_teardown),                \
+	cmocka_unit_test_setup_teardown(constraint_violations_map_to_codes, MIGRATED, testdb_teardown),    \
+	cmocka_unit_test_setup_teardown(changes_counts_rows_of_the_last_run, EMPTY, testdb_teardown),      \
+	cmocka_unit_test_setup_teardown(audit_rows_cannot_be_changed_or_deleted, MIGRATED, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(transactions_inner_rollback_keeps_outer_work, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(transactions_outer_rollback_drops_everything, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(transactions_error_inside_savepoint_is_recoverable, MIGRATED, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(transactions_unbalanced_calls, EMPTY, testdb_teardown),            \
+	cmocka_unit_test_setup_teardown(end_request_rolls_back_an_open_transaction, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(cache_reuses_a_statement_after_done, EMPTY, testdb_teardown),      \
+	cmocka_unit_test_setup_teardown(cache_allows_nested_use_of_the_same_text, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(cache_survives_many_distinct_statements, EMPTY, testdb_teardown),  \
+	cmocka_unit_test_setup_teardown(one_row_helpers_fall_back_to_defaults, EMPTY, testdb_teardown),    \
+	cmocka_unit_test_setup_teardown(errors_are_reported_not_fatal, EMPTY, testdb_teardown),            \
+	cmocka_unit_test_setup_teardown(exec_script_runs_several_statements, EMPTY, testdb_teardown),      \
+	cmocka_unit_test_setup_teardown(open_rejects_bad_urls, EMPTY, testdb_teardown),                    \
+	cmocka_unit_test_setup_teardown(pool_hands_out_distinct_connections_and_cleans_them, EMPTY, testdb_teardown)
 
 int main(void)
 {

@@ -82,8 +82,8 @@ struct fx {
 static int fx_open(void **state, enum db_kind kind)
 {
 	*state = NULL;
-	if (kind == DB_PG && !testdb_pg_url())
-		return 0; /* the test skips */
+	if (kind == DB_PG && testdb_pg_skipped(state))
+		return 0;
 	struct fx *f = calloc(1, sizeof *f);
 	f->kind = kind;
 	*state = f;
@@ -103,16 +103,6 @@ static int sqlite_setup(void **state)
 static int pg_setup(void **state)
 {
 	return fx_open(state, DB_PG);
-}
-
-static int fx_teardown(void **state)
-{
-	struct fx *f = *state;
-	if (!f)
-		return 0;
-	int rc = testdb_close(&f->t);
-	free(f);
-	return rc;
 }
 
 #define FX()                   \
@@ -599,18 +589,18 @@ static void demo_command_may_leave_the_search_index(void **state)
 }
 
 #define DEMO_TESTS(SETUP)                                                                          \
-	cmocka_unit_test_setup_teardown(demo_reproduces_the_report_figures, SETUP, fx_teardown),   \
-	cmocka_unit_test_setup_teardown(demo_unit_tree_is_consistent, SETUP, fx_teardown),         \
-	cmocka_unit_test_setup_teardown(demo_people_are_believable, SETUP, fx_teardown),           \
-	cmocka_unit_test_setup_teardown(demo_groups_and_supervisors, SETUP, fx_teardown),          \
-	cmocka_unit_test_setup_teardown(demo_second_load_is_refused, SETUP, fx_teardown),          \
-	cmocka_unit_test_setup_teardown(demo_refused_when_a_unit_exists, SETUP, fx_teardown), \
-	cmocka_unit_test_setup_teardown(demo_rejects_a_bad_number_of_people, SETUP, fx_teardown),  \
-	cmocka_unit_test_setup_teardown(demo_figures_hold_for_more_people, SETUP, fx_teardown),    \
-	cmocka_unit_test_setup_teardown(demo_same_seed_same_data, SETUP, fx_teardown),             \
-	cmocka_unit_test_setup_teardown(demo_another_seed_other_data, SETUP, fx_teardown),         \
-	cmocka_unit_test_setup_teardown(demo_command_exit_codes, SETUP, fx_teardown),              \
-	cmocka_unit_test_setup_teardown(demo_command_may_leave_the_search_index, SETUP, fx_teardown)
+	cmocka_unit_test_setup_teardown(demo_reproduces_the_report_figures, SETUP, testdb_teardown),   \
+	cmocka_unit_test_setup_teardown(demo_unit_tree_is_consistent, SETUP, testdb_teardown),         \
+	cmocka_unit_test_setup_teardown(demo_people_are_believable, SETUP, testdb_teardown),           \
+	cmocka_unit_test_setup_teardown(demo_groups_and_supervisors, SETUP, testdb_teardown),          \
+	cmocka_unit_test_setup_teardown(demo_second_load_is_refused, SETUP, testdb_teardown),          \
+	cmocka_unit_test_setup_teardown(demo_refused_when_a_unit_exists, SETUP, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(demo_rejects_a_bad_number_of_people, SETUP, testdb_teardown),  \
+	cmocka_unit_test_setup_teardown(demo_figures_hold_for_more_people, SETUP, testdb_teardown),    \
+	cmocka_unit_test_setup_teardown(demo_same_seed_same_data, SETUP, testdb_teardown),             \
+	cmocka_unit_test_setup_teardown(demo_another_seed_other_data, SETUP, testdb_teardown),         \
+	cmocka_unit_test_setup_teardown(demo_command_exit_codes, SETUP, testdb_teardown),              \
+	cmocka_unit_test_setup_teardown(demo_command_may_leave_the_search_index, SETUP, testdb_teardown)
 
 int main(void)
 {

@@ -45,7 +45,6 @@ struct fx {
 	struct testdb t;
 	struct db *db; /* t.db */
 	enum db_kind kind;
-	struct arena a;
 	struct user user;
 	struct req r;
 	int64_t bureau, s1, s2, d1, wang;
@@ -84,7 +83,7 @@ static const char *val(const struct record *rec, const char *name)
 
 static const char *num(struct fx *f, int64_t n)
 {
-	return arena_printf(&f->a, "%lld", (long long)n);
+	return arena_printf(&f->t.a, "%lld", (long long)n);
 }
 
 /* A new record with name / value pairs set through record_set; ends with NULL. */
@@ -162,21 +161,20 @@ static int64_t one(struct fx *f, const char *sql, int64_t id)
 
 static const char *one_text(struct fx *f, const char *sql, int64_t id)
 {
-	return db_one_text(f->db, &f->a, sql, "i", id);
+	return db_one_text(f->db, &f->t.a, sql, "i", id);
 }
 
 static int fx_open(void **state, enum db_kind kind)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	f->kind = kind;
-	arena_init(&f->a);
 	*state = f;
 	if (testdb_open(&f->t, kind, 2))
 		return -1;
 	f->db = f->t.db;
 	f->zhangsan = add_user(f, "zhangsan");
 	f->jiandu = add_user(f, "jiandu");
-	f->r.a = &f->a;
+	f->r.a = &f->t.a;
 	f->r.db_ = f->db;
 	f->r.ip = "test";
 	f->r.lang = LANG_HANT;
@@ -203,22 +201,9 @@ static int sqlite_setup(void **state)
 
 static int pg_setup(void **state)
 {
-	if (!testdb_pg_url()) {
-		*state = NULL; /* the test skips */
+	if (testdb_pg_skipped(state))
 		return 0;
-	}
 	return fx_open(state, DB_PG);
-}
-
-static int fx_teardown(void **state)
-{
-	struct fx *f = *state;
-	if (!f)
-		return 0;
-	int rc = testdb_close(&f->t);
-	arena_free(&f->a);
-	free(f);
-	return rc;
 }
 
 #define FX()                   \
@@ -282,7 +267,7 @@ static void longtext_length_bound_in_characters(void **state)
 	FX();
 	/* groups.duties: at most 4000 characters */
 	struct buf b;
-	buf_init(&b, &f->a);
+	buf_init(&b, &f->t.a);
 	for (int i = 0; i < 4000; i++)
 		buf_puts(&b, "責");
 	struct record *g = mk(f, &groups_type, "year", "2026", "kind", "task_force", "name", "專班", "unit_id",
@@ -900,7 +885,7 @@ static void fixed_save_one_version_behind_is_refused(void **state)
 
 static json_t *audit_json(struct fx *f, const char *col, int64_t audit_id)
 {
-	const char *s = one_text(f, arena_printf(&f->a, "SELECT %s FROM audit WHERE id = ?", col), audit_id);
+	const char *s = one_text(f, arena_printf(&f->t.a, "SELECT %s FROM audit WHERE id = ?", col), audit_id);
 	if (!s)
 		return NULL;
 	json_error_t err;
@@ -981,7 +966,7 @@ static const char *path_of(struct fx *f, int64_t unit)
 
 static const char *path_join(struct fx *f, const char *parent, int64_t id)
 {
-	return arena_printf(&f->a, "%s%lld/", parent, (long long)id);
+	return arena_printf(&f->t.a, "%s%lld/", parent, (long long)id);
 }
 
 static void unit_path_is_parent_path_plus_id(void **state)
@@ -1294,49 +1279,49 @@ static void fixed_longtext_refuses_control_characters(void **state)
 }
 
 #define RECORD_TESTS(SETUP)                                                                                  \
-	cmocka_unit_test_setup_teardown(text_length_is_counted_in_characters, SETUP, fx_teardown),           \
-	cmocka_unit_test_setup_teardown(text_refuses_control_characters_and_bad_utf8, SETUP, fx_teardown),   \
-	cmocka_unit_test_setup_teardown(longtext_length_bound_in_characters, SETUP, fx_teardown),            \
-	cmocka_unit_test_setup_teardown(required_fields_and_empty_values, SETUP, fx_teardown),               \
-	cmocka_unit_test_setup_teardown(set_trims_spaces_and_the_ideographic_space, SETUP, fx_teardown),     \
-	cmocka_unit_test_setup_teardown(pattern_code, SETUP, fx_teardown),                                   \
-	cmocka_unit_test_setup_teardown(pattern_phone, SETUP, fx_teardown),                                  \
-	cmocka_unit_test_setup_teardown(pattern_email, SETUP, fx_teardown),                                  \
-	cmocka_unit_test_setup_teardown(pattern_id_card_checks_the_iso7064_digit, SETUP, fx_teardown),       \
-	cmocka_unit_test_setup_teardown(int_bounds_and_syntax, SETUP, fx_teardown),                          \
-	cmocka_unit_test_setup_teardown(decimal_bounds_and_syntax, SETUP, fx_teardown),                      \
-	cmocka_unit_test_setup_teardown(datetime_syntax, SETUP, fx_teardown),                                \
-	cmocka_unit_test_setup_teardown(text_without_a_bound_has_the_default_maximum, SETUP, fx_teardown),   \
-	cmocka_unit_test_setup_teardown(date_validity_and_normalisation, SETUP, fx_teardown),                \
-	cmocka_unit_test_setup_teardown(bool_normalisation, SETUP, fx_teardown),                             \
-	cmocka_unit_test_setup_teardown(enum_by_code_or_label_in_every_language, SETUP, fx_teardown),        \
-	cmocka_unit_test_setup_teardown(unit_reference_must_exist_and_be_active, SETUP, fx_teardown),        \
+	cmocka_unit_test_setup_teardown(text_length_is_counted_in_characters, SETUP, testdb_teardown),           \
+	cmocka_unit_test_setup_teardown(text_refuses_control_characters_and_bad_utf8, SETUP, testdb_teardown),   \
+	cmocka_unit_test_setup_teardown(longtext_length_bound_in_characters, SETUP, testdb_teardown),            \
+	cmocka_unit_test_setup_teardown(required_fields_and_empty_values, SETUP, testdb_teardown),               \
+	cmocka_unit_test_setup_teardown(set_trims_spaces_and_the_ideographic_space, SETUP, testdb_teardown),     \
+	cmocka_unit_test_setup_teardown(pattern_code, SETUP, testdb_teardown),                                   \
+	cmocka_unit_test_setup_teardown(pattern_phone, SETUP, testdb_teardown),                                  \
+	cmocka_unit_test_setup_teardown(pattern_email, SETUP, testdb_teardown),                                  \
+	cmocka_unit_test_setup_teardown(pattern_id_card_checks_the_iso7064_digit, SETUP, testdb_teardown),       \
+	cmocka_unit_test_setup_teardown(int_bounds_and_syntax, SETUP, testdb_teardown),                          \
+	cmocka_unit_test_setup_teardown(decimal_bounds_and_syntax, SETUP, testdb_teardown),                      \
+	cmocka_unit_test_setup_teardown(datetime_syntax, SETUP, testdb_teardown),                                \
+	cmocka_unit_test_setup_teardown(text_without_a_bound_has_the_default_maximum, SETUP, testdb_teardown),   \
+	cmocka_unit_test_setup_teardown(date_validity_and_normalisation, SETUP, testdb_teardown),                \
+	cmocka_unit_test_setup_teardown(bool_normalisation, SETUP, testdb_teardown),                             \
+	cmocka_unit_test_setup_teardown(enum_by_code_or_label_in_every_language, SETUP, testdb_teardown),        \
+	cmocka_unit_test_setup_teardown(unit_reference_must_exist_and_be_active, SETUP, testdb_teardown),        \
 	cmocka_unit_test_setup_teardown(person_and_record_references_must_exist_and_be_active, SETUP,        \
-					fx_teardown),                                                        \
-	cmocka_unit_test_setup_teardown(unique_fields_refuse_a_second_record, SETUP, fx_teardown),           \
-	cmocka_unit_test_setup_teardown(people_check_party_and_certificate_rules, SETUP, fx_teardown),       \
-	cmocka_unit_test_setup_teardown(people_account_links_the_user, SETUP, fx_teardown),                  \
-	cmocka_unit_test_setup_teardown(supervisors_check_term_and_account, SETUP, fx_teardown),             \
-	cmocka_unit_test_setup_teardown(units_refuse_a_parent_inside_their_own_subtree, SETUP, fx_teardown), \
-	cmocka_unit_test_setup_teardown(save_inserts_then_updates_with_a_new_version, SETUP, fx_teardown),   \
+					testdb_teardown),                                                        \
+	cmocka_unit_test_setup_teardown(unique_fields_refuse_a_second_record, SETUP, testdb_teardown),           \
+	cmocka_unit_test_setup_teardown(people_check_party_and_certificate_rules, SETUP, testdb_teardown),       \
+	cmocka_unit_test_setup_teardown(people_account_links_the_user, SETUP, testdb_teardown),                  \
+	cmocka_unit_test_setup_teardown(supervisors_check_term_and_account, SETUP, testdb_teardown),             \
+	cmocka_unit_test_setup_teardown(units_refuse_a_parent_inside_their_own_subtree, SETUP, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(save_inserts_then_updates_with_a_new_version, SETUP, testdb_teardown),   \
 	cmocka_unit_test_setup_teardown(save_with_a_stale_version_is_refused_and_changes_nothing, SETUP,     \
-					fx_teardown),                                                        \
-	cmocka_unit_test_setup_teardown(fixed_save_one_version_behind_is_refused, SETUP, fx_teardown),   \
+					testdb_teardown),                                                        \
+	cmocka_unit_test_setup_teardown(fixed_save_one_version_behind_is_refused, SETUP, testdb_teardown),   \
 	cmocka_unit_test_setup_teardown(every_save_writes_one_audit_entry_with_before_and_after, SETUP,      \
-					fx_teardown),                                                        \
-	cmocka_unit_test_setup_teardown(unit_path_is_parent_path_plus_id, SETUP, fx_teardown),               \
-	cmocka_unit_test_setup_teardown(moving_a_unit_rewrites_its_whole_subtree, SETUP, fx_teardown),       \
-	cmocka_unit_test_setup_teardown(archive_refuses_a_unit_still_referred_to, SETUP, fx_teardown),       \
-	cmocka_unit_test_setup_teardown(archive_refuses_a_person_heading_a_unit, SETUP, fx_teardown),        \
-	cmocka_unit_test_setup_teardown(json_masks_sensitive_fields_unless_revealed, SETUP, fx_teardown),    \
-	cmocka_unit_test_setup_teardown(mask_keeps_only_the_ends, SETUP, fx_teardown),                       \
-	cmocka_unit_test_setup_teardown(display_shows_labels_names_and_masks, SETUP, fx_teardown),           \
-	cmocka_unit_test_setup_teardown(fixed_mask_hides_most_of_a_short_value, SETUP, fx_teardown),     \
-	cmocka_unit_test_setup_teardown(fixed_id_number_x_is_stored_upper_case, SETUP, fx_teardown),     \
-	cmocka_unit_test_setup_teardown(fixed_date_with_a_sign_is_refused, SETUP, fx_teardown),          \
-	cmocka_unit_test_setup_teardown(fixed_mixed_blanks_are_trimmed, SETUP, fx_teardown),             \
-	cmocka_unit_test_setup_teardown(fixed_longtext_refuses_control_characters, SETUP, fx_teardown),          \
-	cmocka_unit_test_setup_teardown(unit_counts_follow_every_change, SETUP, fx_teardown)
+					testdb_teardown),                                                        \
+	cmocka_unit_test_setup_teardown(unit_path_is_parent_path_plus_id, SETUP, testdb_teardown),               \
+	cmocka_unit_test_setup_teardown(moving_a_unit_rewrites_its_whole_subtree, SETUP, testdb_teardown),       \
+	cmocka_unit_test_setup_teardown(archive_refuses_a_unit_still_referred_to, SETUP, testdb_teardown),       \
+	cmocka_unit_test_setup_teardown(archive_refuses_a_person_heading_a_unit, SETUP, testdb_teardown),        \
+	cmocka_unit_test_setup_teardown(json_masks_sensitive_fields_unless_revealed, SETUP, testdb_teardown),    \
+	cmocka_unit_test_setup_teardown(mask_keeps_only_the_ends, SETUP, testdb_teardown),                       \
+	cmocka_unit_test_setup_teardown(display_shows_labels_names_and_masks, SETUP, testdb_teardown),           \
+	cmocka_unit_test_setup_teardown(fixed_mask_hides_most_of_a_short_value, SETUP, testdb_teardown),     \
+	cmocka_unit_test_setup_teardown(fixed_id_number_x_is_stored_upper_case, SETUP, testdb_teardown),     \
+	cmocka_unit_test_setup_teardown(fixed_date_with_a_sign_is_refused, SETUP, testdb_teardown),          \
+	cmocka_unit_test_setup_teardown(fixed_mixed_blanks_are_trimmed, SETUP, testdb_teardown),             \
+	cmocka_unit_test_setup_teardown(fixed_longtext_refuses_control_characters, SETUP, testdb_teardown),          \
+	cmocka_unit_test_setup_teardown(unit_counts_follow_every_change, SETUP, testdb_teardown)
 
 int main(void)
 {

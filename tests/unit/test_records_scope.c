@@ -52,7 +52,6 @@ struct fx {
 	struct testdb t;
 	struct db *db; /* t.db */
 	enum db_kind kind;
-	struct arena a;
 	struct req r;
 	struct user users[WHO__COUNT];
 	int64_t b, s1, d1, w1, s2, d2;
@@ -77,7 +76,7 @@ static int idx(const struct record_type *t, const char *name)
 
 static const char *num(struct fx *f, int64_t n)
 {
-	return arena_printf(&f->a, "%lld", (long long)n);
+	return arena_printf(&f->t.a, "%lld", (long long)n);
 }
 
 static void as(struct fx *f, enum who w)
@@ -161,7 +160,7 @@ static int build(struct fx *f)
 			return -1;
 	grant(f, ADMIN, ROLE_ADMIN, 0);
 	as(f, ADMIN);
-	f->r.a = &f->a;
+	f->r.a = &f->t.a;
 	f->r.db_ = f->db;
 	f->r.ip = "test";
 	f->r.lang = LANG_HANT;
@@ -226,7 +225,6 @@ static int group_open(void **state, enum db_kind kind)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	f->kind = kind;
-	arena_init(&f->a);
 	*state = f;
 	if (testdb_open(&f->t, kind, 2))
 		return -1;
@@ -245,22 +243,9 @@ static int sqlite_group_setup(void **state)
 
 static int pg_group_setup(void **state)
 {
-	if (!testdb_pg_url()) {
-		*state = NULL;
+	if (testdb_pg_skipped(state))
 		return 0;
-	}
 	return group_open(state, DB_PG);
-}
-
-static int group_teardown(void **state)
-{
-	struct fx *f = *state;
-	if (!f)
-		return 0;
-	int rc = testdb_close(&f->t);
-	arena_free(&f->a);
-	free(f);
-	return rc;
 }
 
 /* Each test starts as admin with an empty query string, outside any
@@ -476,7 +461,7 @@ static void validate_keeps_writes_inside_the_scope(void **state)
 
 static void qs(struct fx *f, const char *name, const char *value)
 {
-	kv_add(&f->a, &f->r.qs, name, value, strlen(value));
+	kv_add(&f->t.a, &f->r.qs, name, value, strlen(value));
 }
 
 struct listing {
@@ -920,9 +905,9 @@ int main(void)
 {
 	log_set_level(LOG_ERROR);
 	const struct CMUnitTest tests[] = {SCOPE_TESTS};
-	int failed = cmocka_run_group_tests_name("scopes on SQLite", tests, sqlite_group_setup, group_teardown);
+	int failed = cmocka_run_group_tests_name("scopes on SQLite", tests, sqlite_group_setup, testdb_teardown);
 	if (!testdb_pg_url())
 		fprintf(stderr, "WENMING_TEST_PG is not set: the PostgreSQL tests are skipped\n");
-	failed += cmocka_run_group_tests_name("scopes on PostgreSQL", tests, pg_group_setup, group_teardown);
+	failed += cmocka_run_group_tests_name("scopes on PostgreSQL", tests, pg_group_setup, testdb_teardown);
 	return failed;
 }

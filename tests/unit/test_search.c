@@ -92,7 +92,6 @@ struct fx {
 	struct testdb t;
 	struct db *db; /* t.db */
 	enum db_kind kind;
-	struct arena a;
 	struct user user;
 	struct req r;
 	int64_t bureau, s1, s2;
@@ -114,7 +113,7 @@ static int64_t add_unit(struct fx *f, int64_t parent, const char *code, const ch
 			       "RETURNING id",
 			       "ss", code, name);
 	assert_true(id > 0);
-	char *ppath = parent ? db_one_text(f->db, &f->a, "SELECT path FROM units WHERE id = ?", "i", parent) : NULL;
+	char *ppath = parent ? db_one_text(f->db, &f->t.a, "SELECT path FROM units WHERE id = ?", "i", parent) : NULL;
 	char path[128];
 	snprintf(path, sizeof path, "%s%lld/", ppath ? ppath : "/", (long long)id);
 	assert_int_equal(db_run(f->db, "UPDATE units SET path = ? WHERE id = ?", "si", path, id), 0);
@@ -149,12 +148,11 @@ static int fx_open(void **state, enum db_kind kind)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	f->kind = kind;
-	arena_init(&f->a);
 	*state = f;
 	if (testdb_open(&f->t, kind, 2))
 		return -1;
 	f->db = f->t.db;
-	f->r.a = &f->a;
+	f->r.a = &f->t.a;
 	f->r.db_ = f->db;
 	f->r.ip = "test";
 	f->r.lang = LANG_HANT;
@@ -183,22 +181,9 @@ static int sqlite_setup(void **state) { return fx_open(state, DB_SQLITE); }
 
 static int pg_setup(void **state)
 {
-	if (!testdb_pg_url()) {
-		*state = NULL; /* the test skips */
+	if (testdb_pg_skipped(state))
 		return 0;
-	}
 	return fx_open(state, DB_PG);
-}
-
-static int fx_teardown(void **state)
-{
-	struct fx *f = *state;
-	if (!f)
-		return 0;
-	int rc = testdb_close(&f->t);
-	arena_free(&f->a);
-	free(f);
-	return rc;
 }
 
 #define FX() \
@@ -544,23 +529,23 @@ static void a_change_is_searchable_at_once(void **state)
 }
 
 #define QUERY_TESTS(setup) \
-	cmocka_unit_test_setup_teardown(simplified_query_finds_traditional_name, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(traditional_query_finds_simplified_name, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(units_are_found_by_either_script, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(two_character_queries_fall_back_to_a_scan, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(short_queries_find_every_title_prefix_and_scan_a_window, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(one_character_query_works, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(trigram_table_cannot_answer_short_queries, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(ascii_is_case_and_width_insensitive, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(wildcards_and_quotes_are_literal, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(sensitive_values_are_not_indexed, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(bad_queries_are_refused, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(unit_admin_sees_only_their_subtree, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(scoped_users_are_not_starved_by_matches_out_of_scope, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(staff_see_their_own_person_only, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(nobody_signed_in_finds_nothing, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(archived_records_vanish_and_come_back, setup, fx_teardown), \
-	cmocka_unit_test_setup_teardown(a_change_is_searchable_at_once, setup, fx_teardown)
+	cmocka_unit_test_setup_teardown(simplified_query_finds_traditional_name, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(traditional_query_finds_simplified_name, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(units_are_found_by_either_script, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(two_character_queries_fall_back_to_a_scan, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(short_queries_find_every_title_prefix_and_scan_a_window, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(one_character_query_works, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(trigram_table_cannot_answer_short_queries, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(ascii_is_case_and_width_insensitive, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(wildcards_and_quotes_are_literal, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(sensitive_values_are_not_indexed, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(bad_queries_are_refused, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(unit_admin_sees_only_their_subtree, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(scoped_users_are_not_starved_by_matches_out_of_scope, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(staff_see_their_own_person_only, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(nobody_signed_in_finds_nothing, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(archived_records_vanish_and_come_back, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(a_change_is_searchable_at_once, setup, testdb_teardown)
 
 int main(void)
 {

@@ -18,6 +18,7 @@ const char *testdb_pg_url(void)
 int testdb_open(struct testdb *t, enum db_kind kind, int schema)
 {
 	memset(t, 0, sizeof *t);
+	arena_init(&t->a);
 	t->kind = kind;
 	char url[512], err[512];
 	if (kind == DB_SQLITE) {
@@ -94,5 +95,24 @@ int testdb_close(struct testdb *t)
 		rmdir(t->dir);
 		t->dir[0] = 0;
 	}
+	arena_free(&t->a);
+	return rc;
+}
+
+int testdb_pg_skipped(void **state)
+{
+	if (testdb_pg_url())
+		return 0;
+	*state = NULL;
+	return 1;
+}
+
+int testdb_teardown(void **state)
+{
+	struct testdb *t = *state;
+	if (!t)
+		return 0;
+	int rc = testdb_close(t);
+	free(t);
 	return rc;
 }

@@ -5,11 +5,13 @@
 #ifndef WM_TESTDB_H
 #define WM_TESTDB_H
 
+#include "core/arena.h"
 #include "db/db.h"
 
 struct testdb {
 	enum db_kind kind;
 	struct db *db;
+	struct arena a;  /* for the test's allocations, freed by testdb_close */
 	char dir[64];    /* SQLite: the temporary directory */
 	char schema[64]; /* PostgreSQL: the schema */
 	char url[640];   /* for another connection to the same database and schema */
@@ -22,5 +24,12 @@ const char *testdb_pg_url(void);
 int testdb_open(struct testdb *t, enum db_kind kind, int schema);
 /* Closes it and removes what testdb_open made; 0 or -1. */
 int testdb_close(struct testdb *t);
+
+/* For a PostgreSQL group setup: true, with *state NULL (each test then
+ * skips), when WENMING_TEST_PG is not set. */
+int testdb_pg_skipped(void **state);
+/* The teardown of a fixture allocated with malloc whose first member is
+ * its struct testdb: closes that and frees the fixture. */
+int testdb_teardown(void **state);
 
 #endif
