@@ -48,6 +48,9 @@ WM_PORT=${BENCH_WENMING_PORT:-18080}
 SMALL=${RECORDS_SMALL:-10000}
 BIG=${RECORDS_BIG:-1000000}
 SECS=${RECORDS_WRK_SECONDS:-10}
+for v in "RECORDS_SMALL=$SMALL" "RECORDS_BIG=$BIG" "RECORDS_WRK_SECONDS=$SECS"; do
+	[[ ${v#*=} =~ ^[1-9][0-9]{0,7}$ ]] || { echo "records: ${v%%=*} must be a whole number from 1 to 99999999, not '${v#*=}'" >&2; exit 2; }
+done
 WRK_ARGS=(-t2 -c64 "-d${SECS}s" --latency)
 WRK_C1_ARGS=(-t1 -c1 "-d${SECS}s" --latency)
 WM_THREADS=128
