@@ -1,12 +1,17 @@
-/* app.c — the composition root: which modules exist (their route tables),
- * which files are served as assets, and the start-up that loads the
- * server secret and migrates the database. */
-#include "http/app.h"
+/* app.c — the composition root: the one list of modules, handed part by
+ * part to the engines that take them (record types, sections and
+ * observers to the records engine, routes to the router, navigation to the
+ * layout, migrations to the database); which files are served as assets;
+ * and the start-up that loads the server secret and migrates the database.
+ * No other file names a module. */
+#include "module.h"
 #include "core/cache.h"
 #include "core/log.h"
 #include "db/db.h"
-#include "records/record.h"
+#include "org/org.h"
 #include "web/layout.h"
+
+#include <pthread.h>
 
 #include <sodium.h>
 #include <stdio.h>
@@ -18,14 +23,49 @@
 #define WENMING_VERSION "0.1.0"
 #endif
 
-extern const struct route builtin_routes[], auth_routes[], home_routes[], users_routes[], audit_routes[],
-	records_routes[], records_api_routes[], org_routes[], import_routes[], search_routes[];
-
-/* One line per module. */
-static const struct route *const route_tables[] = {
-	builtin_routes, auth_routes, home_routes, users_routes, audit_routes, org_routes, import_routes, records_routes,
-	search_routes, records_api_routes,
+/* One line per module, in dependency order: a module comes after the
+ * modules whose tables and registers it uses. */
+const struct module *const app_modules[] = {
+	&platform_module,
+	&org_module,
+	NULL,
 };
+
+static void register_modules(void)
+{
+	for (const struct module *const *m = app_modules; *m; m++) {
+		for (const struct record_type *const *t = (*m)->types; t && *t; t++)
+			records_register_type(*t);
+		for (const struct record_section *s = (*m)->sections; s && s->type; s++)
+			records_register_section(s);
+		for (const struct record_observer *const *o = (*m)->observers; o && *o; o++)
+			records_register_observer(*o);
+	}
+}
+
+void modules_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, register_modules);
+}
+
+int modules_migrate(struct db *db, char *err, size_t errlen)
+{
+	modules_init();
+	for (const struct module *const *m = app_modules; *m; m++)
+		if ((*m)->migrations && db_migrate(db, (*m)->name, (*m)->migrations, err, errlen))
+			return -1;
+	return records_sync_schema(db, err, errlen);
+}
+
+const struct metric *module_metric_find(const char *name)
+{
+	for (const struct module *const *m = app_modules; *m; m++)
+		for (const struct metric *x = (*m)->metrics; x && x->name; x++)
+			if (strcmp(x->name, name) == 0)
+				return x;
+	return NULL;
+}
 
 static const char *content_type(const char *name)
 {
@@ -67,13 +107,15 @@ static void collect_assets(struct app *app)
 static void collect_routes(struct app *app)
 {
 	size_t n = 0;
-	for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++)
-		for (const struct route *r = route_tables[t]; r->method; r++)
-			n++;
+	for (const struct module *const *m = app_modules; *m; m++)
+		for (const struct route *const *t = (*m)->routes; t && *t; t++)
+			for (const struct route *r = *t; r->method; r++)
+				n++;
 	app->routes = calloc(n, sizeof *app->routes);
-	for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++)
-		for (const struct route *r = route_tables[t]; r->method; r++)
-			app->routes[app->nroutes++] = *r;
+	for (const struct module *const *m = app_modules; *m; m++)
+		for (const struct route *const *t = (*m)->routes; t && *t; t++)
+			for (const struct route *r = *t; r->method; r++)
+				app->routes[app->nroutes++] = *r;
 	app->metrics.routes = calloc(n + 1, sizeof *app->metrics.routes);
 }
 
@@ -108,24 +150,38 @@ static int record_nav_visible(struct req *r, const void *ctx)
 	return record_type_may(r, ctx, ACC_READ);
 }
 
-/* The layout's entries, with the record types that have an icon inserted
- * after the home page. */
+static int nav_cmp(const void *a, const void *b)
+{
+	const struct nav_item *x = a, *y = b;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The modules' entries and one per record type with an icon, by order. */
 static void collect_nav(struct app *app)
 {
-	app->nav = calloc(nav_count + (size_t)record_ntypes, sizeof *app->nav);
-	for (size_t i = 0; i < nav_count; i++) {
-		app->nav[app->nnav++] = nav_items[i];
-		if (i != 0)
+	size_t n = (size_t)record_ntypes;
+	for (const struct module *const *m = app_modules; *m; m++)
+		for (const struct nav_item *i = (*m)->nav; i && i->path; i++)
+			n++;
+	app->nav = calloc(n, sizeof *app->nav);
+	for (const struct module *const *m = app_modules; *m; m++)
+		for (const struct nav_item *i = (*m)->nav; i && i->path; i++)
+			app->nav[app->nnav++] = *i;
+	for (int k = 0; k < record_ntypes; k++) {
+		const struct record_type *t = record_types[k];
+		if (!t->icon)
 			continue;
-		for (int k = 0; k < record_ntypes; k++) {
-			const struct record_type *t = record_types[k];
-			if (!t->icon)
-				continue;
-			char *path = malloc(strlen(t->name) + 4 + (t->nav_path ? strlen(t->nav_path) : 0));
-			sprintf(path, "%s%s", t->nav_path ? "" : "/r/", t->nav_path ? t->nav_path : t->name);
-			app->nav[app->nnav++] = (struct nav_item){path, t->many, P_SIGNED_IN, t->icon, record_nav_visible, t};
-		}
+		char *path = malloc(strlen(t->name) + 4);
+		sprintf(path, "/r/%s", t->name);
+		app->nav[app->nnav++] = (struct nav_item){.path = path,
+							  .label = t->many,
+							  .perm = P_SIGNED_IN,
+							  .icon = t->icon,
+							  .visible = record_nav_visible,
+							  .ctx = t,
+							  .order = t->nav_order};
 	}
+	qsort(app->nav, app->nnav, sizeof *app->nav, nav_cmp);
 }
 
 int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen)
@@ -140,7 +196,7 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 		return -1;
 	}
 	sem_init(&app->hash_sem, 0, (unsigned)cfg->hash_concurrency);
-	cache_configure((size_t)cfg->cache_size);
+	app->cache = cfg->cache_size ? cache_new((size_t)cfg->cache_size) : NULL;
 	/* SQLite: one connection per worker thread, as cheap as they come;
 	 * PostgreSQL: db_pool, since each connection is a server process */
 	int pool = strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->threads : cfg->db_pool;
@@ -148,9 +204,7 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 	if (!app->pool)
 		return -1;
 	struct db *db = db_pool_get(app->pool);
-	int rc = db ? db_migrate(db, err, errlen) : -1;
-	if (!rc)
-		rc = records_sync_schema(db, err, errlen);
+	int rc = db ? modules_migrate(db, err, errlen) : -1;
 	if (!rc)
 		rc = load_secret(app, db, err, errlen);
 	if (db)
@@ -184,10 +238,11 @@ void app_free(struct app *app)
 		free((char *)app->assets[i].url);
 	free(app->assets);
 	for (size_t i = 0; i < app->nnav; i++)
-		if (app->nav[i].visible)
+		if (app->nav[i].visible == record_nav_visible)
 			free((char *)app->nav[i].path);
 	free(app->nav);
 	free(app->routes);
 	free(app->metrics.routes);
+	cache_free(app->cache);
 	sem_destroy(&app->hash_sem);
 }

@@ -14,7 +14,6 @@ struct command {
 	const char *usage; /* full help: wenming help NAME */
 };
 
-extern const struct command commands[];
 
 /* Prints "wenming NAME: msg" and a hint to stderr; returns 2. */
 int cli_usage_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -23,6 +22,13 @@ struct db *cli_open_db(const struct config *cfg);
 /* Creates the directory that will hold an SQLite file (mkdir -p); 0 or -1. */
 int cli_make_parent_dir(const char *path);
 
+/* Matches --name VALUE and --name=VALUE at argv[*i] (advancing *i past a
+ * separate VALUE); *val is NULL when VALUE is missing. 1 on a match. */
+int cli_option(int argc, char **argv, int *i, const char *name, const char **val);
+/* A whole non-negative decimal number; 0, or -1 for anything else. */
+int cli_parse_u64(const char *s, unsigned long long *out);
+
+int cmd_demo(struct config *cfg, int argc, char **argv);
 int cmd_user(struct config *cfg, int argc, char **argv);
 int cmd_token(struct config *cfg, int argc, char **argv);
 int cmd_import(struct config *cfg, int argc, char **argv);

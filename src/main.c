@@ -1,15 +1,12 @@
 /* main.c — the subcommand table and dispatch. Every subcommand takes the
  * settings as --flags (see `wenming config`), including --db URL. Exit codes:
  * 0 success, 1 a failure while working, 2 a usage or configuration error. */
-#include "cli.h"
+#include "module.h"
 #include "auth/password.h"
 #include "auth/users.h"
 #include "core/log.h"
 #include "db/db.h"
-#include "http/app.h"
 #include "http/audit.h"
-#include "records/record.h"
-#include "org/demo.h"
 #include "search/search.h"
 
 #include <errno.h>
@@ -21,52 +18,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-int cli_usage_error(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "wenming %s: ", name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nSee 'wenming help %s'.\n", name);
-	return 2;
-}
-
-int cli_make_parent_dir(const char *path)
-{
-	char dir[1024];
-	snprintf(dir, sizeof dir, "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		return 0;
-	*slash = 0;
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(dir, 0750) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(dir, 0750) && errno != EEXIST ? -1 : 0;
-}
-
-struct db *cli_open_db(const struct config *cfg)
-{
-	char err[512];
-	struct db *db = db_open(cfg->db, err, sizeof err);
-	if (!db) {
-		fprintf(stderr, "wenming: %s\n", err);
-		return NULL;
-	}
-	if (db_migrate(db, err, sizeof err) || records_sync_schema(db, err, sizeof err)) {
-		fprintf(stderr, "wenming: %s\n", err);
-		db_close(db);
-		return NULL;
-	}
-	return db;
-}
 
 static int cmd_serve(struct config *cfg, int argc, char **argv)
 {
@@ -94,15 +45,31 @@ static int cmd_migrate(struct config *cfg, int argc, char **argv)
 		fprintf(stderr, "wenming: %s\n", err);
 		return 2;
 	}
-	int before = db_schema_version(db);
-	int rc = db_migrate(db, err, sizeof err);
+	int before[64] = {0}, n = 0;
+	for (const struct module *const *m = app_modules; *m && n < 64; m++, n++)
+		before[n] = (*m)->migrations ? db_schema_version(db, (*m)->name) : 0;
+	int rc = modules_migrate(db, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "wenming: %s\n", err);
-	else
-		printf("schema version %d (was %d; this wenming knows up to %d)\n", db_schema_version(db), before,
-		       db_latest_version());
+	n = 0;
+	for (const struct module *const *m = app_modules; !rc && *m && n < 64; m++, n++)
+		if ((*m)->migrations)
+			printf("%-12s schema version %d (was %d; this wenming knows up to %d)\n", (*m)->name,
+			       db_schema_version(db, (*m)->name), before[n], db_latest_version((*m)->migrations));
 	db_close(db);
 	return rc ? 2 : 0;
+}
+
+/* "platform 7, cases 3" (static buffer of the caller). */
+static const char *versions(struct db *db, char *out, size_t len)
+{
+	size_t n = 0;
+	out[0] = 0;
+	for (const struct module *const *m = app_modules; *m; m++)
+		if ((*m)->migrations && n < len)
+			n += (size_t)snprintf(out + n, len - n, "%s%s %d", n ? ", " : "", (*m)->name,
+					      db ? db_schema_version(db, (*m)->name) : db_latest_version((*m)->migrations));
+	return out;
 }
 
 /* Writes the password to a file only its owner can read. */
@@ -132,7 +99,8 @@ static int cmd_init(struct config *cfg, int argc, char **argv)
 	if (!db)
 		return 2;
 	if (user_id_by_name(db, "admin")) {
-		printf("already initialised: the account 'admin' exists (schema version %d)\n", db_schema_version(db));
+		char v[256];
+		printf("already initialised: the account 'admin' exists (schema: %s)\n", versions(db, v, sizeof v));
 		db_close(db);
 		return 0;
 	}
@@ -164,7 +132,8 @@ static int cmd_init(struct config *cfg, int argc, char **argv)
 	db_close(db);
 	if (write_secret_file(cfg->password_file, pw))
 		fprintf(stderr, "wenming: warning: cannot write %s: %s\n", cfg->password_file, strerror(errno));
-	printf("initialised %s (schema version %d)\n", cfg->db, db_latest_version());
+	char v[256];
+	printf("initialised %s (schema: %s)\n", cfg->db, versions(NULL, v, sizeof v));
 	printf("sign in as 'admin' with the password: %s\n", pw);
 	printf("(also written to %s, readable only by you; it is not shown again)\n", cfg->password_file);
 	sodium_memzero(pw, sizeof pw);
@@ -216,13 +185,14 @@ static int cmd_version(struct config *cfg, int argc, char **argv)
 	(void)cfg;
 	if (argc > 1)
 		return cli_usage_error("version", "unexpected argument '%s'", argv[1]);
-	printf("wenming %s (schema %d)\n", WENMING_VERSION, db_latest_version());
+	char v[256];
+	printf("wenming %s (schema: %s)\n", WENMING_VERSION, versions(NULL, v, sizeof v));
 	return 0;
 }
 
 static int cmd_help(struct config *cfg, int argc, char **argv);
 
-const struct command commands[] = {
+static const struct command commands[] = {
 	{"serve", cmd_serve, "serve the web application",
 	 "usage: wenming serve [--listen HOST:PORT] [--db URL] [--threads N] ...\n"
 	 "Applies pending migrations, then serves until SIGTERM or SIGINT, when it\n"
@@ -234,32 +204,14 @@ const struct command commands[] = {
 	 "exists already."},
 	{"migrate", cmd_migrate, "apply pending schema migrations",
 	 "usage: wenming migrate [--db URL]\nApplies the migrations compiled into this binary, each in a transaction."},
-	{"user", cmd_user, "manage user accounts",
-	 "usage: wenming user add NAME [--name DISPLAY] [--role ROLE]... [--unit ID] [--password-stdin]\n"
-	 "       wenming user passwd NAME [--password-stdin]\n"
-	 "       wenming user list\n"
-	 "       wenming user disable NAME | enable NAME\n"
-	 "       wenming user roles NAME [ROLE...] [--unit ID]\n"
-	 "Roles: admin, office, leader, unit_admin, staff, supervisor. Without\n"
-	 "--password-stdin a password is generated and printed once."},
-	{"token", cmd_token, "manage API tokens",
-	 "usage: wenming token add USER [--name LABEL]\n"
-	 "       wenming token list [USER]\n"
-	 "       wenming token revoke ID\n"
-	 "A new token is printed on stdout once; only its hash is stored.\n"
-	 "Use it as: Authorization: Bearer TOKEN"},
-	{"import", cmd_import, "import a CSV or XLSX file into a register",
-	 "usage: wenming import TYPE FILE [--as USER] [--check]\n"
-	 "Checks every row as the web form would; imports all rows in one transaction or\n"
-	 "none. --check only reports. TYPE is a register: units, people, supervisors, ..."},
-	{"demo", cmd_demo, "load the demo organization into an empty database",
+	{"demo", cmd_demo, "load the demo bureau into an empty database",
 	 "usage: wenming demo [--db URL] [--people N] [--seed N] [--no-search-index]\n"
-	 "Creates the bureau of the reference experience report: 13 secondary units with\n"
-	 "departments, windows and posts, leadership groups, at least 500 staff (358 party\n"
-	 "members, 314 certified law-enforcement officers, 106 mid-level professionals)\n"
-	 "and 20 conduct supervisors. Refuses a database that already has units or people."},
-	{"search-rebuild", cmd_search_rebuild, "rebuild the search index from the registers",
-	 "usage: wenming search-rebuild [--db URL]\nRe-indexes every record; run once after an upgrade that adds search."},
+	 "Loads every module's demo data, in the order of the modules: the bureau of the\n"
+	 "reference experience report (13 secondary units with departments, windows and\n"
+	 "posts, leadership groups, at least 500 staff of whom 358 party members, 314\n"
+	 "certified law-enforcement officers and 106 mid-level professionals, 20 conduct\n"
+	 "supervisors), then what each later module adds. Refuses a database that already\n"
+	 "has units or people. --people N: 500 to 1000000 active staff (default 520)."},
 	{"backup", cmd_backup, "copy the SQLite database to a file while it runs",
 	 "usage: wenming backup FILE [--db sqlite:PATH]\n"
 	 "Uses SQLite's online backup; the server may keep running. For PostgreSQL it\n"
@@ -273,11 +225,25 @@ const struct command commands[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
-static const struct command *find_command(const char *name)
+/* The program's own commands, then each module's (collect_commands). */
+#define MAX_COMMANDS 128
+static const struct command *all_commands[MAX_COMMANDS];
+static size_t ncommands;
+
+static void collect_commands(void)
 {
 	for (const struct command *c = commands; c->name; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
+		all_commands[ncommands++] = c;
+	for (const struct module *const *m = app_modules; *m; m++)
+		for (const struct command *c = (*m)->commands; c && c->name && ncommands < MAX_COMMANDS; c++)
+			all_commands[ncommands++] = c;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < ncommands; i++)
+		if (strcmp(all_commands[i]->name, name) == 0)
+			return all_commands[i];
 	return NULL;
 }
 
@@ -297,14 +263,16 @@ static int cmd_help(struct config *cfg, int argc, char **argv)
 	}
 	printf("wenming — civility campaign management (文明創建管理系統)\n\nusage: wenming COMMAND [OPTIONS]\n\n"
 	       "commands:\n");
-	for (const struct command *c = commands; c->name; c++)
-		printf("  %-15s %s\n", c->name, c->summary);
+	for (size_t i = 0; i < ncommands; i++)
+		printf("  %-15s %s\n", all_commands[i]->name, all_commands[i]->summary);
 	printf("\n'wenming help COMMAND' for details; 'wenming config' for the settings.\n");
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	modules_init();
+	collect_commands();
 	if (argc < 2) {
 		fprintf(stderr, "usage: wenming COMMAND [OPTIONS]\n'wenming help' lists the commands.\n");
 		return 2;

@@ -11,7 +11,7 @@
  *   gen name I              the name of person I (for a search that hits)
  *
  * Deterministic (splitmix64 on the row number), no libc rand(). Values are
- * valid for the people register (src/org/people.c): enum codes, 0/1, a join
+ * valid for the people register (src/platform/people.c): enum codes, 0/1, a join
  * date for every party member, 18-character ID numbers with their ISO 7064
  * check digit (unique: birth day and sequence number come from the row
  * number), gender matching the ID's sequence parity.

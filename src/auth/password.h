@@ -6,7 +6,7 @@
 
 #include <semaphore.h>
 
-#include "../web/i18n.h"
+#include "../core/i18n.h"
 
 #define PASSWORD_HASH_MAX 128
 #define PASSWORD_MIN_CHARS 10

@@ -8,7 +8,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "../web/i18n.h"
+#include "../core/i18n.h"
 
 struct db;
 

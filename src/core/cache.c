@@ -1,6 +1,6 @@
 /* cache.c — see cache.h. A chained hash table with an intrusive LRU list,
  * all under one mutex: an operation is a hash, a short chain walk and one
- * memcpy of at most a page's worth of bytes. */
+ * memcpy of at most a page's worth of c->bytes. */
 #include "cache.h"
 #include "buf.h"
 
@@ -19,12 +19,25 @@ struct entry {
 	char data[];                    /* key, NUL, value */
 };
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static struct entry *buckets[NBUCKETS];
-static struct entry *newest, *oldest;
-static size_t bytes, max_bytes = 64u << 20, nentries;
-static int64_t top_gen = -1; /* the newest generation seen: older entries can never hit again */
-static uint64_t hits, misses;
+struct cache {
+	pthread_mutex_t mu;
+	struct entry *buckets[NBUCKETS];
+	struct entry *newest, *oldest;
+	size_t bytes, max_bytes, nentries;
+	int64_t top_gen; /* the c->newest generation seen: older entries can never hit again */
+	uint64_t hits, misses;
+};
+
+struct cache *cache_new(size_t max_bytes)
+{
+	struct cache *c = calloc(1, sizeof *c);
+	if (!c)
+		abort(); /* start-up: nothing to do without memory */
+	pthread_mutex_init(&c->mu, NULL);
+	c->max_bytes = max_bytes;
+	c->top_gen = -1;
+	return c;
+}
 
 static uint64_t hash_key(const char *k, size_t n)
 {
@@ -39,108 +52,108 @@ static size_t entry_size(const struct entry *e)
 	return sizeof *e + e->klen + 1 + e->vlen;
 }
 
-static void lru_unlink(struct entry *e)
+static void lru_unlink(struct cache *c, struct entry *e)
 {
 	if (e->newer)
 		e->newer->older = e->older;
 	else
-		newest = e->older;
+		c->newest = e->older;
 	if (e->older)
 		e->older->newer = e->newer;
 	else
-		oldest = e->newer;
+		c->oldest = e->newer;
 	e->newer = e->older = NULL;
 }
 
-static void lru_push(struct entry *e)
+static void lru_push(struct cache *c, struct entry *e)
 {
-	e->older = newest;
+	e->older = c->newest;
 	e->newer = NULL;
-	if (newest)
-		newest->newer = e;
-	newest = e;
-	if (!oldest)
-		oldest = e;
+	if (c->newest)
+		c->newest->newer = e;
+	c->newest = e;
+	if (!c->oldest)
+		c->oldest = e;
 }
 
-static void drop(struct entry *e)
+static void drop(struct cache *c, struct entry *e)
 {
-	struct entry **pp = &buckets[e->hash & (NBUCKETS - 1)];
+	struct entry **pp = &c->buckets[e->hash & (NBUCKETS - 1)];
 	while (*pp != e)
 		pp = &(*pp)->next;
 	*pp = e->next;
-	lru_unlink(e);
-	bytes -= entry_size(e);
-	nentries--;
+	lru_unlink(c, e);
+	c->bytes -= entry_size(e);
+	c->nentries--;
 	free(e);
 }
 
-static void drop_all(void)
+static void drop_all(struct cache *c)
 {
-	while (oldest)
-		drop(oldest);
+	while (c->oldest)
+		drop(c, c->oldest);
 }
 
-static struct entry *find(const char *key, size_t klen, uint64_t h)
+static struct entry *find(struct cache *c, const char *key, size_t klen, uint64_t h)
 {
-	for (struct entry *e = buckets[h & (NBUCKETS - 1)]; e; e = e->next)
+	for (struct entry *e = c->buckets[h & (NBUCKETS - 1)]; e; e = e->next)
 		if (e->hash == h && e->klen == klen && !memcmp(e->data, key, klen))
 			return e;
 	return NULL;
 }
 
 /* A newer generation makes every stored entry dead weight. Under mu. */
-static void see_gen(int64_t gen)
+static void see_gen(struct cache *c, int64_t gen)
 {
-	if (gen > top_gen) {
-		drop_all();
-		top_gen = gen;
+	if (gen > c->top_gen) {
+		drop_all(c);
+		c->top_gen = gen;
 	}
 }
 
-void cache_configure(size_t max)
+void cache_free(struct cache *c)
 {
-	pthread_mutex_lock(&mu);
-	drop_all();
-	top_gen = -1;
-	max_bytes = max;
-	pthread_mutex_unlock(&mu);
+	if (!c)
+		return;
+	drop_all(c);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
 }
 
-void cache_clear(void)
+void cache_clear(struct cache *c)
 {
-	pthread_mutex_lock(&mu);
-	drop_all();
-	top_gen = -1;
-	pthread_mutex_unlock(&mu);
+	pthread_mutex_lock(&c->mu);
+	drop_all(c);
+	c->top_gen = -1;
+	pthread_mutex_unlock(&c->mu);
 }
 
-int cache_get(const char *key, int64_t gen, struct buf *out)
+int cache_get(struct cache *c, const char *key, int64_t gen, struct buf *out)
 {
-	if (gen < 0)
+	if (!c || gen < 0)
 		return 0;
 	size_t klen = strlen(key);
 	uint64_t h = hash_key(key, klen);
-	pthread_mutex_lock(&mu);
-	see_gen(gen);
-	struct entry *e = find(key, klen, h);
-	int hit = e && e->gen == gen && max_bytes;
+	pthread_mutex_lock(&c->mu);
+	see_gen(c, gen);
+	struct entry *e = find(c, key, klen, h);
+	int hit = e && e->gen == gen && c->max_bytes;
 	if (hit) {
-		lru_unlink(e);
-		lru_push(e);
+		lru_unlink(c, e);
+		lru_push(c, e);
 		buf_append(out, e->data + klen + 1, e->vlen);
-		hits++;
+		c->hits++;
 	} else {
-		misses++;
+		c->misses++;
 	}
-	pthread_mutex_unlock(&mu);
+	pthread_mutex_unlock(&c->mu);
 	return hit;
 }
 
-void cache_put(const char *key, int64_t gen, const void *p, size_t n)
+void cache_put(struct cache *c, const char *key, int64_t gen, const void *p, size_t n)
 {
 	size_t klen = strlen(key);
-	if (gen < 0)
+	if (!c || !c->max_bytes || gen < 0)
 		return;
 	uint64_t h = hash_key(key, klen);
 	struct entry *e = malloc(sizeof *e + klen + 1 + n);
@@ -149,31 +162,35 @@ void cache_put(const char *key, int64_t gen, const void *p, size_t n)
 	*e = (struct entry){.hash = h, .gen = gen, .klen = klen, .vlen = n};
 	memcpy(e->data, key, klen + 1);
 	memcpy(e->data + klen + 1, p, n);
-	pthread_mutex_lock(&mu);
-	see_gen(gen);
+	pthread_mutex_lock(&c->mu);
+	see_gen(c, gen);
 	/* computed before a change another request has seen; or too big: one
 	 * value may take an eighth of the cache at most */
-	if (gen < top_gen || entry_size(e) > max_bytes / 8) {
-		pthread_mutex_unlock(&mu);
+	if (gen < c->top_gen || entry_size(e) > c->max_bytes / 8) {
+		pthread_mutex_unlock(&c->mu);
 		free(e);
 		return;
 	}
-	struct entry *old = find(key, klen, h);
+	struct entry *old = find(c, key, klen, h);
 	if (old)
-		drop(old);
-	e->next = buckets[h & (NBUCKETS - 1)];
-	buckets[h & (NBUCKETS - 1)] = e;
-	lru_push(e);
-	bytes += entry_size(e);
-	nentries++;
-	while (bytes > max_bytes && oldest)
-		drop(oldest);
-	pthread_mutex_unlock(&mu);
+		drop(c, old);
+	e->next = c->buckets[h & (NBUCKETS - 1)];
+	c->buckets[h & (NBUCKETS - 1)] = e;
+	lru_push(c, e);
+	c->bytes += entry_size(e);
+	c->nentries++;
+	while (c->bytes > c->max_bytes && c->oldest)
+		drop(c, c->oldest);
+	pthread_mutex_unlock(&c->mu);
 }
 
-void cache_stats(struct cache_stats *st)
+void cache_stats(struct cache *c, struct cache_stats *st)
 {
-	pthread_mutex_lock(&mu);
-	*st = (struct cache_stats){hits, misses, nentries, bytes, max_bytes};
-	pthread_mutex_unlock(&mu);
+	if (!c) {
+		*st = (struct cache_stats){0};
+		return;
+	}
+	pthread_mutex_lock(&c->mu);
+	*st = (struct cache_stats){c->hits, c->misses, c->nentries, c->bytes, c->max_bytes};
+	pthread_mutex_unlock(&c->mu);
 }

@@ -44,6 +44,8 @@ const struct setting_def config_settings[] = {
 	 "where `wenming init` writes the first admin password (mode 0600)"},
 };
 const size_t config_nsettings = sizeof config_settings / sizeof config_settings[0];
+_Static_assert(sizeof config_settings / sizeof config_settings[0] <= CONFIG_MAX_SETTINGS,
+	       "raise CONFIG_MAX_SETTINGS: every setting needs a slot in struct config's source");
 
 static const struct setting_def *find_setting(const char *name, size_t len)
 {
@@ -220,10 +222,10 @@ static int load_file(struct config *cfg, const char *path, int must_exist, char 
 	return rc;
 }
 
-static const char *zone_path(const char *tz)
+/* The file of a time zone, written into path (caller's buffer). */
+static const char *zone_path(const char *tz, char *path, size_t len)
 {
-	static _Thread_local char path[300];
-	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
+	snprintf(path, len, "/usr/share/zoneinfo/%s", tz);
 	return path;
 }
 
@@ -254,9 +256,10 @@ static int validate(struct config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	struct stat st; /* a zone is a file: "Asia" is a directory, and TZ=Asia would silently be UTC */
-	if (!cfg->timezone[0] || strstr(cfg->timezone, "..") || cfg->timezone[0] == '/' ||
-	    stat(zone_path(cfg->timezone), &st) != 0 || !S_ISREG(st.st_mode) ||
-	    access(zone_path(cfg->timezone), R_OK) != 0) {
+	char zone[300];
+	zone_path(cfg->timezone, zone, sizeof zone);
+	if (!cfg->timezone[0] || strstr(cfg->timezone, "..") || cfg->timezone[0] == '/' || stat(zone, &st) != 0 ||
+	    !S_ISREG(st.st_mode) || access(zone, R_OK) != 0) {
 		snprintf(err, errlen, "timezone: '%s' is not a known time zone (e.g. Asia/Shanghai)", cfg->timezone);
 		return -1;
 	}

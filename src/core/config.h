@@ -11,6 +11,8 @@
 
 enum config_source { SRC_DEFAULT, SRC_FILE, SRC_ENV, SRC_FLAG };
 
+#define CONFIG_MAX_SETTINGS 64
+
 struct config {
 	char *db;            /* sqlite:PATH or postgresql://... */
 	char *listen;        /* host:port */
@@ -31,8 +33,9 @@ struct config {
 	char *password_file;
 	char *timezone;
 	char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For is believed */
-	/* where each value came from, by setting index */
-	enum config_source source[32];
+	/* where each value came from, by setting index (config.c checks at
+	 * compile time that every setting has a slot) */
+	enum config_source source[CONFIG_MAX_SETTINGS];
 	char *file; /* the config file read, or NULL */
 };
 

@@ -1,4 +1,4 @@
-/* embed.h — files compiled into the binary (assets/ and db/migrations/).
+/* embed.h — files compiled into the binary (assets/ and each module's migrations/).
  * The table is generated at build time (cmake/embed.cmake) and uses .incbin,
  * so a large file costs nothing to compile. Data is static and NUL-terminated. */
 #ifndef WM_EMBED_H

@@ -492,3 +492,38 @@ void db_pool_close(struct db_pool *p)
 	pthread_cond_destroy(&p->cv);
 	free(p);
 }
+
+int db_indexes_suspend(struct db *db, struct arena *a, const char *table, const char *trigger,
+		       struct db_suspended *sp)
+{
+	enum { MAX = 64 };
+	memset(sp, 0, sizeof *sp);
+	if (db->kind != DB_SQLITE)
+		return 0;
+	struct db_stmt *s = db_query(db,
+				     "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
+				     "(type = 'index' AND tbl_name = ? AND upper(substr(sql, 1, 13)) <> 'CREATE UNIQUE') "
+				     "OR (type = 'trigger' AND name = ?))",
+				     "ss", table, trigger ? trigger : "");
+	const char *drops[MAX];
+	sp->sql = arena_alloc(a, MAX * sizeof *sp->sql);
+	while (s && db_step(s) == DB_ROW && sp->n < MAX) {
+		int is_trigger = !strcmp(db_column_text(s, 0), "trigger");
+		sp->trigger |= is_trigger;
+		drops[sp->n] = arena_printf(a, "DROP %s \"%s\"", is_trigger ? "TRIGGER" : "INDEX", db_column_text(s, 1));
+		sp->sql[sp->n++] = arena_strdup(a, db_column_text(s, 2));
+	}
+	db_done(s);
+	int rc = 0;
+	for (int i = 0; !rc && i < sp->n; i++)
+		rc = db_exec_script(db, drops[i]);
+	return rc;
+}
+
+int db_indexes_restore(struct db *db, const struct db_suspended *sp)
+{
+	int rc = 0;
+	for (int i = 0; !rc && i < sp->n; i++)
+		rc = db_exec_script(db, sp->sql[i]);
+	return rc;
+}

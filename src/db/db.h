@@ -106,9 +106,29 @@ uint64_t db_pool_time_us(struct db_pool *p);
  * (readers and writers may go on meanwhile). 0, or -1 with a message. */
 int db_sqlite_backup(const char *url, const char *dest, char *err, size_t errlen);
 
-/* Schema migrations embedded in the binary (migrate.c). */
-int db_migrate(struct db *db, char *err, size_t errlen);
-int db_schema_version(struct db *db);
-int db_latest_version(void);
+/* A bulk load into table (SQLite only): its non-unique indexes, and the
+ * trigger named trigger when given, are dropped now and put back by
+ * db_indexes_restore before the commit, in the caller's transaction, so a
+ * rollback puts them back too and readers never see the table without
+ * them. Building an index once, sorted, is far cheaper than inserting into
+ * it row by row. The SQL to restore them lives in the arena. */
+struct db_suspended {
+	const char **sql;
+	int n;
+	int trigger; /* the trigger was among them */
+};
+int db_indexes_suspend(struct db *db, struct arena *a, const char *table, const char *trigger,
+		       struct db_suspended *sp);
+int db_indexes_restore(struct db *db, const struct db_suspended *sp);
+
+/* Schema migrations embedded in the binary (migrate.c): the files
+ * DIR/NNN_name.sql of one module, recorded as (module, NNN) in the
+ * migrations table. Applies the pending ones in order, each in its own
+ * transaction; 0, or -1 with a message in err. */
+int db_migrate(struct db *db, const char *module, const char *dir, char *err, size_t errlen);
+/* The highest version of module applied to the database (0: none). */
+int db_schema_version(struct db *db, const char *module);
+/* The highest version among the embedded files of dir. */
+int db_latest_version(const char *dir);
 
 #endif

@@ -1,10 +1,13 @@
 /* migrate.c — versioned schema migrations embedded in the binary.
  *
- * Migrations are src/db/migrations/NNN_name.sql, written once for both
- * backends: @ID and @BIGINT are replaced per backend, and "-- @sqlite",
- * "-- @pg", "-- @both" lines select sections. Each migration runs in its own
- * transaction with its row in schema_migrations, so a failure leaves the
- * database at the previous version. */
+ * Each module keeps its migrations in its own folder (struct module's
+ * migrations, e.g. src/platform/migrations/NNN_name.sql), written once for
+ * both backends: @ID and @BIGINT are replaced per backend, and
+ * "-- @sqlite", "-- @pg", "-- @both" lines select sections. A migration is
+ * recorded as (module, NNN) in the migrations table; each runs in its own
+ * transaction with its row, so a failure leaves the module at its previous
+ * version. Modules migrate in the order of app.c's list, so a module's
+ * tables may refer to those of the modules before it. */
 #include "db_impl.h"
 #include "../core/buf.h"
 #include "../core/embed.h"
@@ -15,35 +18,34 @@
 #include <string.h>
 #include <time.h>
 
-#define MIGRATION_DIR "src/db/migrations/"
-
-/* The version encoded in the file name, or -1 for a non-migration. */
-static int file_version(const struct embed_file *f)
+/* The version encoded in the file name when it is a migration of dir,
+ * else -1. */
+static int file_version(const struct embed_file *f, const char *dir)
 {
-	size_t dl = strlen(MIGRATION_DIR);
-	if (strncmp(f->name, MIGRATION_DIR, dl) != 0)
+	size_t dl = strlen(dir);
+	if (strncmp(f->name, dir, dl) != 0)
 		return -1;
 	const char *n = f->name + dl;
-	if (strlen(n) < 5 || n[3] != '_' || strcmp(n + strlen(n) - 4, ".sql") != 0)
+	if (strlen(n) < 5 || n[3] != '_' || strcmp(n + strlen(n) - 4, ".sql") != 0 || strchr(n, '/'))
 		return -1;
 	return atoi(n);
 }
 
-int db_latest_version(void)
+int db_latest_version(const char *dir)
 {
 	int v = 0;
 	for (size_t i = 0; i < embed_count; i++) {
-		int fv = file_version(&embed_files[i]);
+		int fv = file_version(&embed_files[i], dir);
 		if (fv > v)
 			v = fv;
 	}
 	return v;
 }
 
-static const struct embed_file *find_version(int v)
+static const struct embed_file *find_version(const char *dir, int v)
 {
 	for (size_t i = 0; i < embed_count; i++)
-		if (file_version(&embed_files[i]) == v)
+		if (file_version(&embed_files[i], dir) == v)
 			return &embed_files[i];
 	return NULL;
 }
@@ -81,45 +83,66 @@ static void translate(const char *src, enum db_kind kind, struct buf *out)
 	}
 }
 
-static int table_exists(struct db *db)
+static int table_exists(struct db *db, const char *name)
 {
-	const char *sql = db->kind == DB_PG
-				  ? "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' "
-				    "AND table_schema = current_schema()"
-				  : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
-	return db_one_int64(db, 0, sql, NULL) > 0;
+	const char *sql = db->kind == DB_PG ? "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+					      "AND table_schema = current_schema()"
+					    : "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?";
+	return db_one_int64(db, 0, sql, "s", name) > 0;
 }
 
-int db_schema_version(struct db *db)
+int db_schema_version(struct db *db, const char *module)
 {
-	if (!table_exists(db))
+	if (!table_exists(db, "migrations"))
 		return 0;
-	return (int)db_one_int64(db, 0, "SELECT MAX(version) FROM schema_migrations", NULL);
+	return (int)db_one_int64(db, 0, "SELECT MAX(version) FROM migrations WHERE module = ?", "s", module);
 }
 
-int db_migrate(struct db *db, char *err, size_t errlen)
+/* The migrations table; a database from before modules had one sequence,
+ * schema_migrations, which was the platform's. */
+static int ensure_table(struct db *db, char *err, size_t errlen)
 {
-	if (db_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-			       "name TEXT NOT NULL, applied_at BIGINT NOT NULL)")) {
-		snprintf(err, errlen, "cannot create schema_migrations: %s", db_errmsg(db));
+	int rc = db_begin(db);
+	if (!rc && db->kind == DB_PG) /* several processes may start at once */
+		rc = db_exec_script(db, "SELECT pg_advisory_xact_lock(20261129)");
+	if (!rc && !table_exists(db, "migrations")) {
+		rc = db_exec_script(db, "CREATE TABLE migrations (module TEXT NOT NULL, version INTEGER NOT NULL, "
+					"name TEXT NOT NULL, applied_at BIGINT NOT NULL, PRIMARY KEY (module, version))");
+		if (!rc && table_exists(db, "schema_migrations"))
+			rc = db_exec_script(db, "INSERT INTO migrations (module, version, name, applied_at) "
+						"SELECT 'platform', version, name, applied_at FROM schema_migrations; "
+						"DROP TABLE schema_migrations");
+	}
+	if (!rc)
+		rc = db_commit(db);
+	if (rc) {
+		snprintf(err, errlen, "cannot create the migrations table: %s", db_errmsg(db));
+		db_rollback(db);
 		return -1;
 	}
-	int latest = db_latest_version();
+	return 0;
+}
+
+int db_migrate(struct db *db, const char *module, const char *dir, char *err, size_t errlen)
+{
+	if (ensure_table(db, err, errlen))
+		return -1;
+	int latest = db_latest_version(dir);
 	/* every version the database records must be one this binary knows */
-	struct db_stmt *q = db_query(db, "SELECT version FROM schema_migrations ORDER BY version", NULL);
+	struct db_stmt *q = db_query(db, "SELECT version FROM migrations WHERE module = ? ORDER BY version", "s", module);
 	int expect = 1, bad = 0;
 	while (q && db_step(q) == DB_ROW) {
 		int v = (int)db_column_int64(q, 0);
 		if (v > latest) {
 			snprintf(err, errlen,
-				 "the database is at schema version %d, newer than this wenming (%d): upgrade wenming",
-				 v, latest);
+				 "the database is at version %d of %s, newer than this wenming knows (%d): upgrade wenming",
+				 v, module, latest);
 			bad = 1;
 			break;
 		}
-		if (v != expect || !find_version(v)) {
-			snprintf(err, errlen, "the database records migration %d but migration %d is missing", v,
-				 expect);
+		if (v != expect || !find_version(dir, v)) {
+			snprintf(err, errlen, "the database records migration %d of %s but migration %d is missing", v,
+				 module, expect);
 			bad = 1;
 			break;
 		}
@@ -129,9 +152,9 @@ int db_migrate(struct db *db, char *err, size_t errlen)
 	if (bad)
 		return -1;
 	for (int v = expect; v <= latest; v++) {
-		const struct embed_file *f = find_version(v);
+		const struct embed_file *f = find_version(dir, v);
 		if (!f) {
-			snprintf(err, errlen, "migration %03d is missing from this build", v);
+			snprintf(err, errlen, "migration %03d of %s is missing from this build", v, module);
 			return -1;
 		}
 		struct buf sql;
@@ -141,7 +164,8 @@ int db_migrate(struct db *db, char *err, size_t errlen)
 		int rc = db_begin(db);
 		if (!rc && db->kind == DB_PG) /* several processes may start at once */
 			rc = db_exec_script(db, "SELECT pg_advisory_xact_lock(20261129)");
-		if (!rc && db_one_int64(db, 0, "SELECT count(*) FROM schema_migrations WHERE version = ?", "I", v)) {
+		if (!rc && db_one_int64(db, 0, "SELECT count(*) FROM migrations WHERE module = ? AND version = ?", "sI",
+					module, v)) {
 			db_rollback(db); /* another process applied it meanwhile */
 			buf_free(&sql);
 			continue;
@@ -149,17 +173,17 @@ int db_migrate(struct db *db, char *err, size_t errlen)
 		if (!rc)
 			rc = db_exec_script(db, sql.p);
 		if (!rc)
-			rc = db_run(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", "Isi",
-				    v, name, (int64_t)time(NULL));
+			rc = db_run(db, "INSERT INTO migrations (module, version, name, applied_at) VALUES (?, ?, ?, ?)",
+				    "sIsi", module, v, name, (int64_t)time(NULL));
 		if (!rc)
 			rc = db_commit(db);
 		buf_free(&sql);
 		if (rc) {
-			snprintf(err, errlen, "migration %s failed: %s", name, db_errmsg(db));
+			snprintf(err, errlen, "migration %s of %s failed: %s", name, module, db_errmsg(db));
 			db_rollback(db);
 			return -1;
 		}
-		log_info("db: applied migration %s", name);
+		log_info("db: applied migration %s of %s", name, module);
 	}
 	return 0;
 }

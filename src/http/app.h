@@ -36,16 +36,8 @@ struct metrics {
 	atomic_long inflight;
 };
 
-/* A navigation entry: one line per module in layout.c's table. */
-struct nav_item {
-	const char *path;
-	enum msg_id label;
-	enum perm perm;
-	const char *icon; /* SVG path data, 24×24 */
-	/* when set, decides visibility instead of perm (record types) */
-	int (*visible)(struct req *r, const void *ctx);
-	const void *ctx;
-};
+struct cache;
+struct nav_item; /* the web layer's (web/layout.h) */
 
 struct app {
 	const struct config *cfg;
@@ -56,12 +48,14 @@ struct app {
 	size_t nassets;
 	unsigned char secret[32]; /* signs CSRF tokens; from the database */
 	struct metrics metrics;
+	struct cache *cache;      /* rendered lists and counts (core/cache.h); NULL: off */
 	sem_t hash_sem;           /* caps concurrent argon2id hashes */
 	FILE *access_log;         /* NULL when off */
 	int tls;
 	const char *version;
 	int64_t started_at;
-	/* the navigation: layout.c's entries, then one per record type */
+	/* the navigation: the modules' entries and their record types', in
+	 * order (app.c); rendered by web/layout.c */
 	struct nav_item *nav;
 	size_t nnav;
 	/* the web layer's renderer for HTML error pages (layout.c) */

@@ -49,7 +49,7 @@ static int static_get(struct req *r)
 static int healthz_get(struct req *r)
 {
 	struct db *db = req_db(r);
-	int schema = db ? (int)db_one_int64(db, -1, "SELECT MAX(version) FROM schema_migrations", NULL) : -1;
+	int schema = db ? (int)db_one_int64(db, -1, "SELECT MAX(version) FROM migrations WHERE module = 'platform'", NULL) : -1;
 	int ok = schema >= 0;
 	req_json_begin(r, ok ? 200 : 503);
 	r->no_store = 1;

@@ -13,7 +13,7 @@
 
 #include "../core/arena.h"
 #include "../core/buf.h"
-#include "../web/i18n.h"
+#include "../core/i18n.h"
 #include "auth.h"
 
 struct app;

@@ -1387,71 +1387,16 @@ out:
 	return rc;
 }
 
-/* ---- the command ---- */
+/* ---- the module's part of `wenming demo` ---- */
 
-/* Matches --name VALUE and --name=VALUE; *val is NULL when VALUE is missing. */
-static int option(int argc, char **argv, int *i, const char *name, const char **val)
+int org_demo(struct db *db, const struct demo_options *o, char *err, size_t errlen)
 {
-	size_t n = strlen(name);
-	if (strcmp(argv[*i], name) == 0) {
-		*val = *i + 1 < argc ? argv[++*i] : NULL;
-		return 1;
-	}
-	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
-		*val = argv[*i] + n + 1;
-		return 1;
-	}
-	return 0;
-}
-
-static int parse_u64(const char *s, unsigned long long *out)
-{
-	char *end;
-	if (!s || !*s || *s == '-' || *s == '+')
-		return -1;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno || *end ? -1 : 0;
-}
-
-int cmd_demo(struct config *cfg, int argc, char **argv)
-{
-	unsigned long long people = DEMO_PEOPLE_DEFAULT, seed = 1;
-	int index = 1;
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		if (strcmp(argv[i], "--no-search-index") == 0) {
-			index = 0;
-		} else if (option(argc, argv, &i, "--people", &v)) {
-			if (parse_u64(v, &people) || people < DEMO_PEOPLE_MIN || people > DEMO_PEOPLE_MAX)
-				return cli_usage_error("demo", "--people needs a number from %d to %d", DEMO_PEOPLE_MIN,
-						       DEMO_PEOPLE_MAX);
-		} else if (option(argc, argv, &i, "--seed", &v)) {
-			if (parse_u64(v, &seed))
-				return cli_usage_error("demo", "--seed needs a non-negative whole number");
-		} else {
-			return cli_usage_error("demo", "unexpected argument '%s'", argv[i]);
-		}
-	}
-	if (strncmp(cfg->db, "sqlite:", 7) == 0 && cli_make_parent_dir(cfg->db + 7)) {
-		fprintf(stderr, "wenming demo: cannot create the directory for %s: %s\n", cfg->db + 7, strerror(errno));
-		return 1;
-	}
-	struct db *db = cli_open_db(cfg);
-	if (!db)
-		return 2;
-	char err[512];
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int rc = demo_load(db, seed, (int)people, err, sizeof err);
+	int rc = demo_load(db, o->seed, o->people, err, errlen);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (rc) {
-		db_close(db);
-		if (rc == DEMO_E_NOT_EMPTY)
-			return cli_usage_error("demo", "%s", err);
-		fprintf(stderr, "wenming demo: %s\n", err);
-		return 1;
-	}
+	if (rc)
+		return rc;
 	/* the figures as the statistics query counted them inside the load's
 	 * transaction, kept in its audit entry (counting a million people
 	 * again would take seconds) */
@@ -1468,8 +1413,8 @@ int cmd_demo(struct config *cfg, int argc, char **argv)
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	localtime_r(&later, &tm);
 	strftime(soon, sizeof soon, "%Y-%m-%d", &tm);
-	printf("loaded the demo organization into %s in %.2f s (seed %llu):\n", cfg->db,
-	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, seed);
+	printf("loaded the demo organization in %.2f s (seed %llu):\n",
+	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, (unsigned long long)o->seed);
 	printf("  %lld units: %lld secondary units with departments, service windows, posts and party branches\n",
 	       FIG("units"), FIG("secondary_units"));
 	printf("  %lld active staff: %lld party members, %lld certified law-enforcement officers (%lld expiring\n"
@@ -1484,20 +1429,5 @@ int cmd_demo(struct config *cfg, int argc, char **argv)
 	       FIG("groups"));
 #undef FIG
 	json_decref(sum);
-	rc = 0;
-	if (index) {
-		double secs;
-		int64_t n = search_rebuild_timed(db, &secs); /* found at once */
-		if (n < 0) {
-			fprintf(stderr, "wenming demo: the search index could not be rebuilt (%s); run 'wenming "
-					"search-rebuild'\n", db_errmsg(db));
-			rc = 1;
-		} else {
-			printf("  search index: %lld records in %.2f s\n", (long long)n, secs);
-		}
-	} else {
-		printf("  search index not rebuilt: run 'wenming search-rebuild' before searching\n");
-	}
-	db_close(db);
-	return rc;
+	return 0;
 }

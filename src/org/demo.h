@@ -9,8 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct config;
+#include "../module.h"
+
 struct db;
+struct demo_options;
 
 /* The figures the demo reproduces, counted by people_stats() (stats.h)
  * over the bureau's whole subtree. */
@@ -26,8 +28,8 @@ enum {
 	DEMO_INACTIVE = 20,          /* retired and transferred, on top of the active staff */
 };
 
-/* demo_load's refusal of a database that has units or people already. */
-#define DEMO_E_NOT_EMPTY (-100)
+/* demo_load's refusal of a database that has units or people already:
+ * DEMO_E_NOT_EMPTY (module.h). */
 
 /* Loads the demo organization with `people` active staff (DEMO_PEOPLE_MIN
  * to DEMO_PEOPLE_MAX) plus DEMO_INACTIVE retired or transferred people, in
@@ -38,10 +40,8 @@ enum {
  * message in err, and nothing written. */
 int demo_load(struct db *db, uint64_t seed, int people, char *err, size_t errlen);
 
-/* `wenming demo [--people N] [--seed N] [--no-search-index]`: demo_load,
- * then the search index rebuilt (search_rebuild) unless told not to, which
- * for very large N takes longer than the load. Exit 0, 1 on a failure, 2 on
- * a usage error or a database that is not empty. */
-int cmd_demo(struct config *cfg, int argc, char **argv);
+/* The organization module's demo (struct module's demo): demo_load, then
+ * a summary of the figures on stdout. */
+int org_demo(struct db *db, const struct demo_options *o, char *err, size_t errlen);
 
 #endif

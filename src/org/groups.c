@@ -29,6 +29,7 @@ const struct record_type groups_type = {
 	.access = {[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ,
 		   [ROLE_UNIT_ADMIN] = ACC_WRITE, [ROLE_STAFF] = ACC_READ},
 	.icon = "M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8M23 11h-6M20 8v6",
+	.nav_order = 40,
 };
 
 static const struct field_def member_fields[] = {

@@ -2,6 +2,8 @@
 #include "stats.h"
 #include "../db/db.h"
 
+#include <stddef.h>
+
 int people_stats(struct db *db, int64_t unit_id, const char *today, struct people_stats *out)
 {
 	struct db_stmt *q = db_query(
@@ -26,3 +28,35 @@ int people_stats(struct db *db, int64_t unit_id, const char *today, struct peopl
 	db_done(q);
 	return rc;
 }
+
+/* ---- metrics ---- */
+
+static int metric(struct req *r, int64_t unit_id, const char *to, size_t offset, double *value)
+{
+	struct db *db = req_db(r);
+	struct people_stats st;
+	if (!db || people_stats(db, unit_id, to, &st))
+		return DB_ERR;
+	*value = (double)*(const int64_t *)((const char *)&st + offset);
+	return 0;
+}
+
+#define METRIC(fn, member)                                                                                     \
+	static int fn(struct req *r, int64_t unit_id, const char *from, const char *to, double *value)           \
+	{                                                                                                        \
+		(void)from;                                                                                      \
+		return metric(r, unit_id, to, offsetof(struct people_stats, member), value);                    \
+	}
+METRIC(metric_staff, total)
+METRIC(metric_party, party_members)
+METRIC(metric_certified, law_enforcement_certified)
+METRIC(metric_professionals, mid_level_professionals)
+#undef METRIC
+
+const struct metric org_metrics[] = {
+	{.name = "staff", .label = M_stat_total, .compute = metric_staff},
+	{.name = "party_members", .label = M_stat_party, .compute = metric_party},
+	{.name = "certified_officers", .label = M_stat_certified, .compute = metric_certified},
+	{.name = "professionals", .label = M_stat_mid_level, .compute = metric_professionals},
+	{.name = NULL},
+};

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "../module.h"
+
 struct db;
 
 struct people_stats {
@@ -19,5 +21,10 @@ struct people_stats {
 
 /* Counts for the subtree of unit_id as of today (YYYY-MM-DD). 0 or -1. */
 int people_stats(struct db *db, int64_t unit_id, const char *today, struct people_stats *out);
+
+/* The same figures as metrics for the assessment (struct module's
+ * metrics), as of the period's last day: staff, party_members,
+ * certified_officers, professionals. */
+extern const struct metric org_metrics[];
 
 #endif

@@ -89,6 +89,7 @@ const struct record_type supervisors_type = {
 	.access = {[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ},
 	.reveal_roles = 1u << ROLE_ADMIN | 1u << ROLE_OFFICE,
 	.icon = "M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10zM9 12l2 2 4-4",
+	.nav_order = 30,
 	.check = supervisors_check,
 	.after_save = supervisors_after_save,
 };

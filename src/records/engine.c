@@ -4,7 +4,6 @@
 #include "../core/log.h"
 #include "../db/db.h"
 #include "../http/audit.h"
-#include "../search/search.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,14 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-const struct record_type *record_type_find(const char *name)
-{
-	for (int i = 0; name && i < record_ntypes; i++)
-		if (strcmp(record_types[i]->name, name) == 0)
-			return record_types[i];
-	return NULL;
-}
 
 int record_field_index(const struct record_type *t, const char *name)
 {
@@ -343,13 +334,19 @@ static enum msg_id pattern_msg(enum field_pattern p)
 	}
 }
 
+const struct record_type *record_ref_type(const struct field_def *f)
+{
+	switch (f->type) {
+	case F_UNIT: return record_type_find(RECORD_UNITS);
+	case F_PERSON: return record_type_find(RECORD_PEOPLE);
+	case F_REF: return record_type_find(f->ref);
+	default: return NULL;
+	}
+}
+
 const char *record_ref_table(const struct field_def *f)
 {
-	if (f->type == F_UNIT)
-		return "units";
-	if (f->type == F_PERSON)
-		return "people";
-	const struct record_type *t = f->type == F_REF ? record_type_find(f->ref) : NULL;
+	const struct record_type *t = record_ref_type(f);
 	return t ? t->table : NULL;
 }
 
@@ -475,9 +472,7 @@ static enum msg_id check_field(struct req *r, const struct record *rec, const st
 					    "i", n))
 			return M_rec_bad_reference;
 		/* and one the user may see: no pointing at people of other branches */
-		const struct record_type *rt = record_type_find(f->type == F_UNIT     ? "units"
-								: f->type == F_PERSON ? "people"
-										      : f->ref);
+		const struct record_type *rt = record_ref_type(f);
 		int unchanged = before && before->vals[i] && !strcmp(before->vals[i], v);
 		if (rt && !unchanged && !ref_readable(r, rt, n))
 			return f->type == F_UNIT ? M_rec_unit_out_of_scope : M_rec_ref_out_of_scope;
@@ -540,18 +535,13 @@ int record_validate_new(struct req *r, struct record *rec, struct record_errors 
 const char *record_resolve_ref(struct req *r, const struct field_def *f, const char *v, enum msg_id *why)
 {
 	struct db *db = req_db(r);
-	const char *table = NULL, *by1 = NULL, *by2 = NULL;
-	if (f->type == F_UNIT)
-		table = "units", by1 = "code", by2 = "name";
-	else if (f->type == F_PERSON)
-		table = "people", by1 = "name";
-	else {
-		const struct record_type *rt = record_type_find(f->ref);
-		if (!rt)
-			return NULL;
-		table = rt->table, by1 = rt->title_field;
-	}
-	const char *cols[2] = {by1, by2};
+	const struct record_type *rt = record_ref_type(f);
+	if (!rt)
+		return NULL;
+	/* a code (a unique code field, such as a unit's) first, then the title */
+	const char *code = record_field_index(rt, "code") >= 0 ? "code" : NULL;
+	const char *table = rt->table;
+	const char *cols[2] = {code ? code : rt->title_field, code ? rt->title_field : NULL};
 	for (int k = 0; k < 2 && cols[k]; k++) {
 		struct db_stmt *q = db_query(
 			db, arena_printf(r->a, "SELECT id FROM %s WHERE %s = ? AND archived = 0 LIMIT 2", table, cols[k]), "s", v);
@@ -564,10 +554,7 @@ const char *record_resolve_ref(struct req *r, const struct field_def *f, const c
 		db_done(q);
 		if (n == 1) {
 			/* a name the user may not see resolves to nothing */
-			const struct record_type *rt = record_type_find(f->type == F_UNIT     ? "units"
-									: f->type == F_PERSON ? "people"
-											      : f->ref);
-			if (rt && r->user && !ref_readable(r, rt, id))
+			if (r->user && !ref_readable(r, rt, id))
 				break;
 			return arena_printf(r->a, "%lld", (long long)id);
 		}
@@ -827,7 +814,7 @@ int record_save(struct req *r, struct record *rec, const struct record *before)
 	if (!rc && t->after_save)
 		rc = t->after_save(r, rec, before);
 	if (!rc)
-		rc = search_index_record(r, rec);
+		rc = records_notify_saved(r, rec);
 	if (!rc) {
 		/* masked as everywhere else: the audit log is no back door to them */
 		json_t *b = before ? record_json(r, before, 0) : NULL;
@@ -843,7 +830,7 @@ int record_save(struct req *r, struct record *rec, const struct record *before)
 	return rc;
 }
 
-int record_insert_batch(struct req *r, struct record *rec, int64_t now)
+int record_insert_batch(struct req *r, struct record *rec, int64_t now, void **state)
 {
 	struct db *db = req_db(r);
 	if (!db)
@@ -852,7 +839,7 @@ int record_insert_batch(struct req *r, struct record *rec, int64_t now)
 	if (!rc && rec->type->after_save)
 		rc = rec->type->after_save(r, rec, NULL);
 	if (!rc)
-		rc = search_index_new(r, rec);
+		rc = records_notify_added(r, state, rec);
 	return rc;
 }
 
@@ -888,7 +875,7 @@ int record_archive(struct req *r, struct record *rec, int archive)
 	if (!rc && t->after_save) /* e.g. an archived assignment takes its grant away */
 		rc = t->after_save(r, rec, rec);
 	if (!rc)
-		rc = search_index_record(r, rec);
+		rc = records_notify_saved(r, rec);
 	if (!rc) {
 		json_t *b = json_pack("{s:b}", "archived", !archive), *a = json_pack("{s:b}", "archived", archive);
 		rc = audit_log(r, archive ? "archive" : "restore", t->name, rec->id, b, a);

@@ -3,7 +3,6 @@
 #include "sheet.h"
 #include "../db/db.h"
 #include "../http/audit.h"
-#include "../search/search.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -27,23 +26,18 @@ static void add_error(struct req *r, struct import_result *res, size_t row, cons
 }
 
 /* A big load on SQLite: inserting into a B-tree index in key order is far
- * cheaper than at random, so the non-unique indexes of the table and of the
- * search index are dropped for the load and built again (sorted) before the
- * commit, in the same transaction: a rollback puts them back, and readers
- * never see the table without them. Measured at a million people: each
+ * cheaper than at random, so the non-unique indexes of the table are
+ * dropped for the load and built again (sorted) before the commit, in the
+ * same transaction (db_indexes_suspend; the search index does the same for
+ * its own when told of the batch). Measured at a million people: each
  * index inserted into row by row costs ~4 µs a row, built afterwards ~0.35 s
  * in all. The per-unit counts' insert trigger goes too, and the counts are
  * made afresh at the end. Worth it only when the new rows are many next to
  * those there; unique indexes stay, they check every row; and not for a
  * type that refers to itself (its rows are looked up by title while they
  * load). */
-struct suspended {
-	const char **sql;
-	int n, recount;
-};
-
 static int indexes_suspend(struct req *r, struct db *db, const struct record_type *t, size_t rows,
-			   struct suspended *sp)
+			   struct db_suspended *sp)
 {
 	memset(sp, 0, sizeof *sp);
 	if (db_kind(db) != DB_SQLITE || rows < 10000)
@@ -56,33 +50,13 @@ static int indexes_suspend(struct req *r, struct db *db, const struct record_typ
 	int64_t there = db_one_int64(db, 0, arena_printf(r->a, "SELECT COALESCE(max(id), 0) FROM %s", t->table), NULL);
 	if ((int64_t)rows < there / 4)
 		return 0;
-	struct db_stmt *s = db_query(db,
-				     "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
-				     "(type = 'index' AND tbl_name IN (?, 'search_index') "
-				     "AND upper(substr(sql, 1, 13)) <> 'CREATE UNIQUE') OR (type = 'trigger' AND name = ?))",
-				     "ss", t->table, arena_printf(r->a, "%s_uc_ai", t->table));
-	const char *drops[64];
-	while (s && db_step(s) == DB_ROW && sp->n < 64) {
-		if (!sp->sql)
-			sp->sql = arena_alloc(r->a, 64 * sizeof *sp->sql);
-		int trigger = !strcmp(db_column_text(s, 0), "trigger");
-		sp->recount |= trigger;
-		drops[sp->n] = arena_printf(r->a, "DROP %s \"%s\"", trigger ? "TRIGGER" : "INDEX", db_column_text(s, 1));
-		sp->sql[sp->n++] = arena_strdup(r->a, db_column_text(s, 2));
-	}
-	db_done(s);
-	int rc = 0;
-	for (int i = 0; !rc && i < sp->n; i++)
-		rc = db_exec_script(db, drops[i]);
-	return rc;
+	return db_indexes_suspend(db, r->a, t->table, arena_printf(r->a, "%s_uc_ai", t->table), sp);
 }
 
-static int indexes_restore(struct db *db, const struct record_type *t, const struct suspended *sp)
+static int indexes_restore(struct db *db, const struct record_type *t, const struct db_suspended *sp)
 {
-	int rc = 0;
-	for (int i = 0; !rc && i < sp->n; i++)
-		rc = db_exec_script(db, sp->sql[i]);
-	if (!rc && sp->recount)
+	int rc = db_indexes_restore(db, sp);
+	if (!rc && sp->trigger)
 		rc = records_unit_counts_recount(db, t);
 	return rc;
 }
@@ -302,10 +276,10 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 	int tuned = commit && db_kind(db) == DB_SQLITE && !rc;
 	if (tuned)
 		db_exec_script(db, "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY");
-	struct search_bulk bulk = {0};
-	struct suspended idx = {0};
+	void **observers = NULL;
+	struct db_suspended idx = {0};
 	if (commit && !rc)
-		rc = search_bulk_begin(r, &bulk);
+		rc = records_batch_begin(r, sh.nrows - 1, &observers);
 	if (commit && !rc)
 		rc = indexes_suspend(r, db, t, sh.nrows - 1, &idx);
 	struct seen *seen = calloc((size_t)t->nfields, sizeof *seen);
@@ -363,7 +337,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 			bad = 1;
 		}
 		if (!bad && commit && !res->nerrs) {
-			rc = record_insert_batch(r, rec, now);
+			rc = record_insert_batch(r, rec, now, observers);
 			if (!rc) {
 				if (!res->first_id)
 					res->first_id = rec->id;
@@ -388,7 +362,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 	if (!commit)
 		return res->nerrs ? -1 : 0;
 	if (!rc && !res->nerrs)
-		rc = search_bulk_end(r, &bulk);
+		rc = records_batch_end(r, observers);
 	if (!rc && !res->nerrs)
 		rc = indexes_restore(db, t, &idx);
 	if (!rc && !res->nerrs) {

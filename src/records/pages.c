@@ -64,7 +64,7 @@ static void filter_form(struct req *r, const struct record_type *t)
 			 * children: a tree of 10,000 units would not fit in a select; deeper
 			 * units are chosen from the unit tree's pages */
 			struct kvlist b = {0};
-			const char *scope = record_scope_sql(r, record_type_find("units"), "t", &b);
+			const char *scope = record_scope_sql(r, record_type_find(RECORD_UNITS), "t", &b);
 			int64_t chosen = cur && *cur ? strtoll(cur, NULL, 10) : 0;
 			struct db_stmt *s = db_prepare(
 				db, arena_printf(r->a,
@@ -117,8 +117,9 @@ static int list_content(struct req *r, const struct record_type *t, struct list_
 	const char *export_csv = arena_printf(r->a, "/r/%s/export%s%sformat=csv", t->name, strchr(exp, '?') ? strchr(exp, '?') : "", sep);
 	const char *export_xlsx = arena_printf(r->a, "/r/%s/export%s%sformat=xlsx", t->name, strchr(exp, '?') ? strchr(exp, '?') : "", sep);
 	const char *actions = "";
-	for (const struct record_link *l = t->links; l && l->path; l++)
-		actions = html_fmt(r, "%H<a class=\"btn\" href=\"%a\">%T</a>", actions, l->path, l->label);
+	const struct record_link *links[16];
+	for (int i = 0, n = records_links(t, links, 16); i < n; i++)
+		actions = html_fmt(r, "%H<a class=\"btn\" href=\"%a\">%T</a>", actions, links[i]->path, links[i]->label);
 	actions = html_fmt(r, "%H<a class=\"btn\" href=\"%a\">%T</a><a class=\"btn\" href=\"%a\">%T</a>", actions,
 			   export_csv, M_rec_export_csv, export_xlsx, M_rec_export_xlsx);
 	if (record_type_may(r, t, ACC_WRITE))
@@ -182,13 +183,13 @@ static int list_page(struct req *r)
 	page_begin(r, T(r, t->many), c, 1);
 	const char *key = list_cache_key(r, "html", t);
 	size_t mark = r->out.len;
-	if (!cache_get(key, q.gen, &r->out)) {
+	if (!cache_get(r->app->cache, key, q.gen, &r->out)) {
 		if (list_content(r, t, &q))
 			return req_fail(r, 503, M_err_db_down);
 		/* a form with this session's CSRF token must not serve another
 		 * session of the same user: such a page is not cached */
 		if (!strstr(r->out.p + mark, req_csrf_token(r)))
-			cache_put(key, q.gen, r->out.p + mark, r->out.len - mark);
+			cache_put(r->app->cache, key, q.gen, r->out.p + mark, r->out.len - mark);
 	}
 	page_end(r);
 	return 0;
@@ -265,8 +266,7 @@ static void detail_props(struct req *r, const struct record *rec, const char *re
 		const char *v = record_display(r, rec, i, show);
 		html(r, "<dt>%T</dt><dd>", f->label);
 		if ((f->type == F_UNIT || f->type == F_PERSON || f->type == F_REF) && rec->vals[i]) {
-			const char *target = f->type == F_UNIT ? "units" : f->type == F_PERSON ? "people" : f->ref;
-			html(r, "<a href=\"/r/%s/%s\">%s</a>", target, rec->vals[i], v);
+			html(r, "<a href=\"/r/%s/%s\">%s</a>", record_ref_type(f)->name, rec->vals[i], v);
 		} else {
 			html(r, "%s", *v ? v : "—");
 		}
@@ -303,6 +303,7 @@ static int detail_render(struct req *r, const struct record *rec, const char *re
 	detail_props(r, rec, revealed);
 	if (t->detail_extra)
 		t->detail_extra(r, rec);
+	records_render_sections(r, rec);
 	related(r, rec);
 	if (user_can(r->user, P_AUDIT))
 		html(r, "<p><a href=\"/admin/audit?entity=%u&amp;entity_id=%D\">%T</a></p>", t->name, rec->id, M_history_link);
@@ -386,7 +387,7 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 		} else if (f->type == F_UNIT) {
 			html(r, "<select id=\"f-%a\" name=\"%a\"><option value=\"\">—</option>", name, name);
 			struct kvlist b = {0};
-			const char *scope = record_scope_sql(r, record_type_find("units"), "t", &b);
+			const char *scope = record_scope_sql(r, record_type_find(RECORD_UNITS), "t", &b);
 			struct db_stmt *s = db_prepare(
 				db, arena_printf(r->a,
 						 "SELECT t.id, t.code, t.name, length(t.path) - length(replace(t.path, '/', '')) "

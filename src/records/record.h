@@ -7,7 +7,7 @@
  * validation, archive / restore, the JSON API under /api/v1/{type}, import
  * from CSV and XLSX with a preview, audit entries for every change and the
  * scope check through authz_record(). A simple register is nothing but a
- * declaration added to records/registry.c.
+ * declaration listed in its module's struct module (src/module.h).
  *
  * Values travel as text (what forms, CSV and JSON give) and are converted
  * and validated per field type; the database stores integers for int,
@@ -92,7 +92,7 @@ struct record_type {
 	unsigned char access[ROLE__COUNT];
 	unsigned reveal_roles;   /* roles (1 << enum role) that may reveal sensitive fields */
 	const char *icon;        /* nav icon path, 24×24; NULL: not in the nav */
-	const char *nav_path;    /* where the nav entry leads; NULL: the list */
+	int nav_order;           /* its place in the navigation (struct nav_item) */
 	const struct record_link *links; /* more pages for the list, ended by {NULL} */
 	/* optional: more validation (adds to errs), and work done in the same
 	 * transaction after the row is written (e.g. the unit tree's paths) */
@@ -119,11 +119,66 @@ struct record_errors {
 	int count;
 };
 
-extern const struct record_type *const record_types[];
-extern const int record_ntypes;
+/* ---- the registry: filled once at start-up (modules_init in app.c), read
+ * only afterwards. The engine names no module; it knows the platform's two
+ * registers that every scope is built on by name. ---- */
+
+#define RECORDS_MAX_TYPES 128
+#define RECORD_UNITS "units"   /* F_UNIT points here; scopes are its subtrees */
+#define RECORD_PEOPLE "people" /* F_PERSON points here */
+
+/* What a module adds to another module's register: a section on the
+ * detail page after the type's own (the unit page shows its staff figures,
+ * later its cases), and buttons to the module's pages on the list page. */
+struct record_section {
+	const char *type; /* the record type's name */
+	void (*render)(struct req *r, const struct record *rec); /* or NULL */
+	const struct record_link *links; /* ended by {NULL}, or NULL */
+};
+
+/* An engine that follows every change to a record (the search index). The
+ * records engine calls it inside the transaction that writes the record. */
+struct record_observer {
+	/* inserted, updated, archived or restored: 0 or a DB_E_* code */
+	int (*saved)(struct req *r, const struct record *rec);
+	/* a batch of about rows new records in one transaction (an import):
+	 * begin returns the observer's state for the batch (arena), added is
+	 * called per record and end once after the last; each returns 0 or a
+	 * DB_E_* code */
+	int (*batch_begin)(struct req *r, size_t rows, void **state);
+	int (*batch_added)(struct req *r, void *state, const struct record *rec);
+	int (*batch_end)(struct req *r, void *state);
+};
+
+/* The registered types, in dependency order (a type comes after the types
+ * its references point to). */
+extern const struct record_type *const *record_types;
+extern int record_ntypes;
+
+/* Registration, before any request: types in dependency order. A name
+ * registered twice, or more than RECORDS_MAX_TYPES, aborts (a programming
+ * error in the module list). */
+void records_register_type(const struct record_type *t);
+void records_register_section(const struct record_section *s);
+void records_register_observer(const struct record_observer *o);
+
+/* The observers' batch protocol for an import (record_insert_batch calls
+ * batch_added). state is an array with one slot per observer (arena). */
+int records_batch_begin(struct req *r, size_t rows, void ***state);
+int records_batch_end(struct req *r, void **state);
+/* Within the engine: tells every observer of a saved or a batch-added record. */
+int records_notify_saved(struct req *r, const struct record *rec);
+int records_notify_added(struct req *r, void **state, const struct record *rec);
+/* The list page's buttons for t: its own links, then the sections', at
+ * most max, into out (pointers into the declarations). Returns the count. */
+int records_links(const struct record_type *t, const struct record_link **out, int max);
+/* Renders the registered sections for rec's type (the detail page). */
+void records_render_sections(struct req *r, const struct record *rec);
 
 const struct record_type *record_type_find(const char *name);
 int record_field_index(const struct record_type *t, const char *name);
+/* The type a reference field (unit, person, record) points to, or NULL. */
+const struct record_type *record_ref_type(const struct field_def *f);
 /* The table a reference field (unit, person, record) points into, or NULL. */
 const char *record_ref_table(const struct field_def *f);
 const struct field_def *record_field(const struct record_type *t, const char *name);
@@ -198,8 +253,9 @@ void ref_memo_free(struct ref_memo *m);
 int record_save(struct req *r, struct record *rec, const struct record *before);
 /* Inserts a new record inside the caller's transaction, without a
  * savepoint or an audit entry of its own: for imports, which write one
- * audit entry for the whole batch. Returns 0 or a DB_E_* code. */
-int record_insert_batch(struct req *r, struct record *rec, int64_t now);
+ * audit entry for the whole batch, between records_batch_begin and
+ * records_batch_end (state is theirs). Returns 0 or a DB_E_* code. */
+int record_insert_batch(struct req *r, struct record *rec, int64_t now, void **state);
 /* Archives or restores, audited. Refuses (DB_E_FK) to archive a record that
  * active records refer to. */
 int record_archive(struct req *r, struct record *rec, int archive);

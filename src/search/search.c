@@ -247,16 +247,20 @@ int search_index_record(struct req *r, const struct record *rec)
 	return index_live(r, db, rec, 0);
 }
 
-int search_index_new(struct req *r, const struct record *rec)
-{
-	struct db *db = req_db(r);
-	return db ? index_live(r, db, rec, 1) : DB_ERR;
-}
+/* An import's batch: the trigram trigger deferred (SQLite), and for a big
+ * one the index's own non-unique indexes too. */
+struct bulk {
+	int active;
+	int64_t after_id;    /* index rows above this id are the new ones */
+	const char *trigger; /* the insert trigger's SQL, to put it back */
+	struct db_suspended idx;
+};
 
-int search_bulk_begin(struct req *r, struct search_bulk *b)
+static int bulk_begin(struct req *r, size_t rows, void **state)
 {
 	struct db *db = req_db(r);
-	memset(b, 0, sizeof *b);
+	struct bulk *b = arena_alloc(r->a, sizeof *b);
+	*state = b;
 	if (!db || db_kind(db) != DB_SQLITE)
 		return 0;
 	b->trigger = db_one_text(db, r->a, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'search_index_ai'",
@@ -266,11 +270,22 @@ int search_bulk_begin(struct req *r, struct search_bulk *b)
 	b->after_id = db_one_int64(db, 0, "SELECT COALESCE(max(id), 0) FROM search_index", NULL);
 	int rc = db_exec_script(db, "DROP TRIGGER search_index_ai");
 	b->active = !rc;
+	/* the same threshold as the records' own indexes (import.c) */
+	if (!rc && rows >= 10000 && (int64_t)rows >= b->after_id / 4)
+		rc = db_indexes_suspend(db, r->a, "search_index", NULL, &b->idx);
 	return rc;
 }
 
-int search_bulk_end(struct req *r, struct search_bulk *b)
+static int bulk_added(struct req *r, void *state, const struct record *rec)
 {
+	(void)state;
+	struct db *db = req_db(r);
+	return db ? index_live(r, db, rec, 1) : DB_ERR;
+}
+
+static int bulk_end(struct req *r, void *state)
+{
+	struct bulk *b = state;
 	struct db *db = req_db(r);
 	if (!b->active)
 		return 0;
@@ -281,8 +296,17 @@ int search_bulk_end(struct req *r, struct search_bulk *b)
 			b->after_id);
 	if (!rc)
 		rc = db_exec_script(db, b->trigger);
+	if (!rc)
+		rc = db_indexes_restore(db, &b->idx);
 	return rc;
 }
+
+const struct record_observer search_observer = {
+	.saved = search_index_record,
+	.batch_begin = bulk_begin,
+	.batch_added = bulk_added,
+	.batch_end = bulk_end,
+};
 
 /* Deletes the rows of records that are gone or archived, and of types no
  * longer declared. Only those: deleting every row would cost the trigram

@@ -10,8 +10,8 @@
  * ones scan the base table, because a trigram index returns nothing for
  * them. Results are limited to what the user may read (authz_record).
  *
- * The records engine calls search_index_record inside the transaction that
- * changes a record; search_rebuild rebuilds everything. */
+ * The records engine tells search_observer of every change, inside the
+ * transaction that makes it; search_rebuild rebuilds everything. */
 #ifndef WM_SEARCH_H
 #define WM_SEARCH_H
 
@@ -48,23 +48,14 @@ const char *search_normalize(struct arena *a, const char *text);
  * removed from the index. Returns 0 or a DB_E_* code. */
 int search_index_record(struct req *r, const struct record *rec);
 
-/* A bulk insert (an import: many new records in one transaction). On
- * SQLite the trigram index is then filled by one statement at the end
- * instead of a trigger per row: while FTS5 takes part in a transaction,
- * every statement in it pays for the virtual table's savepoints (measured:
- * half the time of an import). The trigger is dropped and put back inside
- * the caller's transaction, so a rollback restores it. No-op elsewhere. */
-struct search_bulk {
-	int active;
-	int64_t after_id;      /* index rows above this id are the new ones */
-	const char *trigger;   /* the insert trigger's SQL, to put it back */
-};
-int search_bulk_begin(struct req *r, struct search_bulk *b);
-int search_bulk_end(struct req *r, struct search_bulk *b);
-
-/* Indexes a record just inserted (not archived, no index row yet), as one
- * plain INSERT: for imports. */
-int search_index_new(struct req *r, const struct record *rec);
+/* The records engine's observer that keeps the index: every saved record
+ * goes through search_index_record; a batch (an import) inserts plain rows
+ * and, on SQLite, fills the trigram index by one statement at the end
+ * instead of a trigger per row (while FTS5 takes part in a transaction,
+ * every statement in it pays for the virtual table's savepoints: measured,
+ * half the time of an import), and for a big batch builds the index's
+ * other indexes once at the end too. Registered by the platform module. */
+extern const struct record_observer search_observer;
 
 /* Empties and rebuilds the whole index from the record tables, in one
  * transaction (for `wenming search-rebuild` and after a bulk load). Returns

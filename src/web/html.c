@@ -2,7 +2,7 @@
 #include "html.h"
 #include "../core/buf.h"
 #include "../http/http.h"
-#include "i18n.h"
+#include "../core/i18n.h"
 
 #include <inttypes.h>
 #include <stdio.h>

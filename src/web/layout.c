@@ -4,17 +4,6 @@
 
 #include <string.h>
 
-/* One line per module. Icons are 24×24 stroke paths. */
-const struct nav_item nav_items[] = {
-	{"/", M_nav_home, P_SIGNED_IN, "M3 11l9-8 9 8M5 10v10h5v-6h4v6h5V10", NULL, NULL},
-	{"/search", M_nav_search, P_SIGNED_IN, "M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16M21 21l-4.35-4.35", NULL, NULL},
-	{"/admin/users", M_nav_users, P_USERS,
-	 "M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1M9.5 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7M21 19v-1a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8", NULL, NULL},
-	{"/admin/audit", M_nav_audit, P_AUDIT, "M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-2M9 5a2 2 0 0 1 2-2h2a2 2 0 0 1 2 2v0a2 2 0 0 1-2 2h-2a2 2 0 0 1-2-2M9 12h6M9 16h4", NULL, NULL},
-	{"/account", M_nav_account, P_SIGNED_IN, "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8M4 21v-1a6 6 0 0 1 6-6h4a6 6 0 0 1 6 6v1", NULL, NULL},
-};
-const size_t nav_count = sizeof nav_items / sizeof nav_items[0];
-
 const char *csrf_input(struct req *r)
 {
 	return html_fmt(r, "<input type=\"hidden\" name=\"_csrf\" value=\"%a\">", req_csrf_token(r));

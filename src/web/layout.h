@@ -6,9 +6,24 @@
 
 #include "../http/app.h"
 #include "html.h"
-#include "i18n.h"
+#include "../core/i18n.h"
 
 #define T(r, id) msg((r)->lang, (id))
+
+/* A navigation entry, declared by a module (struct module's nav) or made
+ * for a record type with an icon. Entries are shown by order: 0 home,
+ * 10-899 the modules' registers and pages, 900 and up the platform's tools
+ * (search, users, audit, account). */
+struct nav_item {
+	const char *path;
+	enum msg_id label;
+	enum perm perm;
+	const char *icon; /* SVG path data, 24×24 */
+	/* when set, decides visibility instead of perm (record types) */
+	int (*visible)(struct req *r, const void *ctx);
+	const void *ctx;
+	int order;
+};
 
 struct crumb {
 	const char *href; /* NULL for the current page */
@@ -28,7 +43,5 @@ const char *csrf_input(struct req *r);
 /* Renders an error page inside the shell (signed in) or bare. */
 void layout_render_error(struct req *r, int status, enum msg_id title, enum msg_id detail);
 
-extern const struct nav_item nav_items[];
-extern const size_t nav_count;
 
 #endif

@@ -16,7 +16,7 @@
 
 #include "core/buf.h"
 #include "web/html.h"
-#include "web/i18n.h"
+#include "core/i18n.h"
 
 static void check_escaped(const char *s, size_t n)
 {

@@ -17,7 +17,7 @@
 #include "core/buf.h"
 #include "http/http.h"
 #include "http/parse.h"
-#include "web/i18n.h"
+#include "core/i18n.h"
 
 /* The route tables of the modules that exist at the time of writing (see
  * src/app.c); more can be added here as modules arrive. */

@@ -30,9 +30,13 @@ test('help lists the commands; help CMD and CMD --help explain each', () => {
 	assert.equal(h.stderr, '');
 	const cmds = commandsFromHelp(h.stdout);
 	for (const c of ['serve', 'init', 'migrate', 'user', 'token', 'backup', 'config', 'version', 'help']) assert.ok(cmds.includes(c), c);
-	// the list is the one in src/main.c's table
-	const table = fs.readFileSync(path.join(__dirname, '..', '..', 'src', 'main.c'), 'utf8');
-	for (const c of cmds) assert.match(table, new RegExp(`\\{"${c}", cmd_`), `${c} is in commands[]`);
+	// the list is main.c's own table and the modules' (src/*/module.c)
+	const src = path.join(__dirname, '..', '..', 'src');
+	const tables = [path.join(src, 'main.c')]
+		.concat(fs.readdirSync(src).map((d) => path.join(src, d, 'module.c')).filter((f) => fs.existsSync(f)))
+		.map((f) => fs.readFileSync(f, 'utf8'))
+		.join('\n');
+	for (const c of cmds) assert.match(tables, new RegExp(`\\{"${c}", cmd_`), `${c} is in a command table`);
 	for (const c of cmds) {
 		const r = cli(['help', c]);
 		assert.equal(r.code, 0, `help ${c}`);
@@ -43,8 +47,8 @@ test('help lists the commands; help CMD and CMD --help explain each', () => {
 		assert.equal(r2.stdout, r.stdout, `${c} --help is help ${c}`);
 	}
 	assert.equal(cli(['--help']).code, 0);
-	assert.match(cli(['--version']).stdout, /^wenming \S+ \(schema \d+\)/);
-	assert.match(cli(['version']).stdout, /^wenming \S+ \(schema \d+\)/);
+	assert.match(cli(['--version']).stdout, /^wenming \S+ \(schema: platform \d+/);
+	assert.match(cli(['version']).stdout, /^wenming \S+ \(schema: platform \d+/);
 });
 
 test('usage errors exit 2 with a message on stderr', () => {
@@ -251,7 +255,7 @@ test('backup: an SQLite copy that opens; PostgreSQL is sent to pg_dump', () => {
 	assert.deepEqual(sqlOn(`sqlite:${copy}`, "SELECT username FROM users WHERE username = 'backedup'"), [['backedup']]);
 	const m = cli(['migrate', '--db', `sqlite:${copy}`]);
 	assert.equal(m.code, 0, m.stderr);
-	assert.match(m.stdout, /^schema version (\d+) \(was \1;/);
+	assert.match(m.stdout, /^platform\s+schema version (\d+) \(was \1;/);
 	// never over an existing file
 	const again = cli(['backup', copy, '--db', src]);
 	assert.equal(again.code, 2);
@@ -302,5 +306,5 @@ test('init: creates the admin once, the password file is 0600; a second init cha
 	// migrate on an initialised database is a no-op too
 	const m = cli(['migrate', '--db', db.url]);
 	assert.equal(m.code, 0);
-	assert.match(m.stdout, /^schema version (\d+) \(was \1;/);
+	assert.match(m.stdout, /^platform\s+schema version (\d+) \(was \1;/);
 });

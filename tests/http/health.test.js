@@ -55,10 +55,10 @@ test('/healthz reports status, database, schema, version and uptime', async () =
 	assert.equal(j.database, 'ok');
 	const v = run(['version']);
 	assert.equal(v.code, 0);
-	const m = /^wenming (\S+) \(schema (\d+)\)/.exec(v.stdout);
+	const m = /^wenming (\S+) \(schema: platform (\d+)/.exec(v.stdout);
 	assert.ok(m, v.stdout);
 	assert.equal(j.version, m[1], 'the version of the binary');
-	assert.equal(j.schema, Number(m[2]), 'the database is at the schema this binary knows');
+	assert.equal(j.schema, Number(m[2]), "the database is at the platform's schema this binary knows");
 	assert.ok(Number.isInteger(j.uptime) && j.uptime >= 0 && j.uptime < 600);
 	// HEAD works for probes
 	const h = await srv.raw({ method: 'HEAD', path: '/healthz' });

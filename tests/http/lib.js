@@ -25,15 +25,25 @@ const BACKEND = process.env.WENMING_TEST_DB === 'pg' ? 'pg' : 'sqlite';
 const LANGS = ['zh-Hant', 'zh-Hans', 'en'];
 const ROLES = ['admin', 'office', 'leader', 'unit_admin', 'staff', 'supervisor'];
 
-/* ---- the message catalog, read from i18n/*.def ---- */
+/* ---- the message catalog, read from i18n/*.def and src/MODULE/messages.def ---- */
+
+function catalogFiles() {
+	const i18n = path.join(ROOT, 'i18n');
+	const files = fs.readdirSync(i18n).filter((n) => n.endsWith('.def')).map((n) => path.join(i18n, n));
+	const src = path.join(ROOT, 'src');
+	for (const d of fs.readdirSync(src)) {
+		const f = path.join(src, d, 'messages.def');
+		if (fs.existsSync(f)) files.push(f);
+	}
+	return files;
+}
 
 let catalog = null;
 function loadCatalog() {
 	if (catalog) return catalog;
 	catalog = {};
-	const dir = path.join(ROOT, 'i18n');
-	for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.def'))) {
-		for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
+	for (const f of catalogFiles()) {
+		for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
 			const m = /^MSG\((\w+),\s*(.*)\)\s*$/.exec(line);
 			if (!m) continue;
 			const strs = [...m[2].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => JSON.parse(`"${x[1]}"`));
@@ -47,7 +57,7 @@ function loadCatalog() {
 /* The catalog text of key in lang (plain text). */
 function msg(key, lang) {
 	const c = loadCatalog()[key];
-	if (!c) throw new Error(`no message ${key} in i18n/*.def`);
+	if (!c) throw new Error(`no message ${key} in the catalog`);
 	return c[lang];
 }
 

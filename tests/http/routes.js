@@ -118,12 +118,27 @@ function walk(dir) {
 	return out;
 }
 
-/* The route tables app.c registers (route_tables[] in src/app.c). */
+/* The route tables the modules register: each src/MODULE/module.c lists
+ * its tables in its struct module's routes (a routes[] array or an inline
+ * list), and app.c lists the modules. */
 function registeredTables() {
-	const app = fs.readFileSync(path.join(ROOT, 'src', 'app.c'), 'utf8');
-	const m = /route_tables\[\]\s*=\s*\{([^}]*)\}/.exec(app);
-	if (!m) throw new Error('route_tables[] not found in src/app.c');
-	return m[1].split(',').map((x) => x.trim()).filter(Boolean);
+	const src = path.join(ROOT, 'src');
+	const app = fs.readFileSync(path.join(src, 'app.c'), 'utf8');
+	const m = /app_modules\[\]\s*=\s*\{([^}]*)\}/.exec(app);
+	if (!m) throw new Error('app_modules[] not found in src/app.c');
+	const modules = m[1].split(',').map((x) => x.trim().replace(/^&/, '')).filter((x) => x && x !== 'NULL');
+	const tables = [];
+	for (const d of fs.readdirSync(src)) {
+		const f = path.join(src, d, 'module.c');
+		if (!fs.existsSync(f)) continue;
+		const text = fs.readFileSync(f, 'utf8');
+		const name = /const struct module (\w+)\s*=/.exec(text);
+		if (!name || !modules.includes(name[1])) continue;
+		const list = /(?:struct route \*const routes\[\]\s*=\s*\{|\.routes\s*=\s*\(const struct route \*const\[\]\)\{)([^}]*)\}/.exec(text);
+		if (list) tables.push(...list[1].split(',').map((x) => x.trim()).filter((x) => x && x !== 'NULL'));
+	}
+	if (!tables.length) throw new Error('no route tables found in src/*/module.c');
+	return tables;
 }
 
 /* Every entry of every registered route table in src/**\/*.c:
@@ -144,7 +159,7 @@ function sourceRoutes() {
 		}
 	}
 	const missing = [...tables].filter((t) => !found.has(t));
-	if (missing.length) throw new Error(`route tables registered in src/app.c but not found: ${missing.join(', ')}`);
+	if (missing.length) throw new Error(`route tables registered in src/*/module.c but not found: ${missing.join(', ')}`);
 	return out;
 }
 

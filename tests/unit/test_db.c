@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "platform/platform.h"
+
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/log.h"
@@ -36,7 +38,7 @@ struct fx {
 static int migrate_or_fail(struct fx *f)
 {
 	char err[512];
-	if (db_migrate(f->db, err, sizeof err)) {
+	if (db_migrate(f->db, "platform", PLATFORM_MIGRATIONS, err, sizeof err)) {
 		fprintf(stderr, "db_migrate: %s\n", err);
 		return -1;
 	}
@@ -106,39 +108,66 @@ static int64_t new_unit(struct db *db, const char *code)
 static void migrate_to_latest_then_idempotent(void **state)
 {
 	FX();
-	assert_true(db_latest_version() >= 1);
-	assert_int_equal(db_schema_version(db), 0);
+	assert_true(db_latest_version(PLATFORM_MIGRATIONS) >= 1);
+	assert_int_equal(db_schema_version(db, "platform"), 0);
 	assert_int_equal(migrate_or_fail(f), 0);
-	assert_int_equal(db_schema_version(db), db_latest_version());
-	assert_int_equal(count(db, "schema_migrations"), db_latest_version());
+	assert_int_equal(db_schema_version(db, "platform"), db_latest_version(PLATFORM_MIGRATIONS));
+	assert_int_equal(count(db, "migrations"), db_latest_version(PLATFORM_MIGRATIONS));
 	assert_int_equal(count(db, "users"), 0); /* the tables exist */
 	/* again: nothing to do, nothing changes */
 	assert_int_equal(migrate_or_fail(f), 0);
-	assert_int_equal(db_schema_version(db), db_latest_version());
-	assert_int_equal(count(db, "schema_migrations"), db_latest_version());
+	assert_int_equal(db_schema_version(db, "platform"), db_latest_version(PLATFORM_MIGRATIONS));
+	assert_int_equal(count(db, "migrations"), db_latest_version(PLATFORM_MIGRATIONS));
 	assert_int_equal(db_depth(db), 0);
 }
 
 static void migrate_refuses_a_newer_database(void **state)
 {
 	FX();
-	int v = db_latest_version() + 1;
-	assert_int_equal(db_run(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", "Isi",
-				v, "999_future.sql", (int64_t)0),
+	int v = db_latest_version(PLATFORM_MIGRATIONS) + 1;
+	assert_int_equal(migrate_or_fail(f), 0);
+	assert_int_equal(db_run(db, "INSERT INTO migrations (module, version, name, applied_at) VALUES (?, ?, ?, ?)",
+				"sIsi", "platform", v, "999_future.sql", (int64_t)0),
 			 0);
 	char err[512] = "";
-	assert_int_equal(db_migrate(db, err, sizeof err), -1);
+	assert_int_equal(db_migrate(db, "platform", PLATFORM_MIGRATIONS, err, sizeof err), -1);
 	assert_non_null(strstr(err, "newer"));
+	assert_int_equal(db_depth(db), 0);
+}
+
+/* A database from before modules kept one sequence in schema_migrations:
+ * it becomes the platform's, and nothing is applied twice. */
+static void migrate_takes_over_the_single_sequence_of_old_databases(void **state)
+{
+	FX();
+	int latest = db_latest_version(PLATFORM_MIGRATIONS);
+	assert_int_equal(db_exec_script(db, "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+					    "NULL, applied_at BIGINT NOT NULL); INSERT INTO schema_migrations SELECT "
+					    "version, name, applied_at FROM migrations; DROP TABLE migrations"),
+			 0);
+	assert_int_equal(count(db, "schema_migrations"), latest);
+	assert_int_equal(migrate_or_fail(f), 0);
+	assert_int_equal(db_schema_version(db, "platform"), latest);
+	assert_int_equal(count(db, "migrations"), latest);
+	assert_int_equal(db_one_int64(db, -1,
+				      f->kind == DB_PG ? "SELECT count(*) FROM information_schema.tables WHERE table_name = "
+							 "'schema_migrations' AND table_schema = current_schema()"
+						       : "SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'",
+				      NULL),
+			 0);
 	assert_int_equal(db_depth(db), 0);
 }
 
 static void migrate_refuses_a_gap_in_recorded_versions(void **state)
 {
 	FX();
-	assert_int_equal(db_run(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (0, 'x', 0)", NULL),
+	assert_int_equal(migrate_or_fail(f), 0);
+	assert_int_equal(db_run(db, "INSERT INTO migrations (module, version, name, applied_at) VALUES ('platform', 0, "
+				    "'x', 0)",
+				NULL),
 			 0);
 	char err[512] = "";
-	assert_int_equal(db_migrate(db, err, sizeof err), -1);
+	assert_int_equal(db_migrate(db, "platform", PLATFORM_MIGRATIONS, err, sizeof err), -1);
 	assert_non_null(strstr(err, "missing"));
 }
 
@@ -540,6 +569,8 @@ static void pool_hands_out_distinct_connections_and_cleans_them(void **state)
 	cmocka_unit_test_setup_teardown(migrate_to_latest_then_idempotent, EMPTY, testdb_teardown),        \
 	cmocka_unit_test_setup_teardown(migrate_refuses_a_newer_database, MIGRATED, testdb_teardown),      \
 	cmocka_unit_test_setup_teardown(migrate_refuses_a_gap_in_recorded_versions, MIGRATED, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(migrate_takes_over_the_single_sequence_of_old_databases, MIGRATED,          \
+					testdb_teardown),                                                           \
 	cmocka_unit_test_setup_teardown(values_round_trip_through_bind_and_column, EMPTY, testdb_teardown), \
 	cmocka_unit_test_setup_teardown(values_question_marks_in_literals_are_not_parameters, EMPTY, testdb_teardown), \
 	cmocka_unit_test_setup_teardown(values_bind_index_out_of_range_is_an_error, EMPTY, testdb_teardown), \

@@ -12,9 +12,8 @@
  * WENMING_TEST_PG holds a postgresql:// URL, on PostgreSQL in a schema of
  * its own that is dropped afterwards; without it the PostgreSQL group skips.
  *
- * The command's shell (cli_open_db, cli_usage_error, cli_make_parent_dir)
- * lives in main.c, which is not part of wenming_lib: this file provides the
- * same three functions so that cmd_demo can be run as a function. */
+ * `wenming demo` (src/demo.c, with the command line's shell in src/cli.c) is
+ * part of wenming_lib, so cmd_demo runs here as a function. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,38 +35,6 @@
 #include "testdb.h"
 #include "org/stats.h"
 #include "records/record.h"
-
-/* ---- the command line's shell, as main.c has it ---- */
-
-int cli_usage_error(const char *name, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "wenming %s: ", name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	return 2;
-}
-
-int cli_make_parent_dir(const char *path)
-{
-	(void)path;
-	return 0; /* the tests' directories exist */
-}
-
-struct db *cli_open_db(const struct config *cfg)
-{
-	char err[512];
-	struct db *db = db_open(cfg->db, err, sizeof err);
-	if (db && (db_migrate(db, err, sizeof err) || records_sync_schema(db, err, sizeof err))) {
-		db_close(db);
-		db = NULL;
-	}
-	if (!db)
-		fprintf(stderr, "wenming: %s\n", err);
-	return db;
-}
 
 /* ---- fixtures ---- */
 
@@ -521,8 +488,7 @@ static void demo_same_seed_same_data(void **state)
 						     "DELETE FROM units; DELETE FROM unit_tree"),
 				 0);
 	} else {
-		assert_int_equal(db_migrate(db2, err, sizeof err), 0);
-		assert_int_equal(records_sync_schema(db2, err, sizeof err), 0);
+		assert_int_equal(modules_migrate(db2, err, sizeof err), 0);
 	}
 	load_or_fail(db2, 42, 600);
 	char *b = fingerprint(db2);

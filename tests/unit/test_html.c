@@ -12,7 +12,7 @@
 
 #include "core/buf.h"
 #include "web/html.h"
-#include "web/i18n.h"
+#include "core/i18n.h"
 
 static struct buf B;
 

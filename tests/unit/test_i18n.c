@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
-#include "web/i18n.h"
+#include "core/i18n.h"
 
 /* ---- catalog ---- */
 

@@ -1,5 +1,7 @@
 /* testdb.c — see testdb.h. */
 #include "testdb.h"
+#include "module.h"
+#include "platform/platform.h"
 #include "records/record.h"
 
 #include <dirent.h>
@@ -56,12 +58,13 @@ int testdb_open(struct testdb *t, enum db_kind kind, int schema)
 		snprintf(t->url, sizeof t->url, "%s%soptions=-csearch_path%%3D%s,public", url, strchr(url, '?') ? "&" : "?",
 			 t->schema);
 	}
-	if (schema >= 1 && db_migrate(t->db, err, sizeof err)) {
+	modules_init();
+	if (schema == 1 && db_migrate(t->db, "platform", PLATFORM_MIGRATIONS, err, sizeof err)) {
 		fprintf(stderr, "migrate: %s\n", err);
 		return -1;
 	}
-	if (schema >= 2 && records_sync_schema(t->db, err, sizeof err)) {
-		fprintf(stderr, "registers: %s\n", err);
+	if (schema >= 2 && modules_migrate(t->db, err, sizeof err)) {
+		fprintf(stderr, "modules: %s\n", err);
 		return -1;
 	}
 	return 0;

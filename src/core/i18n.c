@@ -11,14 +11,14 @@
 static const char *const table[M__COUNT][LANG__COUNT] = {
 	[M_NONE] = {"", "", ""},
 #define MSG(key, hant, hans, en) [M_##key] = {hant, hans, en},
-#include "i18n/catalog.h"
+#include "catalog.h"
 #undef MSG
 };
 
 static const char *const keys[M__COUNT] = {
 	[M_NONE] = "",
 #define MSG(key, hant, hans, en) [M_##key] = #key,
-#include "i18n/catalog.h"
+#include "catalog.h"
 #undef MSG
 };
 

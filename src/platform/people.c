@@ -2,7 +2,7 @@
  * law-enforcement certificate and professional title. ID numbers and phone
  * numbers are masked for anyone without the right to see them, and every
  * reveal is audited (records engine, FF_SENSITIVE). */
-#include "org.h"
+#include "platform.h"
 #include "../db/db.h"
 
 #include <string.h>
@@ -89,9 +89,6 @@ static int people_after_save(struct req *r, struct record *rec, const struct rec
 		      rec->vals[record_field_index(t, "user_id")], rec->id);
 }
 
-static const struct record_link links[] = {
-	{"/org/stats", M_org_stats}, {"/org/certificates", M_cert_expiring}, {NULL, M_NONE}};
-
 const struct record_type people_type = {
 	.name = "people",
 	.table = "people",
@@ -107,7 +104,7 @@ const struct record_type people_type = {
 		   [ROLE_UNIT_ADMIN] = ACC_WRITE, [ROLE_STAFF] = ACC_OWN, [ROLE_SUPERVISOR] = ACC_NONE},
 	.reveal_roles = 1u << ROLE_ADMIN | 1u << ROLE_OFFICE | 1u << ROLE_UNIT_ADMIN,
 	.icon = "M16 21v-2a4 4 0 0 0-4-4H6a4 4 0 0 0-4 4v2M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8M22 21v-2a4 4 0 0 0-3-3.87M16 3.13a4 4 0 0 1 0 7.75",
+	.nav_order = 20,
 	.check = people_check,
 	.after_save = people_after_save,
-	.links = links,
 };

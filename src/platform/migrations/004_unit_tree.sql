@@ -1,7 +1,7 @@
 -- 004 unit_tree: the unit hierarchy as a closure table, one row for every
 -- (ancestor, unit) pair including (unit, unit). "Units in X's subtree" is
 -- then an index range: SELECT unit_id FROM unit_tree WHERE ancestor_id = X.
--- Kept by the units register's hook (src/org/units.c).
+-- Kept by the units register's hook (src/platform/units.c).
 CREATE TABLE unit_tree (
 	ancestor_id @BIGINT NOT NULL,
 	unit_id @BIGINT NOT NULL,

@@ -2,9 +2,14 @@
  * language-aware formatting of dates and numbers.
  *
  * Messages are declared once per key with all three languages side by side
- * in i18n/NAME.def (MSG(key, zh-Hant, zh-Hans, en)), so a key cannot exist in
- * one language and not another, and an unknown key is a compile error.
- * Why not gettext: see docs/DECISIONS.md. */
+ * (MSG(key, zh-Hant, zh-Hans, en)), so a key cannot exist in one language
+ * and not another, and an unknown key is a compile error. The platform's
+ * messages are in i18n/NAME.def, each module's in src/MODULE/messages.def;
+ * the build lists them all in catalog.h (CMakeLists.txt). Terms follow
+ * ../shared/GLOSSARY.md. Why not gettext: see docs/DECISIONS.md.
+ *
+ * The catalog sits in core, below http and web, so that both use it and
+ * neither includes the other for it. */
 #ifndef WM_I18N_H
 #define WM_I18N_H
 
@@ -16,7 +21,7 @@ enum lang { LANG_HANT, LANG_HANS, LANG_EN, LANG__COUNT };
 enum msg_id {
 	M_NONE,
 #define MSG(key, hant, hans, en) M_##key,
-#include "i18n/catalog.h"
+#include "catalog.h"
 #undef MSG
 	M__COUNT
 };

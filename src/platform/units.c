@@ -1,12 +1,12 @@
-/* units.c — the org unit register: bureau → secondary units → departments /
- * service windows → posts, and party branches. Declared for the records
- * engine; this file adds what a tree needs: the materialized path kept in
- * units.path ("/1/5/23/"), which makes subtree scopes one indexed
- * comparison, and the refusal of cycles when a unit moves. */
-#include "org.h"
-#include "stats.h"
+/* units.c — the platform's unit register: bureau → secondary units →
+ * departments / service windows → posts, and party branches. Declared for
+ * the records engine; this file adds what a tree needs: the closure table
+ * unit_tree (every ancestor of every unit, migration 004), through which
+ * every scope and subtree filter is an index lookup, kept on insert and on
+ * moves; units.path ("/1/5/23/"), which orders a tree depth-first; and the
+ * refusal of cycles when a unit moves. */
+#include "platform.h"
 #include "../db/db.h"
-#include "../web/widgets.h"
 
 #include <stdlib.h>
 #include <stdio.h>
@@ -70,8 +70,9 @@ static void units_check(struct req *r, struct record *rec, const struct record *
 	}
 }
 
-/* Sets this unit's path from its parent's, and rewrites the paths of its
- * whole subtree when it moved. */
+/* Keeps unit_tree: a new unit joins its parent's ancestors; a moved one
+ * takes its whole subtree from the old ancestors to the new. And sets the
+ * unit's path from its parent's, rewriting its subtree's when it moved. */
 static int units_after_save(struct req *r, struct record *rec, const struct record *before)
 {
 	struct db *db = req_db(r);
@@ -114,61 +115,6 @@ static int units_after_save(struct req *r, struct record *rec, const struct reco
 	return rc;
 }
 
-/* The unit page: its staff figures for the whole subtree, and the units
- * directly under it with their heads. */
-static void units_detail(struct req *r, const struct record *rec)
-{
-	struct db *db = req_db(r);
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	char today[32];
-	snprintf(today, sizeof today, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	struct people_stats st;
-	if (authz_record(r, &people_type, ACC_READ, rec->id, 0) && !people_stats(db, rec->id, today, &st)) {
-		html(r, "<section class=\"card\"><h2>%T</h2><div class=\"tiles\">", M_org_stats);
-		const struct {
-			enum msg_id label;
-			int64_t v;
-		} tiles[] = {{M_stat_total, st.total},
-			     {M_stat_party, st.party_members},
-			     {M_stat_certified, st.law_enforcement_certified},
-			     {M_stat_mid_level, st.mid_level_professionals}};
-		for (int i = 0; i < 4; i++)
-			html(r, "<div class=\"tile\"><span class=\"tile-label\">%T</span><span class=\"tile-value\">%N</span></div>",
-			     tiles[i].label, tiles[i].v);
-		html(r, "</div><p><a href=\"/r/people?unit_id=%D\">%T</a> · <a href=\"/org/stats?unit=%D\">%T</a></p></section>",
-		     rec->id, M_org_people_here, rec->id, M_org_stats);
-	}
-	static const struct list_col cols[] = {{M_unit_name, NULL, 0}, {M_unit_kind, NULL, 0}, {M_unit_head, NULL, 0}};
-	struct db_stmt *q = db_query(db,
-				     "SELECT u.id, u.name, u.kind, p.id, p.name FROM units u LEFT JOIN people p ON p.id = "
-				     "u.head_person_id WHERE u.parent_id = ? AND u.archived = 0 ORDER BY u.path LIMIT 500",
-				     "i", rec->id);
-	int n = 0;
-	while (q && db_step(q) == DB_ROW) {
-		if (!n++) {
-			html(r, "<section class=\"card\"><h2>%T</h2>", M_org_sub_units);
-			list_begin(r, cols, 3, -1, 0);
-		}
-		enum msg_id kl = M_NONE;
-		for (const struct enum_opt *o = unit_kinds; o->code; o++)
-			if (!strcmp(o->code, db_column_text(q, 2)))
-				kl = o->label;
-		html(r, "<tr><td><a href=\"/r/units/%D\">%s</a></td><td>%T</td><td>", db_column_int64(q, 0), db_column_text(q, 1), kl);
-		if (!db_column_isnull(q, 3))
-			html(r, "<a href=\"/r/people/%D\">%s</a>", db_column_int64(q, 3), db_column_text(q, 4));
-		html(r, "</td></tr>");
-	}
-	db_done(q);
-	if (n) {
-		list_end(r);
-		html(r, "</section>");
-	}
-}
-
-static const struct record_link links[] = {{"/org/tree", M_org_tree}, {"/org/stats", M_org_stats}, {NULL, M_NONE}};
-
 const struct record_type units_type = {
 	.name = "units",
 	.table = "units",
@@ -181,10 +127,6 @@ const struct record_type units_type = {
 	.sort = "code",
 	.access = {[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ,
 		   [ROLE_UNIT_ADMIN] = ACC_WRITE, [ROLE_STAFF] = ACC_READ, [ROLE_SUPERVISOR] = ACC_READ},
-	.icon = "M3 21h18M5 21V7l7-4 7 4v14M9 9h1M14 9h1M9 13h1M14 13h1M9 17h1M14 17h1",
-	.nav_path = "/org/tree",
-	.links = links,
 	.check = units_check,
 	.after_save = units_after_save,
-	.detail_extra = units_detail,
 };

@@ -1,0 +1,83 @@
+/* cli.c — what the subcommands share (cli.h): usage errors, options and
+ * numbers on the command line, the database opened and migrated from the
+ * settings, and the directory of an SQLite file. */
+#include "module.h"
+#include "db/db.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int cli_usage_error(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "wenming %s: ", name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nSee 'wenming help %s'.\n", name);
+	return 2;
+}
+
+int cli_make_parent_dir(const char *path)
+{
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return 0;
+	*slash = 0;
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(dir, 0750) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(dir, 0750) && errno != EEXIST ? -1 : 0;
+}
+
+struct db *cli_open_db(const struct config *cfg)
+{
+	char err[512];
+	struct db *db = db_open(cfg->db, err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "wenming: %s\n", err);
+		return NULL;
+	}
+	if (modules_migrate(db, err, sizeof err)) {
+		fprintf(stderr, "wenming: %s\n", err);
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+int cli_option(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	size_t n = strlen(name);
+	if (strcmp(argv[*i], name) == 0) {
+		*val = *i + 1 < argc ? argv[++*i] : NULL;
+		return 1;
+	}
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
+		*val = argv[*i] + n + 1;
+		return 1;
+	}
+	return 0;
+}
+
+int cli_parse_u64(const char *s, unsigned long long *out)
+{
+	char *end;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
