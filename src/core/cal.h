@@ -117,7 +117,7 @@ int cal_load_builtin(struct cal *out, struct cal_problem *p);
 /* "line 8: 2025-01-28 is listed twice" into out; returns out. */
 char *cal_describe(const struct cal_problem *p, char *out, size_t len);
 
-/* The entry of that day, or NULL. */
+/* The entry of that day (inside c: valid until c changes), or NULL. */
 const struct cal_entry *cal_find(const struct cal *c, int64_t day);
 /* 1 when the calendar holds any entry in year y: only then are its holidays
  * known. Pages warn about dates in years it does not cover. */
