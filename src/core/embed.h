@@ -1,6 +1,7 @@
-/* embed.h — files compiled into the binary (assets/ and each module's migrations/).
- * The table is generated at build time (cmake/embed.cmake) and uses .incbin,
- * so a large file costs nothing to compile. Data is static and NUL-terminated. */
+/* embed.h — files compiled into the binary (assets/, each module's
+ * migrations/ and the working-day calendar src/core/cn-workdays.tsv). The
+ * table is generated at build time (cmake/embed.cmake) and uses .incbin, so
+ * a large file costs nothing to compile. Data is static and NUL-terminated. */
 #ifndef WM_EMBED_H
 #define WM_EMBED_H
 

@@ -38,6 +38,7 @@
 #include "../cli.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
+#include "../core/cal.h"
 #include "../db/db.h"
 #include "../http/audit.h"
 #include "../search/search.h"
@@ -49,7 +50,7 @@
 #include <string.h>
 #include <time.h>
 
-/* ---- random numbers and dates ---- */
+/* ---- random numbers ---- */
 
 struct rng {
 	uint64_t s;
@@ -78,55 +79,6 @@ static double rng_unit(struct rng *r)
 static int rng_chance(struct rng *r, int percent)
 {
 	return rng_below(r, 100) < percent;
-}
-
-/* Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms). */
-static int64_t day_of(int y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil(int64_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-/* YYYY-MM-DD into out (11 bytes); returns out. */
-static char *fmt_day(int64_t day, char *out)
-{
-	int y, m, d;
-	civil(day, &y, &m, &d);
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
-	return out;
-}
-
-/* The same calendar day `years` later (28 February for 29 February). */
-static int64_t add_years(int64_t day, int years)
-{
-	int y, m, d;
-	civil(day, &y, &m, &d);
-	return day_of(y + years, m, m == 2 && d == 29 ? 28 : d);
-}
-
-static int years_between(int64_t from, int64_t to)
-{
-	int y1, m1, d1, y2, m2, d2;
-	civil(from, &y1, &m1, &d1);
-	civil(to, &y2, &m2, &d2);
-	return y2 - y1 - (m2 < m1 || (m2 == m1 && d2 < d1));
 }
 
 /* ---- the organization ---- */
@@ -485,7 +437,7 @@ static int make_id_number(struct gen *g, int64_t birth, int male, char out[19])
 	int seq = (int)((mix32((uint64_t)d * 2 + (uint64_t)male) % 500 + *c) % 500) * 2 + male;
 	(*c)++;
 	int y, m, dd;
-	civil(birth, &y, &m, &dd);
+	cal_civil_from_days(birth, &y, &m, &dd);
 	snprintf(out, 19, "%s%04d%02d%02d%03d", areas[rng_below(&g->r, COUNT(areas))], y, m, dd, seq);
 	static const int w[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 	int sum = 0;
@@ -519,15 +471,15 @@ static void make_person(struct gen *g, struct person *p, int male_pct, int y0, i
 	if (active && !p->male && y0 < 1972)
 		y0 = y1 < 1972 ? y1 : 1972;
 	do {
-		int64_t lo = day_of(y0, 1, 1), hi = day_of(y1, 12, 31);
+		int64_t lo = cal_days_from_civil(y0, 1, 1), hi = cal_days_from_civil(y1, 12, 31);
 		p->birth = lo + rng_below(r, (int)(hi - lo + 1));
 	} while (make_id_number(g, p->birth, p->male, p->id_number));
 	int y, m, d;
-	civil(p->birth, &y, &m, &d);
+	cal_civil_from_days(p->birth, &y, &m, &d);
 	make_name(r, p->male, y, p->name, sizeof p->name);
 	snprintf(p->phone, sizeof p->phone, "%s%08d", mobile_prefixes[rng_below(r, COUNT(mobile_prefixes))],
 		 rng_below(r, 100000000));
-	p->edu = pick_edu(r, years_between(p->birth, g->today));
+	p->edu = pick_edu(r, cal_years_between(p->birth, g->today));
 	p->status = "active";
 	p->branch = -1;
 	p->level = LV_NONE;
@@ -565,7 +517,7 @@ static int add_core(struct gen *g, int unit, int male_pct, int y0, int y1, int l
 		make_person(g, p, male_pct, y0, y1, 1);
 	while (name_taken(g, p->name));
 	const struct org_def *od = &orgs[g->u[unit].org];
-	int age = years_between(p->birth, g->today);
+	int age = cal_years_between(p->birth, g->today);
 	p->unit = unit;
 	p->is_leader = leader;
 	snprintf(p->position, sizeof p->position, "%s", position ? position : rank_by_age(age));
@@ -704,19 +656,19 @@ static int choose(struct gen *g, enum pick what, int k, char *out)
 
 static void join_party(struct gen *g, struct person *p, int branch)
 {
-	int age = years_between(p->birth, g->today);
+	int age = cal_years_between(p->birth, g->today);
 	int span = (age - 18 < 15 ? age - 18 : 15) * 365;
 	p->party = 1;
 	p->branch = branch;
-	p->party_joined = add_years(p->birth, 18) + 1 + rng_below(&g->r, span > 30 ? span - 30 : 1);
+	p->party_joined = cal_add_years(p->birth, 18) + 1 + rng_below(&g->r, span > 30 ? span - 30 : 1);
 }
 
 static void give_cert(struct gen *g, struct person *p, int64_t expires)
 {
 	int y, m, d;
 	p->cert_expires = expires;
-	p->cert_issued = add_years(expires, -5) + 1;
-	civil(p->cert_issued, &y, &m, &d);
+	p->cert_issued = cal_add_years(expires, -5) + 1;
+	cal_civil_from_days(p->cert_issued, &y, &m, &d);
 	snprintf(p->cert, sizeof p->cert, "JTZF-%04d-%05d", y, ++g->certseq);
 }
 
@@ -737,7 +689,7 @@ static int assign_attributes(struct gen *g, char *err, size_t errlen)
 		rc = choose(g, PICK_CERT, DEMO_CERTIFIED, pick);
 	/* about ten certificates run out within 60 days: the "expiring" list */
 	int soon = 10, left = DEMO_CERTIFIED;
-	int64_t far_lo = g->today + 60, far_hi = day_of(g->year + 3, 12, 31);
+	int64_t far_lo = g->today + 60, far_hi = cal_days_from_civil(g->year + 3, 12, 31);
 	for (int i = 0; !rc && i < g->ncore; i++) {
 		if (!pick[i])
 			continue;
@@ -751,7 +703,7 @@ static int assign_attributes(struct gen *g, char *err, size_t errlen)
 		rc = choose(g, PICK_TITLE, DEMO_MID_LEVEL, pick);
 	for (int i = 0; !rc && i < g->ncore; i++) {
 		struct person *p = &g->p[i];
-		int age = years_between(p->birth, g->today);
+		int age = cal_years_between(p->birth, g->today);
 		if (pick[i]) {
 			int x = rng_below(&g->r, 100);
 			if (age >= 50 && x < 15)
@@ -840,7 +792,7 @@ static void person_row(const struct gen *g, const struct person *p, int64_t now,
 #define NUM(x) (snprintf(r->num[k], sizeof r->num[k], "%lld", (long long)(x)), r->num[k++])
 	r->v[i++] = p->name;
 	r->v[i++] = p->male ? "male" : "female";
-	r->v[i++] = fmt_day(p->birth, r->day[0]);
+	r->v[i++] = cal_format_date(p->birth, r->day[0]);
 	r->v[i++] = p->id_number;
 	r->v[i++] = p->phone;
 	r->v[i++] = NUM(g->u[p->unit].id);
@@ -850,11 +802,11 @@ static void person_row(const struct gen *g, const struct person *p, int64_t now,
 	r->v[i++] = p->status;
 	r->v[i++] = edu_codes[p->edu];
 	r->v[i++] = NUM(p->party);
-	r->v[i++] = p->party ? fmt_day(p->party_joined, r->day[1]) : NULL;
+	r->v[i++] = p->party ? cal_format_date(p->party_joined, r->day[1]) : NULL;
 	r->v[i++] = p->branch >= 0 ? NUM(g->u[p->branch].id) : NULL;
 	r->v[i++] = p->cert[0] ? p->cert : NULL;
-	r->v[i++] = p->cert[0] ? fmt_day(p->cert_issued, r->day[2]) : NULL;
-	r->v[i++] = p->cert[0] ? fmt_day(p->cert_expires, r->day[3]) : NULL;
+	r->v[i++] = p->cert[0] ? cal_format_date(p->cert_issued, r->day[2]) : NULL;
+	r->v[i++] = p->cert[0] ? cal_format_date(p->cert_expires, r->day[3]) : NULL;
 	r->v[i++] = p->level ? title_names[p->fam][p->level - 1] : NULL;
 	r->v[i++] = level_codes[p->level];
 	r->v[i++] = NUM(now);
@@ -994,7 +946,7 @@ static void make_extra(struct gen *g, const struct leaf *lv, int nl, int total, 
 		k++;
 	const struct sub_def *sd = lv[k].sd;
 	make_person(g, p, sd->kind == 'w' ? 45 : sd->cert >= 9 ? 75 : 58, 1967, 2000, 1);
-	int age = years_between(p->birth, g->today);
+	int age = cal_years_between(p->birth, g->today);
 	p->unit = lv[k].unit;
 	p->post = lv[k].is_post ? g->u[p->unit].name : sd->duties[rng_below(&g->r, count_duties(sd))];
 	snprintf(p->position, sizeof p->position, "%s",
@@ -1212,8 +1164,8 @@ static int insert_supervisors(struct db *db, struct gen *g, int64_t now)
 {
 	struct rng r = {g->seed ^ 0x5375706572766973u};
 	char start[11], end[11];
-	fmt_day(day_of(g->year - 1, 1, 1), start);
-	fmt_day(day_of(g->year + 1, 12, 31), end);
+	cal_format_date(cal_days_from_civil(g->year - 1, 1, 1), start);
+	cal_format_date(cal_days_from_civil(g->year + 1, 12, 31), end);
 	char names[DEMO_SUPERVISORS][32];
 	int rc = 0;
 	for (int i = 0; !rc && i < DEMO_SUPERVISORS; i++) {
@@ -1309,7 +1261,7 @@ static int load(struct db *db, struct gen *g, uint64_t seed, int people, char *e
 	/* the figures as the statistics page will count them */
 	struct people_stats st;
 	char today[11];
-	if (people_stats(db, g->u[g->org_unit[0]].id, fmt_day(g->today, today), &st)) {
+	if (people_stats(db, g->u[g->org_unit[0]].id, cal_format_date(g->today, today), &st)) {
 		snprintf(err, errlen, "cannot count the demo staff: %s", db_errmsg(db));
 		return DB_ERR;
 	}
@@ -1342,11 +1294,9 @@ int demo_load(struct db *db, uint64_t seed, int people, char *err, size_t errlen
 	}
 	g->seed = seed;
 	g->r.s = seed ^ 0x77656e6d696e6721u;
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	g->year = tm.tm_year + 1900;
-	g->today = day_of(g->year, tm.tm_mon + 1, tm.tm_mday);
+	int month, mday;
+	g->today = cal_local_day(time(NULL));
+	cal_civil_from_days(g->today, &g->year, &month, &mday);
 	g->idseq = calloc(ID_DAYS * 2, sizeof *g->idseq);
 	g->p = calloc(DEMO_PEOPLE_MIN + DEMO_INACTIVE, sizeof *g->p);
 	int rc = -1;
@@ -1406,13 +1356,10 @@ int org_demo(struct db *db, const struct demo_options *o, char *err, size_t errl
 		sum = json_loads(db_column_text(q, 0), 0, NULL);
 	db_done(q);
 #define FIG(name) ((long long)json_integer_value(json_object_get(sum, name)))
-	time_t now = time(NULL), later = now + 60 * 86400;
-	struct tm tm;
-	char today[11], soon[11];
-	localtime_r(&now, &tm);
-	strftime(today, sizeof today, "%Y-%m-%d", &tm);
-	localtime_r(&later, &tm);
-	strftime(soon, sizeof soon, "%Y-%m-%d", &tm);
+	int64_t day = cal_local_day(time(NULL));
+	char today[CAL_DATE_SIZE], soon[CAL_DATE_SIZE];
+	cal_format_date(day, today);
+	cal_format_date(day + 60, soon);
 	printf("loaded the demo organization in %.2f s (seed %llu):\n",
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, (unsigned long long)o->seed);
 	printf("  %lld units: %lld secondary units with departments, service windows, posts and party branches\n",

@@ -1,6 +1,7 @@
 /* engine.c — records: lookup, permission and scope, values, validation,
  * load, save with audit, archive, JSON. See record.h. */
 #include "record.h"
+#include "../core/cal.h"
 #include "../core/log.h"
 #include "../db/db.h"
 #include "../http/audit.h"
@@ -245,22 +246,16 @@ static int parse_int64(const char *s, int64_t *out)
 	return 0;
 }
 
+/* Dates in records lie in 1900..2200: anything else is a typing error. */
+static int date_in_range(int64_t day)
+{
+	return day >= cal_days_from_civil(1900, 1, 1) && day <= cal_days_from_civil(2200, 12, 31);
+}
+
 static int valid_date(const char *s)
 {
-	int y, m, d;
-	char extra;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return 0;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
-		return 0;
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
-		return 0;
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= days[m - 1] + (m == 2 && leap);
+	int64_t day;
+	return !cal_parse_date(s, &day) && date_in_range(day);
 }
 
 /* "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DDTHH:MM" in the server's zone. */
@@ -271,13 +266,9 @@ static int parse_datetime(const char *s, int64_t *out)
 	int n = sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &sep, &h, &mi, &sec);
 	if (n < 6 || (sep != ' ' && sep != 'T') || h > 23 || mi > 59 || sec > 59)
 		return parse_int64(s, out); /* or Unix seconds */
-	char day[11];
-	snprintf(day, sizeof day, "%04d-%02d-%02d", y, mo, d);
-	if (!valid_date(day))
+	if (!cal_valid(y, mo, d) || !date_in_range(cal_days_from_civil(y, mo, d)))
 		return -1;
-	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec,
-			.tm_isdst = -1};
-	*out = (int64_t)mktime(&tm);
+	*out = cal_local_time(cal_days_from_civil(y, mo, d), h, mi, sec);
 	return 0;
 }
 

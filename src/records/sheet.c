@@ -30,6 +30,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/cal.h"
 
 #define XLSX_MAX_ROW 1048576u /* Excel's own limits: a reference beyond them is malformed */
 #define XLSX_MAX_COL 16384u
@@ -1178,31 +1179,6 @@ enum sheet_error sheet_read(struct arena *a, const char *data, size_t len, size_
 	return e;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil) and back. */
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
-}
-
-static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (long)yoe + era * 400 + (*m <= 2);
-}
-
 int sheet_excel_date(const char *serial, char out[11])
 {
 	out[0] = 0;
@@ -1220,12 +1196,7 @@ int sheet_excel_date(const char *serial, char out[11])
 		return -1;
 	if (days < 60)
 		days++;
-	long y;
-	unsigned m, d;
-	civil_from_days(days_from_civil(1899, 12, 30) + days, &y, &m, &d);
-	char tmp[48]; /* y is 1900…9999: always 10 characters */
-	snprintf(tmp, sizeof tmp, "%04ld-%02u-%02u", y, m, d);
-	memcpy(out, tmp, 11);
+	cal_format_date(cal_days_from_civil(1899, 12, 30) + days, out); /* 1900…9999 */
 	return 0;
 }
 
