@@ -39,7 +39,7 @@ static int home_page(struct req *r)
 	const char *key = arena_printf(r->a, "home|%lld", (long long)(now / 60));
 	struct buf hit;
 	buf_init(&hit, r->a);
-	if (cache_get(r->app->cache, key, gen, &hit)) {
+	if (cache_get(req_cache(r), key, gen, &hit)) {
 		sscanf(hit.p, "%lld %lld %lld", (long long *)&n[0], (long long *)&n[2], (long long *)&n[3]);
 	} else {
 		struct db_stmt *q = db_query(db,
@@ -53,7 +53,7 @@ static int home_page(struct req *r)
 		db_done(q);
 		const char *v = arena_printf(r->a, "%lld %lld %lld", (long long)n[0], (long long)n[2], (long long)n[3]);
 		if (ok)
-			cache_put(r->app->cache, key, gen, v, strlen(v));
+			cache_put(req_cache(r), key, gen, v, strlen(v));
 	}
 	if (user_can(r->user, P_USERS)) {
 		tile(r, "/admin/users", M_tile_users, n[0], M_tile_users_note);

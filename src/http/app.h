@@ -62,6 +62,13 @@ struct app {
 	void (*render_error)(struct req *r, int status, enum msg_id title, enum msg_id detail);
 };
 
+/* The server's cache of rendered results; NULL when it is off or the
+ * request comes from the command line (no app). */
+static inline struct cache *req_cache(const struct req *r)
+{
+	return r->app ? r->app->cache : NULL;
+}
+
 /* Builds the app: opens the pool, migrates, loads the secret, collects
  * routes and assets. Returns 0, or -1 with a message in err. */
 int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen);

@@ -77,7 +77,7 @@ void metrics_write(struct req *r, int64_t open_sessions)
 		   "# TYPE wenming_db_seconds_total counter\nwenming_db_seconds_total %.6f\n",
 		   (double)db_pool_time_us(app->pool) / 1e6);
 	struct cache_stats cs;
-	cache_stats(r->app->cache, &cs);
+	cache_stats(req_cache(r), &cs);
 	buf_printf(o,
 		   "# HELP wenming_cache_hits_total Lists and counts served from the cache.\n"
 		   "# TYPE wenming_cache_hits_total counter\nwenming_cache_hits_total %llu\n"

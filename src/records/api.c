@@ -52,7 +52,7 @@ static int list_json(struct req *r)
 	}
 	const char *key = list_cache_key(r, "json", t);
 	req_json_begin(r, 200);
-	if (cache_get(r->app->cache, key, q.gen, &r->out))
+	if (cache_get(req_cache(r), key, q.gen, &r->out))
 		return 0;
 	int64_t total = list_query_count(r, &q);
 	struct db_stmt *s = total >= 0 ? list_query_run(r, &q, q.per_page, (int64_t)(q.page - 1) * q.per_page) : NULL;
@@ -64,7 +64,7 @@ static int list_json(struct req *r)
 	db_done(s);
 	send_json(r, 200, json_pack("{s:o, s:I, s:i, s:i}", "data", data, "total", (json_int_t)total, "page", q.page,
 				    "per_page", q.per_page));
-	cache_put(r->app->cache, key, q.gen, r->out.p, r->out.len);
+	cache_put(req_cache(r), key, q.gen, r->out.p, r->out.len);
 	return 0;
 }
 

@@ -183,13 +183,13 @@ static int list_page(struct req *r)
 	page_begin(r, T(r, t->many), c, 1);
 	const char *key = list_cache_key(r, "html", t);
 	size_t mark = r->out.len;
-	if (!cache_get(r->app->cache, key, q.gen, &r->out)) {
+	if (!cache_get(req_cache(r), key, q.gen, &r->out)) {
 		if (list_content(r, t, &q))
 			return req_fail(r, 503, M_err_db_down);
 		/* a form with this session's CSRF token must not serve another
 		 * session of the same user: such a page is not cached */
 		if (!strstr(r->out.p + mark, req_csrf_token(r)))
-			cache_put(r->app->cache, key, q.gen, r->out.p + mark, r->out.len - mark);
+			cache_put(req_cache(r), key, q.gen, r->out.p + mark, r->out.len - mark);
 	}
 	page_end(r);
 	return 0;

@@ -180,7 +180,7 @@ int64_t list_query_count(struct req *r, struct list_query *q)
 		buf_printf(&key, "|%s", q->binds.v[i].value);
 	struct buf hit;
 	buf_init(&hit, r->a);
-	if (cache_get(r->app->cache, key.p, q->gen, &hit))
+	if (cache_get(req_cache(r), key.p, q->gen, &hit))
 		return q->total = strtoll(hit.p, NULL, 10);
 
 	struct db *db = req_db(r);
@@ -211,7 +211,7 @@ int64_t list_query_count(struct req *r, struct list_query *q)
 	if (n >= 0) {
 		char v[24];
 		int len = snprintf(v, sizeof v, "%lld", (long long)n);
-		cache_put(r->app->cache, key.p, q->gen, v, (size_t)len);
+		cache_put(req_cache(r), key.p, q->gen, v, (size_t)len);
 	}
 	q->total = n;
 	return n;
