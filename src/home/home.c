@@ -4,9 +4,11 @@
 #include "../core/cache.h"
 #include "../db/db.h"
 #include "../http/audit.h"
+#include "../records/record.h"
 #include "../web/widgets.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -36,17 +38,27 @@ static int home_page(struct req *r)
 	n[1] = db_one_int64(db, 0, "SELECT count(*) FROM sessions WHERE last_seen > ?", "i",
 			    now - r->app->cfg->session_idle);
 	int64_t gen = audit_data_gen(db);
-	const char *key = arena_printf(r->a, "home|%lld", (long long)(now / 60));
+	/* the units count covers the user's scope: the key names the user */
+	const char *key = arena_printf(r->a, "home|%lld|%lld", (long long)r->user->id, (long long)(now / 60));
+	const struct record_type *units = record_type_find(RECORD_UNITS);
+	int see_units = record_type_may(r, units, ACC_READ);
 	struct buf hit;
 	buf_init(&hit, r->a);
 	if (cache_get(req_cache(r), key, gen, &hit)) {
 		sscanf(hit.p, "%lld %lld %lld", (long long *)&n[0], (long long *)&n[2], (long long *)&n[3]);
 	} else {
-		struct db_stmt *q = db_query(db,
-					     "SELECT (SELECT count(*) FROM users WHERE disabled = 0),"
-					     " (SELECT count(*) FROM units WHERE active = 1 AND archived = 0),"
-					     " (SELECT count(*) FROM audit WHERE at > ?)",
-					     "i", now - 86400);
+		struct kvlist b = {0};
+		const char *scope = see_units ? record_scope_sql(r, units, "t", &b) : " AND 0 = 1";
+		struct db_stmt *q = db_prepare(
+			db, arena_printf(r->a,
+					 "SELECT (SELECT count(*) FROM users WHERE disabled = 0),"
+					 " (SELECT count(*) FROM units t WHERE t.active = 1 AND t.archived = 0%s),"
+					 " (SELECT count(*) FROM audit WHERE at > ?)",
+					 scope));
+		for (size_t k = 0; q && k < b.n; k++)
+			db_bind_int64(q, (int)k + 1, strtoll(b.v[k].value, NULL, 10));
+		if (q)
+			db_bind_int64(q, (int)b.n + 1, now - 86400);
 		int ok = q && db_step(q) == DB_ROW;
 		for (int i = 0; ok && i < 3; i++)
 			n[i ? i + 1 : 0] = db_column_int64(q, i);
@@ -59,8 +71,8 @@ static int home_page(struct req *r)
 		tile(r, "/admin/users", M_tile_users, n[0], M_tile_users_note);
 		tile(r, "/admin/users", M_tile_sessions, n[1], M_tile_sessions_note);
 	}
-	if (user_can(r->user, P_UNITS_READ))
-		tile(r, "/org/tree", M_tile_units, n[2], M_tile_units_note);
+	if (see_units)
+		tile(r, "/r/units", M_tile_units, n[2], M_tile_units_note);
 	if (user_can(r->user, P_AUDIT))
 		tile(r, "/admin/audit", M_tile_changes, n[3], M_tile_changes_note);
 	html(r, "</div>");

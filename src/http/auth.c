@@ -1,4 +1,5 @@
-/* auth.c — roles, the permission matrix and the scope check. See auth.h. */
+/* auth.c — roles and the permission matrix of routes. The scope of a
+ * record (a unit subtree) is checked by the records engine (authz_record). */
 #include "auth.h"
 #include "http.h"
 #include "../db/db.h"
@@ -10,13 +11,13 @@ static const char *const role_names[ROLE__COUNT] = {"admin", "office", "leader",
 
 /* Which role grants which permission; scopes narrow them further. */
 static const unsigned char matrix[ROLE__COUNT][P__COUNT] = {
-	/*                 PUBLIC SIGNED USERS AUDIT U_READ U_EDIT */
-	[ROLE_ADMIN] = {1, 1, 1, 1, 1, 1},
-	[ROLE_OFFICE] = {1, 1, 0, 1, 1, 1},
-	[ROLE_LEADER] = {1, 1, 0, 0, 1, 0},
-	[ROLE_UNIT_ADMIN] = {1, 1, 0, 0, 1, 1},
-	[ROLE_STAFF] = {1, 1, 0, 0, 1, 0},
-	[ROLE_SUPERVISOR] = {1, 1, 0, 0, 1, 0},
+	/*                 PUBLIC SIGNED USERS AUDIT */
+	[ROLE_ADMIN] = {1, 1, 1, 1},
+	[ROLE_OFFICE] = {1, 1, 0, 1},
+	[ROLE_LEADER] = {1, 1, 0, 0},
+	[ROLE_UNIT_ADMIN] = {1, 1, 0, 0},
+	[ROLE_STAFF] = {1, 1, 0, 0},
+	[ROLE_SUPERVISOR] = {1, 1, 0, 0},
 };
 
 const char *role_name(enum role role)
@@ -48,38 +49,6 @@ int user_can(const struct user *u, enum perm p)
 	for (int i = 0; i < u->ngrants; i++)
 		if (role_has(u->grants[i].role, p))
 			return 1;
-	return 0;
-}
-
-/* True when unit lies in the subtree rooted at root. */
-static int in_subtree(struct db *db, int64_t root, int64_t unit)
-{
-	if (root == unit)
-		return 1;
-	return db_one_int64(db, 0,
-			    "WITH RECURSIVE up(id, parent_id) AS ("
-			    " SELECT id, parent_id FROM units WHERE id = ?"
-			    " UNION ALL SELECT u.id, u.parent_id FROM units u JOIN up ON u.id = up.parent_id)"
-			    " SELECT count(*) FROM up WHERE id = ?",
-			    "ii", unit, root) > 0;
-}
-
-int authz_may(struct req *r, enum perm p, int64_t unit_id)
-{
-	const struct user *u = r->user;
-	if (p == P_PUBLIC)
-		return 1;
-	if (!u)
-		return 0;
-	if (p == P_SIGNED_IN)
-		return 1;
-	for (int i = 0; i < u->ngrants; i++) {
-		const struct grant *g = &u->grants[i];
-		if (!role_has(g->role, p))
-			continue;
-		if (g->unit_id == 0 || (unit_id && in_subtree(req_db(r), g->unit_id, unit_id)))
-			return 1;
-	}
 	return 0;
 }
 

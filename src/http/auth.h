@@ -1,8 +1,10 @@
 /* auth.h — who the user is and what they may do.
  *
- * Roles and their scopes (an org-unit subtree), the permission matrix, and
- * the one function that decides "may this user do this to this record".
- * Sessions, CSRF tokens and API tokens are in session.c. */
+ * Roles and their grants (a role with a scope: a unit subtree, or the whole
+ * organization), and the permission matrix that routes require. Whether a
+ * user may read or change a record is decided in one place, the records
+ * engine's authz_record, from the record type's role matrix and the grant's
+ * scope. Sessions, CSRF tokens and API tokens are in session.c. */
 #ifndef WM_AUTH_H
 #define WM_AUTH_H
 
@@ -19,8 +21,6 @@ enum perm {
 	P_SIGNED_IN,  /* any signed-in user */
 	P_USERS,      /* manage user accounts and roles */
 	P_AUDIT,      /* read the audit log */
-	P_UNITS_READ, /* see units in scope */
-	P_UNITS_EDIT, /* change units in scope */
 	P__COUNT
 };
 
@@ -48,10 +48,6 @@ int role_parse(const char *name);
 int role_has(enum role role, enum perm p);
 /* True when the user has the permission anywhere; for route checks. */
 int user_can(const struct user *u, enum perm p);
-/* The one permission decision: may the request's user do p to a record
- * owned by unit_id (0: a record not owned by any unit)? A grant with a
- * scope covers its unit's whole subtree. */
-int authz_may(struct req *r, enum perm p, int64_t unit_id);
 /* Loads the user's grants from user_roles into u. Returns 0 or -1. */
 int user_load_grants(struct db *db, struct user *u);
 

@@ -139,7 +139,6 @@ const char *record_scope_sql(struct req *r, const struct record_type *t, const c
 	return b.p;
 }
 
-static int ref_readable(struct req *r, const struct record_type *t, int64_t id);
 
 /* ---- values ---- */
 
@@ -342,7 +341,7 @@ const char *record_ref_table(const struct field_def *f)
 }
 
 /* May the user read record id of type t? Looks up its unit and owner. */
-static int ref_readable(struct req *r, const struct record_type *t, int64_t id)
+int record_readable(struct req *r, const struct record_type *t, int64_t id)
 {
 	int64_t unit = 0, owner = 0;
 	if (t->unit_field && !strcmp(t->unit_field, "id"))
@@ -465,7 +464,7 @@ static enum msg_id check_field(struct req *r, const struct record *rec, const st
 		/* and one the user may see: no pointing at people of other branches */
 		const struct record_type *rt = record_ref_type(f);
 		int unchanged = before && before->vals[i] && !strcmp(before->vals[i], v);
-		if (rt && !unchanged && !ref_readable(r, rt, n))
+		if (rt && !unchanged && !record_readable(r, rt, n))
 			return f->type == F_UNIT ? M_rec_unit_out_of_scope : M_rec_ref_out_of_scope;
 		memo_has(memo, table, n, 1);
 		break;
@@ -545,7 +544,7 @@ const char *record_resolve_ref(struct req *r, const struct field_def *f, const c
 		db_done(q);
 		if (n == 1) {
 			/* a name the user may not see resolves to nothing */
-			if (r->user && !ref_readable(r, rt, id))
+			if (r->user && !record_readable(r, rt, id))
 				break;
 			return arena_printf(r->a, "%lld", (long long)id);
 		}

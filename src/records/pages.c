@@ -265,8 +265,9 @@ static void detail_props(struct req *r, const struct record *rec, const char *re
 		int show = revealed && !strcmp(revealed, f->name);
 		const char *v = record_display(r, rec, i, show);
 		html(r, "<dt>%T</dt><dd>", f->label);
-		if ((f->type == F_UNIT || f->type == F_PERSON || f->type == F_REF) && rec->vals[i]) {
-			html(r, "<a href=\"/r/%s/%s\">%s</a>", record_ref_type(f)->name, rec->vals[i], v);
+		const struct record_type *rt = rec->vals[i] ? record_ref_type(f) : NULL;
+		if (rt && record_readable(r, rt, strtoll(rec->vals[i], NULL, 10))) {
+			html(r, "<a href=\"/r/%s/%s\">%s</a>", rt->name, rec->vals[i], v);
 		} else {
 			html(r, "%s", *v ? v : "—");
 		}

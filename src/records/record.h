@@ -194,6 +194,10 @@ int records_unit_counts_recount(struct db *db, const struct record_type *t);
 /* May the request's user do this (ACC_READ or ACC_WRITE) to a record of the
  * type owned by unit_id and user owner (0 when none)? Calls authz. */
 int authz_record(struct req *r, const struct record_type *t, enum access want, int64_t unit_id, int64_t owner);
+/* May the user read record id of type t (looked up for its unit and
+ * owner)? For references: a unit_admin's unit page names its parent, which
+ * lies outside their scope, without linking to it. */
+int record_readable(struct req *r, const struct record_type *t, int64_t id);
 /* May the user see (ACC_READ) or change (ACC_WRITE) some records of this
  * type — for the list pages and "new" buttons; rows are then scoped. */
 int record_type_may(struct req *r, const struct record_type *t, enum access want);

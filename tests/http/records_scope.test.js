@@ -135,6 +135,27 @@ test('unit_admin: may rename the unit at the top of their own subtree', async ()
 	assert.equal(r.status, 200, r.text);
 });
 
+test('unit_admin: the home page counts the units of their subtree; their unit names its parent without a link', async () => {
+	await setup();
+	const c = await ctx.srv.signIn(U.ua.name, U.ua.password, { headers: { 'Accept-Language': 'en' } });
+	const home = await c.get('/');
+	const tile = /href="\/r\/units"><span class="tile-label">[^<]*<\/span><span class="tile-value">(\d+)</.exec(home.text);
+	assert.ok(tile, 'a units tile');
+	const mine = await ids(api(ctx.srv, U.ua.name, 'en'), 'units', 'per_page=200&active=1');
+	assert.ok(mine.length >= 3 && mine.length < 10);
+	assert.equal(Number(tile[1]), mine.length, 'the units of S1 (S1, D1, W1, and any made since): not the whole bureau');
+	const page = await c.get(`/r/units/${O.S1}`);
+	assert.equal(page.status, 200);
+	assert.ok(!page.text.includes(`href="/r/units/${O.B}"`), 'no link to the parent they may not open');
+	assert.equal((await c.get(`/r/units/${O.B}`)).status, 403);
+	const child = await c.get(`/r/units/${O.D1}`);
+	assert.ok(child.text.includes(`href="/r/units/${O.S1}"`), 'a parent within scope is a link');
+	// an organization-wide reader sees every unit counted
+	const admin = await ctx.srv.signIn('admin', ctx.srv.adminPassword, { headers: { 'Accept-Language': 'en' } });
+	const all = /href="\/r\/units"><span class="tile-label">[^<]*<\/span><span class="tile-value">([\d,]+)</.exec((await admin.get('/')).text);
+	assert.ok(Number(all[1].replace(/,/g, '')) > Number(tile[1]), 'more than the unit_admin sees');
+});
+
 test('unit_admin: a reference to a person outside the subtree is refused (by id or by name)', async () => {
 	await setup();
 	const u = api(ctx.srv, U.ua.name, 'en');
