@@ -4,6 +4,7 @@
 #include "org.h"
 #include "stats.h"
 #include "../db/db.h"
+#include "../search/search.h"
 #include "../web/chart.h"
 #include "../web/widgets.h"
 
@@ -54,25 +55,25 @@ static int tree_page(struct req *r)
 		return req_fail(r, 400, M_err_query_too_long);
 	struct kvlist b = {0};
 	const char *scope = record_scope_sql(r, &units_type, "t", &b);
-	/* with a search, keep the matches and every unit above them */
-	const char *match = q && *q ? arena_printf(r->a, "%%%s%%", q) : NULL;
+	/* with a search, keep the matches and every unit above them; the
+	 * search index holds the code and name normalized (Simplified, lower
+	 * case), so 运输管理 finds 運輸管理 */
+	const char *match = q && *q ? search_like_pattern(r, search_normalize(r->a, q)) : NULL;
 	const char *sql = arena_printf(
 		r->a,
 		"SELECT t.id, t.code, t.name, t.kind, t.path, t.active, "
 		"(SELECT count(*) FROM people p WHERE p.unit_id = t.id AND p.archived = 0 AND p.status = 'active')"
 		" FROM units t WHERE t.archived = 0%s%s ORDER BY t.path LIMIT 20000",
 		scope,
-		match ? " AND EXISTS (SELECT 1 FROM units m WHERE m.archived = 0 AND (LOWER(m.name) LIKE LOWER(?) OR "
-			"LOWER(m.code) LIKE LOWER(?)) AND m.id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = t.id))"
+		match ? " AND EXISTS (SELECT 1 FROM search_index m WHERE m.type = 'units' AND m.body LIKE ? ESCAPE '\\' "
+			"AND m.record_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = t.id))"
 		      : "");
 	struct db_stmt *s = db_prepare(db, sql);
 	int idx = 1;
 	for (size_t k = 0; s && k < b.n; k++)
 		db_bind_int64(s, idx++, strtoll(b.v[k].value, NULL, 10));
-	if (s && match) {
+	if (s && match)
 		db_bind_text(s, idx++, match);
-		db_bind_text(s, idx++, match);
-	}
 
 	struct crumb c[] = {{"/r/units", T(r, M_units)}, {NULL, T(r, M_org_tree)}};
 	page_begin(r, T(r, M_org_tree), c, 2);

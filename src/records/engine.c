@@ -553,7 +553,12 @@ const char *record_resolve_ref(struct req *r, const struct field_def *f, const c
 			return NULL;
 		}
 	}
-	*why = M_rec_bad_reference;
+	/* the title in the other script: 文明办 for 文明辦 */
+	int64_t ids[2];
+	int n = records_find_title(r, rt, v, ids, 2);
+	if (n == 1 && (!r->user || record_readable(r, rt, ids[0])))
+		return arena_printf(r->a, "%lld", (long long)ids[0]);
+	*why = n > 1 ? M_imp_ambiguous : M_rec_bad_reference;
 	return NULL;
 }
 

@@ -148,6 +148,10 @@ struct record_observer {
 	int (*batch_begin)(struct req *r, size_t rows, void **state);
 	int (*batch_added)(struct req *r, void *state, const struct record *rec);
 	int (*batch_end)(struct req *r, void *state);
+	/* optional: up to max ids of active records of t titled text in either
+	 * script (文明办 for 文明辦); their number, or a DB_E_* code. References
+	 * typed in forms and imports fall back on it. */
+	int (*find_title)(struct req *r, const struct record_type *t, const char *text, int64_t *ids, int max);
 };
 
 /* The registered types, in dependency order (a type comes after the types
@@ -166,6 +170,9 @@ void records_register_observer(const struct record_observer *o);
  * batch_added). state is an array with one slot per observer (arena). */
 int records_batch_begin(struct req *r, size_t rows, void ***state);
 int records_batch_end(struct req *r, void **state);
+/* Within the engine: asks the observers that can for the records of t
+ * titled text in either script (find_title); their number. */
+int records_find_title(struct req *r, const struct record_type *t, const char *text, int64_t *ids, int max);
 /* Within the engine: tells every observer of a saved or a batch-added record. */
 int records_notify_saved(struct req *r, const struct record *rec);
 int records_notify_added(struct req *r, void **state, const struct record *rec);

@@ -77,6 +77,14 @@ int records_links(const struct record_type *t, const struct record_link **out, i
 	return n;
 }
 
+int records_find_title(struct req *r, const struct record_type *t, const char *text, int64_t *ids, int max)
+{
+	for (int i = 0; i < nobservers; i++)
+		if (observers[i]->find_title)
+			return observers[i]->find_title(r, t, text, ids, max);
+	return 0;
+}
+
 int records_notify_saved(struct req *r, const struct record *rec)
 {
 	int rc = 0;

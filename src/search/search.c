@@ -301,8 +301,23 @@ static int bulk_end(struct req *r, void *state)
 	return rc;
 }
 
+static int find_title(struct req *r, const struct record_type *t, const char *text, int64_t *ids, int max)
+{
+	struct db *db = req_db(r);
+	if (!db)
+		return DB_ERR;
+	struct db_stmt *q = db_query(db, "SELECT record_id FROM search_index WHERE type = ? AND title_norm = ? LIMIT ?",
+				     "ssI", t->name, search_normalize(r->a, text), max);
+	int n = 0;
+	while (q && n < max && db_step(q) == DB_ROW)
+		ids[n++] = db_column_int64(q, 0);
+	db_done(q);
+	return q ? n : DB_ERR;
+}
+
 const struct record_observer search_observer = {
 	.saved = search_index_record,
+	.find_title = find_title,
 	.batch_begin = bulk_begin,
 	.batch_added = bulk_added,
 	.batch_end = bulk_end,
@@ -465,6 +480,13 @@ static const char *fts_phrase(struct req *r, const char *q)
 	}
 	buf_putc(&b, '"');
 	return b.p;
+}
+
+static const char *like_pattern(struct req *r, const char *q, int lead);
+
+const char *search_like_pattern(struct req *r, const char *q)
+{
+	return like_pattern(r, q, 1);
 }
 
 /* 'q%' (or '%q%' with lead) for LIKE ... ESCAPE '\' with \, % and _

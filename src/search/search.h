@@ -85,6 +85,10 @@ enum search_status {
  * cannot be run, or a DB_E_* code. */
 int search_run(struct req *r, const char *query, struct search_hit **hits, const char **normalized, int *partial);
 
+/* '%q%' for LIKE ... ESCAPE '\' over normalized text (search_index's
+ * title_norm and body), with \, % and _ in q escaped. Arena. */
+const char *search_like_pattern(struct req *r, const char *q);
+
 /* search_rebuild on a database opened from the command line (the demo
  * loader too); *secs gets the time taken. Records indexed or -1. */
 int64_t search_rebuild_timed(struct db *db, double *secs);

@@ -5,7 +5,7 @@
 // the list API) and certificates about to expire (/org/certificates).
 const assert = require('node:assert/strict');
 const { serverPerFile, test, msg, msgHtml } = require('./lib');
-const { api, call, create, list, day, audit, org } = require('./records_lib');
+const { api, call, create, list, day, audit, org, importFile, upload, importErrors } = require('./records_lib');
 
 const ctx = serverPerFile();
 
@@ -37,6 +37,36 @@ test('the tree nests units under their parents, with a search that keeps the anc
 	const none = await c.get('/org/tree?q=nothing-matches-this');
 	assert.ok(none.text.includes(msgHtml('no_results', 'en')));
 	assert.equal((await c.get(`/org/tree?q=${'x'.repeat(101)}`)).status, 400);
+});
+
+test('the tree search and typed references match Traditional and Simplified alike', async () => {
+	const a = api(ctx.srv);
+	const top = await create(a, 'units', { code: 'TS-B', name: '交通運輸局測試', kind: 'bureau' });
+	const sub = await create(a, 'units', { code: 'TS-S', name: '運輸管理處', kind: 'secondary', parent_id: top.id });
+	const office = await create(a, 'units', { code: 'TS-O', name: '文明辦', kind: 'department', parent_id: top.id });
+	const c = await admin('zh-Hant');
+	const q = await c.get(`/org/tree?q=${encodeURIComponent('运输管理')}`);
+	assert.equal(q.status, 200);
+	assert.ok(q.text.includes(`<a href="/r/units/${sub.id}">`), 'the Simplified query finds the Traditional name');
+	assert.ok(q.text.includes(`<a href="/r/units/${top.id}">`), 'with its ancestor');
+	assert.ok(!q.text.includes(`<a href="/r/units/${office.id}">`));
+	// an import names the unit in the other script
+	const file = `name,unit_id,status\r\n簡繁測試,文明办,active\r\n`;
+	await importFile(c, 'people', Buffer.from(file), 'ts.csv');
+	const imported = await list(a, 'people', `unit_id=${office.id}`);
+	assert.deepEqual(imported.data.map((x) => x.name), ['簡繁測試']);
+	// one that matches nothing is still refused, with the row named
+	const bad = await upload(c, 'people', Buffer.from(`name,unit_id,status\r\n簡繁測試二,武明办,active\r\n`), 'bad.csv');
+	assert.equal(bad.status, 422);
+	assert.ok(importErrors(bad.text).some((row) => row.includes('武明办')));
+	// a form names the head of a unit by name in the other script
+	const head = await create(a, 'people', { name: '張偉測', unit_id: office.id, status: 'active' });
+	const edit = await c.get(`/r/units/${office.id}/edit`);
+	const hidden = Object.fromEntries([...edit.text.matchAll(/type="hidden" name="(\w+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+	const form = { ...hidden, code: 'TS-O', name: '文明辦', kind: 'department', parent_id: String(top.id), active: '1', head_person_id: '张伟测' };
+	const saved = await c.post(`/r/units/${office.id}`, form);
+	assert.equal(saved.status, 303, saved.text.slice(saved.text.indexOf('<main'), saved.text.indexOf('<main') + 1500));
+	assert.equal((await call(a, 'GET', `/api/v1/units/${office.id}`)).json().data.head_person_id, head.id);
 });
 
 /* ---- move ---- */
