@@ -8,12 +8,23 @@ static const struct enum_opt member_roles[] = {
 	{"leader", M_grole_leader}, {"deputy", M_grole_deputy}, {"member", M_grole_member},
 	{"office_director", M_grole_office_director}, {NULL, M_NONE}};
 
+/* The fields by position: hooks read rec->vals[GROUP_...], checked by
+ * construction (the table below is indexed by them). */
+enum {
+	GROUP_YEAR,
+	GROUP_KIND,
+	GROUP_NAME,
+	GROUP_UNIT_ID,
+	GROUP_DUTIES,
+	GROUP__COUNT
+};
+
 static const struct field_def group_fields[] = {
-	{"year", F_INT, M_year, FF_REQUIRED | FF_LIST | FF_FILTER | FF_SORT, 2000, 2100, PAT_NONE, NULL, NULL, M_NONE},
-	{"kind", F_ENUM, M_group_kind, FF_REQUIRED | FF_LIST | FF_FILTER, 0, 0, PAT_NONE, group_kinds, NULL, M_NONE},
-	{"name", F_TEXT, M_group_name, FF_REQUIRED | FF_LIST | FF_SORT | FF_SEARCH, 1, 80, PAT_NONE, NULL, NULL, M_NONE},
-	{"unit_id", F_UNIT, M_group_unit, FF_REQUIRED | FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"duties", F_LONGTEXT, M_group_duties, 0, 0, 4000, PAT_NONE, NULL, NULL, M_NONE},
+	[GROUP_YEAR] = {.name = "year", .type = F_INT, .label = M_year, .flags = FF_REQUIRED | FF_LIST | FF_FILTER | FF_SORT, .min = 2000, .max = 2100},
+	[GROUP_KIND] = {.name = "kind", .type = F_ENUM, .label = M_group_kind, .flags = FF_REQUIRED | FF_LIST | FF_FILTER, .opts = group_kinds},
+	[GROUP_NAME] = {.name = "name", .type = F_TEXT, .label = M_group_name, .flags = FF_REQUIRED | FF_LIST | FF_SORT | FF_SEARCH, .min = 1, .max = 80},
+	[GROUP_UNIT_ID] = {.name = "unit_id", .type = F_UNIT, .label = M_group_unit, .flags = FF_REQUIRED | FF_LIST | FF_FILTER},
+	[GROUP_DUTIES] = {.name = "duties", .type = F_LONGTEXT, .label = M_group_duties, .max = 4000},
 };
 
 const struct record_type groups_type = {
@@ -32,11 +43,21 @@ const struct record_type groups_type = {
 	.nav_order = 40,
 };
 
+/* The fields by position: hooks read rec->vals[MEMBER_...], checked by
+ * construction (the table below is indexed by them). */
+enum {
+	MEMBER_GROUP_ID,
+	MEMBER_PERSON_ID,
+	MEMBER_ROLE,
+	MEMBER_DUTY,
+	MEMBER__COUNT
+};
+
 static const struct field_def member_fields[] = {
-	{"group_id", F_REF, M_group, FF_REQUIRED | FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, "groups", M_NONE},
-	{"person_id", F_PERSON, M_person, FF_REQUIRED | FF_LIST, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"role", F_ENUM, M_group_role, FF_REQUIRED | FF_LIST | FF_FILTER, 0, 0, PAT_NONE, member_roles, NULL, M_NONE},
-	{"duty", F_TEXT, M_member_duty, FF_LIST, 0, 120, PAT_NONE, NULL, NULL, M_NONE},
+	[MEMBER_GROUP_ID] = {.name = "group_id", .type = F_REF, .label = M_group, .flags = FF_REQUIRED | FF_LIST | FF_FILTER, .ref = "groups"},
+	[MEMBER_PERSON_ID] = {.name = "person_id", .type = F_PERSON, .label = M_person, .flags = FF_REQUIRED | FF_LIST},
+	[MEMBER_ROLE] = {.name = "role", .type = F_ENUM, .label = M_group_role, .flags = FF_REQUIRED | FF_LIST | FF_FILTER, .opts = member_roles},
+	[MEMBER_DUTY] = {.name = "duty", .type = F_TEXT, .label = M_member_duty, .flags = FF_LIST, .max = 120},
 };
 
 const struct record_type group_members_type = {

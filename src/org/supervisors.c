@@ -8,23 +8,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The fields by position: hooks read rec->vals[SUP_...], checked by
+ * construction (the table below is indexed by them). */
+enum {
+	SUP_NAME,
+	SUP_ORGANIZATION,
+	SUP_PHONE,
+	SUP_EMAIL,
+	SUP_TERM_START,
+	SUP_TERM_END,
+	SUP_USERNAME,
+	SUP__COUNT
+};
+
 static const struct field_def fields[] = {
-	{"name", F_TEXT, M_person_name, FF_REQUIRED | FF_LIST | FF_SORT | FF_SEARCH, 1, 40, PAT_NONE, NULL, NULL, M_NONE},
-	{"organization", F_TEXT, M_sup_organization, FF_REQUIRED | FF_LIST | FF_SEARCH, 1, 80, PAT_NONE, NULL, NULL,
-	 M_NONE},
-	{"phone", F_TEXT, M_phone, FF_SENSITIVE, 0, 0, PAT_PHONE, NULL, NULL, M_NONE},
-	{"email", F_TEXT, M_email, 0, 0, 120, PAT_EMAIL, NULL, NULL, M_NONE},
-	{"term_start", F_DATE, M_term_start, FF_REQUIRED | FF_LIST | FF_SORT, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"term_end", F_DATE, M_term_end, FF_REQUIRED | FF_LIST | FF_SORT, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"username", F_TEXT, M_sup_account, FF_UNIQUE, 0, 32, PAT_NONE, NULL, NULL, M_sup_account_hint},
+	[SUP_NAME] = {.name = "name", .type = F_TEXT, .label = M_person_name, .flags = FF_REQUIRED | FF_LIST | FF_SORT | FF_SEARCH, .min = 1, .max = 40},
+	[SUP_ORGANIZATION] = {.name = "organization", .type = F_TEXT, .label = M_sup_organization, .flags = FF_REQUIRED | FF_LIST | FF_SEARCH, .min = 1, .max = 80},
+	[SUP_PHONE] = {.name = "phone", .type = F_TEXT, .label = M_phone, .flags = FF_SENSITIVE, .pattern = PAT_PHONE},
+	[SUP_EMAIL] = {.name = "email", .type = F_TEXT, .label = M_email, .max = 120, .pattern = PAT_EMAIL},
+	[SUP_TERM_START] = {.name = "term_start", .type = F_DATE, .label = M_term_start, .flags = FF_REQUIRED | FF_LIST | FF_SORT},
+	[SUP_TERM_END] = {.name = "term_end", .type = F_DATE, .label = M_term_end, .flags = FF_REQUIRED | FF_LIST | FF_SORT},
+	[SUP_USERNAME] = {.name = "username", .type = F_TEXT, .label = M_sup_account, .flags = FF_UNIQUE, .max = 32, .hint = M_sup_account_hint},
 };
 
 static void supervisors_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
 {
 	(void)before;
-	const struct record_type *t = rec->type;
-	int s = record_field_index(t, "term_start"), en = record_field_index(t, "term_end"),
-	    u = record_field_index(t, "username");
+	const int s = SUP_TERM_START, en = SUP_TERM_END, u = SUP_USERNAME;
 	if (rec->vals[s] && rec->vals[en] && e->field[en] == M_NONE && strcmp(rec->vals[s], rec->vals[en]) > 0) {
 		e->field[en] = M_term_order;
 		e->count++;
@@ -59,7 +69,7 @@ static int sync_grants(struct req *r, int64_t supervisor_id)
 static int supervisors_after_save(struct req *r, struct record *rec, const struct record *before)
 {
 	struct db *db = req_db(r);
-	int u = record_field_index(rec->type, "username");
+	const int u = SUP_USERNAME;
 	/* the account that was linked before loses the role */
 	if (before && before->vals[u] && (!rec->vals[u] || strcmp(before->vals[u], rec->vals[u])))
 		db_run(db,
@@ -68,9 +78,18 @@ static int supervisors_after_save(struct req *r, struct record *rec, const struc
 	return sync_grants(r, rec->id);
 }
 
+/* The fields by position: hooks read rec->vals[ASSIGN_...], checked by
+ * construction (the table below is indexed by them). */
+enum {
+	ASSIGN_SUPERVISOR_ID,
+	ASSIGN_UNIT_ID,
+	ASSIGN_NOTE,
+	ASSIGN__COUNT
+};
+
 static int assignment_after_save(struct req *r, struct record *rec, const struct record *before)
 {
-	int si = record_field_index(rec->type, "supervisor_id");
+	const int si = ASSIGN_SUPERVISOR_ID;
 	int rc = sync_grants(r, strtoll(rec->vals[si], NULL, 10));
 	if (!rc && before && before->vals[si] && strcmp(before->vals[si], rec->vals[si]))
 		rc = sync_grants(r, strtoll(before->vals[si], NULL, 10));
@@ -95,10 +114,9 @@ const struct record_type supervisors_type = {
 };
 
 static const struct field_def assignment_fields[] = {
-	{"supervisor_id", F_REF, M_supervisor, FF_REQUIRED | FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, "supervisors",
-	 M_NONE},
-	{"unit_id", F_UNIT, M_assigned_unit, FF_REQUIRED | FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"note", F_TEXT, M_note, 0, 0, 200, PAT_NONE, NULL, NULL, M_NONE},
+	[ASSIGN_SUPERVISOR_ID] = {.name = "supervisor_id", .type = F_REF, .label = M_supervisor, .flags = FF_REQUIRED | FF_LIST | FF_FILTER, .ref = "supervisors"},
+	[ASSIGN_UNIT_ID] = {.name = "unit_id", .type = F_UNIT, .label = M_assigned_unit, .flags = FF_REQUIRED | FF_LIST | FF_FILTER},
+	[ASSIGN_NOTE] = {.name = "note", .type = F_TEXT, .label = M_note, .max = 200},
 };
 
 const struct record_type supervisor_units_type = {

@@ -20,43 +20,67 @@ const struct enum_opt title_levels[] = {
 	{"associate_senior", M_title_associate_senior}, {"senior", M_title_senior}, {NULL, M_NONE},
 };
 
+/* The fields by position: hooks read rec->vals[PERSON_...], checked by
+ * construction (the table below is indexed by them). */
+enum {
+	PERSON_NAME,
+	PERSON_GENDER,
+	PERSON_BIRTH_DATE,
+	PERSON_ID_NUMBER,
+	PERSON_PHONE,
+	PERSON_UNIT_ID,
+	PERSON_POST,
+	PERSON_POSITION,
+	PERSON_IS_LEADER,
+	PERSON_STATUS,
+	PERSON_EDUCATION,
+	PERSON_PARTY_MEMBER,
+	PERSON_PARTY_JOINED,
+	PERSON_PARTY_BRANCH_ID,
+	PERSON_CERT_NUMBER,
+	PERSON_CERT_ISSUED,
+	PERSON_CERT_EXPIRES,
+	PERSON_TITLE,
+	PERSON_TITLE_LEVEL,
+	PERSON_ACCOUNT,
+	PERSON_USER_ID,
+	PERSON__COUNT
+};
+
 static const struct field_def fields[] = {
-	{"name", F_TEXT, M_person_name, FF_REQUIRED | FF_LIST | FF_SORT | FF_SEARCH, 1, 40, PAT_NONE, NULL, NULL, M_NONE},
-	{"gender", F_ENUM, M_gender, FF_LIST | FF_FILTER, 0, 0, PAT_NONE, genders, NULL, M_NONE},
-	{"birth_date", F_DATE, M_birth_date, FF_SORT, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"id_number", F_TEXT, M_id_number, FF_UNIQUE | FF_SENSITIVE, 0, 0, PAT_ID_CARD, NULL, NULL, M_NONE},
-	{"phone", F_TEXT, M_phone, FF_SENSITIVE, 0, 0, PAT_PHONE, NULL, NULL, M_NONE},
-	{"unit_id", F_UNIT, M_person_unit, FF_REQUIRED | FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"post", F_TEXT, M_person_post, FF_SEARCH, 0, 60, PAT_NONE, NULL, NULL, M_NONE},
-	{"position", F_TEXT, M_person_position, FF_LIST | FF_SEARCH, 0, 60, PAT_NONE, NULL, NULL, M_NONE},
-	{"is_leader", F_BOOL, M_is_leader, FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"status", F_ENUM, M_emp_status, FF_REQUIRED | FF_LIST | FF_FILTER, 0, 0, PAT_NONE, statuses, NULL, M_NONE,
-	 "active"},
-	{"education", F_ENUM, M_education, FF_FILTER, 0, 0, PAT_NONE, educations, NULL, M_NONE},
-	{"party_member", F_BOOL, M_party_member, FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"party_joined", F_DATE, M_party_joined, 0, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"party_branch_id", F_UNIT, M_party_branch, 0, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"cert_number", F_TEXT, M_cert_number, FF_UNIQUE | FF_SEARCH, 0, 40, PAT_CODE, NULL, NULL, M_NONE},
-	{"cert_issued", F_DATE, M_cert_issued, 0, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"cert_expires", F_DATE, M_cert_expires, FF_SORT, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
-	{"title", F_TEXT, M_prof_title, FF_SEARCH, 0, 60, PAT_NONE, NULL, NULL, M_NONE},
-	{"title_level", F_ENUM, M_title_level, FF_LIST | FF_FILTER, 0, 0, PAT_NONE, title_levels, NULL, M_NONE},
-	{"account", F_TEXT, M_person_account, FF_UNIQUE, 0, 32, PAT_NONE, NULL, NULL, M_person_account_hint},
-	{"user_id", F_INT, M_person_account, FF_HIDDEN, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
+	[PERSON_NAME] = {.name = "name", .type = F_TEXT, .label = M_person_name, .flags = FF_REQUIRED | FF_LIST | FF_SORT | FF_SEARCH, .min = 1, .max = 40},
+	[PERSON_GENDER] = {.name = "gender", .type = F_ENUM, .label = M_gender, .flags = FF_LIST | FF_FILTER, .opts = genders},
+	[PERSON_BIRTH_DATE] = {.name = "birth_date", .type = F_DATE, .label = M_birth_date, .flags = FF_SORT},
+	[PERSON_ID_NUMBER] = {.name = "id_number", .type = F_TEXT, .label = M_id_number, .flags = FF_UNIQUE | FF_SENSITIVE, .pattern = PAT_ID_CARD},
+	[PERSON_PHONE] = {.name = "phone", .type = F_TEXT, .label = M_phone, .flags = FF_SENSITIVE, .pattern = PAT_PHONE},
+	[PERSON_UNIT_ID] = {.name = "unit_id", .type = F_UNIT, .label = M_person_unit, .flags = FF_REQUIRED | FF_LIST | FF_FILTER},
+	[PERSON_POST] = {.name = "post", .type = F_TEXT, .label = M_person_post, .flags = FF_SEARCH, .max = 60},
+	[PERSON_POSITION] = {.name = "position", .type = F_TEXT, .label = M_person_position, .flags = FF_LIST | FF_SEARCH, .max = 60},
+	[PERSON_IS_LEADER] = {.name = "is_leader", .type = F_BOOL, .label = M_is_leader, .flags = FF_FILTER},
+	[PERSON_STATUS] = {.name = "status", .type = F_ENUM, .label = M_emp_status, .flags = FF_REQUIRED | FF_LIST | FF_FILTER, .opts = statuses, .dflt = "active"},
+	[PERSON_EDUCATION] = {.name = "education", .type = F_ENUM, .label = M_education, .flags = FF_FILTER, .opts = educations},
+	[PERSON_PARTY_MEMBER] = {.name = "party_member", .type = F_BOOL, .label = M_party_member, .flags = FF_LIST | FF_FILTER},
+	[PERSON_PARTY_JOINED] = {.name = "party_joined", .type = F_DATE, .label = M_party_joined},
+	[PERSON_PARTY_BRANCH_ID] = {.name = "party_branch_id", .type = F_UNIT, .label = M_party_branch},
+	[PERSON_CERT_NUMBER] = {.name = "cert_number", .type = F_TEXT, .label = M_cert_number, .flags = FF_UNIQUE | FF_SEARCH, .max = 40, .pattern = PAT_CODE},
+	[PERSON_CERT_ISSUED] = {.name = "cert_issued", .type = F_DATE, .label = M_cert_issued},
+	[PERSON_CERT_EXPIRES] = {.name = "cert_expires", .type = F_DATE, .label = M_cert_expires, .flags = FF_SORT},
+	[PERSON_TITLE] = {.name = "title", .type = F_TEXT, .label = M_prof_title, .flags = FF_SEARCH, .max = 60},
+	[PERSON_TITLE_LEVEL] = {.name = "title_level", .type = F_ENUM, .label = M_title_level, .flags = FF_LIST | FF_FILTER, .opts = title_levels},
+	[PERSON_ACCOUNT] = {.name = "account", .type = F_TEXT, .label = M_person_account, .flags = FF_UNIQUE, .max = 32, .hint = M_person_account_hint},
+	[PERSON_USER_ID] = {.name = "user_id", .type = F_INT, .label = M_person_account, .flags = FF_HIDDEN},
 };
 
 /* A party member needs a join date; a certificate needs its dates in order. */
 static void people_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
 {
 	(void)before;
-	const struct record_type *t = rec->type;
-	int pm = record_field_index(t, "party_member"), pj = record_field_index(t, "party_joined");
+	const int pm = PERSON_PARTY_MEMBER, pj = PERSON_PARTY_JOINED;
 	if (rec->vals[pm] && rec->vals[pm][0] == '1' && !rec->vals[pj] && e->field[pj] == M_NONE) {
 		e->field[pj] = M_party_joined_needed;
 		e->count++;
 	}
-	int cn = record_field_index(t, "cert_number"), ce = record_field_index(t, "cert_expires"),
-	    ci = record_field_index(t, "cert_issued");
+	const int cn = PERSON_CERT_NUMBER, ce = PERSON_CERT_EXPIRES, ci = PERSON_CERT_ISSUED;
 	if (rec->vals[cn] && !rec->vals[ce] && e->field[ce] == M_NONE) {
 		e->field[ce] = M_cert_expiry_needed;
 		e->count++;
@@ -66,7 +90,7 @@ static void people_check(struct req *r, struct record *rec, const struct record 
 		e->field[ce] = M_cert_dates_order;
 		e->count++;
 	}
-	int ac = record_field_index(t, "account");
+	const int ac = PERSON_ACCOUNT;
 	if (rec->vals[ac] && e->field[ac] == M_NONE &&
 	    !db_one_int64(req_db(r), 0, "SELECT count(*) FROM users WHERE username = ?", "s", rec->vals[ac])) {
 		e->field[ac] = M_sup_account_unknown;
@@ -78,15 +102,13 @@ static void people_check(struct req *r, struct record *rec, const struct record 
  * own (staff: ACC_OWN). */
 static int people_after_save(struct req *r, struct record *rec, const struct record *before)
 {
-	(void)before;
-	const struct record_type *t = rec->type;
-	const char *account = rec->vals[record_field_index(t, "account")];
-	if (!account && (!before || !before->vals[record_field_index(t, "user_id")]))
+	const char *account = rec->vals[PERSON_ACCOUNT];
+	if (!account && (!before || !before->vals[PERSON_USER_ID]))
 		return 0; /* no account before or after: nothing to link */
 	int64_t uid = account ? db_one_int64(req_db(r), 0, "SELECT id FROM users WHERE username = ?", "s", account) : 0;
-	rec->vals[record_field_index(t, "user_id")] = uid ? arena_printf(r->a, "%lld", (long long)uid) : NULL;
+	rec->vals[PERSON_USER_ID] = uid ? arena_printf(r->a, "%lld", (long long)uid) : NULL;
 	return db_run(req_db(r), "UPDATE people SET user_id = ? WHERE id = ?", "si",
-		      rec->vals[record_field_index(t, "user_id")], rec->id);
+		      rec->vals[PERSON_USER_ID], rec->id);
 }
 
 const struct record_type people_type = {
