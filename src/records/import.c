@@ -336,6 +336,15 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 			r->a = &row_arena;
 			bad = 1;
 		}
+		if (!bad && !commit && res->npreview < IMPORT_PREVIEW_ROWS) {
+			/* kept past the row's arena: the values are copied */
+			r->a = main_arena;
+			struct record *p = record_copy(r, rec);
+			for (int i = 0; i < t->nfields; i++)
+				p->vals[i] = p->vals[i] ? arena_strdup(r->a, p->vals[i]) : NULL;
+			res->preview[res->npreview++] = p;
+			r->a = &row_arena;
+		}
 		if (!bad && commit && !res->nerrs) {
 			rc = record_insert_batch(r, rec, now, observers);
 			if (!rc) {

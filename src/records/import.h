@@ -23,6 +23,9 @@ struct import_error {
 	enum msg_id why;
 };
 
+/* Rows shown in the preview of a clean file. */
+#define IMPORT_PREVIEW_ROWS 20
+
 struct import_result {
 	size_t rows;               /* data rows read */
 	size_t nerrs;              /* all errors found */
@@ -34,6 +37,10 @@ struct import_result {
 	int64_t first_id, last_id; /* after a commit */
 	const char **columns;      /* the fields matched, in sheet order (NULL: ignored) */
 	size_t ncols;
+	/* a check (no commit) of a clean file: its first rows as they will be
+	 * saved (converted, references resolved), for the preview; arena */
+	struct record *preview[IMPORT_PREVIEW_ROWS];
+	size_t npreview;
 };
 
 /* Reads, checks and (when commit) imports. progress, when set, is called

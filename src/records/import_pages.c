@@ -77,6 +77,35 @@ static int template_csv(struct req *r)
 	return 0;
 }
 
+/* The first rows of a clean file as they will be saved: every visible
+ * field, references by name, sensitive values masked. */
+static void preview(struct req *r, const struct record_type *t, const struct import_result *res)
+{
+	if (!res->npreview)
+		return;
+	html(r, "<section class=\"card\"><h2>%T</h2>", M_imp_preview);
+	if (res->rows > res->npreview) {
+		html(r, "<p class=\"muted\">");
+		html(r, T(r, M_imp_preview_first), (int64_t)res->npreview, (int64_t)res->rows);
+		html(r, "</p>");
+	}
+	html(r, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%T\"><table class=\"list\"><thead><tr>"
+		"<th class=\"num\">%T</th>",
+	     M_imp_preview, M_imp_row);
+	for (int i = 0; i < t->nfields; i++)
+		if (!(t->fields[i].flags & FF_HIDDEN))
+			html(r, "<th>%T</th>", t->fields[i].label);
+	html(r, "</tr></thead><tbody>");
+	for (size_t k = 0; k < res->npreview; k++) {
+		html(r, "<tr><td class=\"num\">%D</td>", (int64_t)(k + 2)); /* the sheet's row: 1 is the header */
+		for (int i = 0; i < t->nfields; i++)
+			if (!(t->fields[i].flags & FF_HIDDEN))
+				html(r, "<td>%s</td>", record_display(r, res->preview[k], i, 0));
+		html(r, "</tr>");
+	}
+	html(r, "</tbody></table></div></section>");
+}
+
 /* The report of a checked file: why it cannot go in, or a preview. */
 static void report(struct req *r, const struct record_type *t, const struct import_result *res, int64_t pending)
 {
@@ -106,7 +135,9 @@ static void report(struct req *r, const struct record_type *t, const struct impo
 	}
 	html(r, "<div class=\"flash flash-ok\" role=\"status\">");
 	html(r, T(r, M_imp_ready), (int64_t)res->rows);
-	html(r, "</div><section class=\"card\"><form method=\"post\" action=\"/r/%s/import/%D\">%H<button class=\"btn "
+	html(r, "</div>");
+	preview(r, t, res);
+	html(r, "<section class=\"card\"><form method=\"post\" action=\"/r/%s/import/%D\">%H<button class=\"btn "
 		"btn-primary\">",
 	     t->name, pending, csrf_input(r));
 	html(r, T(r, M_imp_go), (int64_t)res->rows);

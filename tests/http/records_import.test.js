@@ -45,6 +45,14 @@ test('a clean CSV: preview (nothing written yet), commit, rows exist, one audit 
 	assert.equal(pre.status, 200, importErrors(pre.text).join('\n'));
 	assert.ok(pre.text.includes(msgHtml('imp_ready', 'en').replace('%N', '3')), 'the preview says 3 rows');
 	assert.ok(pre.text.includes('UTF-8'), 'the encoding found');
+	// the rows as they will be saved: labels for codes, the unit by name, the ID number masked
+	const preview = pre.text.slice(pre.text.indexOf(msgHtml('imp_preview', 'en')));
+	const shown = [...preview.matchAll(/<tr><td class="num">(\d+)<\/td>(.*?)<\/tr>/g)].map((m) => [m[1], m[2].replace(/<[^>]*>/g, '|')]);
+	assert.deepEqual(shown.map((x) => x[0]), ['2', '3', '4']);
+	assert.ok(shown[0][1].includes('|Imp One|') && shown[0][1].includes(msgHtml('gender_male', 'en')), shown[0][1]);
+	assert.ok(shown[0][1].includes('IMP- Department one'), 'the unit named, not its code or id');
+	assert.ok(!shown[0][1].includes(idNumber(401, '19710101')), 'the ID number masked');
+	assert.ok(shown[1][1].includes('IMP- Window one') && shown[1][1].includes(msgHtml('emp_retired', 'en')));
 	const action = commitAction(pre.text, 'people');
 	assert.ok(action);
 	assert.equal(await count(), before, 'nothing imported before the commit');
