@@ -123,28 +123,35 @@ struct db_stmt *db_prepare(struct db *db, const char *sql)
 	return s;
 }
 
+/* A statement that failed to prepare is NULL: binding to it and stepping
+ * it fail with DB_ERR (the failure was logged where it happened), so that
+ * callers bind and loop without a check at every call. */
 int db_bind_int64(struct db_stmt *s, int idx, int64_t v)
 {
-	return s->db->ops->bind_int64(s, idx, v);
+	return s ? s->db->ops->bind_int64(s, idx, v) : DB_ERR;
 }
 
 int db_bind_double(struct db_stmt *s, int idx, double v)
 {
-	return s->db->ops->bind_double(s, idx, v);
+	return s ? s->db->ops->bind_double(s, idx, v) : DB_ERR;
 }
 
 int db_bind_text(struct db_stmt *s, int idx, const char *v)
 {
+	if (!s)
+		return DB_ERR;
 	return v ? s->db->ops->bind_text(s, idx, v) : s->db->ops->bind_null(s, idx);
 }
 
 int db_bind_null(struct db_stmt *s, int idx)
 {
-	return s->db->ops->bind_null(s, idx);
+	return s ? s->db->ops->bind_null(s, idx) : DB_ERR;
 }
 
 int db_step(struct db_stmt *s)
 {
+	if (!s)
+		return DB_ERR;
 	uint64_t t0 = now_us();
 	int rc = s->db->ops->step(s);
 	s->db->time_us += now_us() - t0;
