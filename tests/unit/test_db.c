@@ -269,6 +269,15 @@ static void values_bind_index_out_of_range_is_an_error(void **state)
 	assert_true(db_bind_text(s, 0, "x") < 0);
 	db_done(s);
 	assert_int_equal(db_run(db, "SELECT ?", "q", 1), DB_ERR); /* unknown bind type */
+	/* a statement that did not prepare: binds and steps fail, nothing crashes */
+	struct db_stmt *bad = db_prepare(db, "SELEKT ?");
+	assert_null(bad);
+	assert_int_equal(db_bind_int64(bad, 1, 1), DB_ERR);
+	assert_int_equal(db_bind_text(bad, 1, "x"), DB_ERR);
+	assert_int_equal(db_bind_null(bad, 1), DB_ERR);
+	assert_int_equal(db_bind_double(bad, 1, 1.5), DB_ERR);
+	assert_int_equal(db_step(bad), DB_ERR);
+	db_done(bad);
 }
 
 /* ---- writes and constraints ---- */
