@@ -354,7 +354,11 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 		return;
 	case F_INT:
 	case F_DECIMAL: field_input(r, "number", name, f->label, v, err, req, f->hint); return;
-	case F_DATE: field_input(r, "date", name, f->label, v, err, req, f->hint); return;
+	case F_DATE:
+		/* a date input drops a value it cannot read: after an error the
+		 * field is text, so what was typed stays there to be corrected */
+		field_input(r, err != M_NONE ? "text" : "date", name, f->label, v, err, req, f->hint);
+		return;
 	case F_DATETIME: {
 		/* the form shows YYYY-MM-DDTHH:MM in the server's zone */
 		const char *shown = v;
@@ -366,7 +370,7 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 			strftime(b, 24, "%Y-%m-%dT%H:%M", &tm);
 			shown = b;
 		}
-		field_input(r, "datetime-local", name, f->label, shown, err, req, f->hint);
+		field_input(r, err != M_NONE ? "text" : "datetime-local", name, f->label, shown, err, req, f->hint);
 		return;
 	}
 	default: break;

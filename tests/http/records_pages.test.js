@@ -201,13 +201,17 @@ test('create form: an inline error per field in the user\'s language, values kep
 		assert.ok(!n.text.includes('name="user_id"'), 'hidden fields are not in the form');
 		assert.match(n.text, /<option value="active" selected>/, 'the default status is chosen');
 		const before = (await list(api(ctx.srv), 'people')).total;
-		const r = await c.post('/r/people', { name: '', unit_id: String(O.W1), phone: 'abc', position: `Kept ${lang}`, status: 'active' });
+		const r = await c.post('/r/people', { name: '', unit_id: String(O.W1), phone: 'abc', position: `Kept ${lang}`, status: 'active', birth_date: '1980-02-30', cert_issued: '2020-05-06' });
 		assert.equal(r.status, 422);
 		assert.ok(r.text.includes(msgHtml('form_has_errors', lang)));
 		assert.equal(fieldError(r.text, 'name'), msgHtml('required', lang));
 		assert.equal(fieldError(r.text, 'phone'), msgHtml('rec_bad_phone', lang));
 		assert.equal(fieldError(r.text, 'position'), null);
 		assert.ok(r.text.includes(`value="Kept ${lang}"`), 'what was typed stays');
+		// a date the browser's date input could not show stays as text; a good one stays a date
+		assert.ok(fieldError(r.text, 'birth_date'));
+		assert.match(r.text, /<input id="f-birth_date" name="birth_date" type="text" value="1980-02-30"/);
+		assert.match(r.text, /<input id="f-cert_issued" name="cert_issued" type="date" value="2020-05-06"/);
 		assert.match(r.text, new RegExp(`<option value="${O.W1}" selected>`), 'the unit stays chosen');
 		assert.equal((await list(api(ctx.srv), 'people')).total, before, 'nothing saved');
 		// without a token: 403, nothing saved
