@@ -333,11 +333,26 @@ static int stats_page(struct req *r)
 		static const struct list_col cols[] = {{M_unit, NULL, 0}, {M_stat_total, NULL, 1}, {M_stat_party, NULL, 1},
 						       {M_stat_certified, NULL, 1}, {M_stat_mid_level, NULL, 1}};
 		list_begin(r, cols, 5, -1, 0);
-		for (int i = 0; i < n; i++)
+		/* the unit's own staff (not in any unit below it), so that the
+		 * rows add up to the total */
+		struct people_stats own = top.s;
+		for (int i = 0; i < n; i++) {
 			html(r, "<tr><td><a href=\"/org/stats?unit=%D\">%s</a></td><td class=\"num\">%N</td><td class=\"num\">%N</td>"
 				"<td class=\"num\">%N</td><td class=\"num\">%N</td></tr>",
 			     kids[i].id, kids[i].name, kids[i].s.total, kids[i].s.party_members,
 			     kids[i].s.law_enforcement_certified, kids[i].s.mid_level_professionals);
+			own.total -= kids[i].s.total;
+			own.party_members -= kids[i].s.party_members;
+			own.law_enforcement_certified -= kids[i].s.law_enforcement_certified;
+			own.mid_level_professionals -= kids[i].s.mid_level_professionals;
+		}
+		html(r, "<tr><td>");
+		html(r, T(r, M_stat_own_staff), top.name);
+		html(r, "</td><td class=\"num\">%N</td><td class=\"num\">%N</td><td class=\"num\">%N</td><td class=\"num\">%N</td>"
+			"</tr><tr class=\"sum\"><th scope=\"row\">%T</th><td class=\"num\">%N</td><td class=\"num\">%N</td>"
+			"<td class=\"num\">%N</td><td class=\"num\">%N</td></tr>",
+		     own.total, own.party_members, own.law_enforcement_certified, own.mid_level_professionals, M_stat_sum,
+		     top.s.total, top.s.party_members, top.s.law_enforcement_certified, top.s.mid_level_professionals);
 		list_end(r);
 	}
 	html(r, "<p class=\"muted\">%T</p>", M_stat_definition);

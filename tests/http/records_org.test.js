@@ -194,6 +194,19 @@ test('/api/v1/stats/people and /org/stats: figures equal counts made through the
 	assert.match(page.text, tile('stat_mid_level', f.mid_level_professionals));
 	assert.ok(page.text.includes(`href="/r/people?unit_id=${O.S1}&amp;status=active&amp;party_member=1"`));
 	assert.ok(page.text.includes(`<a href="/org/stats?unit=${O.D1}">`));
+	// the table's rows add up: each unit below, the unit's own staff, the total
+	const cells = (label) => {
+		const m = new RegExp(`${label.replace(/[()?]/g, '\\$&')}</t[dh]>((?:<td class="num">[\\d,]+</td>){4})`).exec(page.text);
+		assert.ok(m, label);
+		return [...m[1].matchAll(/>([\d,]+)</g)].map((x) => Number(x[1].replace(/,/g, '')));
+	};
+	const own = cells(msgHtml('stat_own_staff', 'en').replace('%s', 'S Secondary one'));
+	const d1 = cells(`<a href="/org/stats?unit=${O.D1}">S Department one</a>`);
+	const w1 = cells(`<a href="/org/stats?unit=${O.W1}">S Window one</a>`);
+	const sum = cells(msgHtml('stat_sum', 'en'));
+	assert.deepEqual(own, [1, 0, 1, 0], 'S2 works in S1 itself: active, certified');
+	assert.deepEqual(sum, [f.total, f.party_members, f.law_enforcement_certified, f.mid_level_professionals]);
+	assert.deepEqual(sum, own.map((x, i) => x + d1[i] + w1[i]));
 	// bad and unknown units
 	for (const [q, status] of [['unit=abc', 400], ['unit=0', 400], ['unit=-3', 400], ['unit=999999', 404]]) {
 		assert.equal((await a.get(`/api/v1/stats/people?${q}`)).status, status, q);
