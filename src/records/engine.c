@@ -630,7 +630,7 @@ int record_reveal(struct req *r, const struct record *rec, const char *field)
 	json_t *what = json_pack("{s:s}", "field", field);
 	int rc = db_begin(db);
 	if (!rc)
-		rc = audit_log(r, "reveal", rec->type->name, rec->id, NULL, what);
+		rc = audit_log_read(r, "reveal", rec->type->name, rec->id, what);
 	if (!rc)
 		rc = db_commit(db);
 	json_decref(what);
