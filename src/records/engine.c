@@ -205,6 +205,9 @@ void record_set(struct req *r, struct record *rec, int i, const char *text)
 		rec->vals[i] = NULL;
 		return;
 	}
+	/* the mask a form or a client was shown, sent back: the value stays */
+	if ((f->flags & FF_SENSITIVE) && rec->vals[i] && !strcmp(v, record_mask(r, rec->vals[i])))
+		return;
 	if (f->type == F_BOOL) {
 		static const char *yes[] = {"1", "true", "yes", "on", "y", "是", "t"};
 		static const char *no[] = {"0", "false", "no", "off", "n", "否", "f"};
