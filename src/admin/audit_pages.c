@@ -408,7 +408,8 @@ static int change_row(struct req *r, const struct record_type *t, const char *ke
 		if (!sides[k])
 			continue;
 		const char *v = i >= 0 ? field_text(r, t, i, json_text(r, vals[k])) : key_text(r, t, key, vals[k]);
-		html(r, "<td class=\"%H\">%s</td>", k ? "after" : "before", *v ? v : "—");
+		html(r, "<td class=\"%H wrap\" data-label=\"%T\">%s</td>", k ? "after" : "before",
+		     !k ? M_audit_before : before ? M_audit_after : M_audit_value, *v ? v : "—");
 	}
 	html(r, "</tr>");
 	return 1;
@@ -434,7 +435,7 @@ static void changes(struct req *r, const struct record_type *t, const char *befo
 	if (before)
 		html(r, "<th scope=\"col\" class=\"before\">%T</th>", M_audit_before);
 	if (after)
-		html(r, "<th scope=\"col\" class=\"after\">%T</th>", M_audit_after);
+		html(r, "<th scope=\"col\" class=\"after\">%T</th>", before ? M_audit_after : M_audit_value);
 	html(r, "</tr></thead><tbody>");
 	int n = 0;
 	for (int i = 0; t && i < t->nfields; i++)

@@ -83,7 +83,7 @@ function auditEntry(html) {
 	const after = head.includes('class="after"') ? {} : null;
 	const text = (s) => unescapeHtml(s.replace(/<[^>]+>/g, ''));
 	for (const m of html.matchAll(/<tr data-key="([^"]+)"><th scope="row">[^<]*<\/th>(.*?)<\/tr>/g)) {
-		for (const c of m[2].matchAll(/<td class="(before|after)">(.*?)<\/td>/g)) (c[1] === 'before' ? before : after)[m[1]] = text(c[2]);
+		for (const c of m[2].matchAll(/<td class="(before|after) wrap"[^>]*>(.*?)<\/td>/g)) (c[1] === 'before' ? before : after)[m[1]] = text(c[2]);
 	}
 	return { action, before, after };
 }
