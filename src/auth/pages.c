@@ -110,27 +110,14 @@ static int lang_post(struct req *r)
 	if (l < 0)
 		return req_fail(r, 400, M_err_bad_lang);
 	req_cookie_set(r, "wm_lang", lang_code((enum lang)l), 365L * 86400);
-	/* stored for a signed-in user, and audited, when it changes */
+	/* stored for a signed-in user: a preference, not a change to the account
+	 * that the audit log (and the data generation it bumps) should record */
 	if (r->user && !(r->user->lang && strcmp(r->user->lang, lang_code((enum lang)l)) == 0)) {
 		struct db *db = req_db(r);
 		if (!db)
 			return req_fail(r, 503, M_err_db_down);
-		json_t *before = json_pack("{s:s?}", "lang", r->user->lang);
-		json_t *after = json_pack("{s:s}", "lang", lang_code((enum lang)l));
-		int rc = db_begin(db);
-		if (!rc)
-			rc = db_run(db, "UPDATE users SET lang = ? WHERE id = ?", "si", lang_code((enum lang)l),
-				    r->user->id);
-		if (!rc)
-			rc = audit_log(r, "update", "user", r->user->id, before, after);
-		if (!rc)
-			rc = db_commit(db);
-		json_decref(before);
-		json_decref(after);
-		if (rc) {
-			db_rollback(db);
+		if (db_run(db, "UPDATE users SET lang = ? WHERE id = ?", "si", lang_code((enum lang)l), r->user->id))
 			return req_fail(r, 500, M_NONE);
-		}
 	}
 	return req_redirect(r, safe_next(req_form(r, "next")));
 }

@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-int audit_write(struct db *db, int64_t user_id, const char *username, const char *ip, const char *action,
-		const char *entity, int64_t entity_id, json_t *before, json_t *after)
+/* Inserts the entry; a change (bump) also moves the data generation on. */
+static int audit_insert(struct db *db, int64_t user_id, const char *username, const char *ip, const char *action,
+			const char *entity, int64_t entity_id, json_t *before, json_t *after, int bump)
 {
 	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -20,21 +21,38 @@ int audit_write(struct db *db, int64_t user_id, const char *username, const char
 			"iisssssss", (int64_t)time(NULL), user_id, username, ip, action, entity, id, b, a);
 	/* PostgreSQL: the row lock orders concurrent writers, so the value
 	 * readers see grows with every commit */
-	if (!rc)
+	if (!rc && bump)
 		rc = db_run(db, "UPDATE data_gen SET n = n + 1 WHERE id = 1", NULL);
 	free(b);
 	free(a);
 	return rc;
 }
 
-int audit_log(struct req *r, const char *action, const char *entity, int64_t entity_id, json_t *before,
-	      json_t *after)
+int audit_write(struct db *db, int64_t user_id, const char *username, const char *ip, const char *action,
+		const char *entity, int64_t entity_id, json_t *before, json_t *after)
+{
+	return audit_insert(db, user_id, username, ip, action, entity, entity_id, before, after, 1);
+}
+
+static int audit_request(struct req *r, const char *action, const char *entity, int64_t entity_id, json_t *before,
+			 json_t *after, int bump)
 {
 	struct db *db = req_db(r);
 	if (!db)
 		return -1;
-	return audit_write(db, r->user ? r->user->id : 0, r->user ? r->user->username : "-", r->ip, action, entity,
-			   entity_id, before, after);
+	return audit_insert(db, r->user ? r->user->id : 0, r->user ? r->user->username : "-", r->ip, action, entity,
+			    entity_id, before, after, bump);
+}
+
+int audit_log(struct req *r, const char *action, const char *entity, int64_t entity_id, json_t *before,
+	      json_t *after)
+{
+	return audit_request(r, action, entity, entity_id, before, after, 1);
+}
+
+int audit_log_read(struct req *r, const char *action, const char *entity, int64_t entity_id, json_t *what)
+{
+	return audit_request(r, action, entity, entity_id, NULL, what, 0);
 }
 
 int64_t audit_data_gen(struct db *db)

@@ -17,10 +17,15 @@ struct db;
 /* Returns 0 or a negative DB_E_* code; the caller then rolls back. */
 int audit_log(struct req *r, const char *action, const char *entity, int64_t entity_id, json_t *before,
 	      json_t *after);
+/* An entry for seeing data, not changing it (a reveal, an export): what
+ * was seen goes in the "after" side; the data generation stays, so cached
+ * lists stay valid. Its own transaction or the caller's; 0 or DB_E_*. */
+int audit_log_read(struct req *r, const char *action, const char *entity, int64_t entity_id, json_t *what);
 /* For the command line: the actor is named, the IP is "cli". */
 int audit_write(struct db *db, int64_t user_id, const char *username, const char *ip, const char *action,
 		const char *entity, int64_t entity_id, json_t *before, json_t *after);
-/* The data generation: a counter every audit_write bumps inside the same
+/* The data generation: a counter every change's entry (audit_log,
+ * audit_write; not audit_log_read) bumps inside the same
  * transaction, so it changes with every committed change, whichever process
  * made it. Cached results are keyed by it (core/cache.h). -1 on error. */
 int64_t audit_data_gen(struct db *db);

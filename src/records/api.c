@@ -2,7 +2,8 @@
  *   GET    /api/v1/{type}        list: filters as query parameters, q, sort, page, per_page
  *   GET    /api/v1/{type}/{id}   one record (?reveal=1 shows sensitive fields, audited)
  *   POST   /api/v1/{type}        create from a JSON object
- *   PATCH  /api/v1/{type}/{id}   change the fields given (send "version" to guard against lost updates)
+ *   PATCH  /api/v1/{type}/{id}   change the fields given (send "version" to guard against lost updates;
+ *                                a sensitive field sent back as the mask it was read as keeps its value)
  *   DELETE /api/v1/{type}/{id}   archive
  * Errors: {"error": {"code", "message", "fields": {name: message}}}.
  * Plus GET /api/v1/openapi.json, generated from the declarations. */

@@ -196,6 +196,9 @@ void record_set(struct req *r, struct record *rec, int i, const char *text)
 		rec->vals[i] = NULL;
 		return;
 	}
+	/* the mask a form or a client was shown, sent back: the value stays */
+	if ((f->flags & FF_SENSITIVE) && rec->vals[i] && !strcmp(v, record_mask(r, rec->vals[i])))
+		return;
 	if (f->type == F_BOOL) {
 		static const char *yes[] = {"1", "true", "yes", "on", "y", "是", "t"};
 		static const char *no[] = {"0", "false", "no", "off", "n", "否", "f"};
@@ -612,7 +615,7 @@ int record_reveal(struct req *r, const struct record *rec, const char *field)
 	json_t *what = json_pack("{s:s}", "field", field);
 	int rc = db_begin(db);
 	if (!rc)
-		rc = audit_log(r, "reveal", rec->type->name, rec->id, NULL, what);
+		rc = audit_log_read(r, "reveal", rec->type->name, rec->id, what);
 	if (!rc)
 		rc = db_commit(db);
 	json_decref(what);

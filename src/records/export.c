@@ -3,6 +3,7 @@
  * shown on the page: enum labels, unit and person names. */
 #include "export.h"
 #include "../db/db.h"
+#include "../http/audit.h"
 #include "../web/layout.h"
 
 #include <pthread.h>
@@ -40,7 +41,8 @@ static const char *filename(struct req *r, const struct record_type *t, const ch
 	return arena_printf(r->a, "%s-%04d-%02d-%02d.%s", t->name, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, ext);
 }
 
-static int export_csv(struct req *r, struct list_query *q, struct db_stmt *s)
+/* The rows as CSV in r->out; returns how many were written. */
+static int64_t export_csv(struct req *r, struct list_query *q, struct db_stmt *s)
 {
 	const struct record_type *t = q->t;
 	struct buf *b = &r->out;
@@ -53,8 +55,9 @@ static int export_csv(struct req *r, struct list_query *q, struct db_stmt *s)
 		}
 	buf_puts(b, "\r\n");
 	int64_t n = 0;
-	while (db_step(s) == DB_ROW && n++ < EXPORT_MAX_ROWS) {
+	while (n < EXPORT_MAX_ROWS && db_step(s) == DB_ROW) {
 		struct record *rec = record_from_row(r, t, s);
+		n++;
 		buf_printf(b, "%lld", (long long)rec->id);
 		for (int i = 0; i < t->nfields; i++)
 			if (!(t->fields[i].flags & FF_HIDDEN)) {
@@ -63,25 +66,25 @@ static int export_csv(struct req *r, struct list_query *q, struct db_stmt *s)
 			}
 		buf_puts(b, "\r\n");
 	}
-	r->content_type = "text/csv; charset=utf-8";
-	req_header_add(r, "Content-Disposition: attachment; filename=\"%s\"", filename(r, t, "csv"));
-	return 0;
+	return n;
 }
 
-static int export_xlsx_body(struct req *r, struct list_query *q, struct db_stmt *s)
+/* The rows as a workbook in r->out; returns how many were written, or -1
+ * when the request has failed. */
+static int64_t export_xlsx_body(struct req *r, struct list_query *q, struct db_stmt *s)
 {
 	const struct record_type *t = q->t;
 	char path[] = "/tmp/wenming-export-XXXXXX";
 	int fd = mkstemp(path);
 	if (fd < 0)
-		return req_fail(r, 500, M_NONE);
+		return req_fail(r, 500, M_NONE), -1;
 	close(fd);
 	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = "/tmp"};
 	lxw_workbook *wb = workbook_new_opt(path, &opt);
 	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, T(r, t->many)) : NULL;
 	if (!ws) {
 		unlink(path);
-		return req_fail(r, 500, M_NONE);
+		return req_fail(r, 500, M_NONE), -1;
 	}
 	lxw_format *head = workbook_add_format(wb);
 	format_set_bold(head);
@@ -113,42 +116,40 @@ static int export_xlsx_body(struct req *r, struct list_query *q, struct db_stmt 
 	}
 	if (workbook_close(wb) != LXW_NO_ERROR) {
 		unlink(path);
-		return req_fail(r, 500, M_NONE);
+		return req_fail(r, 500, M_NONE), -1;
 	}
 	FILE *f = fopen(path, "rb");
 	unlink(path);
 	if (!f)
-		return req_fail(r, 500, M_NONE);
+		return req_fail(r, 500, M_NONE), -1;
 	size_t n;
 	char *chunk = arena_alloc(r->a, 65536);
 	while ((n = fread(chunk, 1, 65536, f)) > 0)
 		buf_append(&r->out, chunk, n);
 	fclose(f);
-	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	req_header_add(r, "Content-Disposition: attachment; filename=\"%s\"", filename(r, t, "xlsx"));
-	return 0;
+	return (int64_t)row - 1;
 }
 
 struct xlsx_job {
 	struct req *r;
 	struct list_query *q;
 	struct db_stmt *s;
-	int rc;
+	int64_t rows;
 };
 
 static void *xlsx_thread(void *p)
 {
 	struct xlsx_job *j = p;
-	j->rc = export_xlsx_body(j->r, j->q, j->s);
+	j->rows = export_xlsx_body(j->r, j->q, j->s);
 	return NULL;
 }
 
 /* libxlsxwriter's zip writer needs more stack than a civetweb worker has
  * (Debian builds them with 100 KiB), so the workbook is written on a
  * thread of its own with a roomy stack; the worker waits for it. */
-static int export_xlsx(struct req *r, struct list_query *q, struct db_stmt *s)
+static int64_t export_xlsx(struct req *r, struct list_query *q, struct db_stmt *s)
 {
-	struct xlsx_job job = {r, q, s, 0};
+	struct xlsx_job job = {r, q, s, -1};
 	pthread_attr_t attr;
 	pthread_t th;
 	pthread_attr_init(&attr);
@@ -156,17 +157,32 @@ static int export_xlsx(struct req *r, struct list_query *q, struct db_stmt *s)
 	int err = pthread_create(&th, &attr, xlsx_thread, &job);
 	pthread_attr_destroy(&attr);
 	if (err)
-		return req_fail(r, 503, M_NONE);
+		return req_fail(r, 503, M_NONE), -1;
 	pthread_join(th, NULL);
-	return job.rc;
+	return job.rows;
 }
 
 int records_export(struct req *r, struct list_query *q, const char *format)
 {
+	const struct record_type *t = q->t;
 	struct db_stmt *s = list_query_run(r, q, -1, 0);
 	if (!s)
 		return req_fail(r, 503, M_err_db_down);
-	int rc = !strcmp(format, "xlsx") ? export_xlsx(r, q, s) : export_csv(r, q, s);
+	int xlsx = !strcmp(format, "xlsx");
+	int64_t rows = xlsx ? export_xlsx(r, q, s) : export_csv(r, q, s);
 	db_done(s);
-	return rc;
+	if (rows < 0)
+		return 0;
+	/* who took which rows out, and where they came from: the file is sent
+	 * only once its audit entry is written */
+	json_t *what = json_pack("{s:s, s:s, s:I}", "format", format, "query", r->query ? r->query : "", "rows",
+				 (json_int_t)rows);
+	int rc = audit_log_read(r, "export", t->name, 0, what);
+	json_decref(what);
+	if (rc)
+		return req_fail(r, 500, M_NONE);
+	r->content_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+			       : "text/csv; charset=utf-8";
+	req_header_add(r, "Content-Disposition: attachment; filename=\"%s\"", filename(r, t, format));
+	return 0;
 }

@@ -1,6 +1,8 @@
 /* export.h — "export this list": the rows a list query selects, every
  * visible field, as CSV (UTF-8 with a BOM so Excel reads it) or XLSX
- * (libxlsxwriter). Sensitive values are masked as on the page. */
+ * (libxlsxwriter). Sensitive values are masked as on the page. Every export
+ * is audited ("export": who, the register, the query string with its
+ * filters, the number of rows and the format) before the file is sent. */
 #ifndef WM_RECORDS_EXPORT_H
 #define WM_RECORDS_EXPORT_H
 

@@ -6,8 +6,10 @@
 #include "query.h"
 #include "../core/cache.h"
 #include "../db/db.h"
+#include "../http/app.h"
 #include "../web/widgets.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -312,13 +314,58 @@ static int detail_render(struct req *r, const struct record *rec, const char *re
 	return 0;
 }
 
+/* ---- reveal ----
+ *
+ * A reveal is a POST (audited) answered by a redirect (303) to the detail
+ * page or the edit form, which then shows the value in full once: the page
+ * learns which field from a short-lived cookie naming the record, the field
+ * and an expiry, signed with the server secret and bound to the session and
+ * the user, so it cannot be made by hand, is read by one page view and never
+ * holds the value itself. A reload shows the mask again and posts nothing. */
+
+#define REVEAL_COOKIE "wm_reveal"
+#define REVEAL_TTL 60 /* seconds between the POST and the page it leads to */
+
+/* "type.id.field.until.MAC" (arena). */
+static const char *reveal_mark(struct req *r, const struct record *rec, const char *field, long long until)
+{
+	const char *text = arena_printf(r->a, "%s.%lld.%s.%lld", rec->type->name, (long long)rec->id, field, until);
+	const char *signed_text = arena_printf(r->a, "reveal:%s:%lld:%s", r->sid ? r->sid : "",
+					       (long long)(r->user ? r->user->id : 0), text);
+	unsigned char mac[crypto_auth_BYTES];
+	crypto_auth(mac, (const unsigned char *)signed_text, strlen(signed_text), r->app->secret);
+	char hex[2 * crypto_auth_BYTES + 1];
+	sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+	return arena_printf(r->a, "%s.%s", text, hex);
+}
+
+/* The sensitive field of rec this page view may show in full, or NULL; the
+ * mark is spent either way. */
+static const char *reveal_take(struct req *r, const struct record *rec)
+{
+	const char *mark = req_cookie(r, REVEAL_COOKIE);
+	if (!mark || !*mark)
+		return NULL;
+	req_cookie_set(r, REVEAL_COOKIE, "", 0);
+	char *copy = arena_strdup(r->a, mark), *save = NULL;
+	const char *type = strtok_r(copy, ".", &save), *id = strtok_r(NULL, ".", &save);
+	const char *field = strtok_r(NULL, ".", &save), *until = strtok_r(NULL, ".", &save);
+	const struct field_def *f = until ? record_field(rec->type, field) : NULL;
+	if (!f || !(f->flags & FF_SENSITIVE) || strcmp(type, rec->type->name) || strtoll(id, NULL, 10) != rec->id ||
+	    strtoll(until, NULL, 10) < (long long)time(NULL))
+		return NULL;
+	const char *want = reveal_mark(r, rec, f->name, strtoll(until, NULL, 10));
+	size_t n = strlen(want);
+	return strlen(mark) == n && sodium_memcmp(mark, want, n) == 0 ? f->name : NULL;
+}
+
 static int detail_page(struct req *r)
 {
 	const struct record_type *t = record_type_of_route(r, ACC_NONE);
 	if (!t)
 		return 0;
 	struct record *rec = record_load_checked(r, t, ACC_READ);
-	return rec ? detail_render(r, rec, NULL) : 0;
+	return rec ? detail_render(r, rec, reveal_take(r, rec)) : 0;
 }
 
 static int reveal_post(struct req *r)
@@ -335,12 +382,18 @@ static int reveal_post(struct req *r)
 	int rc = record_reveal(r, rec, f->name);
 	if (rc)
 		return req_fail(r, rc > 0 ? 403 : 500, M_NONE);
-	return detail_render(r, rec, f->name);
+	req_cookie_set(r, REVEAL_COOKIE, reveal_mark(r, rec, f->name, (long long)time(NULL) + REVEAL_TTL), REVEAL_TTL);
+	const char *to = req_form(r, "to");
+	return req_redirect(r, arena_printf(r->a, "/r/%s/%lld%s", t->name, (long long)rec->id,
+					    to && !strcmp(to, "edit") ? "/edit" : ""));
 }
 
 /* ---- forms ---- */
 
-static void field_widget(struct req *r, const struct record *rec, int i, enum msg_id err)
+/* masked: a stored sensitive value shown as its mask (sent back unchanged,
+ * it keeps the stored value: record_set), with a reveal button when the
+ * user may reveal it. */
+static void field_widget(struct req *r, const struct record *rec, int i, enum msg_id err, int masked, int may_reveal)
 {
 	const struct field_def *f = &rec->type->fields[i];
 	const char *v = rec->vals[i];
@@ -348,10 +401,18 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 	int req = (f->flags & FF_REQUIRED) != 0;
 	struct db *db = req_db(r);
 	switch (f->type) {
-	case F_TEXT:
-		field_input(r, f->pattern == PAT_EMAIL ? "email" : f->pattern == PAT_PHONE ? "tel" : "text", name, f->label, v,
-			    err, req, f->hint);
+	case F_TEXT: {
+		const char *type = f->pattern == PAT_EMAIL ? "email" : f->pattern == PAT_PHONE ? "tel" : "text";
+		if (!masked) {
+			field_input(r, type, name, f->label, v, err, req, f->hint);
+			return;
+		}
+		field_input(r, type, name, f->label, record_mask(r, v), err, req, M_rec_masked_hint);
+		if (may_reveal)
+			html(r, "<p class=\"field-reveal\"><button class=\"link\" form=\"reveal-%a\">%T</button></p>", name,
+			     M_rec_reveal);
 		return;
+	}
 	case F_INT:
 	case F_DECIMAL: field_input(r, "number", name, f->label, v, err, req, f->hint); return;
 	case F_DATE:
@@ -430,10 +491,23 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 	html(r, "</div>");
 }
 
-static void form_render(struct req *r, const struct record *rec, const struct record_errors *e)
+/* Is field i of the form a stored sensitive value the user has not been
+ * shown in full (revealed: the field this page may show, or NULL)? What the
+ * user typed (a new value) is theirs and is shown as typed. */
+static int form_masks(const struct record *rec, const struct record *before, int i, const char *revealed)
+{
+	const struct field_def *f = &rec->type->fields[i];
+	return (f->flags & FF_SENSITIVE) && f->type == F_TEXT && before && before->vals[i] && rec->vals[i] &&
+	       !strcmp(rec->vals[i], before->vals[i]) && !(revealed && !strcmp(revealed, f->name));
+}
+
+/* The create or edit form; before is the stored record when editing. */
+static void form_render(struct req *r, const struct record *rec, const struct record *before,
+			const struct record_errors *e, const char *revealed)
 {
 	const struct record_type *t = rec->type;
 	int editing = rec->id != 0;
+	int may_reveal = before && record_may_reveal(r, before);
 	const char *title = editing ? T(r, M_rec_edit) : T(r, M_rec_new);
 	const char *back = editing ? arena_printf(r->a, "/r/%s/%lld", t->name, (long long)rec->id) : list_url(r, t);
 	struct crumb c[] = {{list_url(r, t), T(r, t->many)}, {NULL, title}};
@@ -449,10 +523,17 @@ static void form_render(struct req *r, const struct record *rec, const struct re
 		html(r, "<input type=\"hidden\" name=\"_version\" value=\"%D\">", rec->version);
 	for (int i = 0; i < t->nfields; i++)
 		if (!(t->fields[i].flags & FF_HIDDEN))
-			field_widget(r, rec, i, e ? e->field[i] : M_NONE);
+			field_widget(r, rec, i, e ? e->field[i] : M_NONE, form_masks(rec, before, i, revealed), may_reveal);
 	html(r, "<div class=\"form-actions\"><button class=\"btn btn-primary\">%T</button><a class=\"btn btn-plain\" "
 		"href=\"%a\">%T</a></div></form></section>",
 	     M_save, back, M_cancel);
+	/* the reveal buttons' own forms: forms do not nest, so the buttons in
+	 * the form above name these by their form attribute */
+	for (int i = 0; may_reveal && i < t->nfields; i++)
+		if (!(t->fields[i].flags & FF_HIDDEN) && form_masks(rec, before, i, revealed))
+			html(r, "<form id=\"reveal-%a\" method=\"post\" action=\"/r/%s/%D/reveal\" hidden>%H<input "
+				"type=\"hidden\" name=\"field\" value=\"%a\"><input type=\"hidden\" name=\"to\" value=\"edit\"></form>",
+			     t->fields[i].name, t->name, rec->id, csrf_input(r), t->fields[i].name);
 	page_end(r);
 }
 
@@ -468,7 +549,7 @@ static int new_page(struct req *r)
 		if (v && !(t->fields[i].flags & FF_HIDDEN))
 			record_set(r, rec, i, v);
 	}
-	form_render(r, rec, NULL);
+	form_render(r, rec, NULL, NULL, NULL);
 	return 0;
 }
 
@@ -498,20 +579,20 @@ static int save_and_redirect(struct req *r, struct record *rec, const struct rec
 	struct record_errors e;
 	if (record_validate(r, rec, before, &e)) {
 		r->status = 422;
-		form_render(r, rec, &e);
+		form_render(r, rec, before, &e, NULL);
 		return 0;
 	}
 	int rc = record_save(r, rec, before);
 	if (rc == DB_E_BUSY) {
 		e.record = M_rec_conflict;
 		r->status = 409;
-		form_render(r, rec, &e);
+		form_render(r, rec, before, &e, NULL);
 		return 0;
 	}
 	if (rc == DB_E_UNIQUE || rc == DB_E_FK || rc == DB_E_CHECK) {
 		e.record = rc == DB_E_UNIQUE ? M_rec_not_unique : M_rec_refused;
 		r->status = 409;
-		form_render(r, rec, &e);
+		form_render(r, rec, before, &e, NULL);
 		return 0;
 	}
 	if (rc)
@@ -549,7 +630,7 @@ static int edit_page(struct req *r)
 {
 	struct record *rec = editable(r);
 	if (rec)
-		form_render(r, rec, NULL);
+		form_render(r, rec, rec, NULL, reveal_take(r, rec));
 	return 0;
 }
 

@@ -237,7 +237,8 @@ struct record *record_copy(struct req *r, const struct record *src);
 /* An empty record for a new form. */
 struct record *record_new(struct req *r, const struct record_type *t);
 /* Sets a field from outside text (form, JSON, import): trims, normalises
- * (bool, enum labels, dates); an empty string becomes NULL. */
+ * (bool, enum labels, dates); an empty string becomes NULL. A sensitive
+ * field given the mask of its current value keeps the value. */
 void record_set(struct req *r, struct record *rec, int field, const char *text);
 /* A reference written as a code or name (unit: code, then name; person:
  * name; other types: their title field) as an id, in the arena. NULL when

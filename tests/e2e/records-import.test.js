@@ -91,12 +91,12 @@ journey('import a staff sheet: the bad rows are listed and nothing goes in; the 
 	await clickAndWait(page, page.locator('.sidenav').getByRole('link', { name: '稽核紀錄', exact: true }));
 	const imports = page.locator('table.list tbody tr').filter({ has: page.locator('td', { hasText: /^匯入$/ }) });
 	assert.equal(await imports.count(), 1, 'one "import" entry in the audit log');
-	assert.match(await imports.textContent(), /admin.*匯入.*人員 #\d+/);
-	await page.getByLabel('動作').fill('import');
+	assert.match(await imports.textContent(), /admin.*匯入.*人員名冊/, 'about the register');
+	await page.getByLabel('動作').selectOption({ label: '匯入' });
 	await clickAndWait(page, page.locator('form.filters').getByRole('button', { name: '篩選' }));
 	assert.equal(await page.locator('table.list tbody tr').count(), 1, 'filtered by action, still one');
 	await clickAndWait(page, page.locator('table.list tbody tr a').first());
 	assert.match(await page.locator('main').textContent(), /staff\.csv/);
-	assert.match(await page.locator('main').textContent(), /rows\s*3/);
+	assert.match(await page.locator('main').textContent(), /筆數\s*3/);
 	await screenshots(page, 'org', 'import-audit-entry');
 });

@@ -143,7 +143,7 @@ test('create, duplicate, edit roles, disable, enable, reset password — all in 
 	const h = await history(admin, id);
 	const actions = h.filter((x) => x.who === 'admin').map((x) => x.action);
 	assert.deepEqual(actions, ['act_create', 'act_update', 'act_disable', 'act_enable', 'act_reset_password'].map((k) => msg(k, 'en')));
-	for (const row of h) assert.equal(row.entity, `${msg('audit_user', 'en')} #${id}`);
+	for (const row of h) assert.equal(row.entity, `${msg('audit_user', 'en')} 新同事（改） (newbie)`, 'named as they are now');
 	const entries = {};
 	for (const row of h.filter((x) => x.who === 'admin')) entries[row.action] = auditEntry((await admin.get(`/admin/audit/${row.id}`)).text);
 	const created = entries[msg('act_create', 'en')];
@@ -151,20 +151,21 @@ test('create, duplicate, edit roles, disable, enable, reset password — all in 
 	assert.equal(created.before, null);
 	assert.equal(created.after.username, 'newbie');
 	assert.equal(created.after.display_name, '新同事');
-	assert.deepEqual(JSON.parse(created.after.roles), [{ role: 'leader', unit_id: null }]);
+	assert.equal(created.after.roles, `${msg('role_leader', 'en')} (${msg('scope_all', 'en')})`, 'roles in words');
 	assert.ok(!JSON.stringify(created).includes(pw), 'no password in the audit log');
 	const updated = entries[msg('act_update', 'en')];
 	assert.equal(updated.before.display_name, '新同事');
 	assert.equal(updated.after.display_name, '新同事（改）');
-	assert.deepEqual(JSON.parse(updated.before.roles).map((g) => g.role), ['leader']);
-	assert.deepEqual(JSON.parse(updated.after.roles).map((g) => g.role).sort(), ['office', 'staff']);
-	assert.equal(updated.after.lang, 'en');
+	assert.equal(updated.before.roles, `${msg('role_leader', 'en')} (${msg('scope_all', 'en')})`);
+	assert.equal(updated.after.roles, ['role_office', 'role_staff'].map((k) => `${msg(k, 'en')} (${msg('scope_all', 'en')})`).join(', '));
+	assert.equal(updated.after.lang, msg('lang_en', 'en'), 'the language by its name');
+	assert.equal(updated.before.username, undefined, 'only what changed');
 	const disabled = entries[msg('act_disable', 'en')];
-	assert.equal(disabled.before.disabled, 'false');
-	assert.equal(disabled.after.disabled, 'true');
+	assert.equal(disabled.before.disabled, msg('no', 'en'));
+	assert.equal(disabled.after.disabled, msg('yes', 'en'));
 	const enabled = entries[msg('act_enable', 'en')];
-	assert.equal(enabled.before.disabled, 'true');
-	assert.equal(enabled.after.disabled, 'false');
+	assert.equal(enabled.before.disabled, msg('yes', 'en'));
+	assert.equal(enabled.after.disabled, msg('no', 'en'));
 	assert.equal(entries[msg('act_reset_password', 'en')].action, 'reset_password');
 	// sign-ins are recorded as the user themselves
 	assert.ok(h.some((x) => x.who === 'newbie' && x.action === msg('act_sign_in', 'en')));

@@ -83,22 +83,19 @@ function auditRows(html) {
 	return rows;
 }
 
-/* One audit entry page: {action (code), before, after} with the values as
- * shown (text; JSON text for nested values), null when a side is empty. */
+/* One audit entry page: {action (code), before, after}, each side the
+ * changed fields by their code with their values as shown (text), null when
+ * the entry has no such side. */
 function auditEntry(html) {
 	const action = /<code class="muted">([^<]*)<\/code>/.exec(html)?.[1];
-	const sides = [];
-	const re = /<section class="card"><h2>[^<]*<\/h2>(<dl class="props">(.*?)<\/dl>|<p class="muted">—<\/p>)<\/section>/g;
-	for (const m of html.matchAll(re)) {
-		if (!m[2]) {
-			sides.push(null);
-			continue;
-		}
-		const o = {};
-		for (const p of m[2].matchAll(/<dt>([^<]*)<\/dt><dd>([^<]*)<\/dd>/g)) o[unescapeHtml(p[1])] = unescapeHtml(p[2]);
-		sides.push(o);
+	const head = /<table class="list audit-changes"><thead><tr>(.*?)<\/tr><\/thead>/.exec(html)?.[1] ?? '';
+	const before = head.includes('class="before"') ? {} : null;
+	const after = head.includes('class="after"') ? {} : null;
+	const text = (s) => unescapeHtml(s.replace(/<[^>]+>/g, ''));
+	for (const m of html.matchAll(/<tr data-key="([^"]+)"><th scope="row">[^<]*<\/th>(.*?)<\/tr>/g)) {
+		for (const c of m[2].matchAll(/<td class="(before|after) wrap"[^>]*>(.*?)<\/td>/g)) (c[1] === 'before' ? before : after)[m[1]] = text(c[2]);
 	}
-	return { action, before: sides[0], after: sides[1] };
+	return { action, before, after };
 }
 
 /* ---- processes ---- */

@@ -8,7 +8,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { serverPerFile, test, msg, ROOT } = require('./lib');
-const { api, call, create, list, ids, idNumber, org } = require('./records_lib');
+const { api, call, create, list, ids, idNumber, mask, org } = require('./records_lib');
 
 const ctx = serverPerFile();
 let O, P; // the org and the people, by name
@@ -301,6 +301,41 @@ test('PATCH changes the fields given; a stale version is 409 and changes nothing
 	assert.equal((await a.get(`/api/v1/people/${p.id}`)).json().data.name, 'golf');
 	const actions = ctx.srv.sql(`SELECT action FROM audit WHERE entity = 'people' AND entity_id = '${p.id}' ORDER BY id`).map((x) => x[0]);
 	assert.deepEqual(actions, ['create', 'update', 'update', 'update']);
+});
+
+test('sensitive values: never in full unless reveal is asked and allowed; a PATCH sending the mask back keeps the value', async () => {
+	await setup();
+	const { srv } = ctx;
+	const a = api(srv);
+	const id = idNumber(41, '19810203');
+	const p = await create(a, 'people', { name: 'masked api', unit_id: O.D1, id_number: id, phone: '13822223333' });
+	assert.equal(p.id_number, mask(id), 'the create answer is masked');
+	assert.equal(p.phone, mask('13822223333'));
+	const got = (await a.get(`/api/v1/people/${p.id}`)).json().data;
+	assert.equal(got.id_number, mask(id));
+	// a client that sends back what it read (masks included) changes only what it changed
+	let r = await call(a, 'PATCH', `/api/v1/people/${p.id}`, { ...got, id: undefined, archived: undefined, position: 'Read and written back' });
+	assert.equal(r.status, 200, r.text);
+	assert.equal(r.json().data.id_number, mask(id), 'the PATCH answer is masked');
+	assert.deepEqual(srv.sql(`SELECT id_number, phone, position FROM people WHERE id = ${p.id}`)[0], [id, '13822223333', 'Read and written back']);
+	// a new value replaces it (and is masked in the answer)
+	const id2 = idNumber(42, '19810204');
+	r = await call(a, 'PATCH', `/api/v1/people/${p.id}`, { id_number: id2 });
+	assert.equal(r.status, 200, r.text);
+	assert.equal(r.json().data.id_number, mask(id2));
+	assert.ok(!r.text.includes(id2));
+	assert.equal(srv.sql(`SELECT id_number FROM people WHERE id = ${p.id}`)[0][0], id2);
+	// the full value only with reveal=1, for a role that may reveal, and audited
+	const leader = srv.createUser('api_leader', 'leader');
+	for (const who of [leader.name, 'admin']) {
+		const l = await list(api(srv, who), 'people', 'q=masked');
+		assert.ok(!JSON.stringify(l).includes(id2), `${who}: the list is masked`);
+		assert.ok(!(await api(srv, who).get(`/api/v1/people/${p.id}?reveal=true`)).text.includes(id2), `${who}: reveal=true is not reveal=1`);
+	}
+	assert.equal((await api(srv, leader.name).get(`/api/v1/people/${p.id}?reveal=1`)).status, 403);
+	const n = srv.sql(`SELECT count(*) FROM audit WHERE action = 'reveal' AND entity_id = '${p.id}'`)[0][0];
+	assert.equal((await a.get(`/api/v1/people/${p.id}?reveal=1`)).json().data.id_number, id2);
+	assert.equal(Number(srv.sql(`SELECT count(*) FROM audit WHERE action = 'reveal' AND entity_id = '${p.id}'`)[0][0]), Number(n) + 1);
 });
 
 test('two clients read version N, both PATCH with it: the second gets 409', async () => {

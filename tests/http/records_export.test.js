@@ -7,7 +7,7 @@
 const assert = require('node:assert/strict');
 const ExcelJS = require('exceljs');
 const { serverPerFile, test, msg } = require('./lib');
-const { api, create, list, idNumber, mask, org, parseCsv, getBytes } = require('./records_lib');
+const { api, create, list, idNumber, mask, audit, org, parseCsv, getBytes } = require('./records_lib');
 
 const ctx = serverPerFile();
 let O;
@@ -147,4 +147,36 @@ test('every register exports as CSV', async () => {
 		assert.equal(rows[0][0], 'id', t);
 		assert.equal(rows.length - 1, (await list(api(ctx.srv), t, 'per_page=200')).total, `${t}: every row`);
 	}
+});
+
+test('every export writes one audit entry: who, which register, which filter, how many rows, which format', async () => {
+	await setup();
+	const { srv } = ctx;
+	const u = srv.createUser('ex_office', 'office');
+	const c = await srv.signIn(u.name, u.password, { headers: { 'Accept-Language': 'en' } });
+	const exports = () => audit(srv, `action = 'export'`);
+	const n = exports().length;
+	const gen = Number(srv.sql('SELECT n FROM data_gen WHERE id = 1')[0][0]);
+	const query = `unit_id=${O.S1}&gender=female&format=csv`;
+	let r = await getBytes(c, `/r/people/export?${query}`);
+	assert.equal(r.status, 200);
+	const rows = parseCsv(r.bytes.subarray(3).toString('utf8')).length - 1;
+	assert.equal(rows, 2, 'Ann and 陳匯出');
+	let all = exports();
+	assert.equal(all.length, n + 1, 'one entry');
+	let e = all.at(-1);
+	assert.deepEqual([e.entity, e.entityId, e.username], ['people', '0', u.name]);
+	assert.deepEqual(JSON.parse(e.after), { format: 'csv', query, rows: 2 });
+	r = await getBytes(c, '/r/units/export?format=xlsx&q=Secondary');
+	assert.equal(r.status, 200);
+	all = exports();
+	assert.equal(all.length, n + 2);
+	e = all.at(-1);
+	assert.equal(e.entity, 'units');
+	assert.deepEqual(JSON.parse(e.after), { format: 'xlsx', query: 'format=xlsx&q=Secondary', rows: 2 });
+	// seeing data is no change to it: cached lists stay valid
+	assert.equal(Number(srv.sql('SELECT n FROM data_gen WHERE id = 1')[0][0]), gen, 'the data generation stays');
+	// a refused export is not one
+	assert.equal((await c.get('/r/people/export?format=pdf')).status, 400);
+	assert.equal(exports().length, n + 2);
 });

@@ -104,23 +104,46 @@ test('reveal on the detail page (POST /r/people/{id}/reveal): one field, audited
 	let r = await c.post(`/r/people/${alice.id}/reveal`, { field: 'id_number' }, { csrf: false });
 	assert.equal(r.status, 403, 'no token');
 	r = await c.post(`/r/people/${alice.id}/reveal`, { field: 'id_number' });
-	assert.equal(r.status, 200);
-	assert.ok(r.text.includes(ID), 'the ID number in full');
-	assert.ok(!r.text.includes(PHONE), 'the phone stays masked');
+	// post/redirect/get: the browser does not stay on the POST
+	assert.equal(r.status, 303);
+	assert.equal(r.location, `/r/people/${alice.id}`);
+	assert.ok(!r.text.includes(ID) && !r.location.includes(ID), 'the value is not in the answer to the POST nor in the URL');
 	const rows = audit(ctx.srv, `action = 'reveal'`);
 	assert.equal(rows.length, before + 1);
 	const last = rows.at(-1);
 	assert.deepEqual([last.entity, last.entityId, last.username], ['people', String(alice.id), 'admin']);
 	assert.deepEqual(JSON.parse(last.after), { field: 'id_number' });
+	r = await c.get(r.location);
+	assert.equal(r.status, 200);
+	assert.ok(r.text.includes(ID), 'the ID number in full');
+	assert.ok(!r.text.includes(PHONE), 'the phone stays masked');
+	// once: a reload shows the mask again, and posts (and audits) nothing
+	r = await c.get(`/r/people/${alice.id}`);
+	assert.ok(!r.text.includes(ID) && r.text.includes(mask(ID)), 'a reload shows the mask');
+	assert.equal(audit(ctx.srv, `action = 'reveal'`).length, before + 1);
 	r = await c.post(`/r/people/${alice.id}/reveal`, { field: 'phone' });
+	r = await c.get(r.location);
 	assert.ok(r.text.includes(PHONE) && !r.text.includes(ID));
+	// the mark that lets one page show it belongs to that record and session
+	r = await c.post(`/r/people/${alice.id}/reveal`, { field: 'phone' });
+	const mark = c.jar.get('wm_reveal');
+	assert.ok(mark && !mark.includes(PHONE), 'a mark, without the value');
+	assert.ok(!(await c.get(`/r/people/${bob.id}`)).text.includes(PHONE));
+	const other = await signedIn('admin');
+	other.setCookie('wm_reveal', mark);
+	assert.ok(!(await other.get(`/r/people/${alice.id}`)).text.includes(PHONE), 'another session cannot use it');
+	c.setCookie('wm_reveal', mark.replace('.phone.', '.id_number.'));
+	assert.ok(!(await c.get(`/r/people/${alice.id}`)).text.includes(ID), 'nor can it be edited to name another field');
+	c.setCookie('wm_reveal', mark.replace(/\.(\d+)\.([0-9a-f]+)$/, (_, t, m) => `.${Number(t) + 3600}.${m}`));
+	assert.ok(!(await c.get(`/r/people/${alice.id}`)).text.includes(PHONE), 'nor made to last longer');
+	assert.equal(audit(ctx.srv, `action = 'reveal'`).length, before + 3);
 	// not a sensitive field, no field, no such record
 	for (const field of ['name', 'user_id', '', 'bogus']) {
 		r = await c.post(`/r/people/${alice.id}/reveal`, { field });
 		assert.equal(r.status, 400, `field=${field}`);
 	}
 	assert.equal((await c.post('/r/people/999999/reveal', { field: 'phone' })).status, 404);
-	assert.equal(audit(ctx.srv, `action = 'reveal'`).length, before + 2, 'refused reveals are not audited');
+	assert.equal(audit(ctx.srv, `action = 'reveal'`).length, before + 3, 'refused reveals are not audited');
 	// the audit log shows it in words, linked to the person
 	const log = await c.get(`/admin/audit?action=reveal&entity=people&entity_id=${alice.id}`);
 	assert.ok(log.text.includes(msgHtml('act_reveal', 'en')));
@@ -293,6 +316,98 @@ test('edit form: saved with its version; a stale version is 409 with the conflic
 	assert.equal(r.status, 303);
 	assert.equal((await api(ctx.srv).get(`/api/v1/people/${p.id}`)).json().data.is_leader, false);
 	assert.equal((await c.get('/r/people/999999/edit')).status, 404);
+});
+
+/* The value attribute of a form's input, or null. */
+function inputValue(html, name) {
+	const m = new RegExp(`<input id="f-${name}" name="${name}"[^>]* value="([^"]*)"`).exec(html);
+	return m ? m[1] : null;
+}
+
+/* Every field of an edit form as it would be sent back untouched. */
+function formFields(html) {
+	const form = /<form class="form" method="post"[^>]*>([\s\S]*?)<\/form>/.exec(html)[1];
+	const out = {};
+	for (const m of form.matchAll(/<input [^>]*>/g)) {
+		const name = /name="([^"]+)"/.exec(m[0])?.[1];
+		const type = /type="([^"]+)"/.exec(m[0])?.[1];
+		if (!name || name === '_csrf' || (type === 'checkbox' && !/ checked/.test(m[0]))) continue;
+		out[name] = /value="([^"]*)"/.exec(m[0])?.[1] ?? '';
+	}
+	for (const m of form.matchAll(/<select id="f-(\w+)"[^>]*>([\s\S]*?)<\/select>/g)) out[m[1]] = /<option value="([^"]*)" selected>/.exec(m[2])?.[1] ?? '';
+	return out;
+}
+
+test('the edit form masks ID and phone numbers: kept when sent back masked, replaced when typed, shown after an audited reveal', async () => {
+	await setup();
+	const { srv } = ctx;
+	const id = idNumber(77, '19880808');
+	const p = await create(api(srv), 'people', { name: 'Gus Masked', unit_id: O.D1, id_number: id, phone: '13711112222', status: 'active' });
+	const reveals = () => audit(srv, `action = 'reveal' AND entity_id = '${p.id}'`).length;
+	for (const lang of ['zh-Hant', 'en']) {
+		const c = await signedIn('admin', lang);
+		const e = await c.get(`/r/people/${p.id}/edit`);
+		assert.equal(e.status, 200);
+		assert.ok(!e.text.includes(id) && !e.text.includes('13711112222'), `${lang}: no full value in the form`);
+		assert.equal(inputValue(e.text, 'id_number'), mask(id));
+		assert.equal(inputValue(e.text, 'phone'), mask('13711112222'));
+		assert.ok(e.text.includes(msgHtml('rec_masked_hint', lang)));
+		assert.match(e.text, /<button class="link" form="reveal-id_number">/);
+		assert.match(e.text, new RegExp(`<form id="reveal-id_number" method="post" action="/r/people/${p.id}/reveal" hidden><input type="hidden" name="_csrf" value="[^"]+"><input type="hidden" name="field" value="id_number"><input type="hidden" name="to" value="edit"></form>`));
+		assert.equal(reveals(), 0, 'opening the form reveals nothing');
+	}
+	const c = await signedIn('admin', 'en');
+	// saved untouched: the masks come back and the stored values stay
+	let form = formFields((await c.get(`/r/people/${p.id}/edit`)).text);
+	assert.equal(form.id_number, mask(id));
+	let r = await c.post(`/r/people/${p.id}`, { ...form, position: 'Masked clerk' });
+	assert.equal(r.status, 303, r.text.slice(0, 400));
+	let stored = srv.sql(`SELECT id_number, phone, position FROM people WHERE id = ${p.id}`)[0];
+	assert.deepEqual(stored, [id, '13711112222', 'Masked clerk']);
+	// an error elsewhere: the form comes back still masked
+	form = formFields((await c.get(`/r/people/${p.id}/edit`)).text);
+	r = await c.post(`/r/people/${p.id}`, { ...form, name: '' });
+	assert.equal(r.status, 422);
+	assert.ok(!r.text.includes(id) && inputValue(r.text, 'id_number') === mask(id), 'still masked after an error');
+	// reveal from the form: audited, 303 back to the form, which shows it once
+	r = await c.post(`/r/people/${p.id}/reveal`, { field: 'id_number', to: 'edit' });
+	assert.equal(r.status, 303);
+	assert.equal(r.location, `/r/people/${p.id}/edit`);
+	assert.equal(reveals(), 1);
+	const shown = await c.get(r.location);
+	assert.equal(inputValue(shown.text, 'id_number'), id, 'in full after the reveal');
+	assert.equal(inputValue(shown.text, 'phone'), mask('13711112222'), 'the other field stays masked');
+	assert.ok(!shown.text.includes('form="reveal-id_number"'), 'nothing more to reveal there');
+	assert.equal(inputValue((await c.get(`/r/people/${p.id}/edit`)).text, 'id_number'), mask(id), 'a reload masks it again');
+	// saved with the revealed value: unchanged
+	form = formFields(shown.text);
+	r = await c.post(`/r/people/${p.id}`, form);
+	assert.equal(r.status, 303, r.text.slice(0, 400));
+	assert.equal(srv.sql(`SELECT id_number FROM people WHERE id = ${p.id}`)[0][0], id);
+	// a new value replaces it; an empty one clears it
+	const id2 = idNumber(78, '19900909');
+	form = formFields((await c.get(`/r/people/${p.id}/edit`)).text);
+	r = await c.post(`/r/people/${p.id}`, { ...form, id_number: id2 });
+	assert.equal(r.status, 303, r.text.slice(0, 400));
+	form = formFields((await c.get(`/r/people/${p.id}/edit`)).text);
+	assert.equal(form.id_number, mask(id2));
+	r = await c.post(`/r/people/${p.id}`, { ...form, phone: '' });
+	assert.equal(r.status, 303);
+	assert.equal(srv.sql(`SELECT id_number FROM people WHERE id = ${p.id}`)[0][0], id2);
+	assert.equal((await api(srv).get(`/api/v1/people/${p.id}`)).json().data.phone, null, 'cleared');
+	// a bad new value is an error at the field, shown as typed, and nothing changes
+	form = formFields((await c.get(`/r/people/${p.id}/edit`)).text);
+	r = await c.post(`/r/people/${p.id}`, { ...form, id_number: '110101199009090000' });
+	assert.equal(r.status, 422);
+	assert.equal(fieldError(r.text, 'id_number'), msgHtml('rec_bad_id_card', 'en'));
+	assert.equal(srv.sql(`SELECT id_number FROM people WHERE id = ${p.id}`)[0][0], id2);
+	// a leader may read but not reveal or edit; an office user edits masked values too
+	const office = await signedIn('office', 'en');
+	form = formFields((await office.get(`/r/people/${p.id}/edit`)).text);
+	assert.equal(form.id_number, mask(id2));
+	assert.equal((await office.post(`/r/people/${p.id}`, { ...form, position: 'Kept by office' })).status, 303);
+	assert.equal(srv.sql(`SELECT id_number FROM people WHERE id = ${p.id}`)[0][0], id2);
+	assert.equal(reveals(), 1, 'only the one reveal was audited');
 });
 
 test('two people edit the same form: the second save is 409, not a silent overwrite', async () => {

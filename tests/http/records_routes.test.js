@@ -55,7 +55,7 @@ const TYPE_ROUTES = [
 	['GET', '/r/{type:str}/{id:int}', (t, id) => `/r/${t}/${id}`, null, (r) => (r.read ? 200 : 403)],
 	['GET', '/r/{type:str}/{id:int}/edit', (t, id) => `/r/${t}/${id}/edit`, null, (r) => (r.write ? 200 : 403)],
 	['POST', '/r/{type:str}/{id:int}', (t, id) => `/r/${t}/${id}`, {}, (r) => (r.write ? 422 : 403)],
-	['POST', '/r/{type:str}/{id:int}/reveal', (t, id) => `/r/${t}/${id}/reveal`, { field: 'phone' }, (r, t) => (!r.read ? 403 : !SENSITIVE_PHONE.includes(t) ? 400 : r.reveal ? 200 : 403)],
+	['POST', '/r/{type:str}/{id:int}/reveal', (t, id) => `/r/${t}/${id}/reveal`, { field: 'phone' }, (r, t) => (!r.read ? 403 : !SENSITIVE_PHONE.includes(t) ? 400 : r.reveal ? 303 : 403)],
 	['GET', '/r/{type:str}/{id:int}/archive', (t, id) => `/r/${t}/${id}/archive`, null, (r) => (r.write ? 200 : 403)],
 	['POST', '/r/{type:str}/{id:int}/archive', (t, id) => `/r/${t}/${id}/archive`, {}, (r) => (r.write ? 303 : 403)],
 	['GET', '/r/{type:str}/{id:int}/restore', (t, id) => `/r/${t}/${id}/restore`, null, (r) => (r.write ? 200 : 403)],

@@ -66,7 +66,7 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/r/{type:str}/{id:int}', perm: 'P_SIGNED_IN', path: '/r/units/:unit', ok: 200 },
 	{ method: 'GET', pattern: '/r/{type:str}/{id:int}/edit', perm: 'P_SIGNED_IN', who: W_UNITS, path: '/r/units/:unit/edit', ok: 200 },
 	{ method: 'POST', pattern: '/r/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/r/units/:unit', form: {}, ok: 422 },
-	{ method: 'POST', pattern: '/r/{type:str}/{id:int}/reveal', perm: 'P_SIGNED_IN', who: REVEAL_PEOPLE, csrf: 1, path: '/r/people/:person/reveal', form: { field: 'phone' }, ok: 200 },
+	{ method: 'POST', pattern: '/r/{type:str}/{id:int}/reveal', perm: 'P_SIGNED_IN', who: REVEAL_PEOPLE, csrf: 1, path: '/r/people/:person/reveal', form: { field: 'phone' }, ok: 303 },
 	{ method: 'GET', pattern: '/r/{type:str}/{id:int}/archive', perm: 'P_SIGNED_IN', who: W_UNITS, path: '/r/units/:unit/archive', ok: 200 },
 	{ method: 'POST', pattern: '/r/{type:str}/{id:int}/archive', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/r/units/:unit/archive', form: {}, ok: 303 },
 	{ method: 'GET', pattern: '/r/{type:str}/{id:int}/restore', perm: 'P_SIGNED_IN', who: W_UNITS, path: '/r/units/:unit/restore', ok: 200 },
