@@ -245,8 +245,8 @@ static const char *record_name(struct req *r, const struct record_type *t, int64
 }
 
 /* The record an entry is about, named and linked where it has a page. */
-static const char *entity_html(struct req *r, const char *action, const char *entity, const char *id,
-			       const char *before, const char *after)
+static const struct markup *entity_html(struct req *r, const char *action, const char *entity, const char *id,
+				       const char *before, const char *after)
 {
 	const struct record_type *t = record_type_find(entity);
 	int64_t n = strtoll(id, NULL, 10);
@@ -283,7 +283,7 @@ static int64_t parse_day(const char *s)
 
 static void option(struct req *r, const char *value, const char *label, const char *cur)
 {
-	html(r, "<option value=\"%a\"%H>%s</option>", value, cur && !strcmp(cur, value) ? " selected" : "", label);
+	html(r, "<option value=\"%a\"%H>%s</option>", value, cur && !strcmp(cur, value) ? MARKUP(" selected") : MARKUP(""), label);
 }
 
 /* The action and register filters as select boxes of labels; a value that
@@ -408,7 +408,7 @@ static int change_row(struct req *r, const struct record_type *t, const char *ke
 		if (!sides[k])
 			continue;
 		const char *v = i >= 0 ? field_text(r, t, i, json_text(r, vals[k])) : key_text(r, t, key, vals[k]);
-		html(r, "<td class=\"%H wrap\" data-label=\"%T\">%s</td>", k ? "after" : "before",
+		html(r, "<td class=\"%H wrap\" data-label=\"%T\">%s</td>", k ? MARKUP("after") : MARKUP("before"),
 		     !k ? M_audit_before : before ? M_audit_after : M_audit_value, *v ? v : "—");
 	}
 	html(r, "</tr>");

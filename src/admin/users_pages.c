@@ -151,14 +151,14 @@ static void roles_fieldset(struct req *r, struct db *db, const struct user_form 
 	html(r, "<fieldset class=\"field\"><legend>%T</legend>", M_roles);
 	for (int i = 0; i < ROLE__COUNT; i++)
 		html(r, "<label class=\"check\"><input type=\"checkbox\" name=\"role\" value=\"%a\"%H> %T</label>",
-		     role_values[i], f->roles & (1u << i) ? " checked" : "", role_labels[i]);
+		     role_values[i], f->roles & (1u << i) ? MARKUP(" checked") : MARKUP(""), role_labels[i]);
 	html(r, "</fieldset><div class=\"field%H\"><label for=\"f-unit_id\">%T</label><select id=\"f-unit_id\" "
 		"name=\"unit_id\"><option value=\"\">%T</option>",
-	     f->e_unit != M_NONE ? " has-error" : "", M_scope, M_scope_all);
+	     f->e_unit != M_NONE ? MARKUP(" has-error") : MARKUP(""), M_scope, M_scope_all);
 	struct db_stmt *q = db_query(db, "SELECT id, code, name FROM units WHERE active = 1 ORDER BY code LIMIT 2000", NULL);
 	while (q && db_step(q) == DB_ROW)
 		html(r, "<option value=\"%D\"%H>%s %s</option>", db_column_int64(q, 0),
-		     db_column_int64(q, 0) == f->unit_id ? " selected" : "", db_column_text(q, 1), db_column_text(q, 2));
+		     db_column_int64(q, 0) == f->unit_id ? MARKUP(" selected") : MARKUP(""), db_column_text(q, 1), db_column_text(q, 2));
 	db_done(q);
 	html(r, "</select>");
 	if (f->e_unit != M_NONE)
@@ -289,7 +289,7 @@ static void edit_render(struct req *r, struct db *db, int64_t id, const struct u
 	page_heading(r, f->username,
 		     html_fmt(r, "<a class=\"btn\" href=\"/admin/users/%D/password\">%T</a><a class=\"btn%H\" "
 				 "href=\"/admin/users/%D/%s\">%T</a>",
-			      id, M_reset_password, disabled ? "" : " btn-danger", id, action,
+			      id, M_reset_password, disabled ? MARKUP("") : MARKUP(" btn-danger"), id, action,
 			      disabled ? M_user_enable : M_user_disable));
 	if (disabled)
 		html(r, "<div class=\"flash flash-info\" role=\"status\">%T</div>", M_user_is_disabled);

@@ -77,7 +77,7 @@ static int tree_page(struct req *r)
 
 	struct crumb c[] = {{"/r/units", T(r, M_units)}, {NULL, T(r, M_org_tree)}};
 	page_begin(r, T(r, M_org_tree), c, 2);
-	const char *actions = html_fmt(r, "<a class=\"btn\" href=\"/org/stats\">%T</a><a class=\"btn\" href=\"/r/units\">%T</a>",
+	const struct markup *actions = html_fmt(r, "<a class=\"btn\" href=\"/org/stats\">%T</a><a class=\"btn\" href=\"/r/units\">%T</a>",
 				       M_org_stats, M_org_as_list);
 	if (record_type_may(r, &units_type, ACC_WRITE))
 		actions = html_fmt(r, "%H<a class=\"btn btn-primary\" href=\"/r/units/new\">%T</a>", actions, M_rec_new);
@@ -119,7 +119,10 @@ static int tree_page(struct req *r)
 			if (!strcmp(o->code, t->kind))
 				kl = o->label;
 		int parent = next > level;
-		html(r, parent ? "<li><details%H><summary>" : "<li><div class=\"leaf\">%H", parent && (level < 1 || match) ? " open" : "");
+		if (parent)
+			html(r, "<li><details%H><summary>", level < 1 || match ? MARKUP(" open") : NULL);
+		else
+			html(r, "<li><div class=\"leaf\">");
 		html(r, "<a href=\"/r/units/%D\">%s</a> <span class=\"muted mono\">%s</span> <span class=\"badge badge-muted\">%T</span>",
 		     t->id, t->name, t->code, kl);
 		if (!t->active)
@@ -182,8 +185,8 @@ static int move_page(struct req *r)
 		form_errors(r, 1);
 	html(r, "<div class=\"field%H\"><label for=\"f-parent_id\">%T</label><select id=\"f-parent_id\" name=\"parent_id\"%H>"
 		"<option value=\"\">%T</option>",
-	     e.field && e.field[pi] != M_NONE ? " has-error" : "", M_org_new_parent,
-	     e.field && e.field[pi] != M_NONE ? " aria-invalid=\"true\" aria-describedby=\"f-parent_id-err\"" : "",
+	     e.field && e.field[pi] != M_NONE ? MARKUP(" has-error") : MARKUP(""), M_org_new_parent,
+	     e.field && e.field[pi] != M_NONE ? MARKUP(" aria-invalid=\"true\" aria-describedby=\"f-parent_id-err\"") : MARKUP(""),
 	     M_org_top_level);
 	struct kvlist b = {0};
 	const char *scope = record_scope_sql(r, &units_type, "t", &b);
@@ -203,7 +206,7 @@ static int move_page(struct req *r)
 	const char *cur = refused ? before->vals[pi] : rec->vals[pi];
 	while (s && db_step(s) == DB_ROW) {
 		const char *id = db_column_text(s, 0);
-		html(r, "<option value=\"%a\"%H>", id, cur && !strcmp(cur, id) ? " selected" : "");
+		html(r, "<option value=\"%a\"%H>", id, cur && !strcmp(cur, id) ? MARKUP(" selected") : MARKUP(""));
 		for (int d = 0; d < (int)db_column_int64(s, 3) - 2 && d < 8; d++)
 			html(r, "　");
 		html(r, "%s %s</option>", db_column_text(s, 1), db_column_text(s, 2));
@@ -310,7 +313,7 @@ static int stats_page(struct req *r)
 		else
 			html(r, "<div class=\"tile\">");
 		html(r, "<span class=\"tile-label\">%T</span><span class=\"tile-value\">%N</span>%H", tiles[i].label, tiles[i].v,
-		     tiles[i].filter ? "</a>" : "</div>");
+		     tiles[i].filter ? MARKUP("</a>") : MARKUP("</div>"));
 	}
 	html(r, "</div>");
 	if (n > 0) {

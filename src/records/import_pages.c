@@ -23,7 +23,7 @@ static void columns_help(struct req *r, const struct record_type *t)
 		if (f->flags & FF_HIDDEN)
 			continue;
 		html(r, "<tr><td>%T</td><td class=\"mono\">%s</td><td>%H</td></tr>", f->label, f->name,
-		     (f->flags & FF_REQUIRED) && !f->dflt ? html_fmt(r, "<span class=\"badge badge-warn\">%T</span>", M_yes) : "");
+		     (f->flags & FF_REQUIRED) && !f->dflt ? html_fmt(r, "<span class=\"badge badge-warn\">%T</span>", M_yes) : MARKUP(""));
 	}
 	html(r, "</tbody></table></div></section>");
 }

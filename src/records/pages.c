@@ -31,7 +31,7 @@ static void ref_options(struct req *r, const struct record_type *rt, const char 
 			       : NULL;
 	while (s && db_step(s) == DB_ROW) {
 		const char *id = db_column_text(s, 0);
-		html(r, "<option value=\"%a\"%H>%s</option>", id, cur && !strcmp(cur, id) ? " selected" : "",
+		html(r, "<option value=\"%a\"%H>%s</option>", id, cur && !strcmp(cur, id) ? MARKUP(" selected") : MARKUP(""),
 		     db_column_text(s, 1));
 	}
 	db_done(s);
@@ -54,11 +54,11 @@ static void filter_form(struct req *r, const struct record_type *t)
 		     f->name, f->label, f->name, f->name, M_any);
 		if (f->type == F_ENUM) {
 			for (const struct enum_opt *o = f->opts; o->code; o++)
-				html(r, "<option value=\"%a\"%H>%T</option>", o->code, cur && !strcmp(cur, o->code) ? " selected" : "",
+				html(r, "<option value=\"%a\"%H>%T</option>", o->code, cur && !strcmp(cur, o->code) ? MARKUP(" selected") : MARKUP(""),
 				     o->label);
 		} else if (f->type == F_BOOL) {
 			html(r, "<option value=\"1\"%H>%T</option><option value=\"0\"%H>%T</option>",
-			     cur && !strcmp(cur, "1") ? " selected" : "", M_yes, cur && !strcmp(cur, "0") ? " selected" : "",
+			     cur && !strcmp(cur, "1") ? MARKUP(" selected") : MARKUP(""), M_yes, cur && !strcmp(cur, "0") ? MARKUP(" selected") : MARKUP(""),
 			     M_no);
 		} else if (f->type == F_UNIT) {
 			/* units the user may see, as an indented tree */
@@ -87,7 +87,7 @@ static void filter_form(struct req *r, const struct record_type *t)
 			while (s && db_step(s) == DB_ROW) {
 				const char *id = db_column_text(s, 0);
 				int depth = (int)db_column_int64(s, 2) - 2;
-				html(r, "<option value=\"%a\"%H>", id, cur && !strcmp(cur, id) ? " selected" : "");
+				html(r, "<option value=\"%a\"%H>", id, cur && !strcmp(cur, id) ? MARKUP(" selected") : MARKUP(""));
 				for (int d = 0; d < depth && d < 8; d++)
 					html(r, "　");
 				html(r, "%s</option>", db_column_text(s, 1));
@@ -101,7 +101,7 @@ static void filter_form(struct req *r, const struct record_type *t)
 	const char *arch = req_query(r, "archived");
 	html(r, "<div class=\"field\"><label class=\"check\"><input type=\"checkbox\" name=\"archived\" value=\"1\"%H> %T"
 		"</label></div>",
-	     arch && !strcmp(arch, "1") ? " checked" : "", M_rec_show_archived);
+	     arch && !strcmp(arch, "1") ? MARKUP(" checked") : MARKUP(""), M_rec_show_archived);
 	html(r, "<div class=\"filter-actions\"><button class=\"btn\">%T</button><a class=\"btn btn-plain\" href=\"/r/%s\">"
 		"%T</a></div></form>",
 	     M_filter, t->name, M_clear);
@@ -118,7 +118,7 @@ static int list_content(struct req *r, const struct record_type *t, struct list_
 	const char *sep = strchr(exp, '?') ? "&" : "?";
 	const char *export_csv = arena_printf(r->a, "/r/%s/export%s%sformat=csv", t->name, strchr(exp, '?') ? strchr(exp, '?') : "", sep);
 	const char *export_xlsx = arena_printf(r->a, "/r/%s/export%s%sformat=xlsx", t->name, strchr(exp, '?') ? strchr(exp, '?') : "", sep);
-	const char *actions = "";
+	const struct markup *actions = NULL;
 	const struct record_link *links[16];
 	for (int i = 0, n = records_links(t, links, 16); i < n; i++)
 		actions = html_fmt(r, "%H<a class=\"btn\" href=\"%a\">%T</a>", actions, links[i]->path, links[i]->label);
@@ -161,7 +161,7 @@ static int list_content(struct req *r, const struct record_type *t, struct list_
 			if (k == 0)
 				html(r, "<td><a href=\"/r/%s/%D\">%s</a></td>", t->name, rec->id, *v ? v : "—");
 			else
-				html(r, "<td%H>%s</td>", cols[k].num ? " class=\"num\"" : "", v);
+				html(r, "<td%H>%s</td>", cols[k].num ? MARKUP(" class=\"num\"") : MARKUP(""), v);
 		}
 		html(r, "</tr>");
 	}
@@ -291,7 +291,7 @@ static int detail_render(struct req *r, const struct record *rec, const char *re
 	const char *title = ti >= 0 && rec->vals[ti] ? record_display(r, rec, ti, 0) : arena_printf(r->a, "#%lld", (long long)rec->id);
 	struct crumb c[] = {{list_url(r, t), T(r, t->many)}, {NULL, title}};
 	page_begin(r, title, c, 2);
-	const char *actions = NULL;
+	const struct markup *actions = NULL;
 	if (authz_record(r, t, ACC_WRITE, record_unit(rec), record_owner(rec))) {
 		if (rec->archived)
 			actions = html_fmt(r, "<a class=\"btn\" href=\"/r/%s/%D/restore\">%T</a>", t->name, rec->id, M_rec_restore);
@@ -436,18 +436,18 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 	}
 	default: break;
 	}
-	html(r, "<div class=\"field%H\">", err != M_NONE ? " has-error" : "");
+	html(r, "<div class=\"field%H\">", err != M_NONE ? MARKUP(" has-error") : MARKUP(""));
 	if (f->type == F_BOOL) {
 		html(r, "<label class=\"check\"><input type=\"checkbox\" name=\"%a\" value=\"1\"%H> %T</label>", name,
-		     v && !strcmp(v, "1") ? " checked" : "", f->label);
+		     v && !strcmp(v, "1") ? MARKUP(" checked") : MARKUP(""), f->label);
 	} else {
-		html(r, "<label for=\"f-%a\">%T%H</label>", name, f->label, req ? "<span class=\"req\">*</span>" : "");
+		html(r, "<label for=\"f-%a\">%T%H</label>", name, f->label, req ? MARKUP("<span class=\"req\">*</span>") : MARKUP(""));
 		if (f->type == F_LONGTEXT) {
 			html(r, "<textarea id=\"f-%a\" name=\"%a\" rows=\"5\">%s</textarea>", name, name, v ? v : "");
 		} else if (f->type == F_ENUM) {
 			html(r, "<select id=\"f-%a\" name=\"%a\"><option value=\"\">—</option>", name, name);
 			for (const struct enum_opt *o = f->opts; o->code; o++)
-				html(r, "<option value=\"%a\"%H>%T</option>", o->code, v && !strcmp(v, o->code) ? " selected" : "",
+				html(r, "<option value=\"%a\"%H>%T</option>", o->code, v && !strcmp(v, o->code) ? MARKUP(" selected") : MARKUP(""),
 				     o->label);
 			html(r, "</select>");
 		} else if (f->type == F_UNIT) {
@@ -463,7 +463,7 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 				db_bind_int64(s, (int)k + 1, strtoll(b.v[k].value, NULL, 10));
 			while (s && db_step(s) == DB_ROW) {
 				const char *id = db_column_text(s, 0);
-				html(r, "<option value=\"%a\"%H>", id, v && !strcmp(v, id) ? " selected" : "");
+				html(r, "<option value=\"%a\"%H>", id, v && !strcmp(v, id) ? MARKUP(" selected") : MARKUP(""));
 				for (int d = 0; d < (int)db_column_int64(s, 3) - 2 && d < 8; d++)
 					html(r, "　");
 				html(r, "%s %s</option>", db_column_text(s, 1), db_column_text(s, 2));

@@ -96,6 +96,8 @@ static int unit_counts_sync(struct db *db, const struct record_type *t, struct b
 			arena_free(&a);
 			return DB_ERR;
 		}
+		/* formats: quoted names: tbl = '%s' is the declared table's name,
+		 * inside a trigger's body, where nothing can be bound */
 		buf_printf(sql,
 			   "CREATE OR REPLACE FUNCTION %s_unit_counts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
 			   "IF TG_OP = 'UPDATE' THEN "

@@ -39,9 +39,9 @@ void html_buf_v(struct buf *b, int lang, const char *fmt, va_list ap)
 			break;
 		}
 		case 'H': {
-			const char *s = va_arg(ap, const char *);
-			if (s)
-				buf_puts(b, s);
+			const struct markup *m = va_arg(ap, const struct markup *);
+			if (m)
+				buf_puts(b, markup_text(m));
 			break;
 		}
 		case 'd': buf_printf(b, "%d", va_arg(ap, int)); break;
@@ -82,7 +82,7 @@ void html(struct req *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-const char *html_fmt(struct req *r, const char *fmt, ...)
+const struct markup *html_fmt(struct req *r, const char *fmt, ...)
 {
 	struct buf b;
 	buf_init(&b, r->a);
@@ -90,5 +90,5 @@ const char *html_fmt(struct req *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	html_buf_v(&b, (int)r->lang, fmt, ap);
 	va_end(ap);
-	return b.p;
+	return (const struct markup *)b.p;
 }

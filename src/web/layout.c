@@ -4,12 +4,12 @@
 
 #include <string.h>
 
-const char *csrf_input(struct req *r)
+const struct markup *csrf_input(struct req *r)
 {
 	return html_fmt(r, "<input type=\"hidden\" name=\"_csrf\" value=\"%a\">", req_csrf_token(r));
 }
 
-static void head(struct req *r, const char *title, const char *body_class)
+static void head(struct req *r, const char *title, const struct markup *body_class)
 {
 	r->content_type = "text/html; charset=utf-8";
 	html(r,
@@ -71,7 +71,7 @@ static int nav_active(struct req *r, const char *path)
 
 void page_begin(struct req *r, const char *title, const struct crumb *crumbs, int ncrumbs)
 {
-	head(r, title, "");
+	head(r, title, NULL);
 	html(r, "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\" aria-label=\"%T\" "
 		"aria-controls=\"sidenav\"><header class=\"topbar\">"
 		"<label for=\"nav-toggle\" class=\"nav-btn\" aria-hidden=\"true\">☰</label>"
@@ -90,7 +90,7 @@ void page_begin(struct req *r, const char *title, const struct crumb *crumbs, in
 			continue;
 		html(r, "<li><a href=\"%a\"%H><svg class=\"ico\" viewBox=\"0 0 24 24\" width=\"18\" height=\"18\" fill=\"none\" stroke=\"currentColor\" aria-hidden=\"true\"><path d=\"%a\"/>"
 			"</svg>%T</a></li>",
-		     n->path, nav_active(r, n->path) ? " aria-current=\"page\"" : "", n->icon, n->label);
+		     n->path, nav_active(r, n->path) ? MARKUP(" aria-current=\"page\"") : MARKUP(""), n->icon, n->label);
 	}
 	html(r, "</ul></nav>\n<main id=\"main\">");
 	if (ncrumbs > 0) {
@@ -107,7 +107,7 @@ void page_begin(struct req *r, const char *title, const struct crumb *crumbs, in
 	flash(r);
 }
 
-void page_heading(struct req *r, const char *title, const char *actions)
+void page_heading(struct req *r, const char *title, const struct markup *actions)
 {
 	html(r, "<div class=\"page-head\"><h1>%s</h1>", title);
 	if (actions)
@@ -129,7 +129,7 @@ void page_end(struct req *r)
 
 void page_bare_begin(struct req *r, const char *title)
 {
-	head(r, title, " class=\"bare\"");
+	head(r, title, MARKUP(" class=\"bare\""));
 	html(r, "<main class=\"login\" id=\"main\"><div class=\"login-card\"><div class=\"login-brand\">"
 		"<img src=\"%a\" alt=\"\" width=\"56\" height=\"56\"><h1>%T</h1><p class=\"sub\">%T</p></div>",
 	     asset_url(r, "logo.svg"), M_app_name, M_org_name);
@@ -151,7 +151,7 @@ void layout_render_error(struct req *r, int status, enum msg_id title, enum msg_
 	if (r->user) {
 		page_begin(r, t, NULL, 0);
 	} else {
-		head(r, t, " class=\"bare\"");
+		head(r, t, MARKUP(" class=\"bare\""));
 		html(r, "<main id=\"main\">");
 	}
 	html(r, "<div class=\"error-page\"><p class=\"error-code\">%d</p><h1>%s</h1><p>%T</p>"

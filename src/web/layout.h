@@ -33,13 +33,13 @@ struct crumb {
 /* Starts a signed-in page: title in <title> and <h1>; crumbs after "Home". */
 void page_begin(struct req *r, const char *title, const struct crumb *crumbs, int ncrumbs);
 /* The heading row with optional action markup (built with html_fmt). */
-void page_heading(struct req *r, const char *title, const char *actions);
+void page_heading(struct req *r, const char *title, const struct markup *actions);
 void page_end(struct req *r);
 /* A page without navigation (sign-in, error pages for visitors). */
 void page_bare_begin(struct req *r, const char *title);
 void page_bare_end(struct req *r);
 /* The hidden CSRF input for a form (markup, arena). */
-const char *csrf_input(struct req *r);
+const struct markup *csrf_input(struct req *r);
 /* Renders an error page inside the shell (signed in) or bare. */
 void layout_render_error(struct req *r, int status, enum msg_id title, enum msg_id detail);
 

@@ -49,7 +49,7 @@ void list_begin(struct req *r, const struct list_col *cols, int n, int sort, int
 {
 	html(r, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>");
 	for (int i = 0; i < n; i++) {
-		const char *cls = cols[i].num ? " class=\"num\"" : "";
+		const struct markup *cls = cols[i].num ? MARKUP(" class=\"num\"") : NULL;
 		if (!cols[i].sort) {
 			html(r, "<th%H>%T</th>", cls, cols[i].label);
 			continue;
@@ -57,8 +57,8 @@ void list_begin(struct req *r, const struct list_col *cols, int n, int sort, int
 		int cur = i == sort;
 		const char *next = cur && !desc ? arena_printf(r->a, "-%s", cols[i].sort) : cols[i].sort;
 		html(r, "<th%H%H><a class=\"sort%H\" href=\"%a\">%T</a></th>", cls,
-		     cur ? (desc ? " aria-sort=\"descending\"" : " aria-sort=\"ascending\"") : "",
-		     cur ? (desc ? " desc" : " asc") : "", url_with(r, "sort", next), cols[i].label);
+		     cur ? (desc ? MARKUP(" aria-sort=\"descending\"") : MARKUP(" aria-sort=\"ascending\"")) : MARKUP(""),
+		     cur ? (desc ? MARKUP(" desc") : MARKUP(" asc")) : MARKUP(""), url_with(r, "sort", next), cols[i].label);
 	}
 	html(r, "</tr></thead><tbody>");
 }
@@ -106,8 +106,8 @@ void empty_state(struct req *r, enum msg_id title, enum msg_id detail, const cha
 void field_input(struct req *r, const char *type, const char *name, enum msg_id label, const char *value,
 		 enum msg_id err, int required, enum msg_id hint)
 {
-	html(r, "<div class=\"field%H\"><label for=\"f-%a\">%T%H</label>", err != M_NONE ? " has-error" : "", name,
-	     label, required ? "<span class=\"req\">*</span>" : "");
+	html(r, "<div class=\"field%H\"><label for=\"f-%a\">%T%H</label>", err != M_NONE ? MARKUP(" has-error") : MARKUP(""), name,
+	     label, required ? MARKUP("<span class=\"req\">*</span>") : MARKUP(""));
 	html(r, "<input id=\"f-%a\" name=\"%a\" type=\"%a\"", name, name, type);
 	if (value && strcmp(type, "password") != 0)
 		html(r, " value=\"%a\"", value);
@@ -121,8 +121,8 @@ void field_input(struct req *r, const char *type, const char *name, enum msg_id 
 	if (err != M_NONE)
 		html(r, " aria-invalid=\"true\"");
 	if (err != M_NONE || hint != M_NONE)
-		html(r, " aria-describedby=\"%H%H\"", err != M_NONE ? html_fmt(r, "f-%a-err", name) : "",
-		     hint != M_NONE ? html_fmt(r, "%sf-%a-hint", err != M_NONE ? " " : "", name) : "");
+		html(r, " aria-describedby=\"%H%H\"", err != M_NONE ? html_fmt(r, "f-%a-err", name) : MARKUP(""),
+		     hint != M_NONE ? html_fmt(r, "%sf-%a-hint", err != M_NONE ? " " : "", name) : MARKUP(""));
 	html(r, ">");
 	if (err != M_NONE)
 		html(r, "<p class=\"error\" id=\"f-%a-err\">%T</p>", name, err);
@@ -140,7 +140,7 @@ void field_select(struct req *r, const char *name, enum msg_id label, const char
 		html(r, "<option value=\"\">%T</option>", M_any);
 	for (int i = 0; i < n; i++)
 		html(r, "<option value=\"%a\"%H>%T</option>", values[i],
-		     current && strcmp(current, values[i]) == 0 ? " selected" : "", labels[i]);
+		     current && strcmp(current, values[i]) == 0 ? MARKUP(" selected") : MARKUP(""), labels[i]);
 	html(r, "</select></div>");
 }
 
@@ -150,7 +150,7 @@ void form_errors(struct req *r, int nerrors)
 		html(r, "<div class=\"form-errors\" role=\"alert\"><p>%T</p></div>", M_form_has_errors);
 }
 
-void confirm_page(struct req *r, const char *title, const char *question, enum msg_id detail,
+void confirm_page(struct req *r, const char *title, const struct markup *question, enum msg_id detail,
 		  const char *action, enum msg_id button, const char *back)
 {
 	page_heading(r, title, NULL);

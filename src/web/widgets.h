@@ -37,7 +37,7 @@ void field_select(struct req *r, const char *name, enum msg_id label, const char
 /* The error summary at the top of a form. */
 void form_errors(struct req *r, int nerrors);
 /* A confirm page: question, explanation, a POST button and a way back. */
-void confirm_page(struct req *r, const char *title, const char *question, enum msg_id detail,
+void confirm_page(struct req *r, const char *title, const struct markup *question, enum msg_id detail,
 		  const char *action, enum msg_id button, const char *back);
 
 #endif

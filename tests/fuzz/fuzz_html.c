@@ -102,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* %T with any id, and %H as is */
 	buf_reset(&b);
-	html_buf(&b, lang, "%T%H", (int)num, arg);
+	html_buf(&b, lang, "%T%H", (int)num, (const struct markup *)arg);
 	CHECK(b.len >= strlen(arg) && strcmp(b.p + b.len - strlen(arg), arg) == 0);
 	check_escaped(b.p, b.len - strlen(arg));
 

@@ -47,7 +47,7 @@ static void html_s_escapes_text(void **state)
 static void html_s_null_is_empty(void **state)
 {
 	assert_string_equal(H(LANG_EN, "[%s]", (const char *)NULL), "[]");
-	assert_string_equal(H(LANG_EN, "[%a|%u|%H]", (const char *)NULL, (const char *)NULL, (const char *)NULL),
+	assert_string_equal(H(LANG_EN, "[%a|%u|%H]", (const char *)NULL, (const char *)NULL, (const struct markup *)NULL),
 			    "[||]");
 }
 
@@ -95,7 +95,7 @@ static void html_T_escapes_message_text(void **state)
 
 static void html_H_inserts_markup_as_is(void **state)
 {
-	assert_string_equal(H(LANG_EN, "<div>%H</div>", "<b class=\"k\">&amp;</b>"),
+	assert_string_equal(H(LANG_EN, "<div>%H</div>", MARKUP("<b class=\"k\">&amp;</b>")),
 			    "<div><b class=\"k\">&amp;</b></div>");
 }
 
@@ -118,7 +118,7 @@ static void html_percent_percent_and_stray_percents(void **state)
 
 static void html_arguments_are_consumed_in_order(void **state)
 {
-	const char *out = H(LANG_EN, "%s|%a|%u|%T|%H|%d|%D|%N|%%|%s", "<1>", "\"2\"", "3 3", (int)M_save, "<4>", 5,
+	const char *out = H(LANG_EN, "%s|%a|%u|%T|%H|%d|%D|%N|%%|%s", "<1>", "\"2\"", "3 3", (int)M_save, MARKUP("<4>"), 5,
 			    (int64_t)6, (int64_t)7000, "<end>");
 	assert_string_equal(out, "&lt;1&gt;|&quot;2&quot;|3%203|Save|<4>|5|6|7,000|%|&lt;end&gt;");
 }
