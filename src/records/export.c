@@ -4,6 +4,7 @@
 #include "export.h"
 #include "../db/db.h"
 #include "../http/audit.h"
+#include "../core/cal.h"
 #include "../web/layout.h"
 
 #include <pthread.h>
@@ -33,12 +34,21 @@ static void csv_cell(struct buf *b, const char *v)
 	buf_putc(b, '"');
 }
 
-static const char *filename(struct req *r, const struct record_type *t, const char *ext)
+void export_attachment(struct req *r, const char *ascii, const char *name)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	return arena_printf(r->a, "%s-%04d-%02d-%02d.%s", t->name, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, ext);
+	struct buf enc;
+	buf_init(&enc, r->a);
+	buf_url(&enc, name, strlen(name));
+	req_header_add(r, "Content-Disposition: attachment; filename=\"%s\"; filename*=UTF-8''%s", ascii, enc.p);
+}
+
+/* The register's name in the user's language and today's date. */
+static void attach(struct req *r, const struct record_type *t, const char *ext)
+{
+	char day[CAL_DATE_SIZE];
+	cal_format_date(cal_local_day(time(NULL)), day);
+	export_attachment(r, arena_printf(r->a, "%s-%s.%s", t->name, day, ext),
+			  arena_printf(r->a, "%s-%s.%s", T(r, t->many), day, ext));
 }
 
 /* The rows as CSV in r->out; returns how many were written. */
@@ -183,6 +193,6 @@ int records_export(struct req *r, struct list_query *q, const char *format)
 		return req_fail(r, 500, M_NONE);
 	r->content_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 			       : "text/csv; charset=utf-8";
-	req_header_add(r, "Content-Disposition: attachment; filename=\"%s\"", filename(r, t, format));
+	attach(r, t, format);
 	return 0;
 }

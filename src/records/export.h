@@ -12,4 +12,9 @@
 
 int records_export(struct req *r, struct list_query *q, const char *format);
 
+/* Content-Disposition for a download named in the user's language
+ * (人員-2026-12-02.csv): the name as RFC 5987 filename*, and ascii (people-
+ * 2026-12-02.csv) as filename for clients that read only that. */
+void export_attachment(struct req *r, const char *ascii, const char *name);
+
 #endif

@@ -2,6 +2,7 @@
  * every bad row with its reason (nothing is imported), fix and upload again;
  * when the file is clean, a preview and one button import all rows in one
  * transaction. The file waits in the imports table between the two steps. */
+#include "export.h"
 #include "import.h"
 #include "../db/db.h"
 #include "../web/widgets.h"
@@ -73,7 +74,8 @@ static int template_csv(struct req *r)
 	}
 	buf_puts(&r->out, "\r\n");
 	r->content_type = "text/csv; charset=utf-8";
-	req_header_add(r, "Content-Disposition: attachment; filename=\"%s-template.csv\"", t->name);
+	export_attachment(r, arena_printf(r->a, "%s-template.csv", t->name),
+			  arena_printf(r->a, "%s-%s.csv", T(r, t->many), T(r, M_imp_template_file)));
 	return 0;
 }
 

@@ -57,7 +57,7 @@ journey('filter the staff list by unit and status, export Excel and CSV: exactly
 
 	/* Excel */
 	const xlsx = await download(page, page.locator('.page-head').getByRole('link', { name: '匯出 Excel' }));
-	assert.match(xlsx.name, /^people-\d{4}-\d{2}-\d{2}\.xlsx$/);
+	assert.match(xlsx.name, /^人員名冊-\d{4}-\d{2}-\d{2}\.xlsx$/, "named in the user's language");
 	const wb = new ExcelJS.Workbook();
 	await wb.xlsx.load(xlsx.data);
 	assert.equal(wb.worksheets.length, 1);
@@ -79,7 +79,7 @@ journey('filter the staff list by unit and status, export Excel and CSV: exactly
 
 	/* CSV */
 	const csv = await download(page, page.locator('.page-head').getByRole('link', { name: '匯出 CSV' }));
-	assert.match(csv.name, /^people-\d{4}-\d{2}-\d{2}\.csv$/);
+	assert.match(csv.name, /^人員名冊-\d{4}-\d{2}-\d{2}\.csv$/);
 	const text = csv.data.toString('utf8');
 	assert.ok(text.startsWith('\uFEFF'), 'a UTF-8 BOM, so that Excel reads the Chinese right');
 	const fromCsv = byHeader(parseCsv(text.slice(1)));

@@ -56,7 +56,10 @@ test('CSV: BOM, a header of labels in the user\'s language, the filtered rows as
 		const r = await getBytes(c, `/r/people/export?${query}&format=csv`);
 		assert.equal(r.status, 200);
 		assert.equal(r.headers.get('content-type'), 'text/csv; charset=utf-8');
-		assert.match(r.headers.get('content-disposition'), /^attachment; filename="people-\d{4}-\d{2}-\d{2}\.csv"$/);
+		assert.match(r.headers.get('content-disposition'), /^attachment; filename="people-\d{4}-\d{2}-\d{2}\.csv"; filename\*=UTF-8''(\S+)$/);
+		// named in the user's language for the browsers that read filename*
+		const named = decodeURIComponent(/filename\*=UTF-8''(\S+)$/.exec(r.headers.get('content-disposition'))[1]);
+		assert.match(named, new RegExp(`^${msg('people', lang)}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
 		assert.deepEqual([...r.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a UTF-8 BOM');
 		const text = r.bytes.subarray(3).toString('utf8');
 		assert.ok(text.endsWith('\r\n'));
