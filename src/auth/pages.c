@@ -13,9 +13,7 @@
 
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
-		return "/";
-	return next;
+	return req_path_local(next) ? next : "/";
 }
 
 static void login_form(struct req *r, const char *username, enum msg_id err)

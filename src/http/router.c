@@ -78,16 +78,23 @@ void req_cookie_set(struct req *r, const char *name, const char *value, long max
 		       r->tls ? "; Secure" : "");
 }
 
-static int local_path(const char *p)
+int req_path_local(const char *p)
 {
-	return p && p[0] == '/' && p[1] != '/' && p[1] != '\\' && !strpbrk(p, "\r\n");
+	if (!p || p[0] != '/' || p[1] == '/' || p[1] == '\\')
+		return 0;
+	/* browsers drop TAB, CR and LF from URLs ("/\t/evil.example" becomes
+	 * "//evil.example"), and no local path of ours holds a control byte */
+	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return 0;
+	return 1;
 }
 
 int req_redirect(struct req *r, const char *path)
 {
 	r->status = 303;
 	buf_reset(&r->out);
-	req_header_add(r, "Location: %s", local_path(path) ? path : "/");
+	req_header_add(r, "Location: %s", req_path_local(path) ? path : "/");
 	return 0;
 }
 

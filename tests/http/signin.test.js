@@ -106,6 +106,14 @@ test('next= sends the user to a local path only', async () => {
 		['//evil.com', '/'],
 		['//evil.com/path', '/'],
 		['/\\evil.com', '/'],
+		// browsers delete TAB, CR and LF from URLs: "/\t/evil.com" would go to //evil.com
+		['/\t/evil.example/x', '/'],
+		['/\r/evil.example/x', '/'],
+		['/\n/evil.example/x', '/'],
+		['/\r\n/evil.example', '/'],
+		['/account\tx', '/'],
+		['/\x7f/evil.example', '/'],
+		['/\x01/evil.example', '/'],
 		['https://evil.com/', '/'],
 		['http:/evil.com', '/'],
 		['javascript:alert(1)', '/'],
@@ -126,6 +134,8 @@ test('next= sends the user to a local path only', async () => {
 	const f2 = await c.get('/login?next=%2F%2Fevil.com');
 	assert.match(f2.text, /<form class="form" method="post" action="\/login"><input[^>]*><input type="hidden" name="next" value="\/">/);
 	assert.doesNotMatch(f2.text, /value="\/\/evil\.com"/);
+	const f3 = await c.get('/login?next=%2F%09%2Fevil.example%2Fx');
+	assert.match(f3.text, /<input type="hidden" name="next" value="\/">/, 'a TAB in next= is refused in the form too');
 });
 
 test('a signed-out visitor is sent to /login?next= and comes back after signing in', async () => {
