@@ -28,6 +28,7 @@ static const char *action_text(struct req *r, const char *code)
 		{"create", M_act_create},     {"update", M_act_update},
 		{"archive", M_act_archive},   {"restore", M_act_restore},
 		{"sign_in", M_act_sign_in},   {"sign_out", M_act_sign_out},
+		{"signin_failed", M_act_signin_failed},
 		{"disable", M_act_disable},   {"enable", M_act_enable},
 		{"reset_password", M_act_reset_password}, {"change_password", M_act_change_password},
 		{"reveal", M_act_reveal},     {"import", M_act_import},
