@@ -280,25 +280,6 @@ static int parse_json(struct req *r)
 	return 0;
 }
 
-static const struct route *find_route(struct req *r, int *path_known)
-{
-	const char *m = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
-	*path_known = 0;
-	struct kvlist params = {0};
-	for (size_t i = 0; i < r->app->nroutes; i++) {
-		const struct route *rt = &r->app->routes[i];
-		if (!route_match(r->a, rt->pattern, r->path, &params))
-			continue;
-		*path_known = 1;
-		if (strcmp(rt->method, m) == 0) {
-			r->params = params;
-			return rt;
-		}
-		params = (struct kvlist){0};
-	}
-	return NULL;
-}
-
 /* The Allow header of a 405: every method some route takes on this path
  * (HEAD along with GET). */
 static void add_allow(struct req *r)
@@ -346,7 +327,8 @@ void router_dispatch(struct req *r)
 			parse_urlencoded(r->a, r->query, strlen(r->query), &r->qs) != PARSE_OK;
 
 	int path_known;
-	const struct route *rt = find_route(r, &path_known);
+	const struct route *rt =
+		route_find(r->a, r->app->routes, r->app->nroutes, r->method, r->path, &r->params, &path_known);
 	r->route = rt;
 
 	/* identity only where it matters: static files and probes skip it */
