@@ -80,6 +80,8 @@ static int audit_list(struct req *r)
 			    " AND (CAST(? AS TEXT) IS NULL OR entity = ?) AND (CAST(? AS TEXT) IS NULL OR entity_id = ?)"
 			    " AND (CAST(? AS TEXT) IS NULL OR action = ?) AND at >= ? AND (? < 0 OR at < ?)";
 	int desc, sort = list_sort(r, cols, 5, 0, &desc), page = req_page(r);
+	if (!page)
+		return req_fail(r, 400, M_err_bad_page);
 	if (!req_query(r, "sort"))
 		desc = 1; /* newest first */
 	int64_t total = db_one_int64(db, 0, arena_printf(r->a, "SELECT count(*)%s", where), "ssssssssiii", who, who,

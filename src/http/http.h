@@ -96,8 +96,11 @@ const char *req_cookie(struct req *r, const char *name);
 const char *req_param(struct req *r, const char *name);
 int64_t req_param_int(struct req *r, const char *name);
 const char *req_header(struct req *r, const char *name);
-/* A positive page number from ?page=, 1 when absent or invalid. */
+/* The page number from ?page=: 1 when absent, 0 when it is not a whole
+ * number from 1 (the caller answers 400 with M_err_bad_page); a
+ * number past the last page is no error, and is at most REQ_PAGE_MAX. */
 int req_page(struct req *r);
+#define REQ_PAGE_MAX 1000000
 /* The connection for this request, from the pool; NULL means the database
  * is unreachable (the caller answers 503). */
 struct db *req_db(struct req *r);

@@ -48,9 +48,12 @@ int req_page(struct req *r)
 	const char *p = req_query(r, "page");
 	if (!p)
 		return 1;
-	char *end;
-	long v = strtol(p, &end, 10);
-	return *end || v < 1 || v > 1000000 ? 1 : (int)v;
+	if (!*p || strspn(p, "0123456789") != strlen(p))
+		return 0;
+	/* past the last page is no error (an empty page), but OFFSET must
+	 * not overflow: any page beyond a million is the millionth */
+	long v = strlen(p) > 7 ? REQ_PAGE_MAX : strtol(p, NULL, 10);
+	return v < 1 ? 0 : v > REQ_PAGE_MAX ? REQ_PAGE_MAX : (int)v;
 }
 
 struct db *req_db(struct req *r)
