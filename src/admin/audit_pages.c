@@ -43,7 +43,8 @@ static const struct code_label {
 	{"archive", M_act_archive},   {"restore", M_act_restore},
 	{"import", M_act_import},     {"export", M_act_export},
 	{"reveal", M_act_reveal},     {"sign_in", M_act_sign_in},
-	{"sign_out", M_act_sign_out}, {"change_password", M_act_change_password},
+	{"sign_out", M_act_sign_out}, {"signin_failed", M_act_signin_failed},
+	{"change_password", M_act_change_password},
 	{"disable", M_act_disable},   {"enable", M_act_enable},
 	{"reset_password", M_act_reset_password}, {"revoke", M_act_revoke},
 	{"demo_load", M_act_demo_load},
@@ -258,6 +259,8 @@ static const struct markup *entity_html(struct req *r, const char *action, const
 		return html_fmt(r, "<span class=\"muted\">%T</span> <a href=\"/r/%s/%s\">%s</a>", t->one, entity, id,
 				name ? name : arena_printf(r->a, "#%s", id));
 	}
+	if (!strcmp(entity, "user") && n <= 0)
+		return MARKUP("—"); /* a failed sign-in with a name that is nobody's */
 	if (!strcmp(entity, "user")) {
 		const char *name = db_one_text(req_db(r), r->a, "SELECT display_name || ' (' || username || ')' FROM users "
 								 "WHERE id = ?",
@@ -332,6 +335,8 @@ static int audit_list(struct req *r)
 			    " AND (CAST(? AS TEXT) IS NULL OR entity = ?) AND (CAST(? AS TEXT) IS NULL OR entity_id = ?)"
 			    " AND (CAST(? AS TEXT) IS NULL OR action = ?) AND at >= ? AND (? < 0 OR at < ?)";
 	int desc, sort = list_sort(r, cols, 5, 0, &desc), page = req_page(r);
+	if (!page)
+		return req_fail(r, 400, M_err_bad_page);
 	if (!req_query(r, "sort"))
 		desc = 1; /* newest first */
 	int64_t total = db_one_int64(db, 0, arena_printf(r->a, "SELECT count(*)%s", where), "ssssssssiii", who, who,

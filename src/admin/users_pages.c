@@ -71,6 +71,8 @@ static int users_list(struct req *r)
 	if (role && *role && role_parse(role) < 0)
 		role = NULL;
 	int desc, sort = list_sort(r, cols, 5, 0, &desc), page = req_page(r);
+	if (!page)
+		return req_fail(r, 400, M_err_bad_page);
 	const char *like = q && *q ? like_pattern(r, q) : NULL;
 	const char *st = status && !strcmp(status, "disabled") ? "1" : status && !strcmp(status, "active") ? "0" : NULL;
 

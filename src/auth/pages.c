@@ -13,9 +13,7 @@
 
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
-		return "/";
-	return next;
+	return req_path_local(next) ? next : "/";
 }
 
 static void login_form(struct req *r, const char *username, enum msg_id err)
@@ -58,11 +56,15 @@ static int login_post(struct req *r)
 	if (!db)
 		return req_fail(r, 503, M_err_db_down);
 	int64_t now = time(NULL);
-	const char *ukey = arena_printf(r->a, "user:%s", username);
+	/* r->ip holds no space: the pair's key is unambiguous */
+	const char *pkey = arena_printf(r->a, "pair:%s %s", r->ip, username);
 	const char *ikey = arena_printf(r->a, "ip:%s", r->ip);
-	if (throttle_locked(db, ukey, now) || throttle_locked(db, ikey, now)) {
+	int64_t pwait = throttle_wait(db, pkey, now), iwait = throttle_wait(db, ikey, now);
+	if (pwait || iwait) {
+		int64_t wait = pwait > iwait ? pwait : iwait;
 		r->status = 429;
-		login_form(r, username, M_login_locked);
+		req_header_add(r, "Retry-After: %lld", (long long)wait);
+		login_form(r, username, wait > THROTTLE_DELAY_MAX ? M_login_locked : M_login_wait);
 		return 0;
 	}
 	struct db_stmt *q = db_query(db, "SELECT id, password_hash FROM users WHERE username = ? AND disabled = 0",
@@ -78,14 +80,17 @@ static int login_post(struct req *r)
 	struct app *app = (struct app *)r->app;
 	int ok = hash ? password_verify(&app->hash_sem, hash, pw) : (password_burn(&app->hash_sem, pw), 0);
 	if (!ok) {
-		throttle_fail(db, ukey, THROTTLE_USER_MAX, now);
-		throttle_fail(db, ikey, THROTTLE_IP_MAX, now);
+		throttle_fail(db, pkey, THROTTLE_PAIR_MAX, THROTTLE_PAIR_MAX, now);
+		throttle_fail(db, ikey, THROTTLE_IP_MAX, THROTTLE_IP_FREE, now);
+		/* only attempts whose password was checked are recorded: those
+		 * refused above cost nothing and could flood the log */
+		audit_write(db, 0, username, r->ip, "signin_failed", "user", uid, NULL, NULL);
 		log_info("sign-in failed for '%s' from %s", username, r->ip);
 		r->status = 401;
 		login_form(r, username, M_login_failed);
 		return 0;
 	}
-	throttle_clear(db, ukey);
+	throttle_clear(db, pkey);
 	if (db_begin(db) || session_start(r, uid) ||
 	    audit_write(db, uid, username, r->ip, "sign_in", "user", uid, NULL, NULL) || db_commit(db)) {
 		db_rollback(db);

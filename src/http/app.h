@@ -80,6 +80,12 @@ const char *asset_url(struct req *r, const char *name);
 /* Serves until SIGTERM/SIGINT, then drains in-flight requests. */
 int server_run(struct app *app);
 
+/* A JSON body is parsed into a tree many times its size: it has its own
+ * limit, below max_body, checked before the body is read. */
+#define REQ_MAX_JSON (1L << 20)
+/* True when the request's Content-Type is application/json. */
+int req_body_is_json(struct req *r);
+
 /* The whole dispatch of one request, after the server has filled r. */
 void router_dispatch(struct req *r);
 /* Answers a request that failed before dispatch (413, 400) in the

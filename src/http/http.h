@@ -96,8 +96,11 @@ const char *req_cookie(struct req *r, const char *name);
 const char *req_param(struct req *r, const char *name);
 int64_t req_param_int(struct req *r, const char *name);
 const char *req_header(struct req *r, const char *name);
-/* A positive page number from ?page=, 1 when absent or invalid. */
+/* The page number from ?page=: 1 when absent, 0 when it is not a whole
+ * number from 1 (the caller answers 400 with M_err_bad_page); a
+ * number past the last page is no error, and is at most REQ_PAGE_MAX. */
 int req_page(struct req *r);
+#define REQ_PAGE_MAX 1000000
 /* The connection for this request, from the pool; NULL means the database
  * is unreachable (the caller answers 503). */
 struct db *req_db(struct req *r);
@@ -108,8 +111,13 @@ void req_header_add(struct req *r, const char *fmt, ...) __attribute__((format(p
 /* Set-Cookie with HttpOnly, SameSite=Lax, Path=/, Secure under TLS.
  * max_age < 0: session cookie; 0: delete. */
 void req_cookie_set(struct req *r, const char *name, const char *value, long max_age);
-/* 303 See Other to a local path; anything not starting with a single "/"
- * goes to "/" instead (no open redirects). */
+/* True when p is a path on this site: one "/" first, not "//" or "/\",
+ * and no control byte anywhere (browsers delete TAB and newlines, which
+ * would turn "/\t/host" into "//host"). Every redirect target taken from
+ * the request goes through it. */
+int req_path_local(const char *p);
+/* 303 See Other to a local path (req_path_local); anything else goes to
+ * "/" instead (no open redirects). */
 int req_redirect(struct req *r, const char *path);
 /* Builds an error response: an HTML page, or JSON under /api/, in the
  * user's language. msg may be M_NONE for the status's default text. */

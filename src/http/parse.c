@@ -253,3 +253,47 @@ int route_match(struct arena *a, const char *pat, const char *path, struct kvlis
 	}
 	return *pat == 0 && *path == 0;
 }
+
+/* A segment of a pattern: 2 literal, 1 {x:int}, 0 any other parameter. */
+static int segment_rank(const char *seg, size_t n)
+{
+	const char *open = memchr(seg, '{', n);
+	if (!open)
+		return 2;
+	const char *close = memchr(open, '}', n - (size_t)(open - seg));
+	return close && close - open >= 5 && !memcmp(close - 4, ":int", 4) ? 1 : 0;
+}
+
+int route_compare(const char *a, const char *b)
+{
+	while (*a && *b) {
+		size_t na = strcspn(a, "/"), nb = strcspn(b, "/");
+		int d = segment_rank(a, na) - segment_rank(b, nb);
+		if (d)
+			return d;
+		a += na + (a[na] == '/');
+		b += nb + (b[nb] == '/');
+	}
+	return 0;
+}
+
+const struct route *route_find(struct arena *a, const struct route *routes, size_t n, const char *method,
+			       const char *path, struct kvlist *params, int *path_known)
+{
+	const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
+	const struct route *best = NULL;
+	struct kvlist found = {0};
+	*path_known = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct route *rt = &routes[i];
+		if (!route_match(a, rt->pattern, path, &found))
+			continue;
+		*path_known = 1;
+		if (strcmp(rt->method, m) != 0 || (best && route_compare(rt->pattern, best->pattern) <= 0))
+			continue;
+		best = rt;
+		*params = found;
+		found = (struct kvlist){0}; /* the next match must not write over them */
+	}
+	return best;
+}

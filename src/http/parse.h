@@ -33,5 +33,17 @@ int parse_multipart(struct arena *a, const char *content_type, const char *body,
 long url_decode(char *s, size_t n, int plus);
 /* Matches a path against "/a/{id:int}/b"; fills params. 1 on match. */
 int route_match(struct arena *a, const char *pattern, const char *path, struct kvlist *params);
+/* Which of two patterns is the more specific, segment by segment from the
+ * left: a literal segment beats {x:int}, which beats {x:str}. > 0 when a is
+ * the more specific, < 0 when b is, 0 when they are alike. */
+int route_compare(const char *a, const char *b);
+/* The route of the table (n entries) for method and path: of those whose
+ * pattern matches, the most specific (route_compare), the first among
+ * equals, so the table's order does not matter. HEAD is served by GET.
+ * Fills params (arena); *path_known is 1 when some route, of any method,
+ * matches the path (a 405 rather than a 404). NULL when none takes the
+ * method. */
+const struct route *route_find(struct arena *a, const struct route *routes, size_t n, const char *method,
+			       const char *path, struct kvlist *params, int *path_known);
 
 #endif

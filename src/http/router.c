@@ -48,9 +48,12 @@ int req_page(struct req *r)
 	const char *p = req_query(r, "page");
 	if (!p)
 		return 1;
-	char *end;
-	long v = strtol(p, &end, 10);
-	return *end || v < 1 || v > 1000000 ? 1 : (int)v;
+	if (!*p || strspn(p, "0123456789") != strlen(p))
+		return 0;
+	/* past the last page is no error (an empty page), but OFFSET must
+	 * not overflow: any page beyond a million is the millionth */
+	long v = strlen(p) > 7 ? REQ_PAGE_MAX : strtol(p, NULL, 10);
+	return v < 1 ? 0 : v > REQ_PAGE_MAX ? REQ_PAGE_MAX : (int)v;
 }
 
 struct db *req_db(struct req *r)
@@ -78,16 +81,23 @@ void req_cookie_set(struct req *r, const char *name, const char *value, long max
 		       r->tls ? "; Secure" : "");
 }
 
-static int local_path(const char *p)
+int req_path_local(const char *p)
 {
-	return p && p[0] == '/' && p[1] != '/' && p[1] != '\\' && !strpbrk(p, "\r\n");
+	if (!p || p[0] != '/' || p[1] == '/' || p[1] == '\\')
+		return 0;
+	/* browsers drop TAB, CR and LF from URLs ("/\t/evil.example" becomes
+	 * "//evil.example"), and no local path of ours holds a control byte */
+	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return 0;
+	return 1;
 }
 
 int req_redirect(struct req *r, const char *path)
 {
 	r->status = 303;
 	buf_reset(&r->out);
-	req_header_add(r, "Location: %s", local_path(path) ? path : "/");
+	req_header_add(r, "Location: %s", req_path_local(path) ? path : "/");
 	return 0;
 }
 
@@ -181,12 +191,20 @@ static void choose_language(struct req *r)
 }
 
 /* Worker threads have small stacks (Debian's civetweb: 100 KiB) and
- * jansson parses recursively, so nesting is capped before parsing. */
+ * jansson parses recursively, so nesting is capped before parsing; and a
+ * parsed value costs some 50 bytes for each byte of "1,", so the number of
+ * values is capped too (a 1 MiB body of [1,1,...] would be 25 MB). */
 #define JSON_MAX_DEPTH 64
+#define JSON_MAX_VALUES 10000
 
-static int json_depth_ok(const char *s, size_t n)
+/* Pre-scans a JSON text: 0 when it may be parsed, or the status refusing
+ * it (400 too deep, 413 too many values). Values are counted as commas and
+ * opening brackets outside strings: one for each element of an array or
+ * member of an object, give or take one per container. */
+static int json_shape_check(const char *s, size_t n)
 {
 	int depth = 0, in_str = 0;
+	size_t values = 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (in_str) {
@@ -196,16 +214,33 @@ static int json_depth_ok(const char *s, size_t n)
 				in_str = 0;
 		} else if (c == '"') {
 			in_str = 1;
-		} else if (c == '[' || c == '{') {
-			if (++depth > JSON_MAX_DEPTH)
-				return 0;
+		} else if (c == '[' || c == '{' || c == ',') {
+			if (++values > JSON_MAX_VALUES)
+				return 413;
+			if (c != ',' && ++depth > JSON_MAX_DEPTH)
+				return 400;
 		} else if (c == ']' || c == '}') {
 			depth--;
 		}
 	}
-	return 1;
+	return 0;
 }
 
+int req_body_is_json(struct req *r)
+{
+	const char *ct = req_header(r, "Content-Type");
+	return ct && strncasecmp(ct, "application/json", 16) == 0;
+}
+
+/* Only the API takes JSON, and only in a body that creates or changes. */
+static int route_takes_json(const struct req *r)
+{
+	return r->is_api && (!strcmp(r->method, "POST") || !strcmp(r->method, "PUT") || !strcmp(r->method, "PATCH"));
+}
+
+/* Forms are parsed here, before the CSRF check that reads their _csrf
+ * field; a JSON body is only accepted here (a route that takes JSON) and
+ * parsed after that check (parse_json). */
 static int parse_body(struct req *r)
 {
 	if (!r->body_len)
@@ -218,16 +253,7 @@ static int parse_body(struct req *r)
 		rc = parse_urlencoded(r->a, r->body, r->body_len, &r->form);
 	} else if (strncasecmp(ct, "multipart/form-data", 19) == 0) {
 		rc = parse_multipart(r->a, ct, r->body, r->body_len, (size_t)r->app->cfg->max_part, &r->form);
-	} else if (strncasecmp(ct, "application/json", 16) == 0) {
-		json_error_t e;
-		if (!json_depth_ok(r->body, r->body_len))
-			return req_fail(r, 400, M_err_bad_json), -1;
-		json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
-		if (!j)
-			return req_fail(r, 400, M_err_bad_json), -1;
-		r->json = j;
-		arena_defer(r->a, (void (*)(void *))json_decref, j);
-	} else {
+	} else if (!req_body_is_json(r) || !route_takes_json(r)) {
 		return req_fail(r, 415, M_NONE), -1;
 	}
 	if (rc == PARSE_UTF8)
@@ -239,23 +265,22 @@ static int parse_body(struct req *r)
 	return 0;
 }
 
-static const struct route *find_route(struct req *r, int *path_known)
+/* The JSON body into r->json, once everything that needs no body has been
+ * checked (the size already, by the server: REQ_MAX_JSON). */
+static int parse_json(struct req *r)
 {
-	const char *m = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
-	*path_known = 0;
-	struct kvlist params = {0};
-	for (size_t i = 0; i < r->app->nroutes; i++) {
-		const struct route *rt = &r->app->routes[i];
-		if (!route_match(r->a, rt->pattern, r->path, &params))
-			continue;
-		*path_known = 1;
-		if (strcmp(rt->method, m) == 0) {
-			r->params = params;
-			return rt;
-		}
-		params = (struct kvlist){0};
-	}
-	return NULL;
+	if (!r->body_len || !req_body_is_json(r))
+		return 0;
+	int refused = json_shape_check(r->body, r->body_len);
+	if (refused)
+		return req_fail(r, refused, refused == 413 ? M_err_json_too_many : M_err_bad_json), -1;
+	json_error_t e;
+	json_t *j = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
+	if (!j)
+		return req_fail(r, 400, M_err_bad_json), -1;
+	r->json = j;
+	arena_defer(r->a, (void (*)(void *))json_decref, j);
+	return 0;
 }
 
 /* The Allow header of a 405: every method some route takes on this path
@@ -305,7 +330,8 @@ void router_dispatch(struct req *r)
 			parse_urlencoded(r->a, r->query, strlen(r->query), &r->qs) != PARSE_OK;
 
 	int path_known;
-	const struct route *rt = find_route(r, &path_known);
+	const struct route *rt =
+		route_find(r->a, r->app->routes, r->app->nroutes, r->method, r->path, &r->params, &path_known);
 	r->route = rt;
 
 	/* identity only where it matters: static files and probes skip it */
@@ -357,5 +383,7 @@ void router_dispatch(struct req *r)
 		req_fail(r, 403, M_err_csrf);
 		return;
 	}
+	if (parse_json(r))
+		return;
 	rt->handler(r);
 }

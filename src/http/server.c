@@ -128,11 +128,13 @@ static void send_response(struct req *r, int head_only)
 	mg_write(r->conn, out.p, out.len);
 }
 
-/* Reads the body whole; returns 0, 413 when over max_body, 400 on a
- * broken read. */
+/* Reads the body whole; returns 0, 413 when over max_body (REQ_MAX_JSON
+ * for JSON), 400 on a broken read. */
 static int read_body(struct req *r, long long declared)
 {
 	long max = r->app->cfg->max_body;
+	if (req_body_is_json(r) && max > REQ_MAX_JSON)
+		max = REQ_MAX_JSON;
 	if (declared > max)
 		return 413;
 	if (declared == 0)

@@ -416,6 +416,8 @@ static int certificates_page(struct req *r)
 					 "t.cert_expires <= ?%s",
 					 scope);
 	int page = req_page(r), per = 50;
+	if (!page)
+		return req_fail(r, 400, M_err_bad_page);
 	struct db_stmt *cq = db_prepare(db, arena_printf(r->a, "SELECT count(*)%s", where));
 	db_bind_text(cq, 1, from);
 	db_bind_text(cq, 2, to);

@@ -17,8 +17,10 @@
 
 static void csv_cell(struct buf *b, const char *v)
 {
-	/* a leading = + - @ would be a formula in a spreadsheet: quote it away */
-	int formula = v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@';
+	/* a leading = + - @ would be a formula in a spreadsheet, and so would
+	 * one after a TAB or CR, which spreadsheets skip (OWASP's list): quote
+	 * it away */
+	int formula = v[0] && strchr("=+-@\t\r", v[0]);
 	if (!formula && !strpbrk(v, ",\"\r\n")) {
 		buf_puts(b, v);
 		return;

@@ -150,6 +150,8 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 			   : arena_printf(r->a, " ORDER BY t.id %s", q->desc ? "DESC" : "ASC");
 
 	q->page = req_page(r);
+	if (!q->page)
+		q->error = M_err_bad_page, q->bad_param = "page", q->page = 1;
 	const char *pp = req_query(r, "per_page");
 	q->per_page = 25;
 	if (pp) {

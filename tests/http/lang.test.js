@@ -42,7 +42,8 @@ test('the switch returns to the page it was on, and only to a local one', async 
 	const c = srv.client();
 	const page = await c.get('/login?next=%2Faccount');
 	assert.match(page.text, /<form class="lang-switch" method="post" action="\/lang"><input type="hidden" name="_csrf" value="[^"]+"><input type="hidden" name="next" value="\/login\?next=%2Faccount">/);
-	for (const [next, want] of [['/login?next=%2Faccount', '/login?next=%2Faccount'], ['//evil.com', '/'], ['https://evil.com', '/'], [undefined, '/']]) {
+	for (const [next, want] of [['/login?next=%2Faccount', '/login?next=%2Faccount'], ['//evil.com', '/'], ['https://evil.com', '/'], [undefined, '/'],
+		['/\\evil.com', '/'], ['/\t/evil.example/x', '/'], ['/\r/evil.example', '/'], ['/\n/evil.example', '/'], ['/\x7f/evil.example', '/']]) {
 		const r = await c.post('/lang', { lang: 'en', next });
 		assert.equal(r.location, want, String(next));
 	}

@@ -79,6 +79,22 @@ test('CSV: BOM, a header of labels in the user\'s language, the filtered rows as
 	}
 });
 
+test('CSV: a cell starting with TAB or CR is defused too (spreadsheets skip them and read the formula after)', async () => {
+	await setup();
+	const a = api(ctx.srv);
+	for (const [name, duties] of [['Tab group', '\t=1+2'], ['CR group', '\r=HYPERLINK("http://x")'], ['Tab at group', '\t@SUM(A1)']])
+		await create(a, 'groups', { year: 2026, kind: 'task_force', name, unit_id: O.D2, duties });
+	const c = await ctx.srv.admin({ headers: { 'Accept-Language': 'en' } });
+	const r = await getBytes(c, `/r/groups/export?unit_id=${O.D2}&format=csv`);
+	assert.equal(r.status, 200);
+	const text = r.bytes.subarray(3).toString('utf8');
+	assert.ok(text.includes(`"'\t=1+2"`), 'a TAB before a formula');
+	assert.ok(text.includes(`"'\r=HYPERLINK(""http://x"")"`), 'a CR before a formula');
+	assert.ok(text.includes(`"'\t@SUM(A1)"`));
+	const cells = parseCsv(text).slice(1).map((row) => row[row.length - 1]);
+	assert.deepEqual(cells.sort(), ["'\t=1+2", "'\t@SUM(A1)", "'\r=HYPERLINK(\"http://x\")"].sort(), 'each duties cell starts with the apostrophe');
+});
+
 test('XLSX read back with exceljs: the same header and rows as the filtered list', async () => {
 	await setup();
 	const lang = 'en';

@@ -61,7 +61,9 @@ test('the session id rotates at sign-in and the old one stops working', async ()
 test('a wrong password is 401 with the sign-in form again', async () => {
 	const { srv } = ctx;
 	const u = srv.createUser('wendy', 'staff');
-	const c = srv.client();
+	// each test that fails a sign-in does it from its own address: failures
+	// slow their address down (throttle.test.js)
+	const c = srv.client({ headers: { 'X-Forwarded-For': '192.0.2.1' } });
 	await c.get('/login');
 	const r = await c.post('/login', { username: u.name, password: 'not-her-password-1' });
 	assert.equal(r.status, 401);
@@ -74,7 +76,7 @@ test('a wrong password is 401 with the sign-in form again', async () => {
 test('an unknown user gets the same status and the same message as a wrong password', async () => {
 	const { srv } = ctx;
 	const u = srv.createUser('known', 'staff');
-	const c = srv.client({ headers: { 'Accept-Language': 'en' } });
+	const c = srv.client({ headers: { 'Accept-Language': 'en', 'X-Forwarded-For': '192.0.2.2' } });
 	await c.get('/login');
 	const wrong = await c.post('/login', { username: u.name, password: 'wrong-password-xyz' });
 	const unknown = await c.post('/login', { username: 'nobody-here', password: 'wrong-password-xyz' });
@@ -106,6 +108,14 @@ test('next= sends the user to a local path only', async () => {
 		['//evil.com', '/'],
 		['//evil.com/path', '/'],
 		['/\\evil.com', '/'],
+		// browsers delete TAB, CR and LF from URLs: "/\t/evil.com" would go to //evil.com
+		['/\t/evil.example/x', '/'],
+		['/\r/evil.example/x', '/'],
+		['/\n/evil.example/x', '/'],
+		['/\r\n/evil.example', '/'],
+		['/account\tx', '/'],
+		['/\x7f/evil.example', '/'],
+		['/\x01/evil.example', '/'],
 		['https://evil.com/', '/'],
 		['http:/evil.com', '/'],
 		['javascript:alert(1)', '/'],
@@ -126,6 +136,8 @@ test('next= sends the user to a local path only', async () => {
 	const f2 = await c.get('/login?next=%2F%2Fevil.com');
 	assert.match(f2.text, /<form class="form" method="post" action="\/login"><input[^>]*><input type="hidden" name="next" value="\/">/);
 	assert.doesNotMatch(f2.text, /value="\/\/evil\.com"/);
+	const f3 = await c.get('/login?next=%2F%09%2Fevil.example%2Fx');
+	assert.match(f3.text, /<input type="hidden" name="next" value="\/">/, 'a TAB in next= is refused in the form too');
 });
 
 test('a signed-out visitor is sent to /login?next= and comes back after signing in', async () => {
@@ -212,7 +224,7 @@ test('password change: policy enforced, other sessions end, the new password wor
 	assert.equal(other.status, 303, 'the other session has ended');
 	assert.match(other.location, /^\/login/);
 
-	const c = srv.client();
+	const c = srv.client({ headers: { 'X-Forwarded-For': '192.0.2.3' } });
 	await c.get('/login');
 	assert.equal((await c.post('/login', { username: u.name, password: u.password })).status, 401, 'old password');
 	assert.equal((await c.post('/login', { username: u.name, password: fresh })).status, 303, 'new password');

@@ -1,5 +1,6 @@
 /* test_parse.c — the parsers for what arrives from outside: query strings
- * and urlencoded forms, Cookie headers, multipart bodies, route patterns.
+ * and urlencoded forms, Cookie headers, multipart bodies, route patterns
+ * and the choice of the most specific route.
  * Each result code (OK, BAD, UTF8, TOO_BIG) is pinned by a case here. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -452,6 +453,88 @@ static void route_malformed_pattern_does_not_match(void **state)
 	assert_false(rm("/a/{id", "/a/1", &p));
 }
 
+/* ---- route_find: the most specific route, whatever the table's order ---- */
+
+static int handler_stub(struct req *r)
+{
+	(void)r;
+	return 0;
+}
+
+#define ROUTE(m, pat) {m, pat, handler_stub, P_PUBLIC, 0, pat}
+
+/* The pattern of the route found for method and path, or NULL. */
+static const char *found(const struct route *t, size_t n, const char *method, const char *path, struct kvlist *p,
+			 int *known)
+{
+	*p = (struct kvlist){0};
+	const struct route *rt = route_find(&A, t, n, method, path, p, known);
+	return rt ? rt->pattern : NULL;
+}
+
+static void route_find_prefers_a_literal_segment_in_any_order(void **state)
+{
+	/* the parameter first: /api/v1/me must not depend on coming before it */
+	static const struct route t[] = {
+		ROUTE("GET", "/api/v1/{type:str}"), ROUTE("POST", "/api/v1/{type:str}"),
+		ROUTE("GET", "/api/v1/{type:str}/{id:int}"), ROUTE("GET", "/api/v1/me"),
+		ROUTE("GET", "/api/v1/stats/people"),
+	};
+	struct kvlist p;
+	int known;
+	assert_string_equal(found(t, 5, "GET", "/api/v1/me", &p, &known), "/api/v1/me");
+	assert_int_equal(p.n, 0);
+	assert_string_equal(found(t, 5, "HEAD", "/api/v1/me", &p, &known), "/api/v1/me");
+	assert_string_equal(found(t, 5, "GET", "/api/v1/units", &p, &known), "/api/v1/{type:str}");
+	assert_string_equal(kv_get(&p, "type"), "units");
+	assert_string_equal(found(t, 5, "GET", "/api/v1/stats/people", &p, &known), "/api/v1/stats/people");
+	assert_int_equal(p.n, 0);
+	assert_string_equal(found(t, 5, "GET", "/api/v1/stats/3", &p, &known), "/api/v1/{type:str}/{id:int}");
+	assert_string_equal(kv_get(&p, "type"), "stats");
+	assert_string_equal(kv_get(&p, "id"), "3");
+	/* no POST on the literal: the parameter's POST takes it */
+	assert_string_equal(found(t, 5, "POST", "/api/v1/me", &p, &known), "/api/v1/{type:str}");
+	assert_string_equal(kv_get(&p, "type"), "me");
+}
+
+static void route_find_compares_segments_from_the_left(void **state)
+{
+	static const struct route t[] = {
+		ROUTE("GET", "/a/{x:str}/b"), ROUTE("GET", "/a/b/{y:str}"), ROUTE("GET", "/n/{s:str}"),
+		ROUTE("GET", "/n/{id:int}"), ROUTE("GET", "/n/new"),
+	};
+	struct kvlist p;
+	int known;
+	assert_string_equal(found(t, 5, "GET", "/a/b/b", &p, &known), "/a/b/{y:str}");
+	assert_string_equal(kv_get(&p, "y"), "b");
+	assert_string_equal(found(t, 5, "GET", "/a/c/b", &p, &known), "/a/{x:str}/b");
+	/* a literal beats {int}, which beats {str} */
+	assert_string_equal(found(t, 5, "GET", "/n/new", &p, &known), "/n/new");
+	assert_string_equal(found(t, 5, "GET", "/n/12", &p, &known), "/n/{id:int}");
+	assert_string_equal(kv_get(&p, "id"), "12");
+	assert_null(kv_get(&p, "s"));
+	assert_string_equal(found(t, 5, "GET", "/n/x12", &p, &known), "/n/{s:str}");
+}
+
+static void route_find_takes_the_first_of_equals_and_tells_404_from_405(void **state)
+{
+	static const struct route t[] = {
+		ROUTE("GET", "/r/{type:str}"), ROUTE("GET", "/r/{name:str}"), ROUTE("POST", "/r/{type:str}"),
+	};
+	struct kvlist p;
+	int known = -1;
+	assert_string_equal(found(t, 3, "GET", "/r/x", &p, &known), "/r/{type:str}");
+	assert_string_equal(kv_get(&p, "type"), "x");
+	assert_int_equal(known, 1);
+	assert_null(found(t, 3, "DELETE", "/r/x", &p, &known));
+	assert_int_equal(known, 1); /* 405 */
+	assert_null(found(t, 3, "GET", "/nope", &p, &known));
+	assert_int_equal(known, 0); /* 404 */
+	assert_int_equal(route_compare("/r/{a:str}", "/r/{b:str}"), 0);
+	assert_true(route_compare("/r/x", "/r/{b:str}") > 0);
+	assert_true(route_compare("/r/{a:str}", "/r/{id:int}") < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +570,9 @@ int main(void)
 		cmocka_unit_test(route_trailing_slash_and_extra_segments_do_not_match),
 		cmocka_unit_test(route_match_resets_params),
 		cmocka_unit_test(route_malformed_pattern_does_not_match),
+		cmocka_unit_test(route_find_prefers_a_literal_segment_in_any_order),
+		cmocka_unit_test(route_find_compares_segments_from_the_left),
+		cmocka_unit_test(route_find_takes_the_first_of_equals_and_tells_404_from_405),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
