@@ -7,3 +7,4 @@
 #include "i18n/records.def"
 #include "i18n/org.def"
 #include "i18n/search.def"
+#include "i18n/standards.def"

@@ -45,9 +45,24 @@ const char *url_with(struct req *r, const char *name, const char *value)
 	return b.p;
 }
 
+const char *table_wrap_open(struct req *r)
+{
+	/* a table wider than a phone scrolls inside this box: keyboard users
+	 * reach it with Tab and scroll it with the arrow keys */
+	return html_fmt(r, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"%T\">",
+			M_a11y_table_scrolls);
+}
+
+const char *field_required_mark(struct req *r)
+{
+	/* the asterisk is for the eye; screen readers hear the word */
+	return html_fmt(r, "<span class=\"req\" aria-hidden=\"true\">*</span><span class=\"sr-only\">%T</span>",
+			M_a11y_required);
+}
+
 void list_begin(struct req *r, const struct list_col *cols, int n, int sort, int desc)
 {
-	html(r, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>");
+	html(r, "%H<table class=\"list\"><thead><tr>", table_wrap_open(r));
 	for (int i = 0; i < n; i++) {
 		const char *cls = cols[i].num ? " class=\"num\"" : "";
 		if (!cols[i].sort) {
@@ -107,7 +122,7 @@ void field_input(struct req *r, const char *type, const char *name, enum msg_id 
 		 enum msg_id err, int required, enum msg_id hint)
 {
 	html(r, "<div class=\"field%H\"><label for=\"f-%a\">%T%H</label>", err != M_NONE ? " has-error" : "", name,
-	     label, required ? "<span class=\"req\">*</span>" : "");
+	     label, required ? field_required_mark(r) : "");
 	html(r, "<input id=\"f-%a\" name=\"%a\" type=\"%a\"", name, name, type);
 	if (value && strcmp(type, "password") != 0)
 		html(r, " value=\"%a\"", value);
