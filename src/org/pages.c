@@ -364,7 +364,7 @@ static int stats_json(struct req *r)
 		return 0;
 	req_json_begin(r, 200);
 	struct buf *b = &r->out;
-	buf_printf(b, "{\"unit\":{\"id\":%lld,\"name\":", (long long)unit);
+	buf_printf(b, "{\"data\":{\"unit\":{\"id\":%lld,\"name\":", (long long)unit);
 	buf_json_str(b, top.name);
 	buf_puts(b, "},");
 	stats_object(b, &top.s);
@@ -376,7 +376,7 @@ static int stats_json(struct req *r)
 		stats_object(b, &kids[i].s);
 		buf_putc(b, '}');
 	}
-	buf_puts(b, "]}\n");
+	buf_puts(b, "]}}\n");
 	return 0;
 }
 
