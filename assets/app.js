@@ -7,6 +7,15 @@
 	var doc = document;
 	doc.documentElement.classList.add("js");
 
+	/* After a refused form, focus goes to the summary of what was wrong, so a
+	 * screen reader reads it and Tab continues into the form. */
+	var summary = doc.querySelector(".form-errors");
+	if (summary) {
+		if (!summary.hasAttribute("tabindex"))
+			summary.setAttribute("tabindex", "-1");
+		summary.focus();
+	}
+
 	/* Escape closes the phone menu and returns focus to its toggle. */
 	doc.addEventListener("keydown", function (e) {
 		var t = doc.getElementById("nav-toggle");

@@ -119,11 +119,9 @@ static int tree_page(struct req *r)
 			if (!strcmp(o->code, t->kind))
 				kl = o->label;
 		int parent = next > level;
-		if (parent)
-			html(r, "<li><details%H><summary>", level < 1 || match ? MARKUP(" open") : NULL);
-		else
-			html(r, "<li><div class=\"leaf\">");
-		html(r, "<a href=\"/r/units/%D\">%s</a> <span class=\"muted mono\">%s</span> <span class=\"badge badge-muted\">%T</span>",
+		/* the unit's row stays outside <summary>, which holds only the fold
+		 * button: links inside a summary are a control inside a control */
+		html(r, "<li><div class=\"node\"><a href=\"/r/units/%D\">%s</a> <span class=\"muted mono\">%s</span> <span class=\"badge badge-muted\">%T</span>",
 		     t->id, t->name, t->code, kl);
 		if (!t->active)
 			html(r, " <span class=\"badge badge-warn\">%T</span>", M_unit_inactive);
@@ -132,11 +130,13 @@ static int tree_page(struct req *r)
 		html(r, "</span>");
 		if (authz_record(r, &units_type, ACC_WRITE, t->id, 0))
 			html(r, " <a class=\"btn btn-sm\" href=\"/org/units/%D/move\">%T</a>", t->id, M_org_move);
+		html(r, "</div>");
 		if (parent) {
-			html(r, "</summary><ul class=\"tree-level\">");
+			html(r, "<details%H><summary><span class=\"sr-only\">%s</span></summary><ul class=\"tree-level\">",
+			     level < 1 || match ? MARKUP(" open") : MARKUP(""), arena_printf(r->a, T(r, M_a11y_units_under), t->name));
 			continue;
 		}
-		html(r, "</div></li>");
+		html(r, "</li>");
 		for (int k = level; k > next; k--)
 			html(r, "</ul></details></li>");
 	}
@@ -380,7 +380,7 @@ static int stats_json(struct req *r)
 		return 0;
 	req_json_begin(r, 200);
 	struct buf *b = &r->out;
-	buf_printf(b, "{\"unit\":{\"id\":%lld,\"name\":", (long long)unit);
+	buf_printf(b, "{\"data\":{\"unit\":{\"id\":%lld,\"name\":", (long long)unit);
 	buf_json_str(b, top.name);
 	buf_puts(b, "},");
 	stats_object(b, &top.s);
@@ -392,7 +392,7 @@ static int stats_json(struct req *r)
 		stats_object(b, &kids[i].s);
 		buf_putc(b, '}');
 	}
-	buf_puts(b, "]}\n");
+	buf_puts(b, "]}}\n");
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "../db/db.h"
 #include "../http/app.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,9 +196,54 @@ static int delete_json(struct req *r)
 	return 0;
 }
 
-/* ---- OpenAPI ---- */
+/* ---- OpenAPI ----
+ * The document says what the server does, status by status, so that a
+ * client validating against it accepts every answer it can get; a test
+ * (tests/http/openapi.test.js) holds every documented operation to it. */
 
-static json_t *field_schema(const struct field_def *f)
+/* Small builders: each returns a new reference. */
+static json_t *obj1(const char *k, json_t *v)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, k, v);
+	return o;
+}
+
+static json_t *ref_schema(const char *ref)
+{
+	return obj1("$ref", json_string(ref));
+}
+
+static json_t *typed(const char *type)
+{
+	return obj1("type", json_string(type));
+}
+
+/* An object schema with these properties, all required, nothing else. */
+static json_t *closed_object(json_t *props)
+{
+	json_t *required = json_array();
+	const char *k;
+	json_t *v;
+	json_object_foreach(props, k, v)
+	{
+		(void)v;
+		json_array_append_new(required, json_string(k));
+	}
+	return json_pack("{s:s, s:o, s:o, s:b}", "type", "object", "properties", props, "required", required,
+			 "additionalProperties", 0);
+}
+
+static json_t *string_enum(const char *const *codes, int n)
+{
+	json_t *e = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(e, json_string(codes[i]));
+	return json_pack("{s:s, s:o}", "type", "string", "enum", e);
+}
+
+/* A field's value as the API answers it (output) or takes it (input). */
+static json_t *field_schema(const struct field_def *f, int input)
 {
 	json_t *s = json_object();
 	switch (f->type) {
@@ -221,194 +267,355 @@ static json_t *field_schema(const struct field_def *f)
 		break;
 	}
 	default:
+		/* the bounds record_validate applies, in characters */
 		json_object_set_new(s, "type", json_string("string"));
-		if (f->max)
-			json_object_set_new(s, "maxLength", json_integer(f->max));
+		json_object_set_new(s, "maxLength", json_integer(f->max ? f->max : f->type == F_TEXT ? 200 : 20000));
+		if (f->min)
+			json_object_set_new(s, "minLength", json_integer(f->min));
 	}
-	if (!(f->flags & FF_REQUIRED))
+	if ((f->type == F_INT || f->type == F_DECIMAL) && (f->min || f->max)) {
+		json_object_set_new(s, "minimum", json_integer(f->min));
+		json_object_set_new(s, "maximum", json_integer(f->max));
+	}
+	if (!(f->flags & FF_REQUIRED) || (input && f->dflt))
 		json_object_set_new(s, "nullable", json_true());
-	json_object_set_new(s, "description", json_string(msg(LANG_EN, f->label)));
+	const char *label = msg(LANG_EN, f->label);
+	if (f->flags & FF_SENSITIVE)
+		json_object_set_new(s, "description",
+				    json_sprintf("%s. Answered masked unless the record is read with ?reveal=1 (audited)%s", label,
+						 input ? "" : "; a masked value may not match the field's format"));
+	else if (f->type == F_DATETIME)
+		json_object_set_new(s, "description", json_sprintf("%s (Unix seconds)", label));
+	else if (f->type == F_UNIT || f->type == F_PERSON || f->type == F_REF)
+		json_object_set_new(s, "description",
+				    json_sprintf("%s (id in /api/v1/%s)", label,
+						 f->type == F_UNIT ? "units" : f->type == F_PERSON ? "people" : f->ref));
+	else
+		json_object_set_new(s, "description", json_string(label));
 	return s;
 }
 
-/* Small builders: each returns a new reference. */
-static json_t *obj1(const char *k, json_t *v)
+/* A query parameter as the list takes it: flags are 0 or 1, a unit
+ * filter takes in the units under it, enums their codes. */
+static json_t *filter_param(const struct field_def *f)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, k, v);
-	return o;
+	json_t *schema;
+	const char *desc = msg(LANG_EN, f->label);
+	if (f->type == F_BOOL)
+		schema = json_pack("{s:s, s:[i,i]}", "type", "integer", "enum", 0, 1);
+	else if (f->type == F_UNIT)
+		schema = json_pack("{s:s, s:i}", "type", "integer", "minimum", 1), desc = "This unit and every unit under it";
+	else if (field_is_integer(f->type))
+		schema = json_pack("{s:s, s:i}", "type", "integer", "minimum", 0);
+	else if (f->type == F_ENUM)
+		schema = field_schema(f, 1), json_object_del(schema, "nullable"), json_object_del(schema, "description");
+	else
+		schema = typed("string");
+	return json_pack("{s:s, s:s, s:s, s:o}", "name", f->name, "in", "query", "description", desc, "schema", schema);
 }
 
-static json_t *ref_schema(const char *ref)
+static json_t *query_param(const char *name, const char *desc, json_t *schema)
 {
-	return obj1("$ref", json_string(ref));
+	return json_pack("{s:s, s:s, s:s, s:o}", "name", name, "in", "query", "description", desc, "schema", schema);
 }
 
-static json_t *response(const char *desc, json_t *schema)
+static json_t *json_body(json_t *schema)
 {
-	json_t *o = obj1("description", json_string(desc));
-	if (schema)
-		json_object_set_new(o, "content", obj1("application/json", obj1("schema", schema)));
-	return o;
+	return json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content", "application/json", "schema", schema);
 }
 
-static json_t *error_resp(const char *desc)
+static json_t *answer(const char *desc, json_t *schema)
 {
-	return response(desc, ref_schema("#/components/schemas/Error"));
-}
-
-static json_t *typed(const char *type)
-{
-	return obj1("type", json_string(type));
-}
-
-static json_t *operation(const char *tag, const char *summary, const char *id)
-{
-	json_t *op = json_object();
-	char opid[96];
-	snprintf(opid, sizeof opid, "%s_%s", id, tag);
-	json_object_set_new(op, "operationId", json_string(opid));
-	json_t *tags = json_array();
-	json_array_append_new(tags, json_string(tag));
-	json_object_set_new(op, "tags", tags);
-	json_object_set_new(op, "summary", json_string(summary));
-	json_object_set_new(op, "responses", json_object());
-	return op;
-}
-
-static void add_response(json_t *op, const char *code, json_t *resp)
-{
-	json_object_set_new(json_object_get(op, "responses"), code, resp);
+	return json_pack("{s:s, s:{s:{s:o}}}", "description", desc, "content", "application/json", "schema", schema);
 }
 
 static json_t *data_of(json_t *schema)
 {
-	json_t *o = typed("object");
-	json_object_set_new(o, "properties", obj1("data", schema));
-	return o;
+	return closed_object(obj1("data", schema));
+}
+
+/* Adds an error answer described once under components (e.g. "401"). */
+static void add_error(json_t *op, const char *status)
+{
+	char ref[64];
+	snprintf(ref, sizeof ref, "#/components/responses/%s", status);
+	json_object_set_new(json_object_get(op, "responses"), status, ref_schema(ref));
+}
+
+/* An operation with its answers: "2xx", description, schema, ..., then
+ * the error statuses (add_error), NULL. */
+static json_t *operation(const char *id, const char *tag, const char *summary, ...)
+{
+	json_t *op = json_pack("{s:s, s:[s], s:s, s:{}}", "operationId", id, "tags", tag, "summary", summary, "responses");
+	va_list ap;
+	va_start(ap, summary);
+	for (const char *code; (code = va_arg(ap, const char *));) {
+		if (code[0] == '2') {
+			const char *desc = va_arg(ap, const char *);
+			json_object_set_new(json_object_get(op, "responses"), code, answer(desc, va_arg(ap, json_t *)));
+		} else {
+			add_error(op, code);
+		}
+	}
+	va_end(ap);
+	return op;
+}
+
+/* The error answers, described once: status, when. */
+static const struct {
+	const char *status, *when;
+} error_answers[] = {
+	{"400", "A malformed request: bad JSON, not an object, an unknown field, a bad query parameter "
+		"(page, per_page, sort, a filter)"},
+	{"401", "No valid session or Authorization: Bearer token"},
+	{"403", "The user's roles or scope do not allow this (or the session's CSRF token is missing)"},
+	{"404", "No such record"},
+	{"409", "A conflict: the record changed since the version sent, a unique value is taken, the record is "
+		"archived or still referenced"},
+	{"413", "The body is larger than max_body"},
+	{"415", "The body is not application/json"},
+	{"422", "Fields that do not validate: error.fields names each with its message"},
+	{"503", "The database cannot be reached"},
+};
+
+static json_t *components_base(void)
+{
+	json_t *fields = json_pack("{s:s, s:{s:s}, s:s}", "type", "object", "additionalProperties", "type", "string",
+				   "description", "field name: message, in the language of Accept-Language");
+	json_t *err = closed_object(json_pack("{s:o, s:o}", "code", typed("string"), "message", typed("string")));
+	json_object_set_new(json_object_get(err, "properties"), "fields", fields);
+	json_t *schemas = obj1("Error", closed_object(obj1("error", err)));
+	json_t *responses = json_object();
+	for (size_t i = 0; i < sizeof error_answers / sizeof error_answers[0]; i++)
+		json_object_set_new(responses, error_answers[i].status,
+				    answer(error_answers[i].when, ref_schema("#/components/schemas/Error")));
+	json_t *params = json_object();
+	json_object_set_new(params, "page",
+			    query_param("page", "Page number, from 1",
+					json_pack("{s:s, s:i, s:i, s:i}", "type", "integer", "minimum", 1, "maximum", 1000000,
+						  "default", 1)));
+	json_object_set_new(params, "per_page",
+			    query_param("per_page", "Records per page",
+					json_pack("{s:s, s:i, s:i, s:i}", "type", "integer", "minimum", 1, "maximum", 200,
+						  "default", 25)));
+	json_t *bearer = json_pack("{s:s, s:s}", "type", "http", "scheme", "bearer");
+	return json_pack("{s:o, s:o, s:o, s:{s:o}}", "schemas", schemas, "responses", responses, "parameters", params,
+			 "securitySchemes", "bearer", bearer);
+}
+
+/* The schemas of one register: NAME as answered, NAMENew to create one,
+ * NAMEChange to change one (nothing required). */
+static void type_schemas(const struct record_type *t, const char *cap, json_t *schemas)
+{
+	json_t *out = json_object(), *in = json_object(), *required = json_array();
+	json_object_set_new(out, "id", json_pack("{s:s, s:b}", "type", "integer", "readOnly", 1));
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field_def *f = &t->fields[i];
+		if (f->flags & FF_HIDDEN)
+			continue;
+		json_object_set_new(out, f->name, field_schema(f, 0));
+		json_object_set_new(in, f->name, field_schema(f, 1));
+		if ((f->flags & FF_REQUIRED) && !f->dflt)
+			json_array_append_new(required, json_string(f->name));
+	}
+	json_object_set_new(out, "archived",
+			    json_pack("{s:s, s:b, s:s}", "type", "boolean", "readOnly", 1, "description",
+				      "Archived by DELETE; listed with ?archived=1"));
+	json_object_set_new(out, "version",
+			    json_pack("{s:s, s:s}", "type", "integer", "description", "Send it back with PATCH to be told "
+									     "(409) when someone else changed the record first"));
+	json_object_set_new(out, "created_at", json_pack("{s:s, s:b, s:s}", "type", "integer", "readOnly", 1,
+							 "description", "Unix seconds"));
+	json_object_set_new(out, "updated_at", json_pack("{s:s, s:b, s:s}", "type", "integer", "readOnly", 1,
+							 "description", "Unix seconds"));
+	json_t *create = json_pack("{s:s, s:o, s:o, s:b}", "type", "object", "properties", json_deep_copy(in), "required",
+				   required, "additionalProperties", 0);
+	json_object_set_new(in, "version", typed("integer"));
+	json_t *change = json_pack("{s:s, s:o, s:b, s:s}", "type", "object", "properties", in, "additionalProperties", 0,
+				   "description", "Only the fields to change; an unknown field is a 400");
+	char name[80];
+	json_object_set_new(schemas, cap, closed_object(out));
+	snprintf(name, sizeof name, "%sNew", cap);
+	json_object_set_new(schemas, name, create);
+	snprintf(name, sizeof name, "%sChange", cap);
+	json_object_set_new(schemas, name, change);
+}
+
+/* Does a field of some register refer to records of t? */
+static int type_is_referenced(const struct record_type *t)
+{
+	for (int k = 0; k < record_ntypes; k++)
+		for (int i = 0; i < record_types[k]->nfields; i++) {
+			const char *table = record_ref_table(&record_types[k]->fields[i]);
+			if (table && !strcmp(table, t->table))
+				return 1;
+		}
+	return 0;
+}
+
+/* GET and POST /api/v1/NAME, GET, PATCH and DELETE /api/v1/NAME/{id}. */
+static void type_paths(const struct record_type *t, const char *cap, json_t *paths)
+{
+	char ref[96], ref_new[96], ref_change[96], path[96];
+	snprintf(ref, sizeof ref, "#/components/schemas/%s", cap);
+	snprintf(ref_new, sizeof ref_new, "#/components/schemas/%sNew", cap);
+	snprintf(ref_change, sizeof ref_change, "#/components/schemas/%sChange", cap);
+	char id[96];
+#define OP_ID(verb) (snprintf(id, sizeof id, "%s_%s", verb, t->name), id)
+
+	json_t *params = json_array(), *sorts = json_array();
+	json_array_append_new(sorts, json_string("id"));
+	json_array_append_new(sorts, json_string("-id"));
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field_def *f = &t->fields[i];
+		if (f->flags & FF_HIDDEN)
+			continue;
+		if (f->flags & FF_FILTER)
+			json_array_append_new(params, filter_param(f));
+		/* what list_query_build accepts as ?sort= */
+		if ((f->flags & (FF_SORT | FF_LIST)) && !(f->flags & FF_SENSITIVE)) {
+			json_array_append_new(sorts, json_string(f->name));
+			json_array_append_new(sorts, json_sprintf("-%s", f->name));
+		}
+	}
+	json_array_append_new(params, query_param("q", "Words to look for in the register's text fields",
+						  json_pack("{s:s, s:i}", "type", "string", "maxLength", 200)));
+	json_array_append_new(params, query_param("sort", "A field to sort by; a leading - sorts descending",
+						  json_pack("{s:s, s:o}", "type", "string", "enum", sorts)));
+	json_array_append_new(params, query_param("archived", "1 lists the archived records instead",
+						  json_pack("{s:s, s:[i,i], s:i}", "type", "integer", "enum", 0, 1,
+							    "default", 0)));
+	json_array_append_new(params, ref_schema("#/components/parameters/page"));
+	json_array_append_new(params, ref_schema("#/components/parameters/per_page"));
+	json_t *page = closed_object(json_pack("{s:{s:s, s:o}, s:o, s:o, s:o}", "data", "type", "array", "items",
+					       ref_schema(ref), "total", typed("integer"), "page", typed("integer"),
+					       "per_page", typed("integer")));
+	const char *many = msg(LANG_EN, t->many);
+	json_t *list = operation(OP_ID("list"), t->name, many, "200", "A page of records (page past the end: no data)",
+				 page, "400", "401", "503", NULL);
+	for (int role = 0; role < ROLE__COUNT; role++)
+		if (t->access[role] == ACC_NONE) { /* record_type_may: every other role reads some */
+			add_error(list, "403");
+			break;
+		}
+	json_object_set_new(list, "parameters", params);
+	json_t *create = operation(OP_ID("create"), t->name, "Create", "201", "Created (Location names it)",
+				   data_of(ref_schema(ref)), "400", "401", "403", "409", "413", "415", "422", NULL);
+	json_object_set_new(create, "requestBody", json_body(ref_schema(ref_new)));
+	snprintf(path, sizeof path, "/api/v1/%s", t->name);
+	json_object_set_new(paths, path, json_pack("{s:o, s:o}", "get", list, "post", create));
+
+	json_t *get = operation(OP_ID("get"), t->name, "Read one", "200", "The record", data_of(ref_schema(ref)), "401",
+				"403", "404", NULL);
+	int sensitive = 0;
+	for (int i = 0; i < t->nfields; i++)
+		sensitive |= (t->fields[i].flags & FF_SENSITIVE) != 0;
+	if (sensitive)
+		json_object_set_new(get, "parameters",
+				    json_pack("[o]", query_param("reveal",
+								 "1 shows the sensitive fields in full, for the roles that "
+								 "may (403 otherwise); each reveal is audited",
+								 json_pack("{s:s, s:[i]}", "type", "integer", "enum", 1))));
+	json_t *patch = operation(OP_ID("update"), t->name, "Change fields", "200", "Updated", data_of(ref_schema(ref)),
+				  "400", "401", "403", "404", "409", "413", "415", "422", NULL);
+	json_object_set_new(patch, "requestBody", json_body(ref_schema(ref_change)));
+	json_t *del = operation(OP_ID("archive"), t->name, "Archive", "200", "Archived (or already so)",
+				data_of(ref_schema(ref)), "401", "403", "404", NULL);
+	if (type_is_referenced(t)) /* record_archive refuses while active records refer to it */
+		add_error(del, "409");
+	json_t *idparam = json_pack("{s:s, s:s, s:b, s:{s:s, s:i}}", "name", "id", "in", "path", "required", 1, "schema",
+				    "type", "integer", "minimum", 1);
+	snprintf(path, sizeof path, "/api/v1/%s/{id}", t->name);
+	json_object_set_new(paths, path,
+			    json_pack("{s:[o], s:o, s:o, s:o}", "parameters", idparam, "get", get, "patch", patch, "delete",
+				      del));
+#undef OP_ID
+}
+
+/* The answers of the platform's own JSON routes (the signed-in user,
+ * global search, staff statistics), which are not registers. */
+static void platform_paths(json_t *paths, json_t *schemas)
+{
+	const char *roles[ROLE__COUNT], *langs[LANG__COUNT], *types[64];
+	for (int i = 0; i < ROLE__COUNT; i++)
+		roles[i] = role_name((enum role)i);
+	for (int i = 0; i < LANG__COUNT; i++)
+		langs[i] = lang_code((enum lang)i);
+	int ntypes = record_ntypes < 64 ? record_ntypes : 64;
+	for (int i = 0; i < ntypes; i++)
+		types[i] = record_types[i]->name;
+
+	json_t *grant = closed_object(json_pack("{s:o, s:{s:s, s:b, s:s}}", "role", string_enum(roles, ROLE__COUNT),
+						"unit_id", "type", "integer", "nullable", 1, "description",
+						"The unit the role is scoped to; null: everywhere"));
+	json_object_set_new(schemas, "Me",
+			    closed_object(json_pack("{s:o, s:o, s:o, s:o, s:{s:s, s:o}}", "id", typed("integer"),
+						    "username", typed("string"), "display_name", typed("string"),
+						    "language", string_enum(langs, LANG__COUNT), "roles", "type", "array",
+						    "items", grant)));
+	json_object_set_new(paths, "/api/v1/me",
+			    obj1("get", operation("get_me", "account", "The signed-in user", "200", "The user",
+						  data_of(ref_schema("#/components/schemas/Me")), "401", NULL)));
+
+	json_t *hit = closed_object(json_pack("{s:o, s:o, s:o, s:o}", "type", string_enum(types, ntypes), "id",
+					      typed("integer"), "title", typed("string"), "url", typed("string")));
+	json_object_set_new(schemas, "SearchResults",
+			    closed_object(json_pack(
+				    "{s:{s:s, s:o}, s:o, s:o, s:{s:s, s:s}, s:{s:s, s:s}}", "data", "type", "array", "items", hit,
+				    "query", typed("string"), "normalized", typed("string"), "truncated", "type", "boolean",
+				    "description", "Only the first hits are listed", "partial", "type", "boolean", "description",
+				    "A one- or two-character query was looked for only in the newest index entries")));
+	json_t *search = operation("search", "search", "Search people, units and every register", "200",
+				   "The hits the user may see", ref_schema("#/components/schemas/SearchResults"), "400",
+				   "401", "503", NULL);
+	json_object_set_new(search, "parameters",
+			    json_pack("[{s:s, s:s, s:b, s:s, s:{s:s, s:i}}]", "name", "q", "in", "query", "required", 1,
+				      "description", "Traditional and Simplified Chinese find each other", "schema", "type",
+				      "string", "minLength", 1));
+	json_object_set_new(paths, "/api/v1/search", obj1("get", search));
+
+	json_t *figures = json_pack("{s:o, s:o, s:o, s:o}", "total", typed("integer"), "party_members", typed("integer"),
+				    "law_enforcement_certified", typed("integer"), "mid_level_professionals", typed("integer"));
+	json_t *by_unit = json_deep_copy(figures);
+	json_object_set_new(by_unit, "id", typed("integer"));
+	json_object_set_new(by_unit, "name", typed("string"));
+	json_object_update_new(figures, json_pack("{s:o, s:{s:s, s:s}, s:{s:s, s:o}}", "unit",
+					      closed_object(json_pack("{s:o, s:o}", "id", typed("integer"), "name",
+								      typed("string"))),
+					      "as_of", "type", "string", "format", "date", "by_unit", "type", "array",
+					      "items", closed_object(by_unit)));
+	json_object_set_new(schemas, "PeopleStats", closed_object(figures));
+	json_t *stats = operation("get_people_stats", "people", "Active staff of a unit's subtree, and of each unit below it",
+				  "200", "The figures", data_of(ref_schema("#/components/schemas/PeopleStats")), "400",
+				  "401", "403", "404", NULL);
+	json_object_set_new(stats, "parameters",
+			    json_pack("[o]", query_param("unit", "The unit; default: the top of what the user may see",
+							 json_pack("{s:s, s:i}", "type", "integer", "minimum", 1))));
+	json_object_set_new(paths, "/api/v1/stats/people", obj1("get", stats));
 }
 
 static int openapi_json(struct req *r)
 {
-	json_t *paths = json_object(), *schemas = json_object();
-	json_t *err_props = json_object();
-	json_object_set_new(err_props, "code", typed("string"));
-	json_object_set_new(err_props, "message", typed("string"));
-	json_object_set_new(err_props, "fields", typed("object"));
-	json_t *err_obj = typed("object");
-	json_object_set_new(err_obj, "properties", err_props);
-	json_t *err = typed("object");
-	json_object_set_new(err, "properties", obj1("error", err_obj));
-	json_object_set_new(schemas, "Error", err);
+	json_t *paths = json_object(), *components = components_base();
+	json_t *schemas = json_object_get(components, "schemas");
+	json_t *doc_op = operation("get_openapi", "api", "This document", "200", "OpenAPI 3.0", typed("object"), NULL);
+	json_object_set_new(doc_op, "security", json_array());
+	json_object_set_new(paths, "/api/v1/openapi.json", obj1("get", doc_op));
+	platform_paths(paths, schemas);
 	for (int k = 0; k < record_ntypes; k++) {
 		const struct record_type *t = record_types[k];
-		json_t *props = json_object(), *required = json_array(), *params = json_array();
-		json_t *idp = typed("integer");
-		json_object_set_new(idp, "readOnly", json_true());
-		json_object_set_new(props, "id", idp);
-		for (int i = 0; i < t->nfields; i++) {
-			const struct field_def *f = &t->fields[i];
-			if (f->flags & FF_HIDDEN)
-				continue;
-			json_object_set_new(props, f->name, field_schema(f));
-			if (f->flags & FF_REQUIRED)
-				json_array_append_new(required, json_string(f->name));
-			if (f->flags & FF_FILTER) {
-				json_t *p = obj1("name", json_string(f->name));
-				json_object_set_new(p, "in", json_string("query"));
-				json_object_set_new(p, "schema", field_schema(f));
-				json_array_append_new(params, p);
-			}
-		}
-		json_object_set_new(props, "version", typed("integer"));
-		json_object_set_new(props, "archived", typed("boolean"));
-		json_object_set_new(props, "created_at", typed("integer"));
-		json_object_set_new(props, "updated_at", typed("integer"));
-		static const char *const names[] = {"q", "sort", "page", "per_page"};
-		static const char *const types[] = {"string", "string", "integer", "integer"};
-		for (int i = 0; i < 4; i++) {
-			json_t *p = obj1("name", json_string(names[i]));
-			json_object_set_new(p, "in", json_string("query"));
-			json_object_set_new(p, "schema", typed(types[i]));
-			json_array_append_new(params, p);
-		}
-		char cap[64], ref[96], path[96];
+		char cap[64];
 		snprintf(cap, sizeof cap, "%c%s", t->name[0] - 32, t->name + 1);
-		snprintf(ref, sizeof ref, "#/components/schemas/%s", cap);
-		json_t *schema = typed("object");
-		json_object_set_new(schema, "properties", props);
-		json_object_set_new(schema, "required", required);
-		json_object_set_new(schemas, cap, schema);
-
-		const char *many = msg(LANG_EN, t->many);
-		json_t *list = operation(t->name, many, "list");
-		json_object_set_new(list, "parameters", params);
-		json_t *page = typed("object"), *pp = json_object(), *arr = typed("array");
-		json_object_set_new(arr, "items", ref_schema(ref));
-		json_object_set_new(pp, "data", arr);
-		json_object_set_new(pp, "total", typed("integer"));
-		json_object_set_new(pp, "page", typed("integer"));
-		json_object_set_new(pp, "per_page", typed("integer"));
-		json_object_set_new(page, "properties", pp);
-		add_response(list, "200", response("A page of records", page));
-		add_response(list, "400", error_resp("Bad parameter"));
-		add_response(list, "403", error_resp("Not allowed"));
-		json_t *create = operation(t->name, "Create", "create");
-		json_object_set_new(create, "requestBody",
-				    obj1("content", obj1("application/json", obj1("schema", ref_schema(ref)))));
-		add_response(create, "201", response("Created", data_of(ref_schema(ref))));
-		add_response(create, "422", error_resp("Invalid fields"));
-		add_response(create, "409", error_resp("Conflict"));
-		json_t *item = json_object();
-		json_object_set_new(item, "get", list);
-		json_object_set_new(item, "post", create);
-		snprintf(path, sizeof path, "/api/v1/%s", t->name);
-		json_object_set_new(paths, path, item);
-
-		json_t *idparam = obj1("name", json_string("id"));
-		json_object_set_new(idparam, "in", json_string("path"));
-		json_object_set_new(idparam, "required", json_true());
-		json_object_set_new(idparam, "schema", typed("integer"));
-		json_t *idparams = json_array();
-		json_array_append_new(idparams, idparam);
-		json_t *get = operation(t->name, "Read one", "get");
-		add_response(get, "200", response("The record", data_of(ref_schema(ref))));
-		add_response(get, "404", error_resp("Not found"));
-		json_t *patch = operation(t->name, "Change fields", "update");
-		json_object_set_new(patch, "requestBody",
-				    obj1("content", obj1("application/json", obj1("schema", ref_schema(ref)))));
-		add_response(patch, "200", response("Updated", data_of(ref_schema(ref))));
-		add_response(patch, "422", error_resp("Invalid fields"));
-		add_response(patch, "409", error_resp("Conflict"));
-		json_t *del = operation(t->name, "Archive", "archive");
-		add_response(del, "200", response("Archived", data_of(ref_schema(ref))));
-		add_response(del, "409", error_resp("Still referenced"));
-		json_t *one = json_object();
-		json_object_set_new(one, "parameters", idparams);
-		json_object_set_new(one, "get", get);
-		json_object_set_new(one, "patch", patch);
-		json_object_set_new(one, "delete", del);
-		snprintf(path, sizeof path, "/api/v1/%s/{id}", t->name);
-		json_object_set_new(paths, path, one);
+		type_schemas(t, cap, schemas);
+		type_paths(t, cap, paths);
 	}
-	json_t *info = obj1("title", json_string("wenming API"));
-	json_object_set_new(info, "version", json_string(r->app->version));
-	json_object_set_new(info, "description", json_string("Civility campaign records. Authenticate with "
-							      "Authorization: Bearer TOKEN (wenming token add USER)."));
-	json_t *bearer = typed("http");
-	json_object_set_new(bearer, "scheme", json_string("bearer"));
-	json_t *components = obj1("schemas", schemas);
-	json_object_set_new(components, "securitySchemes", obj1("bearer", bearer));
-	json_t *security = json_array();
-	json_array_append_new(security, obj1("bearer", json_array()));
-	json_t *doc = obj1("openapi", json_string("3.0.3"));
-	json_object_set_new(doc, "info", info);
-	json_t *servers = json_array();
-	json_array_append_new(servers, obj1("url", json_string(r->app->cfg->base_url[0] ? r->app->cfg->base_url : "/")));
-	json_object_set_new(doc, "servers", servers);
-	json_object_set_new(doc, "paths", paths);
-	json_object_set_new(doc, "components", components);
-	json_object_set_new(doc, "security", security);
+	json_t *doc = json_pack(
+		"{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:o, s:[{s:[]}]}", "openapi", "3.0.3", "info", "title",
+		"wenming API", "version", r->app->version, "description",
+		"Civility campaign records. Authenticate with Authorization: Bearer TOKEN (wenming token add USER). "
+		"Errors answer {\"error\": {code, message, fields}} in the language of Accept-Language.",
+		"servers", "url", r->app->cfg->base_url[0] ? r->app->cfg->base_url : "/", "paths", paths, "components",
+		components, "security", "bearer");
 	send_json(r, 200, doc);
 	return 0;
 }

@@ -16,9 +16,9 @@
 
 static void columns_help(struct req *r, const struct record_type *t)
 {
-	html(r, "<section class=\"card\"><h2>%T</h2><p>%T</p><div class=\"table-wrap\"><table class=\"list\"><thead><tr>"
+	html(r, "<section class=\"card\"><h2>%T</h2><p>%T</p>%H<table class=\"list\"><thead><tr>"
 		"<th>%T</th><th>%T</th><th>%T</th></tr></thead><tbody>",
-	     M_imp_columns, M_imp_columns_hint, M_imp_column, M_imp_field_name, M_imp_required);
+	     M_imp_columns, M_imp_columns_hint, table_wrap_open(r), M_imp_column, M_imp_field_name, M_imp_required);
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field_def *f = &t->fields[i];
 		if (f->flags & FF_HIDDEN)
@@ -32,11 +32,11 @@ static void columns_help(struct req *r, const struct record_type *t)
 static void upload_form(struct req *r, const struct record_type *t)
 {
 	html(r, "<section class=\"card\"><form class=\"form\" method=\"post\" action=\"/r/%s/import\" "
-		"enctype=\"multipart/form-data\">%H<div class=\"field\"><label for=\"f-file\">%T<span class=\"req\">*</span>"
+		"enctype=\"multipart/form-data\">%H<div class=\"field\"><label for=\"f-file\">%T%H"
 		"</label><input id=\"f-file\" name=\"file\" type=\"file\" required accept=\".csv,.tsv,.txt,.xlsx\">"
 		"<p class=\"hint\">%T</p></div><div class=\"form-actions\"><button class=\"btn btn-primary\">%T</button>"
 		"<a class=\"btn btn-plain\" href=\"/r/%s/import/template.csv\">%T</a></div></form></section>",
-	     t->name, csrf_input(r), M_imp_file, M_imp_file_hint, M_imp_check, t->name, M_imp_template);
+	     t->name, csrf_input(r), M_imp_file, field_required_mark(r), M_imp_file_hint, M_imp_check, t->name, M_imp_template);
 }
 
 static void begin(struct req *r, const struct record_type *t)

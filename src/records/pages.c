@@ -441,17 +441,21 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 		html(r, "<label class=\"check\"><input type=\"checkbox\" name=\"%a\" value=\"1\"%H> %T</label>", name,
 		     v && !strcmp(v, "1") ? MARKUP(" checked") : MARKUP(""), f->label);
 	} else {
-		html(r, "<label for=\"f-%a\">%T%H</label>", name, f->label, req ? MARKUP("<span class=\"req\">*</span>") : MARKUP(""));
+		html(r, "<label for=\"f-%a\">%T%H</label>", name, f->label, req ? field_required_mark(r) : NULL);
+		/* the same attributes field_input gives an input: required, and the error read out with the field */
+		const struct markup *attrs =
+			html_fmt(r, "%H%H", req ? MARKUP(" required") : NULL,
+				 err != M_NONE ? html_fmt(r, " aria-invalid=\"true\" aria-describedby=\"f-%a-err\"", name) : NULL);
 		if (f->type == F_LONGTEXT) {
-			html(r, "<textarea id=\"f-%a\" name=\"%a\" rows=\"5\">%s</textarea>", name, name, v ? v : "");
+			html(r, "<textarea id=\"f-%a\" name=\"%a\" rows=\"5\"%H>%s</textarea>", name, name, attrs, v ? v : "");
 		} else if (f->type == F_ENUM) {
-			html(r, "<select id=\"f-%a\" name=\"%a\"><option value=\"\">—</option>", name, name);
+			html(r, "<select id=\"f-%a\" name=\"%a\"%H><option value=\"\">—</option>", name, name, attrs);
 			for (const struct enum_opt *o = f->opts; o->code; o++)
 				html(r, "<option value=\"%a\"%H>%T</option>", o->code, v && !strcmp(v, o->code) ? MARKUP(" selected") : MARKUP(""),
 				     o->label);
 			html(r, "</select>");
 		} else if (f->type == F_UNIT) {
-			html(r, "<select id=\"f-%a\" name=\"%a\"><option value=\"\">—</option>", name, name);
+			html(r, "<select id=\"f-%a\" name=\"%a\"%H><option value=\"\">—</option>", name, name, attrs);
 			struct kvlist b = {0};
 			const char *scope = record_scope_sql(r, record_type_find(RECORD_UNITS), "t", &b);
 			struct db_stmt *s = db_prepare(
@@ -471,13 +475,13 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 			db_done(s);
 			html(r, "</select>");
 		} else if (f->type == F_REF) {
-			html(r, "<select id=\"f-%a\" name=\"%a\"><option value=\"\">—</option>", name, name);
+			html(r, "<select id=\"f-%a\" name=\"%a\"%H><option value=\"\">—</option>", name, name, attrs);
 			ref_options(r, record_type_find(f->ref), v);
 			html(r, "</select>");
 		} else if (f->type == F_PERSON) {
 			/* people can be many: an id, or a name that is unique */
-			html(r, "<input id=\"f-%a\" name=\"%a\" value=\"%a\" inputmode=\"search\">", name, name,
-			     v ? arena_printf(r->a, "%s", v) : "");
+			html(r, "<input id=\"f-%a\" name=\"%a\" value=\"%a\" inputmode=\"search\"%H>", name, name,
+			     v ? arena_printf(r->a, "%s", v) : "", attrs);
 			if (v && err == M_NONE)
 				html(r, "<p class=\"hint\">%s</p>", record_display(r, rec, i, 0));
 			if (f->hint == M_NONE)

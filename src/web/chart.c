@@ -38,7 +38,7 @@ void chart_bars(struct req *r, const char *title, const char *const *cats, int n
 	}
 	const int legend_rows_h = rows * 20 + 8;
 	int height = legend_rows_h + ncat * (group_h + group_gap) + 4;
-	html(r, "<figure class=\"chart\"><figcaption>%s</figcaption><svg viewBox=\"0 0 %d %d\" role=\"img\" "
+	html(r, "<figure class=\"chart\" tabindex=\"0\"><figcaption>%s</figcaption><svg viewBox=\"0 0 %d %d\" role=\"img\" "
 		"aria-label=\"%a\" xmlns=\"http://www.w3.org/2000/svg\">",
 	     title, width, height, title);
 	int x = label_w, ly = 6;

@@ -74,7 +74,7 @@ void page_begin(struct req *r, const char *title, const struct crumb *crumbs, in
 	head(r, title, NULL);
 	html(r, "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\" aria-label=\"%T\" "
 		"aria-controls=\"sidenav\"><header class=\"topbar\">"
-		"<label for=\"nav-toggle\" class=\"nav-btn\" aria-hidden=\"true\">☰</label>"
+		"<label for=\"nav-toggle\" class=\"nav-btn\"><span aria-hidden=\"true\">☰</span></label>"
 		"<a class=\"brand\" href=\"/\"><img src=\"%a\" alt=\"\" width=\"28\" height=\"28\"><span>%T</span></a>"
 		"<div class=\"top-actions\">",
 	     M_menu, asset_url(r, "logo.svg"), M_app_name);

@@ -45,9 +45,24 @@ const char *url_with(struct req *r, const char *name, const char *value)
 	return b.p;
 }
 
+const struct markup *table_wrap_open(struct req *r)
+{
+	/* a table wider than a phone scrolls inside this box: keyboard users
+	 * reach it with Tab and scroll it with the arrow keys */
+	return html_fmt(r, "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"%T\">",
+			M_a11y_table_scrolls);
+}
+
+const struct markup *field_required_mark(struct req *r)
+{
+	/* the asterisk is for the eye; screen readers hear the word */
+	return html_fmt(r, "<span class=\"req\" aria-hidden=\"true\">*</span><span class=\"sr-only\">%T</span>",
+			M_a11y_required);
+}
+
 void list_begin(struct req *r, const struct list_col *cols, int n, int sort, int desc)
 {
-	html(r, "<div class=\"table-wrap\"><table class=\"list\"><thead><tr>");
+	html(r, "%H<table class=\"list\"><thead><tr>", table_wrap_open(r));
 	for (int i = 0; i < n; i++) {
 		const struct markup *cls = cols[i].num ? MARKUP(" class=\"num\"") : NULL;
 		if (!cols[i].sort) {
@@ -106,8 +121,8 @@ void empty_state(struct req *r, enum msg_id title, enum msg_id detail, const cha
 void field_input(struct req *r, const char *type, const char *name, enum msg_id label, const char *value,
 		 enum msg_id err, int required, enum msg_id hint)
 {
-	html(r, "<div class=\"field%H\"><label for=\"f-%a\">%T%H</label>", err != M_NONE ? MARKUP(" has-error") : MARKUP(""), name,
-	     label, required ? MARKUP("<span class=\"req\">*</span>") : MARKUP(""));
+	html(r, "<div class=\"field%H\"><label for=\"f-%a\">%T%H</label>", err != M_NONE ? MARKUP(" has-error") : NULL, name,
+	     label, required ? field_required_mark(r) : NULL);
 	html(r, "<input id=\"f-%a\" name=\"%a\" type=\"%a\"", name, name, type);
 	if (value && strcmp(type, "password") != 0)
 		html(r, " value=\"%a\"", value);

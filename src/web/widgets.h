@@ -17,7 +17,13 @@ struct list_col {
 /* The column index chosen by ?sort=key or ?sort=-key, validated against
  * the columns; dflt when absent or unknown. *desc is set for "-key". */
 int list_sort(struct req *r, const struct list_col *cols, int n, int dflt, int *desc);
-/* <div class="table-wrap"><table class="list"><thead>…</thead><tbody> */
+/* The opening tag of the box a table scrolls sideways in on phones: a
+ * labelled region in the tab order (arena). */
+const struct markup *table_wrap_open(struct req *r);
+/* A required field's marker for its label: an asterisk shown, the word
+ * "required" read out (arena). */
+const struct markup *field_required_mark(struct req *r);
+/* table_wrap_open, then <table class="list"><thead>…</thead><tbody> */
 void list_begin(struct req *r, const struct list_col *cols, int n, int sort, int desc);
 void list_end(struct req *r);
 /* The pager row: total count, previous / next. */

@@ -8,9 +8,12 @@
  * launch(): Chromium (/usr/bin/chromium) in a fresh temp profile.
  * watch(page): collects console errors, uncaught exceptions, CSP violations,
  *   failed sub-resources and JS dialogs on every page the tab visits.
+ * axeCheck(page): axe-core's serious and critical accessibility violations
+ *   on the page as it is (WCAG 2.1 A and AA rules).
  * journey(): a node:test test that opens a browser, runs the steps, asserts
- *   the watch list is empty, and on failure prints the server's stderr, the
- *   watch list and saves a screenshot under build/e2e-failures/.
+ *   the watch list is empty and that axeCheck found nothing on any page the
+ *   journey reached (see auditPages), and on failure prints the server's
+ *   stderr, the watch list and saves a screenshot under build/e2e-failures/.
  *
  * Nothing here downloads a browser or talks to anything but 127.0.0.1. */
 const { spawn, spawnSync } = require('node:child_process');
@@ -20,6 +23,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
+const { AxeBuilder } = require('@axe-core/playwright');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.resolve(ROOT, process.env.WENMING_BIN || 'build/wenming');
@@ -220,6 +224,57 @@ function watch(page) {
 	};
 }
 
+/* ---- accessibility ---- */
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const AXE_FAILS = new Set(['serious', 'critical']);
+
+/* Runs axe-core in the page as it is now. Resolves to one line per serious
+ * or critical violation (rule, impact, the first elements and why); [] when
+ * there is none. Moderate and minor findings do not fail a journey. */
+async function axeCheck(page) {
+	const res = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+	return res.violations.filter((v) => AXE_FAILS.has(v.impact)).map((v) => {
+		const where = v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')}: ${(n.failureSummary || '').split('\n').slice(1).join(' ').trim()}`);
+		return `${v.impact} ${v.id} (${v.help}) at ${page.url()} [${page.viewportSize()?.width}px]\n        ${where.join('\n        ')}`;
+	});
+}
+
+/* Makes every navigation the journey waits for (goto, reload, back, forward,
+ * waitForNavigation, waitForURL, and so clickAndWait, signIn and
+ * screenshots) run axeCheck on the page it reached before the journey goes
+ * on, so each page a journey visits is checked without the journey asking;
+ * found collects the violations. A page is checked once per URL, screen
+ * width and error state (a form answered with errors is checked too).
+ * Pages without JavaScript cannot run axe: they are checked when the same
+ * journey reaches them with it. */
+function auditPages(page, found, enabled) {
+	const seen = new Set();
+	async function audit() {
+		if (!enabled || page.isClosed())
+			return;
+		const url = page.url();
+		if (!/^https?:/.test(url))
+			return;
+		const state = await page.evaluate(() => document.querySelectorAll('.form-errors, .flash, [aria-invalid="true"]').length)
+			.catch(() => null);
+		const key = `${url} ${page.viewportSize()?.width} ${state}`;
+		if (state === null || seen.has(key))
+			return;
+		seen.add(key);
+		found.push(...await axeCheck(page));
+	}
+	for (const name of ['goto', 'reload', 'goBack', 'goForward', 'waitForNavigation', 'waitForURL']) {
+		const original = page[name].bind(page);
+		page[name] = async (...args) => {
+			const result = await original(...args);
+			await audit();
+			return result;
+		};
+	}
+	return audit;
+}
+
 /* Fills the sign-in form the way a person does (types into the labelled
  * fields, presses the button) and waits for the next page. */
 async function signIn(page, base, username, password, { next } = {}) {
@@ -252,17 +307,24 @@ function journey(test, name, opts, fn, getServer) {
 		const ctx = await launch(opts.browser || {});
 		const watchers = [];
 		const pages = [];
+		const audits = [];
+		const a11y = [];
+		const axeOn = (opts.browser || {}).javaScriptEnabled !== false;
 		async function newPage() {
 			const p = ctx.pages().find((x) => !pages.includes(x)) || await ctx.newPage();
 			pages.push(p);
 			watchers.push(watch(p));
+			audits.push(auditPages(p, a11y, axeOn));
 			return p;
 		}
 		const page = await newPage();
 		try {
 			await fn({ page, ctx, base: server.base, server, watcher: watchers[0], newPage, t });
+			for (const audit of audits) /* where each tab ended, e.g. after a click that was not waited for */
+				await audit();
 			const problems = watchers.flatMap((w) => w.list());
 			assert.deepEqual(problems, [], `console errors / CSP violations on pages visited:\n  ${problems.join('\n  ')}`);
+			assert.deepEqual(a11y, [], `serious accessibility violations (axe-core) on pages visited:\n  ${a11y.join('\n  ')}`);
 		} catch (e) {
 			fs.mkdirSync(FAIL_DIR, { recursive: true });
 			const shot = path.join(FAIL_DIR, `${name.replace(/[^\w-]+/g, '_').slice(0, 80)}.png`);
@@ -273,6 +335,8 @@ function journey(test, name, opts, fn, getServer) {
 			const problems = watchers.flatMap((w) => w.list());
 			if (problems.length)
 				console.error(`    page problems:\n      ${problems.join('\n      ')}`);
+			if (a11y.length)
+				console.error(`    accessibility:\n      ${a11y.join('\n      ')}`);
 			console.error(`--- server log (${server.base}):\n${server.log() || '(empty)'}\n---`);
 			throw e;
 		} finally {
@@ -445,6 +509,6 @@ async function screenshots(page, dir, name, { langs = ['zh-Hant', 'en'], sizes =
 }
 
 module.exports = {
-	ROOT, BIN, FIXTURES, startServer, launch, watch, signIn, clickAndWait, suite, freePort,
+	ROOT, BIN, FIXTURES, startServer, launch, watch, axeCheck, signIn, clickAndWait, suite, freePort,
 	apiClient, seedOrg, selectByText, download, setLanguage, screenshots,
 };

@@ -12,14 +12,13 @@ const journey = suite(test, { setup: (server) => seedOrg(server) });
 /* The <li> of a unit in the tree (a leaf or a node with sub-units). */
 function treeItem(page, name) {
 	return page.locator('.tree li').filter({
-		has: page.locator(':scope > .leaf > a[href^="/r/units/"], :scope > details > summary > a[href^="/r/units/"]', { hasText: new RegExp(`^${name}$`) }),
+		has: page.locator(':scope > .node > a[href^="/r/units/"]', { hasText: new RegExp(`^${name}$`) }),
 	});
 }
 
 /* Names of the units directly under a unit in the tree. */
 async function childrenOf(page, name) {
-	return treeItem(page, name).locator(':scope > details > ul > li > .leaf > a[href^="/r/units/"], '
-		+ ':scope > details > ul > li > details > summary > a[href^="/r/units/"]')
+	return treeItem(page, name).locator(':scope > details > ul > li > .node > a[href^="/r/units/"]')
 		.allTextContents();
 }
 
@@ -58,13 +57,13 @@ journey('move a unit under another parent; a move under its own sub-unit shows t
 	assert.deepEqual(await childrenOf(page, '公路管理處'), [], 'and no longer under the old one');
 	/* Open the new parent's branch: the moved unit is there, with its staff. */
 	const ygc = treeItem(page, '運輸管理處');
-	await ygc.locator(':scope > details > summary .badge').click();
+	await ygc.locator(':scope > details > summary').click();
 	assert.equal(await treeItem(page, '公路服務窗口').isVisible(), true);
 	assert.match(await treeItem(page, '公路服務窗口').textContent(), /GLC-CK.*窗口.*1 人/);
 	await screenshots(page, 'org', 'tree-after-move', {
 		reach: async (p) => {
 			await p.goto(`${base}/org/tree`);
-			await treeItem(p, '運輸管理處').locator(':scope > details > summary .badge').click();
+			await treeItem(p, '運輸管理處').locator(':scope > details > summary').click();
 		},
 	});
 

@@ -125,7 +125,7 @@ test('a valid move rewrites the subtree: filters by the new parent include the m
 	assert.deepEqual(await idsUnder(O.D1), [inD1.id, inPost.id]);
 	assert.deepEqual((await list(a, 'units', `parent_id=${O.S2}`)).data.map((u) => u.id).sort((x, y) => x - y), [O.D1, O.D2, post.id].sort((x, y) => x - y));
 	// the statistics follow
-	const st = (await a.get(`/api/v1/stats/people?unit=${O.S2}`)).json();
+	const st = (await a.get(`/api/v1/stats/people?unit=${O.S2}`)).json().data;
 	assert.equal(st.total, 2);
 	// the audit log: an update of the unit, parent before and after
 	const rows = audit(ctx.srv, `entity = 'units' AND entity_id = '${O.D1}' AND action = 'update'`);
@@ -174,7 +174,7 @@ test('/api/v1/stats/people and /org/stats: figures equal counts made through the
 	for (const [unit, kids] of [[O.B, [O.S1, O.S2]], [O.S1, [O.D1, O.W1]], [O.D2, []]]) {
 		const r = await a.get(`/api/v1/stats/people?unit=${unit}`);
 		assert.equal(r.status, 200);
-		const s = r.json();
+		const s = r.json().data;
 		assert.deepEqual(s.unit.id, unit);
 		assert.equal(s.as_of, day(0));
 		assert.deepEqual(pick(s), await figures(unit), `unit ${unit}`);
@@ -182,7 +182,7 @@ test('/api/v1/stats/people and /org/stats: figures equal counts made through the
 		for (const k of s.by_unit) assert.deepEqual(pick(k), await figures(k.id), `sub-unit ${k.id}`);
 	}
 	// the figures by hand, so that a wrong count in both places is caught too
-	assert.deepEqual(pick((await a.get(`/api/v1/stats/people?unit=${O.B}`)).json()), { total: 6, party_members: 3, law_enforcement_certified: 3, mid_level_professionals: 4 });
+	assert.deepEqual(pick((await a.get(`/api/v1/stats/people?unit=${O.B}`)).json().data), { total: 6, party_members: 3, law_enforcement_certified: 3, mid_level_professionals: 4 });
 	// the page shows the same figures, each filterable one linked to its list
 	const c = await admin('en');
 	const page = await c.get(`/org/stats?unit=${O.S1}`);

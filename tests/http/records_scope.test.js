@@ -55,7 +55,7 @@ test('unit_admin: lists, pages, exports and statistics cover their subtree only'
 	const csvOut = await getBytes(c, '/r/people/export?format=csv');
 	assert.deepEqual(sorted(parseCsv(csvOut.bytes.subarray(3).toString('utf8')).slice(1).map((r) => Number(r[0]))), inS1(), 'the export too');
 	// statistics: their subtree by default, not above it
-	const st = (await u.get('/api/v1/stats/people')).json();
+	const st = (await u.get('/api/v1/stats/people')).json().data;
 	assert.equal(st.unit.id, O.S1);
 	assert.equal(st.total, 3);
 	assert.equal((await u.get(`/api/v1/stats/people?unit=${O.D1}`)).status, 200);
