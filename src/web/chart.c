@@ -13,18 +13,16 @@ static int label_width(const char *label)
 	return w;
 }
 
-void chart_bars(struct req *r, const char *title, const char *const *cats, int ncat,
-		const struct chart_series *series, int nseries)
+/* One drawing of the chart. Wide: category labels in a column left of the
+ * bars, 760 units across. Narrow, for phones: each label on a line above
+ * its bars, 380 units across, so that text keeps its size on a 390 px
+ * screen instead of scrolling sideways. */
+static void bars_svg(struct req *r, const char *title, const char *const *cats, int ncat,
+		     const struct chart_series *series, int nseries, int64_t max, int narrow)
 {
-	if (nseries > CHART_MAX_SERIES)
-		nseries = CHART_MAX_SERIES;
-	int64_t max = 1;
-	for (int s = 0; s < nseries; s++)
-		for (int c = 0; c < ncat; c++)
-			if (series[s].values[c] > max)
-				max = series[s].values[c];
-	const int label_w = 190, bar_h = 11, gap = 3, group_gap = 12, width = 760;
-	const int plot_w = width - label_w - 60;
+	const int label_w = narrow ? 0 : 190, bar_h = 11, gap = 3, group_gap = 12, width = narrow ? 380 : 760;
+	const int head_h = narrow ? 16 : 0; /* the label's line above a narrow group */
+	const int plot_w = width - label_w - (narrow ? 40 : 60);
 	int group_h = nseries * (bar_h + gap) - gap;
 	/* the legend wraps onto more rows when its labels do not fit on one */
 	int lx = label_w, rows = 1;
@@ -37,10 +35,9 @@ void chart_bars(struct req *r, const char *title, const char *const *cats, int n
 		lx += w;
 	}
 	const int legend_rows_h = rows * 20 + 8;
-	int height = legend_rows_h + ncat * (group_h + group_gap) + 4;
-	html(r, "<figure class=\"chart\" tabindex=\"0\"><figcaption>%s</figcaption><svg viewBox=\"0 0 %d %d\" role=\"img\" "
-		"aria-label=\"%a\" xmlns=\"http://www.w3.org/2000/svg\">",
-	     title, width, height, title);
+	int height = legend_rows_h + ncat * (head_h + group_h + group_gap) + 4;
+	html(r, "<svg class=\"%s\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%a\" xmlns=\"http://www.w3.org/2000/svg\">",
+	     narrow ? "chart-narrow" : "chart-wide", width, height, title);
 	int x = label_w, ly = 6;
 	for (int s = 0; s < nseries; s++) {
 		int w = 16 + label_width(series[s].label) + 24;
@@ -54,9 +51,13 @@ void chart_bars(struct req *r, const char *title, const char *const *cats, int n
 		x += w;
 	}
 	for (int c = 0; c < ncat; c++) {
-		int y = legend_rows_h + c * (group_h + group_gap);
-		html(r, "<text class=\"chart-cat\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", label_w - 10,
-		     y + group_h / 2 + 4, cats[c]);
+		int y = legend_rows_h + c * (head_h + group_h + group_gap);
+		if (narrow)
+			html(r, "<text class=\"chart-cat\" x=\"0\" y=\"%d\">%s</text>", y + 11, cats[c]);
+		else
+			html(r, "<text class=\"chart-cat\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", label_w - 10,
+			     y + group_h / 2 + 4, cats[c]);
+		y += head_h;
 		for (int s = 0; s < nseries; s++) {
 			int64_t v = series[s].values[c];
 			int w = (int)((double)v / (double)max * plot_w);
@@ -66,5 +67,22 @@ void chart_bars(struct req *r, const char *title, const char *const *cats, int n
 			     s, label_w, by, w > 0 ? w : 1, bar_h, series[s].label, v, label_w + w + 5, by + bar_h - 2, v);
 		}
 	}
-	html(r, "</svg></figure>");
+	html(r, "</svg>");
+}
+
+void chart_bars(struct req *r, const char *title, const char *const *cats, int ncat,
+		const struct chart_series *series, int nseries)
+{
+	if (nseries > CHART_MAX_SERIES)
+		nseries = CHART_MAX_SERIES;
+	int64_t max = 1;
+	for (int s = 0; s < nseries; s++)
+		for (int c = 0; c < ncat; c++)
+			if (series[s].values[c] > max)
+				max = series[s].values[c];
+	/* both drawings: the style sheet shows the one that fits the screen */
+	html(r, "<figure class=\"chart\"><figcaption>%s</figcaption>", title);
+	bars_svg(r, title, cats, ncat, series, nseries, max, 0);
+	bars_svg(r, title, cats, ncat, series, nseries, max, 1);
+	html(r, "</figure>");
 }

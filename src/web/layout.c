@@ -78,6 +78,11 @@ void page_begin(struct req *r, const char *title, const struct crumb *crumbs, in
 		"<a class=\"brand\" href=\"/\"><img src=\"%a\" alt=\"\" width=\"28\" height=\"28\"><span>%T</span></a>"
 		"<div class=\"top-actions\">",
 	     M_menu, asset_url(r, "logo.svg"), M_app_name);
+	if (r->user && strcmp(r->path, "/search") != 0)
+		html(r, "<form class=\"top-search\" role=\"search\" method=\"get\" action=\"/search\"><label class=\"sr-only\" "
+			"for=\"top-q\">%T</label><input id=\"top-q\" name=\"q\" type=\"search\" maxlength=\"100\" "
+			"placeholder=\"%a\"></form>",
+		     M_search, T(r, M_search_placeholder));
 	lang_switch(r);
 	if (r->user)
 		html(r, "<a class=\"user\" href=\"/account\">%s</a><form class=\"logout\" method=\"post\" "

@@ -63,9 +63,17 @@ journey('a form: required fields say so in words; after a refused save focus is 
 	await screenshots(page, 'a11y', 'form-refused', { reach: refused });
 });
 
-journey('on a phone, the staff table and the chart scroll sideways and can be reached and scrolled with the keyboard', { browser: { viewport: PHONE, hasTouch: true, isMobile: true } }, async ({ page, base, server }) => {
+journey('on a phone, the chart fits the screen; a wide table scrolls sideways and can be reached and scrolled with the keyboard', { browser: { viewport: PHONE, hasTouch: true, isMobile: true } }, async ({ page, base, server }) => {
 	await signIn(page, base, 'admin', server.adminPassword);
-	for (const [path, selector] of [['/r/people', '.table-wrap'], ['/org/stats', 'figure.chart']]) {
+	await page.goto(`${base}/org/stats`);
+	const chart = page.locator('figure.chart').first();
+	assert.ok(await chart.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= window.innerWidth),
+		'the chart is drawn for the phone: no sideways scrolling');
+	assert.equal(await page.locator('svg.chart-narrow').isVisible(), true);
+	assert.equal(await page.locator('svg.chart-wide').isVisible(), false);
+	const font = await page.locator('svg.chart-narrow text.chart-cat').first().evaluate((el) => el.getBoundingClientRect().height);
+	assert.ok(font >= 10, `labels stay readable (${font} px)`);
+	for (const [path, selector] of [['/org/stats', '.table-wrap']]) {
 		await page.goto(`${base}${path}`);
 		const box = page.locator(selector).first();
 		assert.ok(await box.evaluate((el) => el.scrollWidth > el.clientWidth), `${path}: ${selector} is wider than the screen`);
