@@ -177,7 +177,7 @@ test('the audit log shows every failed sign-in: the name tried, the address; ref
 			[['no-such-user', ip, failed], [u.name, ip, failed], [u.name, ip, failed], [u.name, ip, failed]],
 			'newest first: the unknown name, then the three tries of the account',
 		);
-		assert.equal(rows[1].entity, `${msg('audit_user', 'en')} #${u.id}`, 'the account tried');
+		assert.equal(rows[1].entity, `${msg('audit_user', 'en')} audited (${u.name})`, 'the account tried, by its name');
 		const mine = auditRows((await admin.get(`/admin/audit?user=${u.name}`)).text);
 		assert.deepEqual(mine.map((x) => x.action), [msg('act_sign_in', 'en'), failed, failed, failed], 'the account\'s history');
 	} finally {
