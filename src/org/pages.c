@@ -43,6 +43,77 @@ static int64_t chosen_unit(struct req *r, int *bad)
 
 /* ---- tree ---- */
 
+struct tree_row {
+	int64_t id, parent, people, sort;
+	const char *code, *name, *kind;
+	int level, active;
+};
+
+static int by_id(const void *a, const void *b)
+{
+	const struct tree_row *x = *(const struct tree_row *const *)a, *y = *(const struct tree_row *const *)b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Siblings in their declared order (sort_order, then code). */
+static int by_order(const void *a, const void *b)
+{
+	const struct tree_row *x = *(const struct tree_row *const *)a, *y = *(const struct tree_row *const *)b;
+	if (x->sort != y->sort)
+		return (x->sort > y->sort) - (x->sort < y->sort);
+	return strcmp(x->code, y->code);
+}
+
+/* The rows depth-first, siblings in their declared order, each with its
+ * level (0 for a unit whose parent is not shown) and its people counted
+ * over its whole subtree. A new array in the arena. */
+static struct tree_row *tree_order(struct req *r, struct tree_row *rows, int n)
+{
+	struct tree_row **ids = arena_alloc(r->a, (size_t)(n + 1) * sizeof *ids);
+	for (int i = 0; i < n; i++)
+		ids[i] = &rows[i];
+	qsort(ids, (size_t)n, sizeof *ids, by_id);
+	/* children of each row: parents found by id, siblings sorted */
+	int *parent = arena_alloc(r->a, (size_t)(n + 1) * sizeof *parent), *nkids = arena_alloc(r->a, (size_t)(n + 1) * sizeof *nkids);
+	for (int i = 0; i < n; i++) {
+		struct tree_row key = {.id = rows[i].parent}, *kp = &key;
+		struct tree_row **hit = rows[i].parent ? bsearch(&kp, ids, (size_t)n, sizeof *ids, by_id) : NULL;
+		parent[i] = hit ? (int)(*hit - rows) : -1;
+		nkids[parent[i] + 1]++; /* slot 0: the roots */
+	}
+	int *start = arena_alloc(r->a, (size_t)(n + 2) * sizeof *start);
+	for (int i = 0; i <= n; i++)
+		start[i + 1] = start[i] + nkids[i];
+	struct tree_row **kids = arena_alloc(r->a, (size_t)(n + 1) * sizeof *kids);
+	int *fill = arena_alloc(r->a, (size_t)(n + 1) * sizeof *fill);
+	for (int i = 0; i < n; i++)
+		kids[start[parent[i] + 1] + fill[parent[i] + 1]++] = &rows[i];
+	for (int i = 0; i <= n; i++)
+		qsort(kids + start[i], (size_t)nkids[i], sizeof *kids, by_order);
+	/* depth-first with an explicit stack (worker threads have small stacks) */
+	struct tree_row *out = arena_alloc(r->a, (size_t)(n + 1) * sizeof *out);
+	struct tree_row **stack = arena_alloc(r->a, (size_t)(n + 1) * sizeof *stack);
+	int *outpos = arena_alloc(r->a, (size_t)(n + 1) * sizeof *outpos), *outparent = arena_alloc(r->a, (size_t)(n + 1) * sizeof *outparent);
+	int sp = 0, m = 0;
+	for (int k = start[1] - 1; k >= start[0]; k--)
+		stack[sp++] = kids[k];
+	while (sp) {
+		struct tree_row *t = stack[--sp];
+		int i = (int)(t - rows);
+		outparent[m] = parent[i] >= 0 ? outpos[parent[i]] : -1;
+		t->level = outparent[m] >= 0 ? out[outparent[m]].level + 1 : 0;
+		outpos[i] = m;
+		out[m++] = *t;
+		for (int k = start[i + 2] - 1; k >= start[i + 1]; k--)
+			stack[sp++] = kids[k];
+	}
+	/* the whole subtree's people: children come after their parent */
+	for (int j = m - 1; j >= 0; j--)
+		if (outparent[j] >= 0)
+			out[outparent[j]].people += out[j].people;
+	return out;
+}
+
 static int tree_page(struct req *r)
 {
 	if (!record_type_may(r, &units_type, ACC_READ))
@@ -61,9 +132,9 @@ static int tree_page(struct req *r)
 	const char *match = q && *q ? search_like_pattern(r, search_normalize(r->a, q)) : NULL;
 	const char *sql = arena_printf(
 		r->a,
-		"SELECT t.id, t.code, t.name, t.kind, t.path, t.active, "
-		"(SELECT count(*) FROM people p WHERE p.unit_id = t.id AND p.archived = 0 AND p.status = 'active')"
-		" FROM units t WHERE t.archived = 0%s%s ORDER BY t.path LIMIT 20000",
+		"SELECT t.id, t.code, t.name, t.kind, COALESCE(t.parent_id, 0), t.active, "
+		"(SELECT count(*) FROM people p WHERE p.unit_id = t.id AND p.archived = 0 AND p.status = 'active'), "
+		"COALESCE(t.sort_order, 0) FROM units t WHERE t.archived = 0%s%s ORDER BY t.path LIMIT 20000",
 		scope,
 		match ? " AND EXISTS (SELECT 1 FROM search_index m WHERE m.type = 'units' AND m.body LIKE ? ESCAPE '\\' "
 			"AND m.record_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = t.id))"
@@ -86,12 +157,8 @@ static int tree_page(struct req *r)
 		"<input id=\"f-q\" name=\"q\" type=\"search\" value=\"%a\"></div><div class=\"filter-actions\">"
 		"<button class=\"btn\">%T</button><a class=\"btn btn-plain\" href=\"/org/tree\">%T</a></div></form>",
 	     M_search, q ? q : "", M_search, M_clear);
-	struct tree_row {
-		int64_t id, people;
-		const char *code, *name, *kind;
-		int level, active;
-	} *rows = NULL;
-	int nrows = 0, cap = 0, depth0 = -1;
+	struct tree_row *rows = NULL;
+	int nrows = 0, cap = 0;
 	while (s && db_step(s) == DB_ROW) {
 		if (nrows == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -100,20 +167,21 @@ static int tree_page(struct req *r)
 				memcpy(nr, rows, (size_t)nrows * sizeof *nr);
 			rows = nr;
 		}
-		int depth = 0;
-		for (const char *p = db_column_text(s, 4); *p; p++)
-			depth += *p == '/';
-		if (depth0 < 0 || depth < depth0)
-			depth0 = depth;
-		rows[nrows++] = (struct tree_row){db_column_int64(s, 0), db_column_int64(s, 6),
-						  arena_strdup(r->a, db_column_text(s, 1)), arena_strdup(r->a, db_column_text(s, 2)),
-						  arena_strdup(r->a, db_column_text(s, 3)), depth, (int)db_column_int64(s, 5)};
+		rows[nrows++] = (struct tree_row){.id = db_column_int64(s, 0),
+						  .parent = db_column_int64(s, 4),
+						  .people = db_column_int64(s, 6),
+						  .sort = db_column_int64(s, 7),
+						  .code = arena_strdup(r->a, db_column_text(s, 1)),
+						  .name = arena_strdup(r->a, db_column_text(s, 2)),
+						  .kind = arena_strdup(r->a, db_column_text(s, 3)),
+						  .active = (int)db_column_int64(s, 5)};
 	}
 	db_done(s);
+	rows = tree_order(r, rows, nrows);
 	html(r, "<section class=\"card\"><div class=\"tree\"><ul class=\"tree-level\">");
 	for (int i = 0; i < nrows; i++) {
 		const struct tree_row *t = &rows[i];
-		int level = t->level - depth0, next = i + 1 < nrows ? rows[i + 1].level - depth0 : 0;
+		int level = t->level, next = i + 1 < nrows ? rows[i + 1].level : 0;
 		enum msg_id kl = M_NONE;
 		for (const struct enum_opt *o = unit_kinds; o->code; o++)
 			if (!strcmp(o->code, t->kind))
@@ -242,7 +310,7 @@ static int collect(struct req *r, int64_t unit, struct unit_row *top, struct uni
 	int64_t n = db_one_int64(db, 0, "SELECT count(*) FROM units WHERE parent_id = ? AND archived = 0", "i", unit);
 	*kids = arena_alloc(r->a, (size_t)(n + 1) * sizeof **kids);
 	*nkids = 0;
-	struct db_stmt *q = db_query(db, "SELECT id, name FROM units WHERE parent_id = ? AND archived = 0 ORDER BY path", "i", unit);
+	struct db_stmt *q = db_query(db, "SELECT id, name FROM units WHERE parent_id = ? AND archived = 0 ORDER BY COALESCE(sort_order, 0), code", "i", unit);
 	while (q && db_step(q) == DB_ROW && *nkids < n) {
 		struct unit_row *k = &(*kids)[(*nkids)++];
 		k->id = db_column_int64(q, 0);

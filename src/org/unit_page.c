@@ -39,7 +39,7 @@ void org_unit_section(struct req *r, const struct record *rec)
 	static const struct list_col cols[] = {{M_unit_name, NULL, 0}, {M_unit_kind, NULL, 0}, {M_unit_head, NULL, 0}};
 	struct db_stmt *q = db_query(db,
 				     "SELECT u.id, u.name, u.kind, p.id, p.name FROM units u LEFT JOIN people p ON p.id = "
-				     "u.head_person_id WHERE u.parent_id = ? AND u.archived = 0 ORDER BY u.path LIMIT 500",
+				     "u.head_person_id WHERE u.parent_id = ? AND u.archived = 0 ORDER BY COALESCE(u.sort_order, 0), u.code LIMIT 500",
 				     "i", rec->id);
 	int n = 0;
 	while (q && db_step(q) == DB_ROW) {

@@ -19,23 +19,38 @@ const struct enum_opt unit_kinds[] = {
 	{NULL, M_NONE},
 };
 
+/* The fields by position: hooks read rec->vals[UNIT_...], checked by
+ * construction (the table below is indexed by them). */
+enum {
+	UNIT_CODE,
+	UNIT_NAME,
+	UNIT_KIND,
+	UNIT_PARENT_ID,
+	UNIT_SORT_ORDER,
+	UNIT_HEAD_PERSON_ID,
+	UNIT_CONTACT,
+	UNIT_ACTIVE,
+	UNIT_PATH,
+	UNIT__COUNT
+};
+
 static const struct field_def fields[] = {
-	{"code", F_TEXT, M_unit_code, FF_REQUIRED | FF_UNIQUE | FF_LIST | FF_SORT | FF_SEARCH, 1, 32, PAT_CODE, NULL, NULL,
-	 M_unit_code_hint},
-	{"name", F_TEXT, M_unit_name, FF_REQUIRED | FF_LIST | FF_SORT | FF_SEARCH, 1, 80, PAT_NONE, NULL, NULL, M_NONE},
-	{"kind", F_ENUM, M_unit_kind, FF_REQUIRED | FF_LIST | FF_FILTER | FF_SORT, 0, 0, PAT_NONE, unit_kinds, NULL, M_NONE},
-	{"parent_id", F_UNIT, M_unit_parent, FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_unit_parent_hint},
-	{"head_person_id", F_PERSON, M_unit_head, FF_LIST, 0, 0, PAT_NONE, NULL, NULL, M_unit_head_hint},
-	{"contact", F_TEXT, M_unit_contact, 0, 0, 80, PAT_NONE, NULL, NULL, M_NONE},
-	{"active", F_BOOL, M_unit_active, FF_LIST | FF_FILTER, 0, 0, PAT_NONE, NULL, NULL, M_NONE, "1"},
-	{"path", F_TEXT, M_NONE, FF_HIDDEN, 0, 0, PAT_NONE, NULL, NULL, M_NONE},
+	[UNIT_CODE] = {.name = "code", .type = F_TEXT, .label = M_unit_code, .flags = FF_REQUIRED | FF_UNIQUE | FF_LIST | FF_SORT | FF_SEARCH, .min = 1, .max = 32, .pattern = PAT_CODE, .hint = M_unit_code_hint},
+	[UNIT_NAME] = {.name = "name", .type = F_TEXT, .label = M_unit_name, .flags = FF_REQUIRED | FF_LIST | FF_SORT | FF_SEARCH, .min = 1, .max = 80},
+	[UNIT_KIND] = {.name = "kind", .type = F_ENUM, .label = M_unit_kind, .flags = FF_REQUIRED | FF_LIST | FF_FILTER | FF_SORT, .opts = unit_kinds},
+	[UNIT_PARENT_ID] = {.name = "parent_id", .type = F_UNIT, .label = M_unit_parent, .flags = FF_LIST | FF_FILTER, .hint = M_unit_parent_hint},
+	[UNIT_SORT_ORDER] = {.name = "sort_order", .type = F_INT, .label = M_unit_sort_order, .flags = FF_SORT, .max = 9999, .hint = M_unit_sort_order_hint},
+	[UNIT_HEAD_PERSON_ID] = {.name = "head_person_id", .type = F_PERSON, .label = M_unit_head, .flags = FF_LIST, .hint = M_unit_head_hint},
+	[UNIT_CONTACT] = {.name = "contact", .type = F_TEXT, .label = M_unit_contact, .max = 80},
+	[UNIT_ACTIVE] = {.name = "active", .type = F_BOOL, .label = M_unit_active, .flags = FF_LIST | FF_FILTER, .dflt = "1"},
+	[UNIT_PATH] = {.name = "path", .type = F_TEXT, .label = M_NONE, .flags = FF_HIDDEN},
 };
 
 /* Refuses a parent that lies inside the unit's own subtree, and a parent
  * the user may not write to. */
 static void units_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
 {
-	int pi = record_field_index(rec->type, "parent_id");
+	const int pi = UNIT_PARENT_ID;
 	const char *parent = rec->vals[pi];
 	if (e->field[pi] != M_NONE)
 		return;
@@ -76,7 +91,7 @@ static void units_check(struct req *r, struct record *rec, const struct record *
 static int units_after_save(struct req *r, struct record *rec, const struct record *before)
 {
 	struct db *db = req_db(r);
-	int pi = record_field_index(rec->type, "parent_id");
+	const int pi = UNIT_PARENT_ID;
 	const char *parent = rec->vals[pi];
 	char *ppath = parent ? db_one_text(db, r->a, "SELECT path FROM units WHERE id = ?", "s", parent) : NULL;
 	const char *path = arena_printf(r->a, "%s%lld/", ppath ? ppath : "/", (long long)rec->id);
@@ -111,7 +126,7 @@ static int units_after_save(struct req *r, struct record *rec, const struct reco
 		rc = db_run(db,
 			    "UPDATE units SET path = ? || substr(path, ?) WHERE substr(path, 1, ?) = ? AND id <> ?",
 			    "sIIsi", path, (int)strlen(old) + 1, (int)strlen(old), old, rec->id);
-	rec->vals[record_field_index(rec->type, "path")] = path;
+	rec->vals[UNIT_PATH] = path;
 	return rc;
 }
 

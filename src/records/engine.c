@@ -30,7 +30,7 @@ const struct field_def *record_field(const struct record_type *t, const char *na
 
 /* ---- permission and scope ---- */
 
-/* True when unit lies in root's subtree (units.path holds "/1/5/23/"). */
+/* True when unit lies in root's subtree: one lookup in the closure table. */
 static int unit_in_subtree(struct db *db, int64_t root, int64_t unit)
 {
 	if (root == unit)

@@ -39,6 +39,32 @@ test('the tree nests units under their parents, with a search that keeps the anc
 	assert.equal((await c.get(`/org/tree?q=${'x'.repeat(101)}`)).status, 400);
 });
 
+test('the tree puts siblings in their declared order and counts the people of each whole subtree', async () => {
+	const a = api(ctx.srv);
+	const O = await org(a, 'O');
+	for (const u of [O.D1, O.D1, O.W1, O.D2]) await create(a, 'people', { name: `O person ${u}`, unit_id: u, status: 'active' });
+	await create(a, 'people', { name: 'O retired', unit_id: O.W1, status: 'retired' });
+	const c = await admin();
+	const at = (text, id) => text.indexOf(`<a href="/r/units/${id}">`);
+	const before = (await c.get('/org/tree')).text;
+	assert.ok(at(before, O.S1) < at(before, O.S2), 'by code when no order is given');
+	// S2 first, and W1 before D1 under S1
+	for (const [id, n] of [[O.S1, 2], [O.S2, 1], [O.W1, 1], [O.D1, 2]])
+		assert.equal((await call(a, 'PATCH', `/api/v1/units/${id}`, { sort_order: n })).status, 200);
+	const t = (await c.get('/org/tree')).text;
+	assert.ok(at(t, O.B) < at(t, O.S2) && at(t, O.S2) < at(t, O.D2) && at(t, O.D2) < at(t, O.S1), 'S2 with its subtree, then S1');
+	assert.ok(at(t, O.S1) < at(t, O.W1) && at(t, O.W1) < at(t, O.D1), 'W1 before D1');
+	const people = (id) => {
+		const row = t.slice(at(t, id), t.indexOf('</div>', at(t, id)));
+		return Number(/<span class="muted">[^<]*?(\d+)[^<]*<\/span>/.exec(row)[1]);
+	};
+	assert.equal(people(O.B), 4, 'the bureau counts everyone active below it');
+	assert.equal(people(O.S1), 3, 'S1: D1 and W1');
+	assert.equal(people(O.D1), 2);
+	assert.equal(people(O.W1), 1, 'the retired person is not counted');
+	assert.equal(people(O.S2), 1);
+});
+
 test('the tree search and typed references match Traditional and Simplified alike', async () => {
 	const a = api(ctx.srv);
 	const top = await create(a, 'units', { code: 'TS-B', name: '交通運輸局測試', kind: 'bureau' });
