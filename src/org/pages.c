@@ -189,13 +189,14 @@ static int tree_page(struct req *r)
 		int parent = next > level;
 		/* the unit's row stays outside <summary>, which holds only the fold
 		 * button: links inside a summary are a control inside a control */
-		html(r, "<li><div class=\"node\"><a href=\"/r/units/%D\">%s</a> <span class=\"muted mono\">%s</span> <span class=\"badge badge-muted\">%T</span>",
+		html(r, "<li><div class=\"node\"><span class=\"node-main\"><a href=\"/r/units/%D\">%s</a> <span class=\"muted mono\">%s</span> "
+			"<span class=\"badge badge-muted\">%T</span>",
 		     t->id, t->name, t->code, kl);
 		if (!t->active)
 			html(r, " <span class=\"badge badge-warn\">%T</span>", M_unit_inactive);
 		html(r, " <span class=\"muted\">");
 		html(r, T(r, M_org_n_people), t->people);
-		html(r, "</span>");
+		html(r, "</span></span>"); /* the button stays beside the name, never under it */
 		if (authz_record(r, &units_type, ACC_WRITE, t->id, 0))
 			html(r, " <a class=\"btn btn-sm\" href=\"/org/units/%D/move\">%T</a>", t->id, M_org_move);
 		html(r, "</div>");

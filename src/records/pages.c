@@ -158,10 +158,12 @@ static int list_content(struct req *r, const struct record_type *t, struct list_
 		html(r, "<tr>");
 		for (int k = 0; k < n; k++) {
 			const char *v = record_display(r, rec, idx[k], 0);
+			/* data-label: on a phone each row is a card, every cell under its label */
 			if (k == 0)
-				html(r, "<td><a href=\"/r/%s/%D\">%s</a></td>", t->name, rec->id, *v ? v : "—");
+				html(r, "<td class=\"card-title\"><a href=\"/r/%s/%D\">%s</a></td>", t->name, rec->id, *v ? v : "—");
 			else
-				html(r, "<td%H>%s</td>", cols[k].num ? MARKUP(" class=\"num\"") : MARKUP(""), v);
+				html(r, "<td%H data-label=\"%T\">%s</td>", cols[k].num ? MARKUP(" class=\"num\"") : NULL,
+				     cols[k].label, v);
 		}
 		html(r, "</tr>");
 	}

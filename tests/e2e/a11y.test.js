@@ -24,7 +24,7 @@ journey('the unit tree: links outside <summary>, underlined; the fold buttons ar
 	await signIn(page, base, 'admin', server.adminPassword);
 	await page.goto(`${base}/org/tree`);
 	assert.equal(await page.locator('.tree summary a, .tree summary button').count(), 0, 'nothing interactive inside a summary');
-	const link = page.locator('.tree .node > a[href^="/r/units/"]').first();
+	const link = page.locator('.tree .node-main > a[href^="/r/units/"]').first();
 	assert.match(await link.evaluate((a) => getComputedStyle(a).textDecorationLine), /underline/);
 	/* a handle: a locator of folded branches would move on to the next one once this unfolds */
 	const fold = await page.locator('.tree details:not([open]) > summary').filter({ visible: true }).first().elementHandle();
@@ -63,7 +63,7 @@ journey('a form: required fields say so in words; after a refused save focus is 
 	await screenshots(page, 'a11y', 'form-refused', { reach: refused });
 });
 
-journey('on a phone, the chart fits the screen; a wide table scrolls sideways and can be reached and scrolled with the keyboard', { browser: { viewport: PHONE, hasTouch: true, isMobile: true } }, async ({ page, base, server }) => {
+journey('on a phone, the chart fits the screen, a register list is a column of cards, and a wide table scrolls sideways and can be reached and scrolled with the keyboard', { browser: { viewport: PHONE, hasTouch: true, isMobile: true } }, async ({ page, base, server }) => {
 	await signIn(page, base, 'admin', server.adminPassword);
 	await page.goto(`${base}/org/stats`);
 	const chart = page.locator('figure.chart').first();
@@ -73,6 +73,15 @@ journey('on a phone, the chart fits the screen; a wide table scrolls sideways an
 	assert.equal(await page.locator('svg.chart-wide').isVisible(), false);
 	const font = await page.locator('svg.chart-narrow text.chart-cat').first().evaluate((el) => el.getBoundingClientRect().height);
 	assert.ok(font >= 10, `labels stay readable (${font} px)`);
+	// a register's list is a column of cards: nothing scrolls sideways, each value under its label
+	await page.goto(`${base}/r/people`);
+	const list = page.locator('.table-wrap').first();
+	assert.ok(await list.evaluate((el) => el.scrollWidth <= el.clientWidth), 'the staff list fits the phone');
+	assert.equal(await page.locator('table.list thead').isVisible(), false, 'no header row');
+	const card = page.locator('table.list tbody tr').first();
+	assert.equal(await card.evaluate((el) => getComputedStyle(el).display), 'block');
+	const label = await card.locator('td[data-label]').first().evaluate((el) => getComputedStyle(el, '::before').content);
+	assert.match(label, /^".+"$/, 'a cell shows its label');
 	for (const [path, selector] of [['/org/stats', '.table-wrap']]) {
 		await page.goto(`${base}${path}`);
 		const box = page.locator(selector).first();

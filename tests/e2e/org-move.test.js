@@ -12,13 +12,13 @@ const journey = suite(test, { setup: (server) => seedOrg(server) });
 /* The <li> of a unit in the tree (a leaf or a node with sub-units). */
 function treeItem(page, name) {
 	return page.locator('.tree li').filter({
-		has: page.locator(':scope > .node > a[href^="/r/units/"]', { hasText: new RegExp(`^${name}$`) }),
+		has: page.locator(':scope > .node > .node-main > a[href^="/r/units/"]', { hasText: new RegExp(`^${name}$`) }),
 	});
 }
 
 /* Names of the units directly under a unit in the tree. */
 async function childrenOf(page, name) {
-	return treeItem(page, name).locator(':scope > details > ul > li > .node > a[href^="/r/units/"]')
+	return treeItem(page, name).locator(':scope > details > ul > li > .node > .node-main > a[href^="/r/units/"]')
 		.allTextContents();
 }
 
