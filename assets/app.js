@@ -49,6 +49,51 @@
 		f.setAttribute("aria-busy", "true");
 	});
 
+	/* A unit picker's search box (records/unit_picker.c): the select holds
+	 * the units near the chosen one; typing asks the units API for any unit
+	 * by code or name, in either script, and lists the matches in it. */
+	function unitFind(input) {
+		var select = doc.getElementById(input.getAttribute("data-for"));
+		var timer = 0, asked = "";
+		if (!select)
+			return;
+		input.hidden = false;
+		input.addEventListener("input", function () {
+			clearTimeout(timer);
+			timer = setTimeout(function () {
+				var q = input.value.trim();
+				if (q === asked || q.length < 1)
+					return;
+				asked = q;
+				fetch("/api/v1/units?per_page=30&sort=code&q=" + encodeURIComponent(q), {
+					credentials: "same-origin", headers: { Accept: "application/json" }
+				}).then(function (res) { return res.ok ? res.json() : null; }).then(function (j) {
+					if (!j || q !== asked)
+						return;
+					var keep = select.value;
+					var kept = select.selectedIndex > 0 ? select.options[select.selectedIndex] : null;
+					while (select.options.length > 1)
+						select.remove(1);
+					/* the chosen unit stays chosen, found or not */
+					if (kept && !j.data.some(function (u) { return String(u.id) === keep; }))
+						select.add(kept);
+					j.data.forEach(function (u) {
+						var o = doc.createElement("option");
+						o.value = String(u.id);
+						o.textContent = u.code + " " + u.name;
+						o.selected = o.value === keep;
+						select.add(o);
+					});
+					if (j.data.length === 1)
+						select.value = String(j.data[0].id);
+				});
+			}, 250);
+		});
+	}
+	var finds = doc.querySelectorAll(".unit-find[data-for]");
+	for (var i = 0; i < finds.length; i++)
+		unitFind(finds[i]);
+
 	/* Coming back with the Back button must not leave forms locked. */
 	window.addEventListener("pageshow", function () {
 		var sent = doc.querySelectorAll("form[data-sent]");

@@ -5,6 +5,7 @@
 #include "../db/db.h"
 #include "../http/audit.h"
 #include "../http/session.h"
+#include "../records/record.h"
 #include "../web/widgets.h"
 
 #include <stdlib.h>
@@ -148,27 +149,23 @@ static void read_roles(struct req *r, struct user_form *f)
 	f->unit_id = u && *u ? strtoll(u, NULL, 10) : 0;
 }
 
-static void roles_fieldset(struct req *r, struct db *db, const struct user_form *f)
+static void roles_fieldset(struct req *r, const struct user_form *f)
 {
 	html(r, "<fieldset class=\"field\"><legend>%T</legend>", M_roles);
 	for (int i = 0; i < ROLE__COUNT; i++)
 		html(r, "<label class=\"check\"><input type=\"checkbox\" name=\"role\" value=\"%a\"%H> %T</label>",
 		     role_values[i], f->roles & (1u << i) ? MARKUP(" checked") : MARKUP(""), role_labels[i]);
-	html(r, "</fieldset><div class=\"field%H\"><label for=\"f-unit_id\">%T</label><select id=\"f-unit_id\" "
-		"name=\"unit_id\"><option value=\"\">%T</option>",
-	     f->e_unit != M_NONE ? MARKUP(" has-error") : MARKUP(""), M_scope, M_scope_all);
-	struct db_stmt *q = db_query(db, "SELECT id, code, name FROM units WHERE active = 1 ORDER BY code LIMIT 2000", NULL);
-	while (q && db_step(q) == DB_ROW)
-		html(r, "<option value=\"%D\"%H>%s %s</option>", db_column_int64(q, 0),
-		     db_column_int64(q, 0) == f->unit_id ? MARKUP(" selected") : MARKUP(""), db_column_text(q, 1), db_column_text(q, 2));
-	db_done(q);
-	html(r, "</select>");
+	html(r, "</fieldset><div class=\"field%H\"><label for=\"f-unit_id\">%T</label>",
+	     f->e_unit != M_NONE ? MARKUP(" has-error") : NULL, M_scope);
+	/* any unit: an administrator gives scopes anywhere in the tree */
+	unit_picker(r, "f-unit_id", "unit_id", f->unit_id ? arena_printf(r->a, "%lld", (long long)f->unit_id) : NULL, 0,
+		    M_scope_all, NULL);
 	if (f->e_unit != M_NONE)
 		html(r, "<p class=\"error\">%T</p>", f->e_unit);
 	html(r, "<p class=\"hint\">%T</p></div>", M_scope_hint);
 }
 
-static void new_render(struct req *r, struct db *db, const struct user_form *f)
+static void new_render(struct req *r, const struct user_form *f)
 {
 	struct crumb c[] = {{"/admin/users", T(r, M_nav_users)}, {NULL, T(r, M_user_new)}};
 	page_begin(r, T(r, M_user_new), c, 2);
@@ -179,7 +176,7 @@ static void new_render(struct req *r, struct db *db, const struct user_form *f)
 	field_input(r, "text", "username", M_username, f->username, f->e_username, 1, M_username_hint);
 	field_input(r, "text", "display_name", M_display_name, f->display, f->e_display, 1, M_NONE);
 	field_input(r, "password", "new_password", M_password, NULL, f->e_password, 1, M_pw_rules);
-	roles_fieldset(r, db, f);
+	roles_fieldset(r, f);
 	html(r, "<div class=\"form-actions\"><button class=\"btn btn-primary\">%T</button><a class=\"btn btn-plain\" "
 		"href=\"/admin/users\">%T</a></div></form></section>",
 	     M_save, M_cancel);
@@ -192,7 +189,7 @@ static int user_new_page(struct req *r)
 	if (!db)
 		return req_fail(r, 503, M_err_db_down);
 	struct user_form f = {.username = "", .display = "", .roles = 1u << ROLE_STAFF};
-	new_render(r, db, &f);
+	new_render(r, &f);
 	return 0;
 }
 
@@ -223,7 +220,7 @@ static int user_create(struct req *r)
 		if (!f.display)
 			f.display = "";
 		r->status = 422;
-		new_render(r, db, &f);
+		new_render(r, &f);
 		return 0;
 	}
 	char hash[PASSWORD_HASH_MAX];
@@ -246,7 +243,7 @@ static int user_create(struct req *r)
 		if (rc == DB_E_UNIQUE) { /* created by someone else meanwhile */
 			f.e_username = M_username_taken;
 			r->status = 409;
-			new_render(r, db, &f);
+			new_render(r, &f);
 			return 0;
 		}
 		return req_fail(r, 500, M_NONE);
@@ -283,7 +280,7 @@ static int load_form(struct req *r, struct db *db, int64_t id, struct user_form 
 	return 1;
 }
 
-static void edit_render(struct req *r, struct db *db, int64_t id, const struct user_form *f, int disabled)
+static void edit_render(struct req *r, int64_t id, const struct user_form *f, int disabled)
 {
 	struct crumb c[] = {{"/admin/users", T(r, M_nav_users)}, {NULL, f->username}};
 	page_begin(r, f->username, c, 2);
@@ -302,7 +299,7 @@ static void edit_render(struct req *r, struct db *db, int64_t id, const struct u
 	static const char *const langs[] = {"zh-Hant", "zh-Hans", "en"};
 	static const enum msg_id lang_labels[] = {M_lang_hant, M_lang_hans, M_lang_en};
 	field_select(r, "lang", M_language, langs, lang_labels, 3, f->lang, 1);
-	roles_fieldset(r, db, f);
+	roles_fieldset(r, f);
 	html(r, "<div class=\"form-actions\"><button class=\"btn btn-primary\">%T</button><a class=\"btn btn-plain\" "
 		"href=\"/admin/users\">%T</a></div></form></section>",
 	     M_save, M_cancel);
@@ -322,7 +319,7 @@ static int user_edit_page(struct req *r)
 	int disabled = 0;
 	if (!load_form(r, db, id, &f, &disabled))
 		return req_fail(r, 404, M_user_not_found);
-	edit_render(r, db, id, &f, disabled);
+	edit_render(r, id, &f, disabled);
 	return 0;
 }
 
@@ -349,7 +346,7 @@ static int user_update(struct req *r)
 		if (!f.display)
 			f.display = "";
 		r->status = 422;
-		edit_render(r, db, id, &f, disabled);
+		edit_render(r, id, &f, disabled);
 		return 0;
 	}
 	json_t *before = user_snapshot(db, id);

@@ -365,6 +365,10 @@ static int stats_page(struct req *r)
 	page_begin(r, T(r, M_org_stats), c, 2);
 	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_org_stats), top.name),
 		     html_fmt(r, "<a class=\"btn\" href=\"/api/v1/stats/people?unit=%D\">JSON</a>", unit));
+	html(r, "<form class=\"filters\" method=\"get\" action=\"/org/stats\"><div class=\"field\"><label for=\"f-unit\">%T</label>",
+	     M_unit);
+	unit_picker(r, "f-unit", "unit", arena_printf(r->a, "%lld", (long long)unit), 1, M_NONE, NULL);
+	html(r, "</div><div class=\"filter-actions\"><button class=\"btn\">%T</button></div></form>", M_org_show);
 	html(r, "<div class=\"tiles\">");
 	const struct {
 		enum msg_id label;

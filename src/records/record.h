@@ -21,6 +21,7 @@
 #include "../http/http.h"
 
 struct db_stmt;
+struct markup;
 struct record;
 struct record_errors;
 
@@ -273,6 +274,13 @@ int record_insert_batch(struct req *r, struct record *rec, int64_t now, void **s
 int record_archive(struct req *r, struct record *rec, int archive);
 /* The record as a JSON object (sensitive fields masked unless reveal). */
 json_t *record_json(struct req *r, const struct record *rec, int reveal);
+
+/* A unit chooser (unit_picker.c): a <select id name> of the units near cur
+ * (the top two levels, cur's ancestors and children), within the user's
+ * scope when scoped, with none as the empty choice, attrs added to the
+ * select; and a search box that finds any unit by code or name. */
+void unit_picker(struct req *r, const char *id, const char *name, const char *cur, int scoped, enum msg_id none,
+		 const struct markup *attrs);
 
 /* Text shown for a value: enum label, unit or person name, masked value. */
 const char *record_display(struct req *r, const struct record *rec, int field, int reveal);

@@ -4,6 +4,7 @@
 // with its values before and after.
 const assert = require('node:assert/strict');
 const { serverPerFile, test, msg, msgHtml, auditRows, auditEntry, escapeHtml } = require('./lib');
+const { api, create } = require('./records_lib');
 
 const ctx = serverPerFile();
 
@@ -169,6 +170,29 @@ test('create, duplicate, edit roles, disable, enable, reset password — all in 
 	assert.equal(entries[msg('act_reset_password', 'en')].action, 'reset_password');
 	// sign-ins are recorded as the user themselves
 	assert.ok(h.some((x) => x.who === 'newbie' && x.action === msg('act_sign_in', 'en')));
+});
+
+test('the scope is picked from the unit tree: the top levels and the chosen unit\'s surroundings, with a search box', async () => {
+	const { srv } = ctx;
+	const a = api(srv);
+	const top = await create(a, 'units', { code: 'SC-B', name: 'Scope bureau', kind: 'bureau' });
+	const sec = await create(a, 'units', { code: 'SC-S', name: 'Scope secondary', kind: 'secondary', parent_id: top.id });
+	const dep = await create(a, 'units', { code: 'SC-D', name: 'Scope department', kind: 'department', parent_id: sec.id });
+	const win = await create(a, 'units', { code: 'SC-W', name: 'Scope window', kind: 'window', parent_id: dep.id });
+	const admin = await srv.admin({ headers: { 'Accept-Language': 'en' } });
+	const options = (html) => [...(/<select id="f-unit_id" name="unit_id">([\s\S]*?)<\/select>/.exec(html) || [])[1].matchAll(/<option value="(\d*)"/g)].map((m) => Number(m[1]));
+	const form = await admin.get('/admin/users/new');
+	assert.ok(form.text.includes('class="unit-find" data-for="f-unit_id"'), 'a search box for any unit');
+	const offered = options(form.text);
+	assert.ok(offered.includes(top.id) && offered.includes(sec.id), 'the top two levels');
+	assert.ok(!offered.includes(win.id), 'not the whole tree');
+	// a user scoped to the window: the window and everything above it are offered, the window chosen
+	const r = await admin.post('/admin/users', { username: 'scoped1', display_name: 'Scoped', new_password: 'Long-enough-pw-1', role: 'unit_admin', unit_id: String(win.id) });
+	assert.equal(r.status, 303);
+	const edit = await admin.get(r.location);
+	const near = options(edit.text);
+	for (const id of [top.id, sec.id, dep.id, win.id]) assert.ok(near.includes(id), `unit ${id}`);
+	assert.match(edit.text, new RegExp(`<option value="${win.id}" selected>`));
 });
 
 test('an administrator cannot lock themselves out', async () => {

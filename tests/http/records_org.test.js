@@ -221,6 +221,13 @@ test('/api/v1/stats/people and /org/stats: figures equal counts made through the
 	assert.match(page.text, tile('stat_mid_level', f.mid_level_professionals));
 	assert.ok(page.text.includes(`href="/r/people?unit_id=${O.S1}&amp;status=active&amp;party_member=1"`));
 	assert.ok(page.text.includes(`<a href="/org/stats?unit=${O.D1}">`));
+	// a unit picker: the chosen unit selected, its children offered, a search box for the rest
+	const picker = /<select id="f-unit" name="unit">([\s\S]*?)<\/select>/.exec(page.text);
+	assert.ok(picker, 'the statistics page has a unit picker');
+	assert.match(picker[1], new RegExp(`<option value="${O.S1}" selected>`));
+	for (const id of [O.D1, O.W1, O.B]) assert.match(picker[1], new RegExp(`<option value="${id}"`), `unit ${id} offered`);
+	assert.ok(page.text.includes('class="unit-find" data-for="f-unit"'));
+	assert.equal((await c.get(`/org/stats?unit=`)).status, 200, 'no unit chosen: the default one');
 	// the table's rows add up: each unit below, the unit's own staff, the total
 	const cells = (label) => {
 		const m = new RegExp(`${label.replace(/[()?]/g, '\\$&')}</t[dh]>((?:<td class="num">[\\d,]+</td>){4})`).exec(page.text);
