@@ -435,7 +435,7 @@ static void changes(struct req *r, const struct record_type *t, const char *befo
 		html(r, "<p class=\"muted\">—</p></section>");
 		return;
 	}
-	html(r, "<div class=\"table-wrap\"><table class=\"list audit-changes\"><thead><tr><th scope=\"col\">%T</th>",
+	html(r, "%H<table class=\"list audit-changes\"><thead><tr><th scope=\"col\">%T</th>", table_wrap_open(r),
 	     M_audit_field);
 	if (before)
 		html(r, "<th scope=\"col\" class=\"before\">%T</th>", M_audit_before);

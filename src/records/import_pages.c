@@ -91,9 +91,7 @@ static void preview(struct req *r, const struct record_type *t, const struct imp
 		html(r, T(r, M_imp_preview_first), (int64_t)res->npreview, (int64_t)res->rows);
 		html(r, "</p>");
 	}
-	html(r, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"%T\"><table class=\"list\"><thead><tr>"
-		"<th class=\"num\">%T</th>",
-	     M_imp_preview, M_imp_row);
+	html(r, "%H<table class=\"list\"><thead><tr><th class=\"num\">%T</th>", table_wrap_open(r), M_imp_row);
 	for (int i = 0; i < t->nfields; i++)
 		if (!(t->fields[i].flags & FF_HIDDEN))
 			html(r, "<th>%T</th>", t->fields[i].label);

@@ -59,8 +59,20 @@ journey('the unit page shows its subtree figures; /org/stats has an SVG bar char
 	for (const s of [1, 2, 3])
 		assert.equal(await chart.locator(`rect.chart-s${s}:has(title)`).count(), 2, `series ${s} has a bar per sub-unit`);
 	const table = await page.locator('main table.list tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
-	assert.deepEqual(table, [['公路管理處', '2', '1', '1', '1'], ['運輸管理處', '3', '1', '0', '1']], 'the same figures as a table');
+	assert.deepEqual(table, [['公路管理處', '2', '1', '1', '1'], ['運輸管理處', '3', '1', '0', '1'],
+		['交通運輸局（本級）', '0', '0', '0', '0'], ['合計', '5', '2', '1', '2']],
+		'the same figures as a table, with the unit\'s own staff and the total, so the rows add up');
 	await screenshots(page, 'org', 'stats');
+
+	/* Another unit, found through the picker's search box (the units API, either script). */
+	const find = page.locator('.unit-find[data-for="f-unit"]');
+	assert.equal(await find.isVisible(), true, 'the search box shows where scripts run');
+	await find.fill('运输管理');
+	await page.waitForFunction(() => [...document.querySelectorAll('#f-unit option')].some((o) => o.textContent.includes('運輸管理處') && o.selected));
+	await clickAndWait(page, page.getByRole('button', { name: '顯示' }));
+	assert.equal(page.url(), `${base}/org/stats?unit=${units.YGC}`);
+	assert.equal(await page.locator('h1').textContent(), '人員統計 · 運輸管理處');
+	await page.goBack();
 
 	/* A figure leads to the people it counts. */
 	await clickAndWait(page, page.locator('a.tile').filter({ hasText: '黨員' }));
