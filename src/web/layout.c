@@ -82,7 +82,7 @@ void page_begin(struct req *r, const char *title, const struct crumb *crumbs, in
 		html(r, "<form class=\"top-search\" role=\"search\" method=\"get\" action=\"/search\"><label class=\"sr-only\" "
 			"for=\"top-q\">%T</label><input id=\"top-q\" name=\"q\" type=\"search\" maxlength=\"100\" "
 			"placeholder=\"%a\"></form>",
-		     M_search, T(r, M_search_placeholder));
+		     M_search_site, T(r, M_search_placeholder));
 	lang_switch(r);
 	if (r->user)
 		html(r, "<a class=\"user\" href=\"/account\">%s</a><form class=\"logout\" method=\"post\" "
