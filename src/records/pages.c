@@ -135,6 +135,13 @@ static int list_content(struct req *r, const struct record_type *t, struct list_
 			    M_rec_new);
 		return 0;
 	}
+	/* a page past the last (an old link, a typed number): say so and lead back */
+	if ((int64_t)(q->page - 1) * q->per_page >= total) {
+		int64_t last = (total + q->per_page - 1) / q->per_page;
+		empty_state(r, M_rec_past_last_page, M_rec_past_last_page_hint,
+			    url_with(r, "page", arena_printf(r->a, "%lld", (long long)last)), M_rec_last_page);
+		return 0;
+	}
 	/* columns: the declared list fields */
 	struct list_col cols[32];
 	int idx[32], n = 0;

@@ -51,4 +51,10 @@ test('absent, ordinary and past-the-last pages are answered', async () => {
 	}
 	const admin = await srv.admin();
 	for (const p of PAGES) assert.equal((await admin.get(`${p}?page=999999`)).status, 200, `${p}: past the last page`);
+	// a register's list says so, with a way back, instead of an empty table
+	assert.equal((await c.request('POST', '/api/v1/units', { json: { code: 'PG-B', name: 'Paging bureau', kind: 'bureau' } })).status, 201);
+	const past = await admin.get('/r/units?page=999&kind=bureau');
+	assert.ok(['zh-Hant', 'en'].some((l) => past.text.includes(msgHtml('rec_past_last_page', l))), 'the empty state');
+	assert.match(past.text, /href="\/r\/units\?kind=bureau&amp;page=1"|href="\/r\/units\?page=1&amp;kind=bureau"/, 'a link to the last page');
+	assert.ok(!past.text.includes('<table class="list">'), 'no empty table');
 });
