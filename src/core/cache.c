@@ -22,7 +22,10 @@ struct entry {
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct entry *buckets[NBUCKETS];
 static struct entry *newest, *oldest;
-static size_t bytes, max_bytes = 64u << 20, nentries;
+static size_t bytes, nentries;
+/* read without the mutex too: a cache that is off costs no lock, copy or
+ * allocation (lists measured with the cache off) */
+static _Atomic size_t max_bytes = 64u << 20;
 static int64_t top_gen = -1; /* the newest generation seen: older entries can never hit again */
 static uint64_t hits, misses;
 
@@ -117,7 +120,7 @@ void cache_clear(void)
 
 int cache_get(const char *key, int64_t gen, struct buf *out)
 {
-	if (gen < 0)
+	if (gen < 0 || !max_bytes)
 		return 0;
 	size_t klen = strlen(key);
 	uint64_t h = hash_key(key, klen);
@@ -140,7 +143,7 @@ int cache_get(const char *key, int64_t gen, struct buf *out)
 void cache_put(const char *key, int64_t gen, const void *p, size_t n)
 {
 	size_t klen = strlen(key);
-	if (gen < 0)
+	if (gen < 0 || !max_bytes)
 		return;
 	uint64_t h = hash_key(key, klen);
 	struct entry *e = malloc(sizeof *e + klen + 1 + n);

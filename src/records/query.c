@@ -3,6 +3,7 @@
 #include "../core/cache.h"
 #include "../db/db.h"
 #include "../http/audit.h"
+#include "../search/search.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,17 +27,50 @@ static int digits(const char *s)
 	return 1;
 }
 
+/* Appends a condition to both forms of the WHERE clause (list_query). */
+static void add_cond(struct buf *w, struct buf *walk, const char *cond)
+{
+	buf_puts(w, cond);
+	buf_puts(walk, cond);
+}
+
+/* Archived records have no search index row: their list is searched with
+ * LIKE on each FF_SEARCH column, the query as typed (no T/S matching). */
+static const char *like_sql(struct req *r, const struct record_type *t, const char *text, struct kvlist *binds)
+{
+	/* the user's % and _ are letters, not wildcards */
+	struct buf esc, w;
+	buf_init(&esc, r->a);
+	buf_init(&w, r->a);
+	buf_putc(&esc, '%');
+	for (const char *c = text; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			buf_putc(&esc, '\\');
+		buf_putc(&esc, *c);
+	}
+	buf_putc(&esc, '%');
+	for (int i = 0; i < t->nfields; i++) {
+		if (!(t->fields[i].flags & FF_SEARCH))
+			continue;
+		buf_printf(&w, "%s LOWER(t.%s) LIKE LOWER(?) ESCAPE '\\'", w.len ? " OR" : " AND (", t->fields[i].name);
+		kv_add(r->a, binds, "s", esc.p, esc.len);
+	}
+	buf_puts(&w, ")");
+	return w.p;
+}
+
 void list_query_build(struct req *r, const struct record_type *t, struct list_query *q)
 {
 	memset(q, 0, sizeof *q);
 	q->t = t;
 	q->error = M_NONE;
 	q->gen = audit_data_gen(req_db(r));
-	struct buf w;
+	struct buf w, walk;
 	buf_init(&w, r->a);
+	buf_init(&walk, r->a);
 	const char *arch = req_query(r, "archived");
 	q->archived = arch && !strcmp(arch, "1");
-	buf_printf(&w, " WHERE t.archived = %d", q->archived);
+	add_cond(&w, &walk, q->archived ? " WHERE t.archived = 1" : " WHERE t.archived = 0");
 	int simple = t->unit_field && strcmp(t->unit_field, "id") != 0;
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field_def *f = &t->fields[i];
@@ -48,7 +82,12 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 				q->error = M_rec_bad_filter, q->bad_param = f->name;
 				continue;
 			}
-			buf_printf(&w, " AND %ct.%s IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", 1, f->name);
+			/* a short list reads the subtree's units' index ranges; a long
+			 * one, walked in the sort field's order, probes the closure
+			 * table once a row instead of first listing the subtree */
+			buf_printf(&w, " AND t.%s IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", f->name);
+			buf_printf(&walk, " AND EXISTS (SELECT 1 FROM unit_tree x WHERE x.ancestor_id = ? AND x.unit_id = t.%s)",
+				   f->name);
 			add_bind(r, q, "i", v);
 			if (simple && !strcmp(f->name, t->unit_field))
 				q->unit_root = strtoll(v, NULL, 10);
@@ -60,14 +99,14 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 				q->error = M_rec_bad_filter, q->bad_param = f->name;
 				continue;
 			}
-			buf_printf(&w, " AND COALESCE(t.%s, 0) = ?", f->name);
+			add_cond(&w, &walk, arena_printf(r->a, " AND COALESCE(t.%s, 0) = ?", f->name));
 			add_bind(r, q, "i", v);
 		} else if (field_is_integer(f->type)) {
 			if (!digits(v)) {
 				q->error = M_rec_bad_filter, q->bad_param = f->name;
 				continue;
 			}
-			buf_printf(&w, " AND t.%s = ?", f->name);
+			add_cond(&w, &walk, arena_printf(r->a, " AND t.%s = ?", f->name));
 			add_bind(r, q, "i", v);
 		} else if (f->type == F_ENUM) {
 			int ok = 0;
@@ -77,54 +116,33 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 				q->error = M_rec_bad_filter, q->bad_param = f->name;
 				continue;
 			}
-			buf_printf(&w, " AND t.%s = ?", f->name);
+			add_cond(&w, &walk, arena_printf(r->a, " AND t.%s = ?", f->name));
 			add_bind(r, q, "s", v);
 		} else {
-			buf_printf(&w, " AND t.%s = ?", f->name);
+			add_cond(&w, &walk, arena_printf(r->a, " AND t.%s = ?", f->name));
 			add_bind(r, q, "s", v);
 		}
 		simple = 0;
 	}
 	const char *text = req_query(r, "q");
-	if (text && *text) {
+	int searchable = 0;
+	for (int i = 0; i < t->nfields; i++)
+		searchable |= (t->fields[i].flags & FF_SEARCH) != 0;
+	if (text && *text && searchable) { /* a register with nothing searchable ignores q */
 		simple = 0;
-		if (strlen(text) > 200) {
+		if (strlen(text) > 200)
 			q->error = M_err_query_too_long, q->bad_param = "q";
-		} else {
-			/* the user's % and _ are letters, not wildcards */
-			struct buf esc;
-			buf_init(&esc, r->a);
-			buf_putc(&esc, '%');
-			for (const char *c = text; *c; c++) {
-				if (*c == '%' || *c == '_' || *c == '\\')
-					buf_putc(&esc, '\\');
-				buf_putc(&esc, *c);
-			}
-			buf_putc(&esc, '%');
-			const char *like = esc.p;
-			int any = 0;
-			for (int i = 0; i < t->nfields; i++) {
-				if (!(t->fields[i].flags & FF_SEARCH))
-					continue;
-				buf_printf(&w, "%s LOWER(t.%s) LIKE LOWER(?) ESCAPE '\\'", any ? " OR" : " AND (", t->fields[i].name);
-				add_bind(r, q, "s", like);
-				any = 1;
-			}
-			if (any)
-				buf_puts(&w, ")");
-		}
+		else if (!utf8_valid(text, strlen(text)))
+			q->error = M_err_bad_utf8, q->bad_param = "q";
+		else
+			add_cond(&w, &walk,
+				 q->archived ? like_sql(r, t, text, &q->binds) : search_list_sql(r, t, "t", text, &q->binds));
 	}
 	const char *scope = record_scope_sql(r, t, "t", &q->binds);
-	buf_puts(&w, scope);
+	add_cond(&w, &walk, scope);
 	q->by_unit_counts = simple && !*scope;
-	/* \1 marks where a unary + keeps a subtree filter off its index */
-	q->where = arena_strdup(r->a, w.p);
-	q->where_walk = arena_strdup(r->a, w.p);
-	for (char *p = (char *)q->where, *p2 = (char *)q->where_walk; *p; p++, p2++)
-		if (*p == 1) {
-			*p = ' ';
-			*p2 = '+';
-		}
+	q->where = w.p;
+	q->where_walk = walk.p;
 	q->total = -1;
 
 	/* sort: ?sort=field or -field, else the declared default */
@@ -188,13 +206,14 @@ int64_t list_query_count(struct req *r, struct list_query *q)
 		return -1;
 	} else if (q->by_unit_counts && q->unit_root) {
 		n = db_one_int64(db, -1,
-				 "SELECT CAST(COALESCE(sum(n), 0) AS BIGINT) FROM unit_counts WHERE tbl = ? AND archived = ? "
-				 "AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
-				 "sii", q->t->table, (int64_t)q->archived, q->unit_root);
-	} else if (q->by_unit_counts) { /* and the records that name no unit */
+				 "SELECT CAST(COALESCE((SELECT n FROM unit_totals WHERE tbl = ? AND unit_id = ? AND archived = ?), 0) "
+				 "AS BIGINT)",
+				 "sii", q->t->table, q->unit_root, (int64_t)q->archived);
+	} else if (q->by_unit_counts) { /* the roots' subtrees, and the records that name no unit */
 		n = db_one_int64(db, -1,
 				 arena_printf(r->a,
-					      "SELECT CAST(COALESCE((SELECT sum(n) FROM unit_counts WHERE tbl = ? AND archived = ?), 0) "
+					      "SELECT CAST(COALESCE((SELECT sum(n) FROM unit_totals WHERE tbl = ? AND archived = ? "
+					      "AND unit_id IN (SELECT id FROM units WHERE parent_id IS NULL)), 0) "
 					      "+ (SELECT count(*) FROM %s WHERE %s IS NULL AND archived = ?) AS BIGINT)",
 					      q->t->table, q->t->unit_field),
 				 "sii", q->t->table, (int64_t)q->archived, (int64_t)q->archived);
