@@ -205,16 +205,21 @@ int64_t list_query_count(struct req *r, struct list_query *q)
 	if (!db) {
 		return -1;
 	} else if (q->by_unit_counts && q->unit_root) {
+		/* SQLite: the subtree's one row (migration 008); PostgreSQL: its
+		 * units' counts added up (why: the migration's comment) */
 		n = db_one_int64(db, -1,
-				 "SELECT CAST(COALESCE((SELECT n FROM unit_totals WHERE tbl = ? AND unit_id = ? AND archived = ?), 0) "
-				 "AS BIGINT)",
-				 "sii", q->t->table, q->unit_root, (int64_t)q->archived);
-	} else if (q->by_unit_counts) { /* the roots' subtrees, and the records that name no unit */
+				 db_kind(db) == DB_SQLITE
+					 ? "SELECT COALESCE((SELECT n FROM unit_totals WHERE tbl = ? AND archived = ? AND unit_id = ?), 0)"
+					 : "SELECT CAST(COALESCE(sum(n), 0) AS BIGINT) FROM unit_counts WHERE tbl = ? AND archived = ? "
+					   "AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
+				 "sii", q->t->table, (int64_t)q->archived, q->unit_root);
+	} else if (q->by_unit_counts) { /* and the records that name no unit */
 		n = db_one_int64(db, -1,
 				 arena_printf(r->a,
-					      "SELECT CAST(COALESCE((SELECT sum(n) FROM unit_totals WHERE tbl = ? AND archived = ? "
-					      "AND unit_id IN (SELECT id FROM units WHERE parent_id IS NULL)), 0) "
+					      "SELECT CAST(COALESCE((SELECT sum(n) FROM %s WHERE tbl = ? AND archived = ?%s), 0) "
 					      "+ (SELECT count(*) FROM %s WHERE %s IS NULL AND archived = ?) AS BIGINT)",
+					      db_kind(db) == DB_SQLITE ? "unit_totals" : "unit_counts",
+					      db_kind(db) == DB_SQLITE ? " AND unit_id IN (SELECT id FROM units WHERE parent_id IS NULL)" : "",
 					      q->t->table, q->t->unit_field),
 				 "sii", q->t->table, (int64_t)q->archived, (int64_t)q->archived);
 	} else {

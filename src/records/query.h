@@ -22,7 +22,8 @@ struct list_query {
 	int64_t gen;          /* the data generation read when built (audit_data_gen) */
 	int by_unit_counts;   /* nothing filters but archived and the owning unit's
 				 subtree, for a user who sees everything: the total
-				 is the subtree's row of unit_totals (migration 008) */
+				 is the subtree's row of unit_totals (migration 008)
+				 on SQLite, a sum of unit_counts on PostgreSQL */
 	int64_t unit_root;    /* that subtree's root, 0 for none */
 	enum msg_id error;    /* a bad parameter, M_NONE when fine */
 	const char *bad_param;

@@ -1127,6 +1127,8 @@ static void import_people(struct fx *f, int n, const char *unit_code)
 static void unit_totals_follow_every_change(void **state)
 {
 	FX();
+	if (f->kind == DB_PG) /* SQLite only: migration 008 says why */
+		skip();
 	int64_t w1 = add_unit(f, f->d1, "window", "W1", "養護窗口");
 	int64_t a = add_person(f, w1, "甲");
 	add_person(f, f->d1, "乙");
