@@ -529,8 +529,10 @@ const char *search_list_sql(struct req *r, const struct record_type *t, const ch
 		sql = " AND %s.id IN (SELECT s.record_id FROM search_index s WHERE s.type = ? AND s.body LIKE ? ESCAPE '\\')";
 		arg = like_pattern(r, q, 1);
 	} else if (code_points(q) >= 3) {
-		sql = " AND %s.id IN (SELECT s.record_id FROM search_fts JOIN search_index s ON s.id = search_fts.rowid "
-		      "WHERE s.type = ? AND search_fts MATCH ?)";
+		/* the matches first (a join may be planned the other way round:
+		 * every index row of the type, each looked up in FTS5) */
+		sql = " AND %s.id IN (SELECT s.record_id FROM search_index s WHERE +s.type = ? "
+		      "AND s.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))";
 		arg = fts_phrase(r, q);
 	} else {
 		/* a trigram index cannot answer 1-2 code points: unlike the global
