@@ -213,7 +213,7 @@ rm -f "$DATA/people-big.sql" "$RAW_DB" "$RAW_DB-run" "$RAW_DB-run-wal" "$RAW_DB-
 	echo "-- page of a long subtree list: the sort field's covering index, a probe per row"
 	sqlite3 "${DB[big]}" "EXPLAIN QUERY PLAN SELECT t.* FROM people t WHERE t.archived = 0 AND EXISTS (SELECT 1 FROM unit_tree x WHERE x.ancestor_id = $U AND x.unit_id = t.unit_id) ORDER BY t.name ASC, t.id ASC LIMIT 25 OFFSET 0"
 	echo "-- q of 3+ characters"
-	sqlite3 "${DB[big]}" "EXPLAIN QUERY PLAN SELECT count(*) FROM people t WHERE t.archived = 0 AND t.id IN (SELECT s.record_id FROM search_fts JOIN search_index s ON s.id = search_fts.rowid WHERE s.type = 'people' AND search_fts MATCH '\"$Q3\"')"
+	sqlite3 "${DB[big]}" "EXPLAIN QUERY PLAN SELECT count(*) FROM people t WHERE +t.archived = 0 AND t.id IN (SELECT s.record_id FROM search_index s WHERE +s.type = 'people' AND s.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH '\"$Q3\"'))"
 	echo "-- unit filter <select>"
 	sqlite3 "${DB[big]}" "EXPLAIN QUERY PLAN SELECT t.id, t.name FROM units t WHERE t.archived = 0 ORDER BY t.path LIMIT 3000"
 } >"$OUT/query-plans.txt" 2>&1 || true
