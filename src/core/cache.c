@@ -24,7 +24,7 @@ struct cache {
 	struct entry *buckets[NBUCKETS];
 	struct entry *newest, *oldest;
 	size_t bytes, max_bytes, nentries;
-	int64_t top_gen; /* the c->newest generation seen: older entries can never hit again */
+	int64_t top_gen; /* the newest generation seen: older entries can never hit again */
 	uint64_t hits, misses;
 };
 

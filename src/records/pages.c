@@ -39,7 +39,6 @@ static void ref_options(struct req *r, const struct record_type *rt, const char 
 
 static void filter_form(struct req *r, const struct record_type *t)
 {
-	struct db *db = req_db(r);
 	const char *q = req_query(r, "q");
 	html(r, "<form class=\"filters\" method=\"get\" action=\"/r/%s\"><div class=\"field\"><label for=\"f-q\">%T</label>"
 		"<input id=\"f-q\" name=\"q\" type=\"search\" value=\"%a\"></div>",
@@ -49,6 +48,12 @@ static void filter_form(struct req *r, const struct record_type *t)
 		if (!(f->flags & FF_FILTER))
 			continue;
 		const char *cur = req_query(r, f->name);
+		if (f->type == F_UNIT) {
+			html(r, "<div class=\"field\"><label for=\"f-%a\">%T</label>", f->name, f->label);
+			unit_picker(r, arena_printf(r->a, "f-%s", f->name), f->name, cur, 1, M_any, NULL);
+			html(r, "</div>");
+			continue;
+		}
 		html(r, "<div class=\"field\"><label for=\"f-%a\">%T</label><select id=\"f-%a\" name=\"%a\"><option value=\"\">%T"
 			"</option>",
 		     f->name, f->label, f->name, f->name, M_any);
@@ -60,39 +65,6 @@ static void filter_form(struct req *r, const struct record_type *t)
 			html(r, "<option value=\"1\"%H>%T</option><option value=\"0\"%H>%T</option>",
 			     cur && !strcmp(cur, "1") ? MARKUP(" selected") : MARKUP(""), M_yes, cur && !strcmp(cur, "0") ? MARKUP(" selected") : MARKUP(""),
 			     M_no);
-		} else if (f->type == F_UNIT) {
-			/* units the user may see, as an indented tree */
-			/* the top two levels, and around the chosen unit its ancestors and
-			 * children: a tree of 10,000 units would not fit in a select; deeper
-			 * units are chosen from the unit tree's pages */
-			struct kvlist b = {0};
-			const char *scope = record_scope_sql(r, record_type_find(RECORD_UNITS), "t", &b);
-			int64_t chosen = cur && *cur ? strtoll(cur, NULL, 10) : 0;
-			struct db_stmt *s = db_prepare(
-				db, arena_printf(r->a,
-						 "SELECT t.id, t.name, length(t.path) - length(replace(t.path, '/', '')) FROM units t "
-						 "WHERE t.archived = 0 AND t.id IN ("
-						 "SELECT id FROM units WHERE parent_id IS NULL "
-						 "UNION SELECT c.id FROM units c JOIN units p ON c.parent_id = p.id WHERE p.parent_id IS NULL "
-						 "UNION SELECT id FROM units WHERE parent_id = ? "
-						 "UNION SELECT ancestor_id FROM unit_tree WHERE unit_id = ?)"
-						 "%s ORDER BY t.path LIMIT 1000",
-						 scope));
-			if (s) {
-				db_bind_int64(s, 1, chosen);
-				db_bind_int64(s, 2, chosen);
-			}
-			for (size_t k = 0; s && k < b.n; k++)
-				db_bind_int64(s, (int)k + 3, strtoll(b.v[k].value, NULL, 10));
-			while (s && db_step(s) == DB_ROW) {
-				const char *id = db_column_text(s, 0);
-				int depth = (int)db_column_int64(s, 2) - 2;
-				html(r, "<option value=\"%a\"%H>", id, cur && !strcmp(cur, id) ? MARKUP(" selected") : MARKUP(""));
-				for (int d = 0; d < depth && d < 8; d++)
-					html(r, "　");
-				html(r, "%s</option>", db_column_text(s, 1));
-			}
-			db_done(s);
 		} else if (f->type == F_REF) {
 			ref_options(r, record_type_find(f->ref), cur);
 		}
@@ -408,7 +380,6 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 	const char *v = rec->vals[i];
 	const char *name = f->name;
 	int req = (f->flags & FF_REQUIRED) != 0;
-	struct db *db = req_db(r);
 	switch (f->type) {
 	case F_TEXT: {
 		const char *type = f->pattern == PAT_EMAIL ? "email" : f->pattern == PAT_PHONE ? "tel" : "text";
@@ -464,25 +435,7 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 				     o->label);
 			html(r, "</select>");
 		} else if (f->type == F_UNIT) {
-			html(r, "<select id=\"f-%a\" name=\"%a\"%H><option value=\"\">—</option>", name, name, attrs);
-			struct kvlist b = {0};
-			const char *scope = record_scope_sql(r, record_type_find(RECORD_UNITS), "t", &b);
-			struct db_stmt *s = db_prepare(
-				db, arena_printf(r->a,
-						 "SELECT t.id, t.code, t.name, length(t.path) - length(replace(t.path, '/', '')) "
-						 "FROM units t WHERE t.archived = 0%s ORDER BY t.path LIMIT 3000",
-						 scope));
-			for (size_t k = 0; s && k < b.n; k++)
-				db_bind_int64(s, (int)k + 1, strtoll(b.v[k].value, NULL, 10));
-			while (s && db_step(s) == DB_ROW) {
-				const char *id = db_column_text(s, 0);
-				html(r, "<option value=\"%a\"%H>", id, v && !strcmp(v, id) ? MARKUP(" selected") : MARKUP(""));
-				for (int d = 0; d < (int)db_column_int64(s, 3) - 2 && d < 8; d++)
-					html(r, "　");
-				html(r, "%s %s</option>", db_column_text(s, 1), db_column_text(s, 2));
-			}
-			db_done(s);
-			html(r, "</select>");
+			unit_picker(r, arena_printf(r->a, "f-%s", name), name, v, 1, M_NONE, attrs);
 		} else if (f->type == F_REF) {
 			html(r, "<select id=\"f-%a\" name=\"%a\"%H><option value=\"\">—</option>", name, name, attrs);
 			ref_options(r, record_type_find(f->ref), v);

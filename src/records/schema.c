@@ -203,6 +203,19 @@ static int sync_type(struct db *db, const struct record_type *t, char *err, size
 			rc = db_exec_script(db, sql.p);
 			continue;
 		}
+		/* a long list of a unit subtree walks the sort field's index and
+		 * keeps the rows of the subtree (query.c): with the state, the id
+		 * (the order's second key) and the unit in the index, the rows it
+		 * passes over are never read from the table (half the time of a
+		 * page at 1/13 of the rows). It serves lookups by the field too. */
+		if ((f->flags & (FF_SORT | FF_REQUIRED | FF_UNIQUE)) == (FF_SORT | FF_REQUIRED) && t->unit_field &&
+		    strcmp(t->unit_field, "id") && column_exists(db, t->table, t->unit_field)) {
+			buf_reset(&sql);
+			buf_printf(&sql, "DROP INDEX IF EXISTS %s_%s; CREATE INDEX IF NOT EXISTS %s_%s_walk ON %s(archived, %s, id, %s)",
+				   t->table, f->name, t->table, f->name, t->table, f->name, t->unit_field);
+			rc = db_exec_script(db, sql.p);
+			continue;
+		}
 		buf_reset(&sql);
 		buf_printf(&sql, "CREATE %sINDEX IF NOT EXISTS %s_%s ON %s(%s)", f->flags & FF_UNIQUE ? "UNIQUE " : "",
 			   t->table, f->name, t->table, f->name);

@@ -25,6 +25,14 @@ static void unit_options(struct req *r, int64_t chosen, int scoped)
 	struct db *db = req_db(r);
 	struct kvlist b = {0};
 	const char *scope = scoped ? record_scope_sql(r, record_type_find(RECORD_UNITS), "t", &b) : "";
+	/* the tops of the user's scopes and their children too: a unit_admin
+	 * deep in the tree starts from their own unit, not the bureau's top */
+	struct buf roots;
+	buf_init(&roots, r->a);
+	int nroots = 0;
+	for (int i = 0; scoped && r->user && i < r->user->ngrants; i++)
+		if (r->user->grants[i].unit_id)
+			buf_puts(&roots, nroots++ ? ", ?" : "?");
 	struct db_stmt *s = db_prepare(
 		db, arena_printf(r->a,
 				 "SELECT t.id, t.code, t.name, length(t.path) - length(replace(t.path, '/', '')) FROM units t "
@@ -32,13 +40,20 @@ static void unit_options(struct req *r, int64_t chosen, int scoped)
 				 "SELECT id FROM units WHERE parent_id IS NULL "
 				 "UNION SELECT c.id FROM units c JOIN units p ON c.parent_id = p.id WHERE p.parent_id IS NULL "
 				 "UNION SELECT id FROM units WHERE parent_id = ? "
-				 "UNION SELECT ancestor_id FROM unit_tree WHERE unit_id = ?)"
+				 "UNION SELECT ancestor_id FROM unit_tree WHERE unit_id = ?%s%s%s%s%s)"
 				 "%s ORDER BY t.path LIMIT 1000",
-				 scope));
-	db_bind_int64(s, 1, chosen);
-	db_bind_int64(s, 2, chosen);
-	for (size_t k = 0; k < b.n; k++)
-		db_bind_int64(s, (int)k + 3, strtoll(b.v[k].value, NULL, 10));
+				 nroots ? " UNION SELECT id FROM units WHERE id IN (" : "", nroots ? roots.p : "",
+				 nroots ? ") UNION SELECT id FROM units WHERE parent_id IN (" : "", nroots ? roots.p : "",
+				 nroots ? ")" : "", scope));
+	int k = 1;
+	db_bind_int64(s, k++, chosen);
+	db_bind_int64(s, k++, chosen);
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; nroots && i < r->user->ngrants; i++)
+			if (r->user->grants[i].unit_id)
+				db_bind_int64(s, k++, r->user->grants[i].unit_id);
+	for (size_t j = 0; j < b.n; j++)
+		db_bind_int64(s, k++, strtoll(b.v[j].value, NULL, 10));
 	while (db_step(s) == DB_ROW) {
 		int64_t id = db_column_int64(s, 0);
 		html(r, "<option value=\"%D\"%H>", id, id == chosen ? MARKUP(" selected") : NULL);

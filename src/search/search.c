@@ -563,6 +563,37 @@ static int collect(struct req *r, struct db *db, const char *sql, const char *q,
 	return *n < SEARCH_MAX_HITS && rc < 0 ? rc : 0;
 }
 
+const char *search_list_sql(struct req *r, const struct record_type *t, const char *alias, const char *query,
+			    struct kvlist *binds)
+{
+	const char *q = search_normalize(r->a, query);
+	if (!*q)
+		return "";
+	int pg = req_db(r) && db_kind(req_db(r)) == DB_PG;
+	const char *sql, *arg = q;
+	if (code_points(q) >= 3 && pg) {
+		sql = " AND %s.id IN (SELECT s.record_id FROM search_index s WHERE s.type = ? AND s.body LIKE ? ESCAPE '\\')";
+		arg = like_pattern(r, q, 1);
+	} else if (code_points(q) >= 3) {
+		/* the matches first (a join may be planned the other way round:
+		 * every index row of the type, each looked up in FTS5) */
+		sql = " AND %s.id IN (SELECT s.record_id FROM search_index s WHERE +s.type = ? "
+		      "AND s.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))";
+		arg = fts_phrase(r, q);
+	} else {
+		/* a trigram index cannot answer 1-2 code points: unlike the global
+		 * search, a list must be complete, so this reads every index row of
+		 * the type (measured in bench/RESULTS.md) */
+		sql = pg ? " AND %s.id IN (SELECT s.record_id FROM search_index s WHERE s.type = ? AND strpos(s.body, ?) > 0)"
+			 /* the rows in table order (+: not through the (type, id) index,
+			  * a lookup per row) */
+			 : " AND %s.id IN (SELECT s.record_id FROM search_index s WHERE +s.type = ? AND instr(s.body, ?) > 0)";
+	}
+	kv_add(r->a, binds, "s", t->name, strlen(t->name));
+	kv_add(r->a, binds, "s", arg, strlen(arg));
+	return arena_printf(r->a, sql, alias);
+}
+
 int search_run(struct req *r, const char *query, struct search_hit **hits, const char **normalized, int *partial)
 {
 	*partial = 0;

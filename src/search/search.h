@@ -89,6 +89,16 @@ int search_run(struct req *r, const char *query, struct search_hit **hits, const
  * title_norm and body), with \, % and _ in q escaped. Arena. */
 const char *search_like_pattern(struct req *r, const char *q);
 
+/* A register's list searched for query (its q): the SQL condition, with a
+ * leading " AND ", that keeps the records of type t (table alias alias)
+ * whose index row matches, in either script, and its values appended to
+ * binds ("s" entries, arena). Unlike search_run it finds every match: 3+
+ * code points through the trigram index, 1-2 by reading the type's index
+ * rows. "" when the query normalizes to nothing. The caller checks the
+ * query is valid UTF-8; archived records have no index row. */
+const char *search_list_sql(struct req *r, const struct record_type *t, const char *alias, const char *query,
+			    struct kvlist *binds);
+
 /* search_rebuild on a database opened from the command line (the demo
  * loader too); *secs gets the time taken. Records indexed or -1. */
 int64_t search_rebuild_timed(struct db *db, double *secs);

@@ -123,3 +123,40 @@ test('cache_size 0 turns the cache off and lists still work', async () => {
 		await srv.stop();
 	}
 });
+
+test('every list answers the same with the cache on and off: plain, a unit subtree, a filter, q in either script, a page', async () => {
+	await setup();
+	const a = api(ctx.srv);
+	for (const [name, unit] of [['快取劉甲', O.D1], ['快取刘乙', O.D2], ['快取劉丙', O.S1]]) await create(a, 'people', { name, unit_id: unit, party_member: false });
+	const urls = ['', `unit_id=${O.S1}`, `unit_id=${O.S1}&gender=male`, `unit_id=${O.B}&per_page=2&page=2`, 'q=%E5%88%98', `q=%E5%BF%AB%E5%8F%96%E5%8A%89&unit_id=${O.S1}`, 'sort=-name', 'archived=1'];
+	const table = (html) => /<table[\s\S]*<\/table>[\s\S]*?<\/nav>|<div class="empty[\s\S]*?<\/div>/.exec(html)?.[0];
+	const read = async () => {
+		const admin = await ctx.srv.admin({ headers: { 'Accept-Language': 'en' } });
+		const out = [];
+		for (const u of urls) {
+			const j = await call(api(ctx.srv), 'GET', `/api/v1/people?${u}`);
+			const h = await admin.get(`/r/people?${u}`);
+			assert.equal(j.status, 200, u);
+			assert.equal(h.status, 200, u);
+			assert.ok(table(h.text), `the list or its empty state: ${u}`);
+			for (let k = 0; k < 2; k++) out.push([u, j.text, table(h.text)]); // twice: the second from the cache, when on
+		}
+		return out;
+	};
+	const on = await read();
+	assert.ok(on.some(([u, j]) => u.startsWith('q=') && JSON.parse(j).total >= 2), 'q finds both scripts');
+	const restart = async (args) => { // the same server, database and port, other flags
+		const srv = ctx.srv;
+		await srv.stop();
+		srv.exit = null;
+		srv.args = args;
+		srv.renewConnections();
+		await srv.start();
+	};
+	await restart(['--cache-size', '0']);
+	try {
+		assert.deepEqual(await read(), on);
+	} finally {
+		await restart([]);
+	}
+});

@@ -73,6 +73,40 @@ test('the list page: columns, filters, sort links, export and import links, page
 	assert.equal((await c.get('/r/nothing')).status, 404);
 });
 
+test('q finds a register\'s records in either script, through the search index, within the other filters', async () => {
+	await setup();
+	const a = api(ctx.srv);
+	const hant = await create(a, 'people', { name: '劉德華', unit_id: O.D1, position: '稽查科長' });
+	const hans = await create(a, 'people', { name: '刘晓东', unit_id: O.D2, position: '稽查科长' });
+	const found = async (q) => (await list(a, 'people', `q=${encodeURIComponent(q)}`)).data.map((p) => p.id).sort();
+	const both = [hant.id, hans.id].sort();
+	// one character (a surname), the title and the rest: complete, both scripts
+	assert.deepEqual(await found('刘'), both);
+	assert.deepEqual(await found('劉'), both);
+	assert.deepEqual(await found('科长'), both); // position, an FF_SEARCH field
+	// three or more characters: the trigram index
+	assert.deepEqual(await found('刘德华'), [hant.id]);
+	assert.deepEqual(await found('劉曉東'), [hans.id]);
+	assert.deepEqual(await found('稽查科長'), both);
+	assert.deepEqual(await found('劉德華 '), [hant.id], 'blanks around the query do not count');
+	// with a unit filter and in the HTML list, with its total
+	const l = await list(a, 'people', `q=${encodeURIComponent('劉')}&unit_id=${O.D2}`);
+	assert.deepEqual([l.total, l.data.map((p) => p.id)], [1, [hans.id]]);
+	const c = await signedIn('admin');
+	const page = (await c.get(`/r/people?q=${encodeURIComponent('刘德華')}`)).text;
+	assert.ok(page.includes('劉德華') && !page.includes('刘晓东'));
+	// % and _ are letters, and nothing else matches them
+	assert.deepEqual(await found('%'), []);
+	assert.deepEqual(await found('劉_'), []);
+	// a change is searchable at once: renamed, then archived (then only the
+	// archived list finds it, by the name as written)
+	assert.equal((await call(a, 'PATCH', `/api/v1/people/${hans.id}`, { name: '刘小东' })).status, 200);
+	assert.deepEqual(await found('劉小東'), [hans.id]);
+	assert.equal((await call(a, 'DELETE', `/api/v1/people/${hans.id}`)).status, 200);
+	assert.deepEqual(await found('刘小东'), []);
+	assert.deepEqual((await list(a, 'people', `archived=1&q=${encodeURIComponent('刘小东')}`)).data.map((p) => p.id), [hans.id]);
+});
+
 test('sensitive values are masked in the list, the detail page, the API and the audit-free views', async () => {
 	await setup();
 	const c = await signedIn('admin');
