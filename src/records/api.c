@@ -303,6 +303,9 @@ static json_t *filter_param(const struct field_def *f)
 	const char *desc = msg(LANG_EN, f->label);
 	if (f->type == F_BOOL)
 		schema = json_pack("{s:s, s:[i,i]}", "type", "integer", "enum", 0, 1);
+	else if (f->type == F_TEXT || f->type == F_DATE)
+		schema = json_pack("{s:s, s:[i,i]}", "type", "integer", "enum", 0, 1),
+		desc = "1: the records that have a value here; 0: those that have none";
 	else if (f->type == F_UNIT)
 		schema = json_pack("{s:s, s:i}", "type", "integer", "minimum", 1), desc = "This unit and every unit under it";
 	else if (field_is_integer(f->type))

@@ -61,10 +61,11 @@ static void filter_form(struct req *r, const struct record_type *t)
 			for (const struct enum_opt *o = f->opts; o->code; o++)
 				html(r, "<option value=\"%a\"%H>%T</option>", o->code, cur && !strcmp(cur, o->code) ? MARKUP(" selected") : MARKUP(""),
 				     o->label);
-		} else if (f->type == F_BOOL) {
+		} else if (f->type == F_BOOL || f->type == F_TEXT || f->type == F_DATE) {
+			int flag = f->type == F_BOOL;
 			html(r, "<option value=\"1\"%H>%T</option><option value=\"0\"%H>%T</option>",
-			     cur && !strcmp(cur, "1") ? MARKUP(" selected") : MARKUP(""), M_yes, cur && !strcmp(cur, "0") ? MARKUP(" selected") : MARKUP(""),
-			     M_no);
+			     cur && !strcmp(cur, "1") ? MARKUP(" selected") : NULL, flag ? M_yes : M_filter_has_value,
+			     cur && !strcmp(cur, "0") ? MARKUP(" selected") : NULL, flag ? M_no : M_filter_has_none);
 		} else if (f->type == F_REF) {
 			ref_options(r, record_type_find(f->ref), cur);
 		}
@@ -157,6 +158,15 @@ static int list_page(struct req *r)
 	const struct record_type *t = record_type_of_route(r, ACC_READ);
 	if (!t)
 		return 0;
+	/* a filter with a default (the staff list shows the active staff)
+	 * applies when the address does not name it, as if it did: the filter
+	 * shows it, and the export links and the pager carry it, so that an
+	 * export holds what the page shows; an empty value asks for all */
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field_def *f = &t->fields[i];
+		if ((f->flags & FF_FILTER) && f->filter_dflt && !req_query(r, f->name))
+			kv_add(r->a, &r->qs, f->name, f->filter_dflt, strlen(f->filter_dflt));
+	}
 	struct list_query q;
 	list_query_build(r, t, &q);
 	if (q.error != M_NONE)

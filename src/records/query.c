@@ -127,8 +127,12 @@ void list_query_build(struct req *r, const struct record_type *t, struct list_qu
 			add_cond(&w, &walk, arena_printf(r->a, " AND t.%s = ?", f->name));
 			add_bind(r, q, "s", v);
 		} else {
-			add_cond(&w, &walk, arena_printf(r->a, " AND t.%s = ?", f->name));
-			add_bind(r, q, "s", v);
+			/* text and dates: has a value, or has none */
+			if (strcmp(v, "0") && strcmp(v, "1")) {
+				q->error = M_rec_bad_filter, q->bad_param = f->name;
+				continue;
+			}
+			add_cond(&w, &walk, arena_printf(r->a, " AND t.%s IS %sNULL", f->name, *v == '1' ? "NOT " : ""));
 		}
 		simple = 0;
 	}

@@ -43,7 +43,9 @@ enum {
 	FF_REQUIRED = 1 << 0,
 	FF_UNIQUE = 1 << 1,
 	FF_LIST = 1 << 2,      /* a column of the list page */
-	FF_FILTER = 1 << 3,    /* a filter on the list page and in the API */
+	FF_FILTER = 1 << 3,    /* a filter on the list page and in the API; on a text or
+				* date field it keeps the records that have a value (1)
+				* or have none (0) */
 	FF_SEARCH = 1 << 4,    /* part of the free-text search */
 	FF_SENSITIVE = 1 << 5, /* masked unless revealed; every reveal is audited */
 	FF_SORT = 1 << 6,      /* the list can be sorted by it */
@@ -69,6 +71,12 @@ struct field_def {
 	const char *ref;         /* F_REF: the record type's name */
 	enum msg_id hint;
 	const char *dflt;        /* value of a new record, as text; NULL: empty */
+	/* FF_FILTER: the filter's value when a list page's address does not
+	 * name it (status=active: the staff list shows the active staff until
+	 * asked for all with an empty value); the page's export links and pager
+	 * carry it, and exports and the API, which take their address as it is,
+	 * have no defaults */
+	const char *filter_dflt;
 };
 
 /* What a role may do with a record type, within the role's scope. */

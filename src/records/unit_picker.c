@@ -68,7 +68,7 @@ void unit_picker(struct req *r, const char *id, const char *name, const char *cu
 		 const struct markup *attrs)
 {
 	int64_t chosen = cur && *cur ? strtoll(cur, NULL, 10) : 0;
-	html(r, "<span class=\"unit-picker\"><input type=\"search\" class=\"unit-find\" data-for=\"%a\""
+	html(r, "<span class=\"unit-picker\"><input type=\"search\" class=\"unit-find\" data-for=\"%a\" "
 		"placeholder=\"%a\" aria-label=\"%a\" hidden><select id=\"%a\" name=\"%a\"%H><option value=\"\">%s</option>",
 	     id, T(r, M_unit_find), T(r, M_unit_find), id, name, attrs, none != M_NONE ? T(r, none) : "—");
 	/* the same for every page with the same scope and chosen unit until

@@ -35,7 +35,12 @@ journey('the unit page shows its subtree figures; /org/stats has an SVG bar char
 	await clickAndWait(page, figures.getByRole('link', { name: '查看此單位及下屬單位的人員' }));
 	assert.equal(page.url(), `${base}/r/people?unit_id=${units.GLC}`);
 	assert.deepEqual((await page.locator('table.list tbody td:first-child').allTextContents()).sort(),
-		['張志偉', '李淑芬', '王曉明'].sort(), 'the staff list of the subtree, retired included');
+		['李淑芬', '王曉明'].sort(), 'the staff list of the subtree: the active staff by default');
+	assert.equal(await page.locator('#f-status').inputValue(), 'active', 'the filter says so');
+	await page.locator('#f-status').selectOption('');
+	await clickAndWait(page, page.getByRole('button', { name: '篩選' }));
+	assert.deepEqual((await page.locator('table.list tbody td:first-child').allTextContents()).sort(),
+		['張志偉', '李淑芬', '王曉明'].sort(), 'all of them, the retired too, when asked');
 
 	/* The bureau's statistics: one group of bars per secondary unit. */
 	await clickAndWait(page, page.locator('.sidenav').getByRole('link', { name: '組織架構', exact: true }));

@@ -42,6 +42,30 @@ function fieldError(html, name) {
 
 /* ---- list page ---- */
 
+test('the staff list shows the active staff unless asked for all; a certificate filter keeps who has one or not', async () => {
+	await setup();
+	const a = api(ctx.srv);
+	const unit = O.W1;
+	const cert = await create(a, 'people', { name: 'Certa Pages', unit_id: unit, status: 'active', cert_number: 'PG-77', cert_expires: '2030-01-01' });
+	const plain = await create(a, 'people', { name: 'Plain Pages', unit_id: unit, status: 'active' });
+	const gone = await create(a, 'people', { name: 'Retired Pages', unit_id: unit, status: 'retired' });
+	const c = await signedIn('admin', 'en');
+	const names = (html) => [...html.matchAll(/<td class="card-title"><a href="\/r\/people\/\d+">([^<]*)<\/a>/g)].map((m) => m[1]).sort();
+	const byDefault = await c.get(`/r/people?unit_id=${unit}`);
+	assert.deepEqual(names(byDefault.text), ['Certa Pages', 'Plain Pages'], 'active staff by default');
+	assert.ok(byDefault.text.includes(`href="/r/people/export?unit_id=${unit}&amp;status=active&amp;format=csv"`), 'the export holds what the page shows');
+	assert.match(byDefault.text, /<option value="active" selected>/, 'and the filter shows it');
+	assert.deepEqual(names((await c.get(`/r/people?unit_id=${unit}&status=`)).text), ['Certa Pages', 'Plain Pages', 'Retired Pages'], '(any): everyone');
+	assert.deepEqual(names((await c.get(`/r/people?unit_id=${unit}&status=retired`)).text), ['Retired Pages']);
+	assert.deepEqual(names((await c.get(`/r/people?unit_id=${unit}&cert_number=1`)).text), ['Certa Pages'], 'with a certificate');
+	assert.deepEqual(names((await c.get(`/r/people?unit_id=${unit}&cert_number=0`)).text), ['Plain Pages'], 'without one');
+	assert.equal((await c.get(`/r/people?cert_number=maybe`)).status, 400);
+	// the API has no default: a client asks for what it wants
+	const all = (await list(a, 'people', `unit_id=${unit}&per_page=200`)).data.map((x) => x.id).sort((x, y) => x - y);
+	assert.deepEqual(all, [cert.id, plain.id, gone.id].sort((x, y) => x - y));
+	assert.deepEqual((await list(a, 'people', `unit_id=${unit}&cert_number=1`)).data.map((x) => x.id), [cert.id]);
+});
+
 test('the list page: columns, filters, sort links, export and import links, pager', async () => {
 	await setup();
 	const c = await signedIn('admin');
@@ -51,15 +75,15 @@ test('the list page: columns, filters, sort links, export and import links, page
 	assert.ok(r.text.includes('<form class="filters" method="get" action="/r/people">'));
 	for (const f of ['gender', 'unit_id', 'status', 'party_member', 'is_leader', 'education', 'title_level'])
 		assert.match(r.text, new RegExp(`<select id="f-${f}" name="${f}">`), `filter ${f}`);
-	assert.ok(r.text.includes('href="/r/people/export?format=csv"'));
-	assert.ok(r.text.includes('href="/r/people/export?format=xlsx"'));
+	assert.ok(r.text.includes('href="/r/people/export?status=active&amp;format=csv"'), 'the export link carries the default filter');
+	assert.ok(r.text.includes('href="/r/people/export?status=active&amp;format=xlsx"'));
 	assert.ok(r.text.includes('href="/r/people/import"'));
 	assert.ok(r.text.includes('href="/r/people/new"'));
 	// filtered: the export links keep the filters
 	const f = await c.get(`/r/people?unit_id=${O.S1}&gender=female`);
 	assert.ok(f.text.includes('Alice Pages'));
 	assert.ok(!f.text.includes('Bob Pages'));
-	assert.ok(f.text.includes(`/r/people/export?unit_id=${O.S1}&amp;gender=female&amp;format=csv`), 'export keeps the filters');
+	assert.ok(f.text.includes(`/r/people/export?unit_id=${O.S1}&amp;gender=female&amp;status=active&amp;format=csv`), 'export keeps the filters');
 	// bad parameters: 400 pages in the user's language
 	for (const [q, key] of [['sort=id_number', 'rec_bad_sort'], ['per_page=201', 'rec_bad_per_page'], ['gender=x', 'rec_bad_filter']]) {
 		const b = await c.get(`/r/people?${q}`);
