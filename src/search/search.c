@@ -6,6 +6,7 @@
  * final word on what a user may see is authz_record on each candidate, never
  * the index alone. This file renders nothing and knows no HTTP. */
 #include "search.h"
+#include "secret.h"
 #include "../core/log.h"
 #include "../db/db.h"
 
@@ -242,9 +243,13 @@ int search_index_record(struct req *r, const struct record *rec)
 	 * after its commit, and the caller runs inside that transaction */
 	int64_t archived = db_one_int64(db, -1, arena_printf(r->a, "SELECT archived FROM %s WHERE id = ?", t->table),
 					"i", rec->id);
-	if (archived != 0)
-		return db_run(db, "DELETE FROM search_index WHERE type = ? AND record_id = ?", "si", t->name, rec->id);
-	return index_live(r, db, rec, 0);
+	if (archived != 0) {
+		int rc = db_run(db, "DELETE FROM search_index WHERE type = ? AND record_id = ?", "si", t->name, rec->id);
+		return rc ? rc : search_secret_drop(db, t, rec->id);
+	}
+	struct secret_key key = {0};
+	int rc = index_live(r, db, rec, 0);
+	return rc ? rc : search_secret_index(r, db, rec, 0, &key);
 }
 
 /* An import's batch: the trigram trigger deferred (SQLite), and for a big
@@ -254,6 +259,7 @@ struct bulk {
 	int64_t after_id;    /* index rows above this id are the new ones */
 	const char *trigger; /* the insert trigger's SQL, to put it back */
 	struct db_suspended idx;
+	struct secret_key key;
 };
 
 static int bulk_begin(struct req *r, size_t rows, void **state)
@@ -278,9 +284,10 @@ static int bulk_begin(struct req *r, size_t rows, void **state)
 
 static int bulk_added(struct req *r, void *state, const struct record *rec)
 {
-	(void)state;
+	struct bulk *b = state;
 	struct db *db = req_db(r);
-	return db ? index_live(r, db, rec, 1) : DB_ERR;
+	int rc = db ? index_live(r, db, rec, 1) : DB_ERR;
+	return rc ? rc : search_secret_index(r, db, rec, 1, &b->key);
 }
 
 static int bulk_end(struct req *r, void *state)
@@ -358,6 +365,10 @@ int64_t search_rebuild(struct req *r)
 	if (!db || db_begin(db))
 		return -1;
 	int rc = drop_stale(r, db);
+	/* the numbers' hashes are few and cheap: made afresh */
+	if (!rc)
+		rc = db_run(db, "DELETE FROM search_secret", NULL);
+	struct secret_key key = {0};
 	int64_t n = 0;
 	/* rows are read through a scratch arena, emptied every 1,000 rows, so
 	 * that memory stays flat however many records there are */
@@ -379,7 +390,10 @@ int64_t search_rebuild(struct req *r)
 		r->a = &scratch;
 		int st = DB_DONE;
 		while (!rc && (st = db_step(q)) == DB_ROW) {
-			rc = index_live(r, db, record_from_row(r, t, q), 0); /* a no-op when unchanged */
+			struct record *rec = record_from_row(r, t, q);
+			rc = index_live(r, db, rec, 0); /* a no-op when unchanged */
+			if (!rc)
+				rc = search_secret_index(r, db, rec, 1, &key);
 			if (++n % 1000 == 0)
 				arena_reset(&scratch);
 		}
@@ -629,6 +643,25 @@ int search_run(struct req *r, const char *query, struct search_hit **hits, const
 					      "CASE WHEN %s(s.title_norm, ?) > 0 THEN 0 ELSE 1 END AS title_first",
 					pg ? "strpos" : "instr");
 	const char *order = arena_printf(r->a, " ORDER BY title_first, s.type, s.record_id LIMIT %d", SEARCH_CANDIDATES);
+	/* a whole ID or phone number: the records holding it, first */
+	struct kvlist secret = {0};
+	const char *hash = search_secret_query(r, query, &secret);
+	if (hash) {
+		struct buf in;
+		buf_init(&in, r->a);
+		for (size_t k = 0; k < secret.n; k++)
+			buf_puts(&in, k ? ", ?" : "?");
+		for (size_t k = 0; k < binds.n; k++)
+			kv_add(r->a, &secret, binds.v[k].name, binds.v[k].value, strlen(binds.v[k].value));
+		rc = collect(r, db,
+			     arena_printf(r->a,
+					  "%s FROM search_secret x JOIN search_index s ON s.type = x.type AND s.record_id = "
+					  "x.record_id WHERE x.digest = ? AND x.type IN (%s) AND %s%s",
+					  cols, in.p, scope, order),
+			     q, hash, NULL, &secret, out, &n, memo, &nmemo);
+		if (rc < 0)
+			return rc;
+	}
 	if (code_points(q) >= 3) {
 		const char *sql = pg ? arena_printf(r->a, "%s FROM search_index s WHERE s.body LIKE ? ESCAPE '\\' AND %s%s", cols,
 						    scope, order)
