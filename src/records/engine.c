@@ -925,15 +925,19 @@ const char *record_display(struct req *r, const struct record *rec, int i, int r
 				return msg(r->lang, o->label);
 		return v;
 	case F_UNIT: {
-		const char *n = db ? db_one_text(db, r->a, "SELECT name FROM units WHERE id = ?", "s", v) : NULL;
+		/* a name that several units share (every secondary unit has its
+		 * 辦公室) says whose it is: 辦公室（運輸管理處） */
+		const char *n = db ? db_one_text(db, r->a,
+						 "SELECT CASE WHEN p.name IS NOT NULL AND (SELECT count(*) FROM units d WHERE "
+						 "d.name = u.name AND d.archived = 0) > 1 THEN u.name || '（' || p.name || '）' "
+						 "ELSE u.name END FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = ?",
+						 "s", v)
+				  : NULL;
 		return n ? n : v;
 	}
-	case F_PERSON: {
-		const char *n = db ? db_one_text(db, r->a, "SELECT name FROM people WHERE id = ?", "s", v) : NULL;
-		return n ? n : v;
-	}
+	case F_PERSON:
 	case F_REF: {
-		const struct record_type *t = record_type_find(f->ref);
+		const struct record_type *t = record_ref_type(f);
 		const char *n = t && db ? db_one_text(db, r->a,
 						      arena_printf(r->a, "SELECT %s FROM %s WHERE id = ?", t->title_field,
 								   t->table),

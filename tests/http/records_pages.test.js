@@ -42,6 +42,20 @@ function fieldError(html, name) {
 
 /* ---- list page ---- */
 
+test('a unit whose name others share is named with its parent: which 辦公室', async () => {
+	await setup();
+	const a = api(ctx.srv);
+	const o1 = await create(a, 'units', { code: 'P-OF1', name: '辦公室', kind: 'department', parent_id: O.S1 });
+	await create(a, 'units', { code: 'P-OF2', name: '辦公室', kind: 'department', parent_id: O.S2 });
+	const lone = await create(a, 'units', { code: 'P-LONE', name: 'Lone office', kind: 'department', parent_id: O.S1 });
+	await create(a, 'people', { name: 'Office Pages', unit_id: o1.id, status: 'active' });
+	await create(a, 'people', { name: 'Lone Pages', unit_id: lone.id, status: 'active' });
+	const c = await signedIn('admin', 'en');
+	const page = (await c.get(`/r/people?unit_id=${O.S1}`)).text;
+	assert.ok(page.includes('辦公室（P Secondary one）'), 'the shared name with its parent');
+	assert.ok(page.includes('>Lone office<'), 'a name of its own stays as it is');
+});
+
 test('the staff list shows the active staff unless asked for all; a certificate filter keeps who has one or not', async () => {
 	await setup();
 	const a = api(ctx.srv);
