@@ -81,3 +81,15 @@ int cli_parse_u64(const char *s, unsigned long long *out)
 	return errno || *end ? -1 : 0;
 }
 
+
+struct db *cli_create_db(const struct config *cfg, const char *name, int *status)
+{
+	if (strncmp(cfg->db, "sqlite:", 7) == 0 && cli_make_parent_dir(cfg->db + 7)) {
+		fprintf(stderr, "wenming %s: cannot create the directory for %s: %s\n", name, cfg->db + 7, strerror(errno));
+		*status = 1;
+		return NULL;
+	}
+	struct db *db = cli_open_db(cfg);
+	*status = db ? 0 : 2;
+	return db;
+}

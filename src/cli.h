@@ -19,6 +19,9 @@ struct command {
 int cli_usage_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Opens and migrates the configured database; NULL (message printed) on failure. */
 struct db *cli_open_db(const struct config *cfg);
+/* cli_open_db, after creating the directory of an SQLite file; NULL with
+ * *status the exit status (1: the directory, 2: the database) on failure. */
+struct db *cli_create_db(const struct config *cfg, const char *name, int *status);
 /* Creates the directory that will hold an SQLite file (mkdir -p); 0 or -1. */
 int cli_make_parent_dir(const char *path);
 

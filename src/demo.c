@@ -6,9 +6,7 @@
 #include "db/db.h"
 #include "search/search.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define DEMO_PEOPLE_MIN 500
@@ -33,13 +31,10 @@ int cmd_demo(struct config *cfg, int argc, char **argv)
 			return cli_usage_error("demo", "unexpected argument '%s'", argv[i]);
 		}
 	}
-	if (strncmp(cfg->db, "sqlite:", 7) == 0 && cli_make_parent_dir(cfg->db + 7)) {
-		fprintf(stderr, "wenming demo: cannot create the directory for %s: %s\n", cfg->db + 7, strerror(errno));
-		return 1;
-	}
-	struct db *db = cli_open_db(cfg);
+	int status;
+	struct db *db = cli_create_db(cfg, "demo", &status);
 	if (!db)
-		return 2;
+		return status;
 	const struct demo_options o = {.seed = seed, .people = (int)people};
 	char err[512];
 	for (const struct module *const *m = app_modules; *m; m++) {

@@ -91,13 +91,10 @@ static int cmd_init(struct config *cfg, int argc, char **argv)
 {
 	if (argc > 1) /* --password-file is a setting, taken by config_load */
 		return cli_usage_error("init", "unexpected argument '%s'", argv[1]);
-	if (strncmp(cfg->db, "sqlite:", 7) == 0 && cli_make_parent_dir(cfg->db + 7)) {
-		fprintf(stderr, "wenming: cannot create the directory for %s: %s\n", cfg->db + 7, strerror(errno));
-		return 1;
-	}
-	struct db *db = cli_open_db(cfg);
+	int status;
+	struct db *db = cli_create_db(cfg, "init", &status);
 	if (!db)
-		return 2;
+		return status;
 	if (user_id_by_name(db, "admin")) {
 		char v[256];
 		printf("already initialised: the account 'admin' exists (schema: %s)\n", versions(db, v, sizeof v));
