@@ -49,12 +49,41 @@ void modules_init(void)
 	pthread_once(&once, register_modules);
 }
 
+/* The secret that signs CSRF tokens and keys the search index's hashes of
+ * ID numbers lives in the database, so that every process behind a proxy
+ * and every command shares it. Created on first use: the first migration
+ * of a database. 0, or -1. */
+static int server_secret(struct db *db, unsigned char out[32])
+{
+	struct arena a;
+	arena_init(&a);
+	char *hex = db_one_text(db, &a, "SELECT value FROM meta WHERE key = 'secret'", NULL);
+	if (!hex) {
+		unsigned char s[32];
+		char h[65];
+		randombytes_buf(s, sizeof s);
+		sodium_bin2hex(h, sizeof h, s, sizeof s);
+		db_run(db, "INSERT INTO meta (key, value) VALUES ('secret', ?) ON CONFLICT (key) DO NOTHING", "s", h);
+		hex = db_one_text(db, &a, "SELECT value FROM meta WHERE key = 'secret'", NULL);
+	}
+	size_t len = 0;
+	int rc = !hex || sodium_hex2bin(out, 32, hex, strlen(hex), NULL, &len, NULL) || len != 32;
+	arena_free(&a);
+	return rc ? -1 : 0;
+}
+
 int modules_migrate(struct db *db, char *err, size_t errlen)
 {
 	modules_init();
 	for (const struct module *const *m = app_modules; *m; m++)
 		if ((*m)->migrations && db_migrate(db, (*m)->name, (*m)->migrations, err, errlen))
 			return -1;
+	unsigned char secret[32];
+	if (server_secret(db, secret)) {
+		snprintf(err, errlen, "cannot read or create the server secret: %s", db_errmsg(db));
+		return -1;
+	}
+	sodium_memzero(secret, sizeof secret);
 	return records_sync_schema(db, err, errlen);
 }
 
@@ -119,32 +148,6 @@ static void collect_routes(struct app *app)
 	app->metrics.routes = calloc(n + 1, sizeof *app->metrics.routes);
 }
 
-/* The secret that signs CSRF tokens lives in the database so that every
- * process behind a proxy shares it. Created on first use. */
-static int load_secret(struct app *app, struct db *db, char *err, size_t errlen)
-{
-	struct arena a;
-	arena_init(&a);
-	char *hex = db_one_text(db, &a, "SELECT value FROM meta WHERE key = 'secret'", NULL);
-	if (!hex) {
-		unsigned char s[32];
-		char h[65];
-		randombytes_buf(s, sizeof s);
-		sodium_bin2hex(h, sizeof h, s, sizeof s);
-		db_run(db, "INSERT INTO meta (key, value) VALUES ('secret', ?) ON CONFLICT (key) DO NOTHING", "s", h);
-		hex = db_one_text(db, &a, "SELECT value FROM meta WHERE key = 'secret'", NULL);
-	}
-	size_t len = 0;
-	int rc = !hex || sodium_hex2bin(app->secret, sizeof app->secret, hex, strlen(hex), NULL, &len, NULL) ||
-		 len != sizeof app->secret;
-	arena_free(&a);
-	if (rc) {
-		snprintf(err, errlen, "cannot read the server secret from the database: %s", db_errmsg(db));
-		return -1;
-	}
-	return 0;
-}
-
 static int record_nav_visible(struct req *r, const void *ctx)
 {
 	return record_type_may(r, ctx, ACC_READ);
@@ -205,8 +208,10 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 		return -1;
 	struct db *db = db_pool_get(app->pool);
 	int rc = db ? modules_migrate(db, err, errlen) : -1;
-	if (!rc)
-		rc = load_secret(app, db, err, errlen);
+	if (!rc && server_secret(db, app->secret)) {
+		snprintf(err, errlen, "cannot read the server secret from the database: %s", db_errmsg(db));
+		rc = -1;
+	}
 	if (db)
 		db_pool_put(app->pool, db);
 	if (rc)
