@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "module.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "db/db.h"
@@ -125,6 +126,26 @@ static void assert_figures(struct db *db, int people)
 	assert_int_equal(st.party_members, 358);
 	assert_int_equal(st.law_enforcement_certified, 314);
 	assert_int_equal(st.mid_level_professionals, 106);
+
+	/* the same figures as the metrics the organization module offers to
+	 * the assessment, found by name as a formula names them */
+	struct arena a;
+	arena_init(&a);
+	struct req r;
+	req_init_cli(&r, &a, db, LANG_EN);
+	const struct {
+		const char *name;
+		double want;
+	} metrics[] = {{"staff", people}, {"party_members", 358}, {"certified_officers", 314}, {"professionals", 106}};
+	for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++) {
+		const struct metric *m = module_metric_find(metrics[i].name);
+		assert_non_null(m);
+		double v = -1;
+		assert_int_equal(m->compute(&r, bureau_id(db), "2026-01-01", today, &v), 0);
+		assert_true(v == metrics[i].want);
+	}
+	assert_null(module_metric_find("no_such_metric"));
+	arena_free(&a);
 
 	/* the same without stats.c: everyone is in the bureau's subtree */
 	assert_int_equal(one(db, "SELECT count(*) FROM people p JOIN units u ON u.id = p.unit_id "
