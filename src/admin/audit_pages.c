@@ -366,7 +366,7 @@ static int audit_list(struct req *r)
 		return 0;
 	}
 	list_begin(r, cols, 5, sort, desc);
-	struct db_stmt *s = db_query(db,
+	struct db_stmt *s = db_query(db, r->a,
 				     arena_printf(r->a,
 						  "SELECT id, at, username, ip, action, entity, entity_id, before_json, after_json%s "
 						  "ORDER BY %s %s, id %s LIMIT ? OFFSET ?",
@@ -381,7 +381,6 @@ static int audit_list(struct req *r)
 		     entity_html(r, db_column_text(s, 4), db_column_text(s, 5), db_column_text(s, 6), db_column_text(s, 7),
 				 db_column_text(s, 8)));
 	}
-	db_done(s);
 	list_end(r);
 	list_pager(r, total, page, PER_PAGE);
 	page_end(r);
@@ -472,14 +471,12 @@ static int audit_entry(struct req *r)
 	struct db *db = req_db(r);
 	if (!db)
 		return req_fail(r, 503, M_err_db_down);
-	struct db_stmt *s = db_query(db,
+	struct db_stmt *s = db_query(db, r->a,
 				     "SELECT at, username, ip, action, entity, entity_id, before_json, after_json "
 				     "FROM audit WHERE id = ?",
 				     "i", req_param_int(r, "id"));
-	if (!s || db_step(s) != DB_ROW) {
-		db_done(s);
+	if (!s || db_step(s) != DB_ROW)
 		return req_fail(r, 404, M_NONE);
-	}
 	const char *id = req_param(r, "id");
 	const char *action = db_column_text(s, 3), *entity = db_column_text(s, 4);
 	const char *before = db_column_text(s, 6), *after = db_column_text(s, 7);
@@ -493,7 +490,6 @@ static int audit_entry(struct req *r)
 	     db_column_text(s, 1), M_audit_ip, db_column_text(s, 2), M_audit_action, action_text(r, action), action,
 	     M_audit_entity, entity_html(r, action, entity, db_column_text(s, 5), before, after));
 	changes(r, record_type_find(entity), before, after);
-	db_done(s);
 	page_end(r);
 	return 0;
 }

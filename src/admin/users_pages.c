@@ -31,7 +31,7 @@ static const enum msg_id status_labels[] = {M_status_active, M_status_disabled};
 
 static void user_roles_badges(struct req *r, struct db *db, int64_t uid)
 {
-	struct db_stmt *q = db_query(db, "SELECT role FROM user_roles WHERE user_id = ? ORDER BY id", "i", uid);
+	struct db_stmt *q = db_query(db, r->a, "SELECT role FROM user_roles WHERE user_id = ? ORDER BY id", "i", uid);
 	int any = 0;
 	while (q && db_step(q) == DB_ROW) {
 		int role = role_parse(db_column_text(q, 0));
@@ -40,7 +40,6 @@ static void user_roles_badges(struct req *r, struct db *db, int64_t uid)
 			any = 1;
 		}
 	}
-	db_done(q);
 	if (!any)
 		html(r, "<span class=\"muted\">%T</span>", M_no_roles);
 }
@@ -105,7 +104,7 @@ static int users_list(struct req *r)
 	}
 	list_begin(r, cols, 5, sort, desc);
 	struct db_stmt *s = db_query(
-		db,
+		db, r->a,
 		arena_printf(r->a,
 			     "SELECT u.id, u.username, u.display_name, u.disabled, u.created_at%s ORDER BY %s %s, u.id "
 			     "LIMIT ? OFFSET ?",
@@ -122,7 +121,6 @@ static int users_list(struct req *r)
 					   : html_fmt(r, "<span class=\"badge badge-ok\">%T</span>", M_status_active),
 		     fmt_time(r->lang, db_column_int64(s, 4), 0, when, sizeof when));
 	}
-	db_done(s);
 	list_end(r);
 	list_pager(r, total, page, PER_PAGE);
 	page_end(r);
@@ -255,7 +253,7 @@ static int user_create(struct req *r)
 /* Loads the form fields of an existing user; 0 when there is none. */
 static int load_form(struct req *r, struct db *db, int64_t id, struct user_form *f, int *disabled)
 {
-	struct db_stmt *q = db_query(db, "SELECT username, display_name, lang, disabled FROM users WHERE id = ?", "i", id);
+	struct db_stmt *q = db_query(db, r->a, "SELECT username, display_name, lang, disabled FROM users WHERE id = ?", "i", id);
 	int found = 0;
 	if (q && db_step(q) == DB_ROW) {
 		f->username = arena_strdup(r->a, db_column_text(q, 0));
@@ -264,11 +262,11 @@ static int load_form(struct req *r, struct db *db, int64_t id, struct user_form 
 		*disabled = (int)db_column_int64(q, 3);
 		found = 1;
 	}
-	db_done(q);
+	db_reset(q);
 	if (!found)
 		return 0;
 	f->roles = 0;
-	q = db_query(db, "SELECT role, COALESCE(unit_id, 0) FROM user_roles WHERE user_id = ?", "i", id);
+	q = db_query(db, r->a, "SELECT role, COALESCE(unit_id, 0) FROM user_roles WHERE user_id = ?", "i", id);
 	while (q && db_step(q) == DB_ROW) {
 		int role = role_parse(db_column_text(q, 0));
 		if (role >= 0)
@@ -276,7 +274,6 @@ static int load_form(struct req *r, struct db *db, int64_t id, struct user_form 
 		if (db_column_int64(q, 1))
 			f->unit_id = db_column_int64(q, 1);
 	}
-	db_done(q);
 	return 1;
 }
 

@@ -1,6 +1,7 @@
 /* cli.c — `wenming user ...` and `wenming token ...`: account and API token
  * administration from the command line, audited as the actor "cli". */
 #include "../cli.h"
+#include "../core/arena.h"
 #include "../db/db.h"
 #include "../http/audit.h"
 #include "../http/auth.h"
@@ -174,7 +175,10 @@ static int user_passwd(struct db *db, int argc, char **argv)
 
 static int user_list(struct db *db)
 {
-	struct db_stmt *q = db_query(db, "SELECT u.id, u.username, u.display_name, u.disabled, "
+	struct arena a, row; /* row: the roles of one user, released each row */
+	arena_init(&a);
+	arena_init(&row);
+	struct db_stmt *q = db_query(db, &a, "SELECT u.id, u.username, u.display_name, u.disabled, "
 					 "(SELECT count(*) FROM user_roles g WHERE g.user_id = u.id) FROM users u ORDER BY u.username",
 				     NULL);
 	printf("%-6s %-24s %-10s %s\n", "ID", "USER", "STATUS", "ROLES / NAME");
@@ -182,17 +186,18 @@ static int user_list(struct db *db)
 		int64_t id = db_column_int64(q, 0);
 		printf("%-6lld %-24s %-10s ", (long long)id, db_column_text(q, 1),
 		       db_column_int64(q, 3) ? "disabled" : "active");
-		struct db_stmt *g = db_query(db, "SELECT role, unit_id FROM user_roles WHERE user_id = ? ORDER BY role", "i", id);
+		struct db_stmt *g = db_query(db, &row, "SELECT role, unit_id FROM user_roles WHERE user_id = ? ORDER BY role", "i", id);
 		while (g && db_step(g) == DB_ROW) {
 			printf("%s", db_column_text(g, 0));
 			if (!db_column_isnull(g, 1))
 				printf("@%lld", (long long)db_column_int64(g, 1));
 			printf(" ");
 		}
-		db_done(g);
+		arena_reset(&row);
 		printf("/ %s\n", db_column_text(q, 2));
 	}
-	db_done(q);
+	arena_free(&row);
+	arena_free(&a);
 	return 0;
 }
 
@@ -323,7 +328,9 @@ int cmd_token(struct config *cfg, int argc, char **argv)
 			free(tok);
 		}
 	} else if (!strcmp(a, "list")) {
-		struct db_stmt *q = db_query(db,
+		struct arena qa;
+		arena_init(&qa);
+		struct db_stmt *q = db_query(db, &qa,
 					     "SELECT t.id, u.username, t.name, t.created_at, t.last_used_at, t.revoked_at "
 					     "FROM api_tokens t JOIN users u ON u.id = t.user_id "
 					     "WHERE CAST(? AS TEXT) IS NULL OR u.username = ? ORDER BY t.id",
@@ -338,7 +345,7 @@ int cmd_token(struct config *cfg, int argc, char **argv)
 			printf("%-6lld %-20s %-20s %-12s %s\n", (long long)db_column_int64(q, 0), db_column_text(q, 1),
 			       db_column_text(q, 2), db_column_isnull(q, 5) ? "active" : "revoked", used);
 		}
-		db_done(q);
+		arena_free(&qa);
 	} else {
 		char *end;
 		long long id = strtoll(argv[2], &end, 10);

@@ -67,7 +67,7 @@ static int login_post(struct req *r)
 		login_form(r, username, wait > THROTTLE_DELAY_MAX ? M_login_locked : M_login_wait);
 		return 0;
 	}
-	struct db_stmt *q = db_query(db, "SELECT id, password_hash FROM users WHERE username = ? AND disabled = 0",
+	struct db_stmt *q = db_query(db, r->a, "SELECT id, password_hash FROM users WHERE username = ? AND disabled = 0",
 				     "s", username);
 	int64_t uid = 0;
 	char *hash = NULL;
@@ -75,7 +75,7 @@ static int login_post(struct req *r)
 		uid = db_column_int64(q, 0);
 		hash = arena_strdup(r->a, db_column_text(q, 1));
 	}
-	db_done(q);
+	db_reset(q);
 	/* hold the connection only while needed: hashing takes a while */
 	struct app *app = (struct app *)r->app;
 	int ok = hash ? password_verify(&app->hash_sem, hash, pw) : (password_burn(&app->hash_sem, pw), 0);

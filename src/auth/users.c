@@ -1,6 +1,7 @@
 /* users.c — see users.h. */
 #include "users.h"
 #include "../core/buf.h"
+#include "../core/arena.h"
 #include "../db/db.h"
 #include "../http/auth.h"
 
@@ -69,26 +70,24 @@ int64_t user_id_by_name(struct db *db, const char *username)
 
 json_t *user_snapshot(struct db *db, int64_t uid)
 {
-	struct db_stmt *q = db_query(db, "SELECT username, display_name, lang, disabled FROM users WHERE id = ?", "i",
-				     uid);
-	if (!q)
-		return NULL;
+	struct arena a;
+	arena_init(&a);
+	struct db_stmt *q = db_query(db, &a, "SELECT username, display_name, lang, disabled FROM users WHERE id = ?",
+				     "i", uid);
 	json_t *o = NULL;
-	if (db_step(q) == DB_ROW)
+	if (q && db_step(q) == DB_ROW)
 		o = json_pack("{s:s, s:s, s:s?, s:b}", "username", db_column_text(q, 0), "display_name",
 			      db_column_text(q, 1), "lang", db_column_isnull(q, 2) ? NULL : db_column_text(q, 2),
 			      "disabled", (int)db_column_int64(q, 3));
-	db_done(q);
-	if (!o)
-		return NULL;
-	json_t *roles = json_array();
-	q = db_query(db, "SELECT role, unit_id FROM user_roles WHERE user_id = ? ORDER BY role", "i", uid);
+	json_t *roles = o ? json_array() : NULL;
+	q = !o ? NULL : db_query(db, &a, "SELECT role, unit_id FROM user_roles WHERE user_id = ? ORDER BY role", "i", uid);
 	while (q && db_step(q) == DB_ROW) {
 		json_t *g = json_pack("{s:s}", "role", db_column_text(q, 0));
 		json_object_set_new(g, "unit_id", db_column_isnull(q, 1) ? json_null() : json_integer(db_column_int64(q, 1)));
 		json_array_append_new(roles, g);
 	}
-	db_done(q);
-	json_object_set_new(o, "roles", roles);
+	arena_free(&a);
+	if (o)
+		json_object_set_new(o, "roles", roles);
 	return o;
 }

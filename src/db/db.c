@@ -1,5 +1,6 @@
-/* db.c — backend-independent part of db.h: statement cache, bind helpers,
- * nested transactions and the connection pool. */
+/* db.c — backend-independent part of db.h: statement cache, statements
+ * released with an arena, bind helpers, nested transactions and the
+ * connection pool. */
 #include "db_impl.h"
 #include "../core/arena.h"
 #include "../core/log.h"
@@ -43,10 +44,15 @@ struct db *db_open(const char *url, char *err, size_t errlen)
 	return db;
 }
 
+static void stmt_release(struct db_stmt *s);
+
 void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	/* the arenas of these may be freed later: disarm their finalizers */
+	while (db->out)
+		stmt_release(db->out);
 	if (db->depth)
 		db_end_request(db);
 	for (int i = 0; i < DB_CACHE_SIZE; i++) {
@@ -85,7 +91,9 @@ static uint32_t hash_sql(const char *s)
 	return h;
 }
 
-struct db_stmt *db_prepare(struct db *db, const char *sql)
+/* A statement from the cache, busy, not handed out to any arena: the
+ * helpers below give it back with stmt_put before they return. */
+static struct db_stmt *stmt_get(struct db *db, const char *sql)
 {
 	uint32_t h = hash_sql(sql);
 	int slot = -1;
@@ -186,10 +194,8 @@ const char *db_column_text(struct db_stmt *s, int col)
 	return t ? t : "";
 }
 
-void db_done(struct db_stmt *s)
+static void stmt_put(struct db_stmt *s)
 {
-	if (!s)
-		return;
 	s->db->ops->reset(s);
 	s->busy = 0;
 	if (!s->cached) {
@@ -197,6 +203,67 @@ void db_done(struct db_stmt *s)
 		free(s->sql);
 		free(s);
 	}
+}
+
+/* Gives back a statement handed out to an arena, before or when the arena's
+ * finalizer runs: off the connection's list, the lease disarmed. */
+static void stmt_release(struct db_stmt *s)
+{
+	struct db *db = s->db;
+	s->lease->s = NULL;
+	s->lease = NULL;
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		db->out = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->prev = s->next = NULL;
+	db->nout--;
+	stmt_put(s);
+}
+
+static void lease_end(void *ctx)
+{
+	struct db_lease *l = ctx;
+	if (l->s)
+		stmt_release(l->s);
+}
+
+struct db_stmt *db_prepare(struct db *db, struct arena *a, const char *sql)
+{
+	if (db->nout >= DB_MAX_OUT) {
+		log_error("db: %d statements not yet released (prepared in a loop under one arena?): %s", db->nout,
+			  sql);
+		return NULL;
+	}
+	struct db_stmt *s = stmt_get(db, sql);
+	if (!s)
+		return NULL;
+	struct db_lease *l = arena_alloc(a, sizeof *l);
+	l->s = s;
+	s->lease = l;
+	s->next = db->out;
+	if (db->out)
+		db->out->prev = s;
+	db->out = s;
+	db->nout++;
+	arena_defer(a, lease_end, l);
+	return s;
+}
+
+void db_reset(struct db_stmt *s)
+{
+	if (s)
+		s->db->ops->reset(s);
+}
+
+int db_stmt_count(const struct db *db)
+{
+	int n = db->nout;
+	for (int i = 0; i < DB_CACHE_SIZE; i++)
+		n += db->cache[i] && !db->cache[i]->lease;
+	return n;
 }
 
 static int bindv(struct db_stmt *s, const char *types, va_list ap)
@@ -218,22 +285,27 @@ static int bindv(struct db_stmt *s, const char *types, va_list ap)
 
 static struct db_stmt *vquery(struct db *db, const char *sql, const char *types, va_list ap)
 {
-	struct db_stmt *s = db_prepare(db, sql);
-	if (!s)
-		return NULL;
-	if (bindv(s, types, ap)) {
-		db_done(s);
+	struct db_stmt *s = stmt_get(db, sql);
+	if (s && bindv(s, types, ap)) {
+		stmt_put(s);
 		return NULL;
 	}
 	return s;
 }
 
-struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...)
+struct db_stmt *db_query(struct db *db, struct arena *a, const char *sql, const char *types, ...)
 {
+	struct db_stmt *s = db_prepare(db, a, sql);
+	if (!s)
+		return NULL;
 	va_list ap;
 	va_start(ap, types);
-	struct db_stmt *s = vquery(db, sql, types, ap);
+	int rc = bindv(s, types, ap);
 	va_end(ap);
+	if (rc) {
+		stmt_release(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -249,7 +321,7 @@ int db_run(struct db *db, const char *sql, const char *types, ...)
 	while (rc == DB_ROW)
 		rc = db_step(s);
 	db->last_changes = rc == DB_DONE ? db->ops->changes(db) : 0;
-	db_done(s);
+	stmt_put(s);
 	return rc;
 }
 
@@ -280,7 +352,7 @@ int64_t db_insert(struct db *db, const char *sql, const char *types, ...)
 	int64_t id = rc == DB_ROW ? db_column_int64(s, 0) : (rc < 0 ? rc : DB_ERR);
 	while (rc == DB_ROW)
 		rc = db_step(s);
-	db_done(s);
+	stmt_put(s);
 	return rc < 0 ? rc : id;
 }
 
@@ -295,7 +367,7 @@ int64_t db_one_int64(struct db *db, int64_t dflt, const char *sql, const char *t
 	int64_t v = dflt;
 	if (db_step(s) == DB_ROW && !db_column_isnull(s, 0))
 		v = db_column_int64(s, 0);
-	db_done(s);
+	stmt_put(s);
 	return v;
 }
 
@@ -310,7 +382,7 @@ char *db_one_text(struct db *db, struct arena *a, const char *sql, const char *t
 	char *v = NULL;
 	if (db_step(s) == DB_ROW && !db_column_isnull(s, 0))
 		v = arena_strdup(a, db_column_text(s, 0));
-	db_done(s);
+	stmt_put(s);
 	return v;
 }
 
@@ -381,6 +453,11 @@ int db_depth(const struct db *db)
 
 void db_end_request(struct db *db)
 {
+	if (db->out)
+		log_warn("db: %d statements outlived their request (prepared under another arena?); released, first: %s",
+			 db->nout, db->out->sql);
+	while (db->out)
+		stmt_release(db->out);
 	if (db->depth > 0) {
 		log_warn("db: transaction begun at %s:%d left open; rolled back", db->begin_file[0],
 			 db->begin_line[0]);
@@ -507,7 +584,7 @@ int db_indexes_suspend(struct db *db, struct arena *a, const char *table, const 
 	memset(sp, 0, sizeof *sp);
 	if (db->kind != DB_SQLITE)
 		return 0;
-	struct db_stmt *s = db_query(db,
+	struct db_stmt *s = db_query(db, a,
 				     "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
 				     "(type = 'index' AND tbl_name = ? AND upper(substr(sql, 1, 13)) <> 'CREATE UNIQUE') "
 				     "OR (type = 'trigger' AND name = ?))",
@@ -520,7 +597,7 @@ int db_indexes_suspend(struct db *db, struct arena *a, const char *table, const 
 		drops[sp->n] = arena_printf(a, "DROP %s \"%s\"", is_trigger ? "TRIGGER" : "INDEX", db_column_text(s, 1));
 		sp->sql[sp->n++] = arena_strdup(a, db_column_text(s, 2));
 	}
-	db_done(s);
+	db_reset(s); /* the DROPs below need the table unlocked */
 	int rc = 0;
 	for (int i = 0; !rc && i < sp->n; i++)
 		rc = db_exec_script(db, drops[i]);

@@ -3,7 +3,8 @@
  * Two backends sit behind it: SQLite (db_sqlite.c) and PostgreSQL (db_pg.c).
  * SQL uses `?` placeholders; the PostgreSQL backend rewrites them to $n.
  * Values are always bound, never formatted into SQL text. Statements are
- * prepared once per connection and cached by their text.
+ * prepared once per connection, cached by their text, and released with an
+ * arena (see db_prepare).
  *
  * Bind type strings for the one-line helpers: one letter per `?`:
  *   i  int64_t     I  int      d  double
@@ -41,9 +42,31 @@ enum db_kind db_kind(const struct db *db);
 /* The last error message of this connection (static to the connection). */
 const char *db_errmsg(struct db *db);
 
-/* A statement from the connection's cache (or new when the cached one is in
- * use). Returns NULL on a syntax error (logged). Call db_done() after use. */
-struct db_stmt *db_prepare(struct db *db, const char *sql);
+/* Statements are released with an arena: db_prepare and db_query hand out
+ * a statement from the connection's cache (or a new one when the cached one
+ * is in use) and register a finalizer on the arena a that gives it back when
+ * a is reset or freed. There is no db_done. The rules:
+ *
+ * 1. a is owned by the thread that holds db, and is reset or freed while
+ *    that thread still holds db: the server resets the request's arena
+ *    before it puts the connection back in the pool, so no finalizer ever
+ *    touches a connection another thread holds.
+ * 2. In a loop, a statement is either prepared under an arena reset every
+ *    row, or prepared once before the loop and rebound after db_reset each
+ *    row. A connection hands out at most DB_MAX_OUT (1,000) statements not
+ *    yet released; past that db_prepare logs and returns NULL, so a loop
+ *    that piles them up fails at once instead of growing without bound.
+ * 3. db_end_request and db_close release every statement still handed out
+ *    and disarm their arenas' finalizers, so an arena may be freed after
+ *    db_close (and a statement left on a foreign arena is not kept past the
+ *    request: db_end_request warns about it).
+ *
+ * Returns NULL on a syntax error (logged); binds and steps on NULL fail. */
+struct db_stmt *db_prepare(struct db *db, struct arena *a, const char *sql);
+/* Resets s to run again (bindings cleared); it stays handed out. */
+void db_reset(struct db_stmt *s);
+/* Statements this connection holds now, cached or handed out. */
+int db_stmt_count(const struct db *db);
 int db_bind_int64(struct db_stmt *s, int idx, int64_t v);
 int db_bind_double(struct db_stmt *s, int idx, double v);
 int db_bind_text(struct db_stmt *s, int idx, const char *v); /* NULL binds NULL */
@@ -54,14 +77,12 @@ int db_column_count(struct db_stmt *s);
 int db_column_isnull(struct db_stmt *s, int col);
 int64_t db_column_int64(struct db_stmt *s, int col);
 double db_column_double(struct db_stmt *s, int col);
-/* Valid until the next db_step or db_done; "" for NULL. */
+/* Valid until the next db_step or db_reset, or the arena's reset; "" for NULL. */
 const char *db_column_text(struct db_stmt *s, int col);
-/* Resets the statement and returns it to the cache (or frees it). */
-void db_done(struct db_stmt *s);
 
-/* Prepares and binds per types; NULL on error. Iterate with db_step, then
- * db_done. */
-struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);
+/* Prepares under a and binds per types; NULL on error. Iterate with db_step;
+ * the statement is released with a. */
+struct db_stmt *db_query(struct db *db, struct arena *a, const char *sql, const char *types, ...);
 /* Runs one statement; returns 0 or a negative DB_E_* code. */
 int db_run(struct db *db, const char *sql, const char *types, ...);
 /* Rows changed by the last db_run on this connection. */

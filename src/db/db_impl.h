@@ -31,12 +31,25 @@ struct db_ops {
 #define DB_CACHE_SIZE 128
 #define DB_MAX_DEPTH 16
 
+/* The arena's side of a statement handed out by db_prepare: it lives in
+ * that arena, so it is valid exactly while the finalizer that releases the
+ * statement is pending. s is NULL once the statement was released early (by
+ * db_end_request or db_close): the finalizer then does nothing. */
+struct db_lease {
+	struct db_stmt *s;
+};
+
+/* Statements handed out and not yet released, at most, per connection. */
+#define DB_MAX_OUT 1000
+
 struct db_stmt {
 	struct db *db;
 	char *sql;      /* heap copy, the cache key */
 	uint32_t hash;
 	int cached, busy;
 	void *h;        /* backend handle */
+	struct db_lease *lease;        /* NULL when not handed out to an arena */
+	struct db_stmt *prev, *next;   /* the connection's list of those handed out */
 };
 
 struct db {
@@ -45,6 +58,8 @@ struct db {
 	void *h;            /* backend connection */
 	char err[512];
 	struct db_stmt *cache[DB_CACHE_SIZE];
+	struct db_stmt *out; /* handed out to an arena, not yet released */
+	int nout;
 	int depth;
 	const char *begin_file[DB_MAX_DEPTH];
 	int begin_line[DB_MAX_DEPTH];

@@ -9,6 +9,7 @@
  * version. Modules migrate in the order of app.c's list, so a module's
  * tables may refer to those of the modules before it. */
 #include "db_impl.h"
+#include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/embed.h"
 #include "../core/log.h"
@@ -129,7 +130,9 @@ int db_migrate(struct db *db, const char *module, const char *dir, char *err, si
 		return -1;
 	int latest = db_latest_version(dir);
 	/* every version the database records must be one this binary knows */
-	struct db_stmt *q = db_query(db, "SELECT version FROM migrations WHERE module = ? ORDER BY version", "s", module);
+	struct arena a; /* released before the migrations run: they write */
+	arena_init(&a);
+	struct db_stmt *q = db_query(db, &a, "SELECT version FROM migrations WHERE module = ? ORDER BY version", "s", module);
 	int expect = 1, bad = 0;
 	while (q && db_step(q) == DB_ROW) {
 		int v = (int)db_column_int64(q, 0);
@@ -148,7 +151,7 @@ int db_migrate(struct db *db, const char *module, const char *dir, char *err, si
 		}
 		expect++;
 	}
-	db_done(q);
+	arena_free(&a);
 	if (bad)
 		return -1;
 	for (int v = expect; v <= latest; v++) {

@@ -50,7 +50,7 @@ static int home_page(struct req *r)
 		struct kvlist b = {0};
 		const char *scope = see_units ? record_scope_sql(r, units, "t", &b) : " AND 0 = 1";
 		struct db_stmt *q = db_prepare(
-			db, arena_printf(r->a,
+			db, r->a, arena_printf(r->a,
 					 "SELECT (SELECT count(*) FROM users WHERE disabled = 0),"
 					 " (SELECT count(*) FROM units t WHERE t.active = 1 AND t.archived = 0%s),"
 					 " (SELECT count(*) FROM audit WHERE at > ?)",
@@ -62,7 +62,7 @@ static int home_page(struct req *r)
 		int ok = q && db_step(q) == DB_ROW;
 		for (int i = 0; ok && i < 3; i++)
 			n[i ? i + 1 : 0] = db_column_int64(q, i);
-		db_done(q);
+		db_reset(q);
 		const char *v = arena_printf(r->a, "%lld %lld %lld", (long long)n[0], (long long)n[2], (long long)n[3]);
 		if (ok)
 			cache_put(req_cache(r), key, gen, v, strlen(v));

@@ -2,6 +2,7 @@
  * record (a unit subtree) is checked by the records engine (authz_record). */
 #include "auth.h"
 #include "http.h"
+#include "../core/arena.h"
 #include "../db/db.h"
 
 #include <string.h>
@@ -54,13 +55,13 @@ int user_can(const struct user *u, enum perm p)
 
 int user_load_grants(struct db *db, struct user *u)
 {
+	struct arena a;
+	arena_init(&a);
 	struct db_stmt *q =
-		db_query(db, "SELECT role, COALESCE(unit_id, 0) FROM user_roles WHERE user_id = ? ORDER BY id", "i",
+		db_query(db, &a, "SELECT role, COALESCE(unit_id, 0) FROM user_roles WHERE user_id = ? ORDER BY id", "i",
 			 u->id);
-	if (!q)
-		return -1;
 	u->ngrants = 0;
-	while (db_step(q) == DB_ROW && u->ngrants < USER_MAX_GRANTS) {
+	while (q && db_step(q) == DB_ROW && u->ngrants < USER_MAX_GRANTS) {
 		int role = role_parse(db_column_text(q, 0));
 		if (role < 0)
 			continue;
@@ -68,6 +69,6 @@ int user_load_grants(struct db *db, struct user *u)
 		u->grants[u->ngrants].unit_id = db_column_int64(q, 1);
 		u->ngrants++;
 	}
-	db_done(q);
-	return 0;
+	arena_free(&a);
+	return q ? 0 : -1;
 }

@@ -268,16 +268,19 @@ static int on_request(struct mg_connection *conn)
 	uint64_t us = mono_us() - t0;
 	metrics_record(app, r->route, r->status, us);
 	access_log(r, us);
-	if (r->db_) {
-		db_pool_put(app->pool, r->db_);
-		r->db_ = NULL;
-	}
-	atomic_fetch_sub(&app->metrics.inflight, 1);
+	/* the arena's finalizers release the request's statements: they run
+	 * while this thread still holds the connection, and r goes with the
+	 * arena, so what is needed after is kept here */
+	struct db *db = r->db_;
+	int status = r->status;
 	if (w)
 		arena_reset(a);
 	else
 		arena_free(&local);
-	return r->status; /* non-zero: handled */
+	if (db)
+		db_pool_put(app->pool, db);
+	atomic_fetch_sub(&app->metrics.inflight, 1);
+	return status; /* non-zero: handled */
 }
 
 /* civetweb's own errors (malformed request line, headers too large) */

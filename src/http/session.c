@@ -38,7 +38,7 @@ static void new_token(char out[64])
 
 static int load_user(struct req *r, struct db *db, int64_t id)
 {
-	struct db_stmt *q = db_query(db,
+	struct db_stmt *q = db_query(db, r->a,
 				     "SELECT id, username, display_name, lang, COALESCE(unit_id, 0) FROM users "
 				     "WHERE id = ? AND disabled = 0",
 				     "i", id);
@@ -53,7 +53,7 @@ static int load_user(struct req *r, struct db *db, int64_t id)
 		u->lang = db_column_isnull(q, 3) ? NULL : arena_strdup(r->a, db_column_text(q, 3));
 		u->unit_id = db_column_int64(q, 4);
 	}
-	db_done(q);
+	db_reset(q);
 	if (u && user_load_grants(db, u))
 		return -1;
 	r->user = u;
@@ -64,7 +64,7 @@ static int identify_bearer(struct req *r, struct db *db, const char *token)
 {
 	char h[65];
 	hash_hex(token, h);
-	struct db_stmt *q = db_query(db,
+	struct db_stmt *q = db_query(db, r->a,
 				     "SELECT t.id, t.user_id, COALESCE(t.last_used_at, 0) FROM api_tokens t "
 				     "WHERE t.token_hash = ? AND t.revoked_at IS NULL",
 				     "s", h);
@@ -76,7 +76,7 @@ static int identify_bearer(struct req *r, struct db *db, const char *token)
 		uid = db_column_int64(q, 1);
 		used = db_column_int64(q, 2);
 	}
-	db_done(q);
+	db_reset(q);
 	if (!uid)
 		return 0;
 	int64_t now = time(NULL);
@@ -103,7 +103,7 @@ int session_identify(struct req *r)
 	char h[65];
 	hash_hex(sid, h);
 	/* the session and its user in one statement: this runs on every request */
-	struct db_stmt *q = db_query(db,
+	struct db_stmt *q = db_query(db, r->a,
 				     "SELECT s.user_id, s.created_at, s.last_seen, u.username, u.display_name, u.lang, "
 				     "COALESCE(u.unit_id, 0) FROM sessions s JOIN users u ON u.id = s.user_id AND "
 				     "u.disabled = 0 WHERE s.id = ?",
@@ -123,7 +123,7 @@ int session_identify(struct req *r)
 		u->lang = db_column_isnull(q, 5) ? NULL : arena_strdup(r->a, db_column_text(q, 5));
 		u->unit_id = db_column_int64(q, 6);
 	}
-	db_done(q);
+	db_reset(q);
 	int64_t now = time(NULL);
 	const struct config *cfg = r->app->cfg;
 	if (uid && (now - seen > cfg->session_idle || now - created > cfg->session_lifetime)) {

@@ -824,14 +824,15 @@ static int bind_person(struct db_stmt *s, int base, const struct gen *g, const s
 	return rc;
 }
 
-/* Steps an INSERT ... RETURNING id to its end: the id, or a DB_E_* code. */
+/* Steps an INSERT ... RETURNING id to its end and resets it for the next
+ * row: the id, or a DB_E_* code. */
 static int64_t finish_returning(struct db_stmt *s)
 {
 	int rc = db_step(s);
 	int64_t id = rc == DB_ROW ? db_column_int64(s, 0) : rc < 0 ? rc : DB_ERR;
 	while (rc == DB_ROW)
 		rc = db_step(s);
-	db_done(s);
+	db_reset(s);
 	return rc < 0 ? rc : id;
 }
 
@@ -840,18 +841,19 @@ static int finish(struct db_stmt *s)
 	int rc = db_step(s);
 	while (rc == DB_ROW)
 		rc = db_step(s);
-	db_done(s);
 	return rc;
 }
 
-static int insert_units(struct db *db, struct gen *g, int64_t now)
+/* The units and the roster prepare their INSERT once, under a, and rebind
+ * it every row. */
+static int insert_units(struct db *db, struct arena *a, struct gen *g, int64_t now)
 {
+	struct db_stmt *s = db_prepare(db, a, "INSERT INTO units (code, name, kind, parent_id, contact, active, "
+					      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id");
+	if (!s)
+		return DB_ERR;
 	for (int i = 0; i < g->nu; i++) {
 		struct unit *u = &g->u[i];
-		struct db_stmt *s = db_prepare(db, "INSERT INTO units (code, name, kind, parent_id, contact, active, "
-						   "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?) RETURNING id");
-		if (!s)
-			return DB_ERR;
 		db_bind_text(s, 1, u->code);
 		db_bind_text(s, 2, u->name);
 		db_bind_text(s, 3, u->kind);
@@ -884,19 +886,17 @@ static int insert_units(struct db *db, struct gen *g, int64_t now)
 	return 0;
 }
 
-static int insert_roster(struct db *db, struct gen *g, int64_t now)
+static int insert_roster(struct db *db, struct arena *a, struct gen *g, int64_t now)
 {
 	char sql[512];
 	person_sql(sql, sizeof sql, 1, 1);
+	struct db_stmt *s = db_prepare(db, a, sql);
+	if (!s)
+		return DB_ERR;
 	for (int i = 0; i < g->np; i++) {
-		struct db_stmt *s = db_prepare(db, sql);
-		if (!s)
-			return DB_ERR;
 		int rc = bind_person(s, 0, g, &g->p[i], now);
-		if (rc) {
-			db_done(s);
+		if (rc)
 			return rc;
-		}
 		int64_t id = finish_returning(s);
 		if (id < 0)
 			return (int)id;
@@ -956,22 +956,20 @@ static void make_extra(struct gen *g, const struct leaf *lv, int nl, int total, 
 		p->level = LV_JUNIOR;
 }
 
-/* SQLite: one multi-row INSERT per PERSON_BATCH people. */
-static int flush_values(struct db *db, const struct gen *g, const struct person *batch, int n, int64_t now)
+/* SQLite: one multi-row INSERT per PERSON_BATCH people. The statement is
+ * released with a, which the caller resets every batch. */
+static int flush_values(struct db *db, struct arena *a, const struct gen *g, const struct person *batch, int n,
+			int64_t now)
 {
 	char sql[4096];
 	person_sql(sql, sizeof sql, n, 0);
-	struct db_stmt *s = db_prepare(db, sql);
+	struct db_stmt *s = db_prepare(db, a, sql);
 	if (!s)
 		return DB_ERR;
 	int rc = 0;
 	for (int j = 0; !rc && j < n; j++)
 		rc = bind_person(s, j * PERSON_NCOLS, g, &batch[j], now);
-	if (rc) {
-		db_done(s);
-		return rc;
-	}
-	return finish(s);
+	return rc ? rc : finish(s);
 }
 
 /* PostgreSQL binds at most 256 values a statement, and a round trip per
@@ -996,7 +994,7 @@ static void array_add(struct buf *b, const char *v, int first)
 	buf_putc(b, '"');
 }
 
-static int flush_arrays(struct db *db, struct buf *cols)
+static int flush_arrays(struct db *db, struct arena *a, struct buf *cols)
 {
 	char sql[1024];
 	size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO people (" PERSON_COLS ") SELECT * FROM unnest(");
@@ -1005,7 +1003,7 @@ static int flush_arrays(struct db *db, struct buf *cols)
 				      person_types[c] == 'b' ? "bigint" : "text");
 	if (n < sizeof sql)
 		snprintf(sql + n, sizeof sql - n, ")");
-	struct db_stmt *s = db_prepare(db, sql);
+	struct db_stmt *s = db_prepare(db, a, sql);
 	if (!s)
 		return DB_ERR;
 	int rc = 0;
@@ -1014,11 +1012,7 @@ static int flush_arrays(struct db *db, struct buf *cols)
 		rc = db_bind_text(s, c + 1, cols[c].p);
 		buf_reset(&cols[c]);
 	}
-	if (rc) {
-		db_done(s);
-		return rc;
-	}
-	return finish(s);
+	return rc ? rc : finish(s);
 }
 
 /* The staff beyond the core roster, written in batches as they are made:
@@ -1035,6 +1029,8 @@ static int insert_extras(struct db *db, struct gen *g, int count, int64_t now)
 	struct buf cols[PERSON_NCOLS];
 	for (int c = 0; pg && c < PERSON_NCOLS; c++)
 		buf_init(&cols[c], NULL);
+	struct arena a; /* one batch's statement */
+	arena_init(&a);
 	int n = 0, rc = 0;
 	for (int done = 0; !rc && done < count; done++) {
 		struct person *p = &batch[pg ? 0 : n];
@@ -1047,9 +1043,11 @@ static int insert_extras(struct db *db, struct gen *g, int count, int64_t now)
 		}
 		if (++n < per && done + 1 < count)
 			continue;
-		rc = pg ? flush_arrays(db, cols) : flush_values(db, g, batch, n, now);
+		rc = pg ? flush_arrays(db, &a, cols) : flush_values(db, &a, g, batch, n, now);
+		arena_reset(&a);
 		n = 0;
 	}
+	arena_free(&a);
 	for (int c = 0; pg && c < PERSON_NCOLS; c++)
 		buf_free(&cols[c]);
 	return rc;
@@ -1245,9 +1243,12 @@ static int load(struct db *db, struct gen *g, uint64_t seed, int people, char *e
 		snprintf(err, errlen, "the database has units or people already; the demo is for an empty database");
 		return DEMO_E_NOT_EMPTY;
 	}
-	int rc = insert_units(db, g, now);
+	struct arena a;
+	arena_init(&a);
+	int rc = insert_units(db, &a, g, now);
 	if (!rc)
-		rc = insert_roster(db, g, now);
+		rc = insert_roster(db, &a, g, now);
+	arena_free(&a);
 	if (!rc)
 		rc = insert_groups(db, g, now);
 	if (!rc)
@@ -1351,10 +1352,12 @@ int org_demo(struct db *db, const struct demo_options *o, char *err, size_t errl
 	 * transaction, kept in its audit entry (counting a million people
 	 * again would take seconds) */
 	json_t *sum = NULL;
-	struct db_stmt *q = db_query(db, "SELECT after_json FROM audit WHERE action = 'demo_load' ORDER BY id DESC", NULL);
-	if (q && db_step(q) == DB_ROW)
-		sum = json_loads(db_column_text(q, 0), 0, NULL);
-	db_done(q);
+	struct arena a;
+	arena_init(&a);
+	const char *js = db_one_text(db, &a, "SELECT after_json FROM audit WHERE action = 'demo_load' ORDER BY id DESC", NULL);
+	if (js)
+		sum = json_loads(js, 0, NULL);
+	arena_free(&a);
 #define FIG(name) ((long long)json_integer_value(json_object_get(sum, name)))
 	int64_t day = cal_local_day(time(NULL));
 	char today[CAL_DATE_SIZE], soon[CAL_DATE_SIZE];

@@ -139,7 +139,7 @@ static int tree_page(struct req *r)
 		match ? " AND EXISTS (SELECT 1 FROM search_index m WHERE m.type = 'units' AND m.body LIKE ? ESCAPE '\\' "
 			"AND m.record_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = t.id))"
 		      : "");
-	struct db_stmt *s = db_prepare(db, sql);
+	struct db_stmt *s = db_prepare(db, r->a, sql);
 	int idx = 1;
 	for (size_t k = 0; s && k < b.n; k++)
 		db_bind_int64(s, idx++, strtoll(b.v[k].value, NULL, 10));
@@ -176,7 +176,6 @@ static int tree_page(struct req *r)
 						  .kind = arena_strdup(r->a, db_column_text(s, 3)),
 						  .active = (int)db_column_int64(s, 5)};
 	}
-	db_done(s);
 	rows = tree_order(r, rows, nrows);
 	html(r, "<section class=\"card\"><div class=\"tree\"><ul class=\"tree-level\">");
 	for (int i = 0; i < nrows; i++) {
@@ -260,7 +259,7 @@ static int move_page(struct req *r)
 	struct kvlist b = {0};
 	const char *scope = record_scope_sql(r, &units_type, "t", &b);
 	struct db_stmt *s = db_prepare(
-		req_db(r), arena_printf(r->a,
+		req_db(r), r->a, arena_printf(r->a,
 					"SELECT t.id, t.code, t.name, length(t.path) - length(replace(t.path, '/', '')) FROM units t "
 					"WHERE t.archived = 0 AND substr(t.path, 1, ?) <> ?%s ORDER BY t.path LIMIT 5000",
 					scope));
@@ -280,7 +279,6 @@ static int move_page(struct req *r)
 			html(r, "　");
 		html(r, "%s %s</option>", db_column_text(s, 1), db_column_text(s, 2));
 	}
-	db_done(s);
 	html(r, "</select>");
 	if (e.field && e.field[pi] != M_NONE)
 		html(r, "<p class=\"error\" id=\"f-parent_id-err\">%T</p>", e.field[pi]);
@@ -311,13 +309,13 @@ static int collect(struct req *r, int64_t unit, struct unit_row *top, struct uni
 	int64_t n = db_one_int64(db, 0, "SELECT count(*) FROM units WHERE parent_id = ? AND archived = 0", "i", unit);
 	*kids = arena_alloc(r->a, (size_t)(n + 1) * sizeof **kids);
 	*nkids = 0;
-	struct db_stmt *q = db_query(db, "SELECT id, name FROM units WHERE parent_id = ? AND archived = 0 ORDER BY COALESCE(sort_order, 0), code", "i", unit);
+	struct db_stmt *q = db_query(db, r->a, "SELECT id, name FROM units WHERE parent_id = ? AND archived = 0 ORDER BY COALESCE(sort_order, 0), code", "i", unit);
 	while (q && db_step(q) == DB_ROW && *nkids < n) {
 		struct unit_row *k = &(*kids)[(*nkids)++];
 		k->id = db_column_int64(q, 0);
 		k->name = arena_strdup(r->a, db_column_text(q, 1));
 	}
-	db_done(q);
+	db_reset(q);
 	for (int i = 0; i < *nkids; i++)
 		people_stats(db, (*kids)[i].id, day, &(*kids)[i].s);
 	return 0;
@@ -491,13 +489,13 @@ static int certificates_page(struct req *r)
 	int page = req_page(r), per = 50;
 	if (!page)
 		return req_fail(r, 400, M_err_bad_page);
-	struct db_stmt *cq = db_prepare(db, arena_printf(r->a, "SELECT count(*)%s", where));
+	struct db_stmt *cq = db_prepare(db, r->a, arena_printf(r->a, "SELECT count(*)%s", where));
 	db_bind_text(cq, 1, from);
 	db_bind_text(cq, 2, to);
 	for (size_t k = 0; k < b.n; k++)
 		db_bind_int64(cq, 3 + (int)k, strtoll(b.v[k].value, NULL, 10));
 	int64_t total = cq && db_step(cq) == DB_ROW ? db_column_int64(cq, 0) : 0;
-	db_done(cq);
+	db_reset(cq);
 
 	struct crumb c[] = {{"/r/people", T(r, M_people)}, {NULL, T(r, M_cert_expiring)}};
 	page_begin(r, T(r, M_cert_expiring), c, 2);
@@ -515,7 +513,7 @@ static int certificates_page(struct req *r)
 		{M_person_name, NULL, 0}, {M_person_unit, NULL, 0}, {M_cert_number, NULL, 0}, {M_cert_expires, NULL, 0}};
 	list_begin(r, cols, 4, 3, 0);
 	struct db_stmt *s = db_prepare(
-		db, arena_printf(r->a, "SELECT t.id, t.name, u.name, t.cert_number, t.cert_expires%s ORDER BY t.cert_expires, t.id "
+		db, r->a, arena_printf(r->a, "SELECT t.id, t.name, u.name, t.cert_number, t.cert_expires%s ORDER BY t.cert_expires, t.id "
 				       "LIMIT ? OFFSET ?",
 				 where));
 	db_bind_text(s, 1, from);
@@ -529,7 +527,6 @@ static int certificates_page(struct req *r)
 		html(r, "<tr><td><a href=\"/r/people/%D\">%s</a></td><td>%s</td><td class=\"mono\">%s</td><td>%s</td></tr>",
 		     db_column_int64(s, 0), db_column_text(s, 1), db_column_text(s, 2), db_column_text(s, 3),
 		     db_column_text(s, 4));
-	db_done(s);
 	list_end(r);
 	list_pager(r, total, page, per);
 	page_end(r);

@@ -37,7 +37,7 @@ void org_unit_section(struct req *r, const struct record *rec)
 		     rec->id, M_org_people_here, rec->id, M_org_stats);
 	}
 	static const struct list_col cols[] = {{M_unit_name, NULL, 0}, {M_unit_kind, NULL, 0}, {M_unit_head, NULL, 0}};
-	struct db_stmt *q = db_query(db,
+	struct db_stmt *q = db_query(db, r->a,
 				     "SELECT u.id, u.name, u.kind, p.id, p.name FROM units u LEFT JOIN people p ON p.id = "
 				     "u.head_person_id WHERE u.parent_id = ? AND u.archived = 0 ORDER BY COALESCE(u.sort_order, 0), u.code LIMIT 500",
 				     "i", rec->id);
@@ -56,7 +56,6 @@ void org_unit_section(struct req *r, const struct record *rec)
 			html(r, "<a href=\"/r/people/%D\">%s</a>", db_column_int64(q, 3), db_column_text(q, 4));
 		html(r, "</td></tr>");
 	}
-	db_done(q);
 	if (n) {
 		list_end(r);
 		html(r, "</section>");

@@ -63,7 +63,6 @@ static int list_json(struct req *r)
 	json_t *data = json_array();
 	while (db_step(s) == DB_ROW)
 		json_array_append_new(data, record_json(r, record_from_row(r, t, s), 0));
-	db_done(s);
 	send_json(r, 200, json_pack("{s:o, s:I, s:i, s:i}", "data", data, "total", (json_int_t)total, "page", q.page,
 				    "per_page", q.per_page));
 	cache_put(req_cache(r), key, q.gen, r->out.p, r->out.len);

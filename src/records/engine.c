@@ -537,14 +537,13 @@ const char *record_resolve_ref(struct req *r, const struct field_def *f, const c
 	const char *cols[2] = {code ? code : rt->title_field, code ? rt->title_field : NULL};
 	for (int k = 0; k < 2 && cols[k]; k++) {
 		struct db_stmt *q = db_query(
-			db, arena_printf(r->a, "SELECT id FROM %s WHERE %s = ? AND archived = 0 LIMIT 2", table, cols[k]), "s", v);
+			db, r->a, arena_printf(r->a, "SELECT id FROM %s WHERE %s = ? AND archived = 0 LIMIT 2", table, cols[k]), "s", v);
 		int64_t id = 0;
 		int n = 0;
 		while (q && db_step(q) == DB_ROW) {
 			id = db_column_int64(q, 0);
 			n++;
 		}
-		db_done(q);
 		if (n == 1) {
 			/* a name the user may not see resolves to nothing */
 			if (r->user && !record_readable(r, rt, id))
@@ -656,9 +655,9 @@ struct record *record_load(struct req *r, const struct record_type *t, int64_t i
 	if (!db)
 		return NULL;
 	struct db_stmt *q = db_query(
-		db, arena_printf(r->a, "SELECT %s FROM %s WHERE id = ?", select_list(r, t), t->table), "i", id);
+		db, r->a, arena_printf(r->a, "SELECT %s FROM %s WHERE id = ?", select_list(r, t), t->table), "i", id);
 	struct record *rec = q && db_step(q) == DB_ROW ? record_from_row(r, t, q) : NULL;
-	db_done(q);
+	db_reset(q);
 	return rec;
 }
 
@@ -742,7 +741,7 @@ static int insert_row(struct req *r, struct db *db, struct record *rec, int64_t 
 			last = t, last_returning = returning;
 		}
 	}
-	struct db_stmt *s = db_prepare(db, text);
+	struct db_stmt *s = db_prepare(db, r->a, text);
 	if (!s)
 		return DB_ERR;
 	db_bind_int64(s, 1, now);
@@ -759,7 +758,6 @@ static int insert_row(struct req *r, struct db *db, struct record *rec, int64_t 
 		rec->id = db_last_id(db);
 		rc = 0;
 	}
-	db_done(s);
 	rec->created_at = rec->updated_at = now;
 	rec->version = 1;
 	return rc;
@@ -776,7 +774,7 @@ static int update_row(struct req *r, struct db *db, struct record *rec, int64_t 
 	for (int i = 0; i < t->nfields; i++)
 		buf_printf(&sql, ", %s = ?", t->fields[i].name);
 	buf_puts(&sql, " WHERE id = ? AND version = ? RETURNING version");
-	struct db_stmt *s = db_prepare(db, sql.p);
+	struct db_stmt *s = db_prepare(db, r->a, sql.p);
 	if (!s)
 		return DB_ERR;
 	db_bind_int64(s, 1, now);
@@ -794,7 +792,6 @@ static int update_row(struct req *r, struct db *db, struct record *rec, int64_t 
 	} else if (rc == DB_DONE) {
 		rc = DB_E_BUSY;
 	}
-	db_done(s);
 	return rc;
 }
 

@@ -191,7 +191,7 @@ static int commit_post(struct req *r)
 		return 0;
 	struct db *db = req_db(r);
 	int64_t id = req_param_int(r, "id");
-	struct db_stmt *q = db_query(db,
+	struct db_stmt *q = db_query(db, r->a,
 				     "SELECT filename, data FROM imports WHERE id = ? AND user_id = ? AND type = ? AND created_at > ?",
 				     "iisi", id, r->user->id, t->name, (int64_t)time(NULL) - IMPORT_TTL);
 	char *filename = NULL, *b64 = NULL;
@@ -199,7 +199,7 @@ static int commit_post(struct req *r)
 		filename = arena_strdup(r->a, db_column_text(q, 0));
 		b64 = arena_strdup(r->a, db_column_text(q, 1));
 	}
-	db_done(q);
+	db_reset(q);
 	if (!b64)
 		return req_fail(r, 404, M_imp_expired);
 	size_t cap = strlen(b64), len = 0;

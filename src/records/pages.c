@@ -24,7 +24,7 @@ static const char *list_url(struct req *r, const struct record_type *t)
 /* <option>s for the newest records of a type, by their title. */
 static void ref_options(struct req *r, const struct record_type *rt, const char *cur)
 {
-	struct db_stmt *s = rt ? db_prepare(req_db(r), arena_printf(r->a,
+	struct db_stmt *s = rt ? db_prepare(req_db(r), r->a, arena_printf(r->a,
 								   "SELECT id, %s FROM %s WHERE archived = 0 ORDER BY id DESC "
 								   "LIMIT 1000",
 								   rt->title_field, rt->table))
@@ -34,7 +34,6 @@ static void ref_options(struct req *r, const struct record_type *rt, const char 
 		html(r, "<option value=\"%a\"%H>%s</option>", id, cur && !strcmp(cur, id) ? MARKUP(" selected") : MARKUP(""),
 		     db_column_text(s, 1));
 	}
-	db_done(s);
 }
 
 static void filter_form(struct req *r, const struct record_type *t)
@@ -147,7 +146,6 @@ static int list_content(struct req *r, const struct record_type *t, struct list_
 		}
 		html(r, "</tr>");
 	}
-	db_done(s);
 	list_end(r);
 	list_pager(r, total, q->page, q->per_page);
 	return 0;
@@ -219,7 +217,7 @@ static void related(struct req *r, const struct record *rec)
 					buf_printf(&sql, ", %s", o->fields[j].name);
 				buf_printf(&sql, " FROM %s WHERE %s = ? AND archived = 0 ORDER BY id LIMIT 100", o->table, f->name);
 				list_begin(r, cols, m, -1, 0);
-				struct db_stmt *q = db_query(db, sql.p, "i", rec->id);
+				struct db_stmt *q = db_query(db, r->a, sql.p, "i", rec->id);
 				while (q && db_step(q) == DB_ROW) {
 					struct record *c = record_from_row(r, o, q);
 					html(r, "<tr>");
@@ -232,7 +230,6 @@ static void related(struct req *r, const struct record *rec)
 					}
 					html(r, "</tr>");
 				}
-				db_done(q);
 				list_end(r);
 			}
 			html(r, "<p>");

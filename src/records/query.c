@@ -233,13 +233,13 @@ int64_t list_query_count(struct req *r, struct list_query *q)
 					      q->t->table, q->t->unit_field),
 				 "sii", q->t->table, (int64_t)q->archived, (int64_t)q->archived);
 	} else {
-		struct db_stmt *s = db_prepare(db, arena_printf(r->a, "SELECT count(*) FROM %s t%s", q->t->table, q->where));
+		struct db_stmt *s = db_prepare(db, r->a, arena_printf(r->a, "SELECT count(*) FROM %s t%s", q->t->table, q->where));
 		if (!s)
 			return -1;
 		int idx = 1;
 		bind_all(s, &q->binds, &idx);
 		n = db_step(s) == DB_ROW ? db_column_int64(s, 0) : -1;
-		db_done(s);
+		db_reset(s);
 	}
 	if (n >= 0) {
 		char v[24];
@@ -288,7 +288,7 @@ struct db_stmt *list_query_run(struct req *r, struct list_query *q, int64_t limi
 	buf_printf(&sql, " FROM %s t%s%s", q->t->table, walk ? q->where_walk : q->where, q->order);
 	if (limit >= 0)
 		buf_puts(&sql, " LIMIT ? OFFSET ?");
-	struct db_stmt *s = db_prepare(db, sql.p);
+	struct db_stmt *s = db_prepare(db, r->a, sql.p);
 	if (!s)
 		return NULL;
 	int idx = 1;

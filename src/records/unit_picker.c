@@ -34,7 +34,7 @@ static void unit_options(struct req *r, int64_t chosen, int scoped)
 		if (r->user->grants[i].unit_id)
 			buf_puts(&roots, nroots++ ? ", ?" : "?");
 	struct db_stmt *s = db_prepare(
-		db, arena_printf(r->a,
+		db, r->a, arena_printf(r->a,
 				 "SELECT t.id, t.code, t.name, length(t.path) - length(replace(t.path, '/', '')) FROM units t "
 				 "WHERE t.archived = 0 AND t.id IN ("
 				 "SELECT id FROM units WHERE parent_id IS NULL "
@@ -61,7 +61,6 @@ static void unit_options(struct req *r, int64_t chosen, int scoped)
 			html(r, "　");
 		html(r, "%s %s</option>", db_column_text(s, 1), db_column_text(s, 2));
 	}
-	db_done(s);
 }
 
 void unit_picker(struct req *r, const char *id, const char *name, const char *cur, int scoped, enum msg_id none,

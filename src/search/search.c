@@ -205,7 +205,7 @@ static int index_live(struct req *r, struct db *db, const struct record *rec, in
 	const char *body = *rest ? arena_printf(r->a, "%s %s", title_norm, rest) : title_norm;
 	int64_t unit = record_unit(rec), owner = record_owner(rec);
 	struct db_stmt *s = db_prepare(
-		db, fresh ? "INSERT INTO search_index (type, record_id, unit_id, owner_id, title, title_norm, body) "
+		db, r->a, fresh ? "INSERT INTO search_index (type, record_id, unit_id, owner_id, title, title_norm, body) "
 			    "VALUES (?, ?, ?, ?, ?, ?, ?)"
 			  : "INSERT INTO search_index (type, record_id, unit_id, owner_id, title, title_norm, body) "
 		    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (type, record_id) DO UPDATE SET unit_id = excluded.unit_id, "
@@ -229,7 +229,6 @@ static int index_live(struct req *r, struct db *db, const struct record *rec, in
 	db_bind_text(s, 6, title_norm);
 	db_bind_text(s, 7, body);
 	int rc = db_step(s);
-	db_done(s);
 	return rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERR;
 }
 
@@ -313,12 +312,12 @@ static int find_title(struct req *r, const struct record_type *t, const char *te
 	struct db *db = req_db(r);
 	if (!db)
 		return DB_ERR;
-	struct db_stmt *q = db_query(db, "SELECT record_id FROM search_index WHERE type = ? AND title_norm = ? LIMIT ?",
+	struct db_stmt *q = db_query(db, r->a, "SELECT record_id FROM search_index WHERE type = ? AND title_norm = ? LIMIT ?",
 				     "ssI", t->name, search_normalize(r->a, text), max);
 	int n = 0;
 	while (q && n < max && db_step(q) == DB_ROW)
 		ids[n++] = db_column_int64(q, 0);
-	db_done(q);
+	db_reset(q);
 	return q ? n : DB_ERR;
 }
 
@@ -348,14 +347,13 @@ static int drop_stale(struct req *r, struct db *db)
 			    "s", t->name);
 		buf_puts(&in, k ? ", ?" : "?");
 	}
-	struct db_stmt *s = rc ? NULL : db_prepare(db, arena_printf(r->a, "DELETE FROM search_index WHERE type NOT IN (%s)", in.p));
+	struct db_stmt *s = rc ? NULL : db_prepare(db, r->a, arena_printf(r->a, "DELETE FROM search_index WHERE type NOT IN (%s)", in.p));
 	for (int k = 0; s && k < record_ntypes; k++)
 		db_bind_text(s, k + 1, record_types[k]->name);
 	if (!rc) {
 		rc = s ? db_step(s) : DB_ERR;
 		rc = rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERR;
 	}
-	db_done(s);
 	return rc;
 }
 
@@ -370,8 +368,9 @@ int64_t search_rebuild(struct req *r)
 		rc = db_run(db, "DELETE FROM search_secret", NULL);
 	struct secret_key key = {0};
 	int64_t n = 0;
-	/* rows are read through a scratch arena, emptied every 1,000 rows, so
-	 * that memory stays flat however many records there are */
+	/* rows are read through a scratch arena, emptied every row, so that
+	 * memory stays flat however many records there are and the statements
+	 * a row prepares are released with it */
 	struct arena *keep = r->a, scratch;
 	arena_init(&scratch);
 	for (int k = 0; !rc && k < record_ntypes; k++) {
@@ -382,7 +381,7 @@ int64_t search_rebuild(struct req *r)
 		for (int i = 0; i < t->nfields; i++)
 			buf_printf(&sql, ", %s", t->fields[i].name);
 		buf_printf(&sql, " FROM %s WHERE archived = 0 ORDER BY id", t->table);
-		struct db_stmt *q = db_prepare(db, sql.p);
+		struct db_stmt *q = db_prepare(db, r->a, sql.p);
 		if (!q) {
 			rc = DB_ERR;
 			break;
@@ -394,13 +393,12 @@ int64_t search_rebuild(struct req *r)
 			rc = index_live(r, db, rec, 0); /* a no-op when unchanged */
 			if (!rc)
 				rc = search_secret_index(r, db, rec, 1, &key);
-			if (++n % 1000 == 0)
-				arena_reset(&scratch);
+			n++;
+			arena_reset(&scratch);
 		}
 		if (!rc && st != DB_DONE)
 			rc = st;
 		r->a = keep;
-		db_done(q);
 	}
 	arena_free(&scratch);
 	/* SQLite: rebuild the trigram index from search_index as well, so that
@@ -546,7 +544,7 @@ static int may_read(struct req *r, struct authz_memo *m, int *nm, const struct r
 static int collect(struct req *r, struct db *db, const char *sql, const char *q, const char *arg, const char *arg2,
 		   const struct kvlist *binds, struct search_hit *out, int *n, struct authz_memo *memo, int *nmemo)
 {
-	struct db_stmt *s = db_prepare(db, sql);
+	struct db_stmt *s = db_prepare(db, r->a, sql);
 	if (!s)
 		return DB_ERR;
 	int idx = 1;
@@ -573,7 +571,7 @@ static int collect(struct req *r, struct db *db, const char *sql, const char *q,
 		out[(*n)++] = (struct search_hit){t, db_column_int64(s, 1), arena_strdup(r->a, db_column_text(s, 2)),
 						  db_column_int64(s, 5) == 0};
 	}
-	db_done(s);
+	db_reset(s);
 	return *n < SEARCH_MAX_HITS && rc < 0 ? rc : 0;
 }
 

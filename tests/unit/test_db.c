@@ -178,7 +178,7 @@ static void values_round_trip_through_bind_and_column(void **state)
 	FX();
 	make_vals(db);
 	const char *cjk = "文明創建 简体 😀 'quoted' \"double\" ? $1 \\";
-	struct db_stmt *s = db_prepare(db, "INSERT INTO vals (k, s, i, d, n) VALUES (?, ?, ?, ?, ?)");
+	struct db_stmt *s = db_prepare(db, &f->t.a, "INSERT INTO vals (k, s, i, d, n) VALUES (?, ?, ?, ?, ?)");
 	assert_non_null(s);
 	assert_int_equal(db_bind_int64(s, 1, 1), 0);
 	assert_int_equal(db_bind_text(s, 2, cjk), 0);
@@ -186,7 +186,6 @@ static void values_round_trip_through_bind_and_column(void **state)
 	assert_int_equal(db_bind_double(s, 4, 3.141592653589793), 0);
 	assert_int_equal(db_bind_null(s, 5), 0);
 	assert_int_equal(db_step(s), DB_DONE);
-	db_done(s);
 	assert_int_equal(db_run(db, "INSERT INTO vals (k, s, i, d, n) VALUES (?, ?, ?, ?, ?)", "Isids", 2, "",
 				INT64_MIN, -1e300, (const char *)NULL),
 			 0);
@@ -194,7 +193,7 @@ static void values_round_trip_through_bind_and_column(void **state)
 				(const char *)NULL, (int64_t)0, 0.1, "x"),
 			 0);
 
-	s = db_query(db, "SELECT k, s, i, d, n FROM vals ORDER BY k", NULL);
+	s = db_query(db, &f->t.a, "SELECT k, s, i, d, n FROM vals ORDER BY k", NULL);
 	assert_non_null(s);
 	assert_int_equal(db_step(s), DB_ROW);
 	assert_int_equal(db_column_count(s), 5);
@@ -220,7 +219,6 @@ static void values_round_trip_through_bind_and_column(void **state)
 	assert_string_equal(db_column_text(s, 4), "x");
 
 	assert_int_equal(db_step(s), DB_DONE);
-	db_done(s);
 }
 
 static void values_question_marks_in_literals_are_not_parameters(void **state)
@@ -245,39 +243,35 @@ static void values_too_many_parameters_are_refused(void **state)
 	char sql[3000] = "SELECT ";
 	memset(sql + 7, '?', 2500);
 	sql[2507] = 0;
-	assert_null(db_prepare(db, sql));
+	assert_null(db_prepare(db, &f->t.a, sql));
 	struct buf b;
 	buf_init(&b, NULL);
 	buf_puts(&b, "SELECT 1 WHERE 1 IN (?");
 	for (int i = 1; i < 300; i++)
 		buf_puts(&b, ",?");
 	buf_puts(&b, ")");
-	struct db_stmt *s = db_prepare(db, b.p);
+	struct db_stmt *s = db_prepare(db, &f->t.a, b.p);
 	if (f->kind == DB_PG)
 		assert_null(s);
-	else
-		db_done(s);
 	buf_free(&b);
 }
 
 static void values_bind_index_out_of_range_is_an_error(void **state)
 {
 	FX();
-	struct db_stmt *s = db_prepare(db, "SELECT ?");
+	struct db_stmt *s = db_prepare(db, &f->t.a, "SELECT ?");
 	assert_non_null(s);
 	assert_true(db_bind_int64(s, 2, 1) < 0);
 	assert_true(db_bind_text(s, 0, "x") < 0);
-	db_done(s);
 	assert_int_equal(db_run(db, "SELECT ?", "q", 1), DB_ERR); /* unknown bind type */
 	/* a statement that did not prepare: binds and steps fail, nothing crashes */
-	struct db_stmt *bad = db_prepare(db, "SELEKT ?");
+	struct db_stmt *bad = db_prepare(db, &f->t.a, "SELEKT ?");
 	assert_null(bad);
 	assert_int_equal(db_bind_int64(bad, 1, 1), DB_ERR);
 	assert_int_equal(db_bind_text(bad, 1, "x"), DB_ERR);
 	assert_int_equal(db_bind_null(bad, 1), DB_ERR);
 	assert_int_equal(db_bind_double(bad, 1, 1.5), DB_ERR);
 	assert_int_equal(db_step(bad), DB_ERR);
-	db_done(bad);
 }
 
 /* ---- writes and constraints ---- */
@@ -432,23 +426,45 @@ static void end_request_rolls_back_an_open_transaction(void **state)
 	assert_int_equal(db_depth(db), 0);
 }
 
-/* ---- statement cache ---- */
+/* ---- statement cache and release with the arena ---- */
 
-static void cache_reuses_a_statement_after_done(void **state)
+static void cache_reuses_a_statement_after_its_arena_is_reset(void **state)
 {
 	FX();
+	struct arena a;
+	arena_init(&a);
 	const char *sql = "SELECT 1 + ?";
-	struct db_stmt *s1 = db_query(db, sql, "I", 1);
+	struct db_stmt *s1 = db_query(db, &a, sql, "I", 1);
 	assert_non_null(s1);
 	assert_int_equal(db_step(s1), DB_ROW);
 	assert_int_equal(db_column_int64(s1, 0), 2);
-	db_done(s1);
-	struct db_stmt *s2 = db_query(db, sql, "I", 5);
+	/* still handed out: the same text gets another statement */
+	struct db_stmt *busy = db_query(db, &a, sql, "I", 1);
+	assert_ptr_not_equal(busy, s1);
+	arena_reset(&a);
+	/* back in the cache once its arena is reset */
+	struct db_stmt *s2 = db_query(db, &a, sql, "I", 5);
 	assert_ptr_equal(s1, s2);
 	assert_int_equal(db_step(s2), DB_ROW);
 	assert_int_equal(db_column_int64(s2, 0), 6); /* old binding gone, new one used */
-	db_done(s2);
-	db_done(NULL); /* harmless */
+	arena_free(&a);
+	assert_int_equal(db_stmt_count(db), 1);
+}
+
+static void reset_lets_a_statement_run_again_in_a_loop(void **state)
+{
+	FX();
+	struct arena a;
+	arena_init(&a);
+	struct db_stmt *s = db_prepare(db, &a, "SELECT 10 * ?");
+	for (int i = 1; i <= 3; i++) {
+		db_reset(s);
+		assert_int_equal(db_bind_int64(s, 1, i), 0);
+		assert_int_equal(db_step(s), DB_ROW);
+		assert_int_equal(db_column_int64(s, 0), 10 * i);
+	}
+	assert_int_equal(db_stmt_count(db), 1);
+	arena_free(&a);
 }
 
 static void cache_allows_nested_use_of_the_same_text(void **state)
@@ -457,39 +473,123 @@ static void cache_allows_nested_use_of_the_same_text(void **state)
 	make_vals(db);
 	for (int k = 1; k <= 3; k++)
 		assert_int_equal(db_run(db, "INSERT INTO vals (k) VALUES (?)", "I", k), 0);
+	struct arena a, row;
+	arena_init(&a);
+	arena_init(&row);
 	const char *sql = "SELECT k FROM vals WHERE k >= ? ORDER BY k";
-	struct db_stmt *outer = db_query(db, sql, "I", 1);
+	struct db_stmt *outer = db_query(db, &a, sql, "I", 1);
 	assert_non_null(outer);
 	int64_t seen = 0, inner_rows = 0;
 	while (db_step(outer) == DB_ROW) {
 		int64_t k = db_column_int64(outer, 0);
 		seen = seen * 10 + k;
-		struct db_stmt *inner = db_query(db, sql, "i", k);
+		struct db_stmt *inner = db_query(db, &row, sql, "i", k);
 		assert_non_null(inner);
 		assert_ptr_not_equal(inner, outer);
 		while (db_step(inner) == DB_ROW)
 			inner_rows++;
-		db_done(inner);
+		arena_reset(&row);
 	}
-	db_done(outer);
+	arena_free(&row);
+	arena_reset(&a);
 	assert_int_equal(seen, 123);   /* the outer iteration was not disturbed */
 	assert_int_equal(inner_rows, 3 + 2 + 1);
 	/* the cached one is back for the next user */
-	struct db_stmt *again = db_prepare(db, sql);
+	struct db_stmt *again = db_prepare(db, &a, sql);
 	assert_ptr_equal(again, outer);
-	db_done(again);
+	arena_free(&a);
 }
 
 static void cache_survives_many_distinct_statements(void **state)
 {
 	FX();
 	/* more texts than cache slots: uncached ones are freed after use */
+	struct arena a;
+	arena_init(&a);
 	for (int i = 0; i < 300; i++) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "SELECT %d + ?", i);
 		assert_int_equal(db_one_int64(db, -1, sql, "I", 1), i + 1);
+		struct db_stmt *s = db_query(db, &a, sql, "I", 2);
+		assert_int_equal(db_step(s), DB_ROW);
+		assert_int_equal(db_column_int64(s, 0), i + 2);
+		arena_reset(&a);
 	}
+	arena_free(&a);
 	assert_int_equal(db_one_int64(db, -1, "SELECT 7 + ?", "I", 1), 8);
+	assert_true(db_stmt_count(db) <= 128);
+}
+
+static void a_loop_with_a_per_row_arena_keeps_the_cache_bounded(void **state)
+{
+	FX();
+	struct arena row;
+	arena_init(&row);
+	for (int i = 0; i < 100000; i++) {
+		struct db_stmt *s = db_query(db, &row, "SELECT ? + 1", "I", i);
+		assert_non_null(s);
+		if (i % 1000 == 0) {
+			assert_int_equal(db_step(s), DB_ROW);
+			assert_int_equal(db_column_int64(s, 0), i + 1);
+		}
+		arena_reset(&row);
+	}
+	arena_free(&row);
+	assert_int_equal(db_stmt_count(db), 1);
+}
+
+static void a_loop_under_one_arena_is_stopped_not_grown(void **state)
+{
+	FX();
+	/* the statements of a loop that never releases them: refused past the
+	 * bound, and all given back with the arena */
+	struct arena a;
+	arena_init(&a);
+	int handed = 0;
+	for (int i = 0; i < 1003; i++)
+		handed += db_prepare(db, &a, "SELECT 1") != NULL;
+	assert_int_equal(handed, 1000);
+	assert_int_equal(db_stmt_count(db), 1000);
+	arena_free(&a);
+	assert_int_equal(db_stmt_count(db), 1);
+	assert_int_equal(db_one_int64(db, -1, "SELECT 2", NULL), 2);
+}
+
+static void closing_before_the_arena_is_freed_is_safe(void **state)
+{
+	FX();
+	/* db_close releases what it handed out and disarms the finalizers:
+	 * the arena freed afterwards touches nothing (run under ASan) */
+	char err[256];
+	struct db *other = db_open(f->url, err, sizeof err);
+	assert_non_null(other);
+	(void)db;
+	struct arena a;
+	arena_init(&a);
+	struct db_stmt *s = db_query(other, &a, "SELECT 1 + ?", "I", 1);
+	assert_int_equal(db_step(s), DB_ROW);
+	for (int i = 0; i < 5; i++)
+		assert_non_null(db_prepare(other, &a, "SELECT 1 + ?")); /* uncached: busy */
+	assert_non_null(db_prepare(other, &a, "SELECT 42"));
+	db_close(other);
+	arena_free(&a);
+}
+
+static void ending_the_request_releases_what_it_handed_out(void **state)
+{
+	FX();
+	struct arena a;
+	arena_init(&a);
+	struct db_stmt *s = db_query(db, &a, "SELECT 1 + ?", "I", 1);
+	assert_int_equal(db_step(s), DB_ROW);
+	db_end_request(db);
+	/* released: the cached one is free for the next user at once */
+	struct arena b;
+	arena_init(&b);
+	assert_ptr_equal(db_prepare(db, &b, "SELECT 1 + ?"), s);
+	arena_free(&b);
+	arena_free(&a); /* its finalizer was disarmed */
+	assert_int_equal(db_stmt_count(db), 1);
 }
 
 /* ---- one-row helpers and errors ---- */
@@ -513,10 +613,10 @@ static void one_row_helpers_fall_back_to_defaults(void **state)
 static void errors_are_reported_not_fatal(void **state)
 {
 	FX();
-	assert_null(db_prepare(db, "SELEC 1"));
+	assert_null(db_prepare(db, &f->t.a, "SELEC 1"));
 	assert_true(db_errmsg(db)[0] != 0);
 	assert_null(strchr(db_errmsg(db), '\n')); /* one line, fit for a log */
-	assert_null(db_query(db, "SELECT * FROM no_such_table", NULL));
+	assert_null(db_query(db, &f->t.a, "SELECT * FROM no_such_table", NULL));
 	assert_true(db_run(db, "INSERT INTO no_such_table VALUES (1)", NULL) < 0);
 	assert_true(db_insert(db, "INSERT INTO nowhere (x) VALUES (1) RETURNING id", NULL) < 0);
 	assert_true(db_exec_script(db, "CREATE TABLE ok1 (x INTEGER); SELEC") < 0);
@@ -593,7 +693,12 @@ static void pool_hands_out_distinct_connections_and_cleans_them(void **state)
 	cmocka_unit_test_setup_teardown(transactions_error_inside_savepoint_is_recoverable, MIGRATED, testdb_teardown), \
 	cmocka_unit_test_setup_teardown(transactions_unbalanced_calls, EMPTY, testdb_teardown),            \
 	cmocka_unit_test_setup_teardown(end_request_rolls_back_an_open_transaction, EMPTY, testdb_teardown), \
-	cmocka_unit_test_setup_teardown(cache_reuses_a_statement_after_done, EMPTY, testdb_teardown),      \
+	cmocka_unit_test_setup_teardown(cache_reuses_a_statement_after_its_arena_is_reset, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(reset_lets_a_statement_run_again_in_a_loop, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(a_loop_with_a_per_row_arena_keeps_the_cache_bounded, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(a_loop_under_one_arena_is_stopped_not_grown, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(closing_before_the_arena_is_freed_is_safe, EMPTY, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(ending_the_request_releases_what_it_handed_out, EMPTY, testdb_teardown),      \
 	cmocka_unit_test_setup_teardown(cache_allows_nested_use_of_the_same_text, EMPTY, testdb_teardown), \
 	cmocka_unit_test_setup_teardown(cache_survives_many_distinct_statements, EMPTY, testdb_teardown),  \
 	cmocka_unit_test_setup_teardown(one_row_helpers_fall_back_to_defaults, EMPTY, testdb_teardown),    \

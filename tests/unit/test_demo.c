@@ -200,10 +200,12 @@ static void demo_reproduces_the_report_figures(void **state)
 				 "AND ip = 'cli' AND entity = 'database'"),
 			 1);
 	char *after = NULL;
-	struct db_stmt *q = db_query(db, "SELECT after_json FROM audit WHERE action = 'demo_load'", NULL);
+	struct arena qa;
+	arena_init(&qa);
+	struct db_stmt *q = db_query(db, &qa, "SELECT after_json FROM audit WHERE action = 'demo_load'", NULL);
 	if (q && db_step(q) == DB_ROW)
 		after = strdup(db_column_text(q, 0));
-	db_done(q);
+	arena_free(&qa);
 	assert_non_null(after);
 	assert_non_null(strstr(after, "\"party_members\":358"));
 	assert_non_null(strstr(after, "\"law_enforcement_certified\":314"));
@@ -244,7 +246,9 @@ static void demo_unit_tree_is_consistent(void **state)
 		int64_t id, parent;
 		char path[128];
 	} *u = calloc((size_t)n, sizeof *u);
-	struct db_stmt *q = db_query(db, "SELECT id, parent_id, path FROM units ORDER BY id", NULL);
+	struct arena qa;
+	arena_init(&qa);
+	struct db_stmt *q = db_query(db, &qa, "SELECT id, parent_id, path FROM units ORDER BY id", NULL);
 	int k = 0;
 	while (q && db_step(q) == DB_ROW && k < n) {
 		u[k].id = db_column_int64(q, 0);
@@ -252,7 +256,7 @@ static void demo_unit_tree_is_consistent(void **state)
 		snprintf(u[k].path, sizeof u[k].path, "%s", db_column_text(q, 2));
 		k++;
 	}
-	db_done(q);
+	arena_free(&qa);
 	assert_int_equal(k, n);
 	for (int i = 0; i < k; i++) {
 		const char *ppath = "/";
@@ -302,7 +306,9 @@ static void demo_people_are_believable(void **state)
 	char today[11], soon[11];
 	day_string(0, today);
 	day_string(60, soon);
-	struct db_stmt *q = db_query(db,
+	struct arena qa;
+	arena_init(&qa);
+	struct db_stmt *q = db_query(db, &qa,
 				     "SELECT p.id_number, p.birth_date, p.gender, p.party_member, p.party_joined, b.kind, "
 				     "p.cert_number, p.cert_issued, p.cert_expires, p.title, p.title_level, p.status "
 				     "FROM people p LEFT JOIN units b ON b.id = p.party_branch_id",
@@ -340,7 +346,7 @@ static void demo_people_are_believable(void **state)
 		else
 			assert_memory_equal(title, "正高級", strlen("正高級"));
 	}
-	db_done(q);
+	arena_free(&qa);
 	assert_int_equal(rows, DEMO_PEOPLE_DEFAULT + DEMO_INACTIVE);
 	assert_int_equal(one(db, "SELECT count(DISTINCT id_number) FROM people"), DEMO_PEOPLE_DEFAULT + DEMO_INACTIVE);
 
@@ -471,7 +477,9 @@ static char *fingerprint(struct db *db)
 	size_t cap = 1 << 16, len = 0;
 	char *s = malloc(cap);
 	s[0] = 0;
-	struct db_stmt *q = db_query(db,
+	struct arena qa;
+	arena_init(&qa);
+	struct db_stmt *q = db_query(db, &qa,
 				     "SELECT p.name, p.id_number, p.birth_date, p.phone, u.code, p.party_member, "
 				     "p.cert_number, p.title_level FROM people p JOIN units u ON u.id = p.unit_id ORDER BY p.id",
 				     NULL);
@@ -485,7 +493,7 @@ static char *fingerprint(struct db *db)
 		memcpy(s + len, row, (size_t)n + 1);
 		len += (size_t)n;
 	}
-	db_done(q);
+	arena_free(&qa);
 	return s;
 }
 

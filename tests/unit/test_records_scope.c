@@ -493,7 +493,6 @@ static void list(struct fx *f, const struct record_type *t, int paged, struct li
 		out->ids[out->n] = rec->id;
 		out->names[out->n++] = rec->vals[ti];
 	}
-	db_done(s);
 	if (!paged && out->count != out->n)
 		fail_msg("list %s: count %lld but %d rows", t->name, (long long)out->count, out->n);
 }
@@ -583,7 +582,6 @@ static void every_listed_row_passes_authz_record(void **state)
 			if (!authz_record(&f->r, &people_type, ACC_READ, record_unit(rec), record_owner(rec)))
 				fail_msg("%s lists person %lld but may not read it", who_names[w], (long long)rec->id);
 		}
-		db_done(s);
 		/* and nothing readable is left out */
 		int64_t readable = 0;
 		int64_t all[] = {f->chief, f->jia, f->yi, f->bing, f->ding, f->amy, f->bob, f->cai};
