@@ -29,11 +29,14 @@ static const enum msg_id role_labels[] = {M_role_admin, M_role_office, M_role_le
 static const char *const status_values[] = {"active", "disabled"};
 static const enum msg_id status_labels[] = {M_status_active, M_status_disabled};
 
-static void user_roles_badges(struct req *r, struct db *db, int64_t uid)
+/* The roles of one user of the list; q is the list's one statement
+ * "SELECT role FROM user_roles WHERE user_id = ?", rebound every row. */
+static void user_roles_badges(struct req *r, struct db_stmt *q, int64_t uid)
 {
-	struct db_stmt *q = db_query(db, r->a, "SELECT role FROM user_roles WHERE user_id = ? ORDER BY id", "i", uid);
+	db_reset(q);
+	db_bind_int64(q, 1, uid);
 	int any = 0;
-	while (q && db_step(q) == DB_ROW) {
+	while (db_step(q) == DB_ROW) {
 		int role = role_parse(db_column_text(q, 0));
 		if (role >= 0) {
 			html(r, "<span class=\"badge badge-muted\">%T</span> ", role_labels[role]);
@@ -110,12 +113,13 @@ static int users_list(struct req *r)
 			     "LIMIT ? OFFSET ?",
 			     where, sort_sql[sort], desc ? "DESC" : "ASC"),
 		"sssssssII", like, like, like, rl, rl, st, st, PER_PAGE, (page - 1) * PER_PAGE);
+	struct db_stmt *roles = db_prepare(db, r->a, "SELECT role FROM user_roles WHERE user_id = ? ORDER BY id");
 	while (s && db_step(s) == DB_ROW) {
 		int64_t id = db_column_int64(s, 0);
 		char when[64];
 		html(r, "<tr><td><a href=\"/admin/users/%D\">%s</a></td><td>%s</td><td>", id, db_column_text(s, 1),
 		     db_column_text(s, 2));
-		user_roles_badges(r, db, id);
+		user_roles_badges(r, roles, id);
 		html(r, "</td><td>%H</td><td>%s</td></tr>",
 		     db_column_int64(s, 3) ? html_fmt(r, "<span class=\"badge badge-danger\">%T</span>", M_status_disabled)
 					   : html_fmt(r, "<span class=\"badge badge-ok\">%T</span>", M_status_active),
