@@ -182,6 +182,7 @@ int records_export(struct req *r, struct list_query *q, const char *format)
 		return req_fail(r, 503, M_err_db_down);
 	int xlsx = !strcmp(format, "xlsx");
 	int64_t rows = xlsx ? export_xlsx(r, q, s) : export_csv(r, q, s);
+	db_reset(s); /* stopped at the cap, it would hold the audit entry uncommitted */
 	if (rows < 0)
 		return 0;
 	/* who took which rows out, and where they came from: the file is sent
