@@ -251,7 +251,7 @@ int search_index_record(struct req *r, const struct record *rec)
 	return rc ? rc : search_secret_index(r, db, rec, 0, &key);
 }
 
-/* An import's batch: the trigram trigger deferred (SQLite), and for a big
+/* An import's batch: the trigram and grams trigger deferred (SQLite), and for a big
  * one the index's own non-unique indexes too. */
 struct bulk {
 	int active;
@@ -300,6 +300,9 @@ static int bulk_end(struct req *r, void *state)
 		return DB_ERR;
 	int rc = db_run(db, "INSERT INTO search_fts (rowid, body) SELECT id, body FROM search_index WHERE id > ?", "i",
 			b->after_id);
+	if (!rc)
+		rc = db_run(db, "INSERT INTO search_grams (rowid, grams) SELECT id, grams FROM search_index_grams WHERE id > ?",
+			    "i", b->after_id);
 	if (!rc)
 		rc = db_exec_script(db, b->trigger);
 	if (!rc)
@@ -401,10 +404,13 @@ int64_t search_rebuild(struct req *r)
 		r->a = keep;
 	}
 	arena_free(&scratch);
-	/* SQLite: rebuild the trigram index from search_index as well, so that
-	 * this also repairs it, and leaves it in one merged segment */
+	/* SQLite: rebuild the trigram and grams indexes from search_index as
+	 * well, so that this also repairs them, and leaves each in one merged
+	 * segment (the grams table is contentless: emptied and filled again) */
 	if (!rc && db_kind(db) == DB_SQLITE)
-		rc = db_run(db, "INSERT INTO search_fts(search_fts) VALUES ('rebuild')", NULL);
+		rc = db_exec_script(db, "INSERT INTO search_fts(search_fts) VALUES ('rebuild');"
+					"INSERT INTO search_grams(search_grams) VALUES ('delete-all');"
+					"INSERT INTO search_grams (rowid, grams) SELECT id, grams FROM search_index_grams;");
 	if (!rc)
 		rc = db_commit(db);
 	if (rc) {
@@ -490,6 +496,19 @@ static const char *fts_phrase(struct req *r, const char *q)
 			buf_putc(&b, '"');
 		buf_putc(&b, *q);
 	}
+	buf_putc(&b, '"');
+	return b.p;
+}
+
+/* q as the one token of the grams index (migration 010): its UTF-8 bytes
+ * in hex, quoted as an FTS5 string. Arena. */
+static const char *gram_token(struct req *r, const char *q)
+{
+	struct buf b;
+	buf_init(&b, r->a);
+	buf_putc(&b, '"');
+	for (const unsigned char *p = (const unsigned char *)q; *p; p++)
+		buf_printf(&b, "%02X", *p);
 	buf_putc(&b, '"');
 	return b.p;
 }
@@ -592,14 +611,16 @@ const char *search_list_sql(struct req *r, const struct record_type *t, const ch
 		sql = " AND %s.id IN (SELECT s.record_id FROM search_index s WHERE +s.type = ? "
 		      "AND s.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))";
 		arg = fts_phrase(r, q);
+	} else if (pg) {
+		/* a trigram index cannot answer 1-2 code points: the grams index
+		 * (migration 010) holds every 1- and 2-gram of body, so this is
+		 * exactly the rows that contain q */
+		sql = " AND %s.id IN (SELECT s.record_id FROM search_index s WHERE s.type = ? "
+		      "AND search_grams(s.body) @> ARRAY[?::text])";
 	} else {
-		/* a trigram index cannot answer 1-2 code points: unlike the global
-		 * search, a list must be complete, so this reads every index row of
-		 * the type (measured in bench/RESULTS.md) */
-		sql = pg ? " AND %s.id IN (SELECT s.record_id FROM search_index s WHERE s.type = ? AND strpos(s.body, ?) > 0)"
-			 /* the rows in table order (+: not through the (type, id) index,
-			  * a lookup per row) */
-			 : " AND %s.id IN (SELECT s.record_id FROM search_index s WHERE +s.type = ? AND instr(s.body, ?) > 0)";
+		sql = " AND %s.id IN (SELECT s.record_id FROM search_index s WHERE +s.type = ? "
+		      "AND s.id IN (SELECT rowid FROM search_grams WHERE search_grams MATCH ?))";
+		arg = gram_token(r, q);
 	}
 	kv_add(r->a, binds, "s", t->name, strlen(t->name));
 	kv_add(r->a, binds, "s", arg, strlen(arg));

@@ -6,9 +6,11 @@
  * of normalized text. Normalization (OpenCC t2s, ASCII lower case,
  * whitespace collapsed) is applied to both the indexed text and the query,
  * so 王曉明 and 王晓明 find each other. Queries of three or more code points
- * use the trigram index (SQLite FTS5 trigram, PostgreSQL pg_trgm); shorter
- * ones scan the base table, because a trigram index returns nothing for
- * them. Results are limited to what the user may read (authz_record).
+ * use the trigram index (SQLite FTS5 trigram, PostgreSQL pg_trgm); a
+ * trigram index returns nothing for shorter ones, which a register's list
+ * answers through the index of 1- and 2-code-point grams (migration 010)
+ * and the global search through the title index and a bounded scan.
+ * Results are limited to what the user may read (authz_record).
  *
  * The records engine tells search_observer of every change, inside the
  * transaction that makes it; search_rebuild rebuilds everything. */
@@ -93,8 +95,8 @@ const char *search_like_pattern(struct req *r, const char *q);
  * leading " AND ", that keeps the records of type t (table alias alias)
  * whose index row matches, in either script, and its values appended to
  * binds ("s" entries, arena). Unlike search_run it finds every match: 3+
- * code points through the trigram index, 1-2 by reading the type's index
- * rows. "" when the query normalizes to nothing. The caller checks the
+ * code points through the trigram index, 1-2 through the grams index.
+ * "" when the query normalizes to nothing. The caller checks the
  * query is valid UTF-8; archived records have no index row. */
 const char *search_list_sql(struct req *r, const struct record_type *t, const char *alias, const char *query,
 			    struct kvlist *binds);

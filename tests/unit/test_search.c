@@ -533,6 +533,158 @@ static void a_change_is_searchable_at_once(void **state)
 	assert_int_equal(db_one_int64(f->db, -1, "SELECT count(*) FROM search_index", NULL), rows);
 }
 
+/* ---- short list searches: the grams index (migration 010) ---- */
+
+/* The people a list searched for q shows (search_list_sql), as "id,id,..."
+ * in id order. Arena. */
+static const char *list_ids(struct fx *f, struct arena *a, const char *q)
+{
+	struct arena *keep = f->r.a;
+	f->r.a = a;
+	struct kvlist binds = {0};
+	const char *cond = search_list_sql(&f->r, record_type_find("people"), "t", q, &binds);
+	struct db_stmt *s =
+		db_prepare(f->db, a, arena_printf(a, "SELECT t.id FROM people t WHERE t.archived = 0%s ORDER BY t.id", cond));
+	assert_non_null(s);
+	for (size_t k = 0; k < binds.n; k++) {
+		if (binds.v[k].name[0] == 'i')
+			db_bind_int64(s, (int)k + 1, strtoll(binds.v[k].value, NULL, 10));
+		else
+			db_bind_text(s, (int)k + 1, binds.v[k].value);
+	}
+	struct buf b;
+	buf_init(&b, a);
+	buf_puts(&b, "");
+	while (db_step(s) == DB_ROW)
+		buf_printf(&b, "%s%lld", b.len ? "," : "", (long long)db_column_int64(s, 0));
+	db_reset(s);
+	f->r.a = keep;
+	return b.p;
+}
+
+/* The ids a query over the whole index gives as "id,id,...": sql has one
+ * parameter. Arena. */
+static const char *ids_of(struct fx *f, struct arena *a, const char *sql, const char *arg)
+{
+	const char *ids = db_one_text(f->db, a, arena_printf(a, "SELECT %s FROM (%s) x",
+							     f->kind == DB_PG ? "string_agg(id::text, ',')" : "group_concat(id, ',')", sql),
+				      "s", arg);
+	return ids ? ids : "";
+}
+
+/* Appends to g every 1- and 2-code-point piece of the normalized s. */
+static void add_grams(struct fx *f, const char *s, const char **g, int *n, int max)
+{
+	const char *p = search_normalize(&f->t.a, s);
+	for (; *p; p++) {
+		if (((unsigned char)*p & 0xC0) == 0x80)
+			continue;
+		const char *e = p + 1;
+		for (int len = 1; len <= 2 && *p; len++) {
+			while (*e && ((unsigned char)*e & 0xC0) == 0x80)
+				e++;
+			assert_true(*n < max);
+			g[(*n)++] = arena_strndup(&f->t.a, p, (size_t)(e - p));
+			if (!*e)
+				break;
+			e++;
+		}
+	}
+}
+
+/* For every 1- and 2-code-point piece of the people's index rows and of
+ * extra (names written earlier, absent ones): the list searched for it
+ * shows exactly the people whose index body contains it (LIKE), and on
+ * SQLite the grams table holds exactly the index rows that contain it. */
+static void short_lists_match_like(struct fx *f, const char *const *extra)
+{
+	const char *g[1024];
+	int n = 0;
+	struct db_stmt *s = db_prepare(f->db, &f->t.a, "SELECT body FROM search_index");
+	while (db_step(s) == DB_ROW)
+		add_grams(f, db_column_text(s, 0), g, &n, 1024);
+	db_reset(s);
+	for (; *extra; extra++)
+		add_grams(f, *extra, g, &n, 1024);
+	struct arena sc; /* one gram's statements, released at each reset */
+	arena_init(&sc);
+	for (int i = 0; i < n; i++, arena_reset(&sc)) {
+		/* a piece with a space is queried as the page would: trimmed */
+		g[i] = search_normalize(&sc, g[i]);
+		if (!*g[i])
+			continue;
+		const char *like = search_like_pattern(&f->r, g[i]);
+		const char *want = ids_of(f, &sc,
+					  "SELECT record_id AS id FROM search_index WHERE type = 'people' "
+					  "AND body LIKE ? ESCAPE '\\' ORDER BY record_id",
+					  like);
+		const char *got = list_ids(f, &sc, g[i]);
+		if (strcmp(want, got))
+			fprintf(stderr, "q=%s: list %s, LIKE %s\n", g[i], got, want);
+		assert_string_equal(got, want);
+		if (f->kind != DB_SQLITE)
+			continue;
+		struct buf tok;
+		buf_init(&tok, &sc);
+		buf_puts(&tok, "\"");
+		for (const unsigned char *p = (const unsigned char *)g[i]; *p; p++)
+			buf_printf(&tok, "%02X", *p);
+		buf_puts(&tok, "\"");
+		assert_string_equal(
+			ids_of(f, &sc, "SELECT rowid AS id FROM search_grams WHERE search_grams MATCH ? ORDER BY rowid", tok.p),
+			ids_of(f, &sc, "SELECT id FROM search_index WHERE body LIKE ? ESCAPE '\\' ORDER BY id", like));
+	}
+	arena_free(&sc);
+}
+
+static void short_list_searches_stay_exact(void **state)
+{
+	FX();
+	const struct record_type *people = record_type_find("people");
+	const char *const extra[] = {"王曉明", "趙六", "曉明路窗口", "鑫", "zz", "%", "_", "0%", "a b", NULL};
+	short_lists_match_like(f, extra);
+	/* two characters and one, in either script */
+	assert_string_equal(list_ids(f, &f->t.a, "曉明"),
+			    arena_printf(&f->t.a, "%lld,%lld,%lld", (long long)f->wang, (long long)f->zhou, (long long)f->zhao));
+	assert_string_equal(list_ids(f, &f->t.a, "劉"), "");
+	assert_string_equal(list_ids(f, &f->t.a, "张"), arena_printf(&f->t.a, "%lld", (long long)f->zhang));
+	/* inserted */
+	int64_t id = add_person(f, "歐陽曉", f->s1, "科員", NULL, NULL, 0);
+	assert_int_equal(search_index_record(&f->r, record_load(&f->r, people, id)), 0);
+	short_lists_match_like(f, extra);
+	/* updated: the old name's pieces no longer find it */
+	assert_int_equal(db_run(f->db, "UPDATE people SET name = '王大明' WHERE id = ?", "i", f->wang), 0);
+	assert_int_equal(search_index_record(&f->r, record_load(&f->r, people, f->wang)), 0);
+	short_lists_match_like(f, extra);
+	/* moved only (the body is the same) */
+	assert_int_equal(db_run(f->db, "UPDATE people SET unit_id = ? WHERE id = ?", "ii", f->s2, f->wang), 0);
+	assert_int_equal(search_index_record(&f->r, record_load(&f->r, people, f->wang)), 0);
+	short_lists_match_like(f, extra);
+	/* archived */
+	assert_int_equal(db_run(f->db, "UPDATE people SET archived = 1 WHERE id = ?", "i", f->zhao), 0);
+	assert_int_equal(search_index_record(&f->r, record_load(&f->r, people, f->zhao)), 0);
+	short_lists_match_like(f, extra);
+	/* rebuilt */
+	assert_int_equal(search_rebuild(&f->r), 3 + 6);
+	short_lists_match_like(f, extra);
+	/* an import's batch (SQLite defers the index to its end) */
+	assert_int_equal(db_begin(f->db), 0);
+	void *st = NULL;
+	assert_int_equal(search_observer.batch_begin(&f->r, 2, &st), 0);
+	const char *names[] = {"曉明路", "東方曉"};
+	for (int i = 0; i < 2; i++) {
+		int64_t nid = add_person(f, names[i], f->s2, NULL, NULL, NULL, 0);
+		assert_int_equal(search_observer.batch_added(&f->r, st, record_load(&f->r, people, nid)), 0);
+	}
+	assert_int_equal(search_observer.batch_end(&f->r, st), 0);
+	assert_int_equal(db_commit(f->db), 0);
+	short_lists_match_like(f, extra);
+	/* and the next record after the batch is indexed again at once */
+	id = add_person(f, "曉", f->s1, NULL, NULL, NULL, 0);
+	assert_int_equal(search_index_record(&f->r, record_load(&f->r, people, id)), 0);
+	short_lists_match_like(f, extra);
+}
+
 #define QUERY_TESTS(setup) \
 	cmocka_unit_test_setup_teardown(simplified_query_finds_traditional_name, setup, testdb_teardown), \
 	cmocka_unit_test_setup_teardown(traditional_query_finds_simplified_name, setup, testdb_teardown), \
@@ -550,7 +702,8 @@ static void a_change_is_searchable_at_once(void **state)
 	cmocka_unit_test_setup_teardown(staff_see_their_own_person_only, setup, testdb_teardown), \
 	cmocka_unit_test_setup_teardown(nobody_signed_in_finds_nothing, setup, testdb_teardown), \
 	cmocka_unit_test_setup_teardown(archived_records_vanish_and_come_back, setup, testdb_teardown), \
-	cmocka_unit_test_setup_teardown(a_change_is_searchable_at_once, setup, testdb_teardown)
+	cmocka_unit_test_setup_teardown(a_change_is_searchable_at_once, setup, testdb_teardown), \
+	cmocka_unit_test_setup_teardown(short_list_searches_stay_exact, setup, testdb_teardown)
 
 int main(void)
 {
