@@ -25,7 +25,7 @@
 #   plain list, and list of a unit subtree, one connection    p50 <= 0.3 ms
 #   list of a unit subtree, 64 connections                    >= 0.1x nginx
 #   list searched with q (3 characters: the trigram index)    p50 <= 5 ms
-#   (q of one character, which reads every index row of the type, is recorded)
+#   (q of one character, through the grams index of migration 010, is recorded)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -423,7 +423,7 @@ label() {
 	coldhtml1) echo "list HTML, cache off, 1 connection" ;;
 	coldplain1) echo "GET /r/people (HTML, no filter), cache off, 1 connection" ;;
 	coldq3) echo "GET /r/people?q=$Q3 (HTML, 3 characters: trigram), cache off, 1 connection" ;;
-	coldq1) echo "GET /r/people?q=$Q1 (HTML, 1 character: every index row of the type), cache off, 1 connection" ;;
+	coldq1) echo "GET /r/people?q=$Q1 (HTML, 1 character: the grams index), cache off, 1 connection" ;;
 	esac
 }
 
