@@ -580,7 +580,7 @@ static void add_grams(struct fx *f, const char *s, const char **g, int *n, int m
 		if (((unsigned char)*p & 0xC0) == 0x80)
 			continue;
 		const char *e = p + 1;
-		for (int len = 1; len <= 2 && *p; len++) {
+		for (int len = 1; len <= 2; len++) {
 			while (*e && ((unsigned char)*e & 0xC0) == 0x80)
 				e++;
 			assert_true(*n < max);
@@ -592,10 +592,10 @@ static void add_grams(struct fx *f, const char *s, const char **g, int *n, int m
 	}
 }
 
-/* For every 1- and 2-code-point piece of the people's index rows and of
- * extra (names written earlier, absent ones): the list searched for it
- * shows exactly the people whose index body contains it (LIKE), and on
- * SQLite the grams table holds exactly the index rows that contain it. */
+/* For every 1- and 2-code-point piece of the index rows and of extra
+ * (names written earlier, pieces found nowhere): the people list searched
+ * for it shows exactly the people whose index body contains it (LIKE), and
+ * on SQLite the grams table holds exactly the index rows that contain it. */
 static void short_lists_match_like(struct fx *f, const char *const *extra)
 {
 	const char *g[1024];
