@@ -338,7 +338,10 @@ for size in small big; do
 	CK="Cookie: wm_sid=$SID"
 	AUTH="Authorization: Bearer ${TOKEN[$size]}"
 	U=${UNIT_ID[$size]}
-	LIST_HTML="$WM_BASE/r/people?unit_id=$U"
+	# status= names "all staff": the page's default filter (the active staff)
+	# would otherwise make this the filtered path, unlike the JSON list and the
+	# runs recorded before that default
+	LIST_HTML="$WM_BASE/r/people?unit_id=$U&status="
 	LIST_JSON="$WM_BASE/api/v1/people?unit_id=$U"
 	SEARCH3="$WM_BASE/search?q=$(urlenc "$Q3")"
 	SEARCH2="$WM_BASE/search?q=$(urlenc "$Q2")"
