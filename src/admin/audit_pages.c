@@ -375,9 +375,12 @@ static int audit_list(struct req *r)
 				     t_from < 0 ? 0 : t_from, t_to, t_to, PER_PAGE, (page - 1) * PER_PAGE);
 	while (s && db_step(s) == DB_ROW) {
 		char when[64];
-		html(r, "<tr><td><a href=\"/admin/audit/%D\">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td>%H</td></tr>",
-		     db_column_int64(s, 0), fmt_time(r->lang, db_column_int64(s, 1), 1, when, sizeof when),
-		     db_column_text(s, 2), db_column_text(s, 3), action_text(r, db_column_text(s, 4)),
+		/* data-label: on a phone each entry is a card (app.css) */
+		html(r, "<tr><td class=\"card-title\"><a href=\"/admin/audit/%D\">%s</a></td><td data-label=\"%T\">%s</td>"
+			"<td data-label=\"%T\">%s</td><td data-label=\"%T\">%s</td><td data-label=\"%T\">%H</td></tr>",
+		     db_column_int64(s, 0), fmt_time(r->lang, db_column_int64(s, 1), 1, when, sizeof when), cols[1].label,
+		     db_column_text(s, 2), cols[2].label, db_column_text(s, 3), cols[3].label,
+		     action_text(r, db_column_text(s, 4)), cols[4].label,
 		     entity_html(r, db_column_text(s, 4), db_column_text(s, 5), db_column_text(s, 6), db_column_text(s, 7),
 				 db_column_text(s, 8)));
 	}

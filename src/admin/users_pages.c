@@ -117,13 +117,15 @@ static int users_list(struct req *r)
 	while (s && db_step(s) == DB_ROW) {
 		int64_t id = db_column_int64(s, 0);
 		char when[64];
-		html(r, "<tr><td><a href=\"/admin/users/%D\">%s</a></td><td>%s</td><td>", id, db_column_text(s, 1),
-		     db_column_text(s, 2));
+		/* data-label: on a phone each user is a card (app.css) */
+		html(r, "<tr><td class=\"card-title\"><a href=\"/admin/users/%D\">%s</a></td><td data-label=\"%T\">%s</td>"
+			"<td data-label=\"%T\">",
+		     id, db_column_text(s, 1), cols[1].label, db_column_text(s, 2), cols[2].label);
 		user_roles_badges(r, roles, id);
-		html(r, "</td><td>%H</td><td>%s</td></tr>",
+		html(r, "</td><td data-label=\"%T\">%H</td><td data-label=\"%T\">%s</td></tr>", cols[3].label,
 		     db_column_int64(s, 3) ? html_fmt(r, "<span class=\"badge badge-danger\">%T</span>", M_status_disabled)
 					   : html_fmt(r, "<span class=\"badge badge-ok\">%T</span>", M_status_active),
-		     fmt_time(r->lang, db_column_int64(s, 4), 0, when, sizeof when));
+		     cols[4].label, fmt_time(r->lang, db_column_int64(s, 4), 0, when, sizeof when));
 	}
 	list_end(r);
 	list_pager(r, total, page, PER_PAGE);

@@ -77,7 +77,7 @@ function unescapeHtml(s) {
 /* The rows of the audit list page: [{id, who, ip, action (label), entity}]. */
 function auditRows(html) {
 	const rows = [];
-	const re = /<tr><td><a href="\/admin\/audit\/(\d+)">[^<]*<\/a><\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>(.*?)<\/td><\/tr>/g;
+	const re = /<tr><td class="card-title"><a href="\/admin\/audit\/(\d+)">[^<]*<\/a><\/td><td data-label="[^"]*">([^<]*)<\/td><td data-label="[^"]*">([^<]*)<\/td><td data-label="[^"]*">([^<]*)<\/td><td data-label="[^"]*">(.*?)<\/td><\/tr>/g;
 	for (const m of html.matchAll(re))
 		rows.push({ id: Number(m[1]), who: unescapeHtml(m[2]), ip: m[3], action: unescapeHtml(m[4]), entity: m[5].replace(/<[^>]+>/g, '') });
 	return rows;
