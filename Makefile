@@ -29,7 +29,7 @@ test:
 	tests/run-all
 
 sanitize:
-	cmake -S . -B $(SANBUILD) -DCMAKE_BUILD_TYPE=Debug -DWENMING_SANITIZE=ON >/dev/null
+	cmake -S . -B $(SANBUILD) -DCMAKE_BUILD_TYPE=Debug -DWENMING_SANITIZE=ON -DWENMING_TESTS=ON >/dev/null
 	cmake --build $(SANBUILD) -j$(JOBS)
 
 bench: all
