@@ -3,6 +3,7 @@
  * subtree with charts and their JSON, and certificates about to expire. */
 #include "org.h"
 #include "stats.h"
+#include "../core/cal.h"
 #include "../db/db.h"
 #include "../search/search.h"
 #include "../web/chart.h"
@@ -12,12 +13,10 @@
 #include <string.h>
 #include <time.h>
 
+/* Today plus some days, YYYY-MM-DD in the server's zone (arena). */
 static const char *today(struct req *r, int plus_days)
 {
-	time_t t = time(NULL) + (time_t)plus_days * 86400;
-	struct tm tm;
-	localtime_r(&t, &tm);
-	return arena_printf(r->a, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	return cal_format_date(cal_local_day(time(NULL)) + plus_days, arena_alloc(r->a, CAL_DATE_SIZE));
 }
 
 /* The unit a page is about: ?unit=ID, else the top of what the user sees. */

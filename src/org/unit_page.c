@@ -3,10 +3,10 @@
  * directly under it with their heads. */
 #include "org.h"
 #include "stats.h"
+#include "../core/cal.h"
 #include "../db/db.h"
 #include "../web/widgets.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -15,11 +15,8 @@
 void org_unit_section(struct req *r, const struct record *rec)
 {
 	struct db *db = req_db(r);
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	char today[32];
-	snprintf(today, sizeof today, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	char today[CAL_DATE_SIZE];
+	cal_format_date(cal_local_day(time(NULL)), today);
 	struct people_stats st;
 	if (authz_record(r, &people_type, ACC_READ, rec->id, 0) && !people_stats(db, rec->id, today, &st)) {
 		html(r, "<section class=\"card\"><h2>%T</h2><div class=\"tiles\">", M_org_stats);
