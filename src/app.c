@@ -8,6 +8,7 @@
 #include "core/cache.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "cases/cases.h"
 #include "org/org.h"
 #include "web/layout.h"
 
@@ -28,6 +29,7 @@
 const struct module *const app_modules[] = {
 	&platform_module,
 	&org_module,
+	&cases_module,
 	NULL,
 };
 

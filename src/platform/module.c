@@ -8,11 +8,11 @@
 #include "../web/layout.h"
 
 extern const struct route builtin_routes[], auth_routes[], home_routes[], users_routes[], audit_routes[],
-	records_routes[], records_api_routes[], import_routes[], search_routes[];
+	records_routes[], records_api_routes[], import_routes[], search_routes[], workflow_routes[];
 
 static const struct route *const routes[] = {
 	builtin_routes, auth_routes,   home_routes,   users_routes,       audit_routes,
-	import_routes,  records_routes, search_routes, records_api_routes, NULL,
+	import_routes,  records_routes, search_routes, records_api_routes, workflow_routes, NULL,
 };
 
 /* Icons are 24×24 stroke paths. */

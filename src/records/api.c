@@ -106,7 +106,7 @@ static int apply_json(struct req *r, struct record *rec, json_t *body, struct re
 		    !strcmp(key, "updated_at"))
 			continue;
 		int i = record_field_index(t, key);
-		if (i < 0 || (t->fields[i].flags & FF_HIDDEN)) {
+		if (i < 0 || !FIELD_INPUT(&t->fields[i])) {
 			e->record = M_rec_unknown_field;
 			return -1;
 		}

@@ -31,7 +31,7 @@ const struct field_def *record_field(const struct record_type *t, const char *na
 /* ---- permission and scope ---- */
 
 /* True when unit lies in root's subtree: one lookup in the closure table. */
-static int unit_in_subtree(struct db *db, int64_t root, int64_t unit)
+int unit_in_subtree(struct db *db, int64_t root, int64_t unit)
 {
 	if (root == unit)
 		return 1;
@@ -515,6 +515,11 @@ static int validate(struct req *r, struct record *rec, const struct record *befo
 	return e->count;
 }
 
+enum msg_id record_check_field(struct req *r, const struct record *rec, const struct record *before, int i)
+{
+	return check_field(r, rec, before, i, NULL);
+}
+
 int record_validate(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
 {
 	return validate(r, rec, before, e, NULL);
@@ -691,6 +696,8 @@ json_t *record_json(struct req *r, const struct record *rec, int reveal)
 			continue;
 		if (!v)
 			j = json_null();
+		else if ((f->flags & FF_CONFIDENTIAL) && !reveal && !record_may_reveal(r, rec))
+			j = json_string("confidential");
 		else if ((f->flags & FF_SENSITIVE) && !reveal)
 			j = json_string(record_mask(r, v));
 		else if (f->type == F_BOOL)
@@ -797,6 +804,11 @@ static int update_row(struct req *r, struct db *db, struct record *rec, int64_t 
 
 int record_save(struct req *r, struct record *rec, const struct record *before)
 {
+	return record_save_as(r, rec, before, NULL);
+}
+
+int record_save_as(struct req *r, struct record *rec, const struct record *before, const char *action)
+{
 	const struct record_type *t = rec->type;
 	struct db *db = req_db(r);
 	if (!db)
@@ -814,7 +826,7 @@ int record_save(struct req *r, struct record *rec, const struct record *before)
 		/* masked as everywhere else: the audit log is no back door to them */
 		json_t *b = before ? record_json(r, before, 0) : NULL;
 		json_t *a = record_json(r, rec, 0);
-		rc = audit_log(r, before ? "update" : "create", t->name, rec->id, b, a);
+		rc = audit_log(r, action ? action : before ? "update" : "create", t->name, rec->id, b, a);
 		json_decref(b);
 		json_decref(a);
 	}
@@ -890,18 +902,33 @@ int record_archive(struct req *r, struct record *rec, int archive)
 
 const char *record_mask(struct req *r, const char *v)
 {
-	size_t n = strlen(v);
-	if (n <= 6)
+	/* counted in characters, so that a name keeps whole characters: 王** */
+	size_t n = utf8_len(v);
+	if (n <= 1 || (n <= 6 && (unsigned char)*v < 0x80))
 		return "****";
+	if (n <= 6) {
+		/* a name: its first character and a mask of fixed length */
+		size_t first = 1;
+		while (((unsigned char)v[first] & 0xC0) == 0x80)
+			first++;
+		return arena_printf(r->a, "%.*s**", (int)first, v);
+	}
 	/* ID numbers and mobiles keep their region and last four; shorter
 	 * numbers (landlines) keep one digit in front and two at the end */
 	size_t keep_head = n >= 15 ? 4 : n >= 11 ? 3 : 1, keep_tail = n >= 11 ? 4 : 2;
 	struct buf b;
 	buf_init(&b, r->a);
-	buf_append(&b, v, keep_head);
-	for (size_t i = keep_head; i < n - keep_tail; i++)
-		buf_putc(&b, '*');
-	buf_append(&b, v + n - keep_tail, keep_tail);
+	const char *p = v;
+	for (size_t i = 0; i < n; i++) {
+		const char *next = p + 1;
+		while (((unsigned char)*next & 0xC0) == 0x80)
+			next++;
+		if (i < keep_head || i >= n - keep_tail)
+			buf_append(&b, p, (size_t)(next - p));
+		else
+			buf_putc(&b, '*');
+		p = next;
+	}
 	return b.p;
 }
 
@@ -911,6 +938,8 @@ const char *record_display(struct req *r, const struct record *rec, int i, int r
 	const char *v = rec->vals[i];
 	if (!v)
 		return "";
+	if ((f->flags & FF_CONFIDENTIAL) && !reveal && !record_may_reveal(r, rec))
+		return msg(r->lang, M_rec_confidential);
 	if ((f->flags & FF_SENSITIVE) && !reveal)
 		return record_mask(r, v);
 	struct db *db = req_db(r);

@@ -78,7 +78,7 @@ static int match_column(const struct record_type *t, const char *h)
 		return -1;
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field_def *f = &t->fields[i];
-		if (f->flags & FF_HIDDEN)
+		if (!FIELD_INPUT(f))
 			continue;
 		if (!strcasecmp(name, f->name))
 			return i;
@@ -260,7 +260,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 		}
 	}
 	for (int i = 0; i < t->nfields; i++)
-		if ((t->fields[i].flags & FF_REQUIRED) && !(t->fields[i].flags & FF_HIDDEN) && !t->fields[i].dflt && !have[i]) {
+		if ((t->fields[i].flags & FF_REQUIRED) && FIELD_INPUT(&t->fields[i]) && !t->fields[i].dflt && !have[i]) {
 			res->file_error = M_imp_missing_column;
 			res->file_detail = msg(r->lang, t->fields[i].label);
 			return -1;
@@ -313,7 +313,7 @@ int records_import(struct req *r, const struct record_type *t, const char *data,
 		}
 		/* unchecked booleans are false, as in the form */
 		for (int i = 0; i < t->nfields; i++)
-			if (t->fields[i].type == F_BOOL && !rec->vals[i] && !(t->fields[i].flags & FF_HIDDEN))
+			if (t->fields[i].type == F_BOOL && !rec->vals[i] && FIELD_INPUT(&t->fields[i]))
 				rec->vals[i] = "0";
 		struct record_errors e;
 		record_validate_new(r, rec, &e, &memo);

@@ -21,7 +21,7 @@ static void columns_help(struct req *r, const struct record_type *t)
 	     M_imp_columns, M_imp_columns_hint, table_wrap_open(r), M_imp_column, M_imp_field_name, M_imp_required);
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field_def *f = &t->fields[i];
-		if (f->flags & FF_HIDDEN)
+		if (!FIELD_INPUT(f))
 			continue;
 		html(r, "<tr><td>%T</td><td class=\"mono\">%s</td><td>%H</td></tr>", f->label, f->name,
 		     (f->flags & FF_REQUIRED) && !f->dflt ? html_fmt(r, "<span class=\"badge badge-warn\">%T</span>", M_yes) : MARKUP(""));
@@ -66,7 +66,7 @@ static int template_csv(struct req *r)
 	buf_puts(&r->out, "\xEF\xBB\xBF");
 	int first = 1;
 	for (int i = 0; i < t->nfields; i++) {
-		if (t->fields[i].flags & FF_HIDDEN)
+		if (!FIELD_INPUT(&t->fields[i]))
 			continue;
 		buf_printf(&r->out, "%s%s%s", first ? "" : ",", T(r, t->fields[i].label),
 			   (t->fields[i].flags & FF_REQUIRED) && !t->fields[i].dflt ? "*" : "");
@@ -93,13 +93,13 @@ static void preview(struct req *r, const struct record_type *t, const struct imp
 	}
 	html(r, "%H<table class=\"list\"><thead><tr><th class=\"num\">%T</th>", table_wrap_open(r), M_imp_row);
 	for (int i = 0; i < t->nfields; i++)
-		if (!(t->fields[i].flags & FF_HIDDEN))
+		if (FIELD_INPUT(&t->fields[i]))
 			html(r, "<th>%T</th>", t->fields[i].label);
 	html(r, "</tr></thead><tbody>");
 	for (size_t k = 0; k < res->npreview; k++) {
 		html(r, "<tr><td class=\"num\">%D</td>", (int64_t)(k + 2)); /* the sheet's row: 1 is the header */
 		for (int i = 0; i < t->nfields; i++)
-			if (!(t->fields[i].flags & FF_HIDDEN))
+			if (FIELD_INPUT(&t->fields[i]))
 				html(r, "<td>%s</td>", record_display(r, res->preview[k], i, 0));
 		html(r, "</tr>");
 	}

@@ -3,6 +3,7 @@
  * related records), create / edit forms with inline errors, archive and
  * restore behind confirm pages, and the audited reveal of a sensitive value. */
 #include "export.h"
+#include "workflow.h"
 #include "query.h"
 #include "../core/cache.h"
 #include "../db/db.h"
@@ -292,6 +293,7 @@ static int detail_render(struct req *r, const struct record *rec, const char *re
 	if (rec->archived)
 		html(r, "<div class=\"flash flash-info\" role=\"status\">%T</div>", M_rec_is_archived);
 	detail_props(r, rec, revealed);
+	wf_render(r, rec);
 	if (t->detail_extra)
 		t->detail_extra(r, rec);
 	records_render_sections(r, rec);
@@ -464,6 +466,11 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 	html(r, "</div>");
 }
 
+void record_field_widget(struct req *r, const struct record *rec, int i, enum msg_id err)
+{
+	field_widget(r, rec, i, err, 0, 0);
+}
+
 /* Is field i of the form a stored sensitive value the user has not been
  * shown in full (revealed: the field this page may show, or NULL)? What the
  * user typed (a new value) is theirs and is shown as typed. */
@@ -495,7 +502,7 @@ static void form_render(struct req *r, const struct record *rec, const struct re
 	if (editing)
 		html(r, "<input type=\"hidden\" name=\"_version\" value=\"%D\">", rec->version);
 	for (int i = 0; i < t->nfields; i++)
-		if (!(t->fields[i].flags & FF_HIDDEN))
+		if (FIELD_INPUT(&t->fields[i]))
 			field_widget(r, rec, i, e ? e->field[i] : M_NONE, form_masks(rec, before, i, revealed), may_reveal);
 	html(r, "<div class=\"form-actions\"><button class=\"btn btn-primary\">%T</button><a class=\"btn btn-plain\" "
 		"href=\"%a\">%T</a></div></form></section>",
@@ -519,7 +526,7 @@ static int new_page(struct req *r)
 	/* prefill from the query string: /r/group_members/new?group_id=3 */
 	for (int i = 0; i < t->nfields; i++) {
 		const char *v = req_query(r, t->fields[i].name);
-		if (v && !(t->fields[i].flags & FF_HIDDEN))
+		if (v && FIELD_INPUT(&t->fields[i]))
 			record_set(r, rec, i, v);
 	}
 	form_render(r, rec, NULL, NULL, NULL);
@@ -531,7 +538,7 @@ static void read_form(struct req *r, struct record *rec)
 {
 	const struct record_type *t = rec->type;
 	for (int i = 0; i < t->nfields; i++) {
-		if (t->fields[i].flags & FF_HIDDEN)
+		if (!FIELD_INPUT(&t->fields[i]))
 			continue;
 		const struct field_def *f = &t->fields[i];
 		const char *v = req_form(r, f->name);

@@ -50,7 +50,17 @@ enum {
 	FF_SENSITIVE = 1 << 5, /* masked unless revealed; every reveal is audited */
 	FF_SORT = 1 << 6,      /* the list can be sorted by it */
 	FF_HIDDEN = 1 << 7,    /* not in forms, lists or import (set by code) */
+	FF_READONLY = 1 << 8,  /* shown, listed and exported, but set by code only (a
+				* workflow's state and deadline): no form, import or
+				* API body sets it */
+	FF_CONFIDENTIAL = 1 << 9, /* with FF_SENSITIVE: a user who may not reveal it
+				   * sees "confidential", not even the mask (a
+				   * submitter's identity before the unit handling
+				   * the case) */
 };
+
+/* True for a field that forms, imports and API bodies may set. */
+#define FIELD_INPUT(f) (!((f)->flags & (FF_HIDDEN | FF_READONLY)))
 
 /* Patterns a text field may have to match. */
 enum field_pattern { PAT_NONE, PAT_CODE, PAT_PHONE, PAT_ID_CARD, PAT_EMAIL, PAT_DIGITS };
@@ -88,6 +98,8 @@ struct record_link {
 	enum msg_id label;
 };
 
+struct workflow;
+
 struct record_type {
 	const char *name;  /* URL and API segment: /r/NAME, /api/v1/NAME */
 	const char *table;
@@ -109,6 +121,8 @@ struct record_type {
 	int (*after_save)(struct req *r, struct record *rec, const struct record *before);
 	/* optional: more sections on the detail page, after the fields */
 	void (*detail_extra)(struct req *r, const struct record *rec);
+	/* optional: states and transitions (workflow.h) */
+	const struct workflow *workflow;
 };
 
 /* One record's values as text, in field order; NULL is SQL NULL. */
@@ -210,6 +224,8 @@ int records_unit_counts_recount(struct db *db, const struct record_type *t);
 /* May the request's user do this (ACC_READ or ACC_WRITE) to a record of the
  * type owned by unit_id and user owner (0 when none)? Calls authz. */
 int authz_record(struct req *r, const struct record_type *t, enum access want, int64_t unit_id, int64_t owner);
+/* True when unit lies in root's subtree (root itself included). */
+int unit_in_subtree(struct db *db, int64_t root, int64_t unit);
 /* May the user read record id of type t (looked up for its unit and
  * owner)? For references: a unit_admin's unit page names its parent, which
  * lies outside their scope, without linking to it. */
@@ -253,6 +269,12 @@ void record_set(struct req *r, struct record *rec, int field, const char *text);
  * name; other types: their title field) as an id, in the arena. NULL when
  * nothing or more than one active record matches (*why says which). */
 const char *record_resolve_ref(struct req *r, const struct field_def *f, const char *text, enum msg_id *why);
+/* Checks one field's value (type, bounds, pattern, reference): M_NONE
+ * when fine. */
+enum msg_id record_check_field(struct req *r, const struct record *rec, const struct record *before, int i);
+/* The form widget of field i (label, input, error, hint), as the generic
+ * forms show it: for pages that ask for some fields (a transition). */
+void record_field_widget(struct req *r, const struct record *rec, int i, enum msg_id err);
 /* Validates every field; fills errs (arena). Returns the number of errors. */
 int record_validate(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs);
 /* References found good during one batch of new records (an import): each
@@ -272,6 +294,9 @@ void ref_memo_free(struct ref_memo *m);
 /* Inserts or updates (id 0: insert) with its audit entry, inside the
  * caller's transaction or a new one. Returns 0, or a DB_E_* code. */
 int record_save(struct req *r, struct record *rec, const struct record *before);
+/* The same with the audit entry's action named (a workflow's transition):
+ * "update" when NULL. */
+int record_save_as(struct req *r, struct record *rec, const struct record *before, const char *action);
 /* Inserts a new record inside the caller's transaction, without a
  * savepoint or an audit entry of its own: for imports, which write one
  * audit entry for the whole batch, between records_batch_begin and

@@ -1274,6 +1274,9 @@ static void mask_keeps_only_the_ends(void **state)
 	assert_string_equal(record_mask(&f->r, ""), "****");
 	/* the length of a mask never shows a short value's length */
 	assert_int_equal(strlen(record_mask(&f->r, "1")), 4);
+	/* a name keeps whole characters, and its mask does not show its length */
+	assert_string_equal(record_mask(&f->r, "王小明"), "王**");
+	assert_string_equal(record_mask(&f->r, "歐陽"), "歐**");
 }
 
 static void display_shows_labels_names_and_masks(void **state)
