@@ -32,6 +32,8 @@ const struct setting_def config_settings[] = {
 	{"tls_cert", SET_STR, OFF(tls_cert), "", 0, 0, "PEM certificate (with chain) to serve HTTPS"},
 	{"tls_key", SET_STR, OFF(tls_key), "", 0, 0, "PEM private key for tls_cert"},
 	{"db_pool", SET_INT, OFF(db_pool), "16", 1, 512, "database connections per process"},
+	{"escalate_after", SET_INT, OFF(escalate_after), "5", 1, 60,
+	 "working days past a case's deadline (after the reminder) before it is escalated to the unit's head"},
 	{"hash_concurrency", SET_INT, OFF(hash_concurrency), "2", 1, 64,
 	 "password hashes computed at once (64 MiB each)"},
 	{"cache_size", SET_SIZE, OFF(cache_size), "64M", 0, 1L << 34,

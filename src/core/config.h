@@ -29,6 +29,7 @@ struct config {
 	char *tls_cert, *tls_key;
 	int db_pool;
 	int hash_concurrency;
+	int escalate_after; /* working days past a case's deadline before it is escalated */
 	long cache_size;      /* bytes for cached lists and counts; 0: off */
 	char *password_file;
 	char *timezone;

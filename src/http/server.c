@@ -400,6 +400,7 @@ int server_run(struct app *app)
 		mg_exit_library();
 		return 1;
 	}
+	jobs_start(app);
 	const char *scheme = app->tls ? "https" : "http";
 	log_info("serving on %s://%s with %d threads (%s)", scheme, cfg->listen, cfg->threads,
 		 strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->db : "postgresql");
@@ -417,6 +418,7 @@ int server_run(struct app *app)
 	long left = atomic_load(&app->metrics.inflight);
 	if (left > 0)
 		log_warn("%ld requests still running after %d s; stopping anyway", left, cfg->request_timeout);
+	jobs_stop();
 	mg_stop(ctx);
 	mg_exit_library();
 	log_info("stopped");
