@@ -718,7 +718,9 @@ json_t *files_field_json(struct req *r, const char *text)
 	struct db *db = n > 0 ? req_db(r) : NULL;
 	for (int k = 0; db && k < n; k++) {
 		struct db_stmt *s = db_query(db, r->a, "SELECT name, size, mime FROM files WHERE id = ?", "i", ids[k]);
-		if (s && db_step(s) == DB_ROW)
+		if (!s || db_step(s) != DB_ROW) /* deleted (an audit entry's "before"): its id alone */
+			json_array_append_new(a, json_pack("{s:I}", "id", (json_int_t)ids[k]));
+		else
 			json_array_append_new(a,
 					      json_pack("{s:I, s:s, s:I, s:s, s:s}", "id", (json_int_t)ids[k], "name",
 							db_column_text(s, 0), "size", (json_int_t)db_column_int64(s, 1),

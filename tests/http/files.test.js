@@ -10,7 +10,7 @@ const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const zlib = require('node:zlib');
 const { serverPerFile, test, msg, msgHtml } = require('./lib');
-const { api, call, create, org, audit, getBytes } = require('./records_lib');
+const { api, call, create, list, org, audit, getBytes, importFile, csv } = require('./records_lib');
 
 // a small limit, so that an oversized file costs 70 kB rather than 10 MB
 const ctx = serverPerFile({ args: ['--max-upload', '64K'] });
@@ -264,4 +264,16 @@ test('the edit form lists the files with a remove box; checked, the file is dele
 	const plain = await admin.request('POST', `/r/groups/${id}`, { body: await groupForm(admin, { ...g, duties: 'Changed' }, [], [['_version', v2]]) });
 	assert.equal(plain.status, 303);
 	assert.deepEqual(fileIds((await admin.get(`/r/groups/${id}`)).text).sort(), after.sort());
+});
+
+test('import: a column of file ids (commas or spaces) attaches the importer\'s uploads', async () => {
+	await setup();
+	const { srv } = ctx;
+	const up = (await apiUpload(api(srv), [[PDF, 'a.pdf'], [png(12, 12), 'b.png']])).json().data;
+	const name = `Imported group ${crypto.randomInt(1e9)}`;
+	await importFile(admin, 'groups', csv([['year', 'kind', 'name', 'unit_id', 'documents'], [2026, 'task_force', name, O.S2, `${up[0].id} ${up[1].id}`]]), 'groups.csv');
+	const g = (await list(api(srv), 'groups', 'per_page=200')).data.find((x) => x.name === name);
+	assert.ok(g, 'imported');
+	assert.deepEqual(g.documents.map((x) => x.id), [up[0].id, up[1].id]);
+	assert.equal(srv.sql(`SELECT count(*) FROM files WHERE record_type = 'groups' AND record_id = ${g.id}`)[0][0], '2');
 });
