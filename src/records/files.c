@@ -660,6 +660,8 @@ const char *files_size_text(struct req *r, int64_t n)
 		return arena_printf(r->a, "%lld B", (long long)n);
 	if (n < 1024 * 1024)
 		return arena_printf(r->a, "%lld KB", (long long)((n + 1023) / 1024));
+	if (n % (1024 * 1024) == 0) /* a limit: "10 MB" */
+		return arena_printf(r->a, "%lld MB", (long long)(n / (1024 * 1024)));
 	return arena_printf(r->a, "%.1f MB", (double)n / (1024.0 * 1024.0));
 }
 
