@@ -21,6 +21,7 @@ struct config {
 	int keepalive_timeout;
 	long max_body;       /* bytes */
 	long max_part;
+	long max_upload;     /* bytes, per attached file */
 	int session_idle;     /* seconds */
 	int session_lifetime; /* seconds */
 	int log_level;

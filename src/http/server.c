@@ -112,11 +112,14 @@ static void send_response(struct req *r, int head_only)
 	size_t body_len = r->body_ref ? r->body_ref_len : r->out.len;
 	buf_printf(&out, "Content-Length: %zu\r\n", body_len);
 	buf_puts(&out, SECURITY_HEADERS);
-	buf_printf(&out,
-		   "Content-Security-Policy: default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self'; "
-		   "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-		   "frame-ancestors 'none'\r\n",
-		   r->nonce);
+	if (r->csp)
+		buf_printf(&out, "Content-Security-Policy: %s\r\n", r->csp);
+	else
+		buf_printf(&out,
+			   "Content-Security-Policy: default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self'; "
+			   "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+			   "frame-ancestors 'none'\r\n",
+			   r->nonce);
 	if (r->tls)
 		buf_puts(&out, "Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n");
 	if (r->no_store)

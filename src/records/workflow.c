@@ -3,6 +3,7 @@
  * the deadline in working days, and the event log. */
 #include "workflow.h"
 #include "../core/cal.h"
+#include "files.h"
 #include "../db/db.h"
 #include "../http/app.h"
 #include "../http/audit.h"
@@ -43,16 +44,38 @@ int wf_workdays_between(struct req *r, int64_t from, int64_t to, int64_t *n)
 	return cal_count_workdays(&builtin, from, to, n) ? WF_E_CALENDAR : 0;
 }
 
-/* ---- files of an event ---- (the file store comes with records/files) */
-static int wf_store_files(struct req *r, const struct record *rec, int64_t event, const struct wf_input *in)
+/* ---- files of an event ---- */
+
+/* The largest file accepted: the server's setting, or its default. */
+static long max_upload(struct req *r)
 {
-	(void)r, (void)rec, (void)event;
-	return in->nfiles ? DB_E_FK : 0;
+	return r->app ? r->app->cfg->max_upload : 10L << 20;
 }
 
-static void wf_render_event_files(struct req *r, const struct record *rec, int64_t event)
+/* Checks the input's files before anything is written: 0, or WF_E_TOO_LARGE
+ * or WF_E_FILE_TYPE with the reason in *why. */
+static int check_files(struct req *r, const struct wf_input *in, struct file_kind *kinds, enum msg_id *why)
 {
-	(void)r, (void)rec, (void)event;
+	for (int k = 0; k < in->nfiles; k++) {
+		int st = files_check(r->a, in->files[k], max_upload(r), &kinds[k], why);
+		if (st == 413)
+			return WF_E_TOO_LARGE;
+		if (st)
+			return WF_E_FILE_TYPE;
+	}
+	return 0;
+}
+
+static int store_files(struct req *r, const struct record *rec, int64_t event, const struct wf_input *in,
+		       const struct file_kind *kinds)
+{
+	for (int k = 0; k < in->nfiles; k++) {
+		int64_t id = files_store(r, in->files[k], &kinds[k], rec->type->name, rec->id, NULL, event);
+		if (id < 0)
+			return (int)id;
+	}
+	int rc = files_attach(r, rec->type->name, rec->id, NULL, event, in->file_ids, in->nfile_ids);
+	return rc == 1 ? WF_E_FILE_NOT_YOURS : rc;
 }
 
 /* ---- declarations ---- */
@@ -342,6 +365,16 @@ int wf_take(struct req *r, struct record *rec, const struct wf_transition *tr, c
 	}
 	if (errs->count)
 		return WF_E_INVALID;
+	struct file_kind kinds[16];
+	if (!(tr->asks & WF_ASK_FILES) && (in->nfiles || in->nfile_ids))
+		in = &none; /* a step that takes no files ignores them */
+	int frc = check_files(r, in, kinds, &m);
+	if (frc) {
+		memcpy(rec->vals, before->vals, (size_t)t->nfields * sizeof *rec->vals);
+		errs->record = m;
+		errs->count++;
+		return frc;
+	}
 	const char *from = arena_strdup(r->a, wf_current(rec));
 	if (tr->to) {
 		rec->vals[record_field_index(t, wf->state_field)] = tr->to;
@@ -375,8 +408,8 @@ int wf_take(struct req *r, struct record *rec, const struct wf_transition *tr, c
 		ev = wf_log_as(r, rec, tr->name, from, tr->to ? tr->to : from, in, tr->is_public, sides);
 		rc = ev < 0 ? (int)ev : 0;
 	}
-	if (!rc && (tr->asks & WF_ASK_FILES))
-		rc = wf_store_files(r, rec, ev, in);
+	if (!rc)
+		rc = store_files(r, rec, ev, in, kinds);
 	if (!rc && wf->after)
 		rc = wf->after(r, rec, before, tr, in, ev);
 	if (!rc)
@@ -397,6 +430,9 @@ int wf_error_status(int rc, enum msg_id *msg)
 	case WF_E_DENIED: *msg = M_wf_denied; return 403;
 	case WF_E_INVALID: *msg = M_form_has_errors; return 422;
 	case WF_E_CALENDAR: *msg = M_wf_no_calendar; return 422;
+	case WF_E_TOO_LARGE: *msg = M_files_too_large; return 413;
+	case WF_E_FILE_TYPE: *msg = M_files_bad_type; return 415;
+	case WF_E_FILE_NOT_YOURS: *msg = M_files_not_yours; return 422;
 	case DB_E_BUSY: *msg = M_rec_conflict; return 409;
 	default: *msg = M_NONE; return 500;
 	}
@@ -522,7 +558,7 @@ void wf_render(struct req *r, const struct record *rec)
 				     f->label, json_string_value(val));
 		}
 		json_decref(o);
-		wf_render_event_files(r, rec, db_column_int64(q, 0));
+		files_render_list(r, t->name, rec->id, NULL, db_column_int64(q, 0));
 		html(r, "</li>");
 		n++;
 	}
@@ -701,8 +737,9 @@ static int step_post(struct req *r)
 	form_input(r, tr, &in);
 	struct record_errors e;
 	int rc = wf_take(r, rec, tr, &in, sides, &e);
-	if (rc == WF_E_INVALID) {
-		r->status = 422;
+	if (rc == WF_E_INVALID || rc == WF_E_TOO_LARGE || rc == WF_E_FILE_TYPE) {
+		enum msg_id m;
+		r->status = wf_error_status(rc, &m);
 		return step_form(r, rec, tr, &in, &e);
 	}
 	if (rc) {
@@ -741,6 +778,14 @@ static int step_json(struct req *r)
 	in.reason = json_string_value(json_object_get(body, "reason"));
 	in.reply = json_string_value(json_object_get(body, "reply"));
 	in.note = json_string_value(json_object_get(body, "note"));
+	json_t *ids = json_object_get(body, "files"), *fv;
+	size_t fk;
+	json_array_foreach(ids, fk, fv)
+	{
+		if (!json_is_integer(fv) || in.nfile_ids >= 16)
+			return req_fail(r, 400, M_files_bad_ids);
+		in.file_ids[in.nfile_ids++] = json_integer_value(fv);
+	}
 	for (int k = 0; tr->fields && k < 8; k++) {
 		int i = list_field(r, rec->type, tr->fields, k);
 		if (i < 0)

@@ -73,6 +73,9 @@ struct wf_input {
 	/* multipart file parts to attach to the event (WF_ASK_FILES) */
 	const struct kv *files[16];
 	int nfiles;
+	/* or files uploaded before (POST /api/v1/files), by id */
+	int64_t file_ids[16];
+	int nfile_ids;
 };
 
 struct workflow {
@@ -115,6 +118,9 @@ int wf_workdays_between(struct req *r, int64_t from, int64_t to, int64_t *n);
 #define WF_E_DENIED (-201)   /* not the user's to take (403) */
 #define WF_E_INVALID (-202)  /* the input is incomplete or wrong: see errs */
 #define WF_E_CALENDAR (-203) /* the deadline runs into a year the calendar does not cover (422) */
+#define WF_E_TOO_LARGE (-204) /* an attached file is over max_upload (413; errs->record says so) */
+#define WF_E_FILE_TYPE (-205) /* an attached file is not of an accepted type (415) */
+#define WF_E_FILE_NOT_YOURS (-206) /* a file id that is not the user's own recent upload (422) */
 
 /* The sides rec presents to the request's user (enum wf_side). */
 unsigned wf_sides(struct req *r, const struct record *rec);

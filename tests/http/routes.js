@@ -91,6 +91,11 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/api/v1/{type:str}/{id:int}/transitions/{name:str}', perm: 'P_SIGNED_IN', csrf: 1, path: '/api/v1/units/:unit/transitions/dispatch', json: {}, ok: 404 },
 	{ method: 'GET', pattern: '/api/v1/{type:str}/{id:int}/events', perm: 'P_SIGNED_IN', path: '/api/v1/units/:unit/events', ok: 404 },
 
+	// attached files: none with this id; an upload without a file
+	{ method: 'GET', pattern: '/files/{id:int}', perm: 'P_SIGNED_IN', path: '/files/999999', ok: 404 },
+	{ method: 'GET', pattern: '/files/{id:int}/thumb', perm: 'P_SIGNED_IN', path: '/files/999999/thumb', ok: 404 },
+	{ method: 'POST', pattern: '/api/v1/files', perm: 'P_SIGNED_IN', csrf: 1, form: {}, ok: 400 },
+
 	// cases: the office's quick entry, a supervisor's opinion form
 	{ method: 'GET', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
 	{ method: 'POST', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },
