@@ -5,14 +5,15 @@
  * its tables (migrations/) and its registers. */
 #include "platform.h"
 #include "../search/search.h"
+#include "workdays.h"
 #include "../web/layout.h"
 
 extern const struct route builtin_routes[], auth_routes[], home_routes[], users_routes[], audit_routes[],
-	records_routes[], records_api_routes[], import_routes[], search_routes[];
+	records_routes[], records_api_routes[], import_routes[], search_routes[], calendar_routes[];
 
 static const struct route *const routes[] = {
 	builtin_routes, auth_routes,   home_routes,   users_routes,       audit_routes,
-	import_routes,  records_routes, search_routes, records_api_routes, NULL,
+	import_routes,  records_routes, search_routes, records_api_routes, calendar_routes, NULL,
 };
 
 /* Icons are 24×24 stroke paths. */
@@ -35,6 +36,12 @@ static const struct nav_item nav[] = {
 	 .icon = "M9 5H7a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2h-2M9 5a2 2 0 0 1 2-2h2a2 2 0 0 1 "
 		 "2 2v0a2 2 0 0 1-2 2h-2a2 2 0 0 1-2-2M9 12h6M9 16h4",
 	 .order = 920},
+	{.path = "/admin/calendar",
+	 .label = M_nav_calendar,
+	 .perm = P_CALENDAR,
+	 .icon = "M8 2v4M16 2v4M3 10h18M5 4h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2M8 14h.01M12 "
+		 "14h.01M16 14h.01M8 18h.01M12 18h.01",
+	 .order = 925},
 	{.path = "/account",
 	 .label = M_nav_account,
 	 .perm = P_SIGNED_IN,
@@ -64,6 +71,13 @@ static const struct command commands[] = {
 	 "none. --check only reports. TYPE is a register: units, people, supervisors, ..."},
 	{"search-rebuild", cmd_search_rebuild, "rebuild the search index from the registers",
 	 "usage: wenming search-rebuild [--db URL]\nRe-indexes every record; run once after an upgrade that adds search."},
+	{"calendar", cmd_calendar, "the working-day calendar: list, show or import a year",
+	 "usage: wenming calendar list\n"
+	 "       wenming calendar show YEAR\n"
+	 "       wenming calendar import YEAR FILE [--note TEXT]\n"
+	 "FILE (or - for stdin) is the State Council's dates in the format of src/core/cn-workdays.tsv:\n"
+	 "a header date<TAB>kind<TAB>name, then one line per holiday or make-up working day.\n"
+	 "The year is added whole or not at all; a year already entered is changed at /admin/calendar."},
 	{NULL, NULL, NULL, NULL},
 };
 
