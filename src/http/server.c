@@ -400,6 +400,12 @@ int server_run(struct app *app)
 		mg_exit_library();
 		return 1;
 	}
+	if (app->background_start && app->background_start(app)) {
+		fprintf(stderr, "wenming: cannot start the background work (e-mail sender)\n");
+		mg_stop(ctx);
+		mg_exit_library();
+		return 1;
+	}
 	const char *scheme = app->tls ? "https" : "http";
 	log_info("serving on %s://%s with %d threads (%s)", scheme, cfg->listen, cfg->threads,
 		 strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->db : "postgresql");
@@ -418,6 +424,8 @@ int server_run(struct app *app)
 	if (left > 0)
 		log_warn("%ld requests still running after %d s; stopping anyway", left, cfg->request_timeout);
 	mg_stop(ctx);
+	if (app->background_stop)
+		app->background_stop(app);
 	mg_exit_library();
 	log_info("stopped");
 	return 0;

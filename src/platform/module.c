@@ -5,15 +5,16 @@
  * its tables (migrations/) and its registers. */
 #include "platform.h"
 #include "../search/search.h"
+#include "inbox.h"
 #include "workdays.h"
 #include "../web/layout.h"
 
 extern const struct route builtin_routes[], auth_routes[], home_routes[], users_routes[], audit_routes[],
-	records_routes[], records_api_routes[], import_routes[], search_routes[], calendar_routes[];
+	records_routes[], records_api_routes[], import_routes[], search_routes[], calendar_routes[], inbox_routes[];
 
 static const struct route *const routes[] = {
 	builtin_routes, auth_routes,   home_routes,   users_routes,       audit_routes,
-	import_routes,  records_routes, search_routes, records_api_routes, calendar_routes, NULL,
+	import_routes,  records_routes, search_routes, records_api_routes, calendar_routes, inbox_routes, NULL,
 };
 
 /* Icons are 24×24 stroke paths. */
@@ -24,6 +25,12 @@ static const struct nav_item nav[] = {
 	 .perm = P_SIGNED_IN,
 	 .icon = "M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16M21 21l-4.35-4.35",
 	 .order = 900},
+	{.path = "/inbox",
+	 .label = M_nav_inbox,
+	 .perm = P_SIGNED_IN,
+	 .icon = "M22 12h-6l-2 3h-4l-2-3H2M5.45 5.11 2 12v6a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2v-6l-3.45-6.89A2 2 0 0 0 16.76 4H7.24a2 "
+		 "2 0 0 0-1.79 1.11",
+	 .order = 905},
 	{.path = "/admin/users",
 	 .label = M_nav_users,
 	 .perm = P_USERS,
@@ -78,6 +85,11 @@ static const struct command commands[] = {
 	 "FILE (or - for stdin) is the State Council's dates in the format of src/core/cn-workdays.tsv:\n"
 	 "a header date<TAB>kind<TAB>name, then one line per holiday or make-up working day.\n"
 	 "The year is added whole or not at all; a year already entered is changed at /admin/calendar."},
+	{"notify", cmd_notify, "put an announcement in users' inboxes (and e-mail)",
+	 "usage: wenming notify USER TEXT [--link PATH]\n"
+	 "       wenming notify --all TEXT [--link PATH]\n"
+	 "The text is shown in the inbox under the subject \"Announcement\" in each reader's language,\n"
+	 "and e-mailed to users with an address when smtp_url is set. PATH is a local path such as /r/units/3."},
 	{NULL, NULL, NULL, NULL},
 };
 

@@ -51,6 +51,13 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/admin/calendar/{year:int}/days', perm: 'P_CALENDAR', csrf: 1, path: '/admin/calendar/2025/days', form: {}, ok: 422 },
 	// a day that is not listed: 404, nothing deleted
 	{ method: 'POST', pattern: '/admin/calendar/{year:int}/days/delete', perm: 'P_CALENDAR', csrf: 1, path: '/admin/calendar/2025/days/delete', form: { day: '2025-03-03' }, ok: 404 },
+	// the inbox (src/platform/inbox_pages.c): each user's own
+	{ method: 'GET', pattern: '/inbox', perm: 'P_SIGNED_IN', ok: 200 },
+	{ method: 'GET', pattern: '/inbox/{id:int}', perm: 'P_SIGNED_IN', path: '/inbox/999999', ok: 404 },
+	{ method: 'POST', pattern: '/inbox/read-all', perm: 'P_SIGNED_IN', csrf: 1, form: {}, ok: 303 },
+	{ method: 'GET', pattern: '/api/v1/inbox', perm: 'P_SIGNED_IN', ok: 200 },
+	// an empty address removes it: saved, back to the account page
+	{ method: 'POST', pattern: '/account/email', perm: 'P_SIGNED_IN', csrf: 1, form: { email: '' }, ok: 303 },
 	{ method: 'GET', pattern: '/api/v1/workdays/due', perm: 'P_SIGNED_IN', path: '/api/v1/workdays/due?from=2025-09-30&days=1', ok: 200 },
 
 	// org pages (units and people access of src/org/*.c)
