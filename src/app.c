@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "cases/cases.h"
 #include "org/org.h"
+#include "platform/inbox.h"
 #include "web/layout.h"
 
 #include <pthread.h>
@@ -211,6 +212,9 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 	app->version = WENMING_VERSION;
 	app->started_at = time(NULL);
 	app->render_error = layout_render_error;
+	app->unread_count = inbox_unread_count;
+	app->background_start = mail_start;
+	app->background_stop = mail_stop;
 	if (sodium_init() < 0) {
 		snprintf(err, errlen, "libsodium failed to initialise");
 		return -1;

@@ -70,6 +70,15 @@ struct app {
 	size_t nnav;
 	/* the modules' periodic jobs, NULL-ended (app.c); run by jobs.c */
 	const struct job *const *jobs;
+	/* the signed-in user's unread notifications, shown beside the user
+	 * menu (platform/inbox.c; NULL: no count) */
+	int64_t (*unread_count)(struct req *r);
+	/* background work started by server_run once its signals are blocked
+	 * and stopped on SIGTERM before it returns (platform/mail.c); either
+	 * may be NULL */
+	int (*background_start)(struct app *app);
+	void (*background_stop)(struct app *app);
+	struct mailer *mailer; /* the e-mail sender's state, or NULL */
 	/* the web layer's renderer for HTML error pages (layout.c) */
 	void (*render_error)(struct req *r, int status, enum msg_id title, enum msg_id detail);
 };

@@ -4,6 +4,7 @@
 #include "workflow.h"
 #include "../core/cal.h"
 #include "files.h"
+#include "../platform/workdays.h"
 #include "../db/db.h"
 #include "../http/app.h"
 #include "../http/audit.h"
@@ -11,37 +12,25 @@
 #include "../web/layout.h"
 #include "../web/widgets.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* ---- working days ----
- * Until the calendar is kept in the database (platform/workdays), the
- * shipped calendar: 0 with *due, or 1 when the count runs into a year it
- * does not cover. */
-static struct cal builtin;
-static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+/* ---- working days: the calendar the office keeps (platform/workdays.h) ---- */
 
-static void builtin_load(void)
+static int calendar_error(int rc)
 {
-	struct cal_problem p;
-	cal_init(&builtin);
-	cal_load_builtin(&builtin, &p);
+	return rc == WORKDAYS_E_UNCOVERED || rc == WORKDAYS_E_RANGE ? WF_E_CALENDAR : rc;
 }
 
 int wf_workdays_due(struct req *r, int64_t from, int n, int64_t *due)
 {
-	(void)r;
-	pthread_once(&builtin_once, builtin_load);
-	return cal_add_workdays(&builtin, from, n, due) ? WF_E_CALENDAR : 0;
+	return calendar_error(workdays_due(r, from, n, due));
 }
 
 int wf_workdays_between(struct req *r, int64_t from, int64_t to, int64_t *n)
 {
-	(void)r;
-	pthread_once(&builtin_once, builtin_load);
-	return cal_count_workdays(&builtin, from, to, n) ? WF_E_CALENDAR : 0;
+	return calendar_error(workdays_between(r, from, to, n));
 }
 
 /* ---- files of an event ---- */

@@ -142,6 +142,10 @@ test('a returned case goes back to the office and out of the unit\'s sight', asy
 	assert.equal((await C.ua1.get(`/api/v1/cases/${c.id}`)).status, 403);
 	const d = await ok('office', c.id, 'dispatch', { unit_id: O.S2 });
 	assert.equal(d.unit_id, O.S2);
+	const inbox = (await C.ua2.get('/api/v1/inbox')).json().data;
+	assert.ok(inbox.some((n) => n.link === `/r/cases/${c.id}` && n.kind === 'case'), 'the unit is notified of the dispatch');
+	const office = (await C.office.get('/api/v1/inbox')).json().data;
+	assert.ok(office.some((n) => n.link === `/r/cases/${c.id}`), 'the office is notified of the return');
 	assert.equal((await C.ua2.get(`/api/v1/cases/${c.id}`)).status, 200);
 	assert.equal((await C.ua1.get(`/api/v1/cases/${c.id}`)).status, 403, 'a unit never sees cases outside its subtree');
 });
