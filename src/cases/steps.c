@@ -6,6 +6,7 @@
 #include "../core/cal.h"
 #include "../db/db.h"
 #include "../platform/inbox.h"
+#include "../web/layout.h"
 #include "../records/workflow.h"
 #include "cases.h"
 
@@ -48,6 +49,28 @@ void case_step_prefill(struct req *r, struct record *rec, const struct wf_transi
 		rec->vals[CASE_UNIT_ID] =
 			db_one_text(req_db(r), r->a, "SELECT unit_id FROM case_categories WHERE id = ?", "s",
 				    rec->vals[CASE_CATEGORY_ID]);
+}
+
+/* The reply templates of the case's category and the general ones, to
+ * fill the reply with (a script; hidden without it). */
+void case_step_form_extra(struct req *r, const struct record *rec, const struct wf_transition *t)
+{
+	(void)t;
+	struct db_stmt *q = db_query(req_db(r), r->a,
+				     "SELECT title, body FROM case_replies WHERE archived = 0 AND (category_id IS NULL "
+				     "OR category_id = ?) ORDER BY category_id IS NULL, title LIMIT 100",
+				     "s", rec->vals[CASE_CATEGORY_ID]);
+	int n = 0;
+	while (q && db_step(q) == DB_ROW) {
+		if (!n++)
+			html(r,
+			     "<div class=\"field\"><label for=\"f-template\">%T</label><select id=\"f-template\" "
+			     "data-fill=\"f-reply\" data-confirm=\"%a\" hidden><option value=\"\">—</option>",
+			     M_case_reply_templates, T(r, M_case_template_replace));
+		html(r, "<option value=\"%a\">%s</option>", db_column_text(q, 1), db_column_text(q, 0));
+	}
+	if (n)
+		html(r, "</select></div>");
 }
 
 enum msg_id case_step_check(struct req *r, const struct record *rec, const struct wf_transition *t,

@@ -501,6 +501,7 @@ static const struct workflow case_workflow = {
 	.deadline = case_step_deadline,
 	.apply = case_step_apply,
 	.prefill = case_step_prefill,
+	.form_extra = case_step_form_extra,
 	.after = case_step_after,
 };
 

@@ -469,7 +469,7 @@ static void step_button(struct req *r, const struct record *rec, const struct wf
 		     tr->label);
 }
 
-void wf_render(struct req *r, const struct record *rec)
+void wf_render_status(struct req *r, const struct record *rec)
 {
 	const struct record_type *t = rec->type;
 	const struct workflow *wf = t->workflow;
@@ -479,8 +479,8 @@ void wf_render(struct req *r, const struct record *rec)
 	const char *cur = wf_current(rec);
 	const struct wf_state *st = wf_state(t, cur);
 	html(r,
-	     "<section class=\"card wf\"><h2>%T</h2><p class=\"wf-state\"><span "
-	     "class=\"badge badge-state\">%T</span>",
+	     "<section class=\"card wf\" aria-label=\"%T\"><p class=\"wf-state\"><span class=\"badge "
+	     "badge-state\">%T</span>",
 	     M_wf_progress, state_label(t, cur));
 	int di = wf->due_field ? record_field_index(t, wf->due_field) : -1;
 	if (di >= 0 && rec->vals[di] && st && !st->final) {
@@ -501,6 +501,15 @@ void wf_render(struct req *r, const struct record *rec)
 	}
 	if (any)
 		html(r, "</div>");
+	html(r, "</section>");
+}
+
+void wf_render_history(struct req *r, const struct record *rec)
+{
+	const struct record_type *t = rec->type;
+	if (!t->workflow)
+		return;
+	unsigned sides = wf_sides(r, rec);
 	/* the event log: the actor's name for the office only (a reporter's
 	 * identity never reaches the unit), internal notes for both sides */
 	int office = (sides & WF_OFFICE) != 0;
@@ -509,7 +518,7 @@ void wf_render(struct req *r, const struct record *rec)
 				     "reply, note, data "
 				     "FROM record_events WHERE record_type = ? AND record_id = ? ORDER BY id",
 				     "si", t->name, rec->id);
-	html(r, "<h3>%T</h3><ol class=\"timeline\">", M_wf_history);
+	html(r, "<section class=\"card\"><h2>%T</h2><ol class=\"timeline\">", M_wf_history);
 	int n = 0;
 	while (q && db_step(q) == DB_ROW) {
 		char when[64];
@@ -659,6 +668,8 @@ static int step_form(struct req *r, struct record *rec, const struct wf_transiti
 	}
 	if (tr->asks & WF_ASK_REASON)
 		textarea(r, "reason", M_wf_reason, in ? in->reason : NULL, 1, M_NONE);
+	if ((tr->asks & WF_ASK_REPLY) && t->workflow->form_extra)
+		t->workflow->form_extra(r, rec, tr);
 	if (tr->asks & WF_ASK_REPLY)
 		textarea(r, "reply", M_wf_reply, in ? in->reply : NULL, 1, M_wf_reply_hint);
 	if (tr->asks & WF_ASK_NOTE)
