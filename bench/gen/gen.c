@@ -1,6 +1,8 @@
-/* gen.c — data for bench/records.sh: a 10,000-unit bureau and its people, as
- * CSV files `wenming import` accepts, and the same people as a SQL file of
- * multi-row INSERTs (1,000 rows a transaction) for the raw SQLite baseline.
+/* gen.c — data for bench/records.sh and bench/cases.sh: a 10,000-unit
+ * bureau and its people, as CSV files `wenming import` accepts, the same
+ * people as a SQL file of multi-row INSERTs (1,000 rows a transaction) for
+ * the raw SQLite baseline, and a year of cases as SQL INSERTs into the cases
+ * table (the cases module's own columns, src/cases/types.c).
  *
  *   gen units DIR           DIR/units.csv (parents before children, one file)
  *                           and DIR/units-L1.csv .. units-L5.csv (one level each)
@@ -9,6 +11,14 @@
  *                           unit_id = OFFSET + unit number (the id the unit
  *                           import gave it; the units import in file order)
  *   gen name I              the name of person I (for a search that hits)
+ *   gen cases N OFFSET CATEGORY NOW FILE
+ *                           N cases (bench/cases.sh) as INSERT INTO cases ...
+ *                           (1,000 rows a transaction), ids 1..N, handled by
+ *                           unit OFFSET + unit number, all in category
+ *                           CATEGORY, received over the year before NOW
+ *                           (seconds since 1970), in id order
+ *   gen case-unit I         the unit number (1..10000) of case I, or 0 when
+ *                           it is with the office (registered, returned)
  *
  * Deterministic (splitmix64 on the row number), no libc rand(). Values are
  * valid for the people register (src/platform/people.c): enum codes, 0/1, a join
@@ -272,6 +282,210 @@ static int cmd_sql(long n, long offset, const char *path)
 	return 0;
 }
 
+/* ---- cases ---- */
+
+/* Unit numbers of the tree's levels (build_tree: breadth first). */
+#define SEC0 2
+#define DEP0 (SEC0 + NSEC)
+#define WIN0 (DEP0 + NSEC * DEPTS_PER_SEC)
+#define POST0 (WIN0 + NSEC * DEPTS_PER_SEC * WINDOWS_PER_DEPT)
+
+static const char *roads[] = {"中山路", "人民路", "解放路", "建設路", "和平路", "新華路", "勝利路", "文化路",
+			      "青年路", "光明路", "長江路", "黃河路", "濱江大道", "環城北路", "環城南路", "工業大道",
+			      "學府路", "迎賓大道", "車站路", "港口路"};
+static const char *issues[] = {"路面坑窪", "路燈不亮", "公交站台破損", "違章停車佔道", "貨車超載",
+			       "出租車拒載",   "客運班車晚點", "施工噪音擾民", "窨井蓋缺失",   "護欄損壞",
+			       "交通標誌不清", "積水嚴重",     "駕校收費不透明", "網約車亂收費", "渡口安全隱患"};
+#define NROAD (sizeof roads / sizeof roads[0])
+#define NISSUE (sizeof issues / sizeof issues[0])
+
+struct pick {
+	const char *code;
+	int pct; /* cumulative, out of 100 */
+};
+
+static const char *pick(const struct pick *p, int r)
+{
+	while (r >= p->pct)
+		p++;
+	return p->code;
+}
+
+static const struct pick kinds[] = {{"complaint", 45}, {"problem", 65},      {"consultation", 80},
+				    {"suggestion", 90}, {"praise", 95},      {"tip_off", 100}};
+static const struct pick channels[] = {{"hotline", 50},     {"web", 70},          {"open311", 80},
+				       {"walk_in", 85},     {"report_box", 88},   {"media", 90},
+				       {"opinion_form", 93}, {"supervisor", 96}, {"inspection", 99},
+				       {"appraisal", 100}};
+
+/* The state of a case received age_days ago: recent ones open, old ones
+ * closed (a few still in hand, long overdue). */
+static const char *case_state(long age_days, int r)
+{
+	static const struct pick day0[] = {{"registered", 40}, {"dispatched", 80}, {"in_hand", 100}};
+	static const struct pick day3[] = {{"registered", 5}, {"dispatched", 20}, {"returned", 22}, {"in_hand", 92},
+					   {"answered", 100}};
+	static const struct pick day21[] = {{"in_hand", 55}, {"extension", 58}, {"answered", 78}, {"closed", 98},
+					    {"merged", 100}};
+	static const struct pick day60[] = {{"in_hand", 5}, {"extension", 6}, {"answered", 10}, {"closed", 98},
+					    {"merged", 100}};
+	static const struct pick older[] = {{"in_hand", 1}, {"closed", 98}, {"merged", 100}};
+	return pick(age_days < 1 ? day0 : age_days < 3 ? day3 : age_days < 21 ? day21 : age_days < 60 ? day60 : older, r);
+}
+
+/* The handling unit of case i, as a unit number: 10 % secondary units,
+ * 40 % departments, 40 % service windows, 10 % posts. */
+static int case_unit_no(long i)
+{
+	uint64_t h = mix((uint64_t)i * 4 + 3);
+	int r = (int)(h % 100);
+	h /= 100;
+	if (r < 10)
+		return SEC0 + (int)(h % NSEC);
+	if (r < 50)
+		return DEP0 + (int)(h % (NSEC * DEPTS_PER_SEC));
+	if (r < 90)
+		return WIN0 + (int)(h % (NSEC * DEPTS_PER_SEC * WINDOWS_PER_DEPT));
+	return POST0 + (int)(h % (NUNITS - POST0 + 1));
+}
+
+struct kase {
+	long received, age_days;
+	const char *state;
+	int unit; /* 0: with the office */
+};
+
+static void case_core(long i, long n, long now, struct kase *c)
+{
+	/* ids follow the time of arrival: one year, evenly, with jitter */
+	long span = 365L * 86400;
+	uint64_t h = mix((uint64_t)i * 4 + 1);
+	long t = now - span + (long)((double)span * (double)i / (double)(n > 1 ? n : 1));
+	t += (long)(h % 600);
+	if (t > now)
+		t = now;
+	c->received = t;
+	c->age_days = (now - t) / 86400;
+	h /= 600;
+	c->state = case_state(c->age_days, (int)(h % 100));
+	c->unit = strcmp(c->state, "registered") && strcmp(c->state, "returned") ? case_unit_no(i) : 0;
+}
+
+static void day_of(long t, char *out, size_t len)
+{
+	int y, m, d;
+	ymd(t / 86400, &y, &m, &d);
+	snprintf(out, len, "'%04d-%02d-%02d'", y, m, d);
+}
+
+static void int_or_null(FILE *f, long v, int present)
+{
+	if (present)
+		fprintf(f, "%ld", v);
+	else
+		fputs("NULL", f);
+}
+
+static int cmd_cases(long n, long offset, long category, long now, const char *path)
+{
+	FILE *f = open_out(path);
+	struct kase c;
+	for (long i = 0; i < n; i++) {
+		if (i % 1000 == 0)
+			fputs("BEGIN;\nINSERT INTO cases (id, archived, version, created_at, updated_at, number, title, kind, "
+			      "channel, category_id, description, address, lat, lon, state, unit_id, due, received_at, "
+			      "response_due, dispatched_at, accepted_at, answered_at, closed_at, handling_due, "
+			      "accepted_on_time, answered_on_time, handling_days, reply, rating, ratings, rated, rating_void, "
+			      "reminders, escalated, anonymous, keep_confidential, contact_name, contact_phone, "
+			      "tracking_hash) VALUES\n",
+			      f);
+		long id = i + 1;
+		case_core(i, n, now, &c);
+		uint64_t h = mix((uint64_t)i * 4 + 2);
+		const char *road = roads[h % NROAD];
+		h /= NROAD;
+		const char *issue = issues[h % NISSUE];
+		h /= NISSUE;
+		int no = 1 + (int)(h % 300);
+		h /= 300;
+		const char *kind = pick(kinds, (int)(h % 100));
+		h /= 100;
+		const char *channel = pick(channels, (int)(h % 100));
+		h /= 100;
+		int anonymous = (int)(h % 100) < 20;
+		h /= 100;
+		int y, m, d;
+		ymd(c.received / 86400, &y, &m, &d);
+		int open = strcmp(c.state, "closed") && strcmp(c.state, "merged");
+		int dispatched = strcmp(c.state, "registered") && strcmp(c.state, "returned");
+		int accepted = dispatched && strcmp(c.state, "dispatched");
+		int answered = !strcmp(c.state, "answered") || !strcmp(c.state, "closed");
+		int closed = !strcmp(c.state, "closed") || !strcmp(c.state, "merged");
+		h = mix((uint64_t)i * 4 + 4); /* the first is used up */
+		long t_disp = c.received + 3600 + (long)(h % 7200);
+		h /= 7200;
+		long t_acc = t_disp + 1800 + (long)(h % 20000);
+		h /= 20000;
+		long hdays = 3 + (long)(h % 14); /* working days to the answer */
+		h /= 14;
+		long t_ans = t_acc + hdays * 86400 + 3 * 86400 * (hdays / 5);
+		long t_close = t_ans + 86400 + (long)(h % 86400);
+		h /= 86400;
+		long due_t = c.received + 21 * 86400; /* 15 working days */
+		char due[16], resp[16];
+		day_of(due_t, due, sizeof due);
+		day_of(c.received + 86400, resp, sizeof resp);
+		int rated = closed && !strcmp(c.state, "closed") && (int)(h % 100) < 60;
+		h /= 100;
+		int stars = 1 + (int)(h % 100 < 70 ? 4 : h % 100 < 85 ? 3 : h % 100 < 92 ? 2 : h % 100 < 96 ? 1 : 0);
+		h /= 100;
+
+		fprintf(f, "(%ld,0,1,%ld,%ld,'%04d-%06ld','%s%s','%s','%s',%ld,", id, c.received,
+			closed ? t_close : c.received, y, id, road, issue, kind, channel, category);
+		fprintf(f, "'市民反映：%s%d號附近%s，已經持續多日，影響周邊居民和車輛出行，請相關部門儘快核實處理並答覆。',", road,
+			no, issue);
+		fprintf(f, "'%s%d號',%.6f,%.6f,'%s',", road, no, 30.2 + (double)(mix(id) % 10000) / 50000.0,
+			120.1 + (double)(mix(id + 7) % 10000) / 50000.0, c.state);
+		int_or_null(f, offset + c.unit, c.unit != 0);
+		fprintf(f, ",%s,%ld,%s,", open || closed ? due : "NULL", c.received, resp);
+		int_or_null(f, t_disp, dispatched);
+		fputc(',', f);
+		int_or_null(f, t_acc, accepted);
+		fputc(',', f);
+		int_or_null(f, t_ans, answered);
+		fputc(',', f);
+		int_or_null(f, t_close, closed);
+		fprintf(f, ",%s,", accepted ? due : "NULL");
+		int_or_null(f, (t_acc - t_disp) < 86400, accepted);
+		fputc(',', f);
+		int_or_null(f, t_ans <= due_t, answered);
+		fputc(',', f);
+		int_or_null(f, hdays, answered);
+		if (answered)
+			fprintf(f, ",'經核查，%s%d號%s問題屬實，我單位已安排人員現場處置完畢，感謝您的監督。',", road, no, issue);
+		else
+			fputs(",NULL,", f);
+		if (rated)
+			fprintf(f, "'%d',1,1,", stars);
+		else
+			fputs("NULL,0,0,", f);
+		fprintf(f, "0,0,0,%d,1,", anonymous);
+		if (anonymous)
+			fputs("NULL,NULL,", f);
+		else {
+			char nm[16];
+			name_of(i + 7, nm, sizeof nm);
+			fprintf(f, "'%s','139%08ld',", nm, (long)(mix(id + 11) % 100000000));
+		}
+		fprintf(f, "'%016llx%016llx%016llx%016llx')", (unsigned long long)mix(id * 8 + 1),
+			(unsigned long long)mix(id * 8 + 2), (unsigned long long)mix(id * 8 + 3),
+			(unsigned long long)mix(id * 8 + 4));
+		fputs(i % 1000 == 999 || i == n - 1 ? ";\nCOMMIT;\n" : ",\n", f);
+	}
+	close_out(f, path);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "units"))
@@ -286,6 +500,15 @@ int main(int argc, char **argv)
 		puts(nm);
 		return 0;
 	}
-	fprintf(stderr, "usage: gen units DIR | gen people N FILE | gen sql N OFFSET FILE | gen name I\n");
+	if (argc == 7 && !strcmp(argv[1], "cases"))
+		return cmd_cases(atol(argv[2]), atol(argv[3]), atol(argv[4]), atol(argv[5]), argv[6]);
+	if (argc == 5 && !strcmp(argv[1], "case-unit")) { /* I N NOW */
+		struct kase c;
+		case_core(atol(argv[2]), atol(argv[3]), atol(argv[4]), &c);
+		printf("%d\n", c.unit);
+		return 0;
+	}
+	fprintf(stderr, "usage: gen units DIR | gen people N FILE | gen sql N OFFSET FILE | gen name I\n"
+			"       gen cases N OFFSET CATEGORY NOW FILE | gen case-unit I N NOW\n");
 	return 2;
 }
