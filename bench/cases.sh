@@ -201,13 +201,16 @@ wait_idle() {
 }
 
 declare -A RPS P50 P99 BAD NREQ BYTES CMDLINES
-run_wrk() { # key url header conns(64|1) [wrk args...]: the args go before the URL
+run_wrk() { # key url header conns(64|1) [wrk options...] [-- Lua script arguments...]
 	local key=$1 url=$2 hdr=$3 c=$4 args
 	shift 4
 	if [ "$c" = 1 ]; then args=("${WRK_C1_ARGS[@]}"); else args=("${WRK_ARGS[@]}"); fi
 	local cmd=(wrk "${args[@]}")
 	[ -z "$hdr" ] || cmd+=(-H "$hdr")
-	cmd+=("$@" "$url")
+	local opts=() largs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+	[ $# = 0 ] || largs=("$@") # "--" and the Lua script's arguments, after the URL
+	cmd+=("${opts[@]}" "$url" "${largs[@]}")
 	say "wrk $key"
 	timeout $((SECS + 30)) "${cmd[@]}" >"$OUT/wrk-$key.txt" 2>&1 || { cat "$OUT/wrk-$key.txt" >&2; die "wrk failed for $key"; }
 	local non2xx errs timeouts
