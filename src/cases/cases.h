@@ -105,6 +105,9 @@ struct case_match {
 int case_similar(struct req *r, int64_t category, const char *text, const char *address, int64_t except,
 		 struct case_match *out, int max);
 
+/* The unit page's section: the subtree's cases (unit_section.c). */
+void cases_unit_section(struct req *r, const struct record *rec);
+
 /* ---- deadlines (deadlines.c) ---- */
 
 /* Reminds the handling unit of each open case past its deadline on today

@@ -26,6 +26,11 @@ static const struct nav_item nav[] = {
 	{.path = NULL},
 };
 
+static const struct record_section sections[] = {
+	{.type = RECORD_UNITS, .render = cases_unit_section},
+	{.type = NULL},
+};
+
 static const struct command commands[] = {
 	{"cases", cmd_cases, "the cases' deadlines: remind and escalate now",
 	 "usage: wenming cases remind [--today YYYY-MM-DD]\n"
@@ -42,5 +47,6 @@ const struct module cases_module = {
 	.routes = (const struct route *const[]){cases_routes, NULL},
 	.nav = nav,
 	.commands = commands,
+	.sections = sections,
 	.jobs = case_jobs,
 };
