@@ -5,7 +5,7 @@
 #include "../web/layout.h"
 #include "cases.h"
 
-extern const struct route cases_routes[];
+extern const struct route cases_routes[], open311_routes[];
 
 static int may_file_opinion(struct req *r, const void *ctx) {
   (void)ctx;
@@ -31,6 +31,6 @@ const struct module cases_module = {
                                                  &case_attributes_type,
                                                  &case_replies_type,
                                                  &cases_type, NULL},
-    .routes = (const struct route *const[]){cases_routes, NULL},
+    .routes = (const struct route *const[]){cases_routes, open311_routes, NULL},
     .nav = nav,
 };
