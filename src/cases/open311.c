@@ -460,6 +460,7 @@ static int request_one(struct req *r)
 		return fail_msg(r, f, 404, M_o311_err_no_request);
 	json_t *a = json_array();
 	json_array_append_new(a, request_json(r, q));
+	db_reset(q);
 	return answer(r, 200, f, a, "service_requests", "request");
 }
 

@@ -102,6 +102,12 @@ char *o311_format_datetime(int64_t t, char out[O311_DATETIME_SIZE])
 	if ((int64_t)tt != t || !localtime_r(&tt, &tm) || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
 		return out;
 	long off = tm.tm_gmtoff;
+	/* a zone's old local mean time is no whole number of minutes: such
+	 * instants are written in UTC */
+	if (off % 60 && !gmtime_r(&tt, &tm))
+		return out;
+	if (off % 60)
+		off = 0;
 	char sign = off < 0 ? '-' : '+';
 	if (off < 0)
 		off = -off;
