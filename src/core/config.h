@@ -21,6 +21,7 @@ struct config {
 	int keepalive_timeout;
 	long max_body;       /* bytes */
 	long max_part;
+	long max_upload;     /* bytes, per attached file */
 	int session_idle;     /* seconds */
 	int session_lifetime; /* seconds */
 	int log_level;
@@ -29,10 +30,13 @@ struct config {
 	char *tls_cert, *tls_key;
 	int db_pool;
 	int hash_concurrency;
+	int escalate_after; /* working days past a case's deadline before it is escalated */
 	long cache_size;      /* bytes for cached lists and counts; 0: off */
 	char *password_file;
 	char *timezone;
 	char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For is believed */
+	char *smtp_url;        /* smtp://host:port or smtps://...; "": no e-mail */
+	char *smtp_from, *smtp_user, *smtp_password;
 	/* where each value came from, by setting index (config.c checks at
 	 * compile time that every setting has a slot) */
 	enum config_source source[CONFIG_MAX_SETTINGS];

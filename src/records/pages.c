@@ -3,6 +3,7 @@
  * related records), create / edit forms with inline errors, archive and
  * restore behind confirm pages, and the audited reveal of a sensitive value. */
 #include "export.h"
+#include "files.h"
 #include "workflow.h"
 #include "query.h"
 #include "../core/cache.h"
@@ -202,7 +203,13 @@ static void related(struct req *r, const struct record *rec)
 						 arena_printf(r->a, "SELECT count(*) FROM %s WHERE %s = ? AND archived = 0",
 							      o->table, f->name),
 						 "i", rec->id);
-			html(r, "<section class=\"card\"><h2>%T <span class=\"muted\">(%N)</span></h2>", o->many, n);
+			/* a reference that code sets (cases merged into this one) is
+			 * shown when there is one, and never added by hand */
+			int by_code = (f->flags & FF_READONLY) != 0;
+			if (by_code && !n)
+				continue;
+			html(r, "<section class=\"card\"><h2>%T <span class=\"muted\">(%N)</span></h2>", by_code ? f->label : o->many,
+			     n);
 			struct list_col cols[16];
 			int idx[16], m = 0;
 			for (int j = 0; j < o->nfields && m < 16; j++)
@@ -236,7 +243,7 @@ static void related(struct req *r, const struct record *rec)
 			html(r, "<p>");
 			if (n > 100)
 				html(r, "<a href=\"/r/%s?%s=%D\">%T</a> ", o->name, f->name, rec->id, M_rec_see_all);
-			if (record_type_may(r, o, ACC_WRITE))
+			if (!by_code && record_type_may(r, o, ACC_WRITE))
 				html(r, "<a class=\"btn btn-sm\" href=\"/r/%s/new?%s=%D\">%T</a>", o->name, f->name, rec->id,
 				     M_rec_add_related);
 			html(r, "</p></section>");
@@ -253,6 +260,18 @@ static void detail_props(struct req *r, const struct record *rec, const char *re
 		const struct field_def *f = &t->fields[i];
 		if (f->flags & FF_HIDDEN)
 			continue;
+		/* what code sets and has not set yet (a case's answer time, its
+		 * zero reminders) is noise */
+		if ((f->flags & FF_READONLY) &&
+		    (!rec->vals[i] || (f->dflt && !strcmp(rec->vals[i], f->dflt)) ||
+		     (f->type == F_BOOL && !strcmp(rec->vals[i], "0"))))
+			continue;
+		if (f->type == F_FILES) { /* thumbnails and links */
+			html(r, "<dt>%T</dt><dd>", f->label);
+			files_field_detail(r, rec, i);
+			html(r, "</dd>");
+			continue;
+		}
 		int show = revealed && !strcmp(revealed, f->name);
 		const char *v = record_display(r, rec, i, show);
 		html(r, "<dt>%T</dt><dd>", f->label);
@@ -292,8 +311,9 @@ static int detail_render(struct req *r, const struct record *rec, const char *re
 	page_heading(r, title, actions);
 	if (rec->archived)
 		html(r, "<div class=\"flash flash-info\" role=\"status\">%T</div>", M_rec_is_archived);
+	wf_render_status(r, rec);
 	detail_props(r, rec, revealed);
-	wf_render(r, rec);
+	wf_render_history(r, rec);
 	if (t->detail_extra)
 		t->detail_extra(r, rec);
 	records_render_sections(r, rec);
@@ -423,6 +443,7 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 		field_input(r, err != M_NONE ? "text" : "datetime-local", name, f->label, shown, err, req, f->hint);
 		return;
 	}
+	case F_FILES: files_field_widget(r, rec, i, err); return;
 	default: break;
 	}
 	html(r, "<div class=\"field%H\">", err != M_NONE ? MARKUP(" has-error") : MARKUP(""));
@@ -497,8 +518,9 @@ static void form_render(struct req *r, const struct record *rec, const struct re
 		html(r, "<div class=\"form-errors\" role=\"alert\"><p>%T</p></div>", e->record);
 	else
 		form_errors(r, e ? e->count : 0);
-	html(r, "<section class=\"card\"><form class=\"form\" method=\"post\" action=\"%a\">%H",
-	     editing ? arena_printf(r->a, "/r/%s/%lld", t->name, (long long)rec->id) : list_url(r, t), csrf_input(r));
+	html(r, "<section class=\"card\"><form class=\"form\" method=\"post\" action=\"%a\"%H>%H",
+	     editing ? arena_printf(r->a, "/r/%s/%lld", t->name, (long long)rec->id) : list_url(r, t),
+	     files_form_enctype(r, t), csrf_input(r));
 	if (editing)
 		html(r, "<input type=\"hidden\" name=\"_version\" value=\"%D\">", rec->version);
 	for (int i = 0; i < t->nfields; i++)
@@ -541,6 +563,10 @@ static void read_form(struct req *r, struct record *rec)
 		if (!FIELD_INPUT(&t->fields[i]))
 			continue;
 		const struct field_def *f = &t->fields[i];
+		if (f->type == F_FILES) { /* the stored files less those removed; uploads come at saving */
+			record_set(r, rec, i, files_form_value(r, rec, i));
+			continue;
+		}
 		const char *v = req_form(r, f->name);
 		/* a person may be typed by name: resolve it while keeping what was typed
 		 * when it matches nothing (validation then says so) */
@@ -557,12 +583,14 @@ static void read_form(struct req *r, struct record *rec)
 static int save_and_redirect(struct req *r, struct record *rec, const struct record *before)
 {
 	struct record_errors e;
-	if (record_validate(r, rec, before, &e)) {
-		r->status = 422;
+	int invalid = record_validate(r, rec, before, &e);
+	int upload_status = files_form_check(r, rec, &e); /* 413, 415: a file refused */
+	if (invalid || upload_status) {
+		r->status = upload_status ? upload_status : 422;
 		form_render(r, rec, before, &e, NULL);
 		return 0;
 	}
-	int rc = record_save(r, rec, before);
+	int rc = files_form_save(r, rec, before); /* record_save, with the uploads */
 	if (rc == DB_E_BUSY) {
 		e.record = M_rec_conflict;
 		r->status = 409;

@@ -44,6 +44,21 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/admin/users/{id:int}/password', perm: 'P_USERS', csrf: 1, path: '/admin/users/:victim/password', form: {}, ok: 200 },
 	{ method: 'GET', pattern: '/admin/audit', perm: 'P_AUDIT', ok: 200 },
 	{ method: 'GET', pattern: '/admin/audit/{id:int}', perm: 'P_AUDIT', path: '/admin/audit/1', ok: 200 },
+	// the working-day calendar (src/admin/calendar_pages.c); 2025 is in the migration
+	{ method: 'GET', pattern: '/admin/calendar', perm: 'P_CALENDAR', ok: 200 },
+	{ method: 'POST', pattern: '/admin/calendar', perm: 'P_CALENDAR', csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/admin/calendar/{year:int}', perm: 'P_CALENDAR', path: '/admin/calendar/2025', ok: 200 },
+	{ method: 'POST', pattern: '/admin/calendar/{year:int}/days', perm: 'P_CALENDAR', csrf: 1, path: '/admin/calendar/2025/days', form: {}, ok: 422 },
+	// a day that is not listed: 404, nothing deleted
+	{ method: 'POST', pattern: '/admin/calendar/{year:int}/days/delete', perm: 'P_CALENDAR', csrf: 1, path: '/admin/calendar/2025/days/delete', form: { day: '2025-03-03' }, ok: 404 },
+	// the inbox (src/platform/inbox_pages.c): each user's own
+	{ method: 'GET', pattern: '/inbox', perm: 'P_SIGNED_IN', ok: 200 },
+	{ method: 'GET', pattern: '/inbox/{id:int}', perm: 'P_SIGNED_IN', path: '/inbox/999999', ok: 404 },
+	{ method: 'POST', pattern: '/inbox/read-all', perm: 'P_SIGNED_IN', csrf: 1, form: {}, ok: 303 },
+	{ method: 'GET', pattern: '/api/v1/inbox', perm: 'P_SIGNED_IN', ok: 200 },
+	// an empty address removes it: saved, back to the account page
+	{ method: 'POST', pattern: '/account/email', perm: 'P_SIGNED_IN', csrf: 1, form: { email: '' }, ok: 303 },
+	{ method: 'GET', pattern: '/api/v1/workdays/due', perm: 'P_SIGNED_IN', path: '/api/v1/workdays/due?from=2025-09-30&days=1', ok: 200 },
 
 	// org pages (units and people access of src/org/*.c)
 	{ method: 'GET', pattern: '/org/tree', perm: 'P_SIGNED_IN', ok: 200 },
@@ -100,6 +115,26 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/api/v1/{type:str}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units', json: {}, ok: 422 },
 	{ method: 'GET', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', path: '/api/v1/units/:unit', ok: 200 },
 	{ method: 'PATCH', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units/:unit', json: {}, ok: 200 },
+	// workflow steps: the units register has none (404 for everyone who
+	// may see the unit); the cases tests take every step as every role
+	{ method: 'GET', pattern: '/r/{type:str}/{id:int}/t/{name:str}', perm: 'P_SIGNED_IN', path: '/r/units/:unit/t/dispatch', ok: 404 },
+	{ method: 'POST', pattern: '/r/{type:str}/{id:int}/t/{name:str}', perm: 'P_SIGNED_IN', csrf: 1, path: '/r/units/:unit/t/dispatch', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/api/v1/{type:str}/{id:int}/transitions/{name:str}', perm: 'P_SIGNED_IN', csrf: 1, path: '/api/v1/units/:unit/transitions/dispatch', json: {}, ok: 404 },
+	{ method: 'GET', pattern: '/api/v1/{type:str}/{id:int}/events', perm: 'P_SIGNED_IN', path: '/api/v1/units/:unit/events', ok: 404 },
+
+	// attached files: none with this id; an upload without a file
+	{ method: 'GET', pattern: '/files/{id:int}', perm: 'P_SIGNED_IN', path: '/files/999999', ok: 404 },
+	{ method: 'GET', pattern: '/files/{id:int}/thumb', perm: 'P_SIGNED_IN', path: '/files/999999/thumb', ok: 404 },
+	{ method: 'POST', pattern: '/api/v1/files', perm: 'P_SIGNED_IN', csrf: 1, form: {}, ok: 400 },
+
+	// cases: the office's quick entry, a supervisor's opinion form
+	{ method: 'GET', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	{ method: 'POST', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/cases/opinion', perm: 'P_SIGNED_IN', who: ['supervisor'], ok: 200 },
+	{ method: 'POST', pattern: '/cases/opinion', perm: 'P_SIGNED_IN', who: ['supervisor'], csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/cases/similar', perm: 'P_SIGNED_IN', path: '/cases/similar?category_id=1&title=x', ok: 200 },
+	{ method: 'GET', pattern: '/cases/overdue', perm: 'P_SIGNED_IN', ok: 200 },
+
 	// archives the unit: after everything else that uses it
 	{ method: 'DELETE', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units/:unit', ok: 200, late: true },
 ];
@@ -110,6 +145,7 @@ const PERM_ROLES = {
 	P_SIGNED_IN: ['admin', 'office', 'leader', 'unit_admin', 'staff', 'supervisor'],
 	P_USERS: ['admin'],
 	P_AUDIT: ['admin', 'office'],
+	P_CALENDAR: ['admin', 'office'],
 };
 
 /* Routes in declared order, those marked last at the end. */
