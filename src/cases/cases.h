@@ -76,7 +76,7 @@ extern const struct module cases_module;
 #define CASE_RESPONSE_DAYS 1
 
 /* A tracking code: 12 characters of an alphabet without look-alikes,
- * shown as XXXX-XXXX-XXXX; 60 bits from the system's CSPRNG. */
+ * shown as XXXX-XXXX-XXXX; about 59 bits from libsodium's CSPRNG. */
 #define CASE_CODE_SIZE 15
 
 /* ---- intake (intake.c) ---- */

@@ -202,6 +202,17 @@ test('ratings: a supervisor rates their own opinion once; unsatisfied reopens it
 	await ok('sup', id, 'rate', { rating: '5' });
 	r = await step('sup', id, 'rate', { rating: '5' });
 	assert.equal(r.status, 422, 'rated once per closing');
+	// the office sees each supervisor's opinions of the year; nobody else does
+	const year = new Date().getFullYear();
+	const office = await srv.signIn(U.office.name, U.office.password, { headers: { 'Accept-Language': 'en' } });
+	const page = await office.get('/cases/supervisors');
+	assert.equal(page.status, 200);
+	assert.ok(page.text.includes(`>${U.sup.name}<`) || page.text.includes('Queue at window 3'), 'the supervisor and the opinion are listed');
+	assert.ok(page.text.includes('Queue at window 3'));
+	assert.equal((await office.get(`/cases/supervisors?year=${year - 5}`)).text.includes('Queue at window 3'), false);
+	assert.equal((await office.get('/cases/supervisors?year=abc')).status, 400);
+	const unit = await srv.signIn(U.ua1.name, U.ua1.password);
+	assert.equal((await unit.get('/cases/supervisors')).status, 403);
 	// the unit appeals a rating; the office decides
 	const c = await caseIn('closed');
 	r = await step('ua1', c.id, 'appeal', { reason: 'No rating.' });

@@ -134,6 +134,7 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/cases/opinion', perm: 'P_SIGNED_IN', who: ['supervisor'], csrf: 1, form: {}, ok: 422 },
 	{ method: 'GET', pattern: '/cases/similar', perm: 'P_SIGNED_IN', path: '/cases/similar?category_id=1&title=x', ok: 200 },
 	{ method: 'GET', pattern: '/cases/overdue', perm: 'P_SIGNED_IN', ok: 200 },
+	{ method: 'GET', pattern: '/cases/supervisors', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
 
 	// archives the unit: after everything else that uses it
 	{ method: 'DELETE', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units/:unit', ok: 200, late: true },
