@@ -5,7 +5,7 @@
 #include "../web/layout.h"
 #include "cases.h"
 
-extern const struct route cases_routes[];
+extern const struct route cases_routes[], open311_routes[];
 
 static int may_file_opinion(struct req *r, const void *ctx)
 {
@@ -44,7 +44,7 @@ const struct module cases_module = {
 	.name = "cases",
 	.types = (const struct record_type *const[]){&case_categories_type, &case_attributes_type, &case_replies_type,
 						     &cases_type, NULL},
-	.routes = (const struct route *const[]){cases_routes, NULL},
+	.routes = (const struct route *const[]){cases_routes, open311_routes, NULL},
 	.nav = nav,
 	.commands = commands,
 	.sections = sections,
