@@ -38,8 +38,7 @@ typedef int (*db_job_fn)(void *ctx, struct db *db);
 /* Opens the writer's connection to url and starts its thread. batch_max
  * caps the jobs of one transaction (<= 0: 256). NULL with a message in err
  * when the connection cannot be opened. Caller closes. */
-struct db_writer *db_writer_open(const char *url, int batch_max, char *err,
-                                 size_t errlen);
+struct db_writer *db_writer_open(const char *url, int batch_max, char *err, size_t errlen);
 
 /* Runs fn(ctx, db) on the writer thread and blocks until the transaction
  * holding it has committed (or failed). Returns fn's own negative code when
@@ -56,11 +55,11 @@ int db_writer_submit(struct db_writer *w, db_job_fn fn, void *ctx);
 void db_writer_close(struct db_writer *w);
 
 struct db_writer_stats {
-  uint64_t jobs;      /* jobs run (committed or failed) */
-  uint64_t commits;   /* transactions committed */
-  uint64_t failed;    /* transactions whose commit failed */
-  uint64_t max_batch; /* largest batch so far */
-  uint64_t queued;    /* jobs waiting now (not counting the batch running) */
+	uint64_t jobs; /* jobs run (committed or failed) */
+	uint64_t commits; /* transactions committed */
+	uint64_t failed; /* transactions whose commit failed */
+	uint64_t max_batch; /* largest batch so far */
+	uint64_t queued; /* jobs waiting now (not counting the batch running) */
 };
 void db_writer_stats(struct db_writer *w, struct db_writer_stats *st);
 
