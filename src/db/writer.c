@@ -28,6 +28,7 @@ struct db_writer {
 	pthread_cond_t finished; /* a batch finished */
 	struct job *head, *tail;
 	int closing;
+	int waiters; /* submitters inside db_writer_submit: close waits for them */
 	int batch_max;
 	char *url;
 	struct db *db; /* the writer thread's alone; NULL while it cannot be (re)opened */
@@ -284,9 +285,13 @@ int db_writer_submit(struct db_writer *w, db_job_fn fn, void *ctx)
 	else
 		w->head = &j;
 	w->tail = &j;
+	w->waiters++;
 	pthread_cond_signal(&w->work);
 	while (!j.done)
 		pthread_cond_wait(&w->finished, &w->mu);
+	/* the last one out while closing lets db_writer_close free w */
+	if (--w->waiters == 0 && w->closing)
+		pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 	return j.rc;
 }
@@ -300,6 +305,12 @@ void db_writer_close(struct db_writer *w)
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
 	pthread_join(w->thread, NULL);
+	/* every job is done, but its submitter may not have woken yet: it
+	 * still needs the mutex (the thread, gone, waits on work no more) */
+	pthread_mutex_lock(&w->mu);
+	while (w->waiters > 0)
+		pthread_cond_wait(&w->work, &w->mu);
+	pthread_mutex_unlock(&w->mu);
 	db_close(w->db);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->work);
