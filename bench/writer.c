@@ -10,7 +10,7 @@
  * with its own writer (PostgreSQL: several servers behind a proxy).
  *
  * One intake = a case row, its audit entry and the data-generation bump
- * (GEN single: the one data_gen row, as audit.c did before migration 015;
+ * (GEN single: the one data_gen row, as audit.c did before migration 014;
  * shard: one of the 64 rows of data_gen_shard chosen by the connection, as
  * audit.c does now; none: no bump).
  *

@@ -24,6 +24,7 @@
 #include "db/db.h"
 #include "db/writer.h"
 #include "http/app.h"
+#include "http/audit.h"
 #include "http/http.h"
 #include "http/write.h"
 #include "testdb.h"
@@ -54,6 +55,31 @@ static int fx_open(void **state, enum db_kind kind)
 		return -1;
 	}
 	return 0;
+}
+
+/* the platform's schema (audit, data generation) instead of the table w */
+static int fx_open_migrated(void **state, enum db_kind kind)
+{
+	*state = NULL;
+	if (kind == DB_PG && testdb_pg_skipped(state))
+		return 0;
+	struct fx *f = calloc(1, sizeof *f);
+	*state = f;
+	if (testdb_open(&f->t, kind, 1))
+		return -1;
+	char err[512];
+	f->w = db_writer_open(f->t.url, 0, err, sizeof err);
+	return f->w ? 0 : -1;
+}
+
+static int sqlite_migrated(void **state)
+{
+	return fx_open_migrated(state, DB_SQLITE);
+}
+
+static int pg_migrated(void **state)
+{
+	return fx_open_migrated(state, DB_PG);
 }
 
 static int sqlite_setup(void **state)
@@ -455,6 +481,64 @@ static void req_write_without_a_writer_uses_its_own_transaction(void **state)
 	arena_free(&a);
 }
 
+/* ---- the data generation ---- */
+
+static int audit_job(void *ctx, struct db *db)
+{
+	(void)ctx;
+	return audit_write(db, 0, "t", "cli", "create", "case", 1, NULL, NULL);
+}
+
+static void every_commit_moves_the_data_generation_whichever_connection(void **state)
+{
+	struct fx *f = *state;
+	SKIP_IF_NO_DB(f);
+	char err[512];
+	struct db *other = db_open(f->t.url, err, sizeof err);
+	assert_non_null(other);
+	int64_t g0 = audit_data_gen(f->t.db);
+	assert_true(g0 >= 0);
+	/* a change on this connection, then one on another (another shard
+	 * most likely), then one through the writer: each is seen by all */
+	assert_int_equal(audit_write(f->t.db, 0, "t", "cli", "create", "case", 1, NULL, NULL), 0);
+	int64_t g1 = audit_data_gen(other);
+	assert_true(g1 > g0);
+	assert_int_equal(audit_write(other, 0, "t", "cli", "create", "case", 2, NULL, NULL), 0);
+	int64_t g2 = audit_data_gen(f->t.db);
+	assert_true(g2 > g1);
+	assert_int_equal(db_writer_submit(f->w, audit_job, NULL), 0);
+	int64_t g3 = audit_data_gen(other);
+	assert_true(g3 > g2);
+	/* a change rolled back leaves it, and so does a read */
+	assert_int_equal(db_begin(other), 0);
+	assert_int_equal(audit_write(other, 0, "t", "cli", "create", "case", 3, NULL, NULL), 0);
+	assert_int_equal(db_rollback(other), 0);
+	assert_int_equal(audit_data_gen(f->t.db), g3);
+	assert_int_equal(audit_data_gen(other), g3);
+	db_close(other);
+}
+
+static void many_writers_bump_the_generation_once_per_change(void **state)
+{
+	struct fx *f = *state;
+	SKIP_IF_NO_DB(f);
+	int64_t g0 = audit_data_gen(f->t.db);
+	enum { N = 16 };
+	struct submitter s[N];
+	for (int i = 0; i < N; i++) {
+		s[i] = (struct submitter){.w = f->w, .fn = audit_job, .nrows = 5};
+		pthread_create(&s[i].t, NULL, submit_main, &s[i]);
+	}
+	/* meanwhile, changes on another connection too */
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(audit_write(f->t.db, 0, "t", "cli", "create", "case", i, NULL, NULL), 0);
+	for (int i = 0; i < N; i++) {
+		pthread_join(s[i].t, NULL);
+		assert_int_equal(s[i].rc, 0);
+	}
+	assert_int_equal(audit_data_gen(f->t.db), g0 + N * 5 + 20);
+}
+
 #define WRITER_TESTS(SETUP)                                                                                            \
 	cmocka_unit_test_setup_teardown(every_job_of_many_threads_is_committed_and_visible, SETUP##_setup, fx_close),  \
 		cmocka_unit_test_setup_teardown(a_failing_job_does_not_take_its_batch_mates_down, SETUP##_setup,       \
@@ -466,6 +550,10 @@ static void req_write_without_a_writer_uses_its_own_transaction(void **state)
 		cmocka_unit_test_setup_teardown(a_job_may_submit_a_job, SETUP##_setup, fx_close),                      \
 		cmocka_unit_test_setup_teardown(req_write_runs_on_the_writer_connection, SETUP##_setup, fx_close),     \
 		cmocka_unit_test_setup_teardown(req_write_without_a_writer_uses_its_own_transaction, SETUP##_setup,    \
+						fx_close),                                                             \
+		cmocka_unit_test_setup_teardown(every_commit_moves_the_data_generation_whichever_connection,           \
+						SETUP##_migrated, fx_close),                                           \
+		cmocka_unit_test_setup_teardown(many_writers_bump_the_generation_once_per_change, SETUP##_migrated,    \
 						fx_close)
 
 int main(void)
