@@ -76,7 +76,7 @@ extern const struct module cases_module;
 #define CASE_RESPONSE_DAYS 1
 
 /* A tracking code: 12 characters of an alphabet without look-alikes,
- * shown as XXXX-XXXX-XXXX; 60 bits from the system's CSPRNG. */
+ * shown as XXXX-XXXX-XXXX; about 59 bits from libsodium's CSPRNG. */
 #define CASE_CODE_SIZE 15
 
 /* ---- intake (intake.c) ---- */
@@ -104,6 +104,9 @@ struct case_match {
  * address, best first: at most max into out; their number. */
 int case_similar(struct req *r, int64_t category, const char *text, const char *address, int64_t except,
 		 struct case_match *out, int max);
+
+/* The unit page's section: the subtree's cases (unit_section.c). */
+void cases_unit_section(struct req *r, const struct record *rec);
 
 /* ---- deadlines (deadlines.c) ---- */
 

@@ -37,6 +37,7 @@ struct metrics {
 };
 
 struct cache;
+struct db_writer;
 struct nav_item; /* the web layer's (web/layout.h) */
 
 /* Work the server does by itself every so often (a module's reminders):
@@ -52,6 +53,7 @@ struct job {
 struct app {
 	const struct config *cfg;
 	struct db_pool *pool;
+	struct db_writer *writer; /* group commit for req_write (http/write.h) */
 	struct route *routes;
 	size_t nroutes;
 	struct asset *assets;

@@ -148,6 +148,10 @@ test('a returned case goes back to the office and out of the unit\'s sight', asy
 	assert.ok(office.some((n) => n.link === `/r/cases/${c.id}`), 'the office is notified of the return');
 	assert.equal((await C.ua2.get(`/api/v1/cases/${c.id}`)).status, 200);
 	assert.equal((await C.ua1.get(`/api/v1/cases/${c.id}`)).status, 403, 'a unit never sees cases outside its subtree');
+	// the unit page counts the subtree's open cases
+	const w = await ctx.srv.signIn(U.ua2.name, U.ua2.password, { headers: { 'Accept-Language': 'en' } });
+	const page = (await w.get(`/r/units/${O.S2}`)).text;
+	assert.match(page, /Open cases<\/span><span class="tile-value">[1-9]/);
 });
 
 test('deadlines: working days from dispatch, an approved extension moves it, an answer records whether it was on time', async () => {

@@ -93,6 +93,22 @@ const ROUTES = [
 	// no such pending import
 	{ method: 'POST', pattern: '/r/{type:str}/import/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/r/units/import/999999', form: {}, ok: 404 },
 
+	// Open311 GeoReport v2 (src/cases/open311.c): public reads; a submission
+	// takes an API token as api_key only (csrf 2), so a session gets 403
+	{ method: 'GET', pattern: '/open311/v2/discovery.json', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/discovery.xml', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/services.json', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/services.xml', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/services/{code:str}', perm: 'P_PUBLIC', path: '/open311/v2/services/none.json', ok: 404 },
+	{ method: 'GET', pattern: '/open311/v2/requests.json', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/requests.xml', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'POST', pattern: '/open311/v2/requests.json', perm: 'P_PUBLIC', csrf: 2, form: { service_code: 'x' }, ok: 403 },
+	{ method: 'POST', pattern: '/open311/v2/requests.xml', perm: 'P_PUBLIC', csrf: 2, form: { service_code: 'x' }, ok: 403 },
+	{ method: 'GET', pattern: '/open311/v2/requests/{id:str}', perm: 'P_PUBLIC', path: '/open311/v2/requests/2026-999999.json', ok: 404 },
+	{ method: 'GET', pattern: '/open311/v2/tokens/{token:str}', perm: 'P_PUBLIC', path: '/open311/v2/tokens/AAAA-BBBB-CCCC.xml', ok: 404 },
+	{ method: 'GET', pattern: '/open311/v2/servicerequestupdates.json', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/servicerequestupdates.xml', perm: 'P_PUBLIC', ok: 200 },
+
 	// the JSON API, on the units register
 	{ method: 'GET', pattern: '/api/v1/openapi.json', perm: 'P_PUBLIC', ok: 200 },
 	{ method: 'GET', pattern: '/api/v1/{type:str}', perm: 'P_SIGNED_IN', path: '/api/v1/units', ok: 200 },
