@@ -98,7 +98,15 @@ WM_BUILT=$(date -r "$DATA/wenming" '+%Y-%m-%d %H:%M:%S')
 WM=$DATA/wenming
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "no-commit")
 [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || COMMIT="$COMMIT (dirty)"
-SYNC=$(grep -o 'synchronous=[A-Z]*' src/db/db_sqlite.c 2>/dev/null | head -n 1 || true)
+# what the build does with a write (from the sources it was built from): the
+# pool's connections' setting, the group-commit writer's, and whether the
+# intake of cases goes through the writer (a durable acknowledgement)
+SYNC=$(grep -o 'synchronous=[A-Z]*' src/db/db_sqlite.c src/db/writer.c 2>/dev/null | sed 's|^src/db/||; s|:synchronous=| |' | paste -sd, - || true)
+if grep -qs 'req_write' src/cases/intake.c src/cases/open311.c; then
+	DURABLE="through the group-commit writer (req_write: acknowledged once flushed)"
+else
+	DURABLE="NOT through the group-commit writer: one transaction per request on the pool's connection (synchronous as in db_sqlite.c)"
+fi
 NGINX_PID=""
 PROXY_PID=""
 WM_PID=""
@@ -573,20 +581,18 @@ CONF
 	pg_count() { psql -At "$PG_URL" -c "SELECT count(*) FROM cases"; }
 	before=$(pg_count)
 	# what the servers' connections wait on, every 0.2 s during the run
+	# (one psql session, \watch: a new psql every 0.2 s would take a core)
 	cat >"$DATA/pg-sample.sql" <<'SQL'
-SELECT coalesce(wait_event_type, 'CPU') || '|' || coalesce(wait_event, '-') || '|' ||
-       regexp_replace(left(query, 48), '\s+', ' ', 'g')
-FROM pg_stat_activity
-WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend';
+SELECT '--'
+UNION ALL
+(SELECT coalesce(wait_event_type, 'CPU') || '|' || coalesce(wait_event, '-') || '|' ||
+        regexp_replace(left(query, 48), '\s+', ' ', 'g')
+ FROM pg_stat_activity
+ WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+   AND backend_type = 'client backend')
+\watch 0.2
 SQL
-	(
-		end=$(($(date +%s) + SECS + 1))
-		while [ "$(date +%s)" -lt $end ]; do
-			psql -At "$PG_URL" -f "$DATA/pg-sample.sql" 2>/dev/null || true
-			echo "--"
-			sleep 0.2
-		done
-	) >"$OUT/pg-waits-raw.txt" &
+	timeout $((SECS + 1)) psql -At "$PG_URL" -f "$DATA/pg-sample.sql" >"$OUT/pg-waits-raw.txt" 2>/dev/null &
 	PGSAMPLER_PID=$!
 	run_wrk intake-pg "$PROXY_BASE$INTAKE_PATH" "" 64 -s "$DATA/post.lua" -- "$INTAKE" "$PG_TOKEN" "$PG_CAT" 0
 	wait "$PGSAMPLER_PID" 2>/dev/null || true
@@ -648,7 +654,7 @@ REPORT=$OUT/report.md
 	echo
 	echo "Machine: $(nproc) cores, ${CPU:-unknown CPU}, $MEM, $(uname -r); SQLite $(sqlite3 --version | cut -d' ' -f1); $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -n 1 | awk '{ print "wrk " $2 }')${PG_VERSION:+, PostgreSQL $PG_VERSION}. Load average (1/5/15 min) at start $LOAD_START, at end $LOAD_END: the machine is shared (other helpers were building and testing on the same 2 cores), so absolute numbers are noisy; each row is a ratio to nginx measured in the same phase. Whole run ${T_TOTAL} s."
 	echo
-	echo "Data: 10,000 units (\`gen units\`); $SMALL and $BIG cases (\`gen cases\`: one year of arrivals in id order, 10 % handled by secondary units, 40 % departments, 40 % windows, 10 % posts; states by age, ~4.5 % in hand; loaded straight into the \`cases\` table in ${GEN_SECS[small]} s and ${GEN_SECS[big]} s, per-unit counts recounted; big database $DB_MB MiB). List filter: U = secondary unit U00002 (id $SEC_UNIT), whose subtree holds ${SUBTREE[small]} / ${SUBTREE[big]} cases, ${TOTAL[small]} / ${TOTAL[big]} of them \`$STATE\` (the JSON \`total\` was checked against these). SQLite setting of this build: \`${SYNC:-unknown}\`."
+	echo "Data: 10,000 units (\`gen units\`); $SMALL and $BIG cases (\`gen cases\`: one year of arrivals in id order, 10 % handled by secondary units, 40 % departments, 40 % windows, 10 % posts; states by age, ~4.5 % in hand; loaded straight into the \`cases\` table in ${GEN_SECS[small]} s and ${GEN_SECS[big]} s, per-unit counts recounted; big database $DB_MB MiB). List filter: U = secondary unit U00002 (id $SEC_UNIT), whose subtree holds ${SUBTREE[small]} / ${SUBTREE[big]} cases, ${TOTAL[small]} / ${TOTAL[big]} of them \`$STATE\` (the JSON \`total\` was checked against these). SQLite settings in this build's sources: ${SYNC:-unknown}. Case intake (case_submit): $DURABLE."
 	echo
 	echo "### Intake ($INTAKE_LABEL, 64 connections)"
 	echo
