@@ -212,7 +212,8 @@ wait_idle() {
 	done
 }
 
-declare -A RPS P50 P99 BAD NREQ BYTES CMDLINES
+declare -A RPS P50 P99 BAD NREQ BYTES CMDLINES CPUMS
+CLK_TCK=$(getconf CLK_TCK)
 run_wrk() { # key url header conns(64|1) [wrk options...] [-- Lua script arguments...]
 	local key=$1 url=$2 hdr=$3 c=$4 args
 	shift 4
@@ -224,6 +225,8 @@ run_wrk() { # key url header conns(64|1) [wrk options...] [-- Lua script argumen
 	[ $# = 0 ] || largs=("$@") # "--" and the Lua script's arguments, after the URL
 	cmd+=("${opts[@]}" "$url" "${largs[@]}")
 	say "wrk $key"
+	local pid t0=0 t1=0
+	for pid in "$WM_PID" "$PG_PID_A" "$PG_PID_B"; do [ -z "$pid" ] || t0=$((t0 + $(cpu_ticks "$pid"))); done
 	timeout $((SECS + 30)) "${cmd[@]}" >"$OUT/wrk-$key.txt" 2>&1 || { cat "$OUT/wrk-$key.txt" >&2; die "wrk failed for $key"; }
 	local non2xx errs timeouts
 	read -r RPS[$key] P50[$key] P99[$key] non2xx errs timeouts NREQ[$key] < <(parse_wrk "$OUT/wrk-$key.txt")
@@ -234,9 +237,11 @@ run_wrk() { # key url header conns(64|1) [wrk options...] [-- Lua script argumen
 	# percentile those requests would reach is only known to be over 2 s
 	if [ "$timeouts" != 0 ]; then
 		local share
-		share=$(awk -v t="$timeouts" -v n="${NREQ[$key]:-0}" 'BEGIN { printf "%.4f", t / (t + n) }')
-		awk -v s="$share" 'BEGIN { exit !(s > 0.01) }' && P99[$key]="> 2000"
-		awk -v s="$share" 'BEGIN { exit !(s > 0.5) }' && P50[$key]="> 2000"
+		# (wrk counts an answer that came after its timeout both as a request
+		# and as a timeout, a connection that got none as a timeout only)
+		share=$(awk -v t="$timeouts" -v n="${NREQ[$key]:-0}" 'BEGIN { printf "%.4f", t / (n > t ? n : t) }')
+		awk -v s="$share" 'BEGIN { exit !(s >= 0.01) }' && P99[$key]="> 2000"
+		awk -v s="$share" 'BEGIN { exit !(s >= 0.5) }' && P50[$key]="> 2000"
 	fi
 	if ! grep -qE '^ +[1-9][0-9]* requests in' "$OUT/wrk-$key.txt"; then
 		P50[$key]="n/a"
@@ -244,6 +249,11 @@ run_wrk() { # key url header conns(64|1) [wrk options...] [-- Lua script argumen
 		BAD[$key]=" (no request completed in ${SECS} s)"
 	fi
 	wait_idle "$WM_PID" "$PG_PID_A" "$PG_PID_B"
+	# the servers' CPU time (user + system, including the requests wrk gave
+	# up on, served after it stopped) per request wrk counted: unlike req/s,
+	# not much moved by what else the shared machine runs
+	for pid in "$WM_PID" "$PG_PID_A" "$PG_PID_B"; do [ -z "$pid" ] || t1=$((t1 + $(cpu_ticks "$pid"))); done
+	CPUMS[$key]=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="${NREQ[$key]:-0}" 'BEGIN { if (n > 0 && d >= 0) printf "%.3f", d * 1000 / hz / n; else print "—" }')
 	CMDLINES[$key]=$(echo "${cmd[*]}" | sed "s/Cookie: wm_sid=[^ ]*/'Cookie: wm_sid=…'/; s/Authorization: Bearer [^ ]*/'Authorization: Bearer …'/; s|$OUT/||g")
 }
 
@@ -400,8 +410,8 @@ for size in small big; do
 	run_wrk "$size-coldhtml" "$LIST_HTML" "$CK" 64
 	if [ $PERF = 1 ] && [ $size = big ]; then
 		wait "$perf_pid" || true
-		perf report -i "$DATA/perf.data" --pid "$WM_PID" --no-children --percent-limit 1 --stdio >"$OUT/perf.txt" 2>/dev/null || true
-		perf report -i "$DATA/perf.data" --pid "$WM_PID" --no-children --percent-limit 1 --stdio -g none --sort dso,sym >"$OUT/perf-flat.txt" 2>/dev/null || true
+		perf report -i "$DATA/perf.data" --pid "$WM_PID" --percentage relative --no-children --percent-limit 1 --stdio >"$OUT/perf.txt" 2>/dev/null || true
+		perf report -i "$DATA/perf.data" --pid "$WM_PID" --percentage relative --no-children --percent-limit 1 --stdio -g none --sort dso,sym >"$OUT/perf-flat.txt" 2>/dev/null || true
 	fi
 	run_wrk "$size-coldjson" "$LIST_JSON" "$AUTH" 64
 	run_wrk "$size-colddetail" "$DETAIL_URL" "$CK" 64
@@ -665,6 +675,8 @@ REPORT=$OUT/report.md
 	echo
 	echo "Machine: $(nproc) cores, ${CPU:-unknown CPU}, $MEM, $(uname -r); SQLite $(sqlite3 --version | cut -d' ' -f1); $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -n 1 | awk '{ print "wrk " $2 }')${PG_VERSION:+, PostgreSQL $PG_VERSION}. Load average (1/5/15 min) at start $LOAD_START, at end $LOAD_END: the machine is shared (other helpers were building and testing on the same 2 cores), so absolute numbers are noisy; each row is a ratio to nginx measured in the same phase. Whole run ${T_TOTAL} s."
 	echo
+	echo "Server CPU ms/req: the wenming process's user + system time from /proc over the run and until it is idle again (requests wrk gave up on included), divided by the requests wrk counted: less moved by the other work on the machine than req/s."
+	echo
 	echo "Data: 10,000 units (\`gen units\`); $SMALL and $BIG cases (\`gen cases\`: one year of arrivals in id order, 10 % handled by secondary units, 40 % departments, 40 % windows, 10 % posts; states by age, ~4.5 % in hand; loaded straight into the \`cases\` table in ${GEN_SECS[small]} s and ${GEN_SECS[big]} s, per-unit counts recounted; big database $DB_MB MiB). List filter: U = secondary unit U00002 (id $SEC_UNIT), whose subtree holds ${SUBTREE[small]} / ${SUBTREE[big]} cases, ${TOTAL[small]} / ${TOTAL[big]} of them \`$STATE\` (the JSON \`total\` was checked against these). SQLite settings in this build's sources: ${SYNC:-unknown}. Case intake (case_submit): $DURABLE."
 	echo
 	if [ $WITH_INDEX = 1 ]; then
@@ -673,18 +685,18 @@ REPORT=$OUT/report.md
 	fi
 	echo "### Intake ($INTAKE_LABEL, 64 connections)"
 	echo
-	echo "| target | req/s | p50 ms | p99 ms | vs nginx | rows written | goal |"
-	echo "|---|---:|---:|---:|---:|---:|---|"
-	printf '| nginx 2 KB static file | %s | %s | %s | 1.00× | | baseline |\n' "${RPS[intake-nginx]}" "${P50[intake-nginx]}" "${P99[intake-nginx]}"
+	echo "| target | req/s | p50 ms | p99 ms | server CPU ms/req | vs nginx | rows written | goal |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---|"
+	printf '| nginx 2 KB static file | %s | %s | %s | | 1.00× | | baseline |\n' "${RPS[intake-nginx]}" "${P50[intake-nginx]}" "${P99[intake-nginx]}"
 	r=$(r2 "${RPS[intake-sqlite]}" "${RPS[intake-nginx]}")
 	g="≥ 0.3 with 0 errors: $(ok_ge "$r" 0.3)"
 	[ -z "${BAD[intake-sqlite]}" ] || g="MISSED${BAD[intake-sqlite]}"
-	printf '| SQLite, one server (%s wrk requests answered) | %s | %s | %s | %s× | %s | %s |\n' "${NREQ[intake-sqlite]}" "${RPS[intake-sqlite]}" \
-		"${P50[intake-sqlite]}" "${P99[intake-sqlite]}" "$r" "$INTAKE_ROWS_SQLITE" "$g"
+	printf '| SQLite, one server (%s wrk requests answered) | %s | %s | %s | %s | %s× | %s | %s |\n' "${NREQ[intake-sqlite]}" "${RPS[intake-sqlite]}" \
+		"${P50[intake-sqlite]}" "${P99[intake-sqlite]}" "${CPUMS[intake-sqlite]}" "$r" "$INTAKE_ROWS_SQLITE" "$g"
 	if [ $PG = 1 ]; then
 		r=$(r2 "${RPS[intake-pg]}" "${RPS[intake-nginx]}")
-		printf '| PostgreSQL, two servers behind nginx (%s answered) | %s | %s | %s | %s× | %s | recorded%s |\n' "${NREQ[intake-pg]}" "${RPS[intake-pg]}" \
-			"${P50[intake-pg]}" "${P99[intake-pg]}" "$r" "$INTAKE_ROWS_PG" "${BAD[intake-pg]:+ — errors${BAD[intake-pg]}}"
+		printf '| PostgreSQL, two servers behind nginx (%s answered) | %s | %s | %s | %s (both; PostgreSQL not counted) | %s× | %s | recorded%s |\n' "${NREQ[intake-pg]}" "${RPS[intake-pg]}" \
+			"${P50[intake-pg]}" "${P99[intake-pg]}" "${CPUMS[intake-pg]}" "$r" "$INTAKE_ROWS_PG" "${BAD[intake-pg]:+ — errors${BAD[intake-pg]}}"
 	fi
 	echo
 	echo "Rows written = cases added to the database during the run (requests still in flight when wrk stops may add a few more than it counted)."
@@ -700,8 +712,8 @@ REPORT=$OUT/report.md
 	for size in small big; do
 		echo "### List and case page, ${NCASES[$size]} cases"
 		echo
-		echo "| target | req/s | p50 ms | p99 ms | vs nginx | body | goal |"
-		echo "|---|---:|---:|---:|---:|---:|---|"
+		echo "| target | req/s | p50 ms | p99 ms | server CPU ms/req | vs nginx | body | goal |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---|"
 		for k in nginx html json detail coldhtml coldjson colddetail coldhtml1; do
 			key=$size-$k
 			ratio=$(r2 "${RPS[$key]}" "${RPS[$size-nginx]}")
@@ -716,8 +728,10 @@ REPORT=$OUT/report.md
 			[ $k != coldhtml1 ] || ratio=""
 			g=$(goal_of "$key" "$ratio")
 			[ $k != nginx ] || g="baseline"
-			printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$(label $k)" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" \
-				"${ratio:+${ratio}×}" "$body" "$g"
+			cpu=${CPUMS[$key]}
+			[ $k != nginx ] || cpu=""
+			printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(label $k)" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" \
+				"$cpu" "${ratio:+${ratio}×}" "$body" "$g"
 		done
 		echo
 		echo "wenming private memory (RssAnon) after the cache-on runs: $(mib "${RSS_ANON[$size]:-0}") MiB."
@@ -749,20 +763,20 @@ REPORT=$OUT/report.md
 	echo
 	echo "Each administrator (\`wenming user add uaK --role unit_admin --unit DEPT\`) is signed in with its own cookie; wrk's Lua gives each request the next user of its thread in turn (a department's subtree: 64 units, ~$DEPT_TOTAL_MIN \`$STATE\` cases of ~$((BIG / 156)) at this size). Arrivals through $INTAKE_PATH land with the office (state registered, no unit), but every one bumps the data generation and so empties every cached list."
 	echo
-	echo "| target | req/s | p50 ms | p99 ms | vs nginx | goal |"
-	echo "|---|---:|---:|---:|---:|---|"
-	printf '| nginx 2 KB static file (phase big) | %s | %s | %s | 1.00× | baseline |\n' "${RPS[big-nginx]}" "${P50[big-nginx]}" "${P99[big-nginx]}"
+	echo "| target | req/s | p50 ms | p99 ms | server CPU ms/req | vs nginx | goal |"
+	echo "|---|---:|---:|---:|---:|---:|---|"
+	printf '| nginx 2 KB static file (phase big) | %s | %s | %s | | 1.00× | baseline |\n' "${RPS[big-nginx]}" "${P50[big-nginx]}" "${P99[big-nginx]}"
 	r=$(r2 "${RPS[mixed-quiet]}" "${RPS[big-nginx]}")
 	g="cached: ≥ 0.5: $(ok_ge "$r" 0.5); p99 ≤ 20: $(ok_le "$(num "${P99[mixed-quiet]}")" 20)"
 	[ -z "${BAD[mixed-quiet]}" ] || g="$g — MISSED${BAD[mixed-quiet]}"
-	printf '| 64 users'"'"' lists, no arrivals | %s | %s | %s | %s× | %s |\n' "${RPS[mixed-quiet]}" "${P50[mixed-quiet]}" "${P99[mixed-quiet]}" "$r" "$g"
+	printf '| 64 users'"'"' lists, no arrivals | %s | %s | %s | %s | %s× | %s |\n' "${RPS[mixed-quiet]}" "${P50[mixed-quiet]}" "${P99[mixed-quiet]}" "${CPUMS[mixed-quiet]}" "$r" "$g"
 	r=$(r2 "${RPS[mixed]}" "${RPS[big-nginx]}")
 	g="≥ 0.1: $(ok_ge "$r" 0.1); p99 ≤ 50: $(ok_le "$(num "${P99[mixed]}")" 50)"
 	[ -z "${BAD[mixed]}" ] || g="$g — MISSED${BAD[mixed]}"
-	printf '| 64 users'"'"' lists while cases arrive | %s | %s | %s | %s× | %s |\n' "${RPS[mixed]}" "${P50[mixed]}" "${P99[mixed]}" "$r" "$g"
+	printf '| 64 users'"'"' lists while cases arrive | %s | %s | %s | %s (lists and arrivals) | %s× | %s |\n' "${RPS[mixed]}" "${P50[mixed]}" "${P99[mixed]}" "${CPUMS[mixed]}" "$r" "$g"
 	g="≥ $RATE/s: $(ok_ge "$ARR_RPS" "$RATE")"
 	[ "$ARR_NON2XX" = 0 ] && [ "$ARR_ERRS" = 0 ] || g="$g — MISSED (non-2xx $ARR_NON2XX, socket errors $ARR_ERRS)"
-	printf '| the arrivals meanwhile (8 connections, paced) | %s | %s | %s | | %s |\n' "$ARR_RPS" "$ARR_P50" "$ARR_P99" "$g"
+	printf '| the arrivals meanwhile (8 connections, paced; %s posted) | %s | %s | %s | | | %s |\n' "$ARR_N" "$ARR_RPS" "$ARR_P50" "$ARR_P99" "$g"
 	echo
 	echo "Command: \`bench/cases.sh${*:+ $*}\` (CASES_SMALL=$SMALL CASES_BIG=$BIG CASES_WRK_SECONDS=$SECS CASES_RATE=$RATE); the steps:"
 	echo
