@@ -4,6 +4,8 @@
  * entry, supervisors' opinions and the overdue list. */
 #include "../web/layout.h"
 #include "cases.h"
+#include "demo.h"
+#include "stats.h"
 
 extern const struct route cases_routes[];
 
@@ -31,6 +33,9 @@ const struct module cases_module = {
                                                  &case_attributes_type,
                                                  &case_replies_type,
                                                  &cases_type, NULL},
-    .routes = (const struct route *const[]){cases_routes, NULL},
+    .routes =
+        (const struct route *const[]){cases_routes, case_stats_routes, NULL},
     .nav = nav,
+    .demo = cases_demo,
+    .metrics = case_metrics,
 };

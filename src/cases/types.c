@@ -616,6 +616,7 @@ const struct record_type cases_type = {
     .links =
         (const struct record_link[]){{"/cases/new", M_case_quick_entry},
                                      {"/cases/overdue", M_case_overdue_list},
+                                     {"/cases/stats", M_case_stats},
                                      {"/r/case_categories", M_case_categories},
                                      {NULL, M_NONE}},
     .check = case_check,
