@@ -785,6 +785,7 @@ static int64_t handle(struct sim *s, int64_t from, int stuck) {
               approve ? NULL : "延期理由不充分，請按原期限辦理。", NULL, NULL,
               NULL, 0))
       return -1;
+    from = wd(e, 1);
     if (approve) {
       k->v[C_DUE] = k->v[C_EXTENSION_TO];
       k->v[C_HANDLING_DUE] = k->v[C_DUE];
@@ -813,9 +814,11 @@ static int64_t handle(struct sim *s, int64_t from, int stuck) {
     /* the office checks the answer */
     int64_t chk = wd(ans, below(&g->r, 3));
     if (round == 0 && chance(&g->r, 4)) {
-      if (!step(s, office_time(g, chk) + 3600, "office", staff(g, &g->office),
-                "send_back", "in_hand", PICK(&g->r, send_back_reasons), NULL,
-                NULL, NULL, 0))
+      int64_t bt = office_time(g, chk) + 3600;
+      if (bt <= t)
+        bt = t + 1800;
+      if (!step(s, bt, "office", staff(g, &g->office), "send_back", "in_hand",
+                PICK(&g->r, send_back_reasons), NULL, NULL, NULL, 0))
         return -1;
       k->v[C_DUE] = k->v[C_HANDLING_DUE];
       ans = wd(chk, 1 + below(&g->r, 3));
@@ -836,7 +839,8 @@ static int64_t handle(struct sim *s, int64_t from, int stuck) {
 
 /* The submitter's rating of a closed case, the reopening it may bring and
  * an appeal. */
-static void rate(struct sim *s, int64_t closed, int has_contact) {
+static void rate(struct sim *s, int64_t closed, int has_contact,
+                 int by_office) {
   struct gen *g = s->g;
   struct kase *k = s->k;
   for (int n = 1; n <= 2; n++) {
@@ -847,6 +851,10 @@ static void rate(struct sim *s, int64_t closed, int has_contact) {
     if (t <= strtoll(k->v[C_CLOSED], NULL, 10))
       t = strtoll(k->v[C_CLOSED], NULL, 10) + 7200;
     const char *v = draw_rating(g, n == 2);
+    /* a case the office answered itself has no unit to rectify it: the
+     * demo gives those no unsatisfied rating */
+    while (by_office && v[0] <= '2')
+      v = draw_rating(g, 1);
     int bad = v[0] <= '2';
     const char *comment = chance(&g->r, 40)
                               ? bad ? PICK(&g->r, rate_comments_bad)
@@ -914,14 +922,13 @@ static void rate(struct sim *s, int64_t closed, int has_contact) {
 }
 
 /* Dispatches to unit on day d; the response and handling deadlines. */
-static int dispatch(struct sim *s, int64_t d, int64_t unit,
+static int dispatch(struct sim *s, int64_t d, int64_t after, int64_t unit,
                     const char *unit_name) {
   struct gen *g = s->g;
   struct kase *k = s->k;
   int64_t t = office_time(g, d);
-  int64_t recv = strtoll(k->v[C_RECEIVED], NULL, 10);
-  if (t <= recv)
-    t = recv + 600 + below(&g->r, 3600);
+  if (t <= after)
+    t = after + 600 + below(&g->r, 3600);
   d = cal_local_day(t);
   if (!step(s, t, "office", staff(g, &g->office), "dispatch", "dispatched",
             NULL, NULL, chance(&g->r, 20) ? "請按時限辦理並答覆群眾。" : NULL,
@@ -936,10 +943,10 @@ static int dispatch(struct sim *s, int64_t d, int64_t unit,
   return 0;
 }
 
-/* The earlier open case this one repeats (same category, received in the
- * last fortnight, still open at t), or -1. */
+/* The earlier open case the newest one repeats (same category, received
+ * in the last fortnight, still open at t), or -1. */
 static int duplicate_of(struct gen *g, int cat, int64_t t) {
-  for (int i = g->nk - 1, seen = 0; i >= 0 && seen < 60; i--, seen++) {
+  for (int i = g->nk - 2, seen = 0; i >= 0 && seen < 60; i--, seen++) {
     struct kase *o = &g->k[i];
     int64_t rt = strtoll(o->v[C_RECEIVED], NULL, 10);
     if (t - rt > 14 * 86400)
@@ -1105,14 +1112,14 @@ static void make_case(struct gen *g, int64_t t0) {
     k->v[C_HANDLING_DAYS] = num(g, wd_between(day, cal_local_day(t)));
     k->v[C_DUE] = NULL;
     k->open_until = t;
-    rate(&s, cal_local_day(t), has_contact);
+    rate(&s, cal_local_day(t), has_contact, 1);
     return;
   }
   /* dispatched: now and then first to the wrong unit, which returns it */
   if (g->nunits && chance(&g->r, 5)) {
     int u = below(&g->r, g->nunits);
     if (g->units[u] != g->cat_unit[ci]) {
-      if (dispatch(&s, d1, g->units[u], g->unit_names[u]))
+      if (dispatch(&s, d1, t0, g->units[u], g->unit_names[u]))
         return;
       int64_t rd = wd(d1, below(&g->r, 2));
       int64_t rt = office_time(g, rd);
@@ -1124,9 +1131,10 @@ static void make_case(struct gen *g, int64_t t0) {
       k->v[C_UNIT] = NULL;
       k->v[C_DUE] = day_text(g, wd(cal_local_day(rt), 1));
       d1 = wd(cal_local_day(rt), below(&g->r, 2));
+      t0 = rt;
     }
   }
-  if (dispatch(&s, d1, g->cat_unit[ci], g->cat_unit_name[ci]))
+  if (dispatch(&s, d1, t0, g->cat_unit[ci], g->cat_unit_name[ci]))
     return;
   int64_t dd = cal_local_day(strtoll(k->v[C_DISPATCHED], NULL, 10)), resp;
   cal_parse_date(k->v[C_RESP_DUE], &resp);
@@ -1143,7 +1151,7 @@ static void make_case(struct gen *g, int64_t t0) {
   k->v[C_ACC_ON_TIME] = ad > resp ? "0" : "1";
   int64_t closed = handle(&s, ad, chance_pm(&g->r, 15));
   if (closed >= 0)
-    rate(&s, closed, has_contact);
+    rate(&s, closed, has_contact, 0);
 }
 
 /* ---- the organization the cases go to ---- */
