@@ -594,6 +594,57 @@ static void platform_paths(json_t *paths, json_t *schemas)
 			    json_pack("[o]", query_param("unit", "The unit; default: the top of what the user may see",
 							 json_pack("{s:s, s:i}", "type", "integer", "minimum", 1))));
 	json_object_set_new(paths, "/api/v1/stats/people", obj1("get", stats));
+
+	/* the cases' statistics (cases/stats.c): counts, and rates in percent
+	 * (null when nothing to count) */
+	json_t *rate = json_pack("{s:[s, s], s:i, s:i}", "type", "number", "null", "minimum", 0, "maximum", 100);
+	json_t *cfig = json_object();
+	static const char *const ccounts[] = {"received", "merged", "counted", "dispatched", "accepted_on_time", "closed",
+					      "rated", "satisfied", "answered", "answered_on_time", "handled",
+					      "handling_days_total", "open", "overdue"};
+	for (size_t i = 0; i < sizeof ccounts / sizeof *ccounts; i++)
+		json_object_set_new(cfig, ccounts[i], typed("integer"));
+	static const char *const crates[] = {"response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate"};
+	for (size_t i = 0; i < sizeof crates / sizeof *crates; i++)
+		json_object_set_new(cfig, crates[i], json_deep_copy(rate));
+	json_object_set_new(cfig, "avg_handling_days", json_pack("{s:[s, s]}", "type", "number", "null"));
+	json_t *cunit = json_deep_copy(cfig);
+	json_object_set_new(cunit, "id", typed("integer"));
+	json_object_set_new(cunit, "name", typed("string"));
+	json_t *counts = json_pack("{s:s, s:o}", "type", "object", "additionalProperties", typed("integer"));
+	json_t *call = json_deep_copy(cfig);
+	json_object_update_new(
+		call, json_pack("{s:o, s:{s:s, s:s}, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:{s:s, s:o}, s:{s:s, s:o}, s:{s:s, s:o}, "
+				"s:o}",
+				"unit", closed_object(json_pack("{s:o, s:o}", "id", typed("integer"), "name", typed("string"))),
+				"from", "type", "string", "format", "date", "to", "type", "string", "format", "date",
+				"includes_unassigned", typed("boolean"), "by_channel", json_deep_copy(counts), "by_kind",
+				json_deep_copy(counts), "by_state", counts, "by_category", "type", "array", "items",
+				closed_object(json_pack("{s:o, s:o, s:o}", "id", typed("integer"), "name", typed("string"),
+							"count", typed("integer"))),
+				"by_month", "type", "array", "items",
+				closed_object(json_pack("{s:o, s:o, s:o}", "month", typed("string"), "received",
+							typed("integer"), "closed", typed("integer"))),
+				"by_unit", "type", "array", "items", closed_object(cunit), "own", closed_object(json_deep_copy(cfig))));
+	json_decref(cfig);
+	json_decref(rate);
+	json_object_set_new(schemas, "CaseStats", closed_object(call));
+	json_t *cstats = operation("get_case_stats", "cases",
+				   "Cases of a unit's subtree received in a period: counts, response, resolution, "
+				   "satisfaction and on-time rates, average handling time, by channel, kind, category, "
+				   "state, month and sub-unit",
+				   "200", "The figures", data_of(ref_schema("#/components/schemas/CaseStats")), "400", "401",
+				   "403", "404", NULL);
+	json_object_set_new(
+		cstats, "parameters",
+		json_pack("[o, o, o]",
+			  query_param("unit", "The unit; default: the top of what the user may see",
+				      json_pack("{s:s, s:i}", "type", "integer", "minimum", 1)),
+			  query_param("from", "First day of receipt (YYYY-MM-DD); default: 1 January this year",
+				      json_pack("{s:s, s:s}", "type", "string", "format", "date")),
+			  query_param("to", "Last day of receipt (YYYY-MM-DD); default: today",
+				      json_pack("{s:s, s:s}", "type", "string", "format", "date"))));
+	json_object_set_new(paths, "/api/v1/stats/cases", obj1("get", cstats));
 }
 
 static int openapi_json(struct req *r)
