@@ -276,8 +276,12 @@ static json_t *field_schema(const struct field_def *f, int input)
 		json_object_set_new(s, "minimum", json_integer(f->min));
 		json_object_set_new(s, "maximum", json_integer(f->max));
 	}
-	if (!(f->flags & FF_REQUIRED) || (input && f->dflt))
+	if (!(f->flags & FF_REQUIRED) || (input && f->dflt)) {
 		json_object_set_new(s, "nullable", json_true());
+		/* OpenAPI 3.0.3: a nullable enum lists null among its values */
+		if (json_object_get(s, "enum"))
+			json_array_append_new(json_object_get(s, "enum"), json_null());
+	}
 	const char *label = msg(LANG_EN, f->label);
 	if (f->flags & FF_SENSITIVE)
 		json_object_set_new(s, "description",
@@ -309,8 +313,14 @@ static json_t *filter_param(const struct field_def *f)
 		schema = json_pack("{s:s, s:i}", "type", "integer", "minimum", 1), desc = "This unit and every unit under it";
 	else if (field_is_integer(f->type))
 		schema = json_pack("{s:s, s:i}", "type", "integer", "minimum", 0);
-	else if (f->type == F_ENUM)
-		schema = field_schema(f, 1), json_object_del(schema, "nullable"), json_object_del(schema, "description");
+	else if (f->type == F_ENUM) {
+		schema = field_schema(f, 1);
+		json_object_del(schema, "nullable");
+		json_object_del(schema, "description");
+		json_t *e = json_object_get(schema, "enum"); /* a filter takes codes only */
+		if (json_array_size(e) && json_is_null(json_array_get(e, json_array_size(e) - 1)))
+			json_array_remove(e, json_array_size(e) - 1);
+	}
 	else
 		schema = typed("string");
 	return json_pack("{s:s, s:s, s:s, s:o}", "name", f->name, "in", "query", "description", desc, "schema", schema);
@@ -597,7 +607,7 @@ static void platform_paths(json_t *paths, json_t *schemas)
 
 	/* the cases' statistics (cases/stats.c): counts, and rates in percent
 	 * (null when nothing to count) */
-	json_t *rate = json_pack("{s:[s, s], s:i, s:i}", "type", "number", "null", "minimum", 0, "maximum", 100);
+	json_t *rate = json_pack("{s:s, s:b, s:i, s:i}", "type", "number", "nullable", 1, "minimum", 0, "maximum", 100);
 	json_t *cfig = json_object();
 	static const char *const ccounts[] = {"received", "merged", "counted", "dispatched", "accepted_on_time", "closed",
 					      "rated", "satisfied", "answered", "answered_on_time", "handled",
@@ -607,7 +617,7 @@ static void platform_paths(json_t *paths, json_t *schemas)
 	static const char *const crates[] = {"response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate"};
 	for (size_t i = 0; i < sizeof crates / sizeof *crates; i++)
 		json_object_set_new(cfig, crates[i], json_deep_copy(rate));
-	json_object_set_new(cfig, "avg_handling_days", json_pack("{s:[s, s]}", "type", "number", "null"));
+	json_object_set_new(cfig, "avg_handling_days", json_pack("{s:s, s:b}", "type", "number", "nullable", 1));
 	json_t *cunit = json_deep_copy(cfig);
 	json_object_set_new(cunit, "id", typed("integer"));
 	json_object_set_new(cunit, "name", typed("string"));
