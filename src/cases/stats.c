@@ -236,17 +236,17 @@ static int by_month(struct req *r, int64_t unit, int unassigned,
   st->nmonths = 0;
   /* received by received_at, closed by closed_at: both within the month
    * and the period */
-  const char *
-      sql = arena_printf(r->a,
-                         "SELECT " SUM("t.received_at >= ? AND t.received_at < "
-                                       "?") ", " SUM(
-                             "t.state = 'closed' AND t.closed_at >= ? AND "
-                             "t.closed_at < ?") " FROM cases t WHERE "
-                                                "t.archived = 0 AND (t.unit_id "
-                                                "IN (SELECT unit_id "
-                                                "FROM unit_tree WHERE "
-                                                "ancestor_id = ?)%s)",
-                         unassigned ? " OR t.unit_id IS NULL" : "");
+  const char *sql = arena_printf(
+      r->a,
+      "SELECT " SUM(
+          "t.received_at >= ? AND t.received_at < "
+          "?") ", " SUM("t.state = 'closed' AND t.closed_at >= ? AND "
+                        "t.closed_at < ?") " FROM cases t WHERE "
+                                           "t.archived = 0 AND (t.unit_id "
+                                           "IN (SELECT unit_id "
+                                           "FROM unit_tree WHERE "
+                                           "ancestor_id = ?)%s)",
+      unassigned ? " OR t.unit_id IS NULL" : "");
   struct db_stmt *s = db_prepare(req_db(r), r->a, sql);
   if (!s)
     return DB_ERR;
@@ -473,27 +473,39 @@ static void tile(struct req *r, enum msg_id label, const char *value,
   html(r, "%H", href ? MARKUP("</a>") : MARKUP("</div>"));
 }
 
+/* 12,345 (arena). */
+static const char *grouped(struct req *r, int64_t n) {
+  char d[32];
+  int len = snprintf(d, sizeof d, "%lld", (long long)(n < 0 ? -n : n));
+  struct buf b;
+  buf_init(&b, r->a);
+  if (n < 0)
+    buf_putc(&b, '-');
+  for (int i = 0; i < len; i++) {
+    if (i && (len - i) % 3 == 0)
+      buf_putc(&b, ',');
+    buf_putc(&b, d[i]);
+  }
+  return b.p;
+}
+
 static const char *ratio(struct req *r, int64_t a, int64_t b) {
-  return arena_printf(r->a, "%lld / %lld", (long long)a, (long long)b);
+  return arena_printf(r->a, "%s / %s", grouped(r, a), grouped(r, b));
 }
 
 /* A small table of counts with links to the list. */
 static void count_table(struct req *r, enum msg_id title, enum msg_id col,
                         const struct enum_opt *opts, const int64_t *v,
                         int64_t unit, const char *param) {
-  static struct list_col cols[2];
-  cols[0] = (struct list_col){col, NULL, 0};
-  cols[1] = (struct list_col){M_case_stats_count, NULL, 1};
+  const struct list_col cols[2] = {{col, NULL, 0},
+                                   {M_case_stats_count, NULL, 1}};
   html(r, "<section class=\"card\"><h2>%T</h2>", title);
   list_begin(r, cols, 2, -1, 0);
   for (int i = 0; opts[i].code; i++) {
     if (!v[i])
       continue;
-    html(r,
-         "<tr><td data-label=\"%T\">%T</td><td class=\"num\" "
-         "data-label=\"%T\"><a href=\"%a\">%N</a></td></tr>",
-         col, opts[i].label, M_case_stats_count,
-         list_url(r, unit, param, opts[i].code), v[i]);
+    html(r, "<tr><td>%T</td><td class=\"num\"><a href=\"%a\">%N</a></td></tr>",
+         opts[i].label, list_url(r, unit, param, opts[i].code), v[i]);
   }
   list_end(r);
   html(r, "</section>");
@@ -523,17 +535,17 @@ static void unit_row(struct req *r, const struct case_stats *st, int64_t id,
                      const char *name, const struct case_figures *f, int link) {
   if (link)
     html(r,
-         "<tr><td data-label=\"%T\"><a "
+         "<tr><td class=\"card-title\"><a "
          "href=\"/cases/stats?unit=%D&amp;from=%u&amp;to=%u\">%s</a></td>"
          "<td class=\"num\" data-label=\"%T\"><a "
          "href=\"/r/cases?unit_id=%D\">%N</a></td>",
-         M_unit, id, day_text(r, st->from), day_text(r, st->to), name,
+         id, day_text(r, st->from), day_text(r, st->to), name,
          M_case_stats_received, id, f->received);
   else
     html(r,
-         "<tr><td data-label=\"%T\">%s</td><td class=\"num\" "
+         "<tr><td class=\"card-title\">%s</td><td class=\"num\" "
          "data-label=\"%T\">%N</td>",
-         M_unit, name, M_case_stats_received, f->received);
+         name, M_case_stats_received, f->received);
   html(r,
        "<td class=\"num\" data-label=\"%T\">%s</td><td class=\"num\" "
        "data-label=\"%T\">%s</td><td class=\"num\" data-label=\"%T\">%s</td>"
@@ -583,8 +595,7 @@ static int stats_page(struct req *r) {
 
   const struct case_figures *f = &st.all;
   html(r, "<div class=\"tiles\">");
-  tile(r, M_case_stats_received,
-       arena_printf(r->a, "%lld", (long long)f->received),
+  tile(r, M_case_stats_received, grouped(r, f->received),
        f->merged ? arena_printf(r->a, "%s %lld", T(r, M_case_st_merged),
                                 (long long)f->merged)
                  : NULL,
@@ -600,11 +611,9 @@ static int stats_page(struct req *r) {
        ratio(r, f->answered_on_time, f->answered), NULL, "");
   tile(r, M_case_stats_avg_days, days_text(r, f->avg_handling_days), NULL, NULL,
        "");
-  tile(r, M_case_stats_open, arena_printf(r->a, "%lld", (long long)f->open),
-       NULL, NULL, "");
-  tile(r, M_case_stats_overdue,
-       arena_printf(r->a, "%lld", (long long)f->overdue), NULL,
-       "/cases/overdue", f->overdue ? " tile-danger" : "");
+  tile(r, M_case_stats_open, grouped(r, f->open), NULL, NULL, "");
+  tile(r, M_case_stats_overdue, grouped(r, f->overdue), NULL, "/cases/overdue",
+       f->overdue ? " tile-danger" : "");
   html(r, "</div>");
 
   /* the months, then the channels and kinds */
@@ -624,9 +633,9 @@ static int stats_page(struct req *r) {
     chart_bars(r, T(r, M_case_stats_by_month), cats, st.nmonths, s, 2);
     html(r, "</section>");
   }
-  html(r, "<div class=\"grid-2\">");
   enum_chart(r, M_case_stats_by_channel, case_channels, st.by_channel);
   enum_chart(r, M_case_stats_by_kind, case_kinds, st.by_kind);
+  html(r, "<div class=\"cols\">");
   count_table(r, M_case_stats_by_channel, M_case_channel, case_channels,
               st.by_channel, a.unit, "channel");
   count_table(r, M_case_stats_by_kind, M_case_kind, case_kinds, st.by_kind,
@@ -640,10 +649,8 @@ static int stats_page(struct req *r) {
   html(r, "<section class=\"card\"><h2>%T</h2>", M_case_stats_by_category);
   list_begin(r, ccols, 2, -1, 0);
   for (int i = 0; i < st.ncategories; i++)
-    html(r,
-         "<tr><td data-label=\"%T\">%s</td><td class=\"num\" "
-         "data-label=\"%T\"><a href=\"%a\">%N</a></td></tr>",
-         M_case_category, st.by_category[i].code, M_case_stats_count,
+    html(r, "<tr><td>%s</td><td class=\"num\"><a href=\"%a\">%N</a></td></tr>",
+         st.by_category[i].code,
          list_url(r, a.unit, "category_id",
                   arena_printf(r->a, "%lld", (long long)st.by_category[i].id)),
          st.by_category[i].n);
@@ -662,8 +669,12 @@ static int stats_page(struct req *r) {
         {M_case_stats_avg_days, NULL, 1}};
     html(r, "<section class=\"card\"><h2>%T</h2>", M_case_stats_by_unit);
     list_begin(r, ucols, 7, -1, 0);
+    int quiet = 0; /* sub-units without a case: counted, not listed */
     for (int i = 0; i < st.nunits; i++)
-      unit_row(r, &st, st.units[i].id, st.units[i].name, &st.units[i].f, 1);
+      if (st.units[i].f.received)
+        unit_row(r, &st, st.units[i].id, st.units[i].name, &st.units[i].f, 1);
+      else
+        quiet++;
     if (st.own.received)
       unit_row(r, &st, a.unit,
                arena_printf(r->a,
@@ -673,6 +684,9 @@ static int stats_page(struct req *r) {
                &st.own, 0);
     unit_row(r, &st, a.unit, T(r, M_case_stats_total), &st.all, 0);
     list_end(r);
+    if (quiet)
+      html(r, "<p class=\"hint\">%s</p>",
+           arena_printf(r->a, T(r, M_case_stats_quiet_units), quiet));
     html(r, "</section>");
   }
   html(r, "<p class=\"muted\">%T</p><p class=\"muted\">%T</p>",
