@@ -4,6 +4,8 @@
  * entry, supervisors' opinions and the overdue list. */
 #include "../web/layout.h"
 #include "cases.h"
+#include "demo.h"
+#include "stats.h"
 
 extern const struct route cases_routes[], open311_routes[];
 
@@ -44,9 +46,11 @@ const struct module cases_module = {
 	.name = "cases",
 	.types = (const struct record_type *const[]){&case_categories_type, &case_attributes_type, &case_replies_type,
 						     &cases_type, NULL},
-	.routes = (const struct route *const[]){cases_routes, open311_routes, NULL},
+	.routes = (const struct route *const[]){cases_routes, open311_routes, case_stats_routes, NULL},
 	.nav = nav,
 	.commands = commands,
 	.sections = sections,
 	.jobs = case_jobs,
+	.demo = cases_demo,
+	.metrics = case_metrics,
 };

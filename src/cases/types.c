@@ -527,6 +527,7 @@ const struct record_type cases_type = {
 	.nav_order = 200,
 	.links = (const struct record_link[]){{"/cases/new", M_case_quick_entry},
 					      {"/cases/overdue", M_case_overdue_list},
+					      {"/cases/stats", M_case_stats},
 					      {"/cases/supervisors", M_case_supervisor_opinions},
 					      {"/r/case_categories", M_case_categories},
 					      {NULL, M_NONE}},

@@ -16,6 +16,7 @@ const { ROOT } = require('./lib');
 const W_UNITS = ['admin', 'office', 'unit_admin']; // units: write; every role reads
 const READ_PEOPLE = ['admin', 'office', 'leader', 'unit_admin']; // people: staff only their own
 const REVEAL_PEOPLE = ['admin', 'office', 'unit_admin'];
+const READ_CASES = ['admin', 'office', 'leader', 'unit_admin', 'staff']; // cases: supervisors only their own
 
 const ROUTES = [
 	{ method: 'GET', pattern: '/static/{name:str}', perm: 'P_PUBLIC', path: '/static/app.css', ok: 200 },
@@ -68,6 +69,10 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/org/stats', perm: 'P_SIGNED_IN', who: READ_PEOPLE, path: '/org/stats?unit=:unit', ok: 200 },
 	{ method: 'GET', pattern: '/org/certificates', perm: 'P_SIGNED_IN', who: [...READ_PEOPLE, 'staff'], ok: 200 },
 	{ method: 'GET', pattern: '/api/v1/stats/people', perm: 'P_SIGNED_IN', who: READ_PEOPLE, path: '/api/v1/stats/people?unit=:unit', ok: 200 },
+	// the cases' statistics (src/cases/stats.c): roles that read cases
+	{ method: 'GET', pattern: '/cases/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/cases/stats?unit=:unit', ok: 200 },
+	{ method: 'GET', pattern: '/cases/stats.xlsx', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/cases/stats.xlsx?unit=:unit', ok: 200 },
+	{ method: 'GET', pattern: '/api/v1/stats/cases', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/api/v1/stats/cases?unit=:unit', ok: 200 },
 
 	// search across the registers the user may read (results are scoped)
 	{ method: 'GET', pattern: '/search', perm: 'P_SIGNED_IN', path: '/search?q=Fixture', ok: 200 },
