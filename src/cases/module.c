@@ -5,7 +5,7 @@
 #include "../web/layout.h"
 #include "cases.h"
 
-extern const struct route cases_routes[];
+extern const struct route cases_routes[], portal_routes[];
 
 static int may_file_opinion(struct req *r, const void *ctx) {
   (void)ctx;
@@ -27,10 +27,11 @@ static const struct nav_item nav[] = {
 
 const struct module cases_module = {
     .name = "cases",
+    .migrations = "src/cases/migrations/",
     .types = (const struct record_type *const[]){&case_categories_type,
                                                  &case_attributes_type,
                                                  &case_replies_type,
                                                  &cases_type, NULL},
-    .routes = (const struct route *const[]){cases_routes, NULL},
+    .routes = (const struct route *const[]){cases_routes, portal_routes, NULL},
     .nav = nav,
 };
