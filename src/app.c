@@ -189,6 +189,21 @@ static void collect_nav(struct app *app)
 	qsort(app->nav, app->nnav, sizeof *app->nav, nav_cmp);
 }
 
+/* Every module's periodic jobs, NULL-ended. */
+static void collect_jobs(struct app *app)
+{
+	size_t n = 1;
+	for (const struct module *const *m = app_modules; *m; m++)
+		for (const struct job *j = (*m)->jobs; j && j->name; j++)
+			n++;
+	const struct job **v = calloc(n, sizeof *v);
+	n = 0;
+	for (const struct module *const *m = app_modules; *m; m++)
+		for (const struct job *j = (*m)->jobs; j && j->name; j++)
+			v[n++] = j;
+	app->jobs = v;
+}
+
 int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen)
 {
 	memset(app, 0, sizeof *app);
@@ -221,6 +236,7 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 	collect_routes(app);
 	collect_assets(app);
 	collect_nav(app);
+	collect_jobs(app);
 	if (strcmp(cfg->access_log, "off") == 0) {
 		app->access_log = NULL;
 	} else if (strcmp(cfg->access_log, "-") == 0) {
@@ -248,6 +264,7 @@ void app_free(struct app *app)
 		if (app->nav[i].visible == record_nav_visible)
 			free((char *)app->nav[i].path);
 	free(app->nav);
+	free((void *)app->jobs);
 	free(app->routes);
 	free(app->metrics.routes);
 	cache_free(app->cache);

@@ -57,6 +57,7 @@ struct module {
 	 * message in err (DEMO_E_NOT_EMPTY: the database has data already) */
 	int (*demo)(struct db *db, const struct demo_options *o, char *err, size_t errlen);
 	const struct metric *metrics;           /* ended by {NULL} */
+	const struct job *jobs;                 /* periodic work, ended by {NULL} */
 };
 
 #define DEMO_E_NOT_EMPTY (-100)

@@ -11,81 +11,61 @@ struct wf_transition;
 struct wf_input;
 
 /* Fields by position: hooks read rec->vals[CASE_...]. */
-enum {
-  CAT_CODE,
-  CAT_NAME,
-  CAT_GROUP,
-  CAT_DESCRIPTION,
-  CAT_UNIT_ID,
-  CAT_DAYS,
-  CAT_KEYWORDS,
-  CAT_PUBLIC,
-  CAT__COUNT
-};
+enum { CAT_CODE, CAT_NAME, CAT_GROUP, CAT_DESCRIPTION, CAT_UNIT_ID, CAT_DAYS, CAT_KEYWORDS, CAT_PUBLIC, CAT__COUNT };
 
-enum {
-  ATTR_CATEGORY_ID,
-  ATTR_CODE,
-  ATTR_LABEL,
-  ATTR_TYPE,
-  ATTR_REQUIRED,
-  ATTR_POSITION,
-  ATTR_VALUES,
-  ATTR__COUNT
-};
+enum { ATTR_CATEGORY_ID, ATTR_CODE, ATTR_LABEL, ATTR_TYPE, ATTR_REQUIRED, ATTR_POSITION, ATTR_VALUES, ATTR__COUNT };
 
 enum { REPLY_CATEGORY_ID, REPLY_TITLE, REPLY_TEXT, REPLY__COUNT };
 
 enum {
-  CASE_NUMBER,
-  CASE_TITLE,
-  CASE_KIND,
-  CASE_CHANNEL,
-  CASE_CATEGORY_ID,
-  CASE_DESCRIPTION,
-  CASE_ADDRESS,
-  CASE_LAT,
-  CASE_LON,
-  CASE_STATE,
-  CASE_UNIT_ID,
-  CASE_DUE,
-  CASE_RECEIVED_AT,
-  CASE_RESPONSE_DUE,
-  CASE_DISPATCHED_AT,
-  CASE_ACCEPTED_AT,
-  CASE_ANSWERED_AT,
-  CASE_CLOSED_AT,
-  CASE_HANDLING_DUE,
-  CASE_ACCEPTED_ON_TIME,
-  CASE_ANSWERED_ON_TIME,
-  CASE_HANDLING_DAYS,
-  CASE_REPLY,
-  CASE_EXTENSION_TO,
-  CASE_RATING,
-  CASE_RATING_COMMENT,
-  CASE_RATINGS,
-  CASE_RATED,
-  CASE_RATING_VOID,
-  CASE_APPEAL,
-  CASE_FOLLOWUP_DUE,
-  CASE_REMINDERS,
-  CASE_ESCALATED,
-  CASE_MERGED_INTO,
-  CASE_ANONYMOUS,
-  CASE_CONFIDENTIAL,
-  CASE_CONTACT_NAME,
-  CASE_CONTACT_PHONE,
-  CASE_CONTACT_EMAIL,
-  CASE_SUBMITTER,
-  CASE_TRACKING,
-  CASE_EXTRA,
-  CASE__COUNT
+	CASE_NUMBER,
+	CASE_TITLE,
+	CASE_KIND,
+	CASE_CHANNEL,
+	CASE_CATEGORY_ID,
+	CASE_DESCRIPTION,
+	CASE_ADDRESS,
+	CASE_LAT,
+	CASE_LON,
+	CASE_STATE,
+	CASE_UNIT_ID,
+	CASE_DUE,
+	CASE_RECEIVED_AT,
+	CASE_RESPONSE_DUE,
+	CASE_DISPATCHED_AT,
+	CASE_ACCEPTED_AT,
+	CASE_ANSWERED_AT,
+	CASE_CLOSED_AT,
+	CASE_HANDLING_DUE,
+	CASE_ACCEPTED_ON_TIME,
+	CASE_ANSWERED_ON_TIME,
+	CASE_HANDLING_DAYS,
+	CASE_REPLY,
+	CASE_EXTENSION_TO,
+	CASE_RATING,
+	CASE_RATING_COMMENT,
+	CASE_RATINGS,
+	CASE_RATED,
+	CASE_RATING_VOID,
+	CASE_APPEAL,
+	CASE_FOLLOWUP_DUE,
+	CASE_REMINDERS,
+	CASE_REMINDED_DUE,
+	CASE_ESCALATED,
+	CASE_MERGED_INTO,
+	CASE_ANONYMOUS,
+	CASE_CONFIDENTIAL,
+	CASE_CONTACT_NAME,
+	CASE_CONTACT_PHONE,
+	CASE_CONTACT_EMAIL,
+	CASE_SUBMITTER,
+	CASE_TRACKING,
+	CASE_EXTRA,
+	CASE__COUNT
 };
 
-extern const struct record_type case_categories_type, case_attributes_type,
-    case_replies_type, cases_type;
-extern const struct enum_opt case_kinds[], case_channels[], case_states[],
-    case_ratings[];
+extern const struct record_type case_categories_type, case_attributes_type, case_replies_type, cases_type;
+extern const struct enum_opt case_kinds[], case_channels[], case_states[], case_ratings[];
 extern const struct module cases_module;
 
 /* Working days a reopened case has for its rectification, and the
@@ -108,42 +88,43 @@ extern const struct module cases_module;
  * tracking code (code, CASE_CODE_SIZE bytes). 0, WF_E_INVALID (errs says
  * why), WF_E_CALENDAR, or a DB_E_* code. For the public (no user) the
  * category must be a public one. */
-int case_submit(struct req *r, struct record *rec, char code[CASE_CODE_SIZE],
-                struct record_errors *errs);
+int case_submit(struct req *r, struct record *rec, char code[CASE_CODE_SIZE], struct record_errors *errs);
 /* The case whose tracking code is code (any form: dashes, case and spaces
  * are ignored), loaded without a scope check, or NULL. */
 struct record *case_by_code(struct req *r, const char *code);
 
 /* An open case like one being entered. */
 struct case_match {
-  int64_t id;
-  const char *number, *title, *state;
-  double score;
+	int64_t id;
+	const char *number, *title, *state;
+	double score;
 };
 /* Open cases of the last 90 days in category whose text (title and
  * description) shares most character pairs with text, or whose address is
  * address, best first: at most max into out; their number. */
-int case_similar(struct req *r, int64_t category, const char *text,
-                 const char *address, int64_t except, struct case_match *out,
-                 int max);
+int case_similar(struct req *r, int64_t category, const char *text, const char *address, int64_t except,
+		 struct case_match *out, int max);
+
+/* ---- deadlines (deadlines.c) ---- */
+
+/* Reminds the handling unit of each open case past its deadline on today
+ * (once per deadline) and escalates those escalate_after working days
+ * past it; the counts in *reminded and *escalated. 0 or a DB_E_* code. */
+int case_deadlines_run(struct req *r, int64_t today, int escalate_after, int *reminded, int *escalated);
+extern const struct job case_jobs[];
+/* wenming cases remind [--today DATE] (module.c lists it). */
+int cmd_cases(struct config *cfg, int argc, char **argv);
 
 /* ---- the workflow's hooks (steps.c) ---- */
 
-void case_step_prefill(struct req *r, struct record *rec,
-                       const struct wf_transition *t);
-enum msg_id case_step_check(struct req *r, const struct record *rec,
-                            const struct wf_transition *t,
-                            const struct wf_input *in);
-int case_step_deadline(struct req *r, const struct record *rec,
-                       const struct wf_transition *t, int64_t *due);
-int case_step_apply(struct req *r, struct record *rec,
-                    const struct wf_transition *t, const struct wf_input *in);
-int case_step_after(struct req *r, struct record *rec,
-                    const struct record *before, const struct wf_transition *t,
-                    const struct wf_input *in, int64_t event_id);
-void case_check(struct req *r, struct record *rec, const struct record *before,
-                struct record_errors *errs);
-int case_after_save(struct req *r, struct record *rec,
-                    const struct record *before);
+void case_step_prefill(struct req *r, struct record *rec, const struct wf_transition *t);
+enum msg_id case_step_check(struct req *r, const struct record *rec, const struct wf_transition *t,
+			    const struct wf_input *in);
+int case_step_deadline(struct req *r, const struct record *rec, const struct wf_transition *t, int64_t *due);
+int case_step_apply(struct req *r, struct record *rec, const struct wf_transition *t, const struct wf_input *in);
+int case_step_after(struct req *r, struct record *rec, const struct record *before, const struct wf_transition *t,
+		    const struct wf_input *in, int64_t event_id);
+void case_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs);
+int case_after_save(struct req *r, struct record *rec, const struct record *before);
 
 #endif

@@ -21,6 +21,7 @@ struct config {
 	int keepalive_timeout;
 	long max_body;       /* bytes */
 	long max_part;
+	long max_upload;     /* bytes, per attached file */
 	int session_idle;     /* seconds */
 	int session_lifetime; /* seconds */
 	int log_level;
@@ -29,6 +30,7 @@ struct config {
 	char *tls_cert, *tls_key;
 	int db_pool;
 	int hash_concurrency;
+	int escalate_after; /* working days past a case's deadline before it is escalated */
 	long cache_size;      /* bytes for cached lists and counts; 0: off */
 	char *password_file;
 	char *timezone;

@@ -156,6 +156,11 @@ int db_bind_null(struct db_stmt *s, int idx)
 	return s ? s->db->ops->bind_null(s, idx) : DB_ERR;
 }
 
+int db_bind_blob(struct db_stmt *s, int idx, const void *p, size_t n)
+{
+	return s ? s->db->ops->bind_blob(s, idx, p, n) : DB_ERR;
+}
+
 int db_step(struct db_stmt *s)
 {
 	if (!s)
@@ -192,6 +197,12 @@ const char *db_column_text(struct db_stmt *s, int col)
 {
 	const char *t = s->db->ops->column_text(s, col);
 	return t ? t : "";
+}
+
+const void *db_column_blob(struct db_stmt *s, int col, size_t *n)
+{
+	*n = 0;
+	return s->db->ops->column_blob(s, col, n);
 }
 
 static void stmt_put(struct db_stmt *s)

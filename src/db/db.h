@@ -71,6 +71,8 @@ int db_bind_int64(struct db_stmt *s, int idx, int64_t v);
 int db_bind_double(struct db_stmt *s, int idx, double v);
 int db_bind_text(struct db_stmt *s, int idx, const char *v); /* NULL binds NULL */
 int db_bind_null(struct db_stmt *s, int idx);
+/* Binds n bytes (BLOB in SQLite, BYTEA in PostgreSQL), copied. */
+int db_bind_blob(struct db_stmt *s, int idx, const void *p, size_t n);
 /* DB_ROW, DB_DONE or a negative DB_E_* code. */
 int db_step(struct db_stmt *s);
 int db_column_count(struct db_stmt *s);
@@ -79,6 +81,10 @@ int64_t db_column_int64(struct db_stmt *s, int col);
 double db_column_double(struct db_stmt *s, int col);
 /* Valid until the next db_step or db_reset, or the arena's reset; "" for NULL. */
 const char *db_column_text(struct db_stmt *s, int col);
+/* The bytes of a BLOB / BYTEA column and their number in *n (NULL and 0
+ * for SQL NULL). Valid until the next db_column_blob, db_step or db_reset
+ * of the statement, or the arena's reset. */
+const void *db_column_blob(struct db_stmt *s, int col, size_t *n);
 
 /* Prepares under a and binds per types; NULL on error. Iterate with db_step;
  * the statement is released with a. */

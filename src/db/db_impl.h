@@ -16,11 +16,13 @@ struct db_ops {
 	int (*bind_double)(struct db_stmt *s, int idx, double v);
 	int (*bind_text)(struct db_stmt *s, int idx, const char *v);
 	int (*bind_null)(struct db_stmt *s, int idx);
+	int (*bind_blob)(struct db_stmt *s, int idx, const void *p, size_t n);
 	int (*step)(struct db_stmt *s);
 	void (*reset)(struct db_stmt *s);
 	int (*column_count)(struct db_stmt *s);
 	int (*column_isnull)(struct db_stmt *s, int col);
 	const char *(*column_text)(struct db_stmt *s, int col);
+	const void *(*column_blob)(struct db_stmt *s, int col, size_t *n);
 	int64_t (*column_int64)(struct db_stmt *s, int col);
 	double (*column_double)(struct db_stmt *s, int col);
 	int64_t (*changes)(struct db *db);

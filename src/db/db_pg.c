@@ -2,8 +2,9 @@
  *
  * `?` placeholders are rewritten to $1..$n (outside quotes and comments).
  * Statements are prepared once per connection under a generated name and
- * executed with text parameters; a result is fetched whole and stepped
- * through row by row. */
+ * executed with text parameters (binary for blobs); a result is fetched
+ * whole, in text format, and stepped through row by row (a BYTEA value
+ * comes as hex and is decoded when asked for as a blob). */
 #include "db_impl.h"
 
 #include <libpq-fe.h>
@@ -23,6 +24,10 @@ struct pg_stmt {
 	char name[24];
 	int nparams;
 	char *vals[PG_MAX_PARAMS];
+	int lens[PG_MAX_PARAMS];  /* the length of a binary value */
+	int fmts[PG_MAX_PARAMS];  /* 1: binary (a blob), 0: text */
+	int any_binary;
+	unsigned char *blob;      /* the last column decoded by pg_column_blob */
 	PGresult *res;
 	int row, nrows, done;
 };
@@ -162,7 +167,11 @@ static void clear_values(struct pg_stmt *ps)
 	for (int i = 0; i < ps->nparams; i++) {
 		free(ps->vals[i]);
 		ps->vals[i] = NULL;
+		ps->fmts[i] = ps->lens[i] = 0;
 	}
+	ps->any_binary = 0;
+	free(ps->blob);
+	ps->blob = NULL;
 }
 
 static void pg_reset(struct db_stmt *s)
@@ -199,6 +208,7 @@ static int set_value(struct db_stmt *s, int idx, char *v)
 	}
 	free(ps->vals[idx - 1]);
 	ps->vals[idx - 1] = v;
+	ps->fmts[idx - 1] = ps->lens[idx - 1] = 0;
 	return 0;
 }
 
@@ -226,13 +236,35 @@ static int pg_bind_null(struct db_stmt *s, int idx)
 	return set_value(s, idx, NULL);
 }
 
+static int pg_bind_blob(struct db_stmt *s, int idx, const void *p, size_t n)
+{
+	struct pg_stmt *ps = s->h;
+	if (n > 0x7fffffff) {
+		db_set_error(s->db, DB_ERR, "blob too large");
+		return DB_ERR;
+	}
+	char *v = malloc(n ? n : 1);
+	if (!v) {
+		db_set_error(s->db, DB_ERR, "out of memory");
+		return DB_ERR;
+	}
+	memcpy(v, p, n);
+	int rc = set_value(s, idx, v);
+	if (!rc) {
+		ps->fmts[idx - 1] = 1;
+		ps->lens[idx - 1] = (int)n;
+		ps->any_binary = 1;
+	}
+	return rc;
+}
+
 static int pg_step(struct db_stmt *s)
 {
 	struct pg_stmt *ps = s->h;
 	struct pg_conn *pc = s->db->h;
 	if (!ps->res && !ps->done) {
-		ps->res = PQexecPrepared(pc->c, ps->name, ps->nparams, (const char *const *)ps->vals, NULL, NULL,
-					 0);
+		ps->res = PQexecPrepared(pc->c, ps->name, ps->nparams, (const char *const *)ps->vals,
+					 ps->any_binary ? ps->lens : NULL, ps->any_binary ? ps->fmts : NULL, 0);
 		ExecStatusType st = PQresultStatus(ps->res);
 		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 			int code = map_result(s->db, ps->res);
@@ -277,6 +309,41 @@ static const char *pg_column_text(struct db_stmt *s, int col)
 	if (!valid_cell(ps, col) || PQgetisnull(ps->res, ps->row, col))
 		return NULL;
 	return PQgetvalue(ps->res, ps->row, col);
+}
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* BYTEA in text format: "\x" and two hex digits a byte (bytea_output =
+ * hex, the default since PostgreSQL 9.0). */
+static const void *pg_column_blob(struct db_stmt *s, int col, size_t *n)
+{
+	struct pg_stmt *ps = s->h;
+	if (!valid_cell(ps, col) || PQgetisnull(ps->res, ps->row, col))
+		return NULL;
+	const char *t = PQgetvalue(ps->res, ps->row, col);
+	size_t len = (size_t)PQgetlength(ps->res, ps->row, col);
+	if (len < 2 || t[0] != '\\' || t[1] != 'x' || len % 2) {
+		db_set_error(s->db, DB_ERR, "not a hex bytea value");
+		return NULL;
+	}
+	free(ps->blob);
+	size_t m = (len - 2) / 2;
+	ps->blob = malloc(m ? m : 1);
+	if (!ps->blob)
+		return NULL;
+	for (size_t i = 0; i < m; i++) {
+		int hi = hexval(t[2 + 2 * i]), lo = hexval(t[3 + 2 * i]);
+		if (hi < 0 || lo < 0) {
+			db_set_error(s->db, DB_ERR, "not a hex bytea value");
+			return NULL;
+		}
+		ps->blob[i] = (unsigned char)(hi << 4 | lo);
+	}
+	*n = m;
+	return ps->blob;
 }
 
 static int64_t pg_column_int64(struct db_stmt *s, int col)
@@ -324,11 +391,13 @@ const struct db_ops db_pg_ops = {
 	.bind_double = pg_bind_double,
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
+	.bind_blob = pg_bind_blob,
 	.step = pg_step,
 	.reset = pg_reset,
 	.column_count = pg_column_count,
 	.column_isnull = pg_column_isnull,
 	.column_text = pg_column_text,
+	.column_blob = pg_column_blob,
 	.column_int64 = pg_column_int64,
 	.column_double = pg_column_double,
 	.changes = pg_changes,

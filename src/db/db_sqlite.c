@@ -135,6 +135,11 @@ static int sq_bind_null(struct db_stmt *s, int idx)
 	return bind_rc(s, sqlite3_bind_null(s->h, idx));
 }
 
+static int sq_bind_blob(struct db_stmt *s, int idx, const void *p, size_t n)
+{
+	return bind_rc(s, sqlite3_bind_blob64(s->h, idx, n ? p : "", n, SQLITE_TRANSIENT));
+}
+
 static int sq_step(struct db_stmt *s)
 {
 	int rc = sqlite3_step(s->h);
@@ -166,6 +171,15 @@ static const char *sq_column_text(struct db_stmt *s, int col)
 	return (const char *)sqlite3_column_text(s->h, col);
 }
 
+static const void *sq_column_blob(struct db_stmt *s, int col, size_t *n)
+{
+	if (sqlite3_column_type(s->h, col) == SQLITE_NULL)
+		return NULL;
+	const void *p = sqlite3_column_blob(s->h, col);
+	*n = (size_t)sqlite3_column_bytes(s->h, col);
+	return p ? p : "";
+}
+
 static int64_t sq_column_int64(struct db_stmt *s, int col)
 {
 	return sqlite3_column_int64(s->h, col);
@@ -195,11 +209,13 @@ const struct db_ops db_sqlite_ops = {
 	.bind_double = sq_bind_double,
 	.bind_text = sq_bind_text,
 	.bind_null = sq_bind_null,
+	.bind_blob = sq_bind_blob,
 	.step = sq_step,
 	.reset = sq_reset,
 	.column_count = sq_column_count,
 	.column_isnull = sq_column_isnull,
 	.column_text = sq_column_text,
+	.column_blob = sq_column_blob,
 	.column_int64 = sq_column_int64,
 	.column_double = sq_column_double,
 	.changes = sq_changes,

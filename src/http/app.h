@@ -39,6 +39,16 @@ struct metrics {
 struct cache;
 struct nav_item; /* the web layer's (web/layout.h) */
 
+/* Work the server does by itself every so often (a module's reminders):
+ * run gets a request without a user (the system) and its own connection;
+ * it returns 0 or a DB_E_* code, and may be run by several processes at
+ * once, so it must be idempotent. */
+struct job {
+	const char *name;
+	int interval; /* seconds between runs; the first run is one interval after start */
+	int (*run)(struct req *r);
+};
+
 struct app {
 	const struct config *cfg;
 	struct db_pool *pool;
@@ -58,6 +68,8 @@ struct app {
 	 * order (app.c); rendered by web/layout.c */
 	struct nav_item *nav;
 	size_t nnav;
+	/* the modules' periodic jobs, NULL-ended (app.c); run by jobs.c */
+	const struct job *const *jobs;
 	/* the web layer's renderer for HTML error pages (layout.c) */
 	void (*render_error)(struct req *r, int status, enum msg_id title, enum msg_id detail);
 };
@@ -76,6 +88,11 @@ void app_free(struct app *app);
 const struct asset *app_asset(const struct app *app, const char *url);
 /* "/static/app.css?v=HASH" for a file under assets/ (arena). */
 const char *asset_url(struct req *r, const char *name);
+
+/* The thread that runs app->jobs (jobs.c): started by server_run, stopped
+ * before it returns. */
+int jobs_start(struct app *app);
+void jobs_stop(void);
 
 /* Serves until SIGTERM/SIGINT, then drains in-flight requests. */
 int server_run(struct app *app);

@@ -72,6 +72,7 @@ struct req {
 	struct buf headers;     /* extra header lines, each ending in \r\n */
 	char nonce[24];         /* CSP nonce for this response */
 	int no_store;           /* Cache-Control: no-store (signed-in pages) */
+	const char *csp;        /* a Content-Security-Policy instead of the pages' one (a served file) */
 };
 
 typedef int (*handler_fn)(struct req *r);

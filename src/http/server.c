@@ -114,11 +114,14 @@ static void send_response(struct req *r, int head_only)
 	size_t body_len = r->body_ref ? r->body_ref_len : r->out.len;
 	buf_printf(&out, "Content-Length: %zu\r\n", body_len);
 	buf_puts(&out, SECURITY_HEADERS);
-	buf_printf(&out,
-		   "Content-Security-Policy: default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self'; "
-		   "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-		   "frame-ancestors 'none'\r\n",
-		   r->nonce);
+	if (r->csp)
+		buf_printf(&out, "Content-Security-Policy: %s\r\n", r->csp);
+	else
+		buf_printf(&out,
+			   "Content-Security-Policy: default-src 'self'; script-src 'self' 'nonce-%s'; style-src 'self'; "
+			   "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+			   "frame-ancestors 'none'\r\n",
+			   r->nonce);
 	if (r->tls)
 		buf_puts(&out, "Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n");
 	if (r->no_store)
@@ -402,6 +405,7 @@ int server_run(struct app *app)
 		mg_exit_library();
 		return 1;
 	}
+	jobs_start(app);
 	const char *scheme = app->tls ? "https" : "http";
 	log_info("serving on %s://%s with %d threads (%s)", scheme, cfg->listen, cfg->threads,
 		 strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->db : "postgresql");
@@ -419,6 +423,7 @@ int server_run(struct app *app)
 	long left = atomic_load(&app->metrics.inflight);
 	if (left > 0)
 		log_warn("%ld requests still running after %d s; stopping anyway", left, cfg->request_timeout);
+	jobs_stop();
 	mg_stop(ctx);
 	mg_exit_library();
 	log_info("stopped");

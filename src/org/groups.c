@@ -16,6 +16,7 @@ enum {
 	GROUP_NAME,
 	GROUP_UNIT_ID,
 	GROUP_DUTIES,
+	GROUP_DOCUMENTS,
 	GROUP__COUNT
 };
 
@@ -25,6 +26,8 @@ static const struct field_def group_fields[] = {
 	[GROUP_NAME] = {.name = "name", .type = F_TEXT, .label = M_group_name, .flags = FF_REQUIRED | FF_LIST | FF_SORT | FF_SEARCH, .min = 1, .max = 80},
 	[GROUP_UNIT_ID] = {.name = "unit_id", .type = F_UNIT, .label = M_group_unit, .flags = FF_REQUIRED | FF_LIST | FF_FILTER},
 	[GROUP_DUTIES] = {.name = "duties", .type = F_LONGTEXT, .label = M_group_duties, .max = 4000},
+	/* the charter, the appointment notice: scans and documents */
+	[GROUP_DOCUMENTS] = {.name = "documents", .type = F_FILES, .label = M_group_documents},
 };
 
 const struct record_type groups_type = {

@@ -4,6 +4,7 @@
  * It is the first module of app.c's list: every other module stands on
  * its tables (migrations/) and its registers. */
 #include "platform.h"
+#include "../records/files.h"
 #include "../search/search.h"
 #include "../web/layout.h"
 
@@ -12,7 +13,8 @@ extern const struct route builtin_routes[], auth_routes[], home_routes[], users_
 
 static const struct route *const routes[] = {
 	builtin_routes, auth_routes,   home_routes,   users_routes,       audit_routes,
-	import_routes,  records_routes, search_routes, records_api_routes, workflow_routes, NULL,
+	import_routes,  records_routes, search_routes, records_api_routes, workflow_routes,
+	files_routes,   NULL,
 };
 
 /* Icons are 24×24 stroke paths. */
@@ -67,7 +69,7 @@ static const struct command commands[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
-static const struct record_observer *const observers[] = {&search_observer, NULL};
+static const struct record_observer *const observers[] = {&search_observer, &files_observer, NULL};
 
 const struct module platform_module = {
 	.name = "platform",

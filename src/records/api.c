@@ -7,6 +7,7 @@
  *   DELETE /api/v1/{type}/{id}   archive
  * Errors: {"error": {"code", "message", "fields": {name: message}}}.
  * Plus GET /api/v1/openapi.json, generated from the declarations. */
+#include "files.h"
 #include "query.h"
 #include "../core/cache.h"
 #include "../db/db.h"
@@ -111,7 +112,15 @@ static int apply_json(struct req *r, struct record *rec, json_t *body, struct re
 			return -1;
 		}
 		const char *text;
-		if (json_is_null(v))
+		if (t->fields[i].type == F_FILES && json_is_array(v)) {
+			/* ids of files uploaded through POST /api/v1/files (or the objects answered) */
+			text = files_ids_from_json(r, v);
+			if (text == (const char *)-1) {
+				e->field[i] = M_files_bad_ids;
+				e->count++;
+				continue;
+			}
+		} else if (json_is_null(v))
 			text = NULL;
 		else if (json_is_string(v))
 			text = json_string_value(v);
@@ -244,6 +253,8 @@ static json_t *string_enum(const char *const *codes, int n)
 /* A field's value as the API answers it (output) or takes it (input). */
 static json_t *field_schema(const struct field_def *f, int input)
 {
+	if (f->type == F_FILES)
+		return files_field_schema(input, msg(LANG_EN, f->label));
 	json_t *s = json_object();
 	switch (f->type) {
 	case F_INT:

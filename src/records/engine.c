@@ -1,6 +1,7 @@
 /* engine.c — records: lookup, permission and scope, values, validation,
  * load, save with audit, archive, JSON. See record.h. */
 #include "record.h"
+#include "files.h"
 #include "../core/cal.h"
 #include "../core/log.h"
 #include "../db/db.h"
@@ -214,6 +215,12 @@ void record_set(struct req *r, struct record *rec, int i, const char *text)
 			for (int l = 0; l < LANG__COUNT; l++)
 				if (!strcmp(v, msg((enum lang)l, o->label)))
 					v = o->code;
+	} else if (f->type == F_FILES) {
+		v = files_ids_normalize(r, v); /* "12, 15" as "12,15" */
+		if (!*v) {
+			rec->vals[i] = NULL;
+			return;
+		}
 	} else if (f->pattern == PAT_ID_CARD && strlen(v) == 18 && v[17] == 'x') {
 		char *u = arena_strdup(r->a, v); /* one ID number, one spelling */
 		u[17] = 'X';
@@ -472,6 +479,12 @@ static enum msg_id check_field(struct req *r, const struct record *rec, const st
 		memo_has(memo, table, n, 1);
 		break;
 	}
+	case F_FILES: {
+		enum msg_id m = files_field_check(r, rec, before, i);
+		if (m != M_NONE)
+			return m;
+		break;
+	}
 	}
 	if (f->flags & FF_UNIQUE) {
 		int64_t other = db_one_int64(req_db(r), 0,
@@ -694,7 +707,9 @@ json_t *record_json(struct req *r, const struct record *rec, int reveal)
 		json_t *j;
 		if (f->flags & FF_HIDDEN)
 			continue;
-		if (!v)
+		if (f->type == F_FILES)
+			j = files_field_json(r, v); /* [{id, name, size, mime, url}] */
+		else if (!v)
 			j = json_null();
 		else if ((f->flags & FF_CONFIDENTIAL) && !reveal && !record_may_reveal(r, rec))
 			j = json_string("confidential");
@@ -945,6 +960,7 @@ const char *record_display(struct req *r, const struct record *rec, int i, int r
 	struct db *db = req_db(r);
 	switch (f->type) {
 	case F_BOOL: return msg(r->lang, !strcmp(v, "1") ? M_yes : M_no);
+	case F_FILES: return files_field_display(r, v);
 	case F_ENUM:
 		for (const struct enum_opt *o = f->opts; o && o->code; o++)
 			if (!strcmp(o->code, v))

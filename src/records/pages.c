@@ -3,6 +3,7 @@
  * related records), create / edit forms with inline errors, archive and
  * restore behind confirm pages, and the audited reveal of a sensitive value. */
 #include "export.h"
+#include "files.h"
 #include "workflow.h"
 #include "query.h"
 #include "../core/cache.h"
@@ -253,6 +254,12 @@ static void detail_props(struct req *r, const struct record *rec, const char *re
 		const struct field_def *f = &t->fields[i];
 		if (f->flags & FF_HIDDEN)
 			continue;
+		if (f->type == F_FILES) { /* thumbnails and links */
+			html(r, "<dt>%T</dt><dd>", f->label);
+			files_field_detail(r, rec, i);
+			html(r, "</dd>");
+			continue;
+		}
 		int show = revealed && !strcmp(revealed, f->name);
 		const char *v = record_display(r, rec, i, show);
 		html(r, "<dt>%T</dt><dd>", f->label);
@@ -423,6 +430,7 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 		field_input(r, err != M_NONE ? "text" : "datetime-local", name, f->label, shown, err, req, f->hint);
 		return;
 	}
+	case F_FILES: files_field_widget(r, rec, i, err); return;
 	default: break;
 	}
 	html(r, "<div class=\"field%H\">", err != M_NONE ? MARKUP(" has-error") : MARKUP(""));
@@ -497,8 +505,9 @@ static void form_render(struct req *r, const struct record *rec, const struct re
 		html(r, "<div class=\"form-errors\" role=\"alert\"><p>%T</p></div>", e->record);
 	else
 		form_errors(r, e ? e->count : 0);
-	html(r, "<section class=\"card\"><form class=\"form\" method=\"post\" action=\"%a\">%H",
-	     editing ? arena_printf(r->a, "/r/%s/%lld", t->name, (long long)rec->id) : list_url(r, t), csrf_input(r));
+	html(r, "<section class=\"card\"><form class=\"form\" method=\"post\" action=\"%a\"%H>%H",
+	     editing ? arena_printf(r->a, "/r/%s/%lld", t->name, (long long)rec->id) : list_url(r, t),
+	     files_form_enctype(r, t), csrf_input(r));
 	if (editing)
 		html(r, "<input type=\"hidden\" name=\"_version\" value=\"%D\">", rec->version);
 	for (int i = 0; i < t->nfields; i++)
@@ -541,6 +550,10 @@ static void read_form(struct req *r, struct record *rec)
 		if (!FIELD_INPUT(&t->fields[i]))
 			continue;
 		const struct field_def *f = &t->fields[i];
+		if (f->type == F_FILES) { /* the stored files less those removed; uploads come at saving */
+			record_set(r, rec, i, files_form_value(r, rec, i));
+			continue;
+		}
 		const char *v = req_form(r, f->name);
 		/* a person may be typed by name: resolve it while keeping what was typed
 		 * when it matches nothing (validation then says so) */
@@ -557,12 +570,14 @@ static void read_form(struct req *r, struct record *rec)
 static int save_and_redirect(struct req *r, struct record *rec, const struct record *before)
 {
 	struct record_errors e;
-	if (record_validate(r, rec, before, &e)) {
-		r->status = 422;
+	int invalid = record_validate(r, rec, before, &e);
+	int upload_status = files_form_check(r, rec, &e); /* 413, 415: a file refused */
+	if (invalid || upload_status) {
+		r->status = upload_status ? upload_status : 422;
 		form_render(r, rec, before, &e, NULL);
 		return 0;
 	}
-	int rc = record_save(r, rec, before);
+	int rc = files_form_save(r, rec, before); /* record_save, with the uploads */
 	if (rc == DB_E_BUSY) {
 		e.record = M_rec_conflict;
 		r->status = 409;

@@ -37,6 +37,7 @@ enum field_type {
 	F_UNIT,     /* reference to an org unit */
 	F_PERSON,   /* reference to a person */
 	F_REF,      /* reference to a record of type ref */
+	F_FILES,    /* attached files (files.h): the ids as text, "12,15" */
 };
 
 enum {

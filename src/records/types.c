@@ -27,6 +27,12 @@ static void registry_full(const char *what)
 
 void records_register_type(const struct record_type *t)
 {
+	/* a field table indexed by an enum with a hole is a programming error */
+	for (int i = 0; i < t->nfields; i++)
+		if (!t->fields[i].name) {
+			fprintf(stderr, "records: field %d of %s has no name\n", i, t->name);
+			abort();
+		}
 	if (record_type_find(t->name)) {
 		fprintf(stderr, "wenming: the record type '%s' is registered twice\n", t->name);
 		abort();

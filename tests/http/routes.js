@@ -84,6 +84,26 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/api/v1/{type:str}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units', json: {}, ok: 422 },
 	{ method: 'GET', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', path: '/api/v1/units/:unit', ok: 200 },
 	{ method: 'PATCH', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units/:unit', json: {}, ok: 200 },
+	// workflow steps: the units register has none (404 for everyone who
+	// may see the unit); the cases tests take every step as every role
+	{ method: 'GET', pattern: '/r/{type:str}/{id:int}/t/{name:str}', perm: 'P_SIGNED_IN', path: '/r/units/:unit/t/dispatch', ok: 404 },
+	{ method: 'POST', pattern: '/r/{type:str}/{id:int}/t/{name:str}', perm: 'P_SIGNED_IN', csrf: 1, path: '/r/units/:unit/t/dispatch', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/api/v1/{type:str}/{id:int}/transitions/{name:str}', perm: 'P_SIGNED_IN', csrf: 1, path: '/api/v1/units/:unit/transitions/dispatch', json: {}, ok: 404 },
+	{ method: 'GET', pattern: '/api/v1/{type:str}/{id:int}/events', perm: 'P_SIGNED_IN', path: '/api/v1/units/:unit/events', ok: 404 },
+
+	// attached files: none with this id; an upload without a file
+	{ method: 'GET', pattern: '/files/{id:int}', perm: 'P_SIGNED_IN', path: '/files/999999', ok: 404 },
+	{ method: 'GET', pattern: '/files/{id:int}/thumb', perm: 'P_SIGNED_IN', path: '/files/999999/thumb', ok: 404 },
+	{ method: 'POST', pattern: '/api/v1/files', perm: 'P_SIGNED_IN', csrf: 1, form: {}, ok: 400 },
+
+	// cases: the office's quick entry, a supervisor's opinion form
+	{ method: 'GET', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	{ method: 'POST', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/cases/opinion', perm: 'P_SIGNED_IN', who: ['supervisor'], ok: 200 },
+	{ method: 'POST', pattern: '/cases/opinion', perm: 'P_SIGNED_IN', who: ['supervisor'], csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/cases/similar', perm: 'P_SIGNED_IN', path: '/cases/similar?category_id=1&title=x', ok: 200 },
+	{ method: 'GET', pattern: '/cases/overdue', perm: 'P_SIGNED_IN', ok: 200 },
+
 	// archives the unit: after everything else that uses it
 	{ method: 'DELETE', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units/:unit', ok: 200, late: true },
 ];

@@ -107,7 +107,8 @@ static void config_defaults(void **state)
 	assert_int_equal(r.cfg.request_timeout, 30);
 	assert_int_equal(r.cfg.keepalive_timeout, 5);
 	assert_int_equal(r.cfg.max_body, 16L << 20);
-	assert_int_equal(r.cfg.max_part, 8L << 20);
+	assert_int_equal(r.cfg.max_part, 16L << 20);
+	assert_int_equal(r.cfg.max_upload, 10L << 20);
 	assert_int_equal(r.cfg.session_idle, 2 * 3600);
 	assert_int_equal(r.cfg.session_lifetime, 12 * 3600);
 	assert_int_equal(r.cfg.log_level, LOG_INFO);
