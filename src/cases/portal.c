@@ -18,6 +18,7 @@
 #include "../core/cal.h"
 #include "../db/db.h"
 #include "../http/app.h"
+#include "../records/files.h"
 #include "../records/workflow.h"
 #include "../web/html.h"
 #include "../web/layout.h"
@@ -49,6 +50,8 @@
 /* Extra fields: a category's at most, and a value's characters. */
 #define PORTAL_ATTRS_MAX 32
 #define PORTAL_ATTR_CHARS 1000
+/* Photos with a case, at most. */
+#define PORTAL_PHOTOS_MAX 6
 
 /* ---- language, links ---- */
 
@@ -426,6 +429,7 @@ struct form_state {
 	enum msg_id banner;     /* a message above the form */
 	const char *dup_number; /* the case a duplicate repeats */
 	const char *stamp;
+	enum msg_id photos_err;
 	int errors;
 };
 
@@ -479,6 +483,15 @@ static void extra_fields(struct req *r, int64_t category, const struct form_stat
 		html(r, "</fieldset>");
 	}
 	html(r, "</div>");
+}
+
+/* The photos the form sent. */
+static int photos_count(struct req *r)
+{
+	int n = 0;
+	for (size_t i = 0; i < r->form.n; i++)
+		n += !strcmp(r->form.v[i].name, "photos") && files_part_is_upload(&r->form.v[i]);
+	return n;
 }
 
 static void form_render(struct req *r, const struct record *rec, const struct form_state *s)
@@ -610,12 +623,18 @@ static void form_render(struct req *r, const struct record *rec, const struct fo
 	     "<span id=\"geo-status\" class=\"muted\" role=\"status\"></span></p>",
 	     M_portal_point_hint, T(r, M_portal_locating), T(r, M_portal_locate_failed), T(r, M_portal_located),
 	     M_portal_use_location);
+	enum msg_id ephotos = s ? s->photos_err : M_NONE;
 	html(r,
-	     "<div class=\"field\"><label for=\"f-photos\">%T</label><input "
+	     "<div class=\"field%H\"><label for=\"f-photos\">%T</label><input "
 	     "id=\"f-photos\" name=\"photos\" type=\"file\" multiple "
-	     "accept=\"image/jpeg,image/png\" aria-describedby=\"f-photos-hint\">"
-	     "<p class=\"hint\" id=\"f-photos-hint\">%T</p></div></fieldset>",
-	     M_portal_photos, M_portal_photos_hint);
+	     "accept=\"image/jpeg,image/png\" aria-describedby=\"%Hf-photos-hint\"%H>",
+	     ephotos != M_NONE ? MARKUP(" has-error") : NULL, M_portal_photos,
+	     ephotos != M_NONE ? MARKUP("f-photos-err ") : NULL,
+	     ephotos != M_NONE ? MARKUP(" aria-invalid=\"true\"") : NULL);
+	error_line(r, "photos", ephotos);
+	/* photos chosen before a refused form are not sent again by the browser */
+	html(r, "<p class=\"hint\" id=\"f-photos-hint\">%T%H</p></div></fieldset>", M_portal_photos_hint,
+	     s && s->errors && photos_count(r) ? html_fmt(r, " %T", M_portal_photos_again) : NULL);
 
 	/* who */
 	int anonymous = rec->vals[CASE_ANONYMOUS] && !strcmp(rec->vals[CASE_ANONYMOUS], "1");
@@ -726,17 +745,54 @@ static const char *text_digest(struct req *r, const char *s)
 	return hex;
 }
 
-/* The photos the form sent (file parts with content); their number. */
-static int photos_sent(struct req *r)
+struct photos {
+	const struct kv *part[PORTAL_PHOTOS_MAX];
+	struct file_kind kind[PORTAL_PHOTOS_MAX];
+	int n;
+};
+
+/* Checks the photos the form sent — JPEG or PNG by their content, each
+ * within the upload size, at most PORTAL_PHOTOS_MAX: M_NONE with p
+ * filled, or what is wrong. */
+static enum msg_id photos_read(struct req *r, struct photos *p)
 {
-	int n = 0;
-	for (size_t i = 0; i < r->form.n; i++)
-		if (!strcmp(r->form.v[i].name, "photos") && r->form.v[i].filename && r->form.v[i].len > 0)
-			n++;
-	return n;
+	long max = r->app && r->app->cfg->max_upload ? r->app->cfg->max_upload : 10L << 20;
+	p->n = 0;
+	for (size_t i = 0; i < r->form.n; i++) {
+		const struct kv *k = &r->form.v[i];
+		if (strcmp(k->name, "photos") || !files_part_is_upload(k))
+			continue;
+		if (p->n == PORTAL_PHOTOS_MAX)
+			return M_portal_photos_too_many;
+		enum msg_id why = M_NONE;
+		if (files_check(r->a, k, max, &p->kind[p->n], &why))
+			return why == M_files_bad_type ? M_portal_photos_only_images : why;
+		if (strcmp(p->kind[p->n].mime, "image/jpeg") && strcmp(p->kind[p->n].mime, "image/png"))
+			return M_portal_photos_only_images;
+		p->part[p->n++] = k;
+	}
+	return M_NONE;
 }
 
-static void done_page(struct req *r, const char *code, int photos_dropped)
+/* Stores the photos with the case, on its first event ("create"), inside
+ * the caller's transaction: 0 or a DB_E_* code. */
+static int photos_store(struct req *r, const struct record *rec, const struct photos *p)
+{
+	if (!p->n)
+		return 0;
+	int64_t ev = db_one_int64(req_db(r), 0,
+				  "SELECT max(id) FROM record_events WHERE record_type = ? AND record_id = ? AND "
+				  "action = 'create'",
+				  "si", cases_type.name, rec->id);
+	for (int k = 0; k < p->n; k++) {
+		int64_t id = files_store(r, p->part[k], &p->kind[k], cases_type.name, rec->id, NULL, ev);
+		if (id < 0)
+			return (int)id;
+	}
+	return 0;
+}
+
+static void done_page(struct req *r, const char *code, int photos)
 {
 	portal_begin(r, T(r, M_portal_done), "/public/");
 	html(r,
@@ -750,8 +806,8 @@ static void done_page(struct req *r, const char *code, int photos_dropped)
 	     "<p class=\"keep\"><strong>%T</strong></p>",
 	     M_portal_done, M_portal_done_detail, M_case_tracking_code, code, T(r, M_portal_copied), M_portal_copy,
 	     M_portal_keep_code);
-	if (photos_dropped)
-		html(r, "<div class=\"flash flash-error\" role=\"alert\">%T</div>", M_portal_photos_not_kept);
+	if (photos)
+		html(r, "<p class=\"muted\">%T %d</p>", M_portal_photos_kept, photos);
 	html(r,
 	     "<p class=\"done-actions\"><a class=\"btn btn-primary\" "
 	     "href=\"/public/track?code=%u\">%T</a> <a class=\"btn btn-plain\" "
@@ -843,6 +899,9 @@ static int form_post(struct req *r)
 		}
 	}
 	json_decref(extra);
+	struct photos photos;
+	s.photos_err = photos_read(r, &photos);
+	e.count += s.photos_err != M_NONE;
 	s.e = &e;
 	s.errors = e.count;
 	if (e.count) {
@@ -867,14 +926,12 @@ static int form_post(struct req *r)
 		return 0;
 	}
 
-	/* TODO(files): the photos go with the case once records/files.h is in
-	 * main; until then the visitor is told they were not kept. */
-	int photos = photos_sent(r);
-
 	char code[CASE_CODE_SIZE];
 	int rc = db_begin(db);
 	if (!rc)
 		rc = case_submit(r, rec, code, &e);
+	if (!rc)
+		rc = photos_store(r, rec, &photos);
 	if (!rc)
 		rc = hits_add(r, "submit", digest, cat, rec->id, now);
 	if (!rc)
@@ -892,7 +949,7 @@ static int form_post(struct req *r)
 		int status = wf_error_status(rc, &m);
 		return req_fail(r, status, m);
 	}
-	done_page(r, code, photos);
+	done_page(r, code, photos.n);
 	return 0;
 }
 
@@ -924,6 +981,33 @@ static const char *event_label(struct req *r, const char *action)
 	return action;
 }
 
+/* The photos sent with the case (its first event) as thumbnails inside the
+ * page: the public has no account to fetch /files/ with, and a thumbnail is
+ * re-encoded without EXIF or GPS. */
+static void event_photos(struct req *r, const struct record *rec, int64_t event)
+{
+	struct db_stmt *q = db_query(req_db(r), r->a,
+				     "SELECT thumb, mime FROM files WHERE record_type = ? AND record_id = ? AND "
+				     "event_id = ? AND thumb IS NOT NULL ORDER BY id",
+				     "sii", cases_type.name, rec->id, event);
+	int n = 0;
+	while (q && db_step(q) == DB_ROW) {
+		size_t len = 0;
+		const void *b = db_column_blob(q, 0, &len);
+		const char *mime = db_column_text(q, 1);
+		if (!b || !len || (strcmp(mime, "image/jpeg") && strcmp(mime, "image/png")))
+			continue;
+		size_t cap = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = arena_alloc(r->a, cap);
+		sodium_bin2base64(b64, cap, b, len, sodium_base64_VARIANT_ORIGINAL);
+		if (!n++)
+			html(r, "<ul class=\"public-photos\">");
+		html(r, "<li><img src=\"data:%a;base64,%a\" alt=\"%T %d\"></li>", mime, b64, M_portal_photo, n);
+	}
+	if (n)
+		html(r, "</ul>");
+}
+
 /* The case's public events, oldest first. */
 static void timeline(struct req *r, const struct record *rec)
 {
@@ -948,6 +1032,8 @@ static void timeline(struct req *r, const struct record *rec)
 		if (to && (!from || strcmp(to, from)))
 			html(r, " <span class=\"badge\">%s</span>", state_text(r, to));
 		html(r, "</p>");
+		if (action && !strcmp(action, "create"))
+			event_photos(r, rec, (int64_t)json_integer_value(json_object_get(e, "id")));
 		if (reply)
 			html(r,
 			     "<div class=\"public-reply\"><p class=\"muted\">%T</p><p "

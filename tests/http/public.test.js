@@ -329,18 +329,79 @@ test('HTML typed in is kept as text and shown escaped', async () => {
 	assert.doesNotMatch(t.text, /<script>alert/);
 });
 
-test('photos: the input is multipart; without the file store the visitor is told they were not kept', async () => {
-	await setup();
-	const c = visitor();
+/* A w×h PNG (RGB, white with a blue square). */
+function crc32(buf) {
+	let c = ~0;
+	for (const b of buf) {
+		c ^= b;
+		for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+	}
+	return ~c >>> 0;
+}
+function chunk(type, data) {
+	const len = Buffer.alloc(4);
+	len.writeUInt32BE(data.length);
+	const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+	const crc = Buffer.alloc(4);
+	crc.writeUInt32BE(crc32(td));
+	return Buffer.concat([len, td, crc]);
+}
+function png(w, h) {
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(w, 0);
+	ihdr.writeUInt32BE(h, 4);
+	ihdr[8] = 8;
+	ihdr[9] = 2;
+	const raw = Buffer.alloc((w * 3 + 1) * h, 255);
+	for (let y = 0; y < h; y++) {
+		raw[y * (w * 3 + 1)] = 0;
+		for (let x = Math.floor(w / 4); x < Math.floor(w / 2); x++) if (y > h / 4 && y < h / 2) raw.fill(0, y * (w * 3 + 1) + 1 + x * 3, y * (w * 3 + 1) + 3 + x * 3);
+	}
+	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', require('node:zlib').deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+/* Sends the form as multipart with files [[bytes, name, type]]. */
+async function submitWithFiles(c, extra, files) {
 	await c.get('/public/');
 	const fd = new FormData();
-	for (const [k, v] of Object.entries(fields())) fd.append(k, String(v));
+	for (const [k, v] of Object.entries(fields(extra))) fd.append(k, String(v));
 	fd.append('_csrf', await c.csrfToken());
-	const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
-	fd.append('photos', new Blob([png], { type: 'image/png' }), 'lamp.png');
-	const r = await c.request('POST', '/public/', { body: fd });
-	assert.equal(r.status, 200, r.text.slice(0, 2000));
-	assert.ok(r.text.includes(msgHtml('portal_photos_not_kept', 'zh-Hant')));
+	for (const [bytes, name, type] of files) fd.append('photos', new Blob([bytes], { type }), name);
+	const res = await c.request('POST', '/public/', { body: fd });
+	const m = /<p class="tracking-code mono" id="tracking-code"[^>]*>([A-Z0-9-]+)<\/p>/.exec(res.text);
+	return { res, code: m ? m[1] : null };
+}
+
+test('photos go with the case (its first event) and show on the tracking page as thumbnails only', async () => {
+	await setup();
+	const c = visitor('en');
+	const { res, code } = await submitWithFiles(c, {}, [[png(400, 300), 'lamp.png', 'image/png'], [png(60, 80), 'pole.png', 'application/octet-stream']]);
+	assert.equal(res.status, 200, res.text.slice(0, 2000));
+	const [row] = caseRow(`title = '路燈不亮 ${textNo}'`);
+	const files = ctx.srv.sql(`SELECT f.name, f.mime, e.action, f.thumb IS NOT NULL FROM files f JOIN record_events e ON e.id = f.event_id WHERE f.record_type = 'cases' AND f.record_id = ${row.id} ORDER BY f.id`);
+	assert.deepEqual(files, [['lamp.png', 'image/png', 'create', '1'], ['pole.png', 'image/png', 'create', '1']]);
+	const t = await c.get(`/public/track?code=${code}`);
+	const imgs = [...t.text.matchAll(/<img src="(data:image\/png;base64,[^"]+)" alt="Photo \d">/g)];
+	assert.equal(imgs.length, 2);
+	assert.doesNotMatch(t.text, /\/files\/\d+/, 'no link to the original');
+	// the thumbnail, not the original
+	assert.ok(Buffer.from(imgs[0][1].split(',')[1], 'base64').readUInt32BE(16) <= 320);
+});
+
+test('photos: JPEG or PNG by content only, six at most; the rest of the form stays', async () => {
+	await setup();
+	const before = count();
+	const c = visitor('en');
+	let r = (await submitWithFiles(c, { title: 'Keep this title' }, [[PDF, 'photo.png', 'image/png']])).res;
+	assert.equal(r.status, 422);
+	assert.match(r.text, new RegExp(`id="f-photos-err">${msgHtml('portal_photos_only_images', 'en')}`));
+	assert.ok(r.text.includes('value="Keep this title"'));
+	assert.ok(r.text.includes(msgHtml('portal_photos_again', 'en')));
+	r = (await submitWithFiles(c, {}, Array.from({ length: 7 }, (_, i) => [png(10, 10), `p${i}.png`, 'image/png']))).res;
+	assert.equal(r.status, 422);
+	assert.match(r.text, new RegExp(`id="f-photos-err">${msgHtml('portal_photos_too_many', 'en')}`));
+	assert.equal(count(), before);
 });
 
 /* ---- tracking ---- */
