@@ -69,7 +69,7 @@ async function submit(c, extra) {
 }
 
 function caseRow(where) {
-	const rows = ctx.srv.sql(`SELECT id, number, kind, channel, anonymous, keep_confidential, COALESCE(contact_name, ''), COALESCE(contact_phone, ''), COALESCE(contact_email, ''), COALESCE(extra, ''), tracking_hash, title, state, COALESCE(lat, ''), COALESCE(lon, '') FROM cases WHERE ${where}`);
+	const rows = ctx.srv.sql(`SELECT id, number, kind, channel, anonymous, keep_confidential, COALESCE(contact_name, ''), COALESCE(contact_phone, ''), COALESCE(contact_email, ''), COALESCE(extra, ''), tracking_hash, title, state, COALESCE(CAST(lat AS TEXT), ''), COALESCE(CAST(lon AS TEXT), '') FROM cases WHERE ${where}`);
 	return rows.map(([id, number, kind, channel, anonymous, confidential, name, phone, email, extra, hash, title, state, lat, lon]) => ({ id: Number(id), number, kind, channel, anonymous, confidential, name, phone, email, extra, hash, title, state, lat, lon }));
 }
 const count = () => Number(ctx.srv.sql('SELECT count(*) FROM cases')[0][0]);
@@ -379,7 +379,7 @@ test('photos go with the case (its first event) and show on the tracking page as
 	const { res, code } = await submitWithFiles(c, {}, [[png(400, 300), 'lamp.png', 'image/png'], [png(60, 80), 'pole.png', 'application/octet-stream']]);
 	assert.equal(res.status, 200, res.text.slice(0, 2000));
 	const [row] = caseRow(`title = '路燈不亮 ${textNo}'`);
-	const files = ctx.srv.sql(`SELECT f.name, f.mime, e.action, f.thumb IS NOT NULL FROM files f JOIN record_events e ON e.id = f.event_id WHERE f.record_type = 'cases' AND f.record_id = ${row.id} ORDER BY f.id`);
+	const files = ctx.srv.sql(`SELECT f.name, f.mime, e.action, CASE WHEN f.thumb IS NULL THEN 0 ELSE 1 END FROM files f JOIN record_events e ON e.id = f.event_id WHERE f.record_type = 'cases' AND f.record_id = ${row.id} ORDER BY f.id`);
 	assert.deepEqual(files, [['lamp.png', 'image/png', 'create', '1'], ['pole.png', 'image/png', 'create', '1']]);
 	const t = await c.get(`/public/track?code=${code}`);
 	const imgs = [...t.text.matchAll(/<img src="(data:image\/png;base64,[^"]+)" alt="Photo \d">/g)];
