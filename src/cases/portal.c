@@ -77,13 +77,11 @@ static const char *back_here(struct req *r, const char *get_path)
 
 static void portal_begin(struct req *r, const char *title, const char *get_path)
 {
-	page_public_begin(r, title, "/public/", back_here(r, get_path));
-	html(r,
-	     "<nav class=\"public-nav\" aria-label=\"%T\"><a "
-	     "href=\"/public/\"%H>%T</a>"
-	     "<a href=\"/public/track\"%H>%T</a></nav>",
-	     M_portal_nav, strcmp(get_path, "/public/") ? NULL : MARKUP(" aria-current=\"page\""), M_portal_new,
-	     strcmp(get_path, "/public/track") ? NULL : MARKUP(" aria-current=\"page\""), M_portal_track);
+	const struct markup *nav = html_fmt(
+		r, "<nav class=\"public-nav\" aria-label=\"%T\"><a href=\"/public/\"%H>%T</a><a href=\"/public/track\"%H>%T</a></nav>",
+		M_portal_nav, strcmp(get_path, "/public/") ? NULL : MARKUP(" aria-current=\"page\""), M_portal_new,
+		strcmp(get_path, "/public/track") ? NULL : MARKUP(" aria-current=\"page\""), M_portal_track);
+	page_public_begin(r, title, "/public/", back_here(r, get_path), nav);
 }
 
 /* ---- counting what addresses do (case_portal_hits) ---- */

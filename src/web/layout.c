@@ -154,14 +154,15 @@ void page_bare_end(struct req *r)
 	footer(r);
 }
 
-void page_public_begin(struct req *r, const char *title, const char *home, const char *next)
+void page_public_begin(struct req *r, const char *title, const char *home, const char *next,
+		       const struct markup *nav)
 {
 	head(r, title, MARKUP(" class=\"bare public\""));
-	html(r, "<header class=\"public-top\"><a class=\"brand\" href=\"%a\"><img src=\"%a\" alt=\"\" width=\"28\" "
-		"height=\"28\"><span>%T</span></a>",
+	html(r, "<header class=\"public-top\"><div class=\"public-bar\"><a class=\"brand\" href=\"%a\"><img src=\"%a\" "
+		"alt=\"\" width=\"28\" height=\"28\"><span>%T</span></a>",
 	     home, asset_url(r, "logo.svg"), M_org_name);
 	lang_switch_to(r, next && req_path_local(next) ? next : here(r));
-	html(r, "</header>\n<main class=\"public\" id=\"main\">");
+	html(r, "</div>%H</header>\n<main class=\"public\" id=\"main\">", nav);
 	flash(r);
 }
 

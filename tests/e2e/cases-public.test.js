@@ -140,12 +140,29 @@ journey('phone: a citizen files a complaint with a photo and their location, kee
 		await noSidewaysScroll(page);
 		await shoot(page, 'track', 'zh-Hant', (p) => p.reload());
 
+		// the office answers and closes it: the reply shows, and a rating is asked for
+		const { api } = journey.setup();
+		const id = (await api('GET', '/api/v1/cases?per_page=1&sort=-id')).data[0].id;
+		await api('POST', `/api/v1/cases/${id}/transitions/resolve`, { reply: '已通知公車公司加強駕駛員培訓，\n並在市民中心站加裝停靠提示。', note: '內部：駕駛員已扣分' });
+		await page.reload();
+		assert.equal(await page.locator('.public-facts .badge-state').textContent(), '已辦結');
+		assert.equal(await page.locator('.reply-text').count(), 1);
+		assert.equal(await page.getByText('內部：駕駛員已扣分').count(), 0, 'no internal note');
+		await shoot(page, 'track-closed', 'zh-Hant', (p) => p.reload());
+		await page.getByLabel('不滿意', { exact: true }).check();
+		await page.locator('#f-rating_comment').fill('站牌還是沒有提示。');
+		await clickAndWait(page, page.getByRole('button', { name: '送出評價' }));
+		assert.equal(await page.locator('.public-facts .badge-state').textContent(), '辦理中');
+		assert.equal(await page.getByText('因您的評價為不滿意，案件已重新辦理').count(), 1);
+		assert.equal(await page.locator('form[action="/public/track/rate"]').count(), 0, 'no rating while it is handled again');
+		await shoot(page, 'track-reopened', 'zh-Hant');
+
 		// typed in the lookup form (lower case, no dashes), in English
 		await page.goto(`${base}/public/track?lang=en`);
 		await page.locator('#f-code').fill(code.toLowerCase().replace(/-/g, ''));
 		await clickAndWait(page, page.getByRole('button', { name: 'Look up' }));
 		assert.equal(page.url(), `${base}/public/track`, 'the code stays out of the address');
-		assert.equal(await page.locator('.public-facts .badge-state').textContent(), 'Registered');
+		assert.equal(await page.locator('.public-facts .badge-state').textContent(), 'In hand');
 		await shoot(page, 'track', 'en');
 		await page.goto(`${base}/public/`);
 		assert.equal(await page.locator('h1').textContent(), 'Send a message');
