@@ -94,6 +94,70 @@
 	for (var i = 0; i < finds.length; i++)
 		unitFind(finds[i]);
 
+	/* A template picker fills the text area it names (data-fill): a reply
+	 * template on a case's answer form. A text already written is replaced
+	 * only when the user agrees. */
+	var fills = doc.querySelectorAll("select[data-fill]");
+	for (var f = 0; f < fills.length; f++) {
+		fills[f].hidden = false;
+		fills[f].addEventListener("change", function (e) {
+			var sel = e.target, area = doc.getElementById(sel.getAttribute("data-fill"));
+			var text = sel.value;
+			if (!area || !text)
+				return;
+			if (area.value.trim() && area.value !== text && !window.confirm(sel.getAttribute("data-confirm") || ""))
+				return;
+			area.value = text;
+			area.focus();
+		});
+	}
+
+	/* Suggestions while a form is filled in (data-suggest: the URL asked
+	 * with the form's category_id, title, description and address;
+	 * data-suggest-into: the list the answers go in): similar open cases
+	 * on the case entry forms. */
+	function suggest(form) {
+		var into = doc.getElementById(form.getAttribute("data-suggest-into"));
+		var timer = 0, asked = "";
+		if (!into)
+			return;
+		function ask() {
+			var q = ["category_id", "title", "description", "address"].map(function (n) {
+				var el = form.elements[n];
+				return n + "=" + encodeURIComponent(el ? el.value : "");
+			}).join("&");
+			if (q === asked)
+				return;
+			asked = q;
+			fetch(form.getAttribute("data-suggest") + "?" + q, {
+				credentials: "same-origin", headers: { Accept: "application/json" }
+			}).then(function (res) { return res.ok ? res.json() : null; }).then(function (j) {
+				if (!j || q !== asked)
+					return;
+				while (into.firstChild)
+					into.removeChild(into.firstChild);
+				j.data.forEach(function (c) {
+					var li = doc.createElement("li"), a = doc.createElement("a"), s = doc.createElement("span");
+					a.href = c.url;
+					a.textContent = c.number + " " + c.title;
+					s.className = "muted";
+					s.textContent = " " + c.state;
+					li.appendChild(a);
+					li.appendChild(s);
+					into.appendChild(li);
+				});
+			});
+		}
+		form.addEventListener("input", function () {
+			clearTimeout(timer);
+			timer = setTimeout(ask, 400);
+		});
+		form.addEventListener("change", ask);
+	}
+	var sugg = doc.querySelectorAll("form[data-suggest]");
+	for (var g = 0; g < sugg.length; g++)
+		suggest(sugg[g]);
+
 	/* The public portal (cases/portal.c). "Use my location" fills the
 	 * latitude and longitude boxes from the browser's position; the button
 	 * stays hidden where there is no geolocation, and the boxes work typed. */

@@ -9,7 +9,9 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "cases/cases.h"
+#include "db/writer.h"
 #include "org/org.h"
+#include "platform/inbox.h"
 #include "web/layout.h"
 
 #include <pthread.h>
@@ -211,6 +213,9 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 	app->version = WENMING_VERSION;
 	app->started_at = time(NULL);
 	app->render_error = layout_render_error;
+	app->unread_count = inbox_unread_count;
+	app->background_start = mail_start;
+	app->background_stop = mail_stop;
 	if (sodium_init() < 0) {
 		snprintf(err, errlen, "libsodium failed to initialise");
 		return -1;
@@ -233,6 +238,10 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 		db_pool_put(app->pool, db);
 	if (rc)
 		return -1;
+	/* after the migrations: the writer's jobs need the schema */
+	app->writer = db_writer_open(cfg->db, 0, err, errlen);
+	if (!app->writer)
+		return -1;
 	collect_routes(app);
 	collect_assets(app);
 	collect_nav(app);
@@ -254,6 +263,8 @@ int app_init(struct app *app, const struct config *cfg, char *err, size_t errlen
 
 void app_free(struct app *app)
 {
+	/* after server_run: no request is left to submit; jobs queued finish */
+	db_writer_close(app->writer);
 	db_pool_close(app->pool);
 	if (app->access_log && app->access_log != stderr)
 		fclose(app->access_log);

@@ -5,6 +5,7 @@
 #include "../db/db.h"
 #include "../http/audit.h"
 #include "../http/session.h"
+#include "../platform/inbox.h"
 #include "../records/record.h"
 #include "../web/widgets.h"
 
@@ -134,10 +135,10 @@ static int users_list(struct req *r)
 }
 
 struct user_form {
-	const char *username, *display, *lang;
+	const char *username, *display, *lang, *email;
 	unsigned roles;
 	int64_t unit_id;
-	enum msg_id e_username, e_display, e_password, e_unit;
+	enum msg_id e_username, e_display, e_password, e_unit, e_email;
 };
 
 static void read_roles(struct req *r, struct user_form *f)
@@ -259,13 +260,15 @@ static int user_create(struct req *r)
 /* Loads the form fields of an existing user; 0 when there is none. */
 static int load_form(struct req *r, struct db *db, int64_t id, struct user_form *f, int *disabled)
 {
-	struct db_stmt *q = db_query(db, r->a, "SELECT username, display_name, lang, disabled FROM users WHERE id = ?", "i", id);
+	struct db_stmt *q =
+		db_query(db, r->a, "SELECT username, display_name, lang, disabled, email FROM users WHERE id = ?", "i", id);
 	int found = 0;
 	if (q && db_step(q) == DB_ROW) {
 		f->username = arena_strdup(r->a, db_column_text(q, 0));
 		f->display = arena_strdup(r->a, db_column_text(q, 1));
 		f->lang = db_column_isnull(q, 2) ? "" : arena_strdup(r->a, db_column_text(q, 2));
 		*disabled = (int)db_column_int64(q, 3);
+		f->email = arena_strdup(r->a, db_column_text(q, 4));
 		found = 1;
 	}
 	db_reset(q);
@@ -295,10 +298,11 @@ static void edit_render(struct req *r, int64_t id, const struct user_form *f, in
 			      disabled ? M_user_enable : M_user_disable));
 	if (disabled)
 		html(r, "<div class=\"flash flash-info\" role=\"status\">%T</div>", M_user_is_disabled);
-	form_errors(r, (f->e_display != M_NONE) + (f->e_unit != M_NONE));
+	form_errors(r, (f->e_display != M_NONE) + (f->e_unit != M_NONE) + (f->e_email != M_NONE));
 	html(r, "<section class=\"card\"><form class=\"form\" method=\"post\" action=\"/admin/users/%D\">%H", id,
 	     csrf_input(r));
 	field_input(r, "text", "display_name", M_display_name, f->display, f->e_display, 1, M_NONE);
+	field_input(r, "email", "email", M_user_email, f->email, f->e_email, 0, M_email_hint);
 	static const char *const langs[] = {"zh-Hant", "zh-Hans", "en"};
 	static const enum msg_id lang_labels[] = {M_lang_hant, M_lang_hans, M_lang_en};
 	field_select(r, "lang", M_language, langs, lang_labels, 3, f->lang, 1);
@@ -342,10 +346,14 @@ static int user_update(struct req *r)
 	read_roles(r, &f);
 	f.e_display = display_name_check(f.display);
 	f.e_unit = unit_check(db, f.unit_id);
+	f.email = req_form(r, "email");
+	f.email = f.email ? f.email : "";
+	if (*f.email && !email_valid(f.email))
+		f.e_email = M_email_rule;
 	/* an admin cannot take away their own admin role: that locks everyone out */
 	if (id == r->user->id && !(f.roles & (1u << ROLE_ADMIN)))
 		f.e_unit = M_cannot_drop_own_admin;
-	if (f.e_display != M_NONE || f.e_unit != M_NONE) {
+	if (f.e_display != M_NONE || f.e_unit != M_NONE || f.e_email != M_NONE) {
 		if (!f.display)
 			f.display = "";
 		r->status = 422;
@@ -355,8 +363,8 @@ static int user_update(struct req *r)
 	json_t *before = user_snapshot(db, id);
 	int rc = db_begin(db);
 	if (!rc)
-		rc = db_run(db, "UPDATE users SET display_name = ?, lang = ? WHERE id = ?", "ssi", f.display,
-			    *f.lang ? f.lang : NULL, id);
+		rc = db_run(db, "UPDATE users SET display_name = ?, lang = ?, email = ? WHERE id = ?", "sssi", f.display,
+			    *f.lang ? f.lang : NULL, *f.email ? f.email : NULL, id);
 	if (!rc)
 		rc = user_set_roles(db, id, f.roles, f.unit_id);
 	json_t *after = rc ? NULL : user_snapshot(db, id);

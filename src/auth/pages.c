@@ -152,6 +152,13 @@ static void account_render(struct req *r, const struct pw_errors *e)
 	if (!r->user->ngrants)
 		html(r, "%T", M_no_roles);
 	html(r, "</dd></dl></section>");
+	/* where notifications are e-mailed (POST /account/email: platform/inbox_pages.c) */
+	const char *email = db ? db_one_text(db, r->a, "SELECT email FROM users WHERE id = ?", "i", r->user->id) : NULL;
+	html(r, "<section class=\"card\" id=\"email\"><h2>%T</h2><form class=\"form\" method=\"post\" "
+		"action=\"/account/email\">%H",
+	     M_user_email, csrf_input(r));
+	field_input(r, "email", "email", M_user_email, email ? email : "", M_NONE, 0, M_email_hint);
+	html(r, "<div class=\"form-actions\"><button class=\"btn\">%T</button></div></form></section>", M_save);
 	html(r, "<section class=\"card\"><h2>%T</h2>", M_change_password);
 	int n = (e->current != M_NONE) + (e->fresh != M_NONE) + (e->confirm != M_NONE);
 	form_errors(r, n);

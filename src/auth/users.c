@@ -72,13 +72,16 @@ json_t *user_snapshot(struct db *db, int64_t uid)
 {
 	struct arena a;
 	arena_init(&a);
-	struct db_stmt *q = db_query(db, &a, "SELECT username, display_name, lang, disabled FROM users WHERE id = ?",
-				     "i", uid);
+	struct db_stmt *q = db_query(
+		db, &a, "SELECT username, display_name, lang, disabled, email FROM users WHERE id = ?", "i", uid);
 	json_t *o = NULL;
-	if (q && db_step(q) == DB_ROW)
+	if (q && db_step(q) == DB_ROW) {
 		o = json_pack("{s:s, s:s, s:s?, s:b}", "username", db_column_text(q, 0), "display_name",
 			      db_column_text(q, 1), "lang", db_column_isnull(q, 2) ? NULL : db_column_text(q, 2),
 			      "disabled", (int)db_column_int64(q, 3));
+		if (o && !db_column_isnull(q, 4)) /* only when set: older entries compare equal */
+			json_object_set_new(o, "email", json_string(db_column_text(q, 4)));
+	}
 	json_t *roles = o ? json_array() : NULL;
 	q = !o ? NULL : db_query(db, &a, "SELECT role, unit_id FROM user_roles WHERE user_id = ? ORDER BY role", "i", uid);
 	while (q && db_step(q) == DB_ROW) {

@@ -76,7 +76,7 @@ extern const struct module cases_module;
 #define CASE_RESPONSE_DAYS 1
 
 /* A tracking code: 12 characters of an alphabet without look-alikes,
- * shown as XXXX-XXXX-XXXX; 60 bits from the system's CSPRNG. */
+ * shown as XXXX-XXXX-XXXX; about 59 bits from libsodium's CSPRNG. */
 #define CASE_CODE_SIZE 15
 
 /* ---- intake (intake.c) ---- */
@@ -105,6 +105,9 @@ struct case_match {
 int case_similar(struct req *r, int64_t category, const char *text, const char *address, int64_t except,
 		 struct case_match *out, int max);
 
+/* The unit page's section: the subtree's cases (unit_section.c). */
+void cases_unit_section(struct req *r, const struct record *rec);
+
 /* ---- deadlines (deadlines.c) ---- */
 
 /* Reminds the handling unit of each open case past its deadline on today
@@ -118,6 +121,7 @@ int cmd_cases(struct config *cfg, int argc, char **argv);
 /* ---- the workflow's hooks (steps.c) ---- */
 
 void case_step_prefill(struct req *r, struct record *rec, const struct wf_transition *t);
+void case_step_form_extra(struct req *r, const struct record *rec, const struct wf_transition *t);
 enum msg_id case_step_check(struct req *r, const struct record *rec, const struct wf_transition *t,
 			    const struct wf_input *in);
 int case_step_deadline(struct req *r, const struct record *rec, const struct wf_transition *t, int64_t *due);

@@ -24,13 +24,11 @@ static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 static void code_make(char out[CASE_CODE_SIZE])
 {
-	unsigned char b[12];
-	randombytes_buf(b, sizeof b);
 	int k = 0;
 	for (int i = 0; i < 12; i++) {
 		if (i && i % 4 == 0)
 			out[k++] = '-';
-		out[k++] = code_alphabet[b[i] % 31];
+		out[k++] = code_alphabet[randombytes_uniform(sizeof code_alphabet - 1)];
 	}
 	out[k] = 0;
 }

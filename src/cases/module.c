@@ -5,7 +5,7 @@
 #include "../web/layout.h"
 #include "cases.h"
 
-extern const struct route cases_routes[], portal_routes[];
+extern const struct route cases_routes[], open311_routes[], portal_routes[];
 
 static int may_file_opinion(struct req *r, const void *ctx)
 {
@@ -26,6 +26,11 @@ static const struct nav_item nav[] = {
 	{.path = NULL},
 };
 
+static const struct record_section sections[] = {
+	{.type = RECORD_UNITS, .render = cases_unit_section},
+	{.type = NULL},
+};
+
 static const struct command commands[] = {
 	{"cases", cmd_cases, "the cases' deadlines: remind and escalate now",
 	 "usage: wenming cases remind [--today YYYY-MM-DD]\n"
@@ -40,8 +45,9 @@ const struct module cases_module = {
 	.migrations = "src/cases/migrations/",
 	.types = (const struct record_type *const[]){&case_categories_type, &case_attributes_type, &case_replies_type,
 						     &cases_type, NULL},
-	.routes = (const struct route *const[]){cases_routes, portal_routes, NULL},
+	.routes = (const struct route *const[]){cases_routes, open311_routes, portal_routes, NULL},
 	.nav = nav,
 	.commands = commands,
+	.sections = sections,
 	.jobs = case_jobs,
 };

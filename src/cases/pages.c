@@ -238,6 +238,87 @@ static int overdue_page(struct req *r)
 	return 0;
 }
 
+/* ---- the supervisors' opinions of a year (the office's view) ---- */
+
+static int supervisors_page(struct req *r)
+{
+	/* who filed what is the office's to know: the roles that may see
+	 * submitters' identities */
+	int office = 0;
+	for (int i = 0; r->user && i < r->user->ngrants; i++)
+		office |= (cases_type.reveal_roles >> r->user->grants[i].role) & 1;
+	if (!office)
+		return req_fail(r, 403, M_NONE);
+	int y, m, d;
+	cal_civil_from_days(cal_local_day(time(NULL)), &y, &m, &d);
+	const char *ys = req_query(r, "year");
+	char *end = NULL;
+	long year = ys && *ys ? strtol(ys, &end, 10) : y;
+	if ((end && *end) || year < 2000 || year > 2100)
+		return req_fail(r, 400, M_case_bad_year);
+	int64_t from = cal_local_time(cal_days_from_civil((int)year, 1, 1), 0, 0, 0);
+	int64_t to = cal_local_time(cal_days_from_civil((int)year + 1, 1, 1), 0, 0, 0);
+	const char *title = arena_printf(r->a, "%s · %ld", T(r, M_case_supervisor_opinions), year);
+	struct crumb c[] = {{"/r/cases", T(r, M_cases)}, {NULL, title}};
+	page_begin(r, title, c, 2);
+	page_heading(r, title,
+		     html_fmt(r,
+			      "<a class=\"btn\" href=\"/cases/supervisors?year=%d\">%d</a><a class=\"btn\" "
+			      "href=\"/cases/supervisors?year=%d\">%d</a>",
+			      (int)year - 1, (int)year - 1, (int)year + 1, (int)year + 1));
+	struct db_stmt *q = db_query(
+		req_db(r), r->a,
+		"SELECT u.id, u.display_name, COALESCE(s.organization, ''), count(c.id), "
+		"sum(CASE WHEN c.state IN ('closed', 'merged') THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN c.rating IN ('4', '5') AND c.rating_void = 0 THEN 1 ELSE 0 END), "
+		"sum(CASE WHEN c.rating IS NOT NULL AND c.rating_void = 0 THEN 1 ELSE 0 END) "
+		"FROM cases c JOIN users u ON u.id = c.submitter_user LEFT JOIN supervisors s ON s.username = "
+		"u.username "
+		"AND s.archived = 0 WHERE c.archived = 0 AND c.received_at >= ? AND c.received_at < ? "
+		"GROUP BY u.id, u.display_name, s.organization ORDER BY count(c.id) DESC, u.display_name LIMIT 500",
+		"ii", from, to);
+	static const struct list_col cols[] = {{M_supervisor, NULL, 0},     {M_sup_organization, NULL, 0},
+					       {M_case_opinions, NULL, 1},  {M_case_st_closed, NULL, 1},
+					       {M_case_satisfied, NULL, 1}, {M_case_latest, NULL, 0}};
+	int n = 0;
+	while (q && db_step(q) == DB_ROW) {
+		if (!n++) {
+			html(r, "<section class=\"card\">");
+			list_begin(r, cols, 6, -1, 0);
+		}
+		int64_t uid = db_column_int64(q, 0);
+		html(r,
+		     "<tr><td data-label=\"%T\">%s</td><td data-label=\"%T\">%s</td><td class=\"num\" "
+		     "data-label=\"%T\">%D</td>"
+		     "<td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D / %D</td>"
+		     "<td data-label=\"%T\"><ul class=\"plain\">",
+		     M_supervisor, db_column_text(q, 1), M_sup_organization, db_column_text(q, 2), M_case_opinions,
+		     db_column_int64(q, 3), M_case_st_closed, db_column_int64(q, 4), M_case_satisfied,
+		     db_column_int64(q, 5), db_column_int64(q, 6), M_case_latest);
+		struct db_stmt *l =
+			db_query(req_db(r), r->a,
+				 "SELECT id, number, title, state FROM cases WHERE submitter_user = ? AND archived = 0 "
+				 "AND received_at >= ? AND received_at < ? ORDER BY id DESC LIMIT 5",
+				 "iii", uid, from, to);
+		struct record *row = record_new(r, &cases_type);
+		while (l && db_step(l) == DB_ROW) {
+			row->vals[CASE_STATE] = arena_strdup(r->a, db_column_text(l, 3));
+			html(r, "<li><a href=\"/r/cases/%D\">%s</a> %s <span class=\"muted\">%s</span></li>",
+			     db_column_int64(l, 0), db_column_text(l, 1), db_column_text(l, 2),
+			     record_display(r, row, CASE_STATE, 0));
+		}
+		html(r, "</ul></td></tr>");
+	}
+	if (n) {
+		list_end(r);
+		html(r, "</section>");
+	} else {
+		empty_state(r, M_case_no_opinions, M_case_no_opinions_hint, NULL, M_NONE);
+	}
+	page_end(r);
+	return 0;
+}
+
 const struct route cases_routes[] = {
 	{"GET", "/cases/new", entry_page, P_SIGNED_IN, 0, "cases entry"},
 	{"POST", "/cases/new", entry_post, P_SIGNED_IN, 1, "cases entry"},
@@ -245,5 +326,6 @@ const struct route cases_routes[] = {
 	{"POST", "/cases/opinion", entry_post, P_SIGNED_IN, 1, "cases opinion"},
 	{"GET", "/cases/similar", similar_json, P_SIGNED_IN, 0, "cases similar"},
 	{"GET", "/cases/overdue", overdue_page, P_SIGNED_IN, 0, "cases overdue"},
+	{"GET", "/cases/supervisors", supervisors_page, P_SIGNED_IN, 0, "cases supervisors"},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };

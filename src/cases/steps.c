@@ -5,6 +5,8 @@
  * notifications to the handling unit. */
 #include "../core/cal.h"
 #include "../db/db.h"
+#include "../platform/inbox.h"
+#include "../web/layout.h"
 #include "../records/workflow.h"
 #include "cases.h"
 
@@ -47,6 +49,28 @@ void case_step_prefill(struct req *r, struct record *rec, const struct wf_transi
 		rec->vals[CASE_UNIT_ID] =
 			db_one_text(req_db(r), r->a, "SELECT unit_id FROM case_categories WHERE id = ?", "s",
 				    rec->vals[CASE_CATEGORY_ID]);
+}
+
+/* The reply templates of the case's category and the general ones, to
+ * fill the reply with (a script; hidden without it). */
+void case_step_form_extra(struct req *r, const struct record *rec, const struct wf_transition *t)
+{
+	(void)t;
+	struct db_stmt *q = db_query(req_db(r), r->a,
+				     "SELECT title, body FROM case_replies WHERE archived = 0 AND (category_id IS NULL "
+				     "OR category_id = ?) ORDER BY category_id IS NULL, title LIMIT 100",
+				     "s", rec->vals[CASE_CATEGORY_ID]);
+	int n = 0;
+	while (q && db_step(q) == DB_ROW) {
+		if (!n++)
+			html(r,
+			     "<div class=\"field\"><label for=\"f-template\">%T</label><select id=\"f-template\" "
+			     "data-fill=\"f-reply\" data-confirm=\"%a\" hidden><option value=\"\">—</option>",
+			     M_case_reply_templates, T(r, M_case_template_replace));
+		html(r, "<option value=\"%a\">%s</option>", db_column_text(q, 1), db_column_text(q, 0));
+	}
+	if (n)
+		html(r, "</select></div>");
 }
 
 enum msg_id case_step_check(struct req *r, const struct record *rec, const struct wf_transition *t,
@@ -200,15 +224,60 @@ int case_step_apply(struct req *r, struct record *rec, const struct wf_transitio
 	return 0;
 }
 
+/* Who hears of a step: the handling unit of new work and of reminders,
+ * the unit's head of an escalation, the office of what waits for it. */
+static int notify_step(struct req *r, const struct record *rec, const struct wf_transition *t)
+{
+	const char *detail = arena_printf(r->a, "%s %s", rec->vals[CASE_NUMBER] ? rec->vals[CASE_NUMBER] : "",
+					  rec->vals[CASE_TITLE] ? rec->vals[CASE_TITLE] : "");
+	const char *link = arena_printf(r->a, "/r/cases/%lld", (long long)rec->id);
+	int64_t unit = rec->vals[CASE_UNIT_ID] ? strtoll(rec->vals[CASE_UNIT_ID], NULL, 10) : 0;
+	const unsigned unit_side = (1u << ROLE_UNIT_ADMIN), office = (1u << ROLE_OFFICE);
+	enum msg_id to_unit = is(t, "dispatch")                                         ? M_case_n_dispatched
+			      : is(t, "remind")                                         ? M_case_n_reminded
+			      : is(t, "send_back")                                      ? M_case_n_sent_back
+			      : is(t, "reopen")                                         ? M_case_n_reopened
+			      : is(t, "approve_extension") || is(t, "refuse_extension") ? M_case_n_extension_decided
+											: M_NONE;
+	enum msg_id to_office = is(t, "return")              ? M_case_n_returned
+				: is(t, "answer")            ? M_case_n_answered
+				: is(t, "request_extension") ? M_case_n_extension_requested
+				: is(t, "appeal")            ? M_case_n_appeal
+				: is(t, "rate") && rec->vals[CASE_RATING] && atoi(rec->vals[CASE_RATING]) <= 2
+					? M_case_n_unsatisfied
+					: M_NONE;
+	int rc = 0;
+	if (to_unit != M_NONE && unit)
+		rc = notify_unit(r, unit, unit_side, "case", to_unit, detail, link);
+	if (rc >= 0 && to_office != M_NONE)
+		rc = notify_unit(r, unit, office, "case", to_office, detail, link);
+	if (rc >= 0 && is(t, "escalate") && unit) {
+		/* the unit's head, when the head has an account; else the unit
+		 * administrators above the unit */
+		int64_t head = db_one_int64(req_db(r), 0,
+					    "SELECT p.user_id FROM units u JOIN people p ON p.id = u.head_person_id "
+					    "JOIN users s ON s.id = p.user_id WHERE u.id = ? AND s.disabled = 0",
+					    "i", unit);
+		int64_t parent = db_one_int64(req_db(r), 0, "SELECT parent_id FROM units WHERE id = ?", "i", unit);
+		rc = head > 0 ? (int)notify_user(r, head, "case", M_case_n_escalated, detail, link)
+			      : notify_unit(r, parent ? parent : unit, unit_side, "case", M_case_n_escalated, detail,
+					    link);
+		if (rc >= 0)
+			rc = notify_unit(r, unit, unit_side, "case", M_case_n_escalated, detail, link);
+	}
+	return rc < 0 ? rc : 0;
+}
+
 int case_step_after(struct req *r, struct record *rec, const struct record *before, const struct wf_transition *t,
 		    const struct wf_input *in, int64_t event_id)
 {
 	(void)before, (void)in, (void)event_id;
+	int rc = notify_step(r, rec, t);
 	/* an unsatisfied rating (不滿意, 非常不滿意) reopens the case, once */
-	if (is(t, "rate") && rec->vals[CASE_RATING] && atoi(rec->vals[CASE_RATING]) <= 2 &&
+	if (!rc && is(t, "rate") && rec->vals[CASE_RATING] && atoi(rec->vals[CASE_RATING]) <= 2 &&
 	    atoi(rec->vals[CASE_RATINGS]) < 2)
-		return reopen_unsatisfied(r, rec);
-	return 0;
+		rc = reopen_unsatisfied(r, rec);
+	return rc;
 }
 
 void case_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs)

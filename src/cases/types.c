@@ -501,6 +501,7 @@ static const struct workflow case_workflow = {
 	.deadline = case_step_deadline,
 	.apply = case_step_apply,
 	.prefill = case_step_prefill,
+	.form_extra = case_step_form_extra,
 	.after = case_step_after,
 };
 
@@ -526,6 +527,7 @@ const struct record_type cases_type = {
 	.nav_order = 200,
 	.links = (const struct record_link[]){{"/cases/new", M_case_quick_entry},
 					      {"/cases/overdue", M_case_overdue_list},
+					      {"/cases/supervisors", M_case_supervisor_opinions},
 					      {"/r/case_categories", M_case_categories},
 					      {NULL, M_NONE}},
 	.check = case_check,

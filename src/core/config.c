@@ -44,6 +44,11 @@ const struct setting_def config_settings[] = {
 	 "time zone for dates shown and entered (an IANA name such as Asia/Taipei)"},
 	{"trusted_proxies", SET_STR, OFF(trusted_proxies), "127.0.0.1,::1", 0, 0,
 	 "proxies (comma-separated addresses) whose X-Forwarded-For names the client"},
+	{"smtp_url", SET_STR, OFF(smtp_url), "", 0, 0,
+	 "mail server for notifications, e.g. smtps://mail.example.gov:465 or smtp://127.0.0.1:25 (empty: no e-mail)"},
+	{"smtp_from", SET_STR, OFF(smtp_from), "wenming@localhost", 0, 0, "sender address of notification e-mail"},
+	{"smtp_user", SET_STR, OFF(smtp_user), "", 0, 0, "user name at the mail server (empty: none)"},
+	{"smtp_password", SET_STR, OFF(smtp_password), "", 0, 0, "password at the mail server"},
 	{"password_file", SET_STR, OFF(password_file), "data/admin-password.txt", 0, 0,
 	 "where `wenming init` writes the first admin password (mode 0600)"},
 };
@@ -259,6 +264,14 @@ static int validate(struct config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "base_url: '%s' must start with http:// or https://", cfg->base_url);
 		return -1;
 	}
+	if (cfg->smtp_url[0] && strncmp(cfg->smtp_url, "smtp://", 7) && strncmp(cfg->smtp_url, "smtps://", 8)) {
+		snprintf(err, errlen, "smtp_url: '%s' must start with smtp:// or smtps://", cfg->smtp_url);
+		return -1;
+	}
+	if (cfg->smtp_url[0] && (!strchr(cfg->smtp_from, '@') || strpbrk(cfg->smtp_from, "<>\r\n "))) {
+		snprintf(err, errlen, "smtp_from: '%s' must be a plain address such as wenming@example.gov", cfg->smtp_from);
+		return -1;
+	}
 	struct stat st; /* a zone is a file: "Asia" is a directory, and TZ=Asia would silently be UTC */
 	char zone[300];
 	zone_path(cfg->timezone, zone, sizeof zone);
@@ -373,7 +386,9 @@ void config_print(const struct config *cfg, void (*out)(const char *line, void *
 			const char *scheme = strstr(v, "://");
 			if (scheme && colon == scheme)
 				colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
-			if (at && colon && colon < at)
+			if (!strcmp(d->name, "smtp_password") && *v)
+				snprintf(val, sizeof val, "****");
+			else if (at && colon && colon < at)
 				snprintf(val, sizeof val, "%.*s:****%s", (int)(colon - v), v, at);
 			else
 				snprintf(val, sizeof val, "%s", v);

@@ -35,6 +35,8 @@ struct config {
 	char *password_file;
 	char *timezone;
 	char *trusted_proxies; /* comma-separated addresses whose X-Forwarded-For is believed */
+	char *smtp_url;        /* smtp://host:port or smtps://...; "": no e-mail */
+	char *smtp_from, *smtp_user, *smtp_password;
 	/* where each value came from, by setting index (config.c checks at
 	 * compile time that every setting has a slot) */
 	enum config_source source[CONFIG_MAX_SETTINGS];

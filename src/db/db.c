@@ -477,6 +477,12 @@ void db_end_request(struct db *db)
 	}
 }
 
+void db_release_statements(struct db *db)
+{
+	while (db->out)
+		stmt_release(db->out);
+}
+
 uint64_t db_time_us(const struct db *db)
 {
 	return db->time_us;

@@ -117,6 +117,10 @@ int db_rollback(struct db *db);
 int db_depth(const struct db *db);
 /* Rolls back anything left open (with a warning naming where it began). */
 void db_end_request(struct db *db);
+/* Releases every statement handed out on db and disarms their arenas'
+ * finalizers, quietly, leaving any transaction open: for a connection that
+ * runs work prepared under arenas of other threads (db/writer.h). */
+void db_release_statements(struct db *db);
 
 /* Cumulative time spent in the database by this connection, microseconds. */
 uint64_t db_time_us(const struct db *db);

@@ -124,9 +124,26 @@ static int ensure_table(struct db *db, char *err, size_t errlen)
 	return 0;
 }
 
+/* Two files of dir with the same number (branches merged, each with its
+ * next number): find_version would see one of them only, and the other
+ * would never run. 0, or -1 with both names in err. */
+static int check_unique(const char *dir, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < embed_count; i++) {
+		int v = file_version(&embed_files[i], dir);
+		for (size_t k = i + 1; v >= 0 && k < embed_count; k++)
+			if (file_version(&embed_files[k], dir) == v) {
+				snprintf(err, errlen, "two migrations are numbered %03d: %s and %s", v, embed_files[i].name,
+					 embed_files[k].name);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 int db_migrate(struct db *db, const char *module, const char *dir, char *err, size_t errlen)
 {
-	if (ensure_table(db, err, errlen))
+	if (check_unique(dir, err, errlen) || ensure_table(db, err, errlen))
 		return -1;
 	int latest = db_latest_version(dir);
 	/* every version the database records must be one this binary knows */

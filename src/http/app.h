@@ -37,6 +37,7 @@ struct metrics {
 };
 
 struct cache;
+struct db_writer;
 struct nav_item; /* the web layer's (web/layout.h) */
 
 /* Work the server does by itself every so often (a module's reminders):
@@ -52,6 +53,7 @@ struct job {
 struct app {
 	const struct config *cfg;
 	struct db_pool *pool;
+	struct db_writer *writer; /* group commit for req_write (http/write.h) */
 	struct route *routes;
 	size_t nroutes;
 	struct asset *assets;
@@ -70,6 +72,15 @@ struct app {
 	size_t nnav;
 	/* the modules' periodic jobs, NULL-ended (app.c); run by jobs.c */
 	const struct job *const *jobs;
+	/* the signed-in user's unread notifications, shown beside the user
+	 * menu (platform/inbox.c; NULL: no count) */
+	int64_t (*unread_count)(struct req *r);
+	/* background work started by server_run once its signals are blocked
+	 * and stopped on SIGTERM before it returns (platform/mail.c); either
+	 * may be NULL */
+	int (*background_start)(struct app *app);
+	void (*background_stop)(struct app *app);
+	struct mailer *mailer; /* the e-mail sender's state, or NULL */
 	/* the web layer's renderer for HTML error pages (layout.c) */
 	void (*render_error)(struct req *r, int status, enum msg_id title, enum msg_id detail);
 };

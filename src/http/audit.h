@@ -27,7 +27,9 @@ int audit_write(struct db *db, int64_t user_id, const char *username, const char
 /* The data generation: a counter every change's entry (audit_log,
  * audit_write; not audit_log_read) bumps inside the same
  * transaction, so it changes with every committed change, whichever process
- * made it. Cached results are keyed by it (core/cache.h). -1 on error. */
+ * made it. It is a sum over shard rows (migration 014), so that concurrent
+ * writers do not queue on one row: read it only through this function.
+ * Cached results are keyed by it (core/cache.h). -1 on error. */
 int64_t audit_data_gen(struct db *db);
 
 #endif

@@ -12,13 +12,13 @@ static const char *const role_names[ROLE__COUNT] = {"admin", "office", "leader",
 
 /* Which role grants which permission; scopes narrow them further. */
 static const unsigned char matrix[ROLE__COUNT][P__COUNT] = {
-	/*                 PUBLIC SIGNED USERS AUDIT */
-	[ROLE_ADMIN] = {1, 1, 1, 1},
-	[ROLE_OFFICE] = {1, 1, 0, 1},
-	[ROLE_LEADER] = {1, 1, 0, 0},
-	[ROLE_UNIT_ADMIN] = {1, 1, 0, 0},
-	[ROLE_STAFF] = {1, 1, 0, 0},
-	[ROLE_SUPERVISOR] = {1, 1, 0, 0},
+	/*                 PUBLIC SIGNED USERS AUDIT CALENDAR */
+	[ROLE_ADMIN] = {1, 1, 1, 1, 1},
+	[ROLE_OFFICE] = {1, 1, 0, 1, 1},
+	[ROLE_LEADER] = {1, 1, 0, 0, 0},
+	[ROLE_UNIT_ADMIN] = {1, 1, 0, 0, 0},
+	[ROLE_STAFF] = {1, 1, 0, 0, 0},
+	[ROLE_SUPERVISOR] = {1, 1, 0, 0, 0},
 };
 
 const char *role_name(enum role role)

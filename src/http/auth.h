@@ -21,6 +21,7 @@ enum perm {
 	P_SIGNED_IN,  /* any signed-in user */
 	P_USERS,      /* manage user accounts and roles */
 	P_AUDIT,      /* read the audit log */
+	P_CALENDAR,   /* maintain the working-day calendar (holidays, make-up days) */
 	P__COUNT
 };
 

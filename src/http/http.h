@@ -82,7 +82,12 @@ struct route {
 	const char *pattern; /* "/admin/users/{id:int}" — types: int, str */
 	handler_fn handler;
 	enum perm perm;
-	int csrf;            /* 1: a CSRF token is required (cookie sessions) */
+	/* 1: a CSRF token is required (cookie sessions); 2: only an API token
+	 * authenticates the route (the Authorization header, or a form field
+	 * api_key for machine clients that send none, as Open311's), never the
+	 * session cookie, so no CSRF token is asked for; its handler refuses a
+	 * request without r->bearer itself */
+	int csrf;
 	const char *name;    /* metrics label; the pattern when NULL */
 };
 

@@ -378,7 +378,16 @@ void router_dispatch(struct req *r)
 	}
 	if (parse_body(r))
 		return;
-	if (rt->csrf && !r->bearer && !csrf_valid(r)) {
+	if (rt->csrf == 2 && !r->bearer) {
+		/* an API token, in the header or the body, never the session cookie */
+		r->user = NULL;
+		const char *key = req_form(r, "api_key");
+		if (key && *key && session_identify_token(r, key) < 0) {
+			req_fail(r, 503, M_err_db_down);
+			return;
+		}
+	}
+	if (rt->csrf && rt->csrf != 2 && !r->bearer && !csrf_valid(r)) {
 		log_info("csrf: rejected %s %s from %s", r->method, r->path, r->ip);
 		req_fail(r, 403, M_err_csrf);
 		return;

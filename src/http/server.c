@@ -405,6 +405,12 @@ int server_run(struct app *app)
 		mg_exit_library();
 		return 1;
 	}
+	if (app->background_start && app->background_start(app)) {
+		fprintf(stderr, "wenming: cannot start the background work (e-mail sender)\n");
+		mg_stop(ctx);
+		mg_exit_library();
+		return 1;
+	}
 	jobs_start(app);
 	const char *scheme = app->tls ? "https" : "http";
 	log_info("serving on %s://%s with %d threads (%s)", scheme, cfg->listen, cfg->threads,
@@ -425,6 +431,8 @@ int server_run(struct app *app)
 		log_warn("%ld requests still running after %d s; stopping anyway", left, cfg->request_timeout);
 	jobs_stop();
 	mg_stop(ctx);
+	if (app->background_stop)
+		app->background_stop(app);
 	mg_exit_library();
 	log_info("stopped");
 	return 0;

@@ -88,6 +88,12 @@ static int identify_bearer(struct req *r, struct db *db, const char *token)
 	return 0;
 }
 
+int session_identify_token(struct req *r, const char *token)
+{
+	struct db *db = req_db(r);
+	return db ? identify_bearer(r, db, token) : -1;
+}
+
 int session_identify(struct req *r)
 {
 	const char *auth = req_header(r, "Authorization");

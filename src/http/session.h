@@ -18,6 +18,10 @@ struct db;
 /* Finds the user from a Bearer token or the session cookie and sets
  * r->user. Returns 0 (signed in or not), -1 when the database is down. */
 int session_identify(struct req *r);
+/* The same for an API token given in the body (the form field api_key of a
+ * route with csrf 2): r->user and r->bearer when it is valid, else
+ * untouched. 0 (valid or not), -1 when the database is down. */
+int session_identify_token(struct req *r, const char *token);
 /* Signs the user in: a new session id (any old one is deleted), cookie set. */
 int session_start(struct req *r, int64_t user_id);
 /* Signs out: deletes the session and clears the cookie. */

@@ -203,7 +203,13 @@ static void related(struct req *r, const struct record *rec)
 						 arena_printf(r->a, "SELECT count(*) FROM %s WHERE %s = ? AND archived = 0",
 							      o->table, f->name),
 						 "i", rec->id);
-			html(r, "<section class=\"card\"><h2>%T <span class=\"muted\">(%N)</span></h2>", o->many, n);
+			/* a reference that code sets (cases merged into this one) is
+			 * shown when there is one, and never added by hand */
+			int by_code = (f->flags & FF_READONLY) != 0;
+			if (by_code && !n)
+				continue;
+			html(r, "<section class=\"card\"><h2>%T <span class=\"muted\">(%N)</span></h2>", by_code ? f->label : o->many,
+			     n);
 			struct list_col cols[16];
 			int idx[16], m = 0;
 			for (int j = 0; j < o->nfields && m < 16; j++)
@@ -237,7 +243,7 @@ static void related(struct req *r, const struct record *rec)
 			html(r, "<p>");
 			if (n > 100)
 				html(r, "<a href=\"/r/%s?%s=%D\">%T</a> ", o->name, f->name, rec->id, M_rec_see_all);
-			if (record_type_may(r, o, ACC_WRITE))
+			if (!by_code && record_type_may(r, o, ACC_WRITE))
 				html(r, "<a class=\"btn btn-sm\" href=\"/r/%s/new?%s=%D\">%T</a>", o->name, f->name, rec->id,
 				     M_rec_add_related);
 			html(r, "</p></section>");
@@ -253,6 +259,12 @@ static void detail_props(struct req *r, const struct record *rec, const char *re
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field_def *f = &t->fields[i];
 		if (f->flags & FF_HIDDEN)
+			continue;
+		/* what code sets and has not set yet (a case's answer time, its
+		 * zero reminders) is noise */
+		if ((f->flags & FF_READONLY) &&
+		    (!rec->vals[i] || (f->dflt && !strcmp(rec->vals[i], f->dflt)) ||
+		     (f->type == F_BOOL && !strcmp(rec->vals[i], "0"))))
 			continue;
 		if (f->type == F_FILES) { /* thumbnails and links */
 			html(r, "<dt>%T</dt><dd>", f->label);
@@ -299,8 +311,9 @@ static int detail_render(struct req *r, const struct record *rec, const char *re
 	page_heading(r, title, actions);
 	if (rec->archived)
 		html(r, "<div class=\"flash flash-info\" role=\"status\">%T</div>", M_rec_is_archived);
+	wf_render_status(r, rec);
 	detail_props(r, rec, revealed);
-	wf_render(r, rec);
+	wf_render_history(r, rec);
 	if (t->detail_extra)
 		t->detail_extra(r, rec);
 	records_render_sections(r, rec);

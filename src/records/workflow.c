@@ -4,6 +4,7 @@
 #include "workflow.h"
 #include "../core/cal.h"
 #include "files.h"
+#include "../platform/workdays.h"
 #include "../db/db.h"
 #include "../http/app.h"
 #include "../http/audit.h"
@@ -11,37 +12,25 @@
 #include "../web/layout.h"
 #include "../web/widgets.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* ---- working days ----
- * Until the calendar is kept in the database (platform/workdays), the
- * shipped calendar: 0 with *due, or 1 when the count runs into a year it
- * does not cover. */
-static struct cal builtin;
-static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+/* ---- working days: the calendar the office keeps (platform/workdays.h) ---- */
 
-static void builtin_load(void)
+static int calendar_error(int rc)
 {
-	struct cal_problem p;
-	cal_init(&builtin);
-	cal_load_builtin(&builtin, &p);
+	return rc == WORKDAYS_E_UNCOVERED || rc == WORKDAYS_E_RANGE ? WF_E_CALENDAR : rc;
 }
 
 int wf_workdays_due(struct req *r, int64_t from, int n, int64_t *due)
 {
-	(void)r;
-	pthread_once(&builtin_once, builtin_load);
-	return cal_add_workdays(&builtin, from, n, due) ? WF_E_CALENDAR : 0;
+	return calendar_error(workdays_due(r, from, n, due));
 }
 
 int wf_workdays_between(struct req *r, int64_t from, int64_t to, int64_t *n)
 {
-	(void)r;
-	pthread_once(&builtin_once, builtin_load);
-	return cal_count_workdays(&builtin, from, to, n) ? WF_E_CALENDAR : 0;
+	return calendar_error(workdays_between(r, from, to, n));
 }
 
 /* ---- files of an event ---- */
@@ -480,7 +469,7 @@ static void step_button(struct req *r, const struct record *rec, const struct wf
 		     tr->label);
 }
 
-void wf_render(struct req *r, const struct record *rec)
+void wf_render_status(struct req *r, const struct record *rec)
 {
 	const struct record_type *t = rec->type;
 	const struct workflow *wf = t->workflow;
@@ -490,8 +479,8 @@ void wf_render(struct req *r, const struct record *rec)
 	const char *cur = wf_current(rec);
 	const struct wf_state *st = wf_state(t, cur);
 	html(r,
-	     "<section class=\"card wf\"><h2>%T</h2><p class=\"wf-state\"><span "
-	     "class=\"badge badge-state\">%T</span>",
+	     "<section class=\"card wf\" aria-label=\"%T\"><p class=\"wf-state\"><span class=\"badge "
+	     "badge-state\">%T</span>",
 	     M_wf_progress, state_label(t, cur));
 	int di = wf->due_field ? record_field_index(t, wf->due_field) : -1;
 	if (di >= 0 && rec->vals[di] && st && !st->final) {
@@ -512,6 +501,15 @@ void wf_render(struct req *r, const struct record *rec)
 	}
 	if (any)
 		html(r, "</div>");
+	html(r, "</section>");
+}
+
+void wf_render_history(struct req *r, const struct record *rec)
+{
+	const struct record_type *t = rec->type;
+	if (!t->workflow)
+		return;
+	unsigned sides = wf_sides(r, rec);
 	/* the event log: the actor's name for the office only (a reporter's
 	 * identity never reaches the unit), internal notes for both sides */
 	int office = (sides & WF_OFFICE) != 0;
@@ -520,7 +518,7 @@ void wf_render(struct req *r, const struct record *rec)
 				     "reply, note, data "
 				     "FROM record_events WHERE record_type = ? AND record_id = ? ORDER BY id",
 				     "si", t->name, rec->id);
-	html(r, "<h3>%T</h3><ol class=\"timeline\">", M_wf_history);
+	html(r, "<section class=\"card\"><h2>%T</h2><ol class=\"timeline\">", M_wf_history);
 	int n = 0;
 	while (q && db_step(q) == DB_ROW) {
 		char when[64];
@@ -670,6 +668,8 @@ static int step_form(struct req *r, struct record *rec, const struct wf_transiti
 	}
 	if (tr->asks & WF_ASK_REASON)
 		textarea(r, "reason", M_wf_reason, in ? in->reason : NULL, 1, M_NONE);
+	if ((tr->asks & WF_ASK_REPLY) && t->workflow->form_extra)
+		t->workflow->form_extra(r, rec, tr);
 	if (tr->asks & WF_ASK_REPLY)
 		textarea(r, "reply", M_wf_reply, in ? in->reply : NULL, 1, M_wf_reply_hint);
 	if (tr->asks & WF_ASK_NOTE)

@@ -94,6 +94,9 @@ struct workflow {
 	/* optional: proposes values for step t's form (the category's default
 	 * unit for a dispatch) */
 	void (*prefill)(struct req *r, struct record *rec, const struct wf_transition *t);
+	/* optional: more of step t's form, before the reply it asks for
+	 * (reply templates to pick from) */
+	void (*form_extra)(struct req *r, const struct record *rec, const struct wf_transition *t);
 	/* optional: sets more of the record's fields for step t (timestamps,
 	 * counters) before it is written; 0, or a DB_E_* or WF_E_* code */
 	int (*apply)(struct req *r, struct record *rec, const struct wf_transition *t, const struct wf_input *in);
@@ -154,9 +157,11 @@ int64_t wf_log_as(struct req *r, const struct record *rec, const char *action, c
 /* HTTP status and message for an error of wf_take. */
 int wf_error_status(int rc, enum msg_id *msg);
 
-/* The detail page's section: the state, the deadline, the buttons of the
- * transitions the user may take and the event log. */
-void wf_render(struct req *r, const struct record *rec);
+/* The detail page's sections: the state, the deadline and the buttons of
+ * the steps the user may take (above the fields), and the event log
+ * (below them). */
+void wf_render_status(struct req *r, const struct record *rec);
+void wf_render_history(struct req *r, const struct record *rec);
 /* The events of rec as a JSON array (public_only: the public's view). */
 struct json_t;
 struct json_t *wf_events_json(struct req *r, const struct record *rec, int public_only);

@@ -90,6 +90,15 @@ void page_begin(struct req *r, const char *title, const struct crumb *crumbs, in
 			"placeholder=\"%a\"></form>",
 		     M_search_site, T(r, M_search_placeholder));
 	lang_switch(r);
+	int64_t unread = r->user && r->app->unread_count ? r->app->unread_count(r) : 0;
+	if (r->user)
+		html(r, "<a class=\"inbox-link\" href=\"/inbox\" title=\"%T\" aria-label=\"%a\"><svg class=\"ico\" "
+			"viewBox=\"0 0 24 24\" width=\"18\" height=\"18\" fill=\"none\" stroke=\"currentColor\" "
+			"aria-hidden=\"true\"><path d=\"M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9M10.3 21a1.94 1.94 0 0 0 3.4 "
+			"0\"/></svg>%H</a>",
+		     M_nav_inbox, unread ? arena_printf(r->a, T(r, M_inbox_unread_n), (int)unread) : T(r, M_nav_inbox),
+		     unread ? html_fmt(r, "<span class=\"inbox-count\">%D</span>", unread > 99 ? (int64_t)99 : unread)
+			    : MARKUP(""));
 	if (r->user)
 		html(r, "<a class=\"user\" href=\"/account\">%s</a><form class=\"logout\" method=\"post\" "
 			"action=\"/logout\">%H<button class=\"link\">%T</button></form>",

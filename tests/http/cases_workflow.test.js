@@ -142,8 +142,16 @@ test('a returned case goes back to the office and out of the unit\'s sight', asy
 	assert.equal((await C.ua1.get(`/api/v1/cases/${c.id}`)).status, 403);
 	const d = await ok('office', c.id, 'dispatch', { unit_id: O.S2 });
 	assert.equal(d.unit_id, O.S2);
+	const inbox = (await C.ua2.get('/api/v1/inbox')).json().data;
+	assert.ok(inbox.some((n) => n.link === `/r/cases/${c.id}` && n.kind === 'case'), 'the unit is notified of the dispatch');
+	const office = (await C.office.get('/api/v1/inbox')).json().data;
+	assert.ok(office.some((n) => n.link === `/r/cases/${c.id}`), 'the office is notified of the return');
 	assert.equal((await C.ua2.get(`/api/v1/cases/${c.id}`)).status, 200);
 	assert.equal((await C.ua1.get(`/api/v1/cases/${c.id}`)).status, 403, 'a unit never sees cases outside its subtree');
+	// the unit page counts the subtree's open cases
+	const w = await ctx.srv.signIn(U.ua2.name, U.ua2.password, { headers: { 'Accept-Language': 'en' } });
+	const page = (await w.get(`/r/units/${O.S2}`)).text;
+	assert.match(page, /Open cases<\/span><span class="tile-value">[1-9]/);
 });
 
 test('deadlines: working days from dispatch, an approved extension moves it, an answer records whether it was on time', async () => {
@@ -198,6 +206,17 @@ test('ratings: a supervisor rates their own opinion once; unsatisfied reopens it
 	await ok('sup', id, 'rate', { rating: '5' });
 	r = await step('sup', id, 'rate', { rating: '5' });
 	assert.equal(r.status, 422, 'rated once per closing');
+	// the office sees each supervisor's opinions of the year; nobody else does
+	const year = new Date().getFullYear();
+	const office = await srv.signIn(U.office.name, U.office.password, { headers: { 'Accept-Language': 'en' } });
+	const page = await office.get('/cases/supervisors');
+	assert.equal(page.status, 200);
+	assert.ok(page.text.includes(`>${U.sup.name}<`) || page.text.includes('Queue at window 3'), 'the supervisor and the opinion are listed');
+	assert.ok(page.text.includes('Queue at window 3'));
+	assert.equal((await office.get(`/cases/supervisors?year=${year - 5}`)).text.includes('Queue at window 3'), false);
+	assert.equal((await office.get('/cases/supervisors?year=abc')).status, 400);
+	const unit = await srv.signIn(U.ua1.name, U.ua1.password);
+	assert.equal((await unit.get('/cases/supervisors')).status, 403);
 	// the unit appeals a rating; the office decides
 	const c = await caseIn('closed');
 	r = await step('ua1', c.id, 'appeal', { reason: 'No rating.' });

@@ -25,8 +25,8 @@ test('the route list matches the route tables in src/ (a new route needs an entr
 	}
 });
 
-test('every route that changes something requires a CSRF token', () => {
-	const lax = sourceRoutes().filter((r) => r.method !== 'GET' && r.csrf !== 1).map(key);
+test('every route that changes something requires a CSRF token, or an API token only (csrf 2: no cookie acts on it)', () => {
+	const lax = sourceRoutes().filter((r) => r.method !== 'GET' && r.csrf !== 1 && r.csrf !== 2).map(key);
 	assert.deepEqual(lax, []);
 });
 
@@ -40,9 +40,10 @@ async function tryAll(role, client, ids) {
 		if (ok && want === 303 && role === 'anonymous' && r.perm !== 'P_PUBLIC')
 			ok = res.location === `/login?next=${encodeURIComponent(p)}`;
 		if (ok && (want === 401 || want === 403)) {
-			// API errors are JSON, page errors are HTML
+			// API errors are JSON, page errors are HTML, Open311's its own
 			const ct = res.header('content-type') ?? '';
-			ok = p.startsWith('/api/') ? /application\/json/.test(ct) && res.json().error.code !== undefined : /text\/html/.test(ct);
+			if (p.startsWith('/open311/')) ok = /\.xml$/.test(p) ? /text\/xml/.test(ct) && res.text.includes(`<code>${want}</code>`) : /application\/json/.test(ct) && res.json()[0].code === want;
+			else ok = p.startsWith('/api/') ? /application\/json/.test(ct) && res.json().error.code !== undefined : /text\/html/.test(ct);
 		}
 		if (!ok) wrong.push(`${role}: ${r.method} ${p} → ${res.status} ${res.location ?? ''}, expected ${want}`);
 	}

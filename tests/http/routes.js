@@ -44,6 +44,21 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/admin/users/{id:int}/password', perm: 'P_USERS', csrf: 1, path: '/admin/users/:victim/password', form: {}, ok: 200 },
 	{ method: 'GET', pattern: '/admin/audit', perm: 'P_AUDIT', ok: 200 },
 	{ method: 'GET', pattern: '/admin/audit/{id:int}', perm: 'P_AUDIT', path: '/admin/audit/1', ok: 200 },
+	// the working-day calendar (src/admin/calendar_pages.c); 2025 is in the migration
+	{ method: 'GET', pattern: '/admin/calendar', perm: 'P_CALENDAR', ok: 200 },
+	{ method: 'POST', pattern: '/admin/calendar', perm: 'P_CALENDAR', csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/admin/calendar/{year:int}', perm: 'P_CALENDAR', path: '/admin/calendar/2025', ok: 200 },
+	{ method: 'POST', pattern: '/admin/calendar/{year:int}/days', perm: 'P_CALENDAR', csrf: 1, path: '/admin/calendar/2025/days', form: {}, ok: 422 },
+	// a day that is not listed: 404, nothing deleted
+	{ method: 'POST', pattern: '/admin/calendar/{year:int}/days/delete', perm: 'P_CALENDAR', csrf: 1, path: '/admin/calendar/2025/days/delete', form: { day: '2025-03-03' }, ok: 404 },
+	// the inbox (src/platform/inbox_pages.c): each user's own
+	{ method: 'GET', pattern: '/inbox', perm: 'P_SIGNED_IN', ok: 200 },
+	{ method: 'GET', pattern: '/inbox/{id:int}', perm: 'P_SIGNED_IN', path: '/inbox/999999', ok: 404 },
+	{ method: 'POST', pattern: '/inbox/read-all', perm: 'P_SIGNED_IN', csrf: 1, form: {}, ok: 303 },
+	{ method: 'GET', pattern: '/api/v1/inbox', perm: 'P_SIGNED_IN', ok: 200 },
+	// an empty address removes it: saved, back to the account page
+	{ method: 'POST', pattern: '/account/email', perm: 'P_SIGNED_IN', csrf: 1, form: { email: '' }, ok: 303 },
+	{ method: 'GET', pattern: '/api/v1/workdays/due', perm: 'P_SIGNED_IN', path: '/api/v1/workdays/due?from=2025-09-30&days=1', ok: 200 },
 
 	// org pages (units and people access of src/org/*.c)
 	{ method: 'GET', pattern: '/org/tree', perm: 'P_SIGNED_IN', ok: 200 },
@@ -78,6 +93,22 @@ const ROUTES = [
 	// no such pending import
 	{ method: 'POST', pattern: '/r/{type:str}/import/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/r/units/import/999999', form: {}, ok: 404 },
 
+	// Open311 GeoReport v2 (src/cases/open311.c): public reads; a submission
+	// takes an API token as api_key only (csrf 2), so a session gets 403
+	{ method: 'GET', pattern: '/open311/v2/discovery.json', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/discovery.xml', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/services.json', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/services.xml', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/services/{code:str}', perm: 'P_PUBLIC', path: '/open311/v2/services/none.json', ok: 404 },
+	{ method: 'GET', pattern: '/open311/v2/requests.json', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/requests.xml', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'POST', pattern: '/open311/v2/requests.json', perm: 'P_PUBLIC', csrf: 2, form: { service_code: 'x' }, ok: 403 },
+	{ method: 'POST', pattern: '/open311/v2/requests.xml', perm: 'P_PUBLIC', csrf: 2, form: { service_code: 'x' }, ok: 403 },
+	{ method: 'GET', pattern: '/open311/v2/requests/{id:str}', perm: 'P_PUBLIC', path: '/open311/v2/requests/2026-999999.json', ok: 404 },
+	{ method: 'GET', pattern: '/open311/v2/tokens/{token:str}', perm: 'P_PUBLIC', path: '/open311/v2/tokens/AAAA-BBBB-CCCC.xml', ok: 404 },
+	{ method: 'GET', pattern: '/open311/v2/servicerequestupdates.json', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/open311/v2/servicerequestupdates.xml', perm: 'P_PUBLIC', ok: 200 },
+
 	// the JSON API, on the units register
 	{ method: 'GET', pattern: '/api/v1/openapi.json', perm: 'P_PUBLIC', ok: 200 },
 	{ method: 'GET', pattern: '/api/v1/{type:str}', perm: 'P_SIGNED_IN', path: '/api/v1/units', ok: 200 },
@@ -103,6 +134,7 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/cases/opinion', perm: 'P_SIGNED_IN', who: ['supervisor'], csrf: 1, form: {}, ok: 422 },
 	{ method: 'GET', pattern: '/cases/similar', perm: 'P_SIGNED_IN', path: '/cases/similar?category_id=1&title=x', ok: 200 },
 	{ method: 'GET', pattern: '/cases/overdue', perm: 'P_SIGNED_IN', ok: 200 },
+	{ method: 'GET', pattern: '/cases/supervisors', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
 	// the public portal, the same for everyone: an empty form has no
 	// timestamp (422), an empty code is asked for (422)
 	{ method: 'GET', pattern: '/public', perm: 'P_PUBLIC', ok: 303 },
@@ -122,6 +154,7 @@ const PERM_ROLES = {
 	P_SIGNED_IN: ['admin', 'office', 'leader', 'unit_admin', 'staff', 'supervisor'],
 	P_USERS: ['admin'],
 	P_AUDIT: ['admin', 'office'],
+	P_CALENDAR: ['admin', 'office'],
 };
 
 /* Routes in declared order, those marked last at the end. */
