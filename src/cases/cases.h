@@ -89,6 +89,12 @@ extern const struct module cases_module;
  * why), WF_E_CALENDAR, or a DB_E_* code. For the public (no user) the
  * category must be a public one. */
 int case_submit(struct req *r, struct record *rec, char code[CASE_CODE_SIZE], struct record_errors *errs);
+/* case_submit, and more(r, rec, ctx) when not NULL (the portal's photos),
+ * on the group-commit writer (http/write.h): 0 only once the transaction
+ * holding the case has been flushed to disk, so that a tracking code or id
+ * given out is never lost. The other codes as case_submit's. */
+int case_submit_durable(struct req *r, struct record *rec, char code[CASE_CODE_SIZE], struct record_errors *errs,
+			int (*more)(struct req *r, struct record *rec, void *ctx), void *ctx);
 /* The case whose tracking code is code (any form: dashes, case and spaces
  * are ignored), loaded without a scope check, or NULL. */
 struct record *case_by_code(struct req *r, const char *code);

@@ -140,6 +140,14 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/cases/similar', perm: 'P_SIGNED_IN', path: '/cases/similar?category_id=1&title=x', ok: 200 },
 	{ method: 'GET', pattern: '/cases/overdue', perm: 'P_SIGNED_IN', ok: 200 },
 	{ method: 'GET', pattern: '/cases/supervisors', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	// the public portal, the same for everyone: an empty form has no
+	// timestamp (422), an empty code is asked for (422)
+	{ method: 'GET', pattern: '/public', perm: 'P_PUBLIC', ok: 303 },
+	{ method: 'GET', pattern: '/public/', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'POST', pattern: '/public/', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/public/track', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'POST', pattern: '/public/track', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
+	{ method: 'POST', pattern: '/public/track/rate', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
 
 	// archives the unit: after everything else that uses it
 	{ method: 'DELETE', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units/:unit', ok: 200, late: true },
