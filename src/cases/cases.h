@@ -129,6 +129,7 @@ int cmd_cases(struct config *cfg, int argc, char **argv);
 
 void case_step_prefill(struct req *r, struct record *rec, const struct wf_transition *t);
 void case_step_form_extra(struct req *r, const struct record *rec, const struct wf_transition *t);
+enum msg_id case_step_guard(struct req *r, const struct record *rec, const struct wf_transition *t);
 enum msg_id case_step_check(struct req *r, const struct record *rec, const struct wf_transition *t,
 			    const struct wf_input *in);
 int case_step_deadline(struct req *r, const struct record *rec, const struct wf_transition *t, int64_t *due);

@@ -501,6 +501,7 @@ static const struct workflow case_workflow = {
 	.due_field = "due",
 	.states = case_wf_states,
 	.transitions = case_wf_steps,
+	.guard = case_step_guard,
 	.check = case_step_check,
 	.deadline = case_step_deadline,
 	.apply = case_step_apply,
