@@ -158,6 +158,60 @@
 	for (var g = 0; g < sugg.length; g++)
 		suggest(sugg[g]);
 
+	/* The public portal (cases/portal.c). "Use my location" fills the
+	 * latitude and longitude boxes from the browser's position; the button
+	 * stays hidden where there is no geolocation, and the boxes work typed. */
+	var geo = doc.querySelector("button[data-geo]");
+	if (geo && navigator.geolocation) {
+		geo.hidden = false;
+		geo.addEventListener("click", function () {
+			var status = doc.getElementById(geo.getAttribute("data-status"));
+			var say = function (k) { if (status) status.textContent = geo.getAttribute(k) || ""; };
+			say("data-wait");
+			navigator.geolocation.getCurrentPosition(function (p) {
+				doc.getElementById(geo.getAttribute("data-lat")).value = p.coords.latitude.toFixed(6);
+				doc.getElementById(geo.getAttribute("data-lon")).value = p.coords.longitude.toFixed(6);
+				say("data-done");
+			}, function () { say("data-fail"); }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+		});
+	}
+
+	/* A category chooser: the chosen category's own fields come from the
+	 * server (GET url?category=ID) into the box data-refill names, without
+	 * losing what was typed elsewhere. Without the script a button asks
+	 * the server for the same. */
+	var refill = doc.querySelectorAll("select[data-refill]");
+	for (i = 0; i < refill.length; i++)
+		refill[i].addEventListener("change", function (e) {
+			var sel = e.target, box = doc.getElementById(sel.getAttribute("data-refill"));
+			if (!box)
+				return;
+			fetch(sel.getAttribute("data-refill-url") + "?category=" + encodeURIComponent(sel.value), {
+				credentials: "same-origin"
+			}).then(function (res) { return res.ok ? res.text() : null; }).then(function (text) {
+				if (text === null)
+					return;
+				var got = new DOMParser().parseFromString(text, "text/html").getElementById(box.id);
+				if (got)
+					box.innerHTML = got.innerHTML;
+			});
+		});
+
+	/* Copy buttons: the text of the element data-copy names. */
+	var copies = doc.querySelectorAll("button[data-copy]");
+	for (i = 0; i < copies.length; i++) {
+		if (!navigator.clipboard)
+			break;
+		copies[i].hidden = false;
+		copies[i].addEventListener("click", function (e) {
+			var b = e.currentTarget, el = doc.getElementById(b.getAttribute("data-copy"));
+			if (el)
+				navigator.clipboard.writeText(el.textContent.trim()).then(function () {
+					b.textContent = b.getAttribute("data-done");
+				});
+		});
+	}
+
 	/* Coming back with the Back button must not leave forms locked. */
 	window.addEventListener("pageshow", function () {
 		var sent = doc.querySelectorAll("form[data-sent]");

@@ -262,12 +262,21 @@ static int route_year(struct req *r, struct db *db)
 	return (int)y;
 }
 
+/* The database and the route's year, or 0 with the request failed. */
+static int route_year_db(struct req *r, struct db **db)
+{
+	*db = req_db(r);
+	if (!*db) {
+		req_fail(r, 503, M_err_db_down);
+		return 0;
+	}
+	return route_year(r, *db);
+}
+
 static int calendar_year_page(struct req *r)
 {
-	struct db *db = req_db(r);
-	if (!db)
-		return req_fail(r, 503, M_err_db_down);
-	int y = route_year(r, db);
+	struct db *db;
+	int y = route_year_db(r, &db);
 	if (!y)
 		return 0;
 	struct day_form f = {.date = "", .kind = "holiday", .name = ""};
@@ -277,10 +286,8 @@ static int calendar_year_page(struct req *r)
 
 static int calendar_add_day(struct req *r)
 {
-	struct db *db = req_db(r);
-	if (!db)
-		return req_fail(r, 503, M_err_db_down);
-	int y = route_year(r, db);
+	struct db *db;
+	int y = route_year_db(r, &db);
 	if (!y)
 		return 0;
 	struct day_form f = {.date = req_form(r, "day"), .kind = req_form(r, "kind"), .name = req_form(r, "name")};
@@ -321,10 +328,8 @@ static int calendar_add_day(struct req *r)
 
 static int calendar_delete_day(struct req *r)
 {
-	struct db *db = req_db(r);
-	if (!db)
-		return req_fail(r, 503, M_err_db_down);
-	int y = route_year(r, db);
+	struct db *db;
+	int y = route_year_db(r, &db);
 	if (!y)
 		return 0;
 	int64_t d;

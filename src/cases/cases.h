@@ -25,6 +25,7 @@ enum {
 	CASE_CATEGORY_ID,
 	CASE_DESCRIPTION,
 	CASE_ADDRESS,
+	CASE_ATTACHMENTS,
 	CASE_LAT,
 	CASE_LON,
 	CASE_STATE,
@@ -89,6 +90,12 @@ extern const struct module cases_module;
  * why), WF_E_CALENDAR, or a DB_E_* code. For the public (no user) the
  * category must be a public one. */
 int case_submit(struct req *r, struct record *rec, char code[CASE_CODE_SIZE], struct record_errors *errs);
+/* case_submit, and more(r, rec, ctx) when not NULL (the portal's photos),
+ * on the group-commit writer (http/write.h): 0 only once the transaction
+ * holding the case has been flushed to disk, so that a tracking code or id
+ * given out is never lost. The other codes as case_submit's. */
+int case_submit_durable(struct req *r, struct record *rec, char code[CASE_CODE_SIZE], struct record_errors *errs,
+			int (*more)(struct req *r, struct record *rec, void *ctx), void *ctx);
 /* The case whose tracking code is code (any form: dashes, case and spaces
  * are ignored), loaded without a scope check, or NULL. */
 struct record *case_by_code(struct req *r, const char *code);
@@ -122,6 +129,7 @@ int cmd_cases(struct config *cfg, int argc, char **argv);
 
 void case_step_prefill(struct req *r, struct record *rec, const struct wf_transition *t);
 void case_step_form_extra(struct req *r, const struct record *rec, const struct wf_transition *t);
+enum msg_id case_step_guard(struct req *r, const struct record *rec, const struct wf_transition *t);
 enum msg_id case_step_check(struct req *r, const struct record *rec, const struct wf_transition *t,
 			    const struct wf_input *in);
 int case_step_deadline(struct req *r, const struct record *rec, const struct wf_transition *t, int64_t *due);

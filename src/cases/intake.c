@@ -5,6 +5,7 @@
 #include "../core/cal.h"
 #include "../db/db.h"
 #include "../http/app.h"
+#include "../http/write.h"
 #include "../records/workflow.h"
 #include "../web/html.h"
 #include "../web/layout.h"
@@ -102,6 +103,35 @@ int case_submit(struct req *r, struct record *rec, char code[CASE_CODE_SIZE], st
 	if (errs->count)
 		return WF_E_INVALID;
 	return record_save(r, rec, NULL);
+}
+
+/* ---- durable intake ---- */
+
+struct submit_job {
+	struct record *rec;
+	char *code;
+	struct record_errors *errs;
+	int (*more)(struct req *r, struct record *rec, void *ctx);
+	void *ctx;
+};
+
+static int submit_job(struct req *r, void *ctx)
+{
+	struct submit_job *j = ctx;
+	int rc = case_submit(r, j->rec, j->code, j->errs);
+	if (!rc && j->more)
+		rc = j->more(r, j->rec, j->ctx);
+	return rc;
+}
+
+int case_submit_durable(struct req *r, struct record *rec, char code[CASE_CODE_SIZE], struct record_errors *errs,
+			int (*more)(struct req *r, struct record *rec, void *ctx), void *ctx)
+{
+	struct submit_job j = {rec, code, errs, more, ctx};
+	errs->count = 0;
+	errs->record = M_NONE;
+	errs->field = NULL;
+	return req_write(r, submit_job, &j);
 }
 
 /* ---- similar open cases ---- */

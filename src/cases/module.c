@@ -4,8 +4,10 @@
  * entry, supervisors' opinions and the overdue list. */
 #include "../web/layout.h"
 #include "cases.h"
+#include "demo.h"
+#include "stats.h"
 
-extern const struct route cases_routes[], open311_routes[];
+extern const struct route cases_routes[], open311_routes[], portal_routes[];
 
 static int may_file_opinion(struct req *r, const void *ctx)
 {
@@ -42,11 +44,14 @@ static const struct command commands[] = {
 
 const struct module cases_module = {
 	.name = "cases",
+	.migrations = "src/cases/migrations/",
 	.types = (const struct record_type *const[]){&case_categories_type, &case_attributes_type, &case_replies_type,
 						     &cases_type, NULL},
-	.routes = (const struct route *const[]){cases_routes, open311_routes, NULL},
+	.routes = (const struct route *const[]){cases_routes, open311_routes, case_stats_routes, portal_routes, NULL},
 	.nav = nav,
 	.commands = commands,
 	.sections = sections,
 	.jobs = case_jobs,
+	.demo = cases_demo,
+	.metrics = case_metrics,
 };

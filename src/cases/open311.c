@@ -740,7 +740,7 @@ static int requests_post(struct req *r)
 
 	char token[CASE_CODE_SIZE];
 	struct record_errors e;
-	int rc = case_submit(r, rec, token, &e);
+	int rc = case_submit_durable(r, rec, token, &e, NULL, NULL);
 	if (rc == WF_E_INVALID) {
 		for (int i = 0; i < cases_type.nfields; i++)
 			if (e.field[i] != M_NONE) {

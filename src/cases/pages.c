@@ -97,7 +97,7 @@ static int entry_post(struct req *r)
 		rec->vals[CASE_CHANNEL] = "supervisor";
 	char code[CASE_CODE_SIZE];
 	struct record_errors e;
-	int rc = case_submit(r, rec, code, &e);
+	int rc = case_submit_durable(r, rec, code, &e, NULL, NULL);
 	if (rc == WF_E_INVALID) {
 		r->status = 422;
 		entry_form(r, rec, &e);

@@ -73,10 +73,9 @@ void case_step_form_extra(struct req *r, const struct record *rec, const struct 
 		html(r, "</select></div>");
 }
 
-enum msg_id case_step_check(struct req *r, const struct record *rec, const struct wf_transition *t,
-			    const struct wf_input *in)
+enum msg_id case_step_guard(struct req *r, const struct record *rec, const struct wf_transition *t)
 {
-	(void)in;
+	(void)r;
 	const char *rating = rec->vals[CASE_RATING];
 	if (is(t, "rate")) {
 		if (rec->vals[CASE_RATED] && !strcmp(rec->vals[CASE_RATED], "1"))
@@ -89,6 +88,13 @@ enum msg_id case_step_check(struct req *r, const struct record *rec, const struc
 	if ((is(t, "uphold_appeal") || is(t, "reject_appeal")) &&
 	    (!rec->vals[CASE_APPEAL] || strcmp(rec->vals[CASE_APPEAL], "pending")))
 		return M_case_appeal_none;
+	return M_NONE;
+}
+
+enum msg_id case_step_check(struct req *r, const struct record *rec, const struct wf_transition *t,
+			    const struct wf_input *in)
+{
+	(void)in;
 	if (is(t, "request_extension")) {
 		int64_t want = 0, due = 0;
 		cal_parse_date(rec->vals[CASE_EXTENSION_TO], &want);

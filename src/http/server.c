@@ -92,13 +92,15 @@ static const char *status_text(int s)
 	return "Unknown";
 }
 
-/* On every response, ours and those for requests civetweb could not read. */
+/* On every response, ours and those for requests civetweb could not read.
+ * Geolocation is left to the site's own pages (the public portal's "use my
+ * location" button asks for it; the browser still asks the person). */
 #define SECURITY_HEADERS                                                                                          \
 	"X-Content-Type-Options: nosniff\r\n"                                                                     \
 	"Referrer-Policy: same-origin\r\n"                                                                        \
 	"X-Frame-Options: DENY\r\n"                                                                               \
 	"Cross-Origin-Opener-Policy: same-origin\r\n"                                                             \
-	"Permissions-Policy: camera=(), microphone=(), geolocation=()\r\n"
+	"Permissions-Policy: camera=(), microphone=(), geolocation=(self)\r\n"
 
 /* Status line, security headers, the handler's headers, then the body. */
 static void send_response(struct req *r, int head_only)

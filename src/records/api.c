@@ -287,8 +287,12 @@ static json_t *field_schema(const struct field_def *f, int input)
 		json_object_set_new(s, "minimum", json_integer(f->min));
 		json_object_set_new(s, "maximum", json_integer(f->max));
 	}
-	if (!(f->flags & FF_REQUIRED) || (input && f->dflt))
+	if (!(f->flags & FF_REQUIRED) || (input && f->dflt)) {
 		json_object_set_new(s, "nullable", json_true());
+		/* OpenAPI 3.0.3: a nullable enum lists null among its values */
+		if (json_object_get(s, "enum"))
+			json_array_append_new(json_object_get(s, "enum"), json_null());
+	}
 	const char *label = msg(LANG_EN, f->label);
 	if (f->flags & FF_SENSITIVE)
 		json_object_set_new(s, "description",
@@ -320,8 +324,14 @@ static json_t *filter_param(const struct field_def *f)
 		schema = json_pack("{s:s, s:i}", "type", "integer", "minimum", 1), desc = "This unit and every unit under it";
 	else if (field_is_integer(f->type))
 		schema = json_pack("{s:s, s:i}", "type", "integer", "minimum", 0);
-	else if (f->type == F_ENUM)
-		schema = field_schema(f, 1), json_object_del(schema, "nullable"), json_object_del(schema, "description");
+	else if (f->type == F_ENUM) {
+		schema = field_schema(f, 1);
+		json_object_del(schema, "nullable");
+		json_object_del(schema, "description");
+		json_t *e = json_object_get(schema, "enum"); /* a filter takes codes only */
+		if (json_array_size(e) && json_is_null(json_array_get(e, json_array_size(e) - 1)))
+			json_array_remove(e, json_array_size(e) - 1);
+	}
 	else
 		schema = typed("string");
 	return json_pack("{s:s, s:s, s:s, s:o}", "name", f->name, "in", "query", "description", desc, "schema", schema);
@@ -426,7 +436,13 @@ static void type_schemas(const struct record_type *t, const char *cap, json_t *s
 		const struct field_def *f = &t->fields[i];
 		if (f->flags & FF_HIDDEN)
 			continue;
-		json_object_set_new(out, f->name, field_schema(f, 0));
+		json_t *o = field_schema(f, 0);
+		if (f->flags & FF_READONLY) { /* set by the record's workflow, never by a body */
+			json_object_set_new(o, "readOnly", json_true());
+			json_object_set_new(out, f->name, o);
+			continue;
+		}
+		json_object_set_new(out, f->name, o);
 		json_object_set_new(in, f->name, field_schema(f, 1));
 		if ((f->flags & FF_REQUIRED) && !f->dflt)
 			json_array_append_new(required, json_string(f->name));
@@ -605,6 +621,57 @@ static void platform_paths(json_t *paths, json_t *schemas)
 			    json_pack("[o]", query_param("unit", "The unit; default: the top of what the user may see",
 							 json_pack("{s:s, s:i}", "type", "integer", "minimum", 1))));
 	json_object_set_new(paths, "/api/v1/stats/people", obj1("get", stats));
+
+	/* the cases' statistics (cases/stats.c): counts, and rates in percent
+	 * (null when nothing to count) */
+	json_t *rate = json_pack("{s:s, s:b, s:i, s:i}", "type", "number", "nullable", 1, "minimum", 0, "maximum", 100);
+	json_t *cfig = json_object();
+	static const char *const ccounts[] = {"received", "merged", "counted", "dispatched", "accepted_on_time", "closed",
+					      "rated", "satisfied", "answered", "answered_on_time", "handled",
+					      "handling_days_total", "open", "overdue"};
+	for (size_t i = 0; i < sizeof ccounts / sizeof *ccounts; i++)
+		json_object_set_new(cfig, ccounts[i], typed("integer"));
+	static const char *const crates[] = {"response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate"};
+	for (size_t i = 0; i < sizeof crates / sizeof *crates; i++)
+		json_object_set_new(cfig, crates[i], json_deep_copy(rate));
+	json_object_set_new(cfig, "avg_handling_days", json_pack("{s:s, s:b}", "type", "number", "nullable", 1));
+	json_t *cunit = json_deep_copy(cfig);
+	json_object_set_new(cunit, "id", typed("integer"));
+	json_object_set_new(cunit, "name", typed("string"));
+	json_t *counts = json_pack("{s:s, s:o}", "type", "object", "additionalProperties", typed("integer"));
+	json_t *call = json_deep_copy(cfig);
+	json_object_update_new(
+		call, json_pack("{s:o, s:{s:s, s:s}, s:{s:s, s:s}, s:o, s:o, s:o, s:o, s:{s:s, s:o}, s:{s:s, s:o}, s:{s:s, s:o}, "
+				"s:o}",
+				"unit", closed_object(json_pack("{s:o, s:o}", "id", typed("integer"), "name", typed("string"))),
+				"from", "type", "string", "format", "date", "to", "type", "string", "format", "date",
+				"includes_unassigned", typed("boolean"), "by_channel", json_deep_copy(counts), "by_kind",
+				json_deep_copy(counts), "by_state", counts, "by_category", "type", "array", "items",
+				closed_object(json_pack("{s:o, s:o, s:o}", "id", typed("integer"), "name", typed("string"),
+							"count", typed("integer"))),
+				"by_month", "type", "array", "items",
+				closed_object(json_pack("{s:o, s:o, s:o}", "month", typed("string"), "received",
+							typed("integer"), "closed", typed("integer"))),
+				"by_unit", "type", "array", "items", closed_object(cunit), "own", closed_object(json_deep_copy(cfig))));
+	json_decref(cfig);
+	json_decref(rate);
+	json_object_set_new(schemas, "CaseStats", closed_object(call));
+	json_t *cstats = operation("get_case_stats", "cases",
+				   "Cases of a unit's subtree received in a period: counts, response, resolution, "
+				   "satisfaction and on-time rates, average handling time, by channel, kind, category, "
+				   "state, month and sub-unit",
+				   "200", "The figures", data_of(ref_schema("#/components/schemas/CaseStats")), "400", "401",
+				   "403", "404", NULL);
+	json_object_set_new(
+		cstats, "parameters",
+		json_pack("[o, o, o]",
+			  query_param("unit", "The unit; default: the top of what the user may see",
+				      json_pack("{s:s, s:i}", "type", "integer", "minimum", 1)),
+			  query_param("from", "First day of receipt (YYYY-MM-DD); default: 1 January this year",
+				      json_pack("{s:s, s:s}", "type", "string", "format", "date")),
+			  query_param("to", "Last day of receipt (YYYY-MM-DD); default: today",
+				      json_pack("{s:s, s:s}", "type", "string", "format", "date"))));
+	json_object_set_new(paths, "/api/v1/stats/cases", obj1("get", cstats));
 }
 
 static int openapi_json(struct req *r)

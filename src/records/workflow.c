@@ -196,7 +196,9 @@ static int role_ok(struct req *r, const struct wf_transition *tr, unsigned sides
 
 int wf_may(struct req *r, const struct record *rec, const struct wf_transition *tr, unsigned sides)
 {
-	return !rec->archived && (tr->sides & sides) && role_ok(r, tr, sides) && in_state(rec, tr);
+	const struct workflow *wf = rec->type->workflow;
+	return !rec->archived && (tr->sides & sides) && role_ok(r, tr, sides) && in_state(rec, tr) &&
+	       (!wf->guard || wf->guard(r, rec, tr) == M_NONE);
 }
 
 /* ---- taking a step ---- */
@@ -321,6 +323,12 @@ int wf_take(struct req *r, struct record *rec, const struct wf_transition *tr, c
 		return WF_E_DENIED;
 	if (rec->archived || !in_state(rec, tr))
 		return WF_E_STATE;
+	enum msg_id why = wf->guard ? wf->guard(r, rec, tr) : M_NONE;
+	if (why != M_NONE) {
+		errs->record = why;
+		errs->count = 1;
+		return WF_E_INVALID;
+	}
 	static const struct wf_input none;
 	if (!in)
 		in = &none;

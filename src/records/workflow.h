@@ -83,6 +83,10 @@ struct workflow {
 	const char *due_field;                   /* an F_DATE field, FF_READONLY, or NULL */
 	const struct wf_state *states;           /* ended by {NULL} */
 	const struct wf_transition *transitions; /* ended by {NULL} */
+	/* optional: whether step t applies to rec now, whatever the input (a
+	 * rating given once, an appeal that is pending): M_NONE, or why not;
+	 * a step it refuses is not offered, and taking it is a 422 */
+	enum msg_id (*guard)(struct req *r, const struct record *rec, const struct wf_transition *t);
 	/* optional: more checks of a transition's input, inside its
 	 * transaction (M_NONE: fine); e.g. a merge target must be open */
 	enum msg_id (*check)(struct req *r, const struct record *rec, const struct wf_transition *t,

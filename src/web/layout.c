@@ -30,18 +30,24 @@ static const char *here(struct req *r)
 	return *r->query ? arena_printf(r->a, "%s?%s", r->path, r->query) : r->path;
 }
 
-static void lang_switch(struct req *r)
+/* The language switch, returning to next. */
+static void lang_switch_to(struct req *r, const char *next)
 {
 	static const char *labels[] = {"繁", "简", "EN"};
 	static const enum msg_id names[] = {M_lang_hant, M_lang_hans, M_lang_en};
 	html(r, "<form class=\"lang-switch\" method=\"post\" action=\"/lang\">%H<input type=\"hidden\" name=\"next\" "
 		"value=\"%a\">",
-	     csrf_input(r), here(r));
+	     csrf_input(r), next);
 	for (int l = 0; l < LANG__COUNT; l++)
 		html(r, "<button name=\"lang\" value=\"%a\" lang=\"%a\" title=\"%T\" aria-pressed=\"%s\">%s</button>",
 		     lang_code((enum lang)l), lang_code((enum lang)l), names[l], l == (int)r->lang ? "true" : "false",
 		     labels[l]);
 	html(r, "</form>");
+}
+
+static void lang_switch(struct req *r)
+{
+	lang_switch_to(r, here(r));
 }
 
 static void flash(struct req *r)
@@ -154,6 +160,24 @@ void page_bare_begin(struct req *r, const char *title)
 void page_bare_end(struct req *r)
 {
 	html(r, "</div></main>\n");
+	footer(r);
+}
+
+void page_public_begin(struct req *r, const char *title, const char *home, const char *next,
+		       const struct markup *nav)
+{
+	head(r, title, MARKUP(" class=\"bare public\""));
+	html(r, "<header class=\"public-top\"><div class=\"public-bar\"><a class=\"brand\" href=\"%a\"><img src=\"%a\" "
+		"alt=\"\" width=\"28\" height=\"28\"><span>%T</span></a>",
+	     home, asset_url(r, "logo.svg"), M_org_name);
+	lang_switch_to(r, next && req_path_local(next) ? next : here(r));
+	html(r, "</div>%H</header>\n<main class=\"public\" id=\"main\">", nav);
+	flash(r);
+}
+
+void page_public_end(struct req *r)
+{
+	html(r, "</main>\n");
 	footer(r);
 }
 

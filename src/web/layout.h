@@ -38,6 +38,13 @@ void page_end(struct req *r);
 /* A page without navigation (sign-in, error pages for visitors). */
 void page_bare_begin(struct req *r, const char *title);
 void page_bare_end(struct req *r);
+/* A page for the public, without an account (a portal): a band with the
+ * organization's name linking to home, a language switch returning to next
+ * (NULL: this page; a page answering a POST names a GET page) and the
+ * portal's own links (nav, markup, or NULL); not the app's navigation. */
+void page_public_begin(struct req *r, const char *title, const char *home, const char *next,
+		       const struct markup *nav);
+void page_public_end(struct req *r);
 /* The hidden CSRF input for a form (markup, arena). */
 const struct markup *csrf_input(struct req *r);
 /* Renders an error page inside the shell (signed in) or bare. */

@@ -19,6 +19,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const zlib = require('node:zlib');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
@@ -395,6 +396,41 @@ function apiClient(server) {
 	};
 }
 
+/* A small PNG: white with a blue square. */
+function png(w, h) {
+	const crcTable = Array.from({ length: 256 }, (_, n) => {
+		let c = n;
+		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+		return c >>> 0;
+	});
+	const crc = (b) => {
+		let c = ~0;
+		for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+		return ~c >>> 0;
+	};
+	const chunk = (type, data) => {
+		const len = Buffer.alloc(4);
+		len.writeUInt32BE(data.length);
+		const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+		const c = Buffer.alloc(4);
+		c.writeUInt32BE(crc(td));
+		return Buffer.concat([len, td, c]);
+	};
+	const ihdr = Buffer.alloc(13);
+	ihdr.writeUInt32BE(w, 0);
+	ihdr.writeUInt32BE(h, 4);
+	ihdr[8] = 8;
+	ihdr[9] = 2;
+	const row = w * 3 + 1;
+	const raw = Buffer.alloc(row * h, 255);
+	for (let y = 0; y < h; y++) {
+		raw[y * row] = 0;
+		if (y > h / 4 && y < (3 * h) / 4)
+			for (let x = Math.floor(w / 4); x < Math.floor((3 * w) / 4); x++) raw.fill(0, y * row + 1 + x * 3, y * row + 3 + x * 3);
+	}
+	return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
 const FIXTURES = path.join(ROOT, 'tests', 'data', 'e2e');
 
 /* Creates the units and people of a fixture (tests/data/e2e/org.json by
@@ -510,5 +546,5 @@ async function screenshots(page, dir, name, { langs = ['zh-Hant', 'en'], sizes =
 
 module.exports = {
 	ROOT, BIN, FIXTURES, startServer, launch, watch, axeCheck, signIn, clickAndWait, suite, freePort,
-	apiClient, seedOrg, selectByText, download, setLanguage, screenshots,
+	apiClient, seedOrg, selectByText, download, setLanguage, screenshots, png,
 };

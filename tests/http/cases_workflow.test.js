@@ -301,6 +301,6 @@ test('confidentiality: the handling unit never receives the submitter\'s identit
 	assert.equal(rv.status, 303);
 	const shown = (await w.get(`/r/cases/${c.id}`)).text;
 	assert.ok(shown.includes('13812345678'));
-	const audit = srv.sql(`SELECT action FROM audit WHERE entity = 'cases' AND entity_id = ${c.id} AND action LIKE 'reveal%'`);
+	const audit = srv.sql(`SELECT action FROM audit WHERE entity = 'cases' AND entity_id = '${c.id}' AND action LIKE 'reveal%'`);
 	assert.ok(audit.length >= 1, 'the reveal is audited');
 });

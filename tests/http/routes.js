@@ -16,6 +16,7 @@ const { ROOT } = require('./lib');
 const W_UNITS = ['admin', 'office', 'unit_admin']; // units: write; every role reads
 const READ_PEOPLE = ['admin', 'office', 'leader', 'unit_admin']; // people: staff only their own
 const REVEAL_PEOPLE = ['admin', 'office', 'unit_admin'];
+const READ_CASES = ['admin', 'office', 'leader', 'unit_admin', 'staff']; // cases: supervisors only their own
 
 const ROUTES = [
 	{ method: 'GET', pattern: '/static/{name:str}', perm: 'P_PUBLIC', path: '/static/app.css', ok: 200 },
@@ -68,6 +69,10 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/org/stats', perm: 'P_SIGNED_IN', who: READ_PEOPLE, path: '/org/stats?unit=:unit', ok: 200 },
 	{ method: 'GET', pattern: '/org/certificates', perm: 'P_SIGNED_IN', who: [...READ_PEOPLE, 'staff'], ok: 200 },
 	{ method: 'GET', pattern: '/api/v1/stats/people', perm: 'P_SIGNED_IN', who: READ_PEOPLE, path: '/api/v1/stats/people?unit=:unit', ok: 200 },
+	// the cases' statistics (src/cases/stats.c): roles that read cases
+	{ method: 'GET', pattern: '/cases/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/cases/stats?unit=:unit', ok: 200 },
+	{ method: 'GET', pattern: '/cases/stats.xlsx', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/cases/stats.xlsx?unit=:unit', ok: 200 },
+	{ method: 'GET', pattern: '/api/v1/stats/cases', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/api/v1/stats/cases?unit=:unit', ok: 200 },
 
 	// search across the registers the user may read (results are scoped)
 	{ method: 'GET', pattern: '/search', perm: 'P_SIGNED_IN', path: '/search?q=Fixture', ok: 200 },
@@ -135,6 +140,14 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/cases/similar', perm: 'P_SIGNED_IN', path: '/cases/similar?category_id=1&title=x', ok: 200 },
 	{ method: 'GET', pattern: '/cases/overdue', perm: 'P_SIGNED_IN', ok: 200 },
 	{ method: 'GET', pattern: '/cases/supervisors', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	// the public portal, the same for everyone: an empty form has no
+	// timestamp (422), an empty code is asked for (422)
+	{ method: 'GET', pattern: '/public', perm: 'P_PUBLIC', ok: 303 },
+	{ method: 'GET', pattern: '/public/', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'POST', pattern: '/public/', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/public/track', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'POST', pattern: '/public/track', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
+	{ method: 'POST', pattern: '/public/track/rate', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
 
 	// archives the unit: after everything else that uses it
 	{ method: 'DELETE', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units/:unit', ok: 200, late: true },

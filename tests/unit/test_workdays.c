@@ -17,43 +17,19 @@
 #include "platform/workdays.h"
 #include "testdb.h"
 
-struct fx {
-	struct testdb t;
-	struct arena a;
-	struct req r;
-};
-
-static int fx_open(void **state, enum db_kind kind)
-{
-	*state = NULL;
-	if (kind == DB_PG && testdb_pg_skipped(state))
-		return 0;
-	struct fx *f = calloc(1, sizeof *f);
-	*state = f;
-	if (testdb_open(&f->t, kind, 1))
-		return -1;
-	arena_init(&f->a);
-	req_init_cli(&f->r, &f->a, f->t.db, LANG_EN);
-	return 0;
-}
+#define fx testreq
 
 static int sqlite_setup(void **state)
 {
-	return fx_open(state, DB_SQLITE);
+	return testreq_open(state, DB_SQLITE, 1, LANG_EN);
 }
 
 static int pg_setup(void **state)
 {
-	return fx_open(state, DB_PG);
+	return testreq_open(state, DB_PG, 1, LANG_EN);
 }
 
-static int fx_teardown(void **state)
-{
-	struct fx *f = *state;
-	if (f)
-		arena_free(&f->a);
-	return testdb_teardown(state);
-}
+#define fx_teardown testreq_teardown
 
 #define FX                     \
 	struct fx *f = *state; \

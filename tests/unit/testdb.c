@@ -119,3 +119,25 @@ int testdb_teardown(void **state)
 	free(t);
 	return rc;
 }
+
+int testreq_open(void **state, enum db_kind kind, int schema, enum lang lang)
+{
+	*state = NULL;
+	if (kind == DB_PG && testdb_pg_skipped(state))
+		return 0;
+	struct testreq *f = calloc(1, sizeof *f);
+	*state = f;
+	if (!f || testdb_open(&f->t, kind, schema))
+		return -1;
+	arena_init(&f->a);
+	req_init_cli(&f->r, &f->a, f->t.db, lang);
+	return 0;
+}
+
+int testreq_teardown(void **state)
+{
+	struct testreq *f = *state;
+	if (f)
+		arena_free(&f->a);
+	return testdb_teardown(state);
+}

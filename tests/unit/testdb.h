@@ -7,6 +7,7 @@
 
 #include "core/arena.h"
 #include "db/db.h"
+#include "http/http.h"
 
 struct testdb {
 	enum db_kind kind;
@@ -31,5 +32,18 @@ int testdb_pg_skipped(void **state);
 /* The teardown of a fixture allocated with malloc whose first member is
  * its struct testdb: closes that and frees the fixture. */
 int testdb_teardown(void **state);
+
+/* A database and a request on it, as the command line makes one (no user):
+ * the fixture of groups that call what takes a struct req. */
+struct testreq {
+	struct testdb t; /* first: testdb_teardown frees the whole fixture */
+	struct arena a;
+	struct req r;
+};
+/* The group setup: *state a struct testreq on a database opened as
+ * testdb_open(kind, schema), or NULL when PostgreSQL is skipped; 0 or -1. */
+int testreq_open(void **state, enum db_kind kind, int schema, enum lang lang);
+/* Its teardown. */
+int testreq_teardown(void **state);
 
 #endif
