@@ -114,6 +114,8 @@ int case_similar(struct req *r, int64_t category, const char *text, const char *
 
 /* The unit page's section: the subtree's cases (unit_section.c). */
 void cases_unit_section(struct req *r, const struct record *rec);
+/* The home page's tiles: open and overdue cases of the user's scope. */
+void cases_home(struct req *r);
 
 /* ---- deadlines (deadlines.c) ---- */
 
