@@ -77,13 +77,13 @@ static const char *back_here(struct req *r, const char *get_path)
 
 void case_portal_begin(struct req *r, const char *title, const char *get_path)
 {
-#define CURRENT(p) (strcmp(get_path, p) ? NULL : MARKUP(" aria-current=\"page\""))
+	const struct markup *cur = MARKUP(" aria-current=\"page\"");
 	const struct markup *nav = html_fmt(r,
 					    "<nav class=\"public-nav\" aria-label=\"%T\"><a href=\"/public/\"%H>%T</a>"
 					    "<a href=\"/public/track\"%H>%T</a><a href=\"/public/units\"%H>%T</a></nav>",
-					    M_portal_nav, CURRENT("/public/"), M_portal_new, CURRENT("/public/track"),
-					    M_portal_track, CURRENT("/public/units"), M_portal_units);
-#undef CURRENT
+					    M_portal_nav, strcmp(get_path, "/public/") ? NULL : cur, M_portal_new,
+					    strcmp(get_path, "/public/track") ? NULL : cur, M_portal_track,
+					    strcmp(get_path, "/public/units") ? NULL : cur, M_portal_units);
 	page_public_begin(r, title, "/public/", back_here(r, get_path), nav);
 }
 
