@@ -391,9 +391,12 @@ static int64_t today(void)
 
 enum msg_id ins_step_guard(struct req *r, const struct record *rec, const struct wf_transition *t)
 {
+	/* every active item of the checklist has its result */
 	if (is(t, "record") &&
-	    db_one_int64(req_db(r), 0, "SELECT count(*) FROM inspection_results WHERE inspection_id = ?", "i",
-			 rec->id) == 0)
+	    db_one_int64(req_db(r), 1,
+			 "SELECT count(*) FROM checklist_items i LEFT JOIN inspection_results x ON x.item_id = i.id AND "
+			 "x.inspection_id = ? WHERE i.checklist_id = ? AND i.archived = 0 AND x.id IS NULL",
+			 "is", rec->id, rec->vals[INS_CHECKLIST_ID]) > 0)
 		return M_ins_no_results_yet;
 	if (is(t, "appeal")) {
 		int64_t due = 0;
