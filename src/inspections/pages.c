@@ -324,7 +324,7 @@ static void record_form(struct req *r, const struct record *rec, const struct sh
 		     it->id, M_ins_item_note, it->id, it->id, it->note ? it->note : "");
 		photos_list(r, it->photos);
 		html(r,
-		     "<div class=\"field\"><label class=\"btn ins-camera\" for=\"f-f%D\">%T</label><input id=\"f-f%D\" "
+		     "<div class=\"field\"><label class=\"ins-camera\" for=\"f-f%D\">%T</label><input id=\"f-f%D\" "
 		     "name=\"f%D\" type=\"file\" accept=\"image/jpeg,image/png\" capture=\"environment\" multiple "
 		     "class=\"ins-file\"></div>",
 		     it->id, M_ins_add_photo, it->id, it->id);
