@@ -287,10 +287,12 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 			quarter = below(&rg, 4);
 		}
 		int64_t from = plan ? plan_from[quarter] : today - 364 + quarter * 91;
-		int64_t day = from + below(&rg, 91);
+		int64_t day = from + below(&rg, 92);
+		int wd = (int)((day + 3) % 7); /* 0 Monday: inspections on working days */
+		day -= wd == 5 ? 1 : wd == 6 ? 2 : 0;
 		if (day > today)
 			continue;
-		int draft = today - day < 4;
+		int draft = today - day < 7;
 		int64_t at = cal_local_time(day, 9 + below(&rg, 7), below(&rg, 60), 0);
 		/* results */
 		int failed = 0;
@@ -342,7 +344,8 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 			    draft ? NULL : arena_printf(&a, "%lld", (long long)(at + 3600)),
 			    draft ? NULL : day_text(&a, appeal_due), appeal,
 			    appeal && !strcmp(appeal, "upheld") ? arena_printf(&a, "%.1f", score) : NULL, hidden ? "1" : "0",
-			    at, at, (int64_t)(appeal ? 3 : draft ? 1 : 2));
+			    at, draft ? at : appeal ? at + (strcmp(appeal, "pending") ? 3 * 86400 : 86400) : at + 3600,
+			    (int64_t)(appeal ? 3 : draft ? 1 : 2));
 		if (rc)
 			break;
 		int64_t id = db_one_int64(db, 0, "SELECT max(id) FROM inspections", NULL);

@@ -232,6 +232,16 @@ static const char *pct_text(struct req *r, int64_t a, int64_t b)
 	return b ? arena_printf(r->a, "%.1f %%", 100.0 * (double)a / (double)b) : "—";
 }
 
+/* The first n characters (code points) of s (arena). */
+static const char *lead(struct req *r, const char *s, int n)
+{
+	size_t i = 0;
+	for (int k = 0; s[i] && k <= n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80 && ++k > n)
+			break;
+	return arena_strndup(r->a, s, i);
+}
+
 static void tile(struct req *r, enum msg_id label, const char *value, const char *note)
 {
 	html(r, "<div class=\"tile\"><span class=\"tile-label\">%T</span><span class=\"tile-value\">%s</span>", label,
@@ -398,7 +408,7 @@ static int stats_page(struct req *r)
 	html(r,
 	     "<form class=\"filters\" method=\"get\" action=\"/inspections/stats\"><div class=\"field\"><label "
 	     "for=\"f-unit\">%T</label>",
-	     M_ins_unit);
+	     M_unit);
 	unit_picker(r, "f-unit", "unit", arena_printf(r->a, "%lld", (long long)a.unit), 1, M_NONE, NULL);
 	html(r,
 	     "</div><div class=\"field\"><label for=\"f-from\">%T</label><input id=\"f-from\" name=\"from\" "
@@ -430,11 +440,11 @@ static int stats_page(struct req *r)
 			av[k] = st.months[k].avg < 0 ? 0 : (int64_t)(st.months[k].avg + 0.5);
 		}
 		struct chart_series s[2] = {{T(r, M_ins_stats_done), dv}, {T(r, M_ins_stats_avg), av}};
-		html(r, "<div class=\"cols\"><section class=\"card\">");
+		html(r, "<section class=\"card\">");
 		chart_bars(r, T(r, M_ins_stats_by_month), cats, st.nmonths, s, 1);
 		html(r, "</section><section class=\"card\">");
 		chart_bars(r, T(r, M_ins_stats_avg_by_month), cats, st.nmonths, s + 1, 1);
-		html(r, "</section></div>");
+		html(r, "</section>");
 	}
 	/* failed items by checklist item */
 	int top = 0;
@@ -444,7 +454,12 @@ static int stats_page(struct req *r)
 		const char **cats = arena_alloc(r->a, (size_t)top * sizeof *cats);
 		int64_t *fv = arena_alloc(r->a, (size_t)top * sizeof *fv);
 		for (int k = 0; k < top; k++) {
-			cats[k] = st.items[k].label;
+			/* the same item on two checklists: name the checklist */
+			int twice = 0;
+			for (int j = 0; j < st.nitems; j++)
+				twice |= j != k && !strcmp(st.items[j].label, st.items[k].label);
+			cats[k] = twice ? arena_printf(r->a, "%s（%s）", st.items[k].label, lead(r, st.items[k].checklist, 2))
+					: st.items[k].label;
 			fv[k] = st.items[k].failed;
 		}
 		struct chart_series s = {T(r, M_ins_stats_failed), fv};
@@ -457,7 +472,7 @@ static int stats_page(struct req *r)
 						{M_ins_stats_failed, NULL, 1},
 						{M_ins_stats_checked, NULL, 1},
 						{M_ins_stats_fail_rate, NULL, 1}};
-	html(r, "<div class=\"cols\"><section class=\"card\"><h2>%T</h2>", M_ins_stats_by_item);
+	html(r, "<section class=\"card\"><h2>%T</h2>", M_ins_stats_by_item);
 	list_begin(r, icols, 5, -1, 0);
 	for (int k = 0; k < st.nitems; k++)
 		html(r,
@@ -492,7 +507,7 @@ static int stats_page(struct req *r)
 	     M_ins_stats_total, M_ins_stats_done, st.all.done, M_ins_stats_avg, avg_text(r, st.all.avg),
 	     M_ins_stats_failed, st.all.failed);
 	list_end(r);
-	html(r, "</section></div><p class=\"muted\">%T</p>", M_ins_stats_definition);
+	html(r, "</section><p class=\"muted\">%T</p>", M_ins_stats_definition);
 	page_end(r);
 	return 0;
 }
