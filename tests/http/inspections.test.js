@@ -406,3 +406,26 @@ test('statistics: inspections done, average score and failed items per unit and 
 	assert.ok(r.text.includes(`<span class="tile-value">${done[0]}</span>`), `done: ${done[0]}`);
 	assert.ok(r.text.includes(`<span class="tile-value">${Number(done[1]).toFixed(1)}</span>`), `average: ${done[1]}`);
 });
+
+test('the module\'s pages are valid HTML (html-validate, as html_validate.test.js checks the main pages)', async () => {
+	await setup();
+	const { HtmlValidate } = require('html-validate');
+	const validator = new HtmlValidate({
+		extends: ['html-validate:standard'],
+		rules: { 'hidden-focusable': 'error', 'input-missing-label': 'error', 'no-dup-id': 'error' },
+	});
+	const id = await newInspection();
+	await saved('office', id, { [items.badge.id]: 'pass', [items.attitude.id]: 'fail', [items.hygiene.id]: 'pass' }, { files: [[`f${items.attitude.id}`, png(40, 30), 'p.png', 'image/png']] });
+	const bad = await save('office', id, { [items.badge.id]: 'maybe' });
+	const found = [];
+	const pages = [[`/inspections/${id}/record`, await W.office.get(`/inspections/${id}/record`)], ['refused', bad]];
+	for (const p of [`/r/inspections/${id}`, '/inspections/new', `/inspections/stats?unit=${O.B}&from=2026-01-01&to=2026-12-31`, '/r/inspections', `/r/inspection_checklists/${PF.id}`])
+		pages.push([p, await W.office.get(p)]);
+	pages.push(['/inspections/new (supervisor)', await W.sup.get('/inspections/new')]);
+	for (const [what, r] of pages) {
+		assert.ok([200, 422].includes(r.status), `${what}: ${r.status}`);
+		const report = await validator.validateString(r.text);
+		found.push(...report.results.flatMap((x) => x.messages).map((m) => `${what}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+	}
+	assert.deepEqual(found, []);
+});
