@@ -280,7 +280,7 @@ test('the record page on a phone: the checklist with large choices, a photo uplo
 	const withPhoto = rows.find((x) => Number(x[0]) === items.attitude.id);
 	assert.match(withPhoto[3], /^\d+$/, 'the photo id is kept on the result');
 	const fid = Number(withPhoto[3]);
-	const f = srv.sql(`SELECT record_type, record_id, field, mime, thumb IS NOT NULL FROM files WHERE id = ${fid}`)[0];
+	const f = srv.sql(`SELECT record_type, record_id, field, mime, CASE WHEN thumb IS NULL THEN 0 ELSE 1 END FROM files WHERE id = ${fid}`)[0];
 	assert.deepEqual(f.slice(0, 4), ['inspections', String(id), 'result_photos', 'image/png']);
 	assert.equal(f[4], '1', 'a thumbnail');
 	const after = await W.office.get(`/inspections/${id}/record`);
@@ -401,7 +401,7 @@ test('statistics: inspections done, average score and failed items per unit and 
 	assert.equal((await W.sup.get(`/inspections/stats?unit=${O.S1}`)).status, 403);
 	// the figures: the recorded inspections of the unit's subtree only
 	const { srv } = ctx;
-	const done = srv.sql(`SELECT count(*), round(avg(score), 1) FROM inspections WHERE state IN ('recorded', 'appealed') AND archived = 0 AND inspected_on BETWEEN '2026-01-01' AND '2026-12-31' AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ${O.S1})`)[0];
+	const done = srv.sql(`SELECT count(*), avg(score) FROM inspections WHERE state IN ('recorded', 'appealed') AND archived = 0 AND inspected_on BETWEEN '2026-01-01' AND '2026-12-31' AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ${O.S1})`)[0];
 	assert.ok(Number(done[0]) > 0);
 	assert.ok(r.text.includes(`<span class="tile-value">${done[0]}</span>`), `done: ${done[0]}`);
 	assert.ok(r.text.includes(`<span class="tile-value">${Number(done[1]).toFixed(1)}</span>`), `average: ${done[1]}`);
