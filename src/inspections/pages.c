@@ -513,6 +513,21 @@ static int record_post(struct req *r)
 				    "iiidssi", rec->id, it->id, (int64_t)it->passed,
 				    it->has_points ? it->points : (it->passed ? it->max : 0.0), it->note, it->photos, now);
 	}
+	if (!rc) {
+		/* the answers as given, in the audit log with the inspection's id */
+		json_t *after = json_array();
+		for (int k = 0; k < s.n; k++)
+			if (s.items[k].answered)
+				json_array_append_new(
+					after, json_pack("{s:I, s:s, s:b, s:f, s:s?, s:s?}", "item_id",
+							 (json_int_t)s.items[k].id, "code", s.items[k].code, "passed",
+							 s.items[k].passed, "points",
+							 s.items[k].has_points ? s.items[k].points
+									       : (s.items[k].passed ? s.items[k].max : 0.0),
+							 "note", s.items[k].note, "photos", s.items[k].photos));
+		rc = audit_log(r, "results", "inspection_results", rec->id, NULL, after);
+		json_decref(after);
+	}
 	double score = 0;
 	int64_t failed = 0;
 	if (!rc)

@@ -283,6 +283,9 @@ test('the record page on a phone: the checklist with large choices, a photo uplo
 	const f = srv.sql(`SELECT record_type, record_id, field, mime, CASE WHEN thumb IS NULL THEN 0 ELSE 1 END FROM files WHERE id = ${fid}`)[0];
 	assert.deepEqual(f.slice(0, 4), ['inspections', String(id), 'result_photos', 'image/png']);
 	assert.equal(f[4], '1', 'a thumbnail');
+	const entry = srv.sql(`SELECT after_json FROM audit WHERE action = 'results' AND entity = 'inspection_results' AND entity_id = '${id}' ORDER BY id DESC LIMIT 1`);
+	assert.equal(entry.length, 1, 'the results are audited');
+	assert.ok(JSON.parse(entry[0][0]).some((x) => x.item_id === items.attitude.id && x.passed === false && x.photos === String(fid)));
 	const after = await W.office.get(`/inspections/${id}/record`);
 	assert.ok(after.text.includes(`<img src="/files/${fid}/thumb"`), 'the thumbnail on the page');
 	assert.equal((await W.office.get(`/files/${fid}/thumb`)).status, 200);
