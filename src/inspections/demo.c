@@ -60,21 +60,37 @@ static const struct demo_checklist lists[] = {
 	 "window",
 	 "pass_fail",
 	 10,
-	 {{"badge", "亮證上崗", "工作人員佩戴工作證，桌牌與本人一致。",
+	 {{"badge",
+	   "亮證上崗",
+	   "工作人員佩戴工作證，桌牌與本人一致。",
 	   {"一名工作人員未佩戴工作證", "桌牌姓名與在崗人員不符", "臨時頂崗人員無桌牌"}},
-	  {"attitude", "服務態度", "主動問候、文明用語，無生硬冷漠、推諉。",
+	  {"attitude",
+	   "服務態度",
+	   "主動問候、文明用語，無生硬冷漠、推諉。",
 	   {"對辦事群眾語氣生硬", "工作人員接聽私人電話，群眾等候", "未使用文明用語"}},
-	  {"first_ask", "首問負責", "首位被詢問的工作人員負責解答或引導到位。",
+	  {"first_ask",
+	   "首問負責",
+	   "首位被詢問的工作人員負責解答或引導到位。",
 	   {"群眾詢問時被告知「不歸我管」", "未引導群眾到對應窗口"}},
-	  {"one_time", "一次性告知", "辦事所需材料一次性書面告知。",
+	  {"one_time",
+	   "一次性告知",
+	   "辦事所需材料一次性書面告知。",
 	   {"未提供一次性告知單", "告知單內容與現行要求不一致"}},
-	  {"hygiene", "環境衛生", "窗口整潔，無雜物，綠植養護良好。",
+	  {"hygiene",
+	   "環境衛生",
+	   "窗口整潔，無雜物，綠植養護良好。",
 	   {"窗口台面堆放雜物", "等候區地面有垃圾", "垃圾桶溢滿未清理"}},
-	  {"rules_wall", "制度上牆", "服務承諾、辦事流程、收費標準、投訴電話上牆公開。",
+	  {"rules_wall",
+	   "制度上牆",
+	   "服務承諾、辦事流程、收費標準、投訴電話上牆公開。",
 	   {"投訴電話未公示", "收費標準為舊版本"}},
-	  {"discipline", "工作紀律", "按時到崗，無脫崗、串崗、玩手機。",
+	  {"discipline",
+	   "工作紀律",
+	   "按時到崗，無脫崗、串崗、玩手機。",
 	   {"一名工作人員脫崗十餘分鐘", "上班時間玩手機"}},
-	  {"convenience", "便民措施", "老花鏡、飲水、輪椅、母嬰設施等完好可用。",
+	  {"convenience",
+	   "便民措施",
+	   "老花鏡、飲水、輪椅、母嬰設施等完好可用。",
 	   {"便民箱缺少老花鏡", "飲水機故障未修"}},
 	  {NULL, NULL, NULL, {NULL}}}},
 	{"department",
@@ -82,8 +98,14 @@ static const struct demo_checklist lists[] = {
 	 "department",
 	 "points",
 	 10,
-	 {{"badge", "亮證執法", "執法人員持證上崗，執法時主動出示證件。", {"執法人員未出示執法證", "一名輔助人員單獨執法"}},
-	  {"language", "規範執法用語", "使用規範執法用語，不刁難、不吃拿卡要。", {"執法用語不規範", "與當事人發生爭執"}},
+	 {{"badge",
+	   "亮證執法",
+	   "執法人員持證上崗，執法時主動出示證件。",
+	   {"執法人員未出示執法證", "一名輔助人員單獨執法"}},
+	  {"language",
+	   "規範執法用語",
+	   "使用規範執法用語，不刁難、不吃拿卡要。",
+	   {"執法用語不規範", "與當事人發生爭執"}},
 	  {"first_ask", "首問負責", "來訪來電首問負責，登記完整。", {"來電登記不完整", "來訪未登記"}},
 	  {"discipline", "工作紀律", "按時到崗，值班表公示。", {"值班表未更新", "值班人員不在崗"}},
 	  {"hygiene", "環境衛生", "辦公室整潔，文件擺放有序。", {"辦公桌面雜亂", "檔案櫃未上鎖"}},
@@ -138,8 +160,8 @@ struct unit_ref {
 };
 
 static const char *const inspectors[] = {"李衛東、張敏", "王建國、陳靜", "劉洋、趙麗", "周強、吳芳", "鄭海、孫婷"};
-static const char *const present[] = {"窗口負責人 楊帆", "科長 黃磊", "副主任 何琳", "值班長 馬超", "負責人 林雪",
-				      "科員 高峰"};
+static const char *const present[] = {"窗口負責人 楊帆", "科長 黃磊",   "副主任 何琳",
+				      "值班長 馬超",     "負責人 林雪", "科員 高峰"};
 
 static const char *day_text(struct arena *a, int64_t day)
 {
@@ -169,7 +191,8 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 		return DB_ERR;
 	}
 	if (existing > 0) {
-		snprintf(err, errlen, "the database has inspections or checklists already; the demo is for an empty database");
+		snprintf(err, errlen,
+			 "the database has inspections or checklists already; the demo is for an empty database");
 		return DEMO_E_NOT_EMPTY;
 	}
 	struct arena a;
@@ -187,18 +210,20 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 			    "INSERT INTO inspection_checklists (code, name, unit_kind, scoring, active, created_at, "
 			    "updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
 			    "ssssii", lists[l].code, lists[l].name, lists[l].kind, lists[l].scoring, now, now);
-		list_ids[l] = db_one_int64(db, 0, "SELECT id FROM inspection_checklists WHERE code = ?", "s", lists[l].code);
+		list_ids[l] =
+			db_one_int64(db, 0, "SELECT id FROM inspection_checklists WHERE code = ?", "s", lists[l].code);
 		nitems[l] = 0;
 		for (int k = 0; !rc && lists[l].items[k].code; k++) {
 			const struct demo_item *it = &lists[l].items[k];
 			rc = db_run(db,
-				    "INSERT INTO checklist_items (checklist_id, position, code, label, max_points, guidance, "
+				    "INSERT INTO checklist_items (checklist_id, position, code, label, max_points, "
+				    "guidance, "
 				    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-				    "iissdsii", list_ids[l], (int64_t)(k + 1), it->code, it->label, (double)lists[l].points,
-				    it->guidance, now, now);
-			item_ids[l][k] = db_one_int64(db, 0,
-						      "SELECT id FROM checklist_items WHERE checklist_id = ? AND code = ?",
-						      "is", list_ids[l], it->code);
+				    "iissdsii", list_ids[l], (int64_t)(k + 1), it->code, it->label,
+				    (double)lists[l].points, it->guidance, now, now);
+			item_ids[l][k] = db_one_int64(
+				db, 0, "SELECT id FROM checklist_items WHERE checklist_id = ? AND code = ?", "is",
+				list_ids[l], it->code);
 			item_max[l][k] = lists[l].points;
 			nitems[l]++;
 		}
@@ -208,10 +233,11 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 	int64_t top = db_one_int64(db, 0, "SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1", NULL);
 	struct unit_ref *units = arena_alloc(&a, 4000 * sizeof *units);
 	int nunits = 0;
-	struct db_stmt *q = db_query(db, &a,
-				     "SELECT id, kind FROM units WHERE archived = 0 AND kind IN ('window', 'department', "
-				     "'secondary') ORDER BY id LIMIT 4000",
-				     NULL);
+	struct db_stmt *q =
+		db_query(db, &a,
+			 "SELECT id, kind FROM units WHERE archived = 0 AND kind IN ('window', 'department', "
+			 "'secondary') ORDER BY id LIMIT 4000",
+			 NULL);
 	while (q && db_step(q) == DB_ROW) {
 		const char *kind = db_column_text(q, 1);
 		for (int l = 0; l < COUNT(lists); l++)
@@ -233,13 +259,14 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 		plan_from[p] = cal_days_from_civil(qy, (qq - 1) * 3 + 1, 1);
 		plan_to[p] = (qq == 4 ? cal_days_from_civil(qy + 1, 1, 1) : cal_days_from_civil(qy, qq * 3 + 1, 1)) - 1;
 		int hidden = p == 1;
-		rc = db_run(db,
-			    "INSERT INTO inspection_plans (title, checklist_id, unit_id, date_from, date_to, mode, "
-			    "inspectors, note, hidden, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    "siissssssii", arena_printf(&a, "%d年第%d季度窗口單位%s", qy, qq, hidden ? "暗訪" : "督查"),
-			    list_ids[0], top, day_text(&a, plan_from[p]), day_text(&a, plan_to[p]),
-			    hidden ? "unannounced" : "announced", "創建工作專班", "按季度對全系統服務窗口開展督查。",
-			    hidden ? "1" : "0", now, now);
+		rc = db_run(
+			db,
+			"INSERT INTO inspection_plans (title, checklist_id, unit_id, date_from, date_to, mode, "
+			"inspectors, note, hidden, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"siissssssii", arena_printf(&a, "%d年第%d季度窗口單位%s", qy, qq, hidden ? "暗訪" : "督查"),
+			list_ids[0], top, day_text(&a, plan_from[p]), day_text(&a, plan_to[p]),
+			hidden ? "unannounced" : "announced", "創建工作專班", "按季度對全系統服務窗口開展督查。",
+			hidden ? "1" : "0", now, now);
 		plan_ids[p] = db_one_int64(db, 0, "SELECT max(id) FROM inspection_plans", NULL);
 	}
 	/* the supervisors' assigned units (their visits) */
@@ -254,9 +281,10 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 	db_reset(q);
 
 	int ninsp = 0, nres = 0, nfailed = 0, nappeals = 0;
-	struct db_stmt *ins_res = db_prepare(db, &a,
-					     "INSERT INTO inspection_results (inspection_id, item_id, passed, points, note, "
-					     "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+	struct db_stmt *ins_res =
+		db_prepare(db, &a,
+			   "INSERT INTO inspection_results (inspection_id, item_id, passed, points, note, "
+			   "updated_at) VALUES (?, ?, ?, ?, ?, ?)");
 	/* per unit: a task-force visit each quarter (most units), plus
 	 * supervisors' visits; ~1/6 of the windows' visits are unannounced */
 	int total = nunits * 4 + nsup * 3;
@@ -304,9 +332,10 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 			int fail = below(&rg, 100) < 12;
 			passed_v[k] = !fail;
 			double mx = item_max[l][k];
-			points_v[k] = fail ? (!strcmp(lists[l].scoring, "points") ? (double)(mx * (4 + below(&rg, 5)) / 10)
-									 : 0)
-					   : mx;
+			points_v[k] =
+				fail ? (!strcmp(lists[l].scoring, "points") ? (double)(mx * (4 + below(&rg, 5)) / 10)
+									    : 0)
+				     : mx;
 			int nf = 0;
 			while (nf < 3 && lists[l].items[k].findings[nf])
 				nf++;
@@ -326,26 +355,34 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 			if (outcome == 2)
 				state = "appealed";
 			if (outcome == 0)
-				revised = score + 100.0 / (double)nitems[l] > 100 ? 100 : score + 100.0 / (double)nitems[l];
+				revised = score + 100.0 / (double)nitems[l] > 100 ? 100
+										  : score + 100.0 / (double)nitems[l];
 			revised = (double)(int64_t)(revised * 10 + 0.5) / 10;
 			nappeals++;
 		}
 		int64_t appeal_due = day + 7;
-		rc = db_run(db,
-			    "INSERT INTO inspections (unit_id, inspected_on, checklist_id, kind, plan_id, inspectors, "
-			    "person_present, score, failed, note, state, recorded_at, appeal_due, appeal, score_original, "
-			    "hidden, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-			    "?, ?)",
-			    "isissssdisssssssiii", unit, day_text(&a, day), list_ids[l], kind,
-			    plan ? arena_printf(&a, "%lld", (long long)plan) : NULL,
-			    !strcmp(kind, "supervisor") ? "行風監督員" : inspectors[below(&rg, COUNT(inspectors))],
-			    present[below(&rg, COUNT(present))], revised, (int64_t)failed,
-			    failed ? "現場指出問題，要求限期整改。" : "現場檢查未發現問題。", state,
-			    draft ? NULL : arena_printf(&a, "%lld", (long long)(at + 3600)),
-			    draft ? NULL : day_text(&a, appeal_due), appeal,
-			    appeal && !strcmp(appeal, "upheld") ? arena_printf(&a, "%.1f", score) : NULL, hidden ? "1" : "0",
-			    at, draft ? at : appeal ? at + (strcmp(appeal, "pending") ? 3 * 86400 : 86400) : at + 3600,
-			    (int64_t)(appeal ? 3 : draft ? 1 : 2));
+		rc = db_run(
+			db,
+			"INSERT INTO inspections (unit_id, inspected_on, checklist_id, kind, plan_id, inspectors, "
+			"person_present, score, failed, note, state, recorded_at, appeal_due, appeal, score_original, "
+			"hidden, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			"?, ?, "
+			"?, ?)",
+			"isissssdisssssssiii", unit, day_text(&a, day), list_ids[l], kind,
+			plan ? arena_printf(&a, "%lld", (long long)plan) : NULL,
+			!strcmp(kind, "supervisor") ? "行風監督員" : inspectors[below(&rg, COUNT(inspectors))],
+			present[below(&rg, COUNT(present))], revised, (int64_t)failed,
+			failed ? "現場指出問題，要求限期整改。" : "現場檢查未發現問題。", state,
+			draft ? NULL : arena_printf(&a, "%lld", (long long)(at + 3600)),
+			draft ? NULL : day_text(&a, appeal_due), appeal,
+			appeal && !strcmp(appeal, "upheld") ? arena_printf(&a, "%.1f", score) : NULL,
+			hidden ? "1" : "0", at,
+			draft    ? at
+			: appeal ? at + (strcmp(appeal, "pending") ? 3 * 86400 : 86400)
+				 : at + 3600,
+			(int64_t)(appeal  ? 3
+				  : draft ? 1
+					  : 2));
 		if (rc)
 			break;
 		int64_t id = db_one_int64(db, 0, "SELECT max(id) FROM inspections", NULL);
@@ -366,8 +403,9 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 		if (!rc)
 			rc = add_event(db, "inspections", id, at, "office", "create", NULL, "draft", NULL, NULL) < 0;
 		if (!rc && !draft)
-			rc = add_event(db, "inspections", id, at + 3600, !strcmp(kind, "supervisor") ? "submitter" : "office",
-				       "record", "draft", "recorded", NULL, NULL) < 0;
+			rc = add_event(db, "inspections", id, at + 3600,
+				       !strcmp(kind, "supervisor") ? "submitter" : "office", "record", "draft",
+				       "recorded", NULL, NULL) < 0;
 		if (!rc && appeal) {
 			rc = add_event(db, "inspections", id, at + 86400, "unit", "appeal", "recorded", "appealed",
 				       "部分問題現場已即時整改，申請重新核定得分。", NULL) < 0;
@@ -387,7 +425,8 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 	}
 	if (!rc && (rc = db_commit(db)) == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		printf("loaded the demo inspections in %.2f s: %d checklists, %d inspections with %d results (%d failed), "
+		printf("loaded the demo inspections in %.2f s: %d checklists, %d inspections with %d results (%d "
+		       "failed), "
 		       "%d appeals\n",
 		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, COUNT(lists), ninsp,
 		       nres, nfailed, nappeals);

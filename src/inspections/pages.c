@@ -114,16 +114,18 @@ static int sheet_load(struct req *r, const struct record *rec, struct sheet *s)
 	memset(s, 0, sizeof *s);
 	struct db *db = req_db(r);
 	const char *cl = rec->vals[INS_CHECKLIST_ID];
-	s->points = db_one_int64(db, 0, "SELECT count(*) FROM inspection_checklists WHERE id = ? AND scoring = 'points'",
-				 "s", cl) > 0;
+	s->points =
+		db_one_int64(db, 0, "SELECT count(*) FROM inspection_checklists WHERE id = ? AND scoring = 'points'",
+			     "s", cl) > 0;
 	s->checklist = db_one_text(db, r->a, "SELECT name FROM inspection_checklists WHERE id = ?", "s", cl);
 	s->items = arena_alloc(r->a, INS_MAX_ITEMS * sizeof *s->items);
-	struct db_stmt *q = db_query(db, r->a,
-				     "SELECT i.id, i.code, i.label, i.guidance, i.max_points, x.id, x.passed, x.points, "
-				     "x.note, x.photos FROM checklist_items i LEFT JOIN inspection_results x ON "
-				     "x.item_id = i.id AND x.inspection_id = ? WHERE i.checklist_id = ? AND i.archived = 0 "
-				     "ORDER BY i.position, i.id",
-				     "is", rec->id, cl);
+	struct db_stmt *q =
+		db_query(db, r->a,
+			 "SELECT i.id, i.code, i.label, i.guidance, i.max_points, x.id, x.passed, x.points, "
+			 "x.note, x.photos FROM checklist_items i LEFT JOIN inspection_results x ON "
+			 "x.item_id = i.id AND x.inspection_id = ? WHERE i.checklist_id = ? AND i.archived = 0 "
+			 "ORDER BY i.position, i.id",
+			 "is", rec->id, cl);
 	if (!q)
 		return DB_ERR;
 	int rc;
@@ -162,8 +164,8 @@ static void photos_list(struct req *r, const char *ids)
 		return;
 	html(r, "<ul class=\"ins-photos\">");
 	for (int k = 0; k < n; k++)
-		html(r, "<li><a href=\"/files/%D\"><img src=\"/files/%D/thumb\" alt=\"%a\" loading=\"lazy\"></a></li>", v[k],
-		     v[k], T(r, M_ins_photo));
+		html(r, "<li><a href=\"/files/%D\"><img src=\"/files/%D/thumb\" alt=\"%a\" loading=\"lazy\"></a></li>",
+		     v[k], v[k], T(r, M_ins_photo));
 	html(r, "</ul>");
 }
 
@@ -203,7 +205,10 @@ static void results_table(struct req *r, const struct record *rec, const struct 
 		html(r, "<li class=\"ins-result%s\" data-item=\"%D\"><div class=\"ins-result-head\"><span>%s</span> ",
 		     it->answered && !it->passed ? " ins-failed" : "", it->id, it->label);
 		html(r, "<span class=\"badge %s\">%s</span>",
-		     !it->answered ? "badge-muted" : it->passed ? "badge-ok" : "badge-danger", result_badge(r, s, it));
+		     !it->answered ? "badge-muted"
+		     : it->passed  ? "badge-ok"
+				   : "badge-danger",
+		     result_badge(r, s, it));
 		if (s->points && it->has_points)
 			html(r, " <span class=\"muted\">%s / %s</span>", num_text(r, it->points), num_text(r, it->max));
 		html(r, "</div>");
@@ -268,9 +273,11 @@ static void record_form(struct req *r, const struct record *rec, const struct sh
 	int draft = !strcmp(wf_current(rec), "draft");
 	if (!draft) {
 		html(r, "<div class=\"flash flash-info\" role=\"status\">%T</div>", M_ins_locked);
-		html(r, "<div class=\"tiles\"><div class=\"tile\"><span class=\"tile-label\">%T</span><span "
-			"class=\"tile-value\">%s</span></div><div class=\"tile\"><span class=\"tile-label\">%T</span><span "
-			"class=\"tile-value\">%s</span></div></div>",
+		html(r,
+		     "<div class=\"tiles\"><div class=\"tile\"><span class=\"tile-label\">%T</span><span "
+		     "class=\"tile-value\">%s</span></div><div class=\"tile\"><span "
+		     "class=\"tile-label\">%T</span><span "
+		     "class=\"tile-value\">%s</span></div></div>",
 		     M_ins_score, rec->vals[INS_SCORE] ? rec->vals[INS_SCORE] : "—", M_ins_failed,
 		     rec->vals[INS_FAILED] ? rec->vals[INS_FAILED] : "0");
 		results_table(r, rec, s, ins_office_user(r));
@@ -313,13 +320,15 @@ static void record_form(struct req *r, const struct record *rec, const struct sh
 			html(r,
 			     "<div class=\"ins-choices\" role=\"radiogroup\" aria-label=\"%a\">"
 			     "<label class=\"ins-choice ins-pass\"><input type=\"radio\" name=\"%a\" value=\"pass\"%H>"
-			     "<span>%T</span></label><label class=\"ins-choice ins-fail\"><input type=\"radio\" name=\"%a\" "
+			     "<span>%T</span></label><label class=\"ins-choice ins-fail\"><input type=\"radio\" "
+			     "name=\"%a\" "
 			     "value=\"fail\"%H><span>%T</span></label></div>",
 			     it->label, rn, it->answered && it->passed ? MARKUP(" checked") : NULL, M_ins_pass, rn,
 			     it->answered && !it->passed ? MARKUP(" checked") : NULL, M_ins_fail);
 		}
 		html(r,
-		     "<div class=\"field\"><label for=\"f-n%D\">%T</label><textarea id=\"f-n%D\" name=\"n%D\" rows=\"2\" "
+		     "<div class=\"field\"><label for=\"f-n%D\">%T</label><textarea id=\"f-n%D\" name=\"n%D\" "
+		     "rows=\"2\" "
 		     "maxlength=\"1000\">%s</textarea></div>",
 		     it->id, M_ins_item_note, it->id, it->id, it->note ? it->note : "");
 		photos_list(r, it->photos);
@@ -488,7 +497,8 @@ static int record_post(struct req *r)
 	int rc = db_begin(db);
 	for (int u = 0; !rc && u < nup; u++) {
 		struct item *it = &s.items[up[u].item];
-		int64_t id = files_store(r, up[u].part, &up[u].kind, inspections_type.name, rec->id, "result_photos", 0);
+		int64_t id =
+			files_store(r, up[u].part, &up[u].kind, inspections_type.name, rec->id, "result_photos", 0);
 		if (id < 0)
 			rc = (int)id;
 		else
@@ -504,27 +514,30 @@ static int record_post(struct req *r)
 			rc = db_run(db,
 				    "UPDATE inspection_results SET passed = ?, points = ?, note = ?, photos = ?, "
 				    "updated_at = ? WHERE id = ?",
-				    "idssii", (int64_t)it->passed, it->has_points ? it->points : (it->passed ? it->max : 0.0),
-				    it->note, it->photos, now, it->result_id);
+				    "idssii", (int64_t)it->passed,
+				    it->has_points ? it->points : (it->passed ? it->max : 0.0), it->note, it->photos,
+				    now, it->result_id);
 		else
-			rc = db_run(db,
-				    "INSERT INTO inspection_results (inspection_id, item_id, passed, points, note, photos, "
-				    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-				    "iiidssi", rec->id, it->id, (int64_t)it->passed,
-				    it->has_points ? it->points : (it->passed ? it->max : 0.0), it->note, it->photos, now);
+			rc = db_run(
+				db,
+				"INSERT INTO inspection_results (inspection_id, item_id, passed, points, note, photos, "
+				"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				"iiidssi", rec->id, it->id, (int64_t)it->passed,
+				it->has_points ? it->points : (it->passed ? it->max : 0.0), it->note, it->photos, now);
 	}
 	if (!rc) {
 		/* the answers as given, in the audit log with the inspection's id */
 		json_t *after = json_array();
 		for (int k = 0; k < s.n; k++)
 			if (s.items[k].answered)
-				json_array_append_new(
-					after, json_pack("{s:I, s:s, s:b, s:f, s:s?, s:s?}", "item_id",
-							 (json_int_t)s.items[k].id, "code", s.items[k].code, "passed",
-							 s.items[k].passed, "points",
-							 s.items[k].has_points ? s.items[k].points
-									       : (s.items[k].passed ? s.items[k].max : 0.0),
-							 "note", s.items[k].note, "photos", s.items[k].photos));
+				json_array_append_new(after,
+						      json_pack("{s:I, s:s, s:b, s:f, s:s?, s:s?}", "item_id",
+								(json_int_t)s.items[k].id, "code", s.items[k].code,
+								"passed", s.items[k].passed, "points",
+								s.items[k].has_points
+									? s.items[k].points
+									: (s.items[k].passed ? s.items[k].max : 0.0),
+								"note", s.items[k].note, "photos", s.items[k].photos));
 		rc = audit_log(r, "results", "inspection_results", rec->id, NULL, after);
 		json_decref(after);
 	}
@@ -576,22 +589,24 @@ static void new_form(struct req *r, const struct record *rec, const struct recor
 	} else {
 		/* a supervisor's units: the grants' roots */
 		enum msg_id ue = e ? e->field[INS_UNIT_ID] : M_NONE;
-		html(r, "<div class=\"field%s\"><label for=\"f-unit_id\">%T%H</label><select id=\"f-unit_id\" "
-			"name=\"unit_id\"><option value=\"\">—</option>",
+		html(r,
+		     "<div class=\"field%s\"><label for=\"f-unit_id\">%T%H</label><select id=\"f-unit_id\" "
+		     "name=\"unit_id\"><option value=\"\">—</option>",
 		     ue != M_NONE ? " has-error" : "", M_ins_unit, field_required_mark(r));
 		for (int i = 0; r->user && i < r->user->ngrants; i++) {
 			const struct grant *g = &r->user->grants[i];
 			if (g->role != ROLE_SUPERVISOR || !g->unit_id)
 				continue;
-			struct db_stmt *q = db_query(req_db(r), r->a,
-						     "SELECT u.id, u.name FROM unit_tree t JOIN units u ON u.id = t.unit_id "
-						     "WHERE t.ancestor_id = ? AND u.archived = 0 ORDER BY u.path LIMIT 200",
-						     "i", g->unit_id);
+			struct db_stmt *q =
+				db_query(req_db(r), r->a,
+					 "SELECT u.id, u.name FROM unit_tree t JOIN units u ON u.id = t.unit_id "
+					 "WHERE t.ancestor_id = ? AND u.archived = 0 ORDER BY u.path LIMIT 200",
+					 "i", g->unit_id);
 			while (q && db_step(q) == DB_ROW) {
 				const char *id = arena_printf(r->a, "%lld", (long long)db_column_int64(q, 0));
 				html(r, "<option value=\"%a\"%H>%s</option>", id,
 				     rec->vals[INS_UNIT_ID] && !strcmp(rec->vals[INS_UNIT_ID], id) ? MARKUP(" selected")
-												 : NULL,
+												   : NULL,
 				     db_column_text(q, 1));
 			}
 			db_reset(q);
@@ -603,8 +618,9 @@ static void new_form(struct req *r, const struct record *rec, const struct recor
 	}
 	/* the active checklists, by kind of unit */
 	enum msg_id ce = e ? e->field[INS_CHECKLIST_ID] : M_NONE;
-	html(r, "<div class=\"field%s\"><label for=\"f-checklist_id\">%T%H</label><select id=\"f-checklist_id\" "
-		"name=\"checklist_id\"><option value=\"\">—</option>",
+	html(r,
+	     "<div class=\"field%s\"><label for=\"f-checklist_id\">%T%H</label><select id=\"f-checklist_id\" "
+	     "name=\"checklist_id\"><option value=\"\">—</option>",
 	     ce != M_NONE ? " has-error" : "", M_ins_checklist, field_required_mark(r));
 	struct db_stmt *q = db_query(req_db(r), r->a,
 				     "SELECT id, name FROM inspection_checklists WHERE archived = 0 AND active = 1 "
@@ -613,7 +629,8 @@ static void new_form(struct req *r, const struct record *rec, const struct recor
 	while (q && db_step(q) == DB_ROW) {
 		const char *id = arena_printf(r->a, "%lld", (long long)db_column_int64(q, 0));
 		html(r, "<option value=\"%a\"%H>%s</option>", id,
-		     rec->vals[INS_CHECKLIST_ID] && !strcmp(rec->vals[INS_CHECKLIST_ID], id) ? MARKUP(" selected") : NULL,
+		     rec->vals[INS_CHECKLIST_ID] && !strcmp(rec->vals[INS_CHECKLIST_ID], id) ? MARKUP(" selected")
+											     : NULL,
 		     db_column_text(q, 1));
 	}
 	db_reset(q);
@@ -655,7 +672,7 @@ static int new_post(struct req *r)
 		return req_fail(r, 403, M_NONE);
 	int office = record_type_may(r, &inspections_type, ACC_WRITE);
 	struct record *rec = record_new(r, &inspections_type);
-	static const int office_fields[] = {INS_UNIT_ID, INS_CHECKLIST_ID, INS_INSPECTED_ON, INS_KIND,
+	static const int office_fields[] = {INS_UNIT_ID, INS_CHECKLIST_ID, INS_INSPECTED_ON,  INS_KIND,
 					    INS_PLAN_ID, INS_INSPECTORS,   INS_PERSON_PRESENT};
 	static const int visit_fields[] = {INS_UNIT_ID, INS_CHECKLIST_ID, INS_INSPECTED_ON, INS_INSPECTORS,
 					   INS_PERSON_PRESENT};
@@ -684,8 +701,8 @@ static int new_post(struct req *r)
 	}
 	if (e.field[INS_CHECKLIST_ID] == M_NONE && rec->vals[INS_CHECKLIST_ID] &&
 	    !db_one_int64(req_db(r), 0,
-			  "SELECT count(*) FROM inspection_checklists WHERE id = ? AND archived = 0 AND active = 1", "s",
-			  rec->vals[INS_CHECKLIST_ID])) {
+			  "SELECT count(*) FROM inspection_checklists WHERE id = ? AND archived = 0 AND active = 1",
+			  "s", rec->vals[INS_CHECKLIST_ID])) {
 		e.field[INS_CHECKLIST_ID] = M_ins_checklist_inactive;
 		e.count++;
 	}

@@ -79,20 +79,21 @@ static const char *day_text(struct req *r, int64_t day)
 static int figures(struct req *r, int64_t unit, const char *from, const char *to, struct ins_figures *f)
 {
 	memset(f, 0, sizeof *f);
-	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT count(*), avg(t.score), COALESCE(sum(t.failed), 0) FROM inspections t WHERE" DONE
-				     "AND" SUBTREE,
-				     "ssi", from, to, unit);
+	struct db_stmt *q = db_query(
+		req_db(r), r->a,
+		"SELECT count(*), avg(t.score), COALESCE(sum(t.failed), 0) FROM inspections t WHERE" DONE "AND" SUBTREE,
+		"ssi", from, to, unit);
 	if (!q || db_step(q) != DB_ROW)
 		return DB_ERR;
 	f->done = db_column_int64(q, 0);
 	f->avg = f->done && !db_column_isnull(q, 1) ? db_column_double(q, 1) : -1;
 	f->failed = db_column_int64(q, 2);
 	db_reset(q);
-	f->results = db_one_int64(req_db(r), 0,
-				  "SELECT count(*) FROM inspection_results x JOIN inspections t ON t.id = x.inspection_id "
-				  "WHERE" DONE "AND" SUBTREE,
-				  "ssi", from, to, unit);
+	f->results =
+		db_one_int64(req_db(r), 0,
+			     "SELECT count(*) FROM inspection_results x JOIN inspections t ON t.id = x.inspection_id "
+			     "WHERE" DONE "AND" SUBTREE,
+			     "ssi", from, to, unit);
 	return 0;
 }
 
@@ -107,18 +108,19 @@ static int ins_stats_compute(struct req *r, int64_t unit, int64_t from, int64_t 
 	if (rc || !detail)
 		return rc;
 	for (int k = 0; ins_kinds[k].code; k++)
-		st->by_kind[k] = db_one_int64(db, 0, "SELECT count(*) FROM inspections t WHERE" DONE "AND" SUBTREE
-						     "AND t.kind = ?",
-					      "ssis", a, b, unit, ins_kinds[k].code);
+		st->by_kind[k] = db_one_int64(
+			db, 0, "SELECT count(*) FROM inspections t WHERE" DONE "AND" SUBTREE "AND t.kind = ?", "ssis",
+			a, b, unit, ins_kinds[k].code);
 	/* failed items by checklist item, most first */
 	st->items = arena_alloc(r->a, MAX_ROWS * sizeof *st->items);
-	struct db_stmt *q = db_query(
-		db, r->a,
-		"SELECT i.label, c.name, sum(CASE WHEN x.passed = 0 THEN 1 ELSE 0 END), count(*) FROM inspection_results x "
-		"JOIN inspections t ON t.id = x.inspection_id JOIN checklist_items i ON i.id = x.item_id "
-		"JOIN inspection_checklists c ON c.id = i.checklist_id WHERE" DONE "AND" SUBTREE
-		"GROUP BY i.id, i.label, c.name ORDER BY 3 DESC, i.label LIMIT 200",
-		"ssi", a, b, unit);
+	struct db_stmt *q =
+		db_query(db, r->a,
+			 "SELECT i.label, c.name, sum(CASE WHEN x.passed = 0 THEN 1 ELSE 0 END), count(*) FROM "
+			 "inspection_results x "
+			 "JOIN inspections t ON t.id = x.inspection_id JOIN checklist_items i ON i.id = x.item_id "
+			 "JOIN inspection_checklists c ON c.id = i.checklist_id WHERE" DONE "AND" SUBTREE
+			 "GROUP BY i.id, i.label, c.name ORDER BY 3 DESC, i.label LIMIT 200",
+			 "ssi", a, b, unit);
 	while (q && db_step(q) == DB_ROW && st->nitems < MAX_ROWS) {
 		struct ins_item_count *c = &st->items[st->nitems++];
 		c->label = arena_strdup(r->a, db_column_text(q, 0));
@@ -129,8 +131,10 @@ static int ins_stats_compute(struct req *r, int64_t unit, int64_t from, int64_t 
 	db_reset(q);
 	/* the direct sub-units */
 	st->units = arena_alloc(r->a, MAX_ROWS * sizeof *st->units);
-	q = db_query(db, r->a, "SELECT id, name FROM units WHERE parent_id = ? AND archived = 0 ORDER BY sort_order, id LIMIT 200",
-		     "i", unit);
+	q = db_query(
+		db, r->a,
+		"SELECT id, name FROM units WHERE parent_id = ? AND archived = 0 ORDER BY sort_order, id LIMIT 200",
+		"i", unit);
 	while (q && db_step(q) == DB_ROW && st->nunits < MAX_ROWS) {
 		struct ins_unit_row *u = &st->units[st->nunits++];
 		u->id = db_column_int64(q, 0);
@@ -201,9 +205,10 @@ static int ask_read(struct req *r, struct ask *a)
 				a->unit = g->unit_id;
 		}
 		if (org || !a->unit)
-			a->unit = db_one_int64(db, 0,
-					       "SELECT id FROM units WHERE parent_id IS NULL AND archived = 0 ORDER BY id LIMIT 1",
-					       NULL);
+			a->unit = db_one_int64(
+				db, 0,
+				"SELECT id FROM units WHERE parent_id IS NULL AND archived = 0 ORDER BY id LIMIT 1",
+				NULL);
 		if (!a->unit)
 			return req_fail(r, 404, M_ins_stats_bad_unit), -1;
 	}
@@ -458,7 +463,8 @@ static int stats_page(struct req *r)
 			int twice = 0;
 			for (int j = 0; j < st.nitems; j++)
 				twice |= j != k && !strcmp(st.items[j].label, st.items[k].label);
-			cats[k] = twice ? arena_printf(r->a, "%s（%s）", st.items[k].label, lead(r, st.items[k].checklist, 2))
+			cats[k] = twice ? arena_printf(r->a, "%s（%s）", st.items[k].label,
+						       lead(r, st.items[k].checklist, 2))
 					: st.items[k].label;
 			fv[k] = st.items[k].failed;
 		}
@@ -495,7 +501,8 @@ static int stats_page(struct req *r)
 		if (!f->done)
 			continue;
 		html(r,
-		     "<tr><td class=\"card-title\"><a href=\"/inspections/stats?unit=%D&amp;from=%u&amp;to=%u\">%s</a></td>"
+		     "<tr><td class=\"card-title\"><a "
+		     "href=\"/inspections/stats?unit=%D&amp;from=%u&amp;to=%u\">%s</a></td>"
 		     "<td class=\"num\" data-label=\"%T\"><a href=\"/r/inspections?unit_id=%D\">%D</a></td><td "
 		     "class=\"num\" data-label=\"%T\">%s</td><td class=\"num\" data-label=\"%T\">%D</td></tr>",
 		     st.units[k].id, from, to, st.units[k].name, M_ins_stats_done, st.units[k].id, f->done,

@@ -21,9 +21,8 @@
 
 /* ---- checklists ---- */
 
-const struct enum_opt ins_scoring[] = {{"pass_fail", M_ins_scoring_pass_fail},
-				       {"points", M_ins_scoring_points},
-				       {NULL, M_NONE}};
+const struct enum_opt ins_scoring[] = {
+	{"pass_fail", M_ins_scoring_pass_fail}, {"points", M_ins_scoring_points}, {NULL, M_NONE}};
 
 static const struct field_def checklist_fields[] = {
 	[CL_CODE] = {.name = "code",
@@ -53,11 +52,8 @@ static const struct field_def checklist_fields[] = {
 			.opts = ins_scoring,
 			.dflt = "pass_fail",
 			.hint = M_ins_scoring_hint},
-	[CL_ACTIVE] = {.name = "active",
-		       .type = F_BOOL,
-		       .label = M_ins_active,
-		       .flags = FF_LIST | FF_FILTER,
-		       .dflt = "1"},
+	[CL_ACTIVE] =
+		{.name = "active", .type = F_BOOL, .label = M_ins_active, .flags = FF_LIST | FF_FILTER, .dflt = "1"},
 	[CL_NOTE] = {.name = "note", .type = F_LONGTEXT, .label = M_ins_note, .max = 2000},
 };
 
@@ -178,9 +174,8 @@ static void checklist_items_section(struct req *r, const struct record *rec)
 
 /* ---- plans ---- */
 
-static const struct enum_opt plan_modes[] = {{"announced", M_ins_announced},
-					     {"unannounced", M_ins_unannounced},
-					     {NULL, M_NONE}};
+static const struct enum_opt plan_modes[] = {
+	{"announced", M_ins_announced}, {"unannounced", M_ins_unannounced}, {NULL, M_NONE}};
 
 static const struct field_def plan_fields[] = {
 	[PL_TITLE] = {.name = "title",
@@ -211,11 +206,8 @@ static const struct field_def plan_fields[] = {
 		     .opts = plan_modes,
 		     .dflt = "announced",
 		     .hint = M_ins_mode_hint},
-	[PL_INSPECTORS] = {.name = "inspectors",
-			   .type = F_TEXT,
-			   .label = M_ins_inspectors,
-			   .flags = FF_SEARCH,
-			   .max = 200},
+	[PL_INSPECTORS] =
+		{.name = "inspectors", .type = F_TEXT, .label = M_ins_inspectors, .flags = FF_SEARCH, .max = 200},
 	[PL_NOTE] = {.name = "note", .type = F_LONGTEXT, .label = M_ins_note, .max = 2000},
 	[PL_HIDDEN] = {.name = "hidden", .type = F_BOOL, .label = M_ins_hidden, .flags = FF_HIDDEN, .dflt = "0"},
 };
@@ -223,7 +215,8 @@ static const struct field_def plan_fields[] = {
 static void plan_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs)
 {
 	(void)r, (void)before;
-	if (rec->vals[PL_DATE_FROM] && rec->vals[PL_DATE_TO] && strcmp(rec->vals[PL_DATE_FROM], rec->vals[PL_DATE_TO]) > 0) {
+	if (rec->vals[PL_DATE_FROM] && rec->vals[PL_DATE_TO] &&
+	    strcmp(rec->vals[PL_DATE_FROM], rec->vals[PL_DATE_TO]) > 0) {
 		errs->field[PL_DATE_TO] = M_ins_dates_order;
 		errs->count++;
 	}
@@ -258,10 +251,8 @@ const struct enum_opt ins_kinds[] = {{"task_force", M_ins_kind_task_force},
 				     {"unannounced", M_ins_kind_unannounced},
 				     {NULL, M_NONE}};
 
-const struct enum_opt ins_states[] = {{"draft", M_ins_st_draft},
-				      {"recorded", M_ins_st_recorded},
-				      {"appealed", M_ins_st_appealed},
-				      {NULL, M_NONE}};
+const struct enum_opt ins_states[] = {
+	{"draft", M_ins_st_draft}, {"recorded", M_ins_st_recorded}, {"appealed", M_ins_st_appealed}, {NULL, M_NONE}};
 
 static const struct enum_opt appeal_states[] = {{"pending", M_ins_appeal_pending},
 						{"upheld", M_ins_appeal_upheld},
@@ -269,11 +260,8 @@ static const struct enum_opt appeal_states[] = {{"pending", M_ins_appeal_pending
 						{NULL, M_NONE}};
 
 static const struct field_def ins_fields[] = {
-	[INS_NUMBER] = {.name = "number",
-			.type = F_TEXT,
-			.label = M_ins_number,
-			.flags = RO | FF_LIST | FF_SORT,
-			.max = 32},
+	[INS_NUMBER] =
+		{.name = "number", .type = F_TEXT, .label = M_ins_number, .flags = RO | FF_LIST | FF_SORT, .max = 32},
 	[INS_UNIT_ID] = {.name = "unit_id",
 			 .type = F_UNIT,
 			 .label = M_ins_unit,
@@ -293,11 +281,8 @@ static const struct field_def ins_fields[] = {
 		      .flags = FF_REQUIRED | FF_LIST | FF_FILTER,
 		      .opts = ins_kinds,
 		      .dflt = "task_force"},
-	[INS_PLAN_ID] = {.name = "plan_id",
-			 .type = F_REF,
-			 .label = M_ins_plan,
-			 .flags = FF_FILTER,
-			 .ref = "inspection_plans"},
+	[INS_PLAN_ID] =
+		{.name = "plan_id", .type = F_REF, .label = M_ins_plan, .flags = FF_FILTER, .ref = "inspection_plans"},
 	[INS_INSPECTORS] = {.name = "inspectors", .type = F_TEXT, .label = M_ins_inspectors, .max = 200},
 	[INS_PERSON_PRESENT] = {.name = "person_present",
 				.type = F_TEXT,
@@ -310,11 +295,8 @@ static const struct field_def ins_fields[] = {
 		       .flags = RO | FF_LIST | FF_SORT,
 		       .min = 0,
 		       .max = 100},
-	[INS_FAILED] = {.name = "failed",
-			.type = F_INT,
-			.label = M_ins_failed,
-			.flags = RO | FF_LIST | FF_SORT,
-			.dflt = "0"},
+	[INS_FAILED] =
+		{.name = "failed", .type = F_INT, .label = M_ins_failed, .flags = RO | FF_LIST | FF_SORT, .dflt = "0"},
 	[INS_NOTE] = {.name = "note", .type = F_LONGTEXT, .label = M_ins_note, .max = 4000},
 	[INS_PHOTOS] = {.name = "photos", .type = F_FILES, .label = M_ins_photos, .hint = M_ins_photos_hint},
 	[INS_STATE] = {.name = "state",
@@ -393,10 +375,11 @@ enum msg_id ins_step_guard(struct req *r, const struct record *rec, const struct
 {
 	/* every active item of the checklist has its result */
 	if (is(t, "record") &&
-	    db_one_int64(req_db(r), 1,
-			 "SELECT count(*) FROM checklist_items i LEFT JOIN inspection_results x ON x.item_id = i.id AND "
-			 "x.inspection_id = ? WHERE i.checklist_id = ? AND i.archived = 0 AND x.id IS NULL",
-			 "is", rec->id, rec->vals[INS_CHECKLIST_ID]) > 0)
+	    db_one_int64(
+		    req_db(r), 1,
+		    "SELECT count(*) FROM checklist_items i LEFT JOIN inspection_results x ON x.item_id = i.id AND "
+		    "x.inspection_id = ? WHERE i.checklist_id = ? AND i.archived = 0 AND x.id IS NULL",
+		    "is", rec->id, rec->vals[INS_CHECKLIST_ID]) > 0)
 		return M_ins_no_results_yet;
 	if (is(t, "appeal")) {
 		int64_t due = 0;
