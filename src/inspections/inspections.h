@@ -90,6 +90,9 @@ int ins_supervisor_covers(struct req *r, int64_t unit);
  * DB_E_* code. */
 int ins_score_compute(struct req *r, int64_t inspection, double *score, int64_t *failed);
 
+/* The unit page's section (unit_section.c). */
+void ins_unit_section(struct req *r, const struct record *rec);
+
 /* ---- demo (demo.c) ---- */
 int inspections_demo(struct db *db, const struct demo_options *o, char *err, size_t errlen);
 

@@ -23,6 +23,11 @@ static const struct nav_item nav[] = {
 	{.path = NULL},
 };
 
+static const struct record_section sections[] = {
+	{.type = RECORD_UNITS, .render = ins_unit_section},
+	{.type = NULL},
+};
+
 const struct module inspections_module = {
 	.name = "inspections",
 	.migrations = "src/inspections/migrations/",
@@ -30,6 +35,7 @@ const struct module inspections_module = {
 						     &inspections_type, NULL},
 	.routes = (const struct route *const[]){ins_routes, ins_stats_routes, NULL},
 	.nav = nav,
+	.sections = sections,
 	.demo = inspections_demo,
 	.metrics = ins_metrics,
 };

@@ -242,6 +242,8 @@ test('unannounced: hidden from the inspected unit\'s users (list, page, API, fil
 	const found = async (who) => (await W[who].get(`/search?q=${encodeURIComponent(num)}`)).text.includes(`/r/inspections/${id}"`);
 	assert.ok(await found('office'), 'the office finds it by its number');
 	assert.ok(!(await found('ua1')), 'the unit does not find it');
+	const onUnitPage = async (who) => (await W[who].get(`/r/units/${O.W1}`)).text.includes(`/r/inspections/${id}"`);
+	assert.ok(!(await onUnitPage('ua1')), 'not on the unit page either');
 	await ok('office', id, 'record', {});
 	for (const who of ['ua1', 'staff1']) {
 		assert.equal((await get(who, id)).status, 200, `${who} sees it once recorded`);
@@ -250,6 +252,7 @@ test('unannounced: hidden from the inspected unit\'s users (list, page, API, fil
 	}
 	assert.equal((await W.ua1.get(`/files/${fid}/thumb`)).status, 200);
 	assert.ok(await found('ua1'), 'found once recorded');
+	assert.ok(await onUnitPage('ua1'), 'on the unit page once recorded');
 	// an unannounced plan: not the unit's to see; an announced one is
 	const hidden = await create(C.office, 'inspection_plans', { title: 'Q3 unannounced round', checklist_id: PF.id, unit_id: O.S1, date_from: '2026-07-01', date_to: '2026-09-30', mode: 'unannounced' });
 	const open = await create(C.office, 'inspection_plans', { title: 'Q3 round', checklist_id: PF.id, unit_id: O.S1, date_from: '2026-07-01', date_to: '2026-09-30', mode: 'announced' });
