@@ -9,8 +9,9 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const zlib = require('node:zlib');
-const { serverPerFile, test, msgHtml } = require('./lib');
-const { api, call, create, org } = require('./records_lib');
+const { serverPerFile, test, msg, msgHtml } = require('./lib');
+const ExcelJS = require('exceljs');
+const { api, call, create, org, getBytes } = require('./records_lib');
 
 const ctx = serverPerFile();
 let O, PF, PT, U, C, W, items;
@@ -411,6 +412,19 @@ test('statistics: inspections done, average score and failed items per unit and 
 	assert.ok(Number(done[0]) > 0);
 	assert.ok(r.text.includes(`<span class="tile-value">${done[0]}</span>`), `done: ${done[0]}`);
 	assert.ok(r.text.includes(`<span class="tile-value">${Number(done[1]).toFixed(1)}</span>`), `average: ${done[1]}`);
+	// the workbook read back: the same figures
+	const b = await getBytes(W.office, `/inspections/stats?unit=${O.S1}&from=2026-01-01&to=2026-12-31&format=xlsx`);
+	assert.match(b.headers.get('content-disposition'), /filename="inspection-stats-2026-01-01-2026-12-31\.xlsx"/);
+	const wb = new ExcelJS.Workbook();
+	await wb.xlsx.load(b.bytes);
+	assert.deepEqual(wb.worksheets.map((w) => w.name), [msg('ins_stats', 'en'), msg('ins_stats_by_item', 'en'), msg('ins_stats_by_unit', 'en')]);
+	const sheet = wb.worksheets[0];
+	const row = (label) => sheet.getColumn(1).values.indexOf(label);
+	assert.equal(sheet.getCell(row(msg('ins_stats_done', 'en')), 2).value, Number(done[0]));
+	assert.ok(Math.abs(sheet.getCell(row(msg('ins_stats_avg', 'en')), 2).value - Number(done[1])) < 1e-6);
+	const items = wb.worksheets[1];
+	assert.equal(items.getCell(1, 1).value, msg('ins_item', 'en'));
+	assert.ok(items.rowCount > 1, 'failed items by checklist item');
 });
 
 test('the module\'s pages are valid HTML (html-validate, as html_validate.test.js checks the main pages)', async () => {
