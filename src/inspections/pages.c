@@ -156,16 +156,26 @@ static const char *num_text(struct req *r, double v)
 	return arena_printf(r->a, "%g", v);
 }
 
-static void photos_list(struct req *r, const char *ids)
+/* The thumbnails of a result's photos; with item (the draft's form), each
+ * with a box that removes it when the form is saved. */
+static void photos_list(struct req *r, const char *ids, int64_t item)
 {
 	int64_t v[FILES_MAX_PER_FIELD];
 	int n = ids ? files_ids_parse(ids, v, FILES_MAX_PER_FIELD) : 0;
 	if (n <= 0)
 		return;
 	html(r, "<ul class=\"ins-photos\">");
-	for (int k = 0; k < n; k++)
-		html(r, "<li><a href=\"/files/%D\"><img src=\"/files/%D/thumb\" alt=\"%a\" loading=\"lazy\"></a></li>",
-		     v[k], v[k], T(r, M_ins_photo));
+	for (int k = 0; k < n; k++) {
+		html(r, "<li><a href=\"/files/%D\"><img src=\"/files/%D/thumb\" alt=\"%a\" loading=\"lazy\"></a>", v[k],
+		     v[k], T(r, M_ins_photo));
+		if (item)
+			html(r,
+			     "<label class=\"check ins-photo-remove\"><input type=\"checkbox\" name=\"x%D\" "
+			     "value=\"%D\"> "
+			     "%T</label>",
+			     item, v[k], M_ins_photo_remove);
+		html(r, "</li>");
+	}
 	html(r, "</ul>");
 }
 
@@ -214,7 +224,7 @@ static void results_table(struct req *r, const struct record *rec, const struct 
 		html(r, "</div>");
 		if (it->note)
 			html(r, "<p class=\"ins-result-note\">%s</p>", it->note);
-		photos_list(r, it->photos);
+		photos_list(r, it->photos, 0);
 		if (raise && it->answered && !it->passed && it->result_id)
 			raise_button(r, it->result_id);
 		html(r, "</li>");
@@ -331,7 +341,7 @@ static void record_form(struct req *r, const struct record *rec, const struct sh
 		     "rows=\"2\" "
 		     "maxlength=\"1000\">%s</textarea></div>",
 		     it->id, M_ins_item_note, it->id, it->id, it->note ? it->note : "");
-		photos_list(r, it->photos);
+		photos_list(r, it->photos, it->id);
 		html(r,
 		     "<div class=\"field\"><label class=\"ins-camera\" for=\"f-f%D\">%T</label><input id=\"f-f%D\" "
 		     "name=\"f%D\" type=\"file\" accept=\"image/jpeg,image/png\" capture=\"environment\" multiple "
@@ -385,12 +395,12 @@ static int record_page(struct req *r)
 	return 0;
 }
 
-/* The item a form field names ("r12", "p12", "n12", "f12"): its index,
+/* The item a form field names ("r12", "p12", "n12", "f12", "x12"): its index,
  * -1 when the field is not an item's, -2 when it names no item of this
  * checklist. */
 static int field_item(const struct sheet *s, const char *name)
 {
-	if (!strchr("rpnf", name[0]) || !name[1])
+	if (!strchr("rpnfx", name[0]) || !name[1])
 		return -1;
 	char *end;
 	long long id = strtoll(name + 1, &end, 10);
@@ -477,6 +487,33 @@ static int record_post(struct req *r)
 	}
 	if (err == M_NONE && ((person && strlen(person) > 320) || (note && strlen(note) > 16000)))
 		err = M_ins_note_long;
+	/* photos taken out: each must be one of its item's */
+	int64_t *gone = arena_alloc(r->a, (r->form.n + 1) * sizeof *gone);
+	int ngone = 0;
+	for (size_t i = 0; i < r->form.n && err == M_NONE; i++) {
+		const struct kv *p = &r->form.v[i];
+		int k = p->name[0] == 'x' ? field_item(&s, p->name) : -1;
+		if (k < 0)
+			continue;
+		struct item *it = &s.items[k];
+		int64_t have[FILES_MAX_PER_FIELD], id = strtoll(p->value, NULL, 10);
+		int n = it->photos ? files_ids_parse(it->photos, have, FILES_MAX_PER_FIELD) : 0, found = 0;
+		struct buf b;
+		buf_init(&b, r->a);
+		for (int j = 0; j < n; j++) {
+			if (have[j] == id) {
+				found = 1;
+				continue;
+			}
+			buf_printf(&b, "%s%lld", b.len ? "," : "", (long long)have[j]);
+		}
+		if (!found) {
+			it->err = err = M_ins_photo_unknown;
+			break;
+		}
+		it->photos = b.len ? b.p : NULL;
+		gone[ngone++] = id;
+	}
 	int per_item[INS_MAX_ITEMS] = {0};
 	for (int u = 0; u < nup && err == M_NONE; u++) {
 		struct item *it = &s.items[up[u].item];
@@ -504,6 +541,18 @@ static int record_post(struct req *r)
 		else
 			it->photos = it->photos ? arena_printf(r->a, "%s,%lld", it->photos, (long long)id)
 						: arena_printf(r->a, "%lld", (long long)id);
+	}
+	for (int k = 0; !rc && k < ngone; k++) {
+		rc = db_run(db,
+			    "DELETE FROM files WHERE id = ? AND record_type = ? AND record_id = ? AND field = "
+			    "'result_photos'",
+			    "isi", gone[k], inspections_type.name, rec->id);
+		if (!rc) {
+			json_t *b = json_pack("{s:s, s:I}", "record_type", inspections_type.name, "record_id",
+					      (json_int_t)rec->id);
+			rc = audit_log(r, "delete", "files", gone[k], b, NULL);
+			json_decref(b);
+		}
 	}
 	int64_t now = time(NULL);
 	for (int k = 0; !rc && k < s.n; k++) {

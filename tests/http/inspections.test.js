@@ -217,6 +217,12 @@ test('an appeal gives a reason, only once; the office\'s upholding asks for the 
 	await ok('office', id, 'reject', { reason: 'Stands.' });
 	const again = await step('ua1', id, 'appeal', { reason: 'Once more.' });
 	assert.equal(again.status, 422, `a second appeal: ${again.status}`);
+	// five working days to appeal: past its deadline, refused with the reason
+	const late = await inState('recorded');
+	ctx.srv.sql(`UPDATE inspections SET appeal_due = '2026-01-05' WHERE id = ${late}`);
+	const r2 = await step('ua1', late, 'appeal', { reason: 'Too late.' });
+	assert.equal(r2.status, 422);
+	assert.ok(r2.text.includes(msg('ins_appeal_late', 'en')), r2.text);
 	// a recorded inspection's results are locked
 	const r = await save('office', id, { [items.badge.id]: 'fail' });
 	assert.equal(r.status, 409);
@@ -293,6 +299,19 @@ test('the record page on a phone: the checklist with large choices, a photo uplo
 	const after = await W.office.get(`/inspections/${id}/record`);
 	assert.ok(after.text.includes(`<img src="/files/${fid}/thumb"`), 'the thumbnail on the page');
 	assert.equal((await W.office.get(`/files/${fid}/thumb`)).status, 200);
+	assert.ok(after.text.includes(`<input type="checkbox" name="x${items.attitude.id}" value="${fid}">`), 'a box to remove it');
+	// a photo of another item cannot be removed through this one
+	let x = await save('office', id, { [items.badge.id]: 'pass', [items.attitude.id]: 'fail', [items.hygiene.id]: 'pass' }, { extra: [[`x${items.badge.id}`, String(fid)]] });
+	assert.equal(x.status, 422);
+	assert.ok(x.text.includes(msgHtml('ins_photo_unknown', 'en')));
+	assert.equal(Number(srv.sql(`SELECT count(*) FROM files WHERE id = ${fid}`)[0][0]), 1, 'still there');
+	// removed: the file goes, and the result forgets it; another photo comes in the same save
+	x = await save('office', id, { [items.badge.id]: 'pass', [items.attitude.id]: 'fail', [items.hygiene.id]: 'pass' }, { extra: [[`x${items.attitude.id}`, String(fid)]], files: [[`f${items.attitude.id}`, png(60, 40), 'again.png', 'image/png']] });
+	assert.equal(x.status, 303);
+	assert.equal(Number(srv.sql(`SELECT count(*) FROM files WHERE id = ${fid}`)[0][0]), 0, 'the file is deleted');
+	const now = results(srv, id).find((y) => Number(y[0]) === items.attitude.id)[3];
+	assert.match(now, /^\d+$/);
+	assert.notEqual(Number(now), fid);
 	// without CSRF: refused
 	const fd = new FormData();
 	fd.append(`r${items.badge.id}`, 'fail');
