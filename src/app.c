@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "cases/cases.h"
+#include "inspections/inspections.h"
 #include "db/writer.h"
 #include "org/org.h"
 #include "platform/inbox.h"
@@ -32,6 +33,7 @@ const struct module *const app_modules[] = {
 	&platform_module,
 	&org_module,
 	&cases_module,
+	&inspections_module,
 	NULL,
 };
 

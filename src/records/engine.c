@@ -40,7 +40,8 @@ int unit_in_subtree(struct db *db, int64_t root, int64_t unit)
 			    root) > 0;
 }
 
-int authz_record(struct req *r, const struct record_type *t, enum access want, int64_t unit_id, int64_t owner)
+static int authz_grants(struct req *r, const struct record_type *t, enum access want, int64_t unit_id, int64_t owner,
+			int hidden)
 {
 	const struct user *u = r->user;
 	if (!u)
@@ -48,6 +49,8 @@ int authz_record(struct req *r, const struct record_type *t, enum access want, i
 	struct db *db = req_db(r);
 	for (int i = 0; i < u->ngrants; i++) {
 		const struct grant *g = &u->grants[i];
+		if (hidden && (t->hidden_from >> g->role & 1u))
+			continue;
 		enum access acc = (enum access)t->access[g->role];
 		if (acc == ACC_OWN) {
 			if (want == ACC_READ && owner && owner == u->id)
@@ -63,6 +66,23 @@ int authz_record(struct req *r, const struct record_type *t, enum access want, i
 			return 1;
 	}
 	return 0;
+}
+
+int authz_record(struct req *r, const struct record_type *t, enum access want, int64_t unit_id, int64_t owner)
+{
+	return authz_grants(r, t, want, unit_id, owner, 0);
+}
+
+/* Is the record hidden by its type's hidden_field? */
+static int record_hidden(const struct record *rec)
+{
+	int i = rec->type->hidden_field ? record_field_index(rec->type, rec->type->hidden_field) : -1;
+	return i >= 0 && rec->vals[i] && !strcmp(rec->vals[i], "1");
+}
+
+int authz_record_of(struct req *r, const struct record *rec, enum access want)
+{
+	return authz_grants(r, rec->type, want, record_unit(rec), record_owner(rec), record_hidden(rec));
 }
 
 const struct record_type *record_type_of_route(struct req *r, enum access want)
@@ -115,11 +135,22 @@ const char *record_scope_sql(struct req *r, const struct record_type *t, const c
 	for (int i = 0; i < u->ngrants; i++) {
 		const struct grant *g = &u->grants[i];
 		enum access acc = (enum access)t->access[g->role];
-		if (acc >= ACC_READ && g->unit_id == 0)
+		int hides = t->hidden_field && (t->hidden_from >> g->role & 1u);
+		if (acc >= ACC_READ && g->unit_id == 0 && !hides)
 			return ""; /* organization-wide */
 		const char *cond = NULL;
 		const char *val = NULL;
-		if (acc >= ACC_READ && t->unit_field) {
+		if (acc >= ACC_READ && g->unit_id == 0) {
+			/* organization-wide but for the hidden records */
+			cond = arena_printf(r->a, "(COALESCE(%s.%s, 0) = 0 AND ? = 0)", alias, t->hidden_field);
+			val = "0";
+		} else if (acc >= ACC_READ && t->unit_field && hides) {
+			cond = arena_printf(r->a,
+					    "(%s.%s IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) AND "
+					    "COALESCE(%s.%s, 0) = 0)",
+					    alias, t->unit_field, alias, t->hidden_field);
+			val = arena_printf(r->a, "%lld", (long long)g->unit_id);
+		} else if (acc >= ACC_READ && t->unit_field) {
 			cond = arena_printf(r->a, "%s.%s IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)", alias,
 					    t->unit_field);
 			val = arena_printf(r->a, "%lld", (long long)g->unit_id);
@@ -362,7 +393,11 @@ int record_readable(struct req *r, const struct record_type *t, int64_t id)
 	if (t->owner_field)
 		owner = db_one_int64(req_db(r), 0,
 				     arena_printf(r->a, "SELECT %s FROM %s WHERE id = ?", t->owner_field, t->table), "i", id);
-	return authz_record(r, t, ACC_READ, unit, owner);
+	int hidden = t->hidden_field &&
+		     db_one_int64(req_db(r), 0,
+				  arena_printf(r->a, "SELECT COALESCE(%s, 0) FROM %s WHERE id = ?", t->hidden_field, t->table),
+				  "i", id) == 1;
+	return authz_grants(r, t, ACC_READ, unit, owner, hidden);
 }
 
 /* Is (what, id) in the memo? Adds it when add is set. */
@@ -620,7 +655,7 @@ int record_may_reveal(struct req *r, const struct record *rec)
 {
 	for (int i = 0; r->user && i < r->user->ngrants; i++)
 		if (rec->type->reveal_roles & (1u << r->user->grants[i].role))
-			return authz_record(r, rec->type, ACC_READ, record_unit(rec), record_owner(rec));
+			return authz_record_of(r, rec, ACC_READ);
 	return 0;
 }
 
@@ -660,7 +695,7 @@ struct record *record_load_checked(struct req *r, const struct record_type *t, e
 		req_fail(r, 404, M_rec_not_found);
 		return NULL;
 	}
-	if (!authz_record(r, t, want, record_unit(rec), record_owner(rec))) {
+	if (!authz_record_of(r, rec, want)) {
 		req_fail(r, 403, M_NONE);
 		return NULL;
 	}

@@ -300,7 +300,7 @@ static int detail_render(struct req *r, const struct record *rec, const char *re
 	struct crumb c[] = {{list_url(r, t), T(r, t->many)}, {NULL, title}};
 	page_begin(r, title, c, 2);
 	const struct markup *actions = NULL;
-	if (authz_record(r, t, ACC_WRITE, record_unit(rec), record_owner(rec))) {
+	if (authz_record_of(r, rec, ACC_WRITE)) {
 		if (rec->archived)
 			actions = html_fmt(r, "<a class=\"btn\" href=\"/r/%s/%D/restore\">%T</a>", t->name, rec->id, M_rec_restore);
 		else

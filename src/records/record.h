@@ -124,6 +124,13 @@ struct record_type {
 	void (*detail_extra)(struct req *r, const struct record *rec);
 	/* optional: states and transitions (workflow.h) */
 	const struct workflow *workflow;
+	/* optional: a bool field that, while 1, hides the record from the
+	 * grants of the roles in hidden_from (1 << enum role), whatever their
+	 * scope (an unannounced inspection is not the inspected unit's to see
+	 * until it is recorded); lists (record_scope_sql) and single records
+	 * (authz_record_of, record_readable) follow it */
+	const char *hidden_field;
+	unsigned hidden_from;
 };
 
 /* One record's values as text, in field order; NULL is SQL NULL. */
@@ -225,6 +232,8 @@ int records_unit_counts_recount(struct db *db, const struct record_type *t);
 /* May the request's user do this (ACC_READ or ACC_WRITE) to a record of the
  * type owned by unit_id and user owner (0 when none)? Calls authz. */
 int authz_record(struct req *r, const struct record_type *t, enum access want, int64_t unit_id, int64_t owner);
+/* authz_record for a loaded record: also honours the type's hidden_field. */
+int authz_record_of(struct req *r, const struct record *rec, enum access want);
 /* True when unit lies in root's subtree (root itself included). */
 int unit_in_subtree(struct db *db, int64_t root, int64_t unit);
 /* May the user read record id of type t (looked up for its unit and

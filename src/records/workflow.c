@@ -757,7 +757,7 @@ static int step_post(struct req *r)
 	}
 	req_flash(r, "ok", M_wf_done);
 	/* a unit that passed the record on may no longer read it */
-	if (!authz_record(r, rec->type, ACC_READ, record_unit(rec), record_owner(rec)))
+	if (!authz_record_of(r, rec, ACC_READ))
 		return req_redirect(r, arena_printf(r->a, "/r/%s", rec->type->name));
 	return req_redirect(r, arena_printf(r->a, "/r/%s/%lld", rec->type->name, (long long)rec->id));
 }

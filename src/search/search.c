@@ -587,6 +587,8 @@ static int collect(struct req *r, struct db *db, const char *sql, const char *q,
 			*nmemo = 0;
 		if (!may_read(r, memo, nmemo, t, unit, owner))
 			continue;
+		if (t->hidden_field && !record_readable(r, t, db_column_int64(s, 1)))
+			continue; /* hidden from this user (an unannounced inspection) */
 		out[(*n)++] = (struct search_hit){t, db_column_int64(s, 1), arena_strdup(r->a, db_column_text(s, 2)),
 						  db_column_int64(s, 5) == 0};
 	}

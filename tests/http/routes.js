@@ -132,6 +132,15 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/files/{id:int}/thumb', perm: 'P_SIGNED_IN', path: '/files/999999/thumb', ok: 404 },
 	{ method: 'POST', pattern: '/api/v1/files', perm: 'P_SIGNED_IN', csrf: 1, form: {}, ok: 400 },
 
+	// inspections (src/inspections/): a new inspection (the office) or visit
+	// (a supervisor); the record page of an inspection that does not exist;
+	// the statistics for the roles that read inspections
+	{ method: 'GET', pattern: '/inspections/new', perm: 'P_SIGNED_IN', who: ['admin', 'office', 'supervisor'], ok: 200 },
+	{ method: 'POST', pattern: '/inspections/new', perm: 'P_SIGNED_IN', who: ['admin', 'office', 'supervisor'], csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/inspections/{id:int}/record', perm: 'P_SIGNED_IN', path: '/inspections/999999/record', ok: 404 },
+	{ method: 'POST', pattern: '/inspections/{id:int}/record', perm: 'P_SIGNED_IN', csrf: 1, path: '/inspections/999999/record', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/inspections/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/inspections/stats?unit=:unit', ok: 200 },
+
 	// cases: the office's quick entry, a supervisor's opinion form
 	{ method: 'GET', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
 	{ method: 'POST', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },
