@@ -8,6 +8,7 @@
 #include "core/cache.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "appraisal/appraisal.h"
 #include "cases/cases.h"
 #include "db/writer.h"
 #include "org/org.h"
@@ -32,6 +33,7 @@ const struct module *const app_modules[] = {
 	&platform_module,
 	&org_module,
 	&cases_module,
+	&appraisal_module,
 	NULL,
 };
 
