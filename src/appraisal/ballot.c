@@ -74,7 +74,7 @@ void appraisal_render_questions(struct req *r, int nq, const struct appraisal_q 
 	for (int i = 0; i < nq; i++) {
 		int bad = i == missing;
 		html(r,
-		     "<fieldset class=\"field checks-stacked ballot-q%H\" id=\"q-%D\"%H><legend><span "
+		     "<fieldset class=\"field ballot-q%H\" id=\"q-%D\"%H><legend><span "
 		     "class=\"muted\">%T</span><br>%d. %s%H</legend>",
 		     bad ? MARKUP(" has-error") : NULL, q[i].id,
 		     bad ? html_fmt(r, " aria-describedby=\"q-%D-err\"", q[i].id) : NULL,

@@ -163,7 +163,7 @@ static int fill(struct db *db, struct gen *g, int64_t now, int *nballots, int *n
 	static const char *const kinds[] = {"service_recipients", "supervisors", "deputies", "staff_of_other_units"};
 	static const char *const pool_names[] = {"窗口服務對象", "行風監督員", "人大代表、政協委員", "其他單位幹部職工"};
 	static const int per_unit[] = {40, 5, 4, 6};     /* tokens per unit */
-	static const int rate[] = {62, 85, 74, 80};      /* % returned */
+	static const int rate[] = {70, 84, 74, 80};      /* % returned */
 	static const int members[] = {0, 20, 36, 60};    /* register sizes */
 	int64_t pool[4];
 	for (int k = 0; k < 4; k++) {

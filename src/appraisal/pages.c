@@ -420,6 +420,30 @@ static const char *site_base(struct req *r)
 	return arena_printf(r->a, "%s://%s", r->tls ? "https" : "http", host && *host ? host : "localhost");
 }
 
+/* The unit chooser of the token and paper forms: a list of the units the
+ * campaign appraises (those the user may enter for, when only_mine), or
+ * the engine's searchable picker when there are too many to list. */
+static int may_enter_paper(struct req *r, int64_t unit);
+
+static void campaign_unit_select(struct req *r, int64_t campaign, const char *cur, int only_mine)
+{
+	int64_t *ids;
+	int n = appraisal_units(r, campaign, &ids);
+	if (n < 0 || n > 300) {
+		unit_picker(r, "f-unit", "unit_id", cur ? cur : "", only_mine, M_appr_choose_unit, NULL);
+		return;
+	}
+	html(r, "<select id=\"f-unit\" name=\"unit_id\"><option value=\"\">%T</option>", M_appr_choose_unit);
+	for (int i = 0; i < n; i++) {
+		if (only_mine && !may_enter_paper(r, ids[i]))
+			continue;
+		const char *id = arena_printf(r->a, "%lld", (long long)ids[i]);
+		html(r, "<option value=\"%a\"%H>%s</option>", id, cur && !strcmp(cur, id) ? MARKUP(" selected") : NULL,
+		     db_one_text(req_db(r), r->a, "SELECT name FROM units WHERE id = ?", "i", ids[i]));
+	}
+	html(r, "</select>");
+}
+
 static void tokens_form(struct req *r, const struct record *c, enum msg_id err)
 {
 	const char *back = arena_printf(r->a, "/r/appraisal_campaigns/%lld", (long long)c->id);
@@ -437,7 +461,7 @@ static void tokens_form(struct req *r, const struct record *c, enum msg_id err)
 	     "<section class=\"card\"><p class=\"hint\">%T</p><form method=\"post\" action=\"%a\">%H<div "
 	     "class=\"field\"><label for=\"f-unit\">%T</label>",
 	     M_appr_tokens_hint, r->path, csrf_input(r), M_appr_unit);
-	unit_picker(r, "f-unit", "unit_id", unit ? unit : "", 0, M_appr_choose_unit, NULL);
+	campaign_unit_select(r, c->id, unit, 0);
 	html(r, "</div><div class=\"field\"><label for=\"f-pool\">%T</label><select id=\"f-pool\" name=\"pool\">",
 	     M_appr_pool);
 	struct db_stmt *s = db_query(req_db(r), r->a,
@@ -626,7 +650,7 @@ static void paper_form(struct req *r, const struct record *c, int nq, const stru
 	     "<section class=\"card\"><p class=\"hint\">%T</p><form method=\"post\" action=\"%a\" novalidate>%H<div "
 	     "class=\"field\"><label for=\"f-unit\">%T</label>",
 	     M_appr_paper_hint, r->path, csrf_input(r), M_appr_unit);
-	unit_picker(r, "f-unit", "unit_id", unit ? unit : "", 1, M_appr_choose_unit, NULL);
+	campaign_unit_select(r, c->id, unit, !appraisal_is_office(r));
 	html(r, "</div>");
 	appraisal_render_questions(r, nq, q, level, req_form(r, "opinion"), missing);
 	html(r,
