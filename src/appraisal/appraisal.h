@@ -82,6 +82,10 @@ int appraisal_read_answers(struct req *r, int nq, const struct appraisal_q *q, i
 void appraisal_campaign_extra(struct req *r, const struct record *rec);
 void appraisal_pool_extra(struct req *r, const struct record *rec);
 void appraisal_questionnaire_extra(struct req *r, const struct record *rec);
+void appraisal_appeal_extra(struct req *r, const struct record *rec);
+/* The campaign of the route's {id}, whoever asks (the handler decides
+ * who may do what with it); NULL when the request failed (404). */
+struct record *appraisal_campaign_of_route(struct req *r);
 
 /* True for admin or office grants over the whole organization. */
 int appraisal_is_office(struct req *r);

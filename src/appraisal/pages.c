@@ -123,6 +123,29 @@ void appraisal_questionnaire_extra(struct req *r, const struct record *rec)
 	html(r, "</p></section>");
 }
 
+struct record *appraisal_campaign_of_route(struct req *r)
+{
+	struct record *c = record_load(r, &appraisal_campaigns_type, req_param_int(r, "id"));
+	if (!c || c->archived) {
+		req_fail(r, 404, M_NONE);
+		return NULL;
+	}
+	return c;
+}
+
+void appraisal_appeal_extra(struct req *r, const struct record *rec)
+{
+	const char *id = rec->vals[APPEAL_CAMPAIGN_ID];
+	char *title = id ? db_one_text(req_db(r), r->a, "SELECT title FROM appraisal_campaigns WHERE id = ?", "i",
+				       strtoll(id, NULL, 10))
+			 : NULL;
+	if (!title)
+		return;
+	html(r,
+	     "<section class=\"card\"><p>%T: <a href=\"/appraisal/campaigns/%D/units/%D\">%s</a></p></section>",
+	     M_appr_campaign, strtoll(id, NULL, 10), record_unit(rec), title);
+}
+
 /* ---- copying a questionnaire ---- */
 
 static int copy_post(struct req *r)
@@ -666,7 +689,7 @@ static struct record *paper_campaign(struct req *r, struct appraisal_q **q, int 
 		req_fail(r, 403, M_NONE);
 		return NULL;
 	}
-	struct record *c = record_load_checked(r, &appraisal_campaigns_type, ACC_READ);
+	struct record *c = appraisal_campaign_of_route(r);
 	if (!c)
 		return NULL;
 	*q = arena_alloc(r->a, APPRAISAL_MAXQ * sizeof **q);

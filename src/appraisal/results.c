@@ -247,7 +247,7 @@ static int covers(struct req *r, int64_t unit)
  * its record, *level from results_reader; NULL when the request failed. */
 static struct record *results_campaign(struct req *r, int *level)
 {
-	struct record *c = record_load_checked(r, &appraisal_campaigns_type, ACC_READ);
+	struct record *c = appraisal_campaign_of_route(r);
 	if (!c)
 		return NULL;
 	*level = results_reader(r, c->vals[CAMP_STATE]);
@@ -408,6 +408,10 @@ static int unit_page(struct req *r)
 		html(r, "</li>");
 	}
 	html(r, "</ul>%H</section>", k ? NULL : html_fmt(r, "<p class=\"muted\">%T</p>", M_appr_no_opinions));
+	if (covers(r, unit) && record_type_may(r, &appraisal_appeals_type, ACC_WRITE))
+		html(r,
+		     "<p><a class=\"btn\" href=\"/r/appraisal_appeals/new?campaign_id=%D&amp;unit_id=%D\">%T</a></p>",
+		     c->id, unit, M_appr_appeal_file);
 	page_end(r);
 	return 0;
 }

@@ -341,11 +341,16 @@ static const struct enum_opt appeal_states[] = {{"filed", M_appr_ap_filed},
 						{NULL, M_NONE}};
 
 static const struct field_def appeal_fields[] = {
+	/* a number, not a reference: the units' scoped grants cannot read the
+	 * campaigns register (it has no owning unit), so the engine would
+	 * refuse the reference; appeal_check checks it, appeal_extra names it */
 	[APPEAL_CAMPAIGN_ID] = {.name = "campaign_id",
-				.type = F_REF,
-				.label = M_appr_campaign,
+				.type = F_INT,
+				.label = M_appr_campaign_no,
 				.flags = FF_REQUIRED | FF_LIST | FF_FILTER,
-				.ref = "appraisal_campaigns"},
+				.min = 1,
+				.max = INT64_C(1000000000000),
+				.hint = M_appr_campaign_no_hint},
 	[APPEAL_UNIT_ID] = {.name = "unit_id",
 			    .type = F_UNIT,
 			    .label = M_appr_unit,
@@ -390,6 +395,19 @@ static const struct workflow appeal_workflow = {
 	.transitions = appeal_wf_steps,
 };
 
+static void appeal_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs)
+{
+	(void)before;
+	const char *c = rec->vals[APPEAL_CAMPAIGN_ID];
+	if (c && errs->field[APPEAL_CAMPAIGN_ID] == M_NONE &&
+	    !db_one_int64(req_db(r), 0,
+			  "SELECT count(*) FROM appraisal_campaigns WHERE id = ? AND archived = 0 AND state <> 'draft'", "i",
+			  strtoll(c, NULL, 10))) {
+		errs->field[APPEAL_CAMPAIGN_ID] = M_appr_no_such_campaign;
+		errs->count++;
+	}
+}
+
 const struct record_type appraisal_appeals_type = {
 	.name = "appraisal_appeals",
 	.table = "appraisal_appeals",
@@ -405,5 +423,7 @@ const struct record_type appraisal_appeals_type = {
 		   [ROLE_LEADER] = ACC_READ,
 		   [ROLE_UNIT_ADMIN] = ACC_WRITE,
 		   [ROLE_STAFF] = ACC_READ},
+	.check = appeal_check,
+	.detail_extra = appraisal_appeal_extra,
 	.workflow = &appeal_workflow,
 };
