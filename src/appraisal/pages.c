@@ -765,9 +765,73 @@ static int paper_post(struct req *r)
 					    (long long)unit));
 }
 
+/* ---- the overview: every campaign that has opened, with what the user
+ * may do with it (the units cannot read the campaigns register, which
+ * has no owning unit, so this page is their way in) ---- */
+
+static int overview_page(struct req *r)
+{
+	int office = appraisal_is_office(r), reader = 0, clerk = may_enter_any(r);
+	for (int i = 0; r->user && i < r->user->ngrants; i++) {
+		enum role g = r->user->grants[i].role;
+		reader |= g == ROLE_ADMIN || g == ROLE_OFFICE || g == ROLE_LEADER;
+	}
+	if (!office && !reader && !clerk)
+		return req_fail(r, 403, M_NONE);
+	struct crumb c[] = {{NULL, T(r, M_appr_campaigns)}};
+	page_begin(r, T(r, M_appr_campaigns), c, 1);
+	page_heading(r, T(r, M_appr_campaigns),
+		     office ? html_fmt(r,
+				       "<a class=\"btn\" href=\"/r/appraisal_questionnaires\">%T</a> <a class=\"btn "
+				       "btn-primary\" href=\"/r/appraisal_campaigns\">%T</a>",
+				       M_appr_questionnaires, M_appr_all_campaigns)
+			    : NULL);
+	struct db_stmt *s = db_query(req_db(r), r->a,
+				     "SELECT id, year, title, state, period_from, period_to FROM appraisal_campaigns WHERE "
+				     "archived = 0 AND (state <> 'draft' OR ?) ORDER BY year DESC, id DESC LIMIT 200",
+				     "I", office);
+	static const struct list_col cols[] = {{M_appr_year, NULL, 1}, {M_appr_title, NULL, 0}, {M_appr_state, NULL, 0},
+					       {M_appr_period_from, NULL, 0}, {M_appr_period_to, NULL, 0}, {M_NONE, NULL, 0}};
+	struct record *row = record_new(r, &appraisal_campaigns_type);
+	int n = 0;
+	while (s && db_step(s) == DB_ROW) {
+		if (!n++) {
+			html(r, "<section class=\"card\">");
+			list_begin(r, cols, 6, -1, 0);
+		}
+		int64_t id = db_column_int64(s, 0);
+		const char *st = arena_strdup(r->a, db_column_text(s, 3));
+		row->vals[CAMP_STATE] = st;
+		int published = !strcmp(st, "published"), entering = !strcmp(st, "open") || !strcmp(st, "closed");
+		html(r,
+		     "<tr><td class=\"num\" data-label=\"%T\">%D</td><td data-label=\"%T\">%H</td><td data-label=\"%T\">%s</td>"
+		     "<td data-label=\"%T\">%s</td><td data-label=\"%T\">%s</td><td class=\"actions\">%H%H</td></tr>",
+		     M_appr_year, db_column_int64(s, 1), M_appr_title,
+		     office ? html_fmt(r, "<a href=\"/r/appraisal_campaigns/%D\">%s</a>", id, db_column_text(s, 2))
+			    : html_fmt(r, "%s", db_column_text(s, 2)),
+		     M_appr_state, record_display(r, row, CAMP_STATE, 0), M_appr_period_from, db_column_text(s, 4),
+		     M_appr_period_to, db_column_text(s, 5),
+		     reader || published ? html_fmt(r, "<a class=\"btn btn-small\" href=\"/appraisal/campaigns/%D/results\">%T</a> ", id,
+						    M_appr_results)
+					 : NULL,
+		     clerk && entering ? html_fmt(r, "<a class=\"btn btn-small\" href=\"/appraisal/campaigns/%D/paper\">%T</a>", id,
+						  M_appr_paper_entry)
+				       : NULL);
+	}
+	if (n) {
+		list_end(r);
+		html(r, "</section>");
+	} else {
+		empty_state(r, M_appr_none, M_appr_none_hint, NULL, M_NONE);
+	}
+	page_end(r);
+	return 0;
+}
+
 extern const struct route appraisal_results_routes[];
 
 const struct route appraisal_routes[] = {
+	{"GET", "/appraisal", overview_page, P_SIGNED_IN, 0, "appraisal"},
 	{"POST", "/appraisal/questionnaires/{id:int}/copy", copy_post, P_SIGNED_IN, 1, "appraisal copy"},
 	{"GET", "/appraisal/pools/{id:int}/draw", draw_page, P_SIGNED_IN, 0, "appraisal draw"},
 	{"POST", "/appraisal/pools/{id:int}/draw", draw_post, P_SIGNED_IN, 1, "appraisal draw"},

@@ -354,6 +354,11 @@ test('once published, a unit sees its own results and no other unit\'s', async (
 	await step('office', CAMP.id, 'close', 200);
 	await step('office', CAMP.id, 'publish', 200, {});
 	const staffView = await ctx.srv.signIn(U.staff1.name, U.staff1.password);
+	const overview = await staffView.get('/appraisal');
+	assert.equal(overview.status, 200);
+	assert.ok(overview.text.includes(`href="/appraisal/campaigns/${CAMP.id}/results"`), 'the overview leads the unit to its results');
+	const sup = await ctx.srv.signIn(U.sup.name, U.sup.password);
+	assert.equal((await sup.get('/appraisal')).status, 403);
 	const res = await staffView.get(`/appraisal/campaigns/${CAMP.id}/results`);
 	assert.equal(res.status, 200, 'published: the unit sees its own row');
 	assert.ok(res.text.includes('AP Secondary one'));

@@ -152,6 +152,7 @@ const ROUTES = [
 	// the democratic appraisal (src/appraisal/): no campaign, pool or draw
 	// 999999, so the office's pages answer 404 and the others 403; the
 	// ballot page is public (an empty code: the form again, 422)
+	{ method: 'GET', pattern: '/appraisal', perm: 'P_SIGNED_IN', who: ['admin', 'office', 'leader', 'unit_admin', 'staff'], ok: 200 },
 	{ method: 'POST', pattern: '/appraisal/questionnaires/{id:int}/copy', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/appraisal/questionnaires/999999/copy', form: {}, ok: 404 },
 	{ method: 'GET', pattern: '/appraisal/pools/{id:int}/draw', perm: 'P_SIGNED_IN', who: ['admin', 'office'], path: '/appraisal/pools/999999/draw', ok: 404 },
 	{ method: 'POST', pattern: '/appraisal/pools/{id:int}/draw', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/appraisal/pools/999999/draw', form: {}, ok: 404 },
