@@ -84,7 +84,7 @@ static const char *hash_of(struct gen *g)
 /* A level from 1..levels around a unit's quality q (0..100). */
 static int level_for(struct gen *g, int levels, int q)
 {
-	int x = q + below(g, 41) - 20;
+	int x = q + below(g, 81) - 40;
 	int l = 1 + x * levels / 101;
 	return l < 1 ? 1 : l > levels ? levels : l;
 }

@@ -361,9 +361,13 @@ static int unit_page(struct req *r)
 	     n < min ? html_fmt(r, " <span class=\"badge badge-warn\">%T</span> <span class=\"muted\">%T %N</span>",
 				M_appr_insufficient, M_appr_min_sample, min)
 		     : NULL);
-	static const struct list_col cols[] = {{M_appr_question, NULL, 0}, {M_appr_dimension, NULL, 0},
-					       {M_appr_distribution, NULL, 0}, {M_appr_overall, NULL, 1}};
-	list_begin(r, cols, 4, -1, 0);
+	/* one column per level of the five-level scale; a three-level
+	 * question's levels fall in the columns of the same words */
+	static const struct list_col cols[] = {{M_appr_question, NULL, 0},
+					       {M_appr_lv_very_satisfied, NULL, 1}, {M_appr_lv_satisfied, NULL, 1},
+					       {M_appr_lv_fairly, NULL, 1},          {M_appr_lv_dissatisfied, NULL, 1},
+					       {M_appr_lv_very_dissatisfied, NULL, 1}, {M_appr_overall, NULL, 1}};
+	list_begin(r, cols, 7, -1, 0);
 	for (int i = 0; i < nq; i++) {
 		int64_t cnt[6] = {0}, all = 0;
 		double sum = 0;
@@ -373,19 +377,23 @@ static int unit_page(struct req *r)
 					     "iii", c->id, unit, q[i].id);
 		while (t && db_step(t) == DB_ROW) {
 			int l = (int)db_column_int64(t, 0);
-			if (l >= 1 && l <= 5) {
+			if (l >= 1 && l <= q[i].levels) {
 				cnt[l] = db_column_int64(t, 1);
 				all += cnt[l];
 				sum += (double)cnt[l] * (l - 1) * 100.0 / (q[i].levels - 1);
 			}
 		}
-		html(r, "<tr><td data-label=\"%T\">%d. %s</td><td data-label=\"%T\">%T</td><td data-label=\"%T\">",
-		     M_appr_question, i + 1, q[i].text[r->lang], M_appr_dimension, appraisal_dimensions[q[i].dim].label,
-		     M_appr_distribution);
-		for (int l = q[i].levels; l >= 1; l--)
-			html(r, "<span class=\"dist\">%T %N</span>%H", appraisal_level_label(q[i].levels, l), cnt[l],
-			     l > 1 ? MARKUP(" · ") : NULL);
-		html(r, "</td><td class=\"num\" data-label=\"%T\">%H</td></tr>", M_appr_overall,
+		html(r, "<tr><td class=\"wrap\" data-label=\"%T\">%d. %s<br><span class=\"muted\">%T</span></td>",
+		     M_appr_question, i + 1, q[i].text[r->lang], appraisal_dimensions[q[i].dim].label);
+		/* the column of each word, best first: 5 4 3 2 1 of five; 3 2 1 of three
+		 * sit under satisfied, fairly satisfied, dissatisfied */
+		static const int three[5] = {0, 3, 2, 1, 0}, five[5] = {5, 4, 3, 2, 1};
+		for (int k = 0; k < 5; k++) {
+			int l = q[i].levels == 3 ? three[k] : five[k];
+			html(r, "<td class=\"num\" data-label=\"%T\">%H</td>", cols[1 + k].label,
+			     l ? html_fmt(r, "%N", cnt[l]) : MARKUP("—"));
+		}
+		html(r, "<td class=\"num\" data-label=\"%T\">%H</td></tr>", M_appr_overall,
 		     n < min ? MARKUP("—") : score_cell(r, all ? sum / (double)all : -1));
 	}
 	list_end(r);
