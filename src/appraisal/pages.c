@@ -470,7 +470,7 @@ static void campaign_unit_select(struct req *r, int64_t campaign, const char *cu
 static void tokens_form(struct req *r, const struct record *c, enum msg_id err)
 {
 	const char *back = arena_printf(r->a, "/r/appraisal_campaigns/%lld", (long long)c->id);
-	struct crumb cb[] = {{"/r/appraisal_campaigns", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]},
+	struct crumb cb[] = {{"/appraisal", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]},
 			     {NULL, T(r, M_appr_issue_tokens)}};
 	page_begin(r, T(r, M_appr_issue_tokens), cb, 3);
 	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_appr_issue_tokens), c->vals[CAMP_TITLE]), NULL);
@@ -607,7 +607,7 @@ static int tokens_post(struct req *r)
 	/* the sheet: shown once, never stored */
 	const char *uname = db_one_text(db, r->a, "SELECT name FROM units WHERE id = ?", "i", unit);
 	const char *back = arena_printf(r->a, "/r/appraisal_campaigns/%lld", (long long)c->id);
-	struct crumb cb[] = {{"/r/appraisal_campaigns", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]},
+	struct crumb cb[] = {{"/appraisal", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]},
 			     {NULL, T(r, M_appr_token_sheet)}};
 	page_begin(r, T(r, M_appr_token_sheet), cb, 3);
 	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_appr_token_sheet), uname ? uname : ""),
@@ -658,8 +658,10 @@ static int may_enter_any(struct req *r)
 static void paper_form(struct req *r, const struct record *c, int nq, const struct appraisal_q *q, const int *level,
 		       int missing, enum msg_id err)
 {
-	const char *back = arena_printf(r->a, "/r/appraisal_campaigns/%lld", (long long)c->id);
-	struct crumb cb[] = {{"/r/appraisal_campaigns", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]},
+	/* the units cannot open the campaign's record: their way back is the overview */
+	const char *back = appraisal_is_office(r) ? arena_printf(r->a, "/r/appraisal_campaigns/%lld", (long long)c->id)
+						  : "/appraisal";
+	struct crumb cb[] = {{"/appraisal", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]},
 			     {NULL, T(r, M_appr_paper_entry)}};
 	page_begin(r, T(r, M_appr_paper_entry), cb, 3);
 	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_appr_paper_entry), c->vals[CAMP_TITLE]), NULL);

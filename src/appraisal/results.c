@@ -278,8 +278,11 @@ static int results_page(struct req *r)
 	if (appraisal_results(r, c->id, &cr))
 		return req_fail(r, 500, M_NONE);
 	const char *title = arena_printf(r->a, "%s · %s", c->vals[CAMP_TITLE], T(r, M_appr_results));
-	struct crumb cb[] = {{"/r/appraisal_campaigns", T(r, M_appr_campaigns)},
-			     {arena_printf(r->a, "/r/appraisal_campaigns/%lld", (long long)c->id), c->vals[CAMP_TITLE]},
+	struct crumb cb[] = {{"/appraisal", T(r, M_appr_campaigns)},
+			     {appraisal_is_office(r) || level == 2
+				      ? arena_printf(r->a, "/r/appraisal_campaigns/%lld", (long long)c->id)
+				      : "/appraisal",
+			      c->vals[CAMP_TITLE]},
 			     {NULL, T(r, M_appr_results)}};
 	page_begin(r, title, cb, 3);
 	page_heading(r, title,
@@ -352,7 +355,7 @@ static int unit_page(struct req *r)
 				 c->id, unit);
 	int64_t min = strtoll(c->vals[CAMP_MIN_SAMPLE], NULL, 10);
 	const char *results = arena_printf(r->a, "/appraisal/campaigns/%lld/results", (long long)c->id);
-	struct crumb cb[] = {{"/r/appraisal_campaigns", T(r, M_appr_campaigns)},
+	struct crumb cb[] = {{"/appraisal", T(r, M_appr_campaigns)},
 			     {results, T(r, M_appr_results)},
 			     {NULL, name}};
 	page_begin(r, name, cb, 3);
