@@ -11,7 +11,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { serverPerFile, test, msg, msgHtml } = require('./lib');
-const { api, call, create, org } = require('./records_lib');
+const ExcelJS = require('exceljs');
+const { api, call, create, org, getBytes, importFile, csv } = require('./records_lib');
 
 const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wm-appr-')), 'access.log');
 const ctx = serverPerFile({ args: ['--access-log', logFile] });
@@ -263,9 +264,12 @@ test('appeals: a unit files with its reason; the office upholds with a note or r
 
 test('a stratified draw is recorded with its seed and drawn again the same', async () => {
 	await setup();
-	for (let i = 0; i < 12; i++)
+	for (let i = 0; i < 9; i++)
 		await create(A, 'appraisal_raters', { pool_id: POOL2.id, name: `Rater ${i}`, stratum: ['North', 'South', 'East'][i % 3] });
 	const c = await office();
+	// the register is imported like any other: three more from a CSV file
+	await importFile(c, 'appraisal_raters', Buffer.from(csv([['pool_id', 'name', 'stratum'], ['AP supervisors', 'Rater 9', 'North'], ['AP supervisors', 'Rater 10', 'South'], ['AP supervisors', 'Rater 11', 'East']])), 'raters.csv');
+	assert.equal(count(`SELECT count(*) FROM appraisal_raters WHERE pool_id = ${POOL2.id}`), 12);
 	const form = await c.get(`/appraisal/pools/${POOL2.id}/draw`);
 	assert.equal(form.status, 200);
 	// strata in name order: East, North, South
@@ -332,10 +336,20 @@ test('paper opinion forms feed the same results; response rates per pool; insuff
 	assert.match(unit.text, new RegExp(`action="/rectification/raise"><input type="hidden" name="_csrf" value="[^"]+"><input type="hidden" name="source" value="appraisal"><input type="hidden" name="id" value="${op}">`));
 	const staffView = await ctx.srv.signIn(U.staff1.name, U.staff1.password);
 	assert.equal((await staffView.get(`/appraisal/campaigns/${CAMP.id}/results`)).status, 403, 'units wait for the publication');
-	const x = await c.get(`/appraisal/campaigns/${CAMP.id}/results.xlsx`);
+	const en = await ctx.srv.signIn(U.office.name, U.office.password, { headers: { 'Accept-Language': 'en' } });
+	const x = await getBytes(en, `/appraisal/campaigns/${CAMP.id}/results.xlsx`);
 	assert.equal(x.status, 200);
-	assert.match(x.header('content-type'), /spreadsheetml/);
-	assert.ok(x.text.startsWith('PK'));
+	assert.match(x.headers.get('content-type'), /spreadsheetml/);
+	const wb = new ExcelJS.Workbook();
+	await wb.xlsx.load(x.bytes);
+	const ws = wb.worksheets[0];
+	assert.equal(ws.name, msg('appr_results', 'en'));
+	assert.equal(ws.getRow(3).getCell(2).value, msg('appr_unit', 'en'));
+	const rows = {};
+	ws.eachRow((row, i) => { if (i > 3) rows[row.getCell(2).value] = row; });
+	assert.equal(rows['AP Secondary one'].getCell(1).value, 1);
+	assert.equal(rows['AP Secondary two'].getCell(3).value, 1);
+	assert.equal(rows['AP Secondary two'].getCell(11).value, msg('appr_insufficient', 'en'));
 });
 
 test('questionnaires: the office copies one with its questions', async () => {
