@@ -113,14 +113,14 @@ void appraisal_questionnaire_extra(struct req *r, const struct record *rec)
 	for (int i = 0; i < nq; i++)
 		html(r, "<li>%s <span class=\"muted\">(%T, %d)</span></li>", q[i].text[r->lang],
 		     appraisal_dimensions[q[i].dim].label, q[i].levels);
-	html(r, "</ol><p class=\"actions\"><a class=\"btn\" href=\"/r/appraisal_questions?questionnaire_id=%D\">%T</a>",
+	html(r, "</ol><div class=\"actions\"><a class=\"btn\" href=\"/r/appraisal_questions?questionnaire_id=%D\">%T</a>",
 	     rec->id, M_appr_questions);
 	if (appraisal_is_office(r))
 		html(r,
 		     " <form class=\"inline\" method=\"post\" action=\"/appraisal/questionnaires/%D/copy\">%H<button "
 		     "class=\"btn\">%T</button></form>",
 		     rec->id, csrf_input(r), M_appr_copy);
-	html(r, "</p></section>");
+	html(r, "</div></section>");
 }
 
 struct record *appraisal_campaign_of_route(struct req *r)

@@ -378,3 +378,40 @@ test('once published, a unit sees its own results and no other unit\'s', async (
 	assert.ok(res.text.includes('AP Secondary one'));
 	assert.ok(!res.text.includes('AP Secondary two'), 'and no other unit\'s');
 });
+
+test('the appraisal\'s pages are valid HTML (html-validate, standard rules)', async () => {
+	await setup();
+	const { HtmlValidate } = require('html-validate');
+	const validator = new HtmlValidate({
+		extends: ['html-validate:standard'],
+		rules: { 'hidden-focusable': 'error', 'input-missing-label': 'error', 'no-dup-id': 'error' },
+	});
+	const found = [];
+	const check = async (r, what) => {
+		const report = await validator.validateString(r.text);
+		found.push(...report.results.flatMap((x) => x.messages).map((m) => `${what}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+	};
+	const c = await office();
+	const draw = ctx.srv.sql(`SELECT id FROM appraisal_draws ORDER BY id LIMIT 1`)[0][0];
+	for (const p of ['/appraisal', `/r/appraisal_campaigns/${CAMP.id}`, `/appraisal/campaigns/${CAMP.id}/results`,
+		`/appraisal/campaigns/${CAMP.id}/units/${O.S1}`, `/appraisal/campaigns/${CAMP.id}/tokens`, `/appraisal/campaigns/${CAMP.id}/paper`,
+		`/appraisal/pools/${POOL2.id}/draw`, `/appraisal/draws/${draw}`, `/r/appraisal_questionnaires/${CAMP.qnr}`, `/r/appraisal_pools/${POOL2.id}`]) {
+		const r = await c.get(p);
+		assert.equal(r.status, 200, p);
+		await check(r, p);
+	}
+	const c2 = await newCampaign('AP html', 1);
+	const pool = await create(A, 'appraisal_pools', { campaign_id: c2.id, kind: 'deputies', name: 'AP deputies' });
+	await step('office', c2.id, 'open', 200);
+	const sheet = await c.post(`/appraisal/campaigns/${c2.id}/tokens`, { unit_id: O.S1, pool: pool.id, count: 1 });
+	await check(sheet, 'token sheet');
+	const t = /<p class="token-code mono">([A-Z0-9-]+)<\/p>/.exec(sheet.text)[1];
+	const anon = ctx.srv.client();
+	await check(await anon.get(`/ballot?t=${t}`), 'ballot');
+	await check(await anon.get('/ballot'), 'ballot entry');
+	await check(await vote(t, [5, 0, 3], {}, anon), 'ballot missing');
+	await check(await anon.get('/ballot?t=XXXX'), 'ballot invalid');
+	await check(await anon.get('/ballot/thanks'), 'thanks');
+	assert.ok(c2);
+	assert.deepEqual(found, []);
+});
