@@ -78,6 +78,11 @@ void appraisal_render_questions(struct req *r, int nq, const struct appraisal_q 
  * of the first unanswered question, or -1 when all are. */
 int appraisal_read_answers(struct req *r, int nq, const struct appraisal_q *q, int *level);
 
+/* The stored form of a ballot token: its 16 letters and digits
+ * upper-cased (dashes and spaces skipped), SHA-256 in hex (arena); NULL
+ * for anything else. */
+const char *appraisal_token_hash(struct req *r, const char *token);
+
 /* Detail-page sections. */
 void appraisal_campaign_extra(struct req *r, const struct record *rec);
 void appraisal_pool_extra(struct req *r, const struct record *rec);

@@ -157,9 +157,6 @@ int appraisal_store(struct req *r, struct appraisal_ballot *b)
 
 /* ---- the public page ---- */
 
-/* The stored form of a token: its letters and digits upper-cased, hashed
- * (SHA-256, hex); NULL for anything that is not 16 of them (arena). */
-const char *appraisal_token_hash(struct req *r, const char *token);
 const char *appraisal_token_hash(struct req *r, const char *token)
 {
 	char canon[32];
@@ -357,8 +354,13 @@ static int ballot_post(struct req *r)
 	int *level = arena_alloc(r->a, (size_t)nq * sizeof *level);
 	int missing = appraisal_read_answers(r, nq, q, level);
 	const char *opinion = req_form(r, "opinion");
-	if (opinion && strlen(opinion) > OPINION_MAX * 4)
-		opinion = NULL;
+	if (opinion && strlen(opinion) > OPINION_MAX * 3) {
+		/* longer than the form allows: cut at a character's start */
+		size_t n = OPINION_MAX * 3;
+		while (n && ((unsigned char)opinion[n] & 0xC0) == 0x80)
+			n--;
+		opinion = arena_strndup(r->a, opinion, n);
+	}
 	if (missing >= 0) {
 		r->status = 422;
 		return ballot_form(r, &t, token, level, opinion, missing, nq, q);

@@ -429,8 +429,6 @@ static void token_make(char out[20])
 	out[k] = 0;
 }
 
-const char *appraisal_token_hash(struct req *r, const char *token);
-
 /* The site's address for links printed on paper. */
 static const char *site_base(struct req *r)
 {

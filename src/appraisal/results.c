@@ -45,7 +45,7 @@ static const char *kinds_sql(struct req *r, char *kinds, const char **k, int *nk
 	*nk = 0;
 	struct buf b;
 	buf_init(&b, r->a);
-	for (char *save = NULL, *t = strtok_r(kinds, " ,，、", &save); t && *nk < 8; t = strtok_r(NULL, " ,，、", &save))
+	for (char *save = NULL, *t = strtok_r(kinds, " ,", &save); t && *nk < 8; t = strtok_r(NULL, " ,", &save))
 		k[(*nk)++] = t;
 	if (!*nk)
 		return "";
