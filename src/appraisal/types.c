@@ -2,7 +2,6 @@
  * campaigns with their workflow (draft → open → closed → published), rater
  * pools and their members (importable), and appeals against a result. */
 #include "../db/db.h"
-#include "../platform/platform.h"
 #include "../records/workflow.h"
 #include "appraisal.h"
 
@@ -219,19 +218,6 @@ static void camp_check(struct req *r, struct record *rec, const struct record *b
 	if (a && b && strcmp(a, b) > 0) {
 		errs->field[CAMP_PERIOD_TO] = M_appr_period_order;
 		errs->count++;
-	}
-	/* the kinds are the units register's codes, separated by spaces or commas */
-	const char *k = rec->vals[CAMP_UNIT_KINDS];
-	while (k && *k && errs->field[CAMP_UNIT_KINDS] == M_NONE) {
-		size_t n = strcspn(k, " ,");
-		int known = n == 0;
-		for (const struct enum_opt *o = unit_kinds; !known && o->code; o++)
-			known = strlen(o->code) == n && !strncmp(o->code, k, n);
-		if (!known) {
-			errs->field[CAMP_UNIT_KINDS] = M_appr_unit_kinds_unknown;
-			errs->count++;
-		}
-		k += n + (k[n] != 0);
 	}
 }
 
