@@ -210,10 +210,17 @@ static int token_find(struct req *r, const char *token, struct token_info *t)
 	return 0;
 }
 
-static void ballot_begin(struct req *r, const char *title)
+/* next: where the language switch returns to (the ballot of the same
+ * token, so that a rater who changes language keeps the ballot). */
+static void ballot_begin_to(struct req *r, const char *title, const char *next)
 {
 	r->no_store = 1;
-	page_public_begin(r, title, "/ballot", "/ballot", NULL);
+	page_public_begin(r, title, "/ballot", next, NULL);
+}
+
+static void ballot_begin(struct req *r, const char *title)
+{
+	ballot_begin_to(r, title, "/ballot");
 }
 
 /* A page saying why nothing was counted, in the user's language. */
@@ -232,7 +239,14 @@ static int ballot_message(struct req *r, int status, enum msg_id title, enum msg
 static int ballot_form(struct req *r, const struct token_info *t, const char *token, const int *level,
 		       const char *opinion, int missing, int nq, const struct appraisal_q *q)
 {
-	ballot_begin(r, T(r, M_appr_ballot));
+	/* the token as the form shows it: letters, digits and dashes only */
+	char *keep = arena_strdup(r->a, token);
+	size_t k = 0;
+	for (const char *p = token; *p; p++)
+		if (isalnum((unsigned char)*p) || *p == '-')
+			keep[k++] = *p;
+	keep[k] = 0;
+	ballot_begin_to(r, T(r, M_appr_ballot), arena_printf(r->a, "/ballot?t=%s", keep));
 	html(r,
 	     "<section class=\"card public-card ballot\"><h1>%s</h1><p class=\"ballot-unit\">%T <strong>%s</strong>"
 	     "</p><p class=\"hint\">%T</p>",

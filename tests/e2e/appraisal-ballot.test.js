@@ -60,6 +60,12 @@ journey('a rater votes on a phone from the link of the QR sheet; the office sees
 			await page.goto(link);
 			await page.locator('h1', { hasText: '2026年度民主評議行風' }).waitFor();
 			assert.match(await page.locator('.ballot-unit').textContent(), /公路管理局/);
+			// a change of language keeps the ballot
+			await clickAndWait(page, page.locator('.lang-switch button[value="en"]'));
+			assert.equal(page.url(), link);
+			await page.locator('legend', { hasText: 'Staff are warm and polite' }).waitFor();
+			await clickAndWait(page, page.locator('.lang-switch button[value="zh-Hant"]'));
+			await page.locator('legend', { hasText: '服務熱情、用語文明' }).waitFor();
 			const width = await page.evaluate(() => document.documentElement.scrollWidth);
 			assert.ok(width <= 390, `no sideways scrolling on a phone (${width}px)`);
 			const questions = page.locator('fieldset.ballot-q');
