@@ -193,7 +193,8 @@ static int token_find(struct req *r, const char *token, struct token_info *t)
 	if (!t->hash)
 		return -1;
 	struct db_stmt *s = db_query(req_db(r), r->a,
-				     "SELECT t.campaign_id, t.unit_id, t.pool_id, t.used, c.state, c.title, "
+				     "SELECT t.campaign_id, t.unit_id, t.pool_id, t.used, CASE WHEN c.archived = 0 THEN c.state ELSE "
+				     "'archived' END, c.title, "
 				     "c.questionnaire_id, u.name FROM appraisal_tokens t JOIN appraisal_campaigns c ON "
 				     "c.id = t.campaign_id JOIN units u ON u.id = t.unit_id WHERE t.hash = ?",
 				     "s", t->hash);
@@ -332,8 +333,8 @@ static int store_fn(struct req *r, void *ctx)
 {
 	struct store_job *j = ctx;
 	/* the campaign may have closed since the page was read */
-	char *st = db_one_text(req_db(r), r->a, "SELECT state FROM appraisal_campaigns WHERE id = ?", "i",
-			       j->b.campaign);
+	char *st = db_one_text(req_db(r), r->a, "SELECT state FROM appraisal_campaigns WHERE id = ? AND archived = 0",
+			       "i", j->b.campaign);
 	if (!st || strcmp(st, "open") != 0)
 		return 2;
 	int rc = appraisal_store(r, &j->b);
