@@ -364,6 +364,14 @@ static int draw_view(struct req *r)
 	struct strata st;
 	strata_of(r, pool, &st);
 	json_t *sz = json_loads(sizes, 0, NULL);
+	/* the sizes as people read them: "North 2 · South 3" */
+	struct buf shown;
+	buf_init(&shown, r->a);
+	const char *key;
+	json_t *val;
+	json_object_foreach(sz, key, val)
+		buf_printf(&shown, "%s%s %lld", shown.len ? " · " : "", key, (long long)json_integer_value(val));
+	const char *pool_name = db_one_text(req_db(r), r->a, "SELECT name FROM appraisal_pools WHERE id = ?", "i", pool);
 	int want[STRATA_MAX];
 	for (int i = 0; i < st.n; i++) {
 		json_t *v = sz ? json_object_get(sz, st.name[i]) : NULL;
@@ -382,7 +390,7 @@ static int draw_view(struct req *r)
 	int same = !strcmp(b.p ? b.p : "", chosen);
 	const char *title = arena_printf(r->a, "%s #%lld", T(r, M_appr_draw), (long long)id);
 	struct crumb c[] = {{"/r/appraisal_pools", T(r, M_appr_pools)},
-			    {arena_printf(r->a, "/r/appraisal_pools/%lld", (long long)pool), T(r, M_appr_pool)},
+			    {arena_printf(r->a, "/r/appraisal_pools/%lld", (long long)pool), pool_name ? pool_name : T(r, M_appr_pool)},
 			    {NULL, title}};
 	page_begin(r, title, c, 3);
 	page_heading(r, title,
@@ -391,8 +399,9 @@ static int draw_view(struct req *r)
 	char t[64];
 	html(r,
 	     "<section class=\"card\"><dl class=\"props\"><dt>%T</dt><dd class=\"mono\" id=\"draw-seed\">%s</dd><dt>%T</dt>"
-	     "<dd class=\"mono\">%s</dd><dt>%T</dt><dd>%s · %s</dd><dt>%T</dt><dd id=\"draw-check\">%T</dd></dl></section>",
-	     M_appr_seed, seed, M_appr_sizes, sizes, M_appr_drawn, who, fmt_time(r->lang, at, 1, t, sizeof t),
+	     "<dd>%s</dd><dt>%T</dt><dd>%s · %s</dd><dt>%T</dt><dd id=\"draw-check\">%T</dd></dl></section>",
+	     M_appr_seed, seed, M_appr_sizes, shown.p ? shown.p : "", M_appr_drawn, who && *who ? who : "—",
+	     fmt_time(r->lang, at, 1, t, sizeof t),
 	     M_appr_reproduced, same ? M_appr_reproduced_yes : M_appr_reproduced_no);
 	static const struct list_col cols[] = {{M_appr_rater_name, NULL, 0}, {M_appr_stratum, NULL, 0}};
 	html(r, "<section class=\"card\">");
