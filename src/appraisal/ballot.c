@@ -125,23 +125,24 @@ int appraisal_store(struct req *r, struct appraisal_ballot *b)
 			return 1;
 		}
 	}
-	int64_t id = db_insert(db,
-			       "INSERT INTO appraisal_ballots (campaign_id, unit_id, pool_id, channel) VALUES (?, ?, ?, ?) "
-			       "RETURNING id",
-			       "iiss", b->campaign, b->unit,
-			       b->pool ? arena_printf(r->a, "%lld", (long long)b->pool) : NULL,
-			       b->token_hash ? "token" : "paper");
+	int64_t id =
+		db_insert(db,
+			  "INSERT INTO appraisal_ballots (campaign_id, unit_id, pool_id, channel) VALUES (?, ?, ?, ?) "
+			  "RETURNING id",
+			  "iiss", b->campaign, b->unit, b->pool ? arena_printf(r->a, "%lld", (long long)b->pool) : NULL,
+			  b->token_hash ? "token" : "paper");
 	if (id < 0)
 		return (int)id;
 	for (int i = 0; i < b->nq; i++) {
 		int rc = db_run(db, "INSERT INTO appraisal_answers (ballot_id, question_id, level) VALUES (?, ?, ?)",
 				"iiI", id, b->q[i].id, b->level[i]);
 		if (!rc)
-			rc = db_run(db,
-				    "INSERT INTO appraisal_tally (campaign_id, unit_id, question_id, level, n) VALUES (?, "
-				    "?, ?, ?, 1) ON CONFLICT (campaign_id, unit_id, question_id, level) DO UPDATE SET n "
-				    "= appraisal_tally.n + 1",
-				    "iiiI", b->campaign, b->unit, b->q[i].id, b->level[i]);
+			rc = db_run(
+				db,
+				"INSERT INTO appraisal_tally (campaign_id, unit_id, question_id, level, n) VALUES (?, "
+				"?, ?, ?, 1) ON CONFLICT (campaign_id, unit_id, question_id, level) DO UPDATE SET n "
+				"= appraisal_tally.n + 1",
+				"iiiI", b->campaign, b->unit, b->q[i].id, b->level[i]);
 		if (rc)
 			return rc;
 	}
@@ -192,12 +193,13 @@ static int token_find(struct req *r, const char *token, struct token_info *t)
 	t->hash = appraisal_token_hash(r, token);
 	if (!t->hash)
 		return -1;
-	struct db_stmt *s = db_query(req_db(r), r->a,
-				     "SELECT t.campaign_id, t.unit_id, t.pool_id, t.used, CASE WHEN c.archived = 0 THEN c.state ELSE "
-				     "'archived' END, c.title, "
-				     "c.questionnaire_id, u.name FROM appraisal_tokens t JOIN appraisal_campaigns c ON "
-				     "c.id = t.campaign_id JOIN units u ON u.id = t.unit_id WHERE t.hash = ?",
-				     "s", t->hash);
+	struct db_stmt *s = db_query(
+		req_db(r), r->a,
+		"SELECT t.campaign_id, t.unit_id, t.pool_id, t.used, CASE WHEN c.archived = 0 THEN c.state ELSE "
+		"'archived' END, c.title, "
+		"c.questionnaire_id, u.name FROM appraisal_tokens t JOIN appraisal_campaigns c ON "
+		"c.id = t.campaign_id JOIN units u ON u.id = t.unit_id WHERE t.hash = ?",
+		"s", t->hash);
 	if (!s || db_step(s) != DB_ROW)
 		return -1;
 	t->campaign = db_column_int64(s, 0);
@@ -253,8 +255,7 @@ static int ballot_form(struct req *r, const struct token_info *t, const char *to
 	     "</p><p class=\"hint\">%T</p>",
 	     t->title, M_appr_ballot_for, t->unit_name, M_appr_ballot_intro);
 	if (missing >= 0)
-		html(r,
-		     "<div class=\"flash flash-error\" role=\"alert\">%T <a href=\"#q-%D\">%d. %s</a></div>",
+		html(r, "<div class=\"flash flash-error\" role=\"alert\">%T <a href=\"#q-%D\">%d. %s</a></div>",
 		     M_appr_missing_answer, q[missing].id, missing + 1, q[missing].text[r->lang]);
 	html(r, "<form method=\"post\" action=\"/ballot\" novalidate>%H<input type=\"hidden\" name=\"t\" value=\"%a\">",
 	     csrf_input(r), token);
@@ -274,7 +275,8 @@ static int ballot_entry(struct req *r, int status, int bad)
 	html(r,
 	     "<section class=\"card public-card\"><h1>%T</h1><p>%T</p><form method=\"get\" action=\"/ballot\">"
 	     "<div class=\"field%H\"><label for=\"f-t\">%T</label><input id=\"f-t\" name=\"t\" "
-	     "autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" placeholder=\"XXXX-XXXX-XXXX-XXXX\""
+	     "autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" "
+	     "placeholder=\"XXXX-XXXX-XXXX-XXXX\""
 	     "%H>%H</div><div class=\"form-actions\"><button class=\"btn btn-primary\">%T</button></div></form>"
 	     "</section>",
 	     M_appr_ballot, M_appr_ballot_enter_hint, bad ? MARKUP(" has-error") : NULL, M_appr_token,

@@ -28,8 +28,10 @@
 void appraisal_campaign_extra(struct req *r, const struct record *rec)
 {
 	html(r, "<section class=\"card\"><h2>%T</h2>", M_appr_response_rates);
-	static const struct list_col cols[] = {{M_appr_pool, NULL, 0}, {M_appr_pool_kind, NULL, 0},
-					       {M_appr_issued, NULL, 1}, {M_appr_used, NULL, 1},
+	static const struct list_col cols[] = {{M_appr_pool, NULL, 0},
+					       {M_appr_pool_kind, NULL, 0},
+					       {M_appr_issued, NULL, 1},
+					       {M_appr_used, NULL, 1},
 					       {M_appr_rate, NULL, 1}};
 	struct db_stmt *s = db_query(req_db(r), r->a,
 				     "SELECT p.id, p.name, p.kind, (SELECT count(*) FROM appraisal_tokens t WHERE "
@@ -46,12 +48,14 @@ void appraisal_campaign_extra(struct req *r, const struct record *rec)
 		ti += issued, tu += used;
 		p->vals[POOL_KIND] = arena_strdup(r->a, db_column_text(s, 2));
 		html(r,
-		     "<tr><td data-label=\"%T\"><a href=\"/r/appraisal_pools/%D\">%s</a></td><td data-label=\"%T\">%s</td>"
+		     "<tr><td data-label=\"%T\"><a href=\"/r/appraisal_pools/%D\">%s</a></td><td "
+		     "data-label=\"%T\">%s</td>"
 		     "<td class=\"num\" data-label=\"%T\">%N</td><td class=\"num\" data-label=\"%T\">%N</td>"
 		     "<td class=\"num\" data-label=\"%T\" data-rate=\"%D\">%s</td></tr>",
 		     M_appr_pool, db_column_int64(s, 0), db_column_text(s, 1), M_appr_pool_kind,
 		     record_display(r, p, POOL_KIND, 0), M_appr_issued, issued, M_appr_used, used, M_appr_rate,
-		     db_column_int64(s, 0), issued ? arena_printf(r->a, "%.1f%%", 100.0 * (double)used / (double)issued) : "—");
+		     db_column_int64(s, 0),
+		     issued ? arena_printf(r->a, "%.1f%%", 100.0 * (double)used / (double)issued) : "—");
 	}
 	html(r,
 	     "<tr class=\"total\"><td data-label=\"%T\"><strong>%T</strong></td><td></td><td class=\"num\" "
@@ -60,9 +64,9 @@ void appraisal_campaign_extra(struct req *r, const struct record *rec)
 	     M_appr_pool, M_appr_total, M_appr_issued, ti, M_appr_used, tu, M_appr_rate,
 	     ti ? arena_printf(r->a, "%.1f%%", 100.0 * (double)tu / (double)ti) : "—");
 	list_end(r);
-	int64_t paper = db_one_int64(req_db(r), 0,
-				     "SELECT count(*) FROM appraisal_ballots WHERE campaign_id = ? AND channel = 'paper'",
-				     "i", rec->id);
+	int64_t paper = db_one_int64(
+		req_db(r), 0, "SELECT count(*) FROM appraisal_ballots WHERE campaign_id = ? AND channel = 'paper'", "i",
+		rec->id);
 	html(r, "<p class=\"muted\">%T: %N</p><p class=\"actions\">", M_appr_paper_forms, paper);
 	html(r, "<a class=\"btn\" href=\"/appraisal/campaigns/%D/results\">%T</a> ", rec->id, M_appr_results);
 	if (appraisal_is_office(r))
@@ -77,10 +81,11 @@ void appraisal_campaign_extra(struct req *r, const struct record *rec)
 void appraisal_pool_extra(struct req *r, const struct record *rec)
 {
 	html(r, "<section class=\"card\"><h2>%T</h2>", M_appr_strata);
-	struct db_stmt *s = db_query(req_db(r), r->a,
-				     "SELECT stratum, count(*) FROM appraisal_raters WHERE pool_id = ? AND archived = 0 "
-				     "GROUP BY stratum ORDER BY stratum",
-				     "i", rec->id);
+	struct db_stmt *s =
+		db_query(req_db(r), r->a,
+			 "SELECT stratum, count(*) FROM appraisal_raters WHERE pool_id = ? AND archived = 0 "
+			 "GROUP BY stratum ORDER BY stratum",
+			 "i", rec->id);
 	html(r, "<ul class=\"plain\">");
 	while (s && db_step(s) == DB_ROW)
 		html(r, "<li>%s: %N</li>", db_column_text(s, 0), db_column_int64(s, 1));
@@ -89,10 +94,11 @@ void appraisal_pool_extra(struct req *r, const struct record *rec)
 	     "class=\"btn\" href=\"/r/appraisal_raters/import\">%T</a> <a class=\"btn btn-primary\" "
 	     "href=\"/appraisal/pools/%D/draw\">%T</a></p>",
 	     rec->id, M_appr_raters, M_appr_import_raters, rec->id, M_appr_draw);
-	struct db_stmt *d = db_query(req_db(r), r->a,
-				     "SELECT d.id, d.seed, d.drawn_at, COALESCE(u.display_name, '') FROM appraisal_draws d "
-				     "LEFT JOIN users u ON u.id = d.drawn_by WHERE d.pool_id = ? ORDER BY d.id DESC LIMIT 20",
-				     "i", rec->id);
+	struct db_stmt *d =
+		db_query(req_db(r), r->a,
+			 "SELECT d.id, d.seed, d.drawn_at, COALESCE(u.display_name, '') FROM appraisal_draws d "
+			 "LEFT JOIN users u ON u.id = d.drawn_by WHERE d.pool_id = ? ORDER BY d.id DESC LIMIT 20",
+			 "i", rec->id);
 	int n = 0;
 	while (d && db_step(d) == DB_ROW) {
 		if (!n++)
@@ -113,7 +119,8 @@ void appraisal_questionnaire_extra(struct req *r, const struct record *rec)
 	for (int i = 0; i < nq; i++)
 		html(r, "<li>%s <span class=\"muted\">(%T, %d)</span></li>", q[i].text[r->lang],
 		     appraisal_dimensions[q[i].dim].label, q[i].levels);
-	html(r, "</ol><div class=\"actions\"><a class=\"btn\" href=\"/r/appraisal_questions?questionnaire_id=%D\">%T</a>",
+	html(r,
+	     "</ol><div class=\"actions\"><a class=\"btn\" href=\"/r/appraisal_questions?questionnaire_id=%D\">%T</a>",
 	     rec->id, M_appr_questions);
 	if (appraisal_is_office(r))
 		html(r,
@@ -141,8 +148,7 @@ void appraisal_appeal_extra(struct req *r, const struct record *rec)
 			 : NULL;
 	if (!title)
 		return;
-	html(r,
-	     "<section class=\"card\"><p>%T: <a href=\"/appraisal/campaigns/%D/units/%D\">%s</a></p></section>",
+	html(r, "<section class=\"card\"><p>%T: <a href=\"/appraisal/campaigns/%D/units/%D\">%s</a></p></section>",
 	     M_appr_campaign, strtoll(id, NULL, 10), record_unit(rec), title);
 }
 
@@ -158,12 +164,13 @@ static int copy_post(struct req *r)
 	struct db *db = req_db(r);
 	int64_t now = (int64_t)time(NULL);
 	int rc = db_begin(db);
-	int64_t id = rc ? rc
-			: db_insert(db,
-				    "INSERT INTO appraisal_questionnaires (title, levels, description, created_at, "
-				    "updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-				    "sssii", arena_printf(r->a, "%s %s", src->vals[QNR_TITLE], T(r, M_appr_copy_suffix)),
-				    src->vals[QNR_LEVELS], src->vals[QNR_DESCRIPTION], now, now);
+	int64_t id =
+		rc ? rc
+		   : db_insert(db,
+			       "INSERT INTO appraisal_questionnaires (title, levels, description, created_at, "
+			       "updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+			       "sssii", arena_printf(r->a, "%s %s", src->vals[QNR_TITLE], T(r, M_appr_copy_suffix)),
+			       src->vals[QNR_LEVELS], src->vals[QNR_DESCRIPTION], now, now);
 	rc = id < 0 ? (int)id : 0;
 	if (!rc)
 		rc = db_run(db,
@@ -197,10 +204,11 @@ struct strata {
 static int strata_of(struct req *r, int64_t pool, struct strata *st)
 {
 	st->n = 0;
-	struct db_stmt *s = db_query(req_db(r), r->a,
-				     "SELECT stratum, count(*) FROM appraisal_raters WHERE pool_id = ? AND archived = 0 "
-				     "GROUP BY stratum ORDER BY stratum",
-				     "i", pool);
+	struct db_stmt *s =
+		db_query(req_db(r), r->a,
+			 "SELECT stratum, count(*) FROM appraisal_raters WHERE pool_id = ? AND archived = 0 "
+			 "GROUP BY stratum ORDER BY stratum",
+			 "i", pool);
 	while (s && db_step(s) == DB_ROW && st->n < STRATA_MAX) {
 		st->name[st->n] = arena_strdup(r->a, db_column_text(s, 0));
 		st->count[st->n++] = db_column_int64(s, 1);
@@ -216,9 +224,9 @@ static size_t members_of(struct req *r, int64_t pool, const struct strata *st, i
 		total += (size_t)st->count[i];
 	*ids = arena_alloc(r->a, (total + 1) * sizeof **ids);
 	*strat = arena_alloc(r->a, (total + 1) * sizeof **strat);
-	struct db_stmt *s = db_query(req_db(r), r->a,
-				     "SELECT id, stratum FROM appraisal_raters WHERE pool_id = ? AND archived = 0 ORDER BY id",
-				     "i", pool);
+	struct db_stmt *s = db_query(
+		req_db(r), r->a,
+		"SELECT id, stratum FROM appraisal_raters WHERE pool_id = ? AND archived = 0 ORDER BY id", "i", pool);
 	size_t n = 0;
 	while (s && db_step(s) == DB_ROW && n < total) {
 		const char *name = db_column_text(s, 1);
@@ -238,14 +246,14 @@ static void draw_form(struct req *r, const struct record *pool, const struct str
 		      enum msg_id err)
 {
 	const char *back = arena_printf(r->a, "/r/appraisal_pools/%lld", (long long)pool->id);
-	struct crumb c[] = {{"/r/appraisal_pools", T(r, M_appr_pools)}, {back, pool->vals[POOL_NAME]},
-			    {NULL, T(r, M_appr_draw)}};
+	struct crumb c[] = {
+		{"/r/appraisal_pools", T(r, M_appr_pools)}, {back, pool->vals[POOL_NAME]}, {NULL, T(r, M_appr_draw)}};
 	page_begin(r, T(r, M_appr_draw), c, 3);
 	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_appr_draw), pool->vals[POOL_NAME]), NULL);
 	if (err != M_NONE)
 		html(r, "<div class=\"flash flash-error\" role=\"alert\">%T</div>", err);
-	html(r, "<section class=\"card\"><p class=\"hint\">%T</p><form method=\"post\" action=\"%a\">%H", M_appr_draw_hint,
-	     r->path, csrf_input(r));
+	html(r, "<section class=\"card\"><p class=\"hint\">%T</p><form method=\"post\" action=\"%a\">%H",
+	     M_appr_draw_hint, r->path, csrf_input(r));
 	for (int i = 0; i < st->n; i++) {
 		const char *name = arena_printf(r->a, "n_%d", i);
 		const char *v = req_form(r, name);
@@ -322,11 +330,12 @@ static int draw_post(struct req *r)
 	free(szs);
 	struct db *db = req_db(r);
 	int rc = db_begin(db);
-	int64_t id = rc ? rc
-			: db_insert(db,
-				    "INSERT INTO appraisal_draws (pool_id, seed, sizes, chosen, drawn_by, drawn_at) VALUES "
-				    "(?, ?, ?, ?, ?, ?) RETURNING id",
-				    "isssii", pool->id, seed, sizes.p, ch.p ? ch.p : "", r->user->id, (int64_t)time(NULL));
+	int64_t id =
+		rc ? rc
+		   : db_insert(db,
+			       "INSERT INTO appraisal_draws (pool_id, seed, sizes, chosen, drawn_by, drawn_at) VALUES "
+			       "(?, ?, ?, ?, ?, ?) RETURNING id",
+			       "isssii", pool->id, seed, sizes.p, ch.p ? ch.p : "", r->user->id, (int64_t)time(NULL));
 	rc = id < 0 ? (int)id : 0;
 	json_t *what = json_pack("{s:I, s:s, s:o, s:I}", "pool_id", (json_int_t)pool->id, "seed", seed, "sizes", sz,
 				 "chosen", (json_int_t)k);
@@ -347,11 +356,12 @@ static int draw_view(struct req *r)
 	if (!appraisal_is_office(r))
 		return req_fail(r, 403, M_NONE);
 	int64_t id = req_param_int(r, "id");
-	struct db_stmt *s = db_query(req_db(r), r->a,
-				     "SELECT d.pool_id, d.seed, d.sizes, d.chosen, d.drawn_at, COALESCE(u.display_name, "
-				     "''), p.campaign_id FROM appraisal_draws d LEFT JOIN users u ON u.id = d.drawn_by "
-				     "JOIN appraisal_pools p ON p.id = d.pool_id WHERE d.id = ?",
-				     "i", id);
+	struct db_stmt *s =
+		db_query(req_db(r), r->a,
+			 "SELECT d.pool_id, d.seed, d.sizes, d.chosen, d.drawn_at, COALESCE(u.display_name, "
+			 "''), p.campaign_id FROM appraisal_draws d LEFT JOIN users u ON u.id = d.drawn_by "
+			 "JOIN appraisal_pools p ON p.id = d.pool_id WHERE d.id = ?",
+			 "i", id);
 	if (!s || db_step(s) != DB_ROW)
 		return req_fail(r, 404, M_NONE);
 	int64_t pool = db_column_int64(s, 0), campaign = db_column_int64(s, 6);
@@ -371,7 +381,8 @@ static int draw_view(struct req *r)
 	json_t *val;
 	json_object_foreach(sz, key, val)
 		buf_printf(&shown, "%s%s %lld", shown.len ? " · " : "", key, (long long)json_integer_value(val));
-	const char *pool_name = db_one_text(req_db(r), r->a, "SELECT name FROM appraisal_pools WHERE id = ?", "i", pool);
+	const char *pool_name =
+		db_one_text(req_db(r), r->a, "SELECT name FROM appraisal_pools WHERE id = ?", "i", pool);
 	int want[STRATA_MAX];
 	for (int i = 0; i < st.n; i++) {
 		json_t *v = sz ? json_object_get(sz, st.name[i]) : NULL;
@@ -390,30 +401,35 @@ static int draw_view(struct req *r)
 	int same = !strcmp(b.p ? b.p : "", chosen);
 	const char *title = arena_printf(r->a, "%s #%lld", T(r, M_appr_draw), (long long)id);
 	struct crumb c[] = {{"/r/appraisal_pools", T(r, M_appr_pools)},
-			    {arena_printf(r->a, "/r/appraisal_pools/%lld", (long long)pool), pool_name ? pool_name : T(r, M_appr_pool)},
+			    {arena_printf(r->a, "/r/appraisal_pools/%lld", (long long)pool),
+			     pool_name ? pool_name : T(r, M_appr_pool)},
 			    {NULL, title}};
 	page_begin(r, title, c, 3);
 	page_heading(r, title,
-		     html_fmt(r, "<a class=\"btn btn-primary\" href=\"/appraisal/campaigns/%D/tokens?pool=%D&amp;draw=%D\">%T</a>",
+		     html_fmt(r,
+			      "<a class=\"btn btn-primary\" "
+			      "href=\"/appraisal/campaigns/%D/tokens?pool=%D&amp;draw=%D\">%T</a>",
 			      campaign, pool, id, M_appr_issue_tokens));
 	char t[64];
 	html(r,
-	     "<section class=\"card\"><dl class=\"props\"><dt>%T</dt><dd class=\"mono\" id=\"draw-seed\">%s</dd><dt>%T</dt>"
+	     "<section class=\"card\"><dl class=\"props\"><dt>%T</dt><dd class=\"mono\" "
+	     "id=\"draw-seed\">%s</dd><dt>%T</dt>"
 	     "<dd>%s</dd><dt>%T</dt><dd>%s · %s</dd><dt>%T</dt><dd id=\"draw-check\">%T</dd></dl></section>",
 	     M_appr_seed, seed, M_appr_sizes, shown.p ? shown.p : "", M_appr_drawn, who && *who ? who : "—",
-	     fmt_time(r->lang, at, 1, t, sizeof t),
-	     M_appr_reproduced, same ? M_appr_reproduced_yes : M_appr_reproduced_no);
+	     fmt_time(r->lang, at, 1, t, sizeof t), M_appr_reproduced,
+	     same ? M_appr_reproduced_yes : M_appr_reproduced_no);
 	static const struct list_col cols[] = {{M_appr_rater_name, NULL, 0}, {M_appr_stratum, NULL, 0}};
 	html(r, "<section class=\"card\">");
 	list_begin(r, cols, 2, -1, 0);
 	char *save = NULL, *list = arena_strdup(r->a, chosen);
 	for (char *p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-		struct db_stmt *q = db_query(req_db(r), r->a,
-					     "SELECT id, name, stratum FROM appraisal_raters WHERE id = ?", "i",
-					     strtoll(p, NULL, 10));
+		struct db_stmt *q =
+			db_query(req_db(r), r->a, "SELECT id, name, stratum FROM appraisal_raters WHERE id = ?", "i",
+				 strtoll(p, NULL, 10));
 		if (q && db_step(q) == DB_ROW)
 			html(r,
-			     "<tr class=\"chosen\" data-id=\"%D\"><td data-label=\"%T\">%s</td><td data-label=\"%T\">%s</td></tr>",
+			     "<tr class=\"chosen\" data-id=\"%D\"><td data-label=\"%T\">%s</td><td "
+			     "data-label=\"%T\">%s</td></tr>",
 			     db_column_int64(q, 0), M_appr_rater_name, db_column_text(q, 1), M_appr_stratum,
 			     db_column_text(q, 2));
 	}
@@ -477,8 +493,8 @@ static void campaign_unit_select(struct req *r, int64_t campaign, const char *cu
 static void tokens_form(struct req *r, const struct record *c, enum msg_id err)
 {
 	const char *back = arena_printf(r->a, "/r/appraisal_campaigns/%lld", (long long)c->id);
-	struct crumb cb[] = {{"/appraisal", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]},
-			     {NULL, T(r, M_appr_issue_tokens)}};
+	struct crumb cb[] = {
+		{"/appraisal", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]}, {NULL, T(r, M_appr_issue_tokens)}};
 	page_begin(r, T(r, M_appr_issue_tokens), cb, 3);
 	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_appr_issue_tokens), c->vals[CAMP_TITLE]), NULL);
 	if (err != M_NONE)
@@ -494,13 +510,13 @@ static void tokens_form(struct req *r, const struct record *c, enum msg_id err)
 	campaign_unit_select(r, c->id, unit, 0);
 	html(r, "</div><div class=\"field\"><label for=\"f-pool\">%T</label><select id=\"f-pool\" name=\"pool\">",
 	     M_appr_pool);
-	struct db_stmt *s = db_query(req_db(r), r->a,
-				     "SELECT id, name FROM appraisal_pools WHERE campaign_id = ? AND archived = 0 ORDER BY id",
-				     "i", c->id);
+	struct db_stmt *s = db_query(
+		req_db(r), r->a,
+		"SELECT id, name FROM appraisal_pools WHERE campaign_id = ? AND archived = 0 ORDER BY id", "i", c->id);
 	while (s && db_step(s) == DB_ROW) {
 		const char *id = arena_printf(r->a, "%lld", (long long)db_column_int64(s, 0));
-		html(r, "<option value=\"%a\"%H>%s</option>", id, pool && !strcmp(pool, id) ? MARKUP(" selected") : NULL,
-		     db_column_text(s, 1));
+		html(r, "<option value=\"%a\"%H>%s</option>", id,
+		     pool && !strcmp(pool, id) ? MARKUP(" selected") : NULL, db_column_text(s, 1));
 	}
 	html(r,
 	     "</select></div><div class=\"field\"><label for=\"f-count\">%T</label><input id=\"f-count\" "
@@ -565,7 +581,8 @@ static int tokens_post(struct req *r)
 		tokens_form(r, c, M_appr_unit_not_appraised);
 		return 0;
 	}
-	if (!db_one_int64(req_db(r), 0, "SELECT count(*) FROM appraisal_pools WHERE id = ? AND campaign_id = ? AND archived = 0",
+	if (!db_one_int64(req_db(r), 0,
+			  "SELECT count(*) FROM appraisal_pools WHERE id = ? AND campaign_id = ? AND archived = 0",
 			  "ii", pool, c->id)) {
 		r->status = 422;
 		tokens_form(r, c, M_appr_bad_pool);
@@ -574,8 +591,9 @@ static int tokens_post(struct req *r)
 	/* from a draw: one token per rater chosen, their names on the sheet */
 	const char **names = NULL;
 	if (draw) {
-		char *chosen = db_one_text(req_db(r), r->a, "SELECT chosen FROM appraisal_draws WHERE id = ? AND pool_id = ?",
-					   "ii", draw, pool);
+		char *chosen =
+			db_one_text(req_db(r), r->a, "SELECT chosen FROM appraisal_draws WHERE id = ? AND pool_id = ?",
+				    "ii", draw, pool);
 		if (!chosen) {
 			r->status = 422;
 			tokens_form(r, c, M_appr_bad_draw);
@@ -585,8 +603,8 @@ static int tokens_post(struct req *r)
 		count = 0;
 		char *save = NULL;
 		for (char *p = strtok_r(chosen, ",", &save); p && count < TOKENS_MAX; p = strtok_r(NULL, ",", &save))
-			names[count++] = db_one_text(req_db(r), r->a, "SELECT name FROM appraisal_raters WHERE id = ?", "i",
-						     strtoll(p, NULL, 10));
+			names[count++] = db_one_text(req_db(r), r->a, "SELECT name FROM appraisal_raters WHERE id = ?",
+						     "i", strtoll(p, NULL, 10));
 	} else if ((end && *end) || count < 1 || count > TOKENS_MAX) {
 		r->status = 422;
 		tokens_form(r, c, M_appr_bad_count);
@@ -597,11 +615,13 @@ static int tokens_post(struct req *r)
 	int rc = db_begin(db);
 	for (long i = 0; !rc && i < count; i++) {
 		token_make(tok[i]);
-		rc = db_run(db, "INSERT INTO appraisal_tokens (campaign_id, unit_id, pool_id, hash, used) VALUES (?, ?, ?, ?, 0)",
+		rc = db_run(db,
+			    "INSERT INTO appraisal_tokens (campaign_id, unit_id, pool_id, hash, used) VALUES (?, ?, ?, "
+			    "?, 0)",
 			    "iiis", c->id, unit, pool, appraisal_token_hash(r, tok[i]));
 	}
-	json_t *what = json_pack("{s:I, s:I, s:I, s:i}", "unit_id", (json_int_t)unit, "pool_id", (json_int_t)pool, "draw_id",
-				 (json_int_t)draw, "count", (int)count);
+	json_t *what = json_pack("{s:I, s:I, s:I, s:i}", "unit_id", (json_int_t)unit, "pool_id", (json_int_t)pool,
+				 "draw_id", (json_int_t)draw, "count", (int)count);
 	if (!rc)
 		rc = audit_log(r, "appraisal.tokens", "appraisal_campaigns", c->id, NULL, what);
 	json_decref(what);
@@ -614,11 +634,12 @@ static int tokens_post(struct req *r)
 	/* the sheet: shown once, never stored */
 	const char *uname = db_one_text(db, r->a, "SELECT name FROM units WHERE id = ?", "i", unit);
 	const char *back = arena_printf(r->a, "/r/appraisal_campaigns/%lld", (long long)c->id);
-	struct crumb cb[] = {{"/appraisal", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]},
-			     {NULL, T(r, M_appr_token_sheet)}};
+	struct crumb cb[] = {
+		{"/appraisal", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]}, {NULL, T(r, M_appr_token_sheet)}};
 	page_begin(r, T(r, M_appr_token_sheet), cb, 3);
-	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_appr_token_sheet), uname ? uname : ""),
-		     html_fmt(r, "<button class=\"btn btn-primary\" type=\"button\" data-print>%T</button>", M_appr_print));
+	page_heading(
+		r, arena_printf(r->a, "%s · %s", T(r, M_appr_token_sheet), uname ? uname : ""),
+		html_fmt(r, "<button class=\"btn btn-primary\" type=\"button\" data-print>%T</button>", M_appr_print));
 	html(r, "<p class=\"hint no-print\">%T</p><div class=\"token-sheet\">", M_appr_sheet_once);
 	const char *base = site_base(r);
 	for (long i = 0; i < count; i++) {
@@ -627,8 +648,8 @@ static int tokens_post(struct req *r)
 		     c->vals[CAMP_TITLE], uname ? uname : "",
 		     names && names[i] ? html_fmt(r, "<p class=\"token-rater\">%s</p>", names[i]) : NULL);
 		qr_svg(&r->out, link, T(r, M_appr_qr_label));
-		html(r, "<p class=\"token-code mono\">%s</p><p class=\"token-link\"><a href=\"%a\">%s</a></p></div>", tok[i], link,
-		     link);
+		html(r, "<p class=\"token-code mono\">%s</p><p class=\"token-link\"><a href=\"%a\">%s</a></p></div>",
+		     tok[i], link, link);
 	}
 	html(r, "</div>");
 	page_end(r);
@@ -668,8 +689,8 @@ static void paper_form(struct req *r, const struct record *c, int nq, const stru
 	/* the units cannot open the campaign's record: their way back is the overview */
 	const char *back = appraisal_is_office(r) ? arena_printf(r->a, "/r/appraisal_campaigns/%lld", (long long)c->id)
 						  : "/appraisal";
-	struct crumb cb[] = {{"/appraisal", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]},
-			     {NULL, T(r, M_appr_paper_entry)}};
+	struct crumb cb[] = {
+		{"/appraisal", T(r, M_appr_campaigns)}, {back, c->vals[CAMP_TITLE]}, {NULL, T(r, M_appr_paper_entry)}};
 	page_begin(r, T(r, M_appr_paper_entry), cb, 3);
 	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_appr_paper_entry), c->vals[CAMP_TITLE]), NULL);
 	if (err != M_NONE)
@@ -795,12 +816,14 @@ static int overview_page(struct req *r)
 				       "btn-primary\" href=\"/r/appraisal_campaigns\">%T</a>",
 				       M_appr_questionnaires, M_appr_all_campaigns)
 			    : NULL);
-	struct db_stmt *s = db_query(req_db(r), r->a,
-				     "SELECT id, year, title, state, period_from, period_to FROM appraisal_campaigns WHERE "
-				     "archived = 0 AND (state <> 'draft' OR ?) ORDER BY year DESC, id DESC LIMIT 200",
-				     "I", office);
-	static const struct list_col cols[] = {{M_appr_year, NULL, 1}, {M_appr_title, NULL, 0}, {M_appr_state, NULL, 0},
-					       {M_appr_period_from, NULL, 0}, {M_appr_period_to, NULL, 0}, {M_NONE, NULL, 0}};
+	struct db_stmt *s =
+		db_query(req_db(r), r->a,
+			 "SELECT id, year, title, state, period_from, period_to FROM appraisal_campaigns WHERE "
+			 "archived = 0 AND (state <> 'draft' OR ?) ORDER BY year DESC, id DESC LIMIT 200",
+			 "I", office);
+	static const struct list_col cols[] = {{M_appr_year, NULL, 1},      {M_appr_title, NULL, 0},
+					       {M_appr_state, NULL, 0},     {M_appr_period_from, NULL, 0},
+					       {M_appr_period_to, NULL, 0}, {M_NONE, NULL, 0}};
 	struct record *row = record_new(r, &appraisal_campaigns_type);
 	int n = 0;
 	while (s && db_step(s) == DB_ROW) {
@@ -813,19 +836,23 @@ static int overview_page(struct req *r)
 		row->vals[CAMP_STATE] = st;
 		int published = !strcmp(st, "published"), entering = !strcmp(st, "open") || !strcmp(st, "closed");
 		html(r,
-		     "<tr><td class=\"num\" data-label=\"%T\">%D</td><td data-label=\"%T\">%H</td><td data-label=\"%T\">%s</td>"
+		     "<tr><td class=\"num\" data-label=\"%T\">%D</td><td data-label=\"%T\">%H</td><td "
+		     "data-label=\"%T\">%s</td>"
 		     "<td data-label=\"%T\">%s</td><td data-label=\"%T\">%s</td><td class=\"actions\">%H%H</td></tr>",
 		     M_appr_year, db_column_int64(s, 1), M_appr_title,
 		     office ? html_fmt(r, "<a href=\"/r/appraisal_campaigns/%D\">%s</a>", id, db_column_text(s, 2))
 			    : html_fmt(r, "%s", db_column_text(s, 2)),
 		     M_appr_state, record_display(r, row, CAMP_STATE, 0), M_appr_period_from, db_column_text(s, 4),
 		     M_appr_period_to, db_column_text(s, 5),
-		     reader || published ? html_fmt(r, "<a class=\"btn btn-small\" href=\"/appraisal/campaigns/%D/results\">%T</a> ", id,
-						    M_appr_results)
-					 : NULL,
-		     clerk && entering ? html_fmt(r, "<a class=\"btn btn-small\" href=\"/appraisal/campaigns/%D/paper\">%T</a>", id,
-						  M_appr_paper_entry)
-				       : NULL);
+		     reader || published
+			     ? html_fmt(r,
+					"<a class=\"btn btn-small\" href=\"/appraisal/campaigns/%D/results\">%T</a> ",
+					id, M_appr_results)
+			     : NULL,
+		     clerk && entering
+			     ? html_fmt(r, "<a class=\"btn btn-small\" href=\"/appraisal/campaigns/%D/paper\">%T</a>",
+					id, M_appr_paper_entry)
+			     : NULL);
 	}
 	if (n) {
 		list_end(r);

@@ -65,11 +65,12 @@ static struct db_stmt *units_query(struct req *r, int64_t campaign, const char *
 	const char *k[8];
 	int nk;
 	const char *ks = kinds_sql(r, kinds, k, &nk);
-	struct db_stmt *s = db_prepare(req_db(r), r->a,
-				       arena_printf(r->a,
-						    "SELECT %s FROM unit_tree ut JOIN units u ON u.id = ut.unit_id WHERE "
-						    "ut.ancestor_id = ? AND u.id <> ? AND u.archived = 0%s%s ORDER BY u.id",
-						    cols, ks, more));
+	struct db_stmt *s =
+		db_prepare(req_db(r), r->a,
+			   arena_printf(r->a,
+					"SELECT %s FROM unit_tree ut JOIN units u ON u.id = ut.unit_id WHERE "
+					"ut.ancestor_id = ? AND u.id <> ? AND u.archived = 0%s%s ORDER BY u.id",
+					cols, ks, more));
 	if (!s)
 		return NULL;
 	int p = 1;
@@ -158,8 +159,8 @@ int appraisal_results(struct req *r, int64_t campaign, struct campaign_results *
 	int nq = appraisal_questions(r, qnr, q);
 	if (nq < 0)
 		return nq;
-	struct db_stmt *c = db_query(req_db(r), r->a,
-				     "SELECT unit_id, ballots FROM appraisal_counts WHERE campaign_id = ?", "i", campaign);
+	struct db_stmt *c = db_query(
+		req_db(r), r->a, "SELECT unit_id, ballots FROM appraisal_counts WHERE campaign_id = ?", "i", campaign);
 	while (c && db_step(c) == DB_ROW) {
 		struct unit_result *u = find_unit(out, db_column_int64(c, 0));
 		if (u)
@@ -203,7 +204,8 @@ int appraisal_results(struct req *r, int64_t campaign, struct campaign_results *
 		size_t base = (size_t)i * (APPRAISAL_NDIM + 1);
 		for (int d = 0; d < APPRAISAL_NDIM; d++)
 			v->dim[d] = cnt[base + d] > 0 ? sum[base + d] / cnt[base + d] : -1;
-		v->overall = cnt[base + APPRAISAL_NDIM] > 0 ? sum[base + APPRAISAL_NDIM] / cnt[base + APPRAISAL_NDIM] : -1;
+		v->overall =
+			cnt[base + APPRAISAL_NDIM] > 0 ? sum[base + APPRAISAL_NDIM] / cnt[base + APPRAISAL_NDIM] : -1;
 		v->insufficient = v->n < out->min_sample;
 	}
 	free(sum), free(cnt);
@@ -350,14 +352,12 @@ static int unit_page(struct req *r)
 	int nq = appraisal_questions(r, strtoll(c->vals[CAMP_QUESTIONNAIRE_ID], NULL, 10), q);
 	if (nq < 0)
 		return req_fail(r, 500, M_NONE);
-	int64_t n = db_one_int64(req_db(r), 0,
-				 "SELECT ballots FROM appraisal_counts WHERE campaign_id = ? AND unit_id = ?", "ii",
-				 c->id, unit);
+	int64_t n =
+		db_one_int64(req_db(r), 0, "SELECT ballots FROM appraisal_counts WHERE campaign_id = ? AND unit_id = ?",
+			     "ii", c->id, unit);
 	int64_t min = strtoll(c->vals[CAMP_MIN_SAMPLE], NULL, 10);
 	const char *results = arena_printf(r->a, "/appraisal/campaigns/%lld/results", (long long)c->id);
-	struct crumb cb[] = {{"/appraisal", T(r, M_appr_campaigns)},
-			     {results, T(r, M_appr_results)},
-			     {NULL, name}};
+	struct crumb cb[] = {{"/appraisal", T(r, M_appr_campaigns)}, {results, T(r, M_appr_results)}, {NULL, name}};
 	page_begin(r, name, cb, 3);
 	page_heading(r, arena_printf(r->a, "%s · %s", name, c->vals[CAMP_TITLE]), NULL);
 	html(r, "<section class=\"card\"><p>%T %N%H</p>", M_appr_n, n,
@@ -366,18 +366,20 @@ static int unit_page(struct req *r)
 		     : NULL);
 	/* one column per level of the five-level scale; a three-level
 	 * question's levels fall in the columns of the same words */
-	static const struct list_col cols[] = {{M_appr_question, NULL, 0},
-					       {M_appr_lv_very_satisfied, NULL, 1}, {M_appr_lv_satisfied, NULL, 1},
-					       {M_appr_lv_fairly, NULL, 1},          {M_appr_lv_dissatisfied, NULL, 1},
-					       {M_appr_lv_very_dissatisfied, NULL, 1}, {M_appr_overall, NULL, 1}};
+	static const struct list_col cols[] = {
+		{M_appr_question, NULL, 0},        {M_appr_lv_very_satisfied, NULL, 1},
+		{M_appr_lv_satisfied, NULL, 1},    {M_appr_lv_fairly, NULL, 1},
+		{M_appr_lv_dissatisfied, NULL, 1}, {M_appr_lv_very_dissatisfied, NULL, 1},
+		{M_appr_overall, NULL, 1}};
 	list_begin(r, cols, 7, -1, 0);
 	for (int i = 0; i < nq; i++) {
 		int64_t cnt[6] = {0}, all = 0;
 		double sum = 0;
-		struct db_stmt *t = db_query(req_db(r), r->a,
-					     "SELECT level, n FROM appraisal_tally WHERE campaign_id = ? AND unit_id = ? "
-					     "AND question_id = ?",
-					     "iii", c->id, unit, q[i].id);
+		struct db_stmt *t =
+			db_query(req_db(r), r->a,
+				 "SELECT level, n FROM appraisal_tally WHERE campaign_id = ? AND unit_id = ? "
+				 "AND question_id = ?",
+				 "iii", c->id, unit, q[i].id);
 		while (t && db_step(t) == DB_ROW) {
 			int l = (int)db_column_int64(t, 0);
 			if (l >= 1 && l <= q[i].levels) {
@@ -535,12 +537,13 @@ static int results_xlsx(struct req *r)
 /* The latest campaign in the period (states listed), or 0. */
 static int64_t latest_campaign(struct req *r, const char *from, const char *to, int published)
 {
-	return db_one_int64(req_db(r), 0,
-			    published ? "SELECT id FROM appraisal_campaigns WHERE archived = 0 AND state = 'published' "
-					"AND period_to >= ? AND period_from <= ? ORDER BY period_to DESC, id DESC LIMIT 1"
-				      : "SELECT id FROM appraisal_campaigns WHERE archived = 0 AND state <> 'draft' "
-					"AND period_to >= ? AND period_from <= ? ORDER BY period_to DESC, id DESC LIMIT 1",
-			    "ss", from, to);
+	return db_one_int64(
+		req_db(r), 0,
+		published ? "SELECT id FROM appraisal_campaigns WHERE archived = 0 AND state = 'published' "
+			    "AND period_to >= ? AND period_from <= ? ORDER BY period_to DESC, id DESC LIMIT 1"
+			  : "SELECT id FROM appraisal_campaigns WHERE archived = 0 AND state <> 'draft' "
+			    "AND period_to >= ? AND period_from <= ? ORDER BY period_to DESC, id DESC LIMIT 1",
+		"ss", from, to);
 }
 
 /* The overall score of the unit's subtree in the latest published campaign
@@ -552,7 +555,8 @@ static int m_score(struct req *r, int64_t unit, const char *from, const char *to
 	int64_t c = latest_campaign(r, from, to, 1);
 	if (!c)
 		return 0;
-	int64_t qnr = db_one_int64(req_db(r), 0, "SELECT questionnaire_id FROM appraisal_campaigns WHERE id = ?", "i", c);
+	int64_t qnr =
+		db_one_int64(req_db(r), 0, "SELECT questionnaire_id FROM appraisal_campaigns WHERE id = ?", "i", c);
 	int64_t min = db_one_int64(req_db(r), 0, "SELECT min_sample FROM appraisal_campaigns WHERE id = ?", "i", c);
 	int64_t n = db_one_int64(req_db(r), 0,
 				 "SELECT COALESCE(sum(k.ballots), 0) FROM appraisal_counts k JOIN unit_tree ut ON "
@@ -564,11 +568,12 @@ static int m_score(struct req *r, int64_t unit, const char *from, const char *to
 	int nq = appraisal_questions(r, qnr, q);
 	if (nq < 0)
 		return nq;
-	struct db_stmt *s = db_query(req_db(r), r->a,
-				     "SELECT t.question_id, t.level, sum(t.n) FROM appraisal_tally t JOIN unit_tree ut ON "
-				     "ut.unit_id = t.unit_id WHERE ut.ancestor_id = ? AND t.campaign_id = ? GROUP BY "
-				     "t.question_id, t.level",
-				     "ii", unit, c);
+	struct db_stmt *s =
+		db_query(req_db(r), r->a,
+			 "SELECT t.question_id, t.level, sum(t.n) FROM appraisal_tally t JOIN unit_tree ut ON "
+			 "ut.unit_id = t.unit_id WHERE ut.ancestor_id = ? AND t.campaign_id = ? GROUP BY "
+			 "t.question_id, t.level",
+			 "ii", unit, c);
 	if (!s)
 		return DB_ERR;
 	double sum = 0, cnt = 0;
@@ -591,10 +596,11 @@ static int m_response(struct req *r, int64_t unit, const char *from, const char 
 	int64_t c = latest_campaign(r, from, to, 0);
 	if (!c)
 		return 0;
-	struct db_stmt *s = db_query(req_db(r), r->a,
-				     "SELECT count(*), COALESCE(sum(t.used), 0) FROM appraisal_tokens t JOIN unit_tree ut "
-				     "ON ut.unit_id = t.unit_id WHERE ut.ancestor_id = ? AND t.campaign_id = ?",
-				     "ii", unit, c);
+	struct db_stmt *s =
+		db_query(req_db(r), r->a,
+			 "SELECT count(*), COALESCE(sum(t.used), 0) FROM appraisal_tokens t JOIN unit_tree ut "
+			 "ON ut.unit_id = t.unit_id WHERE ut.ancestor_id = ? AND t.campaign_id = ?",
+			 "ii", unit, c);
 	if (!s || db_step(s) != DB_ROW)
 		return DB_ERR;
 	int64_t issued = db_column_int64(s, 0), used = db_column_int64(s, 1);

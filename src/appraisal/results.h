@@ -12,11 +12,11 @@
 struct unit_result {
 	int64_t unit;
 	const char *name;
-	int64_t n;                     /* ballots */
-	double dim[APPRAISAL_NDIM];    /* -1: no answer of that dimension */
-	double overall;                /* -1: no ballot */
-	int insufficient;              /* n below the campaign's minimum sample */
-	int rank;                      /* 1.. among the sufficient; 0: none */
+	int64_t n;                  /* ballots */
+	double dim[APPRAISAL_NDIM]; /* -1: no answer of that dimension */
+	double overall;             /* -1: no ballot */
+	int insufficient;           /* n below the campaign's minimum sample */
+	int rank;                   /* 1.. among the sufficient; 0: none */
 };
 
 struct campaign_results {

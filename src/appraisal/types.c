@@ -8,17 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OFFICE_WRITE                                                                                      \
-	{[ROLE_ADMIN] = ACC_WRITE,                                                                        \
-	 [ROLE_OFFICE] = ACC_WRITE,                                                                       \
-	 [ROLE_LEADER] = ACC_READ,                                                                        \
-	 [ROLE_UNIT_ADMIN] = ACC_READ,                                                                    \
-	 [ROLE_STAFF] = ACC_READ}
+#define OFFICE_WRITE                                                                           \
+	{                                                                                      \
+		[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ, \
+		[ROLE_UNIT_ADMIN] = ACC_READ, [ROLE_STAFF] = ACC_READ                          \
+	}
 
 const struct enum_opt appraisal_dimensions[] = {
-	{"lawful_duty", M_appr_dim_lawful},    {"fair_enforcement", M_appr_dim_fair},
-	{"openness", M_appr_dim_openness},     {"efficiency", M_appr_dim_efficiency},
-	{"attitude", M_appr_dim_attitude},     {"integrity", M_appr_dim_integrity},
+	{"lawful_duty", M_appr_dim_lawful},         {"fair_enforcement", M_appr_dim_fair},
+	{"openness", M_appr_dim_openness},          {"efficiency", M_appr_dim_efficiency},
+	{"attitude", M_appr_dim_attitude},          {"integrity", M_appr_dim_integrity},
 	{"professional_ethics", M_appr_dim_ethics}, {NULL, M_NONE}};
 
 static const struct enum_opt levels_opts[] = {{"5", M_appr_levels5}, {"3", M_appr_levels3}, {NULL, M_NONE}};
@@ -311,11 +310,8 @@ static const struct field_def rater_fields[] = {
 			   .max = 80,
 			   .hint = M_appr_stratum_hint},
 	[RATER_UNIT_ID] = {.name = "unit_id", .type = F_UNIT, .label = M_appr_rater_unit, .flags = FF_LIST},
-	[RATER_CONTACT] = {.name = "contact",
-			   .type = F_TEXT,
-			   .label = M_appr_contact,
-			   .flags = FF_SENSITIVE,
-			   .max = 80},
+	[RATER_CONTACT] =
+		{.name = "contact", .type = F_TEXT, .label = M_appr_contact, .flags = FF_SENSITIVE, .max = 80},
 };
 
 const struct record_type appraisal_raters_type = {
@@ -333,10 +329,8 @@ const struct record_type appraisal_raters_type = {
 
 /* ---- appeals ---- */
 
-static const struct enum_opt appeal_states[] = {{"filed", M_appr_ap_filed},
-						{"upheld", M_appr_ap_upheld},
-						{"rejected", M_appr_ap_rejected},
-						{NULL, M_NONE}};
+static const struct enum_opt appeal_states[] = {
+	{"filed", M_appr_ap_filed}, {"upheld", M_appr_ap_upheld}, {"rejected", M_appr_ap_rejected}, {NULL, M_NONE}};
 
 static const struct field_def appeal_fields[] = {
 	/* a number, not a reference: the units' scoped grants cannot read the
@@ -368,7 +362,8 @@ static const struct field_def appeal_fields[] = {
 			  .dflt = "filed"},
 };
 
-static const struct wf_state appeal_wf_states[] = {{"filed", 10, 0}, {"upheld", 0, 1}, {"rejected", 0, 1}, {NULL, 0, 0}};
+static const struct wf_state appeal_wf_states[] = {
+	{"filed", 10, 0}, {"upheld", 0, 1}, {"rejected", 0, 1}, {NULL, 0, 0}};
 
 static const struct wf_transition appeal_wf_steps[] = {
 	{.name = "uphold",
@@ -399,8 +394,8 @@ static void appeal_check(struct req *r, struct record *rec, const struct record 
 	const char *c = rec->vals[APPEAL_CAMPAIGN_ID];
 	if (c && errs->field[APPEAL_CAMPAIGN_ID] == M_NONE &&
 	    !db_one_int64(req_db(r), 0,
-			  "SELECT count(*) FROM appraisal_campaigns WHERE id = ? AND archived = 0 AND state <> 'draft'", "i",
-			  strtoll(c, NULL, 10))) {
+			  "SELECT count(*) FROM appraisal_campaigns WHERE id = ? AND archived = 0 AND state <> 'draft'",
+			  "i", strtoll(c, NULL, 10))) {
 		errs->field[APPEAL_CAMPAIGN_ID] = M_appr_no_such_campaign;
 		errs->count++;
 	}

@@ -25,11 +25,12 @@ struct fx {
 static int64_t add_unit(struct testreq *t, int64_t parent, const char *code)
 {
 	struct db *db = t->t.db;
-	int64_t id = db_insert(db,
-			       "INSERT INTO units (code, name, kind, parent_id, active, created_at, updated_at) VALUES (?, ?, "
-			       "?, ?, 1, 0, 0) RETURNING id",
-			       "ssss", code, code, parent ? "secondary" : "bureau",
-			       parent ? arena_printf(&t->t.a, "%lld", (long long)parent) : NULL);
+	int64_t id = db_insert(
+		db,
+		"INSERT INTO units (code, name, kind, parent_id, active, created_at, updated_at) VALUES (?, ?, "
+		"?, ?, 1, 0, 0) RETURNING id",
+		"ssss", code, code, parent ? "secondary" : "bureau",
+		parent ? arena_printf(&t->t.a, "%lld", (long long)parent) : NULL);
 	db_run(db, "INSERT INTO unit_tree (ancestor_id, unit_id) VALUES (?, ?)", "ii", id, id);
 	if (parent)
 		db_run(db, "INSERT INTO unit_tree (ancestor_id, unit_id) VALUES (?, ?)", "ii", parent, id);
@@ -49,9 +50,11 @@ static int setup(void **state, enum db_kind kind)
 	f->top = add_unit(t, 0, "TOP");
 	f->s1 = add_unit(t, f->top, "S1");
 	f->s2 = add_unit(t, f->top, "S2");
-	f->qnr = db_insert(db, "INSERT INTO appraisal_questionnaires (title, levels) VALUES ('Q', '5') RETURNING id", NULL);
+	f->qnr = db_insert(db, "INSERT INTO appraisal_questionnaires (title, levels) VALUES ('Q', '5') RETURNING id",
+			   NULL);
 	db_run(db,
-	       "INSERT INTO appraisal_questions (questionnaire_id, position, dimension, text_zh_hant, text_zh_hans, text_en, "
+	       "INSERT INTO appraisal_questions (questionnaire_id, position, dimension, text_zh_hant, text_zh_hans, "
+	       "text_en, "
 	       "levels) VALUES (?, 1, 'attitude', 'a', 'a', 'a', '5'), (?, 2, 'integrity', 'b', 'b', 'b', '3')",
 	       "ii", f->qnr, f->qnr);
 	f->camp = db_insert(db,
@@ -59,13 +62,14 @@ static int setup(void **state, enum db_kind kind)
 			    "period_from, period_to, weight, min_sample, state) VALUES (2026, 'C', ?, 'secondary', ?, "
 			    "'2026-03-01', '2026-11-30', 10, 2, 'open') RETURNING id",
 			    "ii", f->top, f->qnr);
-	f->pool = db_insert(db,
-			    "INSERT INTO appraisal_pools (campaign_id, kind, name) VALUES (?, 'service_recipients', 'P') "
-			    "RETURNING id",
-			    "i", f->camp);
+	f->pool =
+		db_insert(db,
+			  "INSERT INTO appraisal_pools (campaign_id, kind, name) VALUES (?, 'service_recipients', 'P') "
+			  "RETURNING id",
+			  "i", f->camp);
 	for (int i = 0; i < 4; i++)
-		db_run(db, "INSERT INTO appraisal_tokens (campaign_id, unit_id, pool_id, hash) VALUES (?, ?, ?, ?)", "iiis",
-		       f->camp, f->s1, f->pool, arena_printf(&t->t.a, "h%d", i));
+		db_run(db, "INSERT INTO appraisal_tokens (campaign_id, unit_id, pool_id, hash) VALUES (?, ?, ?, ?)",
+		       "iiis", f->camp, f->s1, f->pool, arena_printf(&t->t.a, "h%d", i));
 	*state = f;
 	return 0;
 }
@@ -123,7 +127,8 @@ static void ballots_tally_results_and_metrics(void **state)
 	assert_int_equal(db_one_int64(db, -1, "SELECT count(*) FROM appraisal_ballots", NULL), 4);
 	assert_int_equal(db_one_int64(db, -1, "SELECT count(*) FROM appraisal_opinions", NULL), 2);
 	assert_int_equal(db_one_int64(db, -1, "SELECT sum(used) FROM appraisal_tokens", NULL), 3);
-	assert_int_equal(db_one_int64(db, -1, "SELECT n FROM appraisal_tally WHERE unit_id = ? AND level = 5", "i", f->s1), 1);
+	assert_int_equal(
+		db_one_int64(db, -1, "SELECT n FROM appraisal_tally WHERE unit_id = ? AND level = 5", "i", f->s1), 1);
 
 	struct campaign_results cr;
 	assert_int_equal(appraisal_results(r, f->camp, &cr), 0);
