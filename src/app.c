@@ -8,6 +8,7 @@
 #include "core/cache.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "appraisal/appraisal.h"
 #include "cases/cases.h"
 #include "inspections/inspections.h"
 #include "db/writer.h"
@@ -34,6 +35,7 @@ const struct module *const app_modules[] = {
 	&org_module,
 	&cases_module,
 	&inspections_module,
+	&appraisal_module,
 	NULL,
 };
 

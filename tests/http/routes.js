@@ -158,6 +158,25 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/public/track', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
 	{ method: 'POST', pattern: '/public/track/rate', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
 
+	// the democratic appraisal (src/appraisal/): no campaign, pool or draw
+	// 999999, so the office's pages answer 404 and the others 403; the
+	// ballot page is public (an empty code: the form again, 422)
+	{ method: 'GET', pattern: '/appraisal', perm: 'P_SIGNED_IN', who: ['admin', 'office', 'leader', 'unit_admin', 'staff'], ok: 200 },
+	{ method: 'POST', pattern: '/appraisal/questionnaires/{id:int}/copy', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/appraisal/questionnaires/999999/copy', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/pools/{id:int}/draw', perm: 'P_SIGNED_IN', who: ['admin', 'office'], path: '/appraisal/pools/999999/draw', ok: 404 },
+	{ method: 'POST', pattern: '/appraisal/pools/{id:int}/draw', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/appraisal/pools/999999/draw', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/draws/{id:int}', perm: 'P_SIGNED_IN', who: ['admin', 'office'], path: '/appraisal/draws/999999', ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/campaigns/{id:int}/tokens', perm: 'P_SIGNED_IN', who: ['admin', 'office'], path: '/appraisal/campaigns/999999/tokens', ok: 404 },
+	{ method: 'POST', pattern: '/appraisal/campaigns/{id:int}/tokens', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/appraisal/campaigns/999999/tokens', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/campaigns/{id:int}/paper', perm: 'P_SIGNED_IN', who: ['admin', 'office', 'unit_admin', 'staff'], path: '/appraisal/campaigns/999999/paper', ok: 404 },
+	{ method: 'POST', pattern: '/appraisal/campaigns/{id:int}/paper', perm: 'P_SIGNED_IN', who: ['admin', 'office', 'unit_admin', 'staff'], csrf: 1, path: '/appraisal/campaigns/999999/paper', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/campaigns/{id:int}/results', perm: 'P_SIGNED_IN', path: '/appraisal/campaigns/999999/results', ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/campaigns/{id:int}/results.xlsx', perm: 'P_SIGNED_IN', path: '/appraisal/campaigns/999999/results.xlsx', ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/campaigns/{id:int}/units/{unit:int}', perm: 'P_SIGNED_IN', path: '/appraisal/campaigns/999999/units/1', ok: 404 },
+	{ method: 'GET', pattern: '/ballot', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'POST', pattern: '/ballot', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/ballot/thanks', perm: 'P_PUBLIC', ok: 200 },
+
 	// archives the unit: after everything else that uses it
 	{ method: 'DELETE', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units/:unit', ok: 200, late: true },
 ];
