@@ -8,6 +8,7 @@
  * is a redirect to a page without it, the ballot rows name no token, rater,
  * address or time, and nothing here writes an audit entry or a log line. */
 #include "../auth/throttle.h"
+#include "../core/buf.h"
 #include "../db/db.h"
 #include "../http/write.h"
 #include "../web/html.h"
@@ -111,6 +112,42 @@ int appraisal_read_answers(struct req *r, int nq, const struct appraisal_q *q, i
 	return missing;
 }
 
+/* The ballot's answers and the tally's increments, each as one multi-row
+ * statement: 0 or a DB_E_* code. */
+static int answers_insert(struct req *r, const struct appraisal_ballot *b, int64_t id)
+{
+	struct db *db = req_db(r);
+	struct buf a, t;
+	buf_init(&a, r->a);
+	buf_init(&t, r->a);
+	buf_puts(&a, "INSERT INTO appraisal_answers (ballot_id, question_id, level) VALUES ");
+	buf_puts(&t, "INSERT INTO appraisal_tally (campaign_id, unit_id, question_id, level, n) VALUES ");
+	for (int i = 0; i < b->nq; i++) {
+		buf_puts(&a, i ? ", (?, ?, ?)" : "(?, ?, ?)");
+		buf_puts(&t, i ? ", (?, ?, ?, ?, 1)" : "(?, ?, ?, ?, 1)");
+	}
+	buf_puts(&t, " ON CONFLICT (campaign_id, unit_id, question_id, level) DO UPDATE SET n = appraisal_tally.n + 1");
+	struct db_stmt *sa = db_prepare(db, r->a, a.p), *st = db_prepare(db, r->a, t.p);
+	if (!sa || !st)
+		return DB_ERR;
+	for (int i = 0; i < b->nq; i++) {
+		db_bind_int64(sa, 3 * i + 1, id);
+		db_bind_int64(sa, 3 * i + 2, b->q[i].id);
+		db_bind_int64(sa, 3 * i + 3, b->level[i]);
+		db_bind_int64(st, 4 * i + 1, b->campaign);
+		db_bind_int64(st, 4 * i + 2, b->unit);
+		db_bind_int64(st, 4 * i + 3, b->q[i].id);
+		db_bind_int64(st, 4 * i + 4, b->level[i]);
+	}
+	int rc = db_step(sa);
+	db_reset(sa);
+	if (rc == DB_DONE) {
+		rc = db_step(st);
+		db_reset(st);
+	}
+	return rc == DB_DONE ? 0 : rc < 0 ? rc : DB_ERR;
+}
+
 int appraisal_store(struct req *r, struct appraisal_ballot *b)
 {
 	struct db *db = req_db(r);
@@ -133,16 +170,11 @@ int appraisal_store(struct req *r, struct appraisal_ballot *b)
 			  b->token_hash ? "token" : "paper");
 	if (id < 0)
 		return (int)id;
-	for (int i = 0; i < b->nq; i++) {
-		int rc = db_run(db, "INSERT INTO appraisal_answers (ballot_id, question_id, level) VALUES (?, ?, ?)",
-				"iiI", id, b->q[i].id, b->level[i]);
-		if (!rc)
-			rc = db_run(
-				db,
-				"INSERT INTO appraisal_tally (campaign_id, unit_id, question_id, level, n) VALUES (?, "
-				"?, ?, ?, 1) ON CONFLICT (campaign_id, unit_id, question_id, level) DO UPDATE SET n "
-				"= appraisal_tally.n + 1",
-				"iiiI", b->campaign, b->unit, b->q[i].id, b->level[i]);
+	/* the answers and their tally: one statement each for all the
+	 * questions (a ballot is ~30 rows; the writer runs ballots one after
+	 * the other, so statements, not rows, are what it spends) */
+	if (b->nq > 0) {
+		int rc = answers_insert(r, b, id);
 		if (rc)
 			return rc;
 	}
