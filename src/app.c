@@ -12,6 +12,7 @@
 #include "db/writer.h"
 #include "org/org.h"
 #include "platform/inbox.h"
+#include "rectification/rect.h"
 #include "web/layout.h"
 
 #include <pthread.h>
@@ -32,6 +33,7 @@ const struct module *const app_modules[] = {
 	&platform_module,
 	&org_module,
 	&cases_module,
+	&rectification_module,
 	NULL,
 };
 
