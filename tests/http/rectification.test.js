@@ -293,6 +293,22 @@ test('the ledger: the page, the print page, and the workbook read back with its 
 
 test('statistics: items, closed on time, overdue, repeats; a workbook', async () => {
 	await setup();
+	// department two: an open item past its deadline and the same checklist
+	// item failing again (a repeat); another unit's same item is no repeat
+	const late = await newItem({ unit_id: O.D2, due: plus(today(), -3), problem: 'Badge missing again' });
+	const again = await newItem({ unit_id: O.D2, problem: 'Badge missing once more' });
+	const elsewhere = await newItem({ unit_id: O.D1, problem: 'Badge missing elsewhere' });
+	ctx.srv.sql(`UPDATE rectifications SET checklist_item = 'badge' WHERE id IN (${late.id}, ${again.id}, ${elsewhere.id})`);
+	const d2 = await getBytes(await ctx.srv.admin({ headers: { 'Accept-Language': 'en' } }), `/rectification/stats.xlsx?unit=${O.D2}`);
+	const wd = new ExcelJS.Workbook();
+	await wd.xlsx.load(d2.bytes);
+	const row = [];
+	wd.worksheets[0].eachRow((x) => x.values[1] === msg('rect_stats_total', 'en') && row.push(x.values));
+	// unit, items, closed, on time, on-time rate, overdue, avg days, repeats
+	assert.equal(row[0][2], 2);
+	assert.equal(row[0][3], 0);
+	assert.equal(row[0][6], 1, 'one overdue');
+	assert.equal(row[0][8], 1, 'one repeat');
 	const c = await ctx.srv.admin({ headers: { 'Accept-Language': 'en' } });
 	const page = await c.get(`/rectification/stats?unit=${O.B}`);
 	assert.equal(page.status, 200);
