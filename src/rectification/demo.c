@@ -89,6 +89,7 @@ struct gen {
 	struct rng r;
 	struct cal cal;
 	int64_t now, today;
+	int64_t last; /* the latest event of the item being written */
 	int items, events;
 };
 
@@ -128,6 +129,8 @@ static int event(struct gen *g, int64_t id, int64_t t, const char *side, const c
 	g->events++;
 	if (t > g->now)
 		t = g->now - 60;
+	if (t > g->last)
+		g->last = t;
 	return db_run(g->db,
 		      "INSERT INTO record_events (record_type, record_id, at, actor, side, action, from_state, "
 		      "to_state, reason, note, data, is_public) VALUES ('rectifications', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
@@ -229,6 +232,7 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 	int rc = db_run(g->db, "UPDATE rectifications SET number = ? WHERE id = ?", "si",
 			arena_printf(g->a, "ZG-%04d-%04lld", y, (long long)id), id);
 	g->items++;
+	g->last = 0;
 	if (!rc)
 		rc = event(g, id, t0, "office", office, "create", NULL, "assigned", NULL, NULL, NULL);
 	if (!rc && o >= O_IN_PROGRESS)
@@ -257,6 +261,8 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 	if (!rc && o >= O_ON_TIME)
 		rc = event(g, id, closed, "office", office, "close", "submitted", "closed", NULL, NULL,
 			   json1(g, "verification", verification));
+	if (!rc)
+		rc = db_run(g->db, "UPDATE rectifications SET updated_at = ? WHERE id = ?", "ii", g->last, id);
 	return rc;
 }
 

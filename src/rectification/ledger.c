@@ -225,6 +225,18 @@ static void filter_form(struct req *r, const struct filter *f, const char *actio
 	     M_rect_show);
 }
 
+/* The first max characters of s (UTF-8), with "…" when cut (arena). */
+static const char *cut(struct req *r, const char *s, int max)
+{
+	const char *p = s;
+	for (int n = 0; *p && n < max; n++) {
+		p++;
+		while ((*p & 0xC0) == 0x80)
+			p++;
+	}
+	return *p ? arena_printf(r->a, "%.*s…", (int)(p - s), s) : s;
+}
+
 static void ledger_table(struct req *r, struct db_stmt *q, int64_t first, int print)
 {
 	html(r, "%H<table class=\"list ledger\"><thead><tr>", print ? MARKUP("<div class=\"table-wrap\">")
@@ -237,11 +249,15 @@ static void ledger_table(struct req *r, struct db_stmt *q, int64_t first, int pr
 	struct line l;
 	while (q && db_step(q) == DB_ROW) {
 		line_read(r, q, row, today, &l);
+		if (!print) {
+			l.problem = cut(r, l.problem, 90);
+			l.measures = cut(r, l.measures, 60);
+		}
 		html(r,
-		     "<tr><td class=\"num\" data-label=\"%T\">%D</td><td class=\"card-title prewrap\" data-label=\"%T\">"
+		     "<tr><td class=\"num\" data-label=\"%T\">%D</td><td class=\"card-title wrap prewrap\" data-label=\"%T\">"
 		     "<a href=\"/r/rectifications/%D\">%s</a> %s</td><td data-label=\"%T\">%s</td><td data-label=\"%T\">%s"
-		     "</td><td data-label=\"%T\">%s</td><td class=\"prewrap\" data-label=\"%T\">%s</td><td data-label=\"%T\">"
-		     "%s</td><td data-label=\"%T\">%H%s%H</td><td data-label=\"%T\">%s</td></tr>",
+		     "</td><td data-label=\"%T\">%s</td><td class=\"wrap prewrap\" data-label=\"%T\">%s</td><td data-label=\"%T\">"
+		     "%s</td><td class=\"wrap\" data-label=\"%T\">%H%s%H</td><td class=\"wrap\" data-label=\"%T\">%s</td></tr>",
 		     ledger_heads[0], ++k, ledger_heads[1], l.id, l.number, l.problem, ledger_heads[2], l.source,
 		     ledger_heads[3], l.unit, ledger_heads[4], l.person, ledger_heads[5], l.measures, ledger_heads[6],
 		     l.due, ledger_heads[7], l.overdue ? MARKUP("<span class=\"badge badge-warn\">") : NULL, l.done,
@@ -271,6 +287,7 @@ static int ledger_page(struct req *r)
 			      "<a class=\"btn\" href=\"/rectification/ledger.xlsx?%a\">XLSX</a> <a class=\"btn\" "
 			      "href=\"/rectification/ledger/print?%a\">%T</a>",
 			      f.query, f.query, M_rect_print));
+	html(r, "<link rel=\"stylesheet\" href=\"/static/rectification-print.css\">");
 	filter_form(r, &f, "/rectification/ledger");
 	if (!total) {
 		empty_state(r, M_rect_none, M_rect_none_hint, NULL, M_NONE);

@@ -147,7 +147,7 @@ static void draws_list(struct req *r)
 		const char *chosen = db_column_text(q, 6);
 		html(r,
 		     "<tr><td class=\"card-title\" data-label=\"%T\">%s</td><td class=\"mono\" data-label=\"%T\">%s</td>"
-		     "<td data-label=\"%T\">%D%s</td><td class=\"num\" data-label=\"%T\">%D</td><td data-label=\"%T\">",
+		     "<td data-label=\"%T\">%D%s</td><td class=\"num\" data-label=\"%T\">%D</td><td class=\"wrap\" data-label=\"%T\">",
 		     M_rect_rc_month, db_column_text(q, 1), M_rect_rc_seed, db_column_text(q, 2), M_rect_rc_size,
 		     db_column_int64(q, 4), !strcmp(db_column_text(q, 3), "pct") ? " %" : "", M_rect_rc_pool,
 		     db_column_int64(q, 5), M_rect_rc_chosen);
@@ -159,8 +159,9 @@ static void draws_list(struct req *r)
 			html(r, "%H<a href=\"/r/rectifications/%D\">%s</a>", i ? MARKUP(", ") : NULL, ids[i],
 			     num ? num : "?");
 		}
-		html(r, "</td><td data-label=\"%T\">%s · %s</td><td data-label=\"%T\">%H</td></tr>", M_rect_rc_by,
-		     db_column_text(q, 8), fmt_time(r->lang, db_column_int64(q, 7), 1, when, sizeof when),
+		const char *who = db_column_text(q, 8);
+		html(r, "</td><td data-label=\"%T\">%s%s%s</td><td data-label=\"%T\">%H</td></tr>", M_rect_rc_by, who,
+		     *who ? " · " : "", fmt_time(r->lang, db_column_int64(q, 7), 1, when, sizeof when),
 		     M_rect_rc_reproduced,
 		     reproduced(db_column_text(q, 2), db_column_text(q, 9), chosen)
 			     ? html_fmt(r, "<span class=\"badge badge-ok\">✓ %T</span>", M_rect_rc_same)

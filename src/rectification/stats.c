@@ -236,9 +236,10 @@ static int stats_page(struct req *r)
 			s2[k++] = v[i].f.overdue;
 		}
 		if (k) {
+			/* colours: chart-s1 is red, chart-s2 green */
 			struct chart_series s[3] = {{T(r, M_rect_stats_items), s0},
-						    {T(r, M_rect_stats_on_time), s1},
-						    {T(r, M_rect_stats_overdue), s2}};
+						    {T(r, M_rect_stats_overdue), s2},
+						    {T(r, M_rect_stats_on_time), s1}};
 			html(r, "<section class=\"card\">");
 			chart_bars(r, T(r, M_rect_stats_by_unit), cats, k, s, 3);
 			html(r, "</section>");
