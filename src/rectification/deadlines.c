@@ -27,11 +27,12 @@ int rect_deadlines_run(struct req *r, int64_t today, int *reminded)
 	*reminded = 0;
 	int64_t ids[BATCH];
 	int n = 0;
-	struct db_stmt *q = db_query(db, r->a,
-				     "SELECT id FROM rectifications WHERE archived = 0 AND state IN ('assigned', "
-				     "'in_progress', 'extension') AND due < ? AND (reminded_due IS NULL OR reminded_due "
-				     "<> due) ORDER BY due, id LIMIT 200",
-				     "s", t);
+	struct db_stmt *q =
+		db_query(db, r->a,
+			 "SELECT id FROM rectifications WHERE archived = 0 AND state IN ('assigned', "
+			 "'in_progress', 'extension') AND due < ? AND (reminded_due IS NULL OR reminded_due "
+			 "<> due) ORDER BY due, id LIMIT 200",
+			 "s", t);
 	while (q && db_step(q) == DB_ROW && n < BATCH)
 		ids[n++] = db_column_int64(q, 0);
 	const struct wf_transition *tr = wf_transition(&rect_type, "remind");
@@ -42,7 +43,8 @@ int rect_deadlines_run(struct req *r, int64_t today, int *reminded)
 		int64_t due = 0, late = 0;
 		cal_parse_date(rec->vals[RECT_DUE], &due);
 		wf_workdays_between(r, due, today, &late);
-		struct wf_input in = {.note = arena_printf(r->a, msg(LANG_HANT, M_rect_auto_reminded), (long long)late)};
+		struct wf_input in = {
+			.note = arena_printf(r->a, msg(LANG_HANT, M_rect_auto_reminded), (long long)late)};
 		struct record_errors e;
 		int rc = wf_take(r, rec, tr, &in, WF_SYSTEM, &e);
 		if (rc == WF_E_STATE || rc == DB_E_BUSY || rc == WF_E_INVALID)

@@ -67,7 +67,8 @@ static const char *const self_items[] = {
 	"自查發現：政務公開欄資訊更新滯後兩個月。",
 };
 static const char *const measures_text[] = {
-	"一、召開專題會議，分析問題成因；二、明確責任人和完成時限；三、完善相關制度並組織全員學習；四、建立日常檢查機制，防止問題反彈。",
+	"一、召開專題會議，分析問題成因；二、明確責任人和完成時限；三、完善相關制度並組織全員學習；四、建立日常檢查機制"
+	"，防止問題反彈。",
 	"立即調整人員排班，增設彈性窗口；對相關責任人進行約談提醒；每週開展自查並形成記錄。",
 	"對照問題清單逐項整改，組織業務培訓一次，修訂崗位職責和服務規範，納入月度考核。",
 	"約談相關當事人並責令書面檢討；完善考核細則；安排專人跟蹤回訪，確保整改到位。",
@@ -79,7 +80,8 @@ static const char *const verify_text[] = {
 };
 static const char *const send_back_text[] = {"佐證材料不充分，缺少整改前後對比照片，請補充後重新提交。",
 					     "整改措施過於籠統，未說明長效機制，請完善。"};
-static const char *const ext_text[] = {"需協調市政部門共同整改，申請延期。", "涉及設備採購，需走政府採購程序，申請延期。"};
+static const char *const ext_text[] = {"需協調市政部門共同整改，申請延期。",
+				       "涉及設備採購，需走政府採購程序，申請延期。"};
 static const char *const progress_text[] = {"已召開專題會議，制定整改方案。", "已完成人員調整和培訓。",
 					    "整改措施已落實大半，正在收集佐證材料。"};
 
@@ -131,10 +133,13 @@ static int event(struct gen *g, int64_t id, int64_t t, const char *side, const c
 		t = g->now - 60;
 	if (t > g->last)
 		g->last = t;
-	return db_run(g->db,
-		      "INSERT INTO record_events (record_type, record_id, at, actor, side, action, from_state, "
-		      "to_state, reason, note, data, is_public) VALUES ('rectifications', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-		      "iisssssss" "s", id, t, actor, side, action, from, to, reason, note, data);
+	return db_run(
+		g->db,
+		"INSERT INTO record_events (record_type, record_id, at, actor, side, action, from_state, "
+		"to_state, reason, note, data, is_public) VALUES ('rectifications', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+		"iisssssss"
+		"s",
+		id, t, actor, side, action, from, to, reason, note, data);
 }
 
 static const char *json1(struct gen *g, const char *k, const char *v)
@@ -218,13 +223,15 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 		g->db,
 		"INSERT INTO rectifications (archived, version, created_at, updated_at, number, problem, source, "
 		"source_case, source_ref, unit_id, person, due, measures, progress, verification, state, assigned_at, "
-		"submitted_at, closed_at, on_time, days_to_close, extension_to, reminders, reminded_due) VALUES (0, 1, ?, "
+		"submitted_at, closed_at, on_time, days_to_close, extension_to, reminders, reminded_due) VALUES (0, 1, "
+		"?, "
 		"?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		"iisssssssssssssssssss", t0, last, it->problem, it->source,
 		it->source_case ? num(g, it->source_case) : NULL, it->source_ref, num(g, it->unit),
-		it->person ? num(g, it->person) : NULL, day_text(g, due), measures, num(g, progress), verification, state,
-		num(g, t0), submitted ? num(g, submitted) : NULL, closed ? num(g, closed) : NULL,
-		ontime >= 0 ? num(g, ontime) : NULL, dtc >= 0 ? num(g, dtc) : NULL, ext_to, num(g, reminders), reminded);
+		it->person ? num(g, it->person) : NULL, day_text(g, due), measures, num(g, progress), verification,
+		state, num(g, t0), submitted ? num(g, submitted) : NULL, closed ? num(g, closed) : NULL,
+		ontime >= 0 ? num(g, ontime) : NULL, dtc >= 0 ? num(g, dtc) : NULL, ext_to, num(g, reminders),
+		reminded);
 	if (id < 0)
 		return (int)id;
 	int y, m, d;
@@ -268,10 +275,11 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 
 static int64_t person_of(struct gen *g, int64_t unit)
 {
-	return db_one_int64(g->db, 0,
-			    "SELECT id FROM people WHERE archived = 0 AND unit_id IN (SELECT unit_id FROM unit_tree WHERE "
-			    "ancestor_id = ?) ORDER BY id LIMIT 1",
-			    "i", unit);
+	return db_one_int64(
+		g->db, 0,
+		"SELECT id FROM people WHERE archived = 0 AND unit_id IN (SELECT unit_id FROM unit_tree WHERE "
+		"ancestor_id = ?) ORDER BY id LIMIT 1",
+		"i", unit);
 }
 
 /* A working day about back days ago. */
@@ -287,11 +295,13 @@ static int draw_write(struct gen *g)
 	cal_civil_from_days(g->today, &y, &m, &d);
 	if (--m == 0)
 		m = 12, y--;
-	int64_t from = cal_days_from_civil(y, m, 1), to = cal_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
-	struct db_stmt *q = db_query(g->db, g->a,
-				     "SELECT id FROM rectifications WHERE state = 'closed' AND archived = 0 AND closed_at "
-				     ">= ? AND closed_at < ? ORDER BY id LIMIT 500",
-				     "ii", cal_local_time(from, 0, 0, 0), cal_local_time(to, 0, 0, 0));
+	int64_t from = cal_days_from_civil(y, m, 1),
+		to = cal_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
+	struct db_stmt *q =
+		db_query(g->db, g->a,
+			 "SELECT id FROM rectifications WHERE state = 'closed' AND archived = 0 AND closed_at "
+			 ">= ? AND closed_at < ? ORDER BY id LIMIT 500",
+			 "ii", cal_local_time(from, 0, 0, 0), cal_local_time(to, 0, 0, 0));
 	int64_t pool[500], chosen[500];
 	int np = 0;
 	while (q && db_step(q) == DB_ROW && np < 500)
@@ -310,35 +320,40 @@ static int draw_write(struct gen *g)
 	int64_t drawn = cal_local_time(wd(g, to, 1), 10, 0, 0);
 	if (drawn > g->now)
 		drawn = g->now - 3600;
-	int64_t draw = db_insert(g->db,
-				 "INSERT INTO rect_recheck_draws (month, seed, size_kind, size_value, pool, pool_size, "
-				 "chosen, drawn_by, drawn_at) VALUES (?, ?, 'pct', 30, ?, ?, ?, NULL, ?) RETURNING id",
-				 "sssss" "i", arena_printf(g->a, "%04d-%02d", y, m), num(g, (int64_t)seed), bp.p,
-				 num(g, np), bc.p, drawn);
+	int64_t draw =
+		db_insert(g->db,
+			  "INSERT INTO rect_recheck_draws (month, seed, size_kind, size_value, pool, pool_size, "
+			  "chosen, drawn_by, drawn_at) VALUES (?, ?, 'pct', 30, ?, ?, ?, NULL, ?) RETURNING id",
+			  "sssss"
+			  "i",
+			  arena_printf(g->a, "%04d-%02d", y, m), num(g, (int64_t)seed), bp.p, num(g, np), bc.p, drawn);
 	if (draw < 0)
 		return (int)draw;
 	for (int i = 0; i < k; i++) {
 		int64_t id = chosen[i];
 		int rc = 0;
 		if (i % 3 == 0 || drawn + 86400 > g->now) {
-			rc = db_run(g->db, "UPDATE rectifications SET recheck = 'drawn', recheck_draw = ? WHERE id = ?", "ii",
-				    draw, id);
-		} else if (i % 3 == 1) {
-			rc = db_run(g->db, "UPDATE rectifications SET recheck = 'passed', recheck_draw = ? WHERE id = ?",
+			rc = db_run(g->db, "UPDATE rectifications SET recheck = 'drawn', recheck_draw = ? WHERE id = ?",
 				    "ii", draw, id);
+		} else if (i % 3 == 1) {
+			rc = db_run(g->db,
+				    "UPDATE rectifications SET recheck = 'passed', recheck_draw = ? WHERE id = ?", "ii",
+				    draw, id);
 			if (!rc)
-				rc = event(g, id, drawn + 86400, "office", "文明辦", "recheck_pass", "closed", "closed", NULL,
-					   "隨機複查：現場核實整改效果良好，問題未反彈。", NULL);
+				rc = event(g, id, drawn + 86400, "office", "文明辦", "recheck_pass", "closed", "closed",
+					   NULL, "隨機複查：現場核實整改效果良好，問題未反彈。", NULL);
 		} else {
 			int64_t due = wd(g, g->today, 10);
-			rc = db_run(g->db,
-				    "UPDATE rectifications SET recheck = 'failed', recheck_draw = ?, state = 'in_progress', "
-				    "closed_at = NULL, on_time = NULL, days_to_close = NULL, submitted_at = NULL, due = ? "
-				    "WHERE id = ?",
-				    "isi", draw, day_text(g, due), id);
+			rc = db_run(
+				g->db,
+				"UPDATE rectifications SET recheck = 'failed', recheck_draw = ?, state = "
+				"'in_progress', "
+				"closed_at = NULL, on_time = NULL, days_to_close = NULL, submitted_at = NULL, due = ? "
+				"WHERE id = ?",
+				"isi", draw, day_text(g, due), id);
 			if (!rc)
-				rc = event(g, id, drawn + 86400, "office", "文明辦", "recheck_fail", "closed", "in_progress",
-					   "隨機複查：問題出現反彈，整改不到位，重新整改。", NULL,
+				rc = event(g, id, drawn + 86400, "office", "文明辦", "recheck_fail", "closed",
+					   "in_progress", "隨機複查：問題出現反彈，整改不到位，重新整改。", NULL,
 					   json1(g, "due", day_text(g, due)));
 		}
 		if (rc)
@@ -352,18 +367,20 @@ static int generate(struct gen *g)
 	/* the units: the secondary units of the organization demo */
 	int64_t units[64];
 	int nu = 0;
-	struct db_stmt *q = db_query(g->db, g->a,
-				     "SELECT id FROM units WHERE kind = 'secondary' AND archived = 0 ORDER BY id LIMIT 64", NULL);
+	struct db_stmt *q =
+		db_query(g->db, g->a,
+			 "SELECT id FROM units WHERE kind = 'secondary' AND archived = 0 ORDER BY id LIMIT 64", NULL);
 	while (q && db_step(q) == DB_ROW && nu < 64)
 		units[nu++] = db_column_int64(q, 0);
 	if (!nu)
 		return 0;
 	int rc = 0;
 	/* raised from closed complaint cases, one in about every fifteen */
-	q = db_query(g->db, g->a,
-		     "SELECT id, title, description, unit_id, closed_at FROM cases WHERE kind = 'complaint' AND state = "
-		     "'closed' AND unit_id IS NOT NULL AND archived = 0 ORDER BY id",
-		     NULL);
+	q = db_query(
+		g->db, g->a,
+		"SELECT id, title, description, unit_id, closed_at FROM cases WHERE kind = 'complaint' AND state = "
+		"'closed' AND unit_id IS NOT NULL AND archived = 0 ORDER BY id",
+		NULL);
 	struct {
 		int64_t id, unit, closed;
 		const char *text;
@@ -377,7 +394,7 @@ static int generate(struct gen *g)
 			cs[nc].text = arena_printf(g->a, "%s\n%.600s", db_column_text(q, 1), db_column_text(q, 2));
 			nc++;
 		}
-	static const enum outcome mix[] = {O_ON_TIME, O_ON_TIME, O_LATE,      O_ON_TIME,   O_IN_PROGRESS, O_ON_TIME,
+	static const enum outcome mix[] = {O_ON_TIME,   O_ON_TIME, O_LATE,    O_ON_TIME,   O_IN_PROGRESS, O_ON_TIME,
 					   O_SUBMITTED, O_OVERDUE, O_ON_TIME, O_EXTENSION, O_ASSIGNED,    O_LATE};
 	for (int i = 0; !rc && i < nc; i++) {
 		enum outcome o = mix[i % COUNT(mix)];
@@ -392,8 +409,8 @@ static int generate(struct gen *g)
 			a0 = past_day(g, 25 + below(&g->r, 10));
 		else if (a0 > g->today - 40)
 			a0 = past_day(g, 40 + below(&g->r, 30));
-		struct item it = {cs[i].text, "case", arena_printf(g->a, "cases:%lld", (long long)cs[i].id), cs[i].id,
-				  cs[i].unit, person_of(g, cs[i].unit)};
+		struct item it = {cs[i].text, "case",     arena_printf(g->a, "cases:%lld", (long long)cs[i].id),
+				  cs[i].id,   cs[i].unit, person_of(g, cs[i].unit)};
 		rc = item_write(g, &it, o, a0);
 	}
 	/* leader instructions, notices, supervisors' opinions, self-checks */
@@ -412,8 +429,8 @@ static int generate(struct gen *g)
 			int64_t unit = units[below(&g->r, nu)];
 			int64_t a0 = o == O_SUBMITTED                     ? past_day(g, 9 + below(&g->r, 4))
 				     : o <= O_EXTENSION && o != O_OVERDUE ? past_day(g, 2 + below(&g->r, 5))
-				     : o == O_OVERDUE                    ? past_day(g, 25 + below(&g->r, 10))
-									 : past_day(g, 30 + below(&g->r, 270));
+				     : o == O_OVERDUE                     ? past_day(g, 25 + below(&g->r, 10))
+									  : past_day(g, 30 + below(&g->r, 270));
 			struct item it = {kinds[kk].v[i], kinds[kk].src, NULL, 0, unit, person_of(g, unit)};
 			rc = item_write(g, &it, o, a0);
 		}
@@ -421,7 +438,8 @@ static int generate(struct gen *g)
 	for (int i = 0; !rc && i < 12; i++) {
 		int64_t unit = units[below(&g->r, nu)];
 		int64_t a0 = past_day(g, 40 + below(&g->r, 12));
-		struct item it = {kinds[i % 4].v[i % kinds[i % 4].n], kinds[i % 4].src, NULL, 0, unit, person_of(g, unit)};
+		struct item it = {
+			kinds[i % 4].v[i % kinds[i % 4].n], kinds[i % 4].src, NULL, 0, unit, person_of(g, unit)};
 		rc = item_write(g, &it, i % 4 == 3 ? O_LATE : O_ON_TIME, a0);
 	}
 	if (!rc)
@@ -439,7 +457,8 @@ int rect_demo(struct db *db, const struct demo_options *o, char *err, size_t err
 		return DB_ERR;
 	}
 	if (existing > 0) {
-		snprintf(err, errlen, "the database has rectification items already; the demo is for an empty database");
+		snprintf(err, errlen,
+			 "the database has rectification items already; the demo is for an empty database");
 		return DEMO_E_NOT_EMPTY;
 	}
 	struct arena a;

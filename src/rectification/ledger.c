@@ -26,14 +26,14 @@
 #define LEDGER_PER_PAGE 100
 #define LEDGER_MAX_ROWS 20000
 
-static const enum msg_id ledger_heads[9] = {M_rect_col_seq,     M_rect_col_problem, M_rect_col_source,
-					    M_rect_col_unit,    M_rect_col_person,  M_rect_col_measures,
-					    M_rect_col_due,     M_rect_col_done,    M_rect_col_signed_off};
+static const enum msg_id ledger_heads[9] = {M_rect_col_seq,  M_rect_col_problem, M_rect_col_source,
+					    M_rect_col_unit, M_rect_col_person,  M_rect_col_measures,
+					    M_rect_col_due,  M_rect_col_done,    M_rect_col_signed_off};
 
 struct filter {
 	int64_t unit;
 	const char *from, *to, *state, *source; /* NULL: any */
-	const char *query;                     /* the filters as a query string */
+	const char *query;                      /* the filters as a query string */
 };
 
 static const char *param(struct req *r, const char *name)
@@ -140,7 +140,7 @@ struct line {
 	int overdue;
 };
 
-#define LINE_COLS                                                                                          \
+#define LINE_COLS                                                                                            \
 	"t.id, t.number, t.problem, t.source, t.unit_id, t.person, t.measures, t.due, t.state, t.progress, " \
 	"t.closed_at, t.on_time, t.extension_to, t.recheck"
 
@@ -200,7 +200,9 @@ static int64_t today_day(void)
 
 static void filter_form(struct req *r, const struct filter *f, const char *action)
 {
-	html(r, "<form class=\"filters\" method=\"get\" action=\"%a\"><div class=\"field\"><label for=\"f-unit\">%T</label>",
+	html(r,
+	     "<form class=\"filters\" method=\"get\" action=\"%a\"><div class=\"field\"><label "
+	     "for=\"f-unit\">%T</label>",
 	     action, M_unit);
 	unit_picker(r, "f-unit", "unit", f->unit ? arena_printf(r->a, "%lld", (long long)f->unit) : NULL, 1,
 		    M_rect_all_units, NULL);
@@ -215,8 +217,9 @@ static void filter_form(struct req *r, const struct filter *f, const char *actio
 		     f->state && !strcmp(f->state, o->code) ? MARKUP(" selected") : NULL, o->label);
 	html(r, "<option value=\"overdue\"%H>%T</option></select></div>",
 	     f->state && !strcmp(f->state, "overdue") ? MARKUP(" selected") : NULL, M_rect_overdue);
-	html(r, "<div class=\"field\"><label for=\"f-source\">%T</label><select id=\"f-source\" name=\"source\">"
-		"<option value=\"\">%T</option>",
+	html(r,
+	     "<div class=\"field\"><label for=\"f-source\">%T</label><select id=\"f-source\" name=\"source\">"
+	     "<option value=\"\">%T</option>",
 	     M_rect_source, M_rect_any);
 	for (const struct enum_opt *o = rect_sources; o->code; o++)
 		html(r, "<option value=\"%a\"%H>%T</option>", o->code,
@@ -239,8 +242,8 @@ static const char *cut(struct req *r, const char *s, int max)
 
 static void ledger_table(struct req *r, struct db_stmt *q, int64_t first, int print)
 {
-	html(r, "%H<table class=\"list ledger\"><thead><tr>", print ? MARKUP("<div class=\"table-wrap\">")
-								    : table_wrap_open(r));
+	html(r, "%H<table class=\"list ledger\"><thead><tr>",
+	     print ? MARKUP("<div class=\"table-wrap\">") : table_wrap_open(r));
 	for (int i = 0; i < 9; i++)
 		html(r, "<th scope=\"col\">%T</th>", ledger_heads[i]);
 	html(r, "</tr></thead><tbody>");
@@ -254,10 +257,14 @@ static void ledger_table(struct req *r, struct db_stmt *q, int64_t first, int pr
 			l.measures = cut(r, l.measures, 60);
 		}
 		html(r,
-		     "<tr><td class=\"num\" data-label=\"%T\">%D</td><td class=\"card-title wrap prewrap\" data-label=\"%T\">"
-		     "<a href=\"/r/rectifications/%D\">%s</a> %s</td><td data-label=\"%T\">%s</td><td data-label=\"%T\">%s"
-		     "</td><td data-label=\"%T\">%s</td><td class=\"wrap prewrap\" data-label=\"%T\">%s</td><td data-label=\"%T\">"
-		     "%s</td><td class=\"wrap\" data-label=\"%T\">%H%s%H</td><td class=\"wrap\" data-label=\"%T\">%s</td></tr>",
+		     "<tr><td class=\"num\" data-label=\"%T\">%D</td><td class=\"card-title wrap prewrap\" "
+		     "data-label=\"%T\">"
+		     "<a href=\"/r/rectifications/%D\">%s</a> %s</td><td data-label=\"%T\">%s</td><td "
+		     "data-label=\"%T\">%s"
+		     "</td><td data-label=\"%T\">%s</td><td class=\"wrap prewrap\" data-label=\"%T\">%s</td><td "
+		     "data-label=\"%T\">"
+		     "%s</td><td class=\"wrap\" data-label=\"%T\">%H%s%H</td><td class=\"wrap\" "
+		     "data-label=\"%T\">%s</td></tr>",
 		     ledger_heads[0], ++k, ledger_heads[1], l.id, l.number, l.problem, ledger_heads[2], l.source,
 		     ledger_heads[3], l.unit, ledger_heads[4], l.person, ledger_heads[5], l.measures, ledger_heads[6],
 		     l.due, ledger_heads[7], l.overdue ? MARKUP("<span class=\"badge badge-warn\">") : NULL, l.done,
@@ -294,10 +301,11 @@ static int ledger_page(struct req *r)
 		page_end(r);
 		return 0;
 	}
-	struct db_stmt *q = run(r,
-				arena_printf(r->a, "SELECT " LINE_COLS " FROM rectifications t%s ORDER BY t.id LIMIT %d OFFSET %lld",
-					     w.sql, LEDGER_PER_PAGE, (long long)(page - 1) * LEDGER_PER_PAGE),
-				&w);
+	struct db_stmt *q = run(
+		r,
+		arena_printf(r->a, "SELECT " LINE_COLS " FROM rectifications t%s ORDER BY t.id LIMIT %d OFFSET %lld",
+			     w.sql, LEDGER_PER_PAGE, (long long)(page - 1) * LEDGER_PER_PAGE),
+		&w);
 	html(r, "<section class=\"card\">");
 	ledger_table(r, q, (int64_t)(page - 1) * LEDGER_PER_PAGE, 0);
 	list_pager(r, total, page, LEDGER_PER_PAGE);
@@ -330,9 +338,11 @@ static int print_page(struct req *r)
 		return 0;
 	struct where w;
 	where_build(r, &f, &w);
-	struct db_stmt *q = run(
-		r, arena_printf(r->a, "SELECT " LINE_COLS " FROM rectifications t%s ORDER BY t.id LIMIT %d", w.sql, LEDGER_MAX_ROWS),
-		&w);
+	struct db_stmt *q =
+		run(r,
+		    arena_printf(r->a, "SELECT " LINE_COLS " FROM rectifications t%s ORDER BY t.id LIMIT %d", w.sql,
+				 LEDGER_MAX_ROWS),
+		    &w);
 	struct crumb cr[] = {{"/r/rectifications", T(r, M_rect_items)},
 			     {arena_printf(r->a, "/rectification/ledger?%s", f.query), T(r, M_rect_ledger)},
 			     {NULL, T(r, M_rect_print)}};
@@ -418,9 +428,11 @@ static int ledger_xlsx(struct req *r)
 		return 0;
 	struct where w;
 	where_build(r, &f, &w);
-	struct db_stmt *q = run(
-		r, arena_printf(r->a, "SELECT " LINE_COLS " FROM rectifications t%s ORDER BY t.id LIMIT %d", w.sql, LEDGER_MAX_ROWS),
-		&w);
+	struct db_stmt *q =
+		run(r,
+		    arena_printf(r->a, "SELECT " LINE_COLS " FROM rectifications t%s ORDER BY t.id LIMIT %d", w.sql,
+				 LEDGER_MAX_ROWS),
+		    &w);
 	char path[] = "/tmp/wenming-ledger-XXXXXX";
 	int fd = mkstemp(path);
 	if (fd < 0)

@@ -94,8 +94,9 @@ static int from_inspection(struct req *r, int64_t id, struct source *s, enum msg
 	}
 	const char *note = db_column_isnull(q, 3) ? NULL : db_column_text(q, 3);
 	s->unit = arena_printf(r->a, "%lld", (long long)db_column_int64(q, 5));
-	s->problem = note && *note ? arena_printf(r->a, "%s：%s（%s）", db_column_text(q, 8), note, db_column_text(q, 6))
-				   : arena_printf(r->a, "%s（%s）", db_column_text(q, 8), db_column_text(q, 6));
+	s->problem = note && *note
+			     ? arena_printf(r->a, "%s：%s（%s）", db_column_text(q, 8), note, db_column_text(q, 6))
+			     : arena_printf(r->a, "%s（%s）", db_column_text(q, 8), db_column_text(q, 6));
 	s->checklist_item = arena_strdup(r->a, db_column_text(q, 7));
 	s->photos = db_column_isnull(q, 4) ? NULL : arena_strdup(r->a, db_column_text(q, 4));
 	db_reset(q);
@@ -129,12 +130,13 @@ static int copy_photos(struct req *r, struct record *rec, const char *ids)
 	struct buf b;
 	buf_init(&b, r->a);
 	for (int i = 0; i < n; i++) {
-		int64_t id = db_insert(req_db(r),
-				       "INSERT INTO files (record_type, record_id, event_id, field, name, mime, size, "
-				       "sha256, created_at, created_by, thumb, data) SELECT ?, ?, NULL, "
-				       "'problem_photos', name, mime, size, sha256, created_at, created_by, thumb, data "
-				       "FROM files WHERE id = ? RETURNING id",
-				       "sii", rect_type.name, rec->id, v[i]);
+		int64_t id =
+			db_insert(req_db(r),
+				  "INSERT INTO files (record_type, record_id, event_id, field, name, mime, size, "
+				  "sha256, created_at, created_by, thumb, data) SELECT ?, ?, NULL, "
+				  "'problem_photos', name, mime, size, sha256, created_at, created_by, thumb, data "
+				  "FROM files WHERE id = ? RETURNING id",
+				  "sii", rect_type.name, rec->id, v[i]);
 		if (id <= 0) /* no such file (any more): nothing to copy */
 			continue;
 		buf_printf(&b, "%s%lld", b.len ? "," : "", (long long)id);

@@ -128,14 +128,15 @@ static int may_draw(struct req *r)
 
 static void draws_list(struct req *r)
 {
-	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT d.id, d.month, d.seed, d.size_kind, d.size_value, d.pool_size, d.chosen, "
-				     "d.drawn_at, COALESCE(u.display_name, ''), d.pool FROM rect_recheck_draws d LEFT JOIN "
-				     "users u ON u.id = d.drawn_by ORDER BY d.id DESC LIMIT 100",
-				     NULL);
-	static const struct list_col cols[] = {{M_rect_rc_month, NULL, 0}, {M_rect_rc_seed, NULL, 0},
-					       {M_rect_rc_size, NULL, 0},  {M_rect_rc_pool, NULL, 1},
-					       {M_rect_rc_chosen, NULL, 0}, {M_rect_rc_by, NULL, 0},
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT d.id, d.month, d.seed, d.size_kind, d.size_value, d.pool_size, d.chosen, "
+			 "d.drawn_at, COALESCE(u.display_name, ''), d.pool FROM rect_recheck_draws d LEFT JOIN "
+			 "users u ON u.id = d.drawn_by ORDER BY d.id DESC LIMIT 100",
+			 NULL);
+	static const struct list_col cols[] = {{M_rect_rc_month, NULL, 0},     {M_rect_rc_seed, NULL, 0},
+					       {M_rect_rc_size, NULL, 0},      {M_rect_rc_pool, NULL, 1},
+					       {M_rect_rc_chosen, NULL, 0},    {M_rect_rc_by, NULL, 0},
 					       {M_rect_rc_reproduced, NULL, 0}};
 	int n = 0;
 	while (q && db_step(q) == DB_ROW) {
@@ -146,8 +147,10 @@ static void draws_list(struct req *r)
 		char when[64];
 		const char *chosen = db_column_text(q, 6);
 		html(r,
-		     "<tr><td class=\"card-title\" data-label=\"%T\">%s</td><td class=\"mono\" data-label=\"%T\">%s</td>"
-		     "<td data-label=\"%T\">%D%s</td><td class=\"num\" data-label=\"%T\">%D</td><td class=\"wrap\" data-label=\"%T\">",
+		     "<tr><td class=\"card-title\" data-label=\"%T\">%s</td><td class=\"mono\" "
+		     "data-label=\"%T\">%s</td>"
+		     "<td data-label=\"%T\">%D%s</td><td class=\"num\" data-label=\"%T\">%D</td><td class=\"wrap\" "
+		     "data-label=\"%T\">",
 		     M_rect_rc_month, db_column_text(q, 1), M_rect_rc_seed, db_column_text(q, 2), M_rect_rc_size,
 		     db_column_int64(q, 4), !strcmp(db_column_text(q, 3), "pct") ? " %" : "", M_rect_rc_pool,
 		     db_column_int64(q, 5), M_rect_rc_chosen);
@@ -211,8 +214,8 @@ static int rechecks_page(struct req *r)
 	if (--m == 0)
 		m = 12, y--;
 	uint32_t s = randombytes_random();
-	return draw_form(r, arena_printf(r->a, "%04d-%02d", y, m), "10", "pct",
-			 arena_printf(r->a, "%u", (unsigned)s), M_NONE);
+	return draw_form(r, arena_printf(r->a, "%04d-%02d", y, m), "10", "pct", arena_printf(r->a, "%u", (unsigned)s),
+			 M_NONE);
 }
 
 static int rechecks_post(struct req *r)
@@ -229,7 +232,7 @@ static int rechecks_post(struct req *r)
 	uint64_t sv;
 	char *end = NULL;
 	long sz = strtol(size, &end, 10);
-	enum msg_id err = parse_month(month, &from, &to)          ? M_rect_rc_bad_month
+	enum msg_id err = parse_month(month, &from, &to)            ? M_rect_rc_bad_month
 			  : (!*size || *end || sz < 1 || sz > 1000) ? M_rect_rc_bad_size
 			  : (!strcmp(kind, "pct") && sz > 100)      ? M_rect_rc_bad_size
 			  : parse_seed(seed, &sv)                   ? M_rect_rc_bad_seed
@@ -242,12 +245,13 @@ static int rechecks_post(struct req *r)
 	 * in id order */
 	struct kvlist b = {0};
 	const char *scope = record_scope_sql(r, &rect_type, "t", &b);
-	struct db_stmt *q = db_prepare(req_db(r), r->a,
-				       arena_printf(r->a,
-						    "SELECT t.id FROM rectifications t WHERE t.archived = 0 AND t.state = "
-						    "'closed' AND t.closed_at >= ? AND t.closed_at < ?%s ORDER BY t.id "
-						    "LIMIT %d",
-						    scope, POOL_MAX));
+	struct db_stmt *q =
+		db_prepare(req_db(r), r->a,
+			   arena_printf(r->a,
+					"SELECT t.id FROM rectifications t WHERE t.archived = 0 AND t.state = "
+					"'closed' AND t.closed_at >= ? AND t.closed_at < ?%s ORDER BY t.id "
+					"LIMIT %d",
+					scope, POOL_MAX));
 	if (!q)
 		return req_fail(r, 503, M_err_db_down);
 	db_bind_int64(q, 1, cal_local_time(from, 0, 0, 0));
@@ -321,10 +325,11 @@ static int rechecks_json(struct req *r)
 		for (int i = 0; i < n; i++)
 			json_array_append_new(chosen, json_integer(v[i]));
 		json_array_append_new(
-			a, json_pack("{s:I, s:s, s:s, s:s, s:I, s:o, s:o, s:I, s:b}", "id", (json_int_t)db_column_int64(q, 0),
-				     "month", db_column_text(q, 1), "seed", db_column_text(q, 2), "size_kind",
-				     db_column_text(q, 3), "size", (json_int_t)db_column_int64(q, 4), "pool", pool,
-				     "chosen", chosen, "drawn_at", (json_int_t)db_column_int64(q, 7), "reproduced",
+			a, json_pack("{s:I, s:s, s:s, s:s, s:I, s:o, s:o, s:I, s:b}", "id",
+				     (json_int_t)db_column_int64(q, 0), "month", db_column_text(q, 1), "seed",
+				     db_column_text(q, 2), "size_kind", db_column_text(q, 3), "size",
+				     (json_int_t)db_column_int64(q, 4), "pool", pool, "chosen", chosen, "drawn_at",
+				     (json_int_t)db_column_int64(q, 7), "reproduced",
 				     reproduced(db_column_text(q, 2), db_column_text(q, 5), db_column_text(q, 6))));
 	}
 	req_json_begin(r, 200);

@@ -115,9 +115,10 @@ static int ask_read(struct req *r, struct ask *a)
 				a->unit = r->user->grants[i].unit_id;
 		}
 		if (wide || !a->unit)
-			a->unit = db_one_int64(db, 0,
-					       "SELECT id FROM units WHERE parent_id IS NULL AND archived = 0 ORDER BY id LIMIT 1",
-					       NULL);
+			a->unit = db_one_int64(
+				db, 0,
+				"SELECT id FROM units WHERE parent_id IS NULL AND archived = 0 ORDER BY id LIMIT 1",
+				NULL);
 	}
 	a->unit_name = db_one_text(db, r->a, "SELECT name FROM units WHERE id = ? AND archived = 0", "i", a->unit);
 	if (!a->unit_name)
@@ -179,7 +180,7 @@ static const char *days_text(struct req *r, double v)
 	return v < 0 ? "—" : arena_printf(r->a, "%.1f", v);
 }
 
-static const enum msg_id heads[] = {M_rect_stats_items,  M_rect_stats_closed,   M_rect_stats_on_time,
+static const enum msg_id heads[] = {M_rect_stats_items,        M_rect_stats_closed,  M_rect_stats_on_time,
 				    M_rect_stats_on_time_rate, M_rect_stats_overdue, M_rect_stats_avg_days,
 				    M_rect_stats_repeats};
 
@@ -198,8 +199,9 @@ static int stats_page(struct req *r)
 	page_begin(r, T(r, M_rect_stats), c, 2);
 	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_rect_stats), a.unit_name),
 		     html_fmt(r, "<a class=\"btn\" href=\"/rectification/stats.xlsx?%a\">XLSX</a>", qs));
-	html(r, "<form class=\"filters\" method=\"get\" action=\"/rectification/stats\"><div class=\"field\"><label "
-		"for=\"f-unit\">%T</label>",
+	html(r,
+	     "<form class=\"filters\" method=\"get\" action=\"/rectification/stats\"><div class=\"field\"><label "
+	     "for=\"f-unit\">%T</label>",
 	     M_unit);
 	unit_picker(r, "f-unit", "unit", arena_printf(r->a, "%lld", (long long)a.unit), 1, M_NONE, NULL);
 	html(r,
@@ -218,7 +220,9 @@ static int stats_page(struct req *r)
 			      days_text(r, t->avg_days),
 			      arena_printf(r->a, "%lld", (long long)t->repeats)};
 	for (int i = 0; i < 7; i++)
-		html(r, "<div class=\"tile%s\"><span class=\"tile-label\">%T</span><span class=\"tile-value\">%s</span></div>",
+		html(r,
+		     "<div class=\"tile%s\"><span class=\"tile-label\">%T</span><span "
+		     "class=\"tile-value\">%s</span></div>",
 		     (i == 4 && t->overdue) || (i == 6 && t->repeats) ? " tile-danger" : "", heads[i], vals[i]);
 	html(r, "</div>");
 	if (n > 1) {

@@ -89,8 +89,9 @@ int rect_step_apply(struct req *r, struct record *rec, const struct wf_transitio
 		rec->vals[RECT_PROGRESS] = "100";
 	} else if (is(t, "close")) {
 		int64_t d = today(), due = day_of(rec->vals[RECT_DUE]), days = 0;
-		int64_t from = rec->vals[RECT_ASSIGNED_AT] ? cal_local_day(strtoll(rec->vals[RECT_ASSIGNED_AT], NULL, 10))
-							   : cal_local_day(rec->created_at);
+		int64_t from = rec->vals[RECT_ASSIGNED_AT]
+				       ? cal_local_day(strtoll(rec->vals[RECT_ASSIGNED_AT], NULL, 10))
+				       : cal_local_day(rec->created_at);
 		rec->vals[RECT_CLOSED_AT] = now_text(r);
 		rec->vals[RECT_ON_TIME] = due < 0 || d <= due ? "1" : "0";
 		if (!wf_workdays_between(r, from, d, &days))
@@ -99,8 +100,8 @@ int rect_step_apply(struct req *r, struct record *rec, const struct wf_transitio
 		rec->vals[RECT_SUBMITTED_AT] = NULL;
 	} else if (is(t, "remind")) {
 		rec->vals[RECT_REMINDED_DUE] = rec->vals[RECT_DUE];
-		rec->vals[RECT_REMINDERS] = arena_printf(
-			r->a, "%d", (rec->vals[RECT_REMINDERS] ? atoi(rec->vals[RECT_REMINDERS]) : 0) + 1);
+		rec->vals[RECT_REMINDERS] =
+			arena_printf(r->a, "%d", (rec->vals[RECT_REMINDERS] ? atoi(rec->vals[RECT_REMINDERS]) : 0) + 1);
 	} else if (is(t, "recheck_pass")) {
 		rec->vals[RECT_RECHECK] = "passed";
 	} else if (is(t, "recheck_fail")) {
@@ -118,7 +119,8 @@ int rect_step_apply(struct req *r, struct record *rec, const struct wf_transitio
 static int keep_evidence(struct req *r, struct record *rec, int64_t event_id)
 {
 	struct db *db = req_db(r);
-	int rc = db_run(db, "UPDATE files SET field = 'evidence' WHERE record_type = ? AND record_id = ? AND event_id = ?",
+	int rc = db_run(db,
+			"UPDATE files SET field = 'evidence' WHERE record_type = ? AND record_id = ? AND event_id = ?",
 			"sii", rect_type.name, rec->id, event_id);
 	if (rc)
 		return rc;

@@ -24,10 +24,8 @@ const struct enum_opt rect_states[] = {{"assigned", M_rect_st_assigned},   {"in_
 				       {"extension", M_rect_st_extension}, {"submitted", M_rect_st_submitted},
 				       {"closed", M_rect_st_closed},       {NULL, M_NONE}};
 
-const struct enum_opt rect_recheck_states[] = {{"drawn", M_rect_rc_drawn},
-					       {"passed", M_rect_rc_passed},
-					       {"failed", M_rect_rc_failed},
-					       {NULL, M_NONE}};
+const struct enum_opt rect_recheck_states[] = {
+	{"drawn", M_rect_rc_drawn}, {"passed", M_rect_rc_passed}, {"failed", M_rect_rc_failed}, {NULL, M_NONE}};
 
 #define RO FF_READONLY
 
@@ -49,11 +47,8 @@ static const struct field_def rect_fields[] = {
 			 .flags = FF_REQUIRED | FF_LIST | FF_FILTER,
 			 .opts = rect_sources,
 			 .dflt = "leader"},
-	[RECT_SOURCE_CASE] = {.name = "source_case",
-			      .type = F_REF,
-			      .label = M_rect_source_case,
-			      .flags = FF_FILTER,
-			      .ref = "cases"},
+	[RECT_SOURCE_CASE] =
+		{.name = "source_case", .type = F_REF, .label = M_rect_source_case, .flags = FF_FILTER, .ref = "cases"},
 	[RECT_SOURCE_REF] = {.name = "source_ref", .type = F_TEXT, .label = M_rect_source_ref, .flags = RO, .max = 80},
 	[RECT_CHECKLIST_ITEM] = {.name = "checklist_item",
 				 .type = F_TEXT,
@@ -74,11 +69,8 @@ static const struct field_def rect_fields[] = {
 		      .label = M_rect_due,
 		      .flags = FF_LIST | FF_SORT | FF_FILTER,
 		      .hint = M_rect_due_hint},
-	[RECT_MEASURES] = {.name = "measures",
-			   .type = F_LONGTEXT,
-			   .label = M_rect_measures,
-			   .flags = FF_SEARCH,
-			   .max = 4000},
+	[RECT_MEASURES] =
+		{.name = "measures", .type = F_LONGTEXT, .label = M_rect_measures, .flags = FF_SEARCH, .max = 4000},
 	[RECT_PROGRESS] = {.name = "progress",
 			   .type = F_INT,
 			   .label = M_rect_progress,
@@ -87,11 +79,8 @@ static const struct field_def rect_fields[] = {
 			   .max = 100,
 			   .dflt = "0"},
 	[RECT_EVIDENCE] = {.name = "evidence", .type = F_FILES, .label = M_rect_evidence, .hint = M_rect_evidence_hint},
-	[RECT_VERIFICATION] = {.name = "verification",
-			       .type = F_LONGTEXT,
-			       .label = M_rect_verification,
-			       .flags = RO,
-			       .max = 4000},
+	[RECT_VERIFICATION] =
+		{.name = "verification", .type = F_LONGTEXT, .label = M_rect_verification, .flags = RO, .max = 4000},
 	[RECT_STATE] = {.name = "state",
 			.type = F_ENUM,
 			.label = M_rect_state,
@@ -117,17 +106,13 @@ static const struct field_def rect_fields[] = {
 			  .label = M_rect_recheck,
 			  .flags = RO | FF_FILTER,
 			  .opts = rect_recheck_states},
-	[RECT_RECHECK_DRAW] = {.name = "recheck_draw",
-			       .type = F_INT,
-			       .label = M_rect_recheck_draw,
-			       .flags = RO},
+	[RECT_RECHECK_DRAW] = {.name = "recheck_draw", .type = F_INT, .label = M_rect_recheck_draw, .flags = RO},
 };
 
 #undef RO
 
-static const struct wf_state rect_wf_states[] = {
-	{"assigned", 0, 0},    {"in_progress", 0, 0}, {"extension", 0, 0},
-	{"submitted", 0, 0},   {"closed", 0, 1},      {NULL, 0, 0}};
+static const struct wf_state rect_wf_states[] = {{"assigned", 0, 0},  {"in_progress", 0, 0}, {"extension", 0, 0},
+						 {"submitted", 0, 0}, {"closed", 0, 1},      {NULL, 0, 0}};
 
 #define OPEN_STATES "assigned in_progress extension"
 

@@ -42,7 +42,8 @@ static int64_t add_unit(struct fx *f, int64_t parent, const char *name)
 	db_run(f->q.t.db, "INSERT INTO unit_tree (ancestor_id, unit_id) VALUES (?, ?)", "ii", id, id);
 	if (parent)
 		db_run(f->q.t.db,
-		       "INSERT INTO unit_tree (ancestor_id, unit_id) SELECT ancestor_id, CAST(? AS BIGINT) FROM unit_tree "
+		       "INSERT INTO unit_tree (ancestor_id, unit_id) SELECT ancestor_id, CAST(? AS BIGINT) FROM "
+		       "unit_tree "
 		       "WHERE unit_id = ?",
 		       "ii", id, parent);
 	return id;
@@ -64,8 +65,10 @@ static void add_item(struct fx *f, int64_t unit, int ago, int due_in, const char
 			arena_printf(A, "%lld", (long long)cal_local_time(day, 12, 0, 0)),
 			!strcmp(state, "closed") ? arena_printf(A, "%lld", (long long)cal_local_time(day + 5, 12, 0, 0))
 						 : NULL,
-			on_time < 0 ? NULL : on_time ? "1" : "0", days < 0 ? NULL : arena_printf(A, "%d", days),
-			checklist);
+			on_time < 0 ? NULL
+			: on_time   ? "1"
+				    : "0",
+			days < 0 ? NULL : arena_printf(A, "%d", days), checklist);
 	assert_int_equal(rc, 0);
 }
 
@@ -89,11 +92,11 @@ static int setup(void **state, enum db_kind kind)
 	f->from = arena_strdup(&f->q.t.a, cal_format_date(f->today - 60, d));
 	f->to = arena_strdup(&f->q.t.a, cal_format_date(f->today, d));
 	/* unit a, in the period (the last 60 days): */
-	add_item(f, f->a, 50, 10, "closed", 1, 4, NULL);         /* on time, 4 days */
-	add_item(f, f->a, 40, 10, "closed", 0, 12, NULL);        /* late, 12 days */
-	add_item(f, f->a, 30, 10, "in_progress", -1, -1, NULL);  /* open past due: overdue */
-	add_item(f, f->a, 2, 10, "assigned", -1, -1, NULL);      /* open, not yet due */
-	add_item(f, f->a, 20, 10, "submitted", -1, -1, "badge"); /* past due and open: overdue; a repeat (below) */
+	add_item(f, f->a, 50, 10, "closed", 1, 4, NULL);          /* on time, 4 days */
+	add_item(f, f->a, 40, 10, "closed", 0, 12, NULL);         /* late, 12 days */
+	add_item(f, f->a, 30, 10, "in_progress", -1, -1, NULL);   /* open past due: overdue */
+	add_item(f, f->a, 2, 10, "assigned", -1, -1, NULL);       /* open, not yet due */
+	add_item(f, f->a, 20, 10, "submitted", -1, -1, "badge");  /* past due and open: overdue; a repeat (below) */
 	add_item(f, f->a, 10, 30, "in_progress", -1, -1, "sign"); /* not a repeat: the last was 400 days ago */
 	/* unit a, before the period: they count only as earlier failures */
 	add_item(f, f->a, 200, 10, "closed", 1, 3, "badge");

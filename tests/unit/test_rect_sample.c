@@ -96,10 +96,8 @@ static void known_seed_is_pinned(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(same_seed_same_sample),
-		cmocka_unit_test(sample_is_distinct_sorted_members),
-		cmocka_unit_test(k_is_clamped),
-		cmocka_unit_test(draws_spread_evenly),
+		cmocka_unit_test(same_seed_same_sample), cmocka_unit_test(sample_is_distinct_sorted_members),
+		cmocka_unit_test(k_is_clamped),          cmocka_unit_test(draws_spread_evenly),
 		cmocka_unit_test(known_seed_is_pinned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
