@@ -14,9 +14,12 @@
 #include "../db/db.h"
 #include "../http/audit.h"
 #include "../platform/workdays.h"
+#include "../records/files.h"
 #include "rect.h"
 
+#include <gd.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +94,8 @@ struct gen {
 	struct rng r;
 	struct cal cal;
 	int64_t now, today;
-	int64_t last; /* the latest event of the item being written */
+	int64_t last;    /* the time of the latest event of the item being written */
+	int64_t last_ev; /* the id of the event written last */
 	int items, events;
 };
 
@@ -133,13 +137,18 @@ static int event(struct gen *g, int64_t id, int64_t t, const char *side, const c
 		t = g->now - 60;
 	if (t > g->last)
 		g->last = t;
-	return db_run(
-		g->db,
-		"INSERT INTO record_events (record_type, record_id, at, actor, side, action, from_state, "
-		"to_state, reason, note, data, is_public) VALUES ('rectifications', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-		"iisssssss"
-		"s",
-		id, t, actor, side, action, from, to, reason, note, data);
+	int64_t ev =
+		db_insert(g->db,
+			  "INSERT INTO record_events (record_type, record_id, at, actor, side, action, from_state, "
+			  "to_state, reason, note, data, is_public) VALUES ('rectifications', ?, ?, ?, ?, ?, ?, ?, ?, "
+			  "?, ?, 0) RETURNING id",
+			  "iisssssss"
+			  "s",
+			  id, t, actor, side, action, from, to, reason, note, data);
+	if (ev < 0)
+		return (int)ev;
+	g->last_ev = ev;
+	return 0;
 }
 
 static const char *json1(struct gen *g, const char *k, const char *v)
@@ -150,6 +159,64 @@ static const char *json1(struct gen *g, const char *k, const char *v)
 	free(t);
 	json_decref(o);
 	return r;
+}
+
+/* A photo of the rectified place (a drawn stand-in: a coloured notice on a
+ * wall) as the evidence of item id's submission event ev; its file id, or
+ * a negative DB_E_* code. */
+static int64_t evidence_write(struct gen *g, int64_t id, int64_t ev, int64_t t)
+{
+	gdImagePtr im = gdImageCreateTrueColor(320, 240);
+	if (!im)
+		return DB_ERR;
+	int wall = gdImageColorAllocate(im, 226, 221, 208),
+	    board = gdImageColorAllocate(im, 40 + below(&g->r, 60), 90, 150),
+	    line = gdImageColorAllocate(im, 245, 245, 240);
+	gdImageFilledRectangle(im, 0, 0, 319, 239, wall);
+	int x = 60 + below(&g->r, 40), y = 40 + below(&g->r, 30);
+	gdImageFilledRectangle(im, x, y, x + 180, y + 130, board);
+	for (int k = 0; k < 5; k++)
+		gdImageFilledRectangle(im, x + 15, y + 18 + 22 * k, x + 165 - 10 * below(&g->r, 6), y + 26 + 22 * k,
+				       line);
+	int n = 0;
+	void *png = gdImagePngPtr(im, &n);
+	gdImageDestroy(im);
+	if (!png)
+		return DB_ERR;
+	size_t tn = 0;
+	const void *thumb = files_thumbnail(g->a, png, (size_t)n, "image/png", &tn);
+	unsigned char hash[crypto_hash_sha256_BYTES];
+	char hex[crypto_hash_sha256_BYTES * 2 + 1];
+	crypto_hash_sha256(hash, png, (unsigned long long)n);
+	sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+	struct db_stmt *q =
+		db_prepare(g->db, g->a,
+			   "INSERT INTO files (record_type, record_id, event_id, field, name, mime, size, sha256, "
+			   "created_at, created_by, thumb, data) VALUES ('rectifications', ?, ?, 'evidence', ?, "
+			   "'image/png', ?, ?, ?, NULL, ?, ?) RETURNING id");
+	int64_t fid = DB_ERR;
+	if (q) {
+		db_bind_int64(q, 1, id);
+		db_bind_int64(q, 2, ev);
+		db_bind_text(q, 3, "整改後照片.png");
+		db_bind_int64(q, 4, n);
+		db_bind_text(q, 5, hex);
+		db_bind_int64(q, 6, t);
+		if (thumb)
+			db_bind_blob(q, 7, thumb, tn);
+		else
+			db_bind_null(q, 7);
+		db_bind_blob(q, 8, png, (size_t)n);
+		fid = db_step(q) == DB_ROW ? db_column_int64(q, 0) : DB_ERR;
+		db_reset(q);
+	}
+	gdFree(png);
+	if (fid > 0) {
+		int rc = db_run(g->db, "UPDATE rectifications SET evidence = ? WHERE id = ?", "si", num(g, fid), id);
+		if (rc)
+			return rc;
+	}
+	return fid;
 }
 
 enum outcome { O_ASSIGNED, O_IN_PROGRESS, O_OVERDUE, O_EXTENSION, O_SUBMITTED, O_ON_TIME, O_LATE, O__COUNT };
@@ -265,6 +332,10 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 	if (!rc && o >= O_SUBMITTED)
 		rc = event(g, id, submitted, "unit", unit, "submit", "in_progress", "submitted", NULL,
 			   "整改已完成，佐證材料見附件。", NULL);
+	if (!rc && o >= O_SUBMITTED) {
+		int64_t fid = evidence_write(g, id, g->last_ev, submitted);
+		rc = fid < 0 ? (int)fid : 0;
+	}
 	if (!rc && o >= O_ON_TIME)
 		rc = event(g, id, closed, "office", office, "close", "submitted", "closed", NULL, NULL,
 			   json1(g, "verification", verification));
