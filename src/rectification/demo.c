@@ -388,7 +388,7 @@ static int draw_write(struct gen *g)
 		buf_printf(&bp, "%s%lld", i ? "," : "", (long long)pool[i]);
 	for (int i = 0; i < k; i++)
 		buf_printf(&bc, "%s%lld", i ? "," : "", (long long)chosen[i]);
-	int64_t drawn = cal_local_time(wd(g, to, 1), 10, 0, 0);
+	int64_t drawn = cal_local_time(to, 9, 0, 0); /* the month closed, the next morning */
 	if (drawn > g->now)
 		drawn = g->now - 3600;
 	int64_t draw =
@@ -403,7 +403,7 @@ static int draw_write(struct gen *g)
 	for (int i = 0; i < k; i++) {
 		int64_t id = chosen[i];
 		int rc = 0;
-		if (i % 3 == 0 || drawn + 86400 > g->now) {
+		if (i % 3 == 0) {
 			rc = db_run(g->db, "UPDATE rectifications SET recheck = 'drawn', recheck_draw = ? WHERE id = ?",
 				    "ii", draw, id);
 		} else if (i % 3 == 1) {
@@ -411,8 +411,8 @@ static int draw_write(struct gen *g)
 				    "UPDATE rectifications SET recheck = 'passed', recheck_draw = ? WHERE id = ?", "ii",
 				    draw, id);
 			if (!rc)
-				rc = event(g, id, drawn + 86400, "office", "文明辦", "recheck_pass", "closed", "closed",
-					   NULL, "隨機複查：現場核實整改效果良好，問題未反彈。", NULL);
+				rc = event(g, id, drawn + 3 * 3600, "office", "文明辦", "recheck_pass", "closed",
+					   "closed", NULL, "隨機複查：現場核實整改效果良好，問題未反彈。", NULL);
 		} else {
 			int64_t due = wd(g, g->today, 10);
 			rc = db_run(
@@ -423,7 +423,7 @@ static int draw_write(struct gen *g)
 				"WHERE id = ?",
 				"isi", draw, day_text(g, due), id);
 			if (!rc)
-				rc = event(g, id, drawn + 86400, "office", "文明辦", "recheck_fail", "closed",
+				rc = event(g, id, drawn + 3 * 3600, "office", "文明辦", "recheck_fail", "closed",
 					   "in_progress", "隨機複查：問題出現反彈，整改不到位，重新整改。", NULL,
 					   json1(g, "due", day_text(g, due)));
 		}
@@ -505,10 +505,16 @@ static int generate(struct gen *g)
 			struct item it = {kinds[kk].v[i], kinds[kk].src, NULL, 0, unit, person_of(g, unit)};
 			rc = item_write(g, &it, o, a0);
 		}
-	/* and a dozen more closed ones from last month, for the re-check */
+	/* and a dozen more, assigned early last month and closed in it, for
+	 * the re-check */
+	int ly, lm, ld;
+	cal_civil_from_days(g->today, &ly, &lm, &ld);
+	if (--lm == 0)
+		lm = 12, ly--;
+	int64_t lm_start = cal_days_from_civil(ly, lm, 1);
 	for (int i = 0; !rc && i < 12; i++) {
 		int64_t unit = units[below(&g->r, nu)];
-		int64_t a0 = past_day(g, 40 + below(&g->r, 12));
+		int64_t a0 = wd(g, lm_start, below(&g->r, 3));
 		struct item it = {
 			kinds[i % 4].v[i % kinds[i % 4].n], kinds[i % 4].src, NULL, 0, unit, person_of(g, unit)};
 		rc = item_write(g, &it, i % 4 == 3 ? O_LATE : O_ON_TIME, a0);
