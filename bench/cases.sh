@@ -6,13 +6,11 @@
 # administrators while cases keep arriving; next to nginx serving a 2 KB
 # file in the same run, loopback only. See bench/README.md ("Cases benchmark").
 #
-# Usage: bench/cases.sh [--no-record] [--keep] [--no-pg] [--perf] [--with-index]
+# Usage: bench/cases.sh [--no-record] [--keep] [--no-pg] [--perf]
 #   --no-record  print the tables but do not append them to bench/RESULTS.md
 #   --keep       keep the databases in bench/out/cases-*/data/
 #   --no-pg      leave out the PostgreSQL intake
 #   --perf       perf record -g the big list with the cache off (perf.txt)
-#   --with-index an experiment: add the index cases(unit_id, archived, state)
-#                after the load (not in the schema: see bench/RESULTS.md)
 # Env: BENCH_WENMING_PORT (18080; +2 and +3 for the two PostgreSQL servers),
 #      BENCH_NGINX_PORT (18081; +3 for the proxy) when taken;
 #      CASES_SMALL (10000) and CASES_BIG (1000000) cases;
@@ -34,16 +32,14 @@ RECORD=1
 KEEP=0
 PG=1
 PERF=0
-WITH_INDEX=0
 for a in "$@"; do
 	case "$a" in
 	--no-record) RECORD=0 ;;
 	--keep) KEEP=1 ;;
 	--no-pg) PG=0 ;;
 	--perf) PERF=1 ;;
-	--with-index) WITH_INDEX=1 ;;
 	-h | --help)
-		sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -319,7 +315,6 @@ for size in small big; do
 		echo "$ddl"
 		echo "DELETE FROM unit_counts WHERE tbl = 'cases';"
 		echo "INSERT INTO unit_counts (tbl, unit_id, archived, n) SELECT 'cases', unit_id, archived, count(*) FROM cases WHERE unit_id IS NOT NULL GROUP BY unit_id, archived;"
-		[ $WITH_INDEX = 0 ] || echo "CREATE INDEX cases_unit_state ON cases(unit_id, archived, state);"
 		echo "PRAGMA wal_checkpoint(TRUNCATE);"
 	} | timeout 900 sqlite3 -bail "$CUR_DB" >"$OUT/load-$size.log" 2>&1 || { tail "$OUT/load-$size.log" >&2; die "loading the cases failed"; }
 	GEN_SECS[$size]=$(secs_since "$t0")
@@ -692,10 +687,6 @@ REPORT=$OUT/report.md
 	echo
 	echo "Data: 10,000 units (\`gen units\`); $SMALL and $BIG cases (\`gen cases\`: one year of arrivals in id order, 10 % handled by secondary units, 40 % departments, 40 % windows, 10 % posts; states by age, ~4.5 % in hand; loaded straight into the \`cases\` table in ${GEN_SECS[small]} s and ${GEN_SECS[big]} s, per-unit counts recounted; big database $DB_MB MiB). List filter: U = secondary unit U00002 (id $SEC_UNIT), whose subtree holds ${SUBTREE[small]} / ${SUBTREE[big]} cases, ${TOTAL[small]} / ${TOTAL[big]} of them \`$STATE\` (the JSON \`total\` was checked against these). SQLite settings in this build's sources: ${SYNC:-unknown}. Case intake (case_submit): $DURABLE."
 	echo
-	if [ $WITH_INDEX = 1 ]; then
-		echo "**Experiment (\`--with-index\`): both databases have an index the schema does not make, \`CREATE INDEX cases_unit_state ON cases(unit_id, archived, state)\`, added after the load.**"
-		echo
-	fi
 	echo "### Intake ($INTAKE_LABEL, 64 connections)"
 	echo
 	echo "| target | req/s | p50 ms | p99 ms | server CPU ms/req | vs nginx | rows written | goal |"

@@ -58,6 +58,9 @@ struct module {
 	int (*demo)(struct db *db, const struct demo_options *o, char *err, size_t errlen);
 	const struct metric *metrics;           /* ended by {NULL} */
 	const struct job *jobs;                 /* periodic work, ended by {NULL} */
+	/* optional: the module's tiles on the home page (widgets.h home_tile()),
+	 * only those the user may see; cheap (the busiest page there is) */
+	void (*home)(struct req *r);
 };
 
 #define DEMO_E_NOT_EMPTY (-100)

@@ -112,8 +112,15 @@ struct case_match {
 int case_similar(struct req *r, int64_t category, const char *text, const char *address, int64_t except,
 		 struct case_match *out, int max);
 
+/* Starts a page of the public portal (no account): the portal's links,
+ * get_path the one that is current (and where the language switch of a
+ * POST's answer returns). Later modules' public pages use it too. */
+void case_portal_begin(struct req *r, const char *title, const char *get_path);
+
 /* The unit page's section: the subtree's cases (unit_section.c). */
 void cases_unit_section(struct req *r, const struct record *rec);
+/* The home page's tiles: open and overdue cases of the user's scope. */
+void cases_home(struct req *r);
 
 /* ---- deadlines (deadlines.c) ---- */
 

@@ -54,4 +54,5 @@ const struct module cases_module = {
 	.jobs = case_jobs,
 	.demo = cases_demo,
 	.metrics = case_metrics,
+	.home = cases_home,
 };

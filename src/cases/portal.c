@@ -75,14 +75,15 @@ static const char *back_here(struct req *r, const char *get_path)
 	return strcmp(r->method, "GET") ? get_path : url_with(r, "lang", NULL);
 }
 
-static void portal_begin(struct req *r, const char *title, const char *get_path)
+void case_portal_begin(struct req *r, const char *title, const char *get_path)
 {
-	const struct markup *nav = html_fmt(
-		r,
-		"<nav class=\"public-nav\" aria-label=\"%T\"><a href=\"/public/\"%H>%T</a><a "
-		"href=\"/public/track\"%H>%T</a></nav>",
-		M_portal_nav, strcmp(get_path, "/public/") ? NULL : MARKUP(" aria-current=\"page\""), M_portal_new,
-		strcmp(get_path, "/public/track") ? NULL : MARKUP(" aria-current=\"page\""), M_portal_track);
+	const struct markup *cur = MARKUP(" aria-current=\"page\"");
+	const struct markup *nav = html_fmt(r,
+					    "<nav class=\"public-nav\" aria-label=\"%T\"><a href=\"/public/\"%H>%T</a>"
+					    "<a href=\"/public/track\"%H>%T</a><a href=\"/public/units\"%H>%T</a></nav>",
+					    M_portal_nav, strcmp(get_path, "/public/") ? NULL : cur, M_portal_new,
+					    strcmp(get_path, "/public/track") ? NULL : cur, M_portal_track,
+					    strcmp(get_path, "/public/units") ? NULL : cur, M_portal_units);
 	page_public_begin(r, title, "/public/", back_here(r, get_path), nav);
 }
 
@@ -130,7 +131,7 @@ static int too_many(struct req *r, int64_t wait, enum msg_id why, const char *ge
 	buf_reset(&r->out);
 	r->status = 429;
 	req_header_add(r, "Retry-After: %lld", (long long)wait);
-	portal_begin(r, T(r, M_err_429), get_path);
+	case_portal_begin(r, T(r, M_err_429), get_path);
 	int64_t minutes = (wait + 59) / 60;
 	html(r,
 	     "<section class=\"card public-card\"><h1>%T</h1><p>%T</p>"
@@ -499,7 +500,7 @@ static void form_render(struct req *r, const struct record *rec, const struct fo
 	struct category *cats;
 	int ncats = categories(r, &cats);
 	int64_t cat = rec->vals[CASE_CATEGORY_ID] ? strtoll(rec->vals[CASE_CATEGORY_ID], NULL, 10) : 0;
-	portal_begin(r, T(r, M_portal_new), "/public/");
+	case_portal_begin(r, T(r, M_portal_new), "/public/");
 	html(r, "<div class=\"public-head\"><h1>%T</h1><p>%T</p></div>", M_portal_new, M_portal_intro);
 	if (s && s->banner != M_NONE) {
 		html(r, "<div class=\"form-errors\" role=\"alert\"><p>%T</p>", s->banner);
@@ -794,7 +795,7 @@ static int photos_store(struct req *r, const struct record *rec, const struct ph
 
 static void done_page(struct req *r, const char *code, int photos)
 {
-	portal_begin(r, T(r, M_portal_done), "/public/");
+	case_portal_begin(r, T(r, M_portal_done), "/public/");
 	html(r,
 	     "<section class=\"card public-card done\" aria-labelledby=\"done-h\">"
 	     "<h1 id=\"done-h\">%T</h1><p>%T</p>"
@@ -1150,7 +1151,7 @@ static void lookup_form(struct req *r, const char *code, enum msg_id err)
 static void track_render(struct req *r, const struct record *rec, const char *code, enum msg_id note, int note_ok,
 			 const struct record_errors *rate_errs)
 {
-	portal_begin(r, T(r, M_portal_track), "/public/track");
+	case_portal_begin(r, T(r, M_portal_track), "/public/track");
 	html(r, "<div class=\"public-head\"><h1>%T</h1></div>", M_portal_track);
 	if (note != M_NONE)
 		html(r, "<div class=\"flash flash-%s\" role=\"%s\">%T</div>", note_ok ? "ok" : "error",
@@ -1183,7 +1184,7 @@ static void track_render(struct req *r, const struct record *rec, const char *co
 
 static void track_form_page(struct req *r, const char *code, enum msg_id err)
 {
-	portal_begin(r, T(r, M_portal_track), "/public/track");
+	case_portal_begin(r, T(r, M_portal_track), "/public/track");
 	html(r, "<div class=\"public-head\"><h1>%T</h1><p>%T</p></div>", M_portal_track, M_portal_track_intro);
 	lookup_form(r, code, err);
 	page_public_end(r);

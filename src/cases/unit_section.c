@@ -1,11 +1,13 @@
-/* unit_section.c — what the cases module adds to the platform's unit page:
- * the cases of the unit's whole subtree (open, overdue, received and closed
- * this year), with the ways to the lists and the statistics. */
+/* unit_section.c — what the cases module adds to the platform's pages: on
+ * a unit's page the cases of its whole subtree (open, overdue, received and
+ * closed this year), with the ways to the lists and the statistics; on the
+ * home page the open and overdue cases of the user's scope. */
 #include "cases.h"
 #include "../core/cal.h"
 #include "../db/db.h"
 #include "../web/widgets.h"
 
+#include <stdlib.h>
 #include <time.h>
 
 void cases_unit_section(struct req *r, const struct record *rec)
@@ -43,4 +45,33 @@ void cases_unit_section(struct req *r, const struct record *rec)
 		     "class=\"tile-value\">%N</span></div>",
 		     tiles[i].label, tiles[i].v);
 	html(r, "</div><p><a href=\"/r/cases?unit_id=%D\">%T</a></p></section>", rec->id, M_case_of_unit);
+}
+
+void cases_home(struct req *r)
+{
+	if (!record_type_may(r, &cases_type, ACC_READ))
+		return;
+	char today[CAL_DATE_SIZE];
+	cal_format_date(cal_local_day(time(NULL)), today);
+	struct kvlist b = {0};
+	const char *scope = record_scope_sql(r, &cases_type, "t", &b);
+	struct db_stmt *q = db_prepare(
+		req_db(r), r->a,
+		arena_printf(r->a,
+			     "SELECT count(*), sum(CASE WHEN t.due < ? THEN 1 ELSE 0 END) FROM cases t "
+			     "WHERE t.archived = 0 AND t.state NOT IN ('closed', 'merged')%s",
+			     scope));
+	if (!q)
+		return;
+	db_bind_text(q, 1, today);
+	for (size_t i = 0; i < b.n; i++)
+		db_bind_int64(q, (int)i + 2, strtoll(b.v[i].value, NULL, 10));
+	int64_t open = 0, late = 0;
+	if (db_step(q) == DB_ROW) {
+		open = db_column_int64(q, 0);
+		late = db_column_int64(q, 1);
+	}
+	db_reset(q);
+	home_tile(r, "/r/cases", M_case_open_cases, open, M_case_tile_open_note, 0);
+	home_tile(r, "/cases/overdue", M_case_overdue_list, late, M_case_tile_overdue_note, late > 0);
 }

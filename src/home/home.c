@@ -1,8 +1,9 @@
 /* home.c — the signed-in home page: a calm overview of what the system
- * holds, with a tile per figure the user is allowed to see. Later modules
- * add their own tiles here. */
+ * holds, with a tile per figure the user is allowed to see: the
+ * platform's, then each module's (struct module's home). */
 #include "../core/cache.h"
 #include "../db/db.h"
+#include "../module.h"
 #include "../http/audit.h"
 #include "../records/record.h"
 #include "../web/widgets.h"
@@ -11,15 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static void tile(struct req *r, const char *href, enum msg_id label, int64_t value, enum msg_id note)
-{
-	html(r, "<a class=\"tile\" href=\"%a\"><span class=\"tile-label\">%T</span><span class=\"tile-value\">%N</span>",
-	     href, label, value);
-	if (note != M_NONE)
-		html(r, "<span class=\"tile-note\">%T</span>", note);
-	html(r, "</a>");
-}
 
 static int home_page(struct req *r)
 {
@@ -68,13 +60,16 @@ static int home_page(struct req *r)
 			cache_put(req_cache(r), key, gen, v, strlen(v));
 	}
 	if (user_can(r->user, P_USERS)) {
-		tile(r, "/admin/users", M_tile_users, n[0], M_tile_users_note);
-		tile(r, "/admin/users", M_tile_sessions, n[1], M_tile_sessions_note);
+		home_tile(r, "/admin/users", M_tile_users, n[0], M_tile_users_note, 0);
+		home_tile(r, "/admin/users", M_tile_sessions, n[1], M_tile_sessions_note, 0);
 	}
 	if (see_units)
-		tile(r, "/r/units", M_tile_units, n[2], M_tile_units_note);
+		home_tile(r, "/r/units", M_tile_units, n[2], M_tile_units_note, 0);
 	if (user_can(r->user, P_AUDIT))
-		tile(r, "/admin/audit", M_tile_changes, n[3], M_tile_changes_note);
+		home_tile(r, "/admin/audit", M_tile_changes, n[3], M_tile_changes_note, 0);
+	for (const struct module *const *m = app_modules; *m; m++)
+		if ((*m)->home)
+			(*m)->home(r);
 	html(r, "</div>");
 	page_end(r);
 	return 0;

@@ -31,6 +31,7 @@ enum {
 	UNIT_CONTACT,
 	UNIT_ACTIVE,
 	UNIT_PATH,
+	UNIT_PUBLISHED,
 	UNIT__COUNT
 };
 
@@ -44,6 +45,7 @@ static const struct field_def fields[] = {
 	[UNIT_CONTACT] = {.name = "contact", .type = F_TEXT, .label = M_unit_contact, .max = 80},
 	[UNIT_ACTIVE] = {.name = "active", .type = F_BOOL, .label = M_unit_active, .flags = FF_LIST | FF_FILTER, .dflt = "1"},
 	[UNIT_PATH] = {.name = "path", .type = F_TEXT, .label = M_NONE, .flags = FF_HIDDEN},
+	[UNIT_PUBLISHED] = {.name = "published", .type = F_BOOL, .label = M_unit_published, .flags = FF_FILTER, .dflt = "0", .hint = M_unit_published_hint},
 };
 
 /* Refuses a parent that lies inside the unit's own subtree, and a parent
@@ -52,6 +54,12 @@ static void units_check(struct req *r, struct record *rec, const struct record *
 {
 	const int pi = UNIT_PARENT_ID;
 	const char *parent = rec->vals[pi];
+	/* the office publishes a unit's public page, not the unit itself */
+	const char *pub = rec->vals[UNIT_PUBLISHED], *was = before ? before->vals[UNIT_PUBLISHED] : NULL;
+	if (strcmp(pub ? pub : "0", was ? was : "0") && !authz_record(r, rec->type, ACC_WRITE, 0, 0)) {
+		e->field[UNIT_PUBLISHED] = M_unit_published_office;
+		e->count++;
+	}
 	if (e->field[pi] != M_NONE)
 		return;
 	/* an unchanged parent is no move: a unit_admin may edit the top of

@@ -290,15 +290,16 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 		g->db,
 		"INSERT INTO rectifications (archived, version, created_at, updated_at, number, problem, source, "
 		"source_case, source_ref, unit_id, person, due, measures, progress, verification, state, assigned_at, "
-		"submitted_at, closed_at, on_time, days_to_close, extension_to, reminders, reminded_due) VALUES (0, 1, "
+		"submitted_at, closed_at, closed_on, on_time, days_to_close, extension_to, reminders, reminded_due) "
+		"VALUES (0, 1, "
 		"?, "
-		"?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		"iisssssssssssssssssss", t0, last, it->problem, it->source,
+		"?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"iissssssssssssssssssss", t0, last, it->problem, it->source,
 		it->source_case ? num(g, it->source_case) : NULL, it->source_ref, num(g, it->unit),
 		it->person ? num(g, it->person) : NULL, day_text(g, due), measures, num(g, progress), verification,
 		state, num(g, t0), submitted ? num(g, submitted) : NULL, closed ? num(g, closed) : NULL,
-		ontime >= 0 ? num(g, ontime) : NULL, dtc >= 0 ? num(g, dtc) : NULL, ext_to, num(g, reminders),
-		reminded);
+		closed ? day_text(g, cal_local_day(closed)) : NULL, ontime >= 0 ? num(g, ontime) : NULL,
+		dtc >= 0 ? num(g, dtc) : NULL, ext_to, num(g, reminders), reminded);
 	if (id < 0)
 		return (int)id;
 	int y, m, d;
@@ -415,13 +416,13 @@ static int draw_write(struct gen *g)
 					   "closed", NULL, "隨機複查：現場核實整改效果良好，問題未反彈。", NULL);
 		} else {
 			int64_t due = wd(g, g->today, 10);
-			rc = db_run(
-				g->db,
-				"UPDATE rectifications SET recheck = 'failed', recheck_draw = ?, state = "
-				"'in_progress', "
-				"closed_at = NULL, on_time = NULL, days_to_close = NULL, submitted_at = NULL, due = ? "
-				"WHERE id = ?",
-				"isi", draw, day_text(g, due), id);
+			rc = db_run(g->db,
+				    "UPDATE rectifications SET recheck = 'failed', recheck_draw = ?, state = "
+				    "'in_progress', "
+				    "closed_at = NULL, closed_on = NULL, on_time = NULL, days_to_close = NULL, "
+				    "submitted_at = NULL, due = ? "
+				    "WHERE id = ?",
+				    "isi", draw, day_text(g, due), id);
 			if (!rc)
 				rc = event(g, id, drawn + 3 * 3600, "office", "文明辦", "recheck_fail", "closed",
 					   "in_progress", "隨機複查：問題出現反彈，整改不到位，重新整改。", NULL,

@@ -5,6 +5,8 @@
 #include "../web/layout.h"
 #include "rect.h"
 
+extern const struct route rect_public_routes[];
+
 static const struct record_section sections[] = {
 	{.type = "cases", .render = rect_case_section},
 	{.type = NULL},
@@ -24,7 +26,7 @@ const struct module rectification_module = {
 	.migrations = "src/rectification/migrations/",
 	.types = (const struct record_type *const[]){&rect_type, NULL},
 	.routes = (const struct route *const[]){rect_raise_routes, rect_ledger_routes, rect_stats_routes,
-						rect_recheck_routes, NULL},
+						rect_recheck_routes, rect_public_routes, NULL},
 	.commands = commands,
 	.sections = sections,
 	.jobs = rect_jobs,

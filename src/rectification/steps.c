@@ -93,6 +93,7 @@ int rect_step_apply(struct req *r, struct record *rec, const struct wf_transitio
 				       ? cal_local_day(strtoll(rec->vals[RECT_ASSIGNED_AT], NULL, 10))
 				       : cal_local_day(rec->created_at);
 		rec->vals[RECT_CLOSED_AT] = now_text(r);
+		rec->vals[RECT_CLOSED_ON] = day_text(r, d);
 		rec->vals[RECT_ON_TIME] = due < 0 || d <= due ? "1" : "0";
 		if (!wf_workdays_between(r, from, d, &days))
 			rec->vals[RECT_DAYS_TO_CLOSE] = arena_printf(r->a, "%lld", (long long)days);
@@ -107,6 +108,7 @@ int rect_step_apply(struct req *r, struct record *rec, const struct wf_transitio
 	} else if (is(t, "recheck_fail")) {
 		rec->vals[RECT_RECHECK] = "failed";
 		rec->vals[RECT_CLOSED_AT] = NULL;
+		rec->vals[RECT_CLOSED_ON] = NULL;
 		rec->vals[RECT_ON_TIME] = NULL;
 		rec->vals[RECT_DAYS_TO_CLOSE] = NULL;
 		rec->vals[RECT_SUBMITTED_AT] = NULL;

@@ -174,3 +174,12 @@ void confirm_page(struct req *r, const char *title, const struct markup *questio
 		"</section>",
 	     question, detail, action, csrf_input(r), button, back, M_cancel);
 }
+
+void home_tile(struct req *r, const char *href, enum msg_id label, int64_t value, enum msg_id note, int warn)
+{
+	html(r, "<a class=\"tile%s\" href=\"%a\"><span class=\"tile-label\">%T</span><span class=\"tile-value\">%N</span>",
+	     warn ? " tile-warn" : "", href, label, value);
+	if (note != M_NONE)
+		html(r, "<span class=\"tile-note\">%T</span>", note);
+	html(r, "</a>");
+}

@@ -32,6 +32,9 @@ void list_pager(struct req *r, int64_t total, int page, int per_page);
  * other parameters are kept; "page" is dropped when another one changes. */
 const char *url_with(struct req *r, const char *name, const char *value);
 void empty_state(struct req *r, enum msg_id title, enum msg_id detail, const char *href, enum msg_id action);
+/* A home-page tile: a figure with its label and a note (M_NONE: none),
+ * linking to the page behind it; warn marks a figure that needs action. */
+void home_tile(struct req *r, const char *href, enum msg_id label, int64_t value, enum msg_id note, int warn);
 
 /* A labelled input with its error under it. type: "text", "password",
  * "search", "number", "date", "email". err M_NONE for none. */

@@ -6,7 +6,7 @@
 // submitter's identity, in any page, API answer, event or export.
 const assert = require('node:assert/strict');
 const { serverPerFile, test } = require('./lib');
-const { api, call, create, org, getBytes } = require('./records_lib');
+const { api, call, create, org, getBytes, day } = require('./records_lib');
 
 const ctx = serverPerFile();
 let O, CAT, U, C;
@@ -152,6 +152,19 @@ test('a returned case goes back to the office and out of the unit\'s sight', asy
 	const w = await ctx.srv.signIn(U.ua2.name, U.ua2.password, { headers: { 'Accept-Language': 'en' } });
 	const page = (await w.get(`/r/units/${O.S2}`)).text;
 	assert.match(page, /Open cases<\/span><span class="tile-value">[1-9]/);
+	// the home page counts the open cases of the user's scope, and the
+	// overdue ones among them
+	const mine = (await C.ua2.get('/api/v1/cases?per_page=100')).json().data
+		.filter((x) => !['closed', 'merged'].includes(x.state));
+	const home = (await w.get('/')).text;
+	const tileOf = (label) => Number(home.match(new RegExp(`${label}</span><span class="tile-value">([0-9,]+)<`))[1].replace(/,/g, ''));
+	assert.equal(tileOf('Open cases'), mine.length);
+	assert.equal(tileOf('Overdue cases'), mine.filter((x) => x.due && x.due < day()).length);
+	// a supervisor counts only the cases he filed, not his unit's
+	const sup = await ctx.srv.signIn(U.sup.name, U.sup.password, { headers: { 'Accept-Language': 'en' } });
+	const supHome = (await sup.get('/')).text;
+	const own = (await C.sup.get('/api/v1/cases?per_page=100')).json().data.filter((x) => !['closed', 'merged'].includes(x.state));
+	assert.match(supHome, new RegExp(`Open cases</span><span class="tile-value">${own.length}<`));
 });
 
 test('deadlines: working days from dispatch, an approved extension moves it, an answer records whether it was on time', async () => {

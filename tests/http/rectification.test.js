@@ -464,3 +464,20 @@ test('raising from an inspection item (its photos copied, its checklist item kep
 	assert.equal(ap.unit_id, O.S2);
 	assert.equal(ap.problem, '辦事窗口午休時間無人值守。');
 });
+
+test('a unit\'s public report card: counts and closed items for anyone, once the office publishes it', async () => {
+	await setup();
+	const { srv } = ctx;
+	const anon = srv.client({ headers: { 'Accept-Language': 'en' } });
+	assert.equal((await anon.get(`/public/units/${O.W1}`)).status, 404, 'not published');
+	const it = await newItem({ unit_id: O.W1, problem: 'Public item, signed off' });
+	await ok('ua1', it.id, 'start', { measures: 'Fixed.' });
+	await ok('ua1', it.id, 'submit', { measures: 'Fixed.', files: [await upload('ua1')] });
+	const closed = await ok('office', it.id, 'close', {});
+	assert.equal(closed.closed_on, today());
+	assert.equal((await call(C.office, 'PATCH', `/api/v1/units/${O.W1}`, { published: true })).status, 200);
+	const page = await anon.get(`/public/units/${O.W1}`);
+	assert.equal(page.status, 200);
+	assert.ok(page.text.includes(it.number), 'the closed item is listed');
+	assert.ok((await anon.get('/public/units')).text.includes(`/public/units/${O.W1}`));
+});

@@ -152,6 +152,10 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/rectification/rechecks', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
 	{ method: 'POST', pattern: '/rectification/rechecks', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },
 	{ method: 'GET', pattern: '/rectification/rechecks.json', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	// the units' public report cards (src/rectification/public_units.c): for
+	// anyone; a unit the office has not published is not found
+	{ method: 'GET', pattern: '/public/units', perm: 'P_PUBLIC', ok: 200, anonOk: 200 },
+	{ method: 'GET', pattern: '/public/units/{id:int}', perm: 'P_PUBLIC', path: '/public/units/999999', ok: 404, anonOk: 404 },
 	// the public portal, the same for everyone: an empty form has no
 	// timestamp (422), an empty code is asked for (422)
 	{ method: 'GET', pattern: '/public', perm: 'P_PUBLIC', ok: 303 },

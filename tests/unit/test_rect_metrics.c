@@ -244,7 +244,8 @@ static void demo_is_consistent(void **state)
 				"NULL OR assigned_at IS NULL"),
 			 0);
 	assert_int_equal(one(f, "SELECT count(*) FROM rectifications WHERE submitted_at < assigned_at OR closed_at < "
-				"submitted_at OR (state = 'closed') <> (closed_at IS NOT NULL)"),
+				"submitted_at OR (state = 'closed') <> (closed_at IS NOT NULL) OR (state = 'closed') "
+				"<> (closed_on IS NOT NULL)"),
 			 0);
 	assert_int_equal(one(f, "SELECT count(*) FROM rectifications WHERE state = 'closed' AND on_time IS NULL"), 0);
 	/* evidence wherever the item was submitted, a file of the item's own */
