@@ -479,3 +479,39 @@ const struct route rect_ledger_routes[] = {
 	{"GET", "/rectification/ledger/print", print_page, P_SIGNED_IN, 0, "rectification ledger"},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };
+
+/* ---- the home page's tiles ---- */
+
+void rect_home(struct req *r)
+{
+	if (!record_type_may(r, &rect_type, ACC_READ))
+		return;
+	char today[CAL_DATE_SIZE];
+	cal_format_date(today_day(), today);
+	struct kvlist b = {0};
+	const char *scope = record_scope_sql(r, &rect_type, "t", &b);
+	struct db_stmt *q = db_prepare(req_db(r), r->a,
+				       arena_printf(r->a,
+						    "SELECT count(*), sum(CASE WHEN t.due < ? THEN 1 ELSE 0 END), "
+						    "sum(CASE WHEN t.state = 'submitted' THEN 1 ELSE 0 END) FROM "
+						    "rectifications t WHERE t.archived = 0 AND t.state <> 'closed'%s",
+						    scope));
+	if (!q)
+		return;
+	db_bind_text(q, 1, today);
+	for (size_t i = 0; i < b.n; i++)
+		db_bind_int64(q, (int)i + 2, strtoll(b.v[i].value, NULL, 10));
+	int64_t open = 0, late = 0, waiting = 0;
+	if (db_step(q) == DB_ROW) {
+		open = db_column_int64(q, 0);
+		late = db_column_int64(q, 1);
+		waiting = db_column_int64(q, 2);
+	}
+	db_reset(q);
+	home_tile(r, "/rectification/ledger", M_rect_tile_open, open, M_rect_tile_open_note, 0);
+	home_tile(r, "/rectification/ledger?state=overdue", M_rect_tile_overdue, late, M_rect_tile_overdue_note,
+		  late > 0);
+	if (record_type_may(r, &rect_type, ACC_WRITE))
+		home_tile(r, "/rectification/ledger?state=submitted", M_rect_tile_waiting, waiting,
+			  M_rect_tile_waiting_note, waiting > 0);
+}

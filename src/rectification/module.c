@@ -32,4 +32,5 @@ const struct module rectification_module = {
 	.jobs = rect_jobs,
 	.demo = rect_demo,
 	.metrics = rect_metrics,
+	.home = rect_home,
 };

@@ -77,6 +77,9 @@ extern const struct route rect_raise_routes[];
 /* ---- the ledger (ledger.c), statistics (stats.c), re-checks ---- */
 extern const struct route rect_ledger_routes[], rect_stats_routes[], rect_recheck_routes[];
 extern const struct metric rect_metrics[];
+/* The home page's tiles: open, overdue, and (for the office) waiting for
+ * sign-off, in the user's scope (ledger.c). */
+void rect_home(struct req *r);
 
 /* Draws k of the n ids (in the order given) with splitmix64 seeded by
  * seed: a partial Fisher-Yates shuffle, the j-th pick being

@@ -481,3 +481,18 @@ test('a unit\'s public report card: counts and closed items for anyone, once the
 	assert.ok(page.text.includes(it.number), 'the closed item is listed');
 	assert.ok((await anon.get('/public/units')).text.includes(`/public/units/${O.W1}`));
 });
+
+test('the home page: open and overdue items in the user\'s scope; the office also sees what waits for sign-off', async () => {
+	await setup();
+	const { srv } = ctx;
+	await newItem({ unit_id: O.D1, due: plus(today(), -2), problem: 'Overdue for the home page' });
+	const office = await S.office.get('/');
+	assert.ok(office.text.includes('href="/rectification/ledger?state=overdue"'));
+	assert.ok(office.text.includes('href="/rectification/ledger?state=submitted"'));
+	const unit = await S.ua1.get('/');
+	assert.ok(unit.text.includes('href="/rectification/ledger?state=overdue"'));
+	assert.ok(!unit.text.includes('href="/rectification/ledger?state=submitted"'), 'the unit does not sign off');
+	const sup = srv.client();
+	await sup.signIn(U.sup.name, U.sup.password);
+	assert.ok(!(await sup.get('/')).text.includes('/rectification/ledger'), 'a supervisor has no ledger');
+});
