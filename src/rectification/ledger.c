@@ -182,8 +182,9 @@ static void line_read(struct req *r, struct db_stmt *q, struct record *row, int6
 		int64_t at = col(q, 10) ? db_column_int64(q, 10) : 0;
 		const char *on = col(q, 11) && db_column_int64(q, 11) == 0 ? T(r, M_rect_closed_late)
 									   : T(r, M_rect_closed_on_time);
-		l->signed_off = arena_printf(r->a, "%s（%s，%s）%s%s", T(r, M_rect_signed_off),
-					     at ? cal_format_date(cal_local_day(at), d) : "", on,
+		const char *when = arena_printf(r->a, T(r, M_rect_signed_off_detail),
+						at ? cal_format_date(cal_local_day(at), d) : "", on);
+		l->signed_off = arena_printf(r->a, "%s%s%s%s", T(r, M_rect_signed_off), when,
 					     row->vals[RECT_RECHECK] ? " · " : "",
 					     row->vals[RECT_RECHECK] ? record_display(r, row, RECT_RECHECK, 0) : "");
 	} else {
@@ -322,12 +323,13 @@ static const char *filter_text(struct req *r, const struct filter *f)
 	if (f->unit) {
 		struct record *row = record_new(r, &rect_type);
 		row->vals[RECT_UNIT_ID] = arena_printf(r->a, "%lld", (long long)f->unit);
-		buf_printf(&b, "%s：%s　", T(r, M_unit), record_display(r, row, RECT_UNIT_ID, 0));
+		buf_printf(&b, "%s%s%s · ", T(r, M_unit), T(r, M_rect_colon), record_display(r, row, RECT_UNIT_ID, 0));
 	}
 	if (f->from || f->to)
-		buf_printf(&b, "%s：%s – %s　", T(r, M_rect_period), f->from ? f->from : "", f->to ? f->to : "");
+		buf_printf(&b, "%s%s%s – %s · ", T(r, M_rect_period), T(r, M_rect_colon), f->from ? f->from : "",
+			   f->to ? f->to : "");
 	char d[CAL_DATE_SIZE];
-	buf_printf(&b, "%s：%s", T(r, M_rect_printed_on), cal_format_date(today_day(), d));
+	buf_printf(&b, "%s%s%s", T(r, M_rect_printed_on), T(r, M_rect_colon), cal_format_date(today_day(), d));
 	return b.p;
 }
 

@@ -334,8 +334,8 @@ static void *book_thread(void *p)
 	}
 	char x[CAL_DATE_SIZE], y[CAL_DATE_SIZE];
 	worksheet_write_string(ws, (lxw_row_t)b->n + 2, 0,
-			       arena_printf(r->a, "%s：%s – %s", T(r, M_rect_period), cal_format_date(b->a->from, x),
-					    cal_format_date(b->a->to, y)),
+			       arena_printf(r->a, "%s%s%s – %s", T(r, M_rect_period), T(r, M_rect_colon),
+					    cal_format_date(b->a->from, x), cal_format_date(b->a->to, y)),
 			       NULL);
 	worksheet_write_string(ws, (lxw_row_t)b->n + 3, 0, T(r, M_rect_stats_definition), NULL);
 	worksheet_freeze_panes(ws, 1, 0);
