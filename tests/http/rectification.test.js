@@ -496,3 +496,16 @@ test('the home page: open and overdue items in the user\'s scope; the office als
 	await sup.signIn(U.sup.name, U.sup.password);
 	assert.ok(!(await sup.get('/')).text.includes('/rectification/ledger'), 'a supervisor has no ledger');
 });
+
+test('the unit page shows its subtree\'s items with the way to the ledger, to those who read them', async () => {
+	await setup();
+	const { srv } = ctx;
+	const page = await S.office.get(`/r/units/${O.S1}`);
+	assert.equal(page.status, 200);
+	assert.ok(page.text.includes(`href="/rectification/ledger?unit=${O.S1}"`));
+	assert.ok((await S.ua1.get(`/r/units/${O.S1}`)).text.includes(`href="/rectification/ledger?unit=${O.S1}"`));
+	const sup = srv.client();
+	await sup.signIn(U.sup.name, U.sup.password);
+	const sp = await sup.get(`/r/units/${O.S1}`);
+	assert.ok(!sp.text.includes('/rectification/ledger'), `a supervisor sees no ledger (${sp.status})`);
+});
