@@ -136,7 +136,9 @@ static struct db_stmt *run(struct req *r, const char *sql, const struct where *w
 /* One ledger row, as text in the user's language. */
 struct line {
 	int64_t id;
-	const char *number, *problem, *source, *unit, *person, *measures, *due, *done, *signed_off;
+	const char *number, *problem, *source, *unit, *person, *measures, *due, *signed_off;
+	const char *done;  /* the state and progress, and "overdue" when it is */
+	const char *doing; /* the same without "overdue" (the page shows a badge) */
 	int overdue;
 };
 
@@ -173,10 +175,10 @@ static void line_read(struct req *r, struct db_stmt *q, struct record *row, int6
 	l->overdue = !closed && due >= 0 && due < today;
 	const char *st = record_display(r, row, RECT_STATE, 0);
 	if (closed)
-		l->done = arena_printf(r->a, "%s", T(r, M_rect_done_complete));
+		l->doing = T(r, M_rect_done_complete);
 	else
-		l->done = arena_printf(r->a, "%s · %lld%%%s%s", st, (long long)db_column_int64(q, 9),
-				       l->overdue ? " · " : "", l->overdue ? T(r, M_rect_overdue) : "");
+		l->doing = arena_printf(r->a, "%s · %lld%%", st, (long long)db_column_int64(q, 9));
+	l->done = l->overdue ? arena_printf(r->a, "%s · %s", l->doing, T(r, M_rect_overdue)) : l->doing;
 	if (closed) {
 		char d[CAL_DATE_SIZE];
 		int64_t at = col(q, 10) ? db_column_int64(q, 10) : 0;
@@ -260,16 +262,18 @@ static void ledger_table(struct req *r, struct db_stmt *q, int64_t first, int pr
 		html(r,
 		     "<tr><td class=\"num\" data-label=\"%T\">%D</td><td class=\"card-title wrap prewrap\" "
 		     "data-label=\"%T\">"
-		     "<a href=\"/r/rectifications/%D\">%s</a> %s</td><td data-label=\"%T\">%s</td><td "
-		     "data-label=\"%T\">%s"
-		     "</td><td data-label=\"%T\">%s</td><td class=\"wrap prewrap\" data-label=\"%T\">%s</td><td "
+		     "<a href=\"/r/rectifications/%D\">%s</a> %s</td><td class=\"wrap\" data-label=\"%T\">%s</td><td "
+		     "class=\"wrap\" data-label=\"%T\">%s"
+		     "</td><td class=\"wrap\" data-label=\"%T\">%s</td><td class=\"wrap prewrap\" "
+		     "data-label=\"%T\">%s</td><td "
 		     "data-label=\"%T\">"
-		     "%s</td><td class=\"wrap\" data-label=\"%T\">%H%s%H</td><td class=\"wrap\" "
+		     "%s</td><td class=\"wrap\" data-label=\"%T\">%s%H</td><td class=\"wrap\" "
 		     "data-label=\"%T\">%s</td></tr>",
 		     ledger_heads[0], ++k, ledger_heads[1], l.id, l.number, l.problem, ledger_heads[2], l.source,
 		     ledger_heads[3], l.unit, ledger_heads[4], l.person, ledger_heads[5], l.measures, ledger_heads[6],
-		     l.due, ledger_heads[7], l.overdue ? MARKUP("<span class=\"badge badge-warn\">") : NULL, l.done,
-		     l.overdue ? MARKUP("</span>") : NULL, ledger_heads[8], l.signed_off);
+		     l.due, ledger_heads[7], l.doing,
+		     l.overdue ? html_fmt(r, " <span class=\"badge badge-warn\">%T</span>", M_rect_overdue) : NULL,
+		     ledger_heads[8], l.signed_off);
 	}
 	html(r, "</tbody></table></div>");
 }
