@@ -14,6 +14,7 @@
 #include "db/writer.h"
 #include "org/org.h"
 #include "platform/inbox.h"
+#include "rectification/rect.h"
 #include "web/layout.h"
 
 #include <pthread.h>
@@ -36,6 +37,7 @@ const struct module *const app_modules[] = {
 	&cases_module,
 	&inspections_module,
 	&appraisal_module,
+	&rectification_module,
 	NULL,
 };
 

@@ -149,6 +149,22 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/cases/similar', perm: 'P_SIGNED_IN', path: '/cases/similar?category_id=1&title=x', ok: 200 },
 	{ method: 'GET', pattern: '/cases/overdue', perm: 'P_SIGNED_IN', ok: 200 },
 	{ method: 'GET', pattern: '/cases/supervisors', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	// the rectification ledger (src/rectification/): roles that read the
+	// register see the ledger, its workbook, print page and statistics; the
+	// office raises items and draws the random re-checks
+	{ method: 'GET', pattern: '/rectification/ledger', perm: 'P_SIGNED_IN', who: READ_CASES, ok: 200 },
+	{ method: 'GET', pattern: '/rectification/ledger.xlsx', perm: 'P_SIGNED_IN', who: READ_CASES, ok: 200 },
+	{ method: 'GET', pattern: '/rectification/ledger/print', perm: 'P_SIGNED_IN', who: READ_CASES, ok: 200 },
+	{ method: 'GET', pattern: '/rectification/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/rectification/stats?unit=:unit', ok: 200 },
+	{ method: 'GET', pattern: '/rectification/stats.xlsx', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/rectification/stats.xlsx?unit=:unit', ok: 200 },
+	{ method: 'POST', pattern: '/rectification/raise', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 400 },
+	{ method: 'GET', pattern: '/rectification/rechecks', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	{ method: 'POST', pattern: '/rectification/rechecks', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/rectification/rechecks.json', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	// the units' public report cards (src/rectification/public_units.c): for
+	// anyone; a unit the office has not published is not found
+	{ method: 'GET', pattern: '/public/units', perm: 'P_PUBLIC', ok: 200, anonOk: 200 },
+	{ method: 'GET', pattern: '/public/units/{id:int}', perm: 'P_PUBLIC', path: '/public/units/999999', ok: 404, anonOk: 404 },
 	// the public portal, the same for everyone: an empty form has no
 	// timestamp (422), an empty code is asked for (422)
 	{ method: 'GET', pattern: '/public', perm: 'P_PUBLIC', ok: 303 },
