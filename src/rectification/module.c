@@ -9,6 +9,7 @@ extern const struct route rect_public_routes[];
 
 static const struct record_section sections[] = {
 	{.type = "cases", .render = rect_case_section},
+	{.type = "inspections", .render = rect_inspection_section},
 	{.type = RECORD_UNITS, .render = rect_unit_section},
 	{.type = NULL},
 };

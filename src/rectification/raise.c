@@ -207,25 +207,24 @@ static int raise_post(struct req *r)
 	return req_redirect(r, arena_printf(r->a, "/r/%s/%lld/edit", rect_type.name, (long long)rec->id));
 }
 
-void rect_case_section(struct req *r, const struct record *rec)
+/* The items a source produced (cond: the condition on t, one parameter,
+ * bound to id), as a section of the source's detail page; with case_raise,
+ * the office's button to raise one from a case that has none. */
+static void items_section(struct req *r, const char *cond, int64_t id, int case_raise)
 {
-	if (!record_type_may(r, &rect_type, ACC_READ))
-		return;
 	struct kvlist b = {0};
 	const char *scope = record_scope_sql(r, &rect_type, "t", &b);
 	struct db_stmt *q = db_prepare(req_db(r), r->a,
 				       arena_printf(r->a,
 						    "SELECT t.id, t.number, t.state, t.due, t.progress FROM "
-						    "rectifications t WHERE t.archived = 0 AND t.source_case = ?%s "
+						    "rectifications t WHERE t.archived = 0 AND %s%s "
 						    "ORDER BY t.id LIMIT 50",
-						    scope));
+						    cond, scope));
 	if (!q)
 		return;
-	db_bind_int64(q, 1, rec->id);
+	db_bind_int64(q, 1, id);
 	for (size_t i = 0; i < b.n; i++)
 		db_bind_int64(q, (int)i + 2, strtoll(b.v[i].value, NULL, 10));
-	int office = may_raise(r) && rec->vals[CASE_UNIT_ID] &&
-		     authz_record(r, &rect_type, ACC_WRITE, strtoll(rec->vals[CASE_UNIT_ID], NULL, 10), 0);
 	int n = 0;
 	struct record *row = record_new(r, &rect_type);
 	while (db_step(q) == DB_ROW) {
@@ -239,18 +238,40 @@ void rect_case_section(struct req *r, const struct record *rec)
 		     db_column_int64(q, 0), db_column_text(q, 1), record_display(r, row, RECT_STATE, 0), M_rect_due,
 		     db_column_text(q, 3), db_column_int64(q, 4));
 	}
-	if (!n && !office)
+	db_reset(q);
+	if (!n && !case_raise)
 		return;
 	if (!n)
 		html(r, "<section class=\"card\" id=\"rectification\"><h2>%T</h2><ul class=\"plain\">", M_rect_items);
 	html(r, "</ul>");
-	if (office && !n)
+	if (case_raise && !n)
 		html(r,
 		     "<form method=\"post\" action=\"/rectification/raise\">%H<input type=\"hidden\" name=\"source\" "
 		     "value=\"case\"><input type=\"hidden\" name=\"id\" value=\"%D\"><button class=\"btn\">%T</button> "
 		     "<span class=\"hint\">%T</span></form>",
-		     csrf_input(r), rec->id, M_rect_raise, M_rect_raise_hint);
+		     csrf_input(r), id, M_rect_raise, M_rect_raise_hint);
 	html(r, "</section>");
+}
+
+void rect_case_section(struct req *r, const struct record *rec)
+{
+	if (!record_type_may(r, &rect_type, ACC_READ))
+		return;
+	int office = may_raise(r) && rec->vals[CASE_UNIT_ID] &&
+		     authz_record(r, &rect_type, ACC_WRITE, strtoll(rec->vals[CASE_UNIT_ID], NULL, 10), 0);
+	items_section(r, "t.source_case = ?", rec->id, office);
+}
+
+/* On an inspection: the items raised from its failed results (each result
+ * has its own button on the inspection's page). */
+void rect_inspection_section(struct req *r, const struct record *rec)
+{
+	if (!record_type_may(r, &rect_type, ACC_READ))
+		return;
+	items_section(r,
+		      "t.source = 'inspection' AND t.source_ref IN (SELECT 'inspection_results:' || CAST(id AS TEXT) "
+		      "FROM inspection_results WHERE inspection_id = ?)",
+		      rec->id, 0);
 }
 
 const struct route rect_raise_routes[] = {

@@ -72,6 +72,8 @@ int rect_after_save(struct req *r, struct record *rec, const struct record *befo
 /* The case page's section: the items raised from it, and for the office
  * the button that raises one. */
 void rect_case_section(struct req *r, const struct record *rec);
+/* The inspection page's section: the items raised from its results. */
+void rect_inspection_section(struct req *r, const struct record *rec);
 /* The unit page's section: the subtree's items (unit_section.c). */
 void rect_unit_section(struct req *r, const struct record *rec);
 extern const struct route rect_raise_routes[];

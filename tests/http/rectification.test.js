@@ -417,52 +417,53 @@ test('random re-checks: the draw is recorded with its seed and pool, and reprodu
 	assert.equal(failed.closed_at, null);
 });
 
-test('raising from an inspection item (its photos copied, its checklist item kept) and from an appraisal opinion', async (t) => {
+test('raising from an inspection item (its photos copied, its checklist item kept, a repeat counted) and from an appraisal opinion', async () => {
 	await setup();
 	const { srv } = ctx;
-	// the inspection and appraisal modules' tables, as far as this module
-	// reads them; once those modules are merged, their own tests raise items
-	try {
-		srv.sql('SELECT 1 FROM inspection_results LIMIT 1');
-		t.skip('the inspection module is present: its tests raise items');
-		return;
-	} catch {
-		/* not there: stand-ins with exactly the columns read */
-	}
-	srv.sql('CREATE TABLE inspections (id INTEGER PRIMARY KEY, unit_id INTEGER, inspected_on TEXT)');
-	srv.sql('CREATE TABLE checklist_items (id INTEGER PRIMARY KEY, code TEXT, label TEXT)');
-	srv.sql('CREATE TABLE inspection_results (id INTEGER PRIMARY KEY, inspection_id INTEGER, item_id INTEGER, passed INTEGER, note TEXT, photos TEXT)');
-	srv.sql('CREATE TABLE appraisal_opinions (id INTEGER PRIMARY KEY, campaign_id INTEGER, unit_id INTEGER, body TEXT)');
+	// an inspection with two failed results of the same checklist item, as
+	// the record page leaves them (inspection_results), and an opinion of
+	// a ballot (appraisal_opinions)
+	const cl = await create(C.office, 'inspection_checklists', { code: 'z-window', name: 'Z windows', unit_kind: 'window', scoring: 'pass_fail' });
+	const badge = await create(C.office, 'checklist_items', { checklist_id: cl.id, position: 1, code: 'z-badge', label: '亮證上崗', max_points: 10 });
+	const ins = [];
+	for (const day of ['2026-11-02', '2026-11-20'])
+		ins.push(await create(C.office, 'inspections', { unit_id: O.W1, checklist_id: cl.id, inspected_on: day, kind: 'task_force' }));
 	const photo = await upload('admin');
-	srv.sql(`INSERT INTO inspections VALUES (1, ${O.W1}, '2026-11-02'), (2, ${O.W1}, '2026-11-20')`);
-	srv.sql("INSERT INTO checklist_items VALUES (7, 'badge', '亮證上崗')");
-	srv.sql(`INSERT INTO inspection_results VALUES (11, 1, 7, 0, '兩名窗口人員未佩戴工作證', '${photo}'), (12, 2, 7, 0, NULL, NULL)`);
-	srv.sql(`INSERT INTO appraisal_opinions VALUES (5, 1, ${O.S2}, '辦事窗口午休時間無人值守。')`);
-	let r = await S.office.post('/rectification/raise', { source: 'inspection', id: 11 });
+	srv.sql(`INSERT INTO inspection_results (inspection_id, item_id, passed, points, note, photos, updated_at) VALUES (${ins[0].id}, ${badge.id}, 0, 0, '兩名窗口人員未佩戴工作證', '${photo}', 0)`);
+	srv.sql(`INSERT INTO inspection_results (inspection_id, item_id, passed, points, note, photos, updated_at) VALUES (${ins[1].id}, ${badge.id}, 0, 0, NULL, NULL, 0)`);
+	const [r1, r2] = srv.sql(`SELECT id FROM inspection_results WHERE item_id = ${badge.id} ORDER BY inspection_id`).map((x) => Number(x[0]));
+	srv.sql(`INSERT INTO appraisal_opinions (campaign_id, unit_id, body) VALUES (1, ${O.S2}, '辦事窗口午休時間無人值守。')`);
+	const op = Number(srv.sql("SELECT max(id) FROM appraisal_opinions")[0][0]);
+	let r = await S.office.post('/rectification/raise', { source: 'inspection', id: r1 });
 	assert.equal(r.status, 303, r.text.slice(0, 500));
 	const id = Number(/\/r\/rectifications\/(\d+)\/edit$/.exec(r.location)[1]);
 	const it = (await C.office.get(`/api/v1/rectifications/${id}`)).json().data;
 	assert.equal(it.source, 'inspection');
-	assert.equal(it.source_ref, 'inspection_results:11');
-	assert.equal(it.checklist_item, 'badge');
+	assert.equal(it.source_ref, `inspection_results:${r1}`);
+	assert.equal(it.checklist_item, 'z-badge');
 	assert.equal(it.unit_id, O.W1);
 	assert.ok(it.problem.includes('亮證上崗') && it.problem.includes('兩名窗口人員未佩戴工作證'), it.problem);
 	assert.equal(it.problem_photos.length, 1, 'the photo is the problem\'s');
 	assert.notEqual(it.problem_photos[0].id, photo, 'as a copy of its own');
 	assert.equal((await S.office.get(`/files/${it.problem_photos[0].id}`)).status, 200);
-	r = await S.office.post('/rectification/raise', { source: 'inspection', id: 11 });
+	r = await S.office.post('/rectification/raise', { source: 'inspection', id: r1 });
 	assert.equal(r.location, `/r/rectifications/${id}`);
 	// the same checklist item failing again for the unit: a repeat
-	r = await S.office.post('/rectification/raise', { source: 'inspection', id: 12 });
+	r = await S.office.post('/rectification/raise', { source: 'inspection', id: r2 });
 	assert.equal(r.status, 303);
 	const stats = await S.office.get(`/rectification/stats?unit=${O.W1}`);
 	assert.match(stats.text, new RegExp(`${msgHtml('rect_stats_repeats', 'en')}</span><span class="tile-value">1</span>`));
-	r = await S.office.post('/rectification/raise', { source: 'appraisal', id: 5 });
+	// the inspection's page lists the item raised from it
+	assert.ok((await S.office.get(`/r/inspections/${ins[0].id}`)).text.includes(`href="/r/rectifications/${id}"`));
+	r = await S.office.post('/rectification/raise', { source: 'appraisal', id: op });
 	assert.equal(r.status, 303);
 	const ap = (await C.office.get(`/api/v1/rectifications/${/\/(\d+)\/edit$/.exec(r.location)[1]}`)).json().data;
 	assert.equal(ap.source, 'appraisal');
 	assert.equal(ap.unit_id, O.S2);
 	assert.equal(ap.problem, '辦事窗口午休時間無人值守。');
+	// a source that is not there, or not a source
+	assert.equal((await S.office.post('/rectification/raise', { source: 'inspection', id: 999999 })).status, 404);
+	assert.equal((await S.office.post('/rectification/raise', { source: 'weather', id: 1 })).status, 400);
 });
 
 test('a unit\'s public report card: counts and closed items for anyone, once the office publishes it', async () => {
