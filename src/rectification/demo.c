@@ -224,6 +224,7 @@ enum outcome { O_ASSIGNED, O_IN_PROGRESS, O_OVERDUE, O_EXTENSION, O_SUBMITTED, O
 struct item {
 	const char *problem, *source, *source_ref;
 	int64_t source_case, unit, person;
+	const char *checklist_item; /* an inspection's: the item's code */
 };
 
 /* Writes one item that reached outcome o, assigned on day a0. */
@@ -304,8 +305,8 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 		return (int)id;
 	int y, m, d;
 	cal_civil_from_days(a0, &y, &m, &d);
-	int rc = db_run(g->db, "UPDATE rectifications SET number = ? WHERE id = ?", "si",
-			arena_printf(g->a, "ZG-%04d-%04lld", y, (long long)id), id);
+	int rc = db_run(g->db, "UPDATE rectifications SET number = ?, checklist_item = ? WHERE id = ?", "ssi",
+			arena_printf(g->a, "ZG-%04d-%04lld", y, (long long)id), it->checklist_item, id);
 	g->items++;
 	g->last = 0;
 	if (!rc)
@@ -434,6 +435,20 @@ static int draw_write(struct gen *g)
 	return 0;
 }
 
+/* The day an item reaching outcome o is assigned, natural when its source
+ * allows: open items are recent, overdue ones a month old, and closed
+ * ones need room before today. */
+static int64_t start_day(struct gen *g, enum outcome o, int64_t natural)
+{
+	if (o == O_SUBMITTED)
+		return past_day(g, 9 + below(&g->r, 4));
+	if (o <= O_EXTENSION && o != O_OVERDUE)
+		return past_day(g, 2 + below(&g->r, 5));
+	if (o == O_OVERDUE)
+		return past_day(g, 25 + below(&g->r, 10));
+	return natural > g->today - 40 ? past_day(g, 40 + below(&g->r, 30)) : natural;
+}
+
 static int generate(struct gen *g)
 {
 	/* the units: the secondary units of the organization demo */
@@ -470,20 +485,64 @@ static int generate(struct gen *g)
 					   O_SUBMITTED, O_OVERDUE, O_ON_TIME, O_EXTENSION, O_ASSIGNED,    O_LATE};
 	for (int i = 0; !rc && i < nc; i++) {
 		enum outcome o = mix[i % COUNT(mix)];
-		int64_t a0 = wd(g, cal_local_day(cs[i].closed), 1);
-		/* open items are recent; overdue ones a month old; closed ones
-		 * need room before today */
-		if (o == O_SUBMITTED)
-			a0 = past_day(g, 9 + below(&g->r, 4));
-		else if (o <= O_EXTENSION && o != O_OVERDUE)
-			a0 = past_day(g, 2 + below(&g->r, 5));
-		else if (o == O_OVERDUE)
-			a0 = past_day(g, 25 + below(&g->r, 10));
-		else if (a0 > g->today - 40)
-			a0 = past_day(g, 40 + below(&g->r, 30));
 		struct item it = {cs[i].text, "case",     arena_printf(g->a, "cases:%lld", (long long)cs[i].id),
 				  cs[i].id,   cs[i].unit, person_of(g, cs[i].unit)};
-		rc = item_write(g, &it, o, a0);
+		rc = item_write(g, &it, o, start_day(g, o, wd(g, cal_local_day(cs[i].closed), 1)));
+	}
+	/* raised from failed items of recorded inspections, one in about every
+	 * four (the same checklist item failing twice for a unit is a repeat) */
+	q = db_query(g->db, g->a,
+		     "SELECT r.id, i.unit_id, i.inspected_on, c.code, c.label, r.note FROM inspection_results r "
+		     "JOIN inspections i ON i.id = r.inspection_id JOIN checklist_items c ON c.id = r.item_id "
+		     "WHERE r.passed = 0 AND i.state = 'recorded' AND i.archived = 0 ORDER BY r.id",
+		     NULL);
+	struct {
+		int64_t id, unit, day;
+		const char *code, *text;
+	} fs[40];
+	int nf = 0;
+	k = 0;
+	while (q && db_step(q) == DB_ROW && nf < 40) {
+		int64_t day;
+		if (k++ % 4 != 1 || cal_parse_date(db_column_text(q, 2), &day))
+			continue;
+		const char *note = db_column_text(q, 5);
+		fs[nf].id = db_column_int64(q, 0);
+		fs[nf].unit = db_column_int64(q, 1);
+		fs[nf].day = day;
+		fs[nf].code = arena_strdup(g->a, db_column_text(q, 3));
+		fs[nf].text = note && *note ? arena_printf(g->a, "%s：%s", db_column_text(q, 4), note)
+					    : arena_strdup(g->a, db_column_text(q, 4));
+		nf++;
+	}
+	db_reset(q);
+	for (int i = 0; !rc && i < nf; i++) {
+		enum outcome o = mix[(i + 5) % COUNT(mix)];
+		struct item it = {fs[i].text, "inspection", arena_printf(g->a, "inspection_results:%lld", (long long)fs[i].id),
+				  0, fs[i].unit, person_of(g, fs[i].unit), fs[i].code};
+		rc = item_write(g, &it, o, start_day(g, o, wd(g, fs[i].day, 1)));
+	}
+	/* and from the appraisal's opinions, one in about every five */
+	q = db_query(g->db, g->a, "SELECT id, unit_id, body FROM appraisal_opinions ORDER BY id", NULL);
+	struct {
+		int64_t id, unit;
+		const char *text;
+	} ops[15];
+	int no = 0;
+	k = 0;
+	while (q && db_step(q) == DB_ROW && no < 15)
+		if (k++ % 5 == 2) {
+			ops[no].id = db_column_int64(q, 0);
+			ops[no].unit = db_column_int64(q, 1);
+			ops[no].text = arena_strdup(g->a, db_column_text(q, 2));
+			no++;
+		}
+	db_reset(q);
+	for (int i = 0; !rc && i < no; i++) {
+		enum outcome o = mix[(i + 2) % COUNT(mix)];
+		struct item it = {ops[i].text, "appraisal", arena_printf(g->a, "appraisal_opinions:%lld", (long long)ops[i].id),
+				  0, ops[i].unit, person_of(g, ops[i].unit)};
+		rc = item_write(g, &it, o, start_day(g, o, past_day(g, 30 + below(&g->r, 60))));
 	}
 	/* leader instructions, notices, supervisors' opinions, self-checks */
 	struct {
@@ -499,12 +558,8 @@ static int generate(struct gen *g)
 		for (int i = 0; !rc && i < kinds[kk].n; i++, j++) {
 			enum outcome o = mix[(j * 5 + 3) % COUNT(mix)];
 			int64_t unit = units[below(&g->r, nu)];
-			int64_t a0 = o == O_SUBMITTED                     ? past_day(g, 9 + below(&g->r, 4))
-				     : o <= O_EXTENSION && o != O_OVERDUE ? past_day(g, 2 + below(&g->r, 5))
-				     : o == O_OVERDUE                     ? past_day(g, 25 + below(&g->r, 10))
-									  : past_day(g, 30 + below(&g->r, 270));
 			struct item it = {kinds[kk].v[i], kinds[kk].src, NULL, 0, unit, person_of(g, unit)};
-			rc = item_write(g, &it, o, a0);
+			rc = item_write(g, &it, o, start_day(g, o, past_day(g, 30 + below(&g->r, 270))));
 		}
 	/* and a dozen more, assigned early last month and closed in it, for
 	 * the re-check */

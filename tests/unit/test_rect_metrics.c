@@ -5,8 +5,9 @@
  * their deadline, the same checklist item failing twice within a year (a
  * repeat) and twice more than a year apart (not one); a unit b beside it;
  * and an item assigned before the period, which does not count. Then the
- * demo (organization, cases, rectification): every state and source is
- * there, consistent with the cases it was raised from and with its own
+ * demo (every module's, in order): every state and source is
+ * there, consistent with the cases, inspections and opinions it was raised
+ * from and with its own
  * events and timestamps, with evidence where the workflow asks for it, and
  * its re-check draw reproducible. Each group runs on SQLite and, with
  * WENMING_TEST_PG, on PostgreSQL. */
@@ -24,11 +25,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "cases/demo.h"
 #include "core/cal.h"
 #include "db/db.h"
 #include "module.h"
-#include "org/demo.h"
 #include "rectification/rect.h"
 #include "testdb.h"
 
@@ -178,11 +177,13 @@ static int demo_setup(void **state, enum db_kind kind)
 	req_init_cli(&f->q.r, &f->q.a, f->q.t.db, LANG_HANT);
 	char err[512];
 	struct demo_options o = {.seed = 7, .people = 520};
-	if (demo_load(f->q.t.db, o.seed, o.people, err, sizeof err) || cases_demo(f->q.t.db, &o, err, sizeof err) ||
-	    rect_demo(f->q.t.db, &o, err, sizeof err)) {
-		fprintf(stderr, "demo: %s\n", err);
-		return -1;
-	}
+	/* the whole demo, module by module: the ledger's sources are the
+	 * earlier modules' demo records */
+	for (const struct module *const *m = app_modules; *m; m++)
+		if ((*m)->demo && (*m)->demo(f->q.t.db, &o, err, sizeof err)) {
+			fprintf(stderr, "demo of %s: %s\n", (*m)->name, err);
+			return -1;
+		}
 	return 0;
 }
 
@@ -209,7 +210,8 @@ static void demo_every_state_and_source(void **state)
 	for (size_t i = 0; i < sizeof states / sizeof *states; i++)
 		assert_true(db_one_int64(f->q.t.db, 0, "SELECT count(*) FROM rectifications WHERE state = ?", "s",
 					 states[i]) > 0);
-	static const char *const sources[] = {"case", "leader", "notice", "supervisor", "self_check"};
+	static const char *const sources[] = {"case", "inspection", "appraisal", "leader", "notice", "supervisor",
+					      "self_check"};
 	for (size_t i = 0; i < sizeof sources / sizeof *sources; i++)
 		assert_true(db_one_int64(f->q.t.db, 0, "SELECT count(*) FROM rectifications WHERE source = ?", "s",
 					 sources[i]) > 0);
@@ -237,6 +239,20 @@ static void demo_is_consistent(void **state)
 			     "SELECT count(*) FROM rectifications r LEFT JOIN cases c ON c.id = r.source_case WHERE "
 			     "r.source = 'case' AND (c.id IS NULL OR c.kind <> 'complaint' OR c.state <> 'closed' OR "
 			     "c.unit_id <> r.unit_id OR r.source_ref <> 'cases:' || CAST(c.id AS TEXT))"),
+			 0);
+	/* raised from failed items of recorded inspections of the same unit,
+	 * with the item's code; from opinions on the same unit */
+	assert_int_equal(one(f,
+			     "SELECT count(*) FROM rectifications r LEFT JOIN inspection_results x ON r.source_ref = "
+			     "'inspection_results:' || CAST(x.id AS TEXT) LEFT JOIN inspections i ON i.id = "
+			     "x.inspection_id LEFT JOIN checklist_items c ON c.id = x.item_id WHERE r.source = "
+			     "'inspection' AND (x.id IS NULL OR x.passed <> 0 OR i.state <> 'recorded' OR i.unit_id <> "
+			     "r.unit_id OR c.code <> r.checklist_item)"),
+			 0);
+	assert_int_equal(one(f,
+			     "SELECT count(*) FROM rectifications r LEFT JOIN appraisal_opinions o ON r.source_ref = "
+			     "'appraisal_opinions:' || CAST(o.id AS TEXT) WHERE r.source = 'appraisal' AND (o.id IS "
+			     "NULL OR o.unit_id <> r.unit_id OR o.body <> r.problem)"),
 			 0);
 	/* numbers unique; timestamps in order; on time as the dates say */
 	assert_int_equal(one(f, "SELECT count(*) - count(DISTINCT number) FROM rectifications"), 0);
