@@ -5,11 +5,10 @@
  * their deadline, the same checklist item failing twice within a year (a
  * repeat) and twice more than a year apart (not one); a unit b beside it;
  * and an item assigned before the period, which does not count. Then the
- * demo (every module's, in order): every state and source is
- * there, consistent with the cases, inspections and opinions it was raised
- * from and with its own
- * events and timestamps, with evidence where the workflow asks for it, and
- * its re-check draw reproducible. Each group runs on SQLite and, with
+ * demo (every module's, in order): every state and source is there,
+ * consistent with the cases, inspections and opinions it was raised from
+ * and with its own events and timestamps, with evidence where the workflow
+ * asks for it, and its re-check draw reproducible. Each group runs on SQLite and, with
  * WENMING_TEST_PG, on PostgreSQL. */
 // clang-format off
 #include <setjmp.h>
