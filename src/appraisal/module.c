@@ -22,9 +22,9 @@ static const struct nav_item nav[] = {
 	{.path = "/appraisal",
 	 .label = M_appr_campaigns,
 	 .perm = P_SIGNED_IN,
-	 .icon = "M9 11l3 3L22 4M21 12v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h11",
+	 .icon = "M12 2l3.09 6.26L22 9.27l-5 4.87 1.18 6.88L12 17.77l-6.18 3.25L7 14.14 2 9.27l6.91-1.01z",
 	 .visible = may_see,
-	 .order = 260},
+	 .order = 250},
 	{.path = NULL},
 };
 

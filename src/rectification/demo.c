@@ -577,6 +577,9 @@ static int generate(struct gen *g)
 	}
 	if (!rc)
 		rc = draw_write(g);
+	/* the office publishes the secondary units' report cards */
+	if (!rc)
+		rc = db_run(g->db, "UPDATE units SET published = 1 WHERE kind = 'secondary' AND archived = 0", NULL);
 	return rc;
 }
 

@@ -139,11 +139,13 @@ static void index_body(struct req *r)
 		satisfaction(r, ids[i], today, &cf);
 		struct rect_figures rf;
 		rect_figures(r, ids[i], start_s, today_s, &rf);
+		/* data-label: on a phone each row is a card */
 		html(r,
-		     "<tr><td><a href=\"/public/units/%D\">%s</a></td><td class=\"num\">%s</td><td "
-		     "class=\"num\">%N</td>"
-		     "<td class=\"num\">%N</td></tr>",
-		     ids[i], names[i], pct(r, cf.satisfaction_rate), rf.items, rf.closed);
+		     "<tr><td class=\"card-title\"><a href=\"/public/units/%D\">%s</a></td>"
+		     "<td class=\"num\" data-label=\"%T\">%s</td><td class=\"num\" data-label=\"%T\">%N</td>"
+		     "<td class=\"num\" data-label=\"%T\">%N</td></tr>",
+		     ids[i], names[i], M_case_stats_satisfaction_rate, pct(r, cf.satisfaction_rate), M_rect_public_items,
+		     rf.items, M_rect_public_closed, rf.closed);
 	}
 	html(r, "</tbody></table></div></section>");
 }
@@ -193,15 +195,18 @@ static void closed_items(struct req *r, int64_t unit, const char *year_start)
 			     "<section class=\"card public-card\"><h2>%T</h2>%H<table class=\"list\"><thead><tr>"
 			     "<th scope=\"col\">%T</th><th scope=\"col\">%T</th><th scope=\"col\">%T</th>"
 			     "<th scope=\"col\">%T</th></tr></thead><tbody>",
-			     M_rect_public_closed_items, table_wrap_open(r), M_rect_public_number,
-			     M_rect_public_problem, M_rect_public_closed_on, M_rect_public_on_time);
+			     M_rect_public_closed_items, table_wrap_open(r), M_rect_public_problem,
+			     M_rect_public_number, M_rect_public_closed_on, M_rect_public_on_time);
 		const char *source = db_column_text(q, 1);
 		const char *problem = db_column_text(q, 2), *category = db_column_text(q, 3);
 		const char *what = source && !strcmp(source, "case")
 					   ? arena_printf(r->a, T(r, M_rect_public_from_case), category ? category : "")
 					   : problem;
-		html(r, "<tr><td class=\"mono\">%s</td><td>%s</td><td>%s</td><td>%T</td></tr>", db_column_text(q, 0),
-		     what ? what : "", db_column_text(q, 4), db_column_int64(q, 5) ? M_yes : M_no);
+		html(r,
+		     "<tr><td class=\"card-title\">%s</td><td class=\"mono\" data-label=\"%T\">%s</td>"
+		     "<td data-label=\"%T\">%s</td><td data-label=\"%T\">%T</td></tr>",
+		     what ? what : "", M_rect_public_number, db_column_text(q, 0), M_rect_public_closed_on,
+		     db_column_text(q, 4), M_rect_public_on_time, db_column_int64(q, 5) ? M_yes : M_no);
 	}
 	db_reset(q);
 	if (n)

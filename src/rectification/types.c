@@ -225,7 +225,7 @@ const struct record_type rect_type = {
 		   [ROLE_UNIT_ADMIN] = ACC_READ,
 		   [ROLE_STAFF] = ACC_READ},
 	.icon = "M9 11l3 3L22 4M21 12v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h11",
-	.nav_order = 230,
+	.nav_order = 270,
 	.links = (const struct record_link[]){{"/rectification/ledger", M_rect_ledger},
 					      {"/rectification/stats", M_rect_stats},
 					      {"/rectification/rechecks", M_rect_rechecks},
