@@ -12,10 +12,8 @@
 #include "../web/layout.h"
 #include "../web/widgets.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #define RESULTS_PER_PAGE 100
@@ -435,8 +433,6 @@ struct book_job {
 	struct req *r;
 	const struct record *c;
 	const struct campaign_results *cr;
-	const char *path;
-	int rc;
 };
 
 static int book_write(struct req *r, const struct record *c, const struct campaign_results *cr, const char *path)
@@ -479,11 +475,10 @@ static int book_write(struct req *r, const struct record *c, const struct campai
 	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
 }
 
-static void *book_thread(void *p)
+static int book_job_write(void *p, const char *path)
 {
 	struct book_job *j = p;
-	j->rc = book_write(j->r, j->c, j->cr, j->path);
-	return NULL;
+	return book_write(j->r, j->c, j->cr, path);
 }
 
 static int results_xlsx(struct req *r)
@@ -497,33 +492,9 @@ static int results_xlsx(struct req *r)
 	struct campaign_results cr;
 	if (appraisal_results(r, c->id, &cr))
 		return req_fail(r, 500, M_NONE);
-	char path[] = "/tmp/wenming-appraisal-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return req_fail(r, 500, M_NONE);
-	close(fd);
-	/* libxlsxwriter needs more stack than a civetweb worker has */
-	struct book_job job = {r, c, &cr, path, -1};
-	pthread_attr_t attr;
-	pthread_t th;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 8u << 20);
-	int err = pthread_create(&th, &attr, book_thread, &job);
-	pthread_attr_destroy(&attr);
-	if (err) {
-		unlink(path);
-		return req_fail(r, 503, M_NONE);
-	}
-	pthread_join(th, NULL);
-	FILE *f = job.rc ? NULL : fopen(path, "rb");
-	unlink(path);
-	if (!f)
-		return req_fail(r, 500, M_NONE);
-	size_t n;
-	char *chunk = arena_alloc(r->a, 65536);
-	while ((n = fread(chunk, 1, 65536, f)) > 0)
-		buf_append(&r->out, chunk, n);
-	fclose(f);
+	struct book_job job = {r, c, &cr};
+	if (export_workbook(r, book_job_write, &job))
+		return 0;
 	if (audit_log_read(r, "export", "appraisal_results", c->id, NULL))
 		return req_fail(r, 500, M_NONE);
 	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

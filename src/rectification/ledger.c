@@ -15,12 +15,10 @@
 #include "../web/widgets.h"
 #include "rect.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #define LEDGER_PER_PAGE 100
@@ -367,25 +365,23 @@ static int print_page(struct req *r)
 struct book {
 	struct req *r;
 	struct db_stmt *q;
-	const char *path;
-	int rc;
 	int64_t rows;
 };
 
-static void *book_thread(void *p)
+/* The workbook at path (export_workbook): 0, or -1. */
+static int book_write(void *p, const char *path)
 {
 	struct book *b = p;
 	struct req *r = b->r;
-	b->rc = -1;
-	lxw_workbook *wb = workbook_new(b->path);
+	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
-		return NULL;
+		return -1;
 	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
 	lxw_format *head = workbook_add_format(wb);
 	lxw_format *wrap = workbook_add_format(wb);
 	if (!ws || !head || !wrap) {
 		workbook_close(wb);
-		return NULL;
+		return -1;
 	}
 	format_set_bold(head);
 	format_set_text_wrap(head);
@@ -423,8 +419,7 @@ static void *book_thread(void *p)
 		n++;
 	}
 	b->rows = n - 1;
-	b->rc = workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
-	return NULL;
+	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
 }
 
 static int ledger_xlsx(struct req *r)
@@ -439,33 +434,9 @@ static int ledger_xlsx(struct req *r)
 		    arena_printf(r->a, "SELECT " LINE_COLS " FROM rectifications t%s ORDER BY t.id LIMIT %d", w.sql,
 				 LEDGER_MAX_ROWS),
 		    &w);
-	char path[] = "/tmp/wenming-ledger-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return req_fail(r, 500, M_NONE);
-	close(fd);
-	/* libxlsxwriter needs more stack than a civetweb worker has (export.c) */
-	struct book job = {r, q, path, -1, 0};
-	pthread_attr_t attr;
-	pthread_t th;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 8u << 20);
-	int err = pthread_create(&th, &attr, book_thread, &job);
-	pthread_attr_destroy(&attr);
-	if (err) {
-		unlink(path);
-		return req_fail(r, 503, M_NONE);
-	}
-	pthread_join(th, NULL);
-	FILE *fp = job.rc ? NULL : fopen(path, "rb");
-	unlink(path);
-	if (!fp)
-		return req_fail(r, 500, M_NONE);
-	size_t n;
-	char *chunk = arena_alloc(r->a, 65536);
-	while ((n = fread(chunk, 1, 65536, fp)) > 0)
-		buf_append(&r->out, chunk, n);
-	fclose(fp);
+	struct book job = {r, q, 0};
+	if (export_workbook(r, book_write, &job))
+		return 0;
 	json_t *what = json_pack("{s:s, s:s, s:I}", "format", "xlsx", "query", f.query, "rows", (json_int_t)job.rows);
 	int rc = audit_log_read(r, "export", "rectification_ledger", f.unit, what);
 	json_decref(what);

@@ -22,12 +22,10 @@
 #include "../web/widgets.h"
 #include "rect.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 struct rect_figures {
@@ -287,24 +285,22 @@ struct book {
 	const struct ask *a;
 	const struct unit_row *v;
 	int n;
-	const char *path;
-	int rc;
 };
 
-static void *book_thread(void *p)
+/* The workbook at path (export_workbook): 0, or -1. */
+static int book_write(void *p, const char *path)
 {
 	struct book *b = p;
 	struct req *r = b->r;
-	b->rc = -1;
-	lxw_workbook *wb = workbook_new(b->path);
+	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
-		return NULL;
+		return -1;
 	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
 	lxw_format *head = workbook_add_format(wb);
 	lxw_format *dd = workbook_add_format(wb);
 	if (!ws || !head || !dd) {
 		workbook_close(wb);
-		return NULL;
+		return -1;
 	}
 	format_set_bold(head);
 	format_set_num_format(dd, "0.0");
@@ -339,8 +335,7 @@ static void *book_thread(void *p)
 			       NULL);
 	worksheet_write_string(ws, (lxw_row_t)b->n + 3, 0, T(r, M_rect_stats_definition), NULL);
 	worksheet_freeze_panes(ws, 1, 0);
-	b->rc = workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
-	return NULL;
+	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
 }
 
 static int stats_xlsx(struct req *r)
@@ -352,32 +347,9 @@ static int stats_xlsx(struct req *r)
 	int n;
 	if (rows_compute(r, &a, &v, &n))
 		return req_fail(r, 503, M_err_db_down);
-	char path[] = "/tmp/wenming-rstats-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return req_fail(r, 500, M_NONE);
-	close(fd);
-	struct book job = {r, &a, v, n, path, -1};
-	pthread_attr_t attr;
-	pthread_t th;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 8u << 20);
-	int err = pthread_create(&th, &attr, book_thread, &job);
-	pthread_attr_destroy(&attr);
-	if (err) {
-		unlink(path);
-		return req_fail(r, 503, M_NONE);
-	}
-	pthread_join(th, NULL);
-	FILE *fp = job.rc ? NULL : fopen(path, "rb");
-	unlink(path);
-	if (!fp)
-		return req_fail(r, 500, M_NONE);
-	size_t k;
-	char *chunk = arena_alloc(r->a, 65536);
-	while ((k = fread(chunk, 1, 65536, fp)) > 0)
-		buf_append(&r->out, chunk, k);
-	fclose(fp);
+	struct book job = {r, &a, v, n};
+	if (export_workbook(r, book_write, &job))
+		return 0;
 	json_t *what = json_pack("{s:s, s:s}", "format", "xlsx", "query", r->query ? r->query : "");
 	int rc = audit_log_read(r, "export", "rectification_stats", a.unit, what);
 	json_decref(what);
