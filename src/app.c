@@ -10,6 +10,7 @@
 #include "db/db.h"
 #include "cases/cases.h"
 #include "inspections/inspections.h"
+#include "learning/learning.h"
 #include "db/writer.h"
 #include "org/org.h"
 #include "platform/inbox.h"
@@ -34,6 +35,7 @@ const struct module *const app_modules[] = {
 	&org_module,
 	&cases_module,
 	&inspections_module,
+	&learning_module,
 	NULL,
 };
 

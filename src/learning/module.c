@@ -1,0 +1,38 @@
+/* module.c — the learning and education module (學習教育): study plans and
+ * sessions with attendance and QR sign-in, the "five ones" / "three ones"
+ * programmes, training with certificates, papers and awards, model
+ * figures and learning events, their statistics and metrics. */
+#include "../web/layout.h"
+#include "learning.h"
+
+extern const struct route learn_programme_routes[];
+
+static int may_read_stats(struct req *r, const void *ctx)
+{
+	(void)ctx;
+	return record_type_may(r, &study_sessions_type, ACC_READ);
+}
+
+static const struct nav_item nav_items[] = {
+	{.path = "/learning/stats",
+	 .label = M_learn_stats,
+	 .perm = P_SIGNED_IN,
+	 .icon = "M3 3v18h18M7 15l4-4 3 3 5-6",
+	 .visible = may_read_stats,
+	 .order = 520},
+	{.path = NULL},
+};
+
+const struct module learning_module = {
+	.name = "learning",
+	.migrations = "src/learning/migrations/",
+	.types = (const struct record_type *const[]){&study_plans_type, &study_sessions_type, &programmes_type,
+						     &programme_tasks_type, &programme_items_type, &courses_type,
+						     &enrolments_type, &papers_type, &awards_type, &figures_type,
+						     &events_type, NULL},
+	.routes = (const struct route *const[]){learn_routes, learn_programme_routes, learn_stats_routes,
+						learn_public_routes, NULL},
+	.nav = nav_items,
+	.demo = learning_demo,
+	.metrics = learn_metrics,
+};
