@@ -83,6 +83,8 @@ enum { TE_COURSE_ID, TE_PERSON_ID, TE_UNIT_ID, TE_STATUS, TE_SCORE, TE_COMPLETED
 #define LEARN_LATE_AFTER_MIN 10
 /* The most sessions one recurrence rule generates. */
 #define LEARN_RECUR_MAX 120
+/* The most people an attendee list names. */
+#define LEARN_LIST_MAX 500
 /* Characters of a task's evidence. */
 #define LEARN_EVIDENCE_MAX 2000
 
@@ -102,6 +104,10 @@ extern const struct enum_opt learn_audiences[], learn_att_statuses[];
 int learn_recur_dates(const struct cal *c, int64_t from, int64_t to, int weekday, int64_t *out, int max);
 
 /* ---- sessions (sessions.c) ---- */
+/* The names of an attendee list, split at commas (also 、 and ，),
+ * semicolons and line ends, trimmed, empty ones dropped: their number,
+ * into out (at most max; arena). */
+int learn_split_names(struct req *r, const char *text, const char **out, int max);
 /* Makes the attendance rows of a session match its audience: required
  * people added, people no longer required without a recorded status
  * taken out. 0 or a DB_E_* code (inside the caller's transaction). */

@@ -38,6 +38,34 @@ static enum msg_id status_label(const char *code)
 
 /* ---- the required people ---- */
 
+int learn_split_names(struct req *r, const char *text, const char **out, int max)
+{
+	struct buf b;
+	buf_init(&b, r->a);
+	/* the full-width separators as commas: strtok_r splits at bytes */
+	for (const char *p = text ? text : ""; *p;) {
+		if (!strncmp(p, "、", strlen("、")) || !strncmp(p, "，", strlen("，")) || !strncmp(p, "；", strlen("；"))) {
+			buf_puts(&b, ",");
+			p += 3;
+		} else {
+			buf_append(&b, p, 1);
+			p++;
+		}
+	}
+	int n = 0;
+	for (char *save = NULL, *tok = strtok_r(b.p ? b.p : arena_strdup(r->a, ""), ",;\n\r", &save); tok && n < max;
+	     tok = strtok_r(NULL, ",;\n\r", &save)) {
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		size_t len = strlen(tok);
+		while (len && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
+			tok[--len] = 0;
+		if (len)
+			out[n++] = tok;
+	}
+	return n;
+}
+
 static int insert_person(struct req *r, int64_t session, const char *who, const char *unit, int64_t now)
 {
 	return db_run(req_db(r),
@@ -61,17 +89,10 @@ int learn_sync_attendees(struct req *r, const struct record *s)
 	if (rc)
 		return rc;
 	if (!strcmp(aud, "list")) {
-		char *copy = arena_strdup(r->a, s->vals[SS_ATTENDEES] ? s->vals[SS_ATTENDEES] : "");
-		for (char *save = NULL, *tok = strtok_r(copy, ",\n\r;、，", &save); tok && !rc;
-		     tok = strtok_r(NULL, ",\n\r;、，", &save)) {
-			while (*tok == ' ' || *tok == '\t')
-				tok++;
-			size_t len = strlen(tok);
-			while (len && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
-				tok[--len] = 0;
-			if (len)
-				rc = insert_person(r, s->id, tok, unit, now);
-		}
+		const char *names[LEARN_LIST_MAX];
+		int n = learn_split_names(r, s->vals[SS_ATTENDEES], names, LEARN_LIST_MAX);
+		for (int k = 0; k < n && !rc; k++)
+			rc = insert_person(r, s->id, names[k], unit, now);
 		return rc;
 	}
 	const char *extra = !strcmp(aud, "leaders")	    ? " AND p.is_leader = 1"

@@ -183,26 +183,20 @@ int learn_parse_hhmm(const char *s)
  * subtree. M_NONE, or why not (*bad the first name refused). */
 static enum msg_id attendee_list_check(struct req *r, const char *unit, const char *text, const char **bad)
 {
-	char *copy = arena_strdup(r->a, text);
-	int n = 0;
-	for (char *save = NULL, *tok = strtok_r(copy, ",\n\r;、，", &save); tok; tok = strtok_r(NULL, ",\n\r;、，", &save)) {
-		while (*tok == ' ' || *tok == '\t')
-			tok++;
-		size_t len = strlen(tok);
-		while (len && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
-			tok[--len] = 0;
-		if (!len)
-			continue;
-		int64_t k = db_one_int64(req_db(r), 0,
+	const char *names[LEARN_LIST_MAX + 1];
+	int n = learn_split_names(r, text, names, LEARN_LIST_MAX + 1);
+	if (n > LEARN_LIST_MAX)
+		return M_learn_attendees_too_many;
+	for (int k = 0; k < n; k++) {
+		int64_t c = db_one_int64(req_db(r), 0,
 					 "SELECT count(*) FROM people p WHERE p.archived = 0 AND p.status = 'active' AND "
 					 "(p.name = ? OR CAST(p.id AS TEXT) = ?) AND p.unit_id IN (SELECT unit_id FROM "
 					 "unit_tree WHERE ancestor_id = ?)",
-					 "sss", tok, tok, unit);
-		if (k != 1) {
-			*bad = arena_strdup(r->a, tok);
-			return k ? M_learn_attendee_ambiguous : M_learn_attendee_unknown;
+					 "sss", names[k], names[k], unit);
+		if (c != 1) {
+			*bad = names[k];
+			return c ? M_learn_attendee_ambiguous : M_learn_attendee_unknown;
 		}
-		n++;
 	}
 	return n ? M_NONE : M_learn_attendees_needed;
 }
