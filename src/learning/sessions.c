@@ -463,6 +463,9 @@ static void signin_view(struct req *r, const struct record *s, enum msg_id refus
 	if (done)
 		html(r, "<div class=\"flash flash-ok\" role=\"status\" id=\"signin-result\">%T · %T</div>", M_learn_signed_in,
 		     status_label(status));
+	else if (refusal == M_learn_signin_twice && status && (!strcmp(status, "present") || !strcmp(status, "late")))
+		html(r, "<div class=\"flash flash-ok\" role=\"status\" id=\"signin-result\">%T · %T<br>%T</div>",
+		     M_learn_signed_in, status_label(status), refusal);
 	else if (refusal != M_NONE)
 		html(r, "<div class=\"flash flash-error\" role=\"alert\" id=\"signin-result\">%T%H</div>", refusal,
 		     status ? html_fmt(r, " (%T)", status_label(status)) : NULL);
