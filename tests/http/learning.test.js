@@ -313,3 +313,31 @@ test('statistics: attendance, training and programmes from the records; the work
 	assert.equal((await W.office.get('/learning/stats?format=pdf')).status, 400);
 	assert.equal((await W.ua2.get(`/learning/stats?unit=${O.S1}`)).status, 403);
 });
+
+test('the module\'s pages are valid HTML (html-validate), an error answer included', async () => {
+	await setup();
+	const { srv } = ctx;
+	const { HtmlValidate } = require('html-validate');
+	const validator = new HtmlValidate({ extends: ['html-validate:standard'], rules: { 'hidden-focusable': 'error', 'input-missing-label': 'error', 'no-dup-id': 'error' } });
+	const s = await session();
+	const k = key(srv, s.id);
+	const g = (await call(C.office, 'GET', '/api/v1/learning_programmes')).json().data[0];
+	const e = srv.sql("SELECT cert_code FROM training_enrolments WHERE cert_code IS NOT NULL LIMIT 1")[0][0];
+	const pages = [
+		[W.ua1, `/r/study_sessions/${s.id}`], [W.ua1, `/learning/sessions/${s.id}/attendance`], [W.ua1, `/learning/sessions/${s.id}/qr`],
+		[W.ua1, '/learning/sessions/repeat'], [W.staff3, `/learning/signin/${k}`], [W.office, '/learning/stats'],
+		[W.office, `/r/learning_programmes/${g.id}`], [W.office, '/r/programme_items'], [W.office, '/r/training_courses'],
+		[srv.client(), `/verify/${e}`], [srv.client(), '/verify/AAAAAAAAAAAA'], [srv.client(), '/verify'],
+	];
+	const found = [];
+	for (const [c, p] of pages) {
+		const r = await c.get(p);
+		assert.ok([200, 404].includes(r.status), `${p}: ${r.status}`);
+		const report = await validator.validateString(r.text);
+		found.push(...report.results.flatMap((x) => x.messages).map((m) => `${p}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+	}
+	const refused = await W.ua2.post('/learning/sessions/repeat', { unit_id: O.S2, topic: '', weekday: '5', from: '2025-10-31', to: '2025-09-01' });
+	assert.equal(refused.status, 422);
+	found.push(...(await validator.validateString(refused.text)).results.flatMap((x) => x.messages).map((m) => `repeat 422:${m.line} ${m.ruleId}: ${m.message}`));
+	assert.deepEqual(found, []);
+});
