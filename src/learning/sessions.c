@@ -135,6 +135,13 @@ static int session_window(const struct record *s, struct window *w)
 	return w->start < 0 || w->close < 0 ? -1 : 0;
 }
 
+struct att_row {
+	int64_t id, person;
+	const char *name, *unit, *status, *reason;
+	enum msg_id err;
+};
+static int rows_load(struct req *r, int64_t session, struct att_row **out);
+
 /* ---- the session page's section ---- */
 
 struct counts {
@@ -192,11 +199,23 @@ void learn_session_extra(struct req *r, const struct record *rec)
 	     "<div class=\"tile\"><span class=\"tile-label\">%T</span><span class=\"tile-value\" "
 	     "id=\"attendance-rate\">%s</span></div></div>",
 	     M_learn_rate, rate_text(r, c.present + c.late, c.required));
-	if (authz_record_of(r, rec, ACC_WRITE))
+	if (authz_record_of(r, rec, ACC_WRITE)) {
 		html(r,
 		     "<p><a class=\"btn btn-primary\" href=\"/learning/sessions/%D/attendance\">%T</a> <a "
 		     "class=\"btn\" href=\"/learning/sessions/%D/qr\">%T</a></p>",
 		     rec->id, M_learn_take_attendance, rec->id, M_learn_show_qr);
+		/* who, for the clerk: the names by status */
+		struct att_row *rows;
+		int n = rows_load(r, rec->id, &rows);
+		if (n) {
+			html(r, "<details class=\"learn-who\"><summary>%T (%d)</summary><ul>", M_learn_who, n);
+			for (int k = 0; k < n; k++)
+				html(r, "<li>%s <span class=\"muted\">%s · %T%H</span></li>", rows[k].name, rows[k].unit,
+				     status_label(rows[k].status),
+				     rows[k].reason ? html_fmt(r, "（%s）", rows[k].reason) : NULL);
+			html(r, "</ul></details>");
+		}
+	}
 	html(r, "</section>");
 }
 
@@ -207,11 +226,6 @@ static struct record *session_for_clerk(struct req *r)
 	return record_load_checked(r, &study_sessions_type, ACC_WRITE);
 }
 
-struct att_row {
-	int64_t id, person;
-	const char *name, *unit, *status, *reason;
-	enum msg_id err;
-};
 
 static int rows_load(struct req *r, int64_t session, struct att_row **out)
 {
