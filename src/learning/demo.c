@@ -182,11 +182,12 @@ static int demo_sessions(struct db *db, struct arena *a, int64_t top, int64_t to
 			days[k] < today ? arena_printf(a, "%s主講，與會人員結合工作實際交流發言。", speakers[k % COUNT(speakers)]) : NULL;
 		if (!rc)
 			rc = db_run(db,
-				    "INSERT INTO study_sessions (topic, plan_id, unit_id, held_on, start_time, end_time, place, "
-				    "speaker, audience, minutes, series, signin_key, created_at, updated_at) VALUES (?, ?, ?, ?, "
-				    "'14:30', '16:30', ?, ?, 'all', ?, ?, ?, ?, ?)",
-				    "siissssssii", topics[k % COUNT(topics)], plan, top, held, places[k % 2],
-				    speakers[k % COUNT(speakers)], minutes, "每週五 14:30–16:30",
+				    "INSERT INTO study_sessions (topic, plan_id, unit_id, held_on, starts_at, ends_at, place, "
+				    "speaker, audience, minutes, series, signin_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+				    "?, ?, ?, 'all', ?, ?, ?, ?, ?)",
+				    "siisiisssssii", topics[k % COUNT(topics)], plan, top, held, cal_local_time(days[k], 14, 30, 0),
+				    cal_local_time(days[k], 16, 30, 0), places[k % 2], speakers[k % COUNT(speakers)], minutes,
+				    "每週五 14:30–16:30",
 				    secret(a), now, now);
 		int64_t sid = db_one_int64(db, 0, "SELECT max(id) FROM study_sessions", NULL);
 		/* everyone active; the status by a hash of person and session:

@@ -9,7 +9,8 @@
  * learning events.
  *
  * Tables other modules may read (their names and these columns are kept):
- *   study_sessions (id, unit_id, held_on, start_time, end_time, topic, state)
+ *   study_sessions (id, unit_id, held_on, starts_at, ends_at, topic)
+ *     starts_at, ends_at: Unix seconds; held_on: the date of starts_at
  *   learning_attendance (session_id, person_id, unit_id, status, signed_at)
  *                                              migrations/001_attendance.sql
  *     status NULL: not recorded yet; present, late, excused, absent
@@ -114,6 +115,12 @@ int learn_split_names(struct req *r, const char *text, const char **out, int max
 int learn_sync_attendees(struct req *r, const struct record *session);
 /* "HH:MM" as minutes after midnight, or -1. */
 int learn_parse_hhmm(const char *s);
+/* An instant as the records engine keeps an F_DATETIME (Unix seconds) or
+ * as typed (YYYY-MM-DD HH:MM or YYYY-MM-DDTHH:MM, the server's zone): 0
+ * with *out, or -1. */
+int learn_parse_instant(const char *s, int64_t *out);
+/* "2026-12-04 14:30–16:30": a session's date and time window (arena). */
+const char *learn_session_when(struct req *r, const struct record *s);
 /* The session detail page's attendance section. */
 void learn_session_extra(struct req *r, const struct record *rec);
 /* The person record of the signed-in user, or 0. */

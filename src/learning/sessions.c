@@ -125,14 +125,10 @@ struct window {
 
 static int session_window(const struct record *s, struct window *w)
 {
-	int64_t day;
-	int a = learn_parse_hhmm(s->vals[SS_START]), b = learn_parse_hhmm(s->vals[SS_END]);
-	if (!s->vals[SS_HELD_ON] || cal_parse_date(s->vals[SS_HELD_ON], &day) || a < 0 || b < 0)
+	if (learn_parse_instant(s->vals[SS_START], &w->start) || learn_parse_instant(s->vals[SS_END], &w->close))
 		return -1;
-	w->start = cal_local_time(day, a / 60, a % 60, 0);
-	w->close = cal_local_time(day, b / 60, b % 60, 0);
 	w->open = w->start - LEARN_SIGNIN_EARLY_MIN * 60;
-	return w->start < 0 || w->close < 0 ? -1 : 0;
+	return 0;
 }
 
 struct att_row {
@@ -264,8 +260,7 @@ static void attendance_form(struct req *r, const struct record *s, struct att_ro
 			    {NULL, T(r, M_learn_take_attendance)}};
 	page_begin(r, title, c, 3);
 	page_heading(r, title, NULL);
-	html(r, "<p class=\"learn-meta\">%s %s–%s · %s</p>", s->vals[SS_HELD_ON], s->vals[SS_START], s->vals[SS_END],
-	     s->vals[SS_SPEAKER] ? s->vals[SS_SPEAKER] : "");
+	html(r, "<p class=\"learn-meta\">%s · %s</p>", learn_session_when(r, s), s->vals[SS_SPEAKER] ? s->vals[SS_SPEAKER] : "");
 	if (nerr)
 		form_errors(r, nerr);
 	if (!n) {
@@ -413,9 +408,9 @@ static int qr_page(struct req *r)
 	struct counts k;
 	counts_load(r, s->id, &k);
 	html(r,
-	     "<section class=\"card learn-qr\"><p class=\"learn-meta\">%s %s–%s</p><p>%T</p>"
+	     "<section class=\"card learn-qr\"><p class=\"learn-meta\">%s</p><p>%T</p>"
 	     "<div class=\"learn-qr-code\" id=\"qr\">",
-	     s->vals[SS_HELD_ON], s->vals[SS_START], s->vals[SS_END], M_learn_qr_hint);
+	     learn_session_when(r, s), M_learn_qr_hint);
 	html(r, "</div><p class=\"mono learn-qr-link\"><a id=\"signin-link\" href=\"%a\">%s</a></p>"
 		"<p>%T <strong id=\"signed\">%D</strong> / %D</p></section>",
 	     url, url, M_learn_signed_so_far, k.present + k.late, k.required);
@@ -470,9 +465,9 @@ static void signin_view(struct req *r, const struct record *s, enum msg_id refus
 {
 	page_begin(r, T(r, M_learn_signin), NULL, 0);
 	html(r,
-	     "<section class=\"card learn-signin\"><h2>%s</h2><p class=\"learn-meta\">%s %s–%s</p>"
+	     "<section class=\"card learn-signin\"><h2>%s</h2><p class=\"learn-meta\">%s</p>"
 	     "<p class=\"muted\">%s</p>",
-	     s->vals[SS_TOPIC], s->vals[SS_HELD_ON], s->vals[SS_START], s->vals[SS_END],
+	     s->vals[SS_TOPIC], learn_session_when(r, s),
 	     s->vals[SS_SPEAKER] ? s->vals[SS_SPEAKER] : "");
 	if (done)
 		html(r, "<div class=\"flash flash-ok\" role=\"status\" id=\"signin-result\">%T · %T</div>", M_learn_signed_in,
@@ -579,7 +574,7 @@ static void repeat_form(struct req *r, const struct repeat_in *in, enum msg_id e
 	     M_learn_repeat_hint, csrf_input(r));
 	for (int i = 0; i < SS__COUNT; i++) {
 		if (i == SS_MATERIALS || i == SS_MINUTES || i == SS_PHOTOS || i == SS_SERIES || i == SS_KEY ||
-		    i == SS_HELD_ON)
+		    i == SS_HELD_ON || i == SS_START || i == SS_END)
 			continue;
 		record_field_widget(r, proto, i, e ? e->field[i] : M_NONE);
 		if (i == SS_UNIT_ID) {
@@ -590,6 +585,10 @@ static void repeat_form(struct req *r, const struct repeat_in *in, enum msg_id e
 				     in->weekday && *in->weekday ? in->weekday : "5", 0);
 			field_input(r, "date", "from", M_learn_date_from, in->from, M_NONE, 1, M_NONE);
 			field_input(r, "date", "to", M_learn_date_to, in->to, M_NONE, 1, M_NONE);
+			field_input(r, "time", "start_time", M_learn_start, in->start && *in->start ? in->start : "14:30",
+				    e ? e->field[SS_START] : M_NONE, 1, M_learn_hhmm_hint);
+			field_input(r, "time", "end_time", M_learn_end, in->end && *in->end ? in->end : "16:30",
+				    e ? e->field[SS_END] : M_NONE, 1, M_learn_hhmm_hint);
 		}
 	}
 	html(r,
@@ -621,7 +620,7 @@ static struct record *repeat_proto(struct req *r, const struct repeat_in *in)
 	struct record *p = record_new(r, &study_sessions_type);
 	const char *v[SS__COUNT] = {0};
 	v[SS_PLAN_ID] = in->plan, v[SS_UNIT_ID] = in->unit, v[SS_TOPIC] = in->topic, v[SS_SPEAKER] = in->speaker;
-	v[SS_PLACE] = in->place, v[SS_START] = in->start, v[SS_END] = in->end, v[SS_AUDIENCE] = in->audience;
+	v[SS_PLACE] = in->place, v[SS_AUDIENCE] = in->audience;
 	v[SS_ATTENDEES] = in->attendees;
 	for (int i = 0; i < SS__COUNT; i++)
 		if (v[i])
@@ -657,6 +656,11 @@ static int repeat_post(struct req *r)
 		err = M_learn_repeat_dates_bad;
 	else if (wd < 1 || wd > 7)
 		err = M_learn_repeat_weekday_bad;
+	int tstart = learn_parse_hhmm(in.start), tend = learn_parse_hhmm(in.end);
+	if (err == M_NONE && (tstart < 0 || tend < 0))
+		err = M_learn_hhmm_bad;
+	else if (err == M_NONE && tend <= tstart)
+		err = M_learn_end_before_start;
 	int64_t days[LEARN_RECUR_MAX];
 	int n = 0;
 	if (err == M_NONE) {
@@ -683,6 +687,8 @@ static int repeat_post(struct req *r)
 	if (err == M_NONE) {
 		char ds[CAL_DATE_SIZE];
 		proto->vals[SS_HELD_ON] = arena_strdup(r->a, cal_format_date(days[0], ds));
+		proto->vals[SS_START] = arena_printf(r->a, "%s %s", ds, in.start);
+		proto->vals[SS_END] = arena_printf(r->a, "%s %s", ds, in.end);
 		record_validate(r, proto, NULL, &e);
 		if (e.count)
 			err = M_learn_repeat_fix;
@@ -692,14 +698,16 @@ static int repeat_post(struct req *r)
 		repeat_form(r, &in, err, e.count ? &e : NULL, proto);
 		return 0;
 	}
-	const char *series = arena_printf(r->a, "%s %s–%s, %s – %s", T(r, weekday_labels[wd - 1]), proto->vals[SS_START],
-					  proto->vals[SS_END], in.from, in.to);
+	const char *series =
+		arena_printf(r->a, "%s %s–%s, %s – %s", T(r, weekday_labels[wd - 1]), in.start, in.end, in.from, in.to);
 	struct db *db = req_db(r);
 	int rc = db_begin(db);
 	for (int k = 0; !rc && k < n; k++) {
 		struct record *s = record_copy(r, proto);
 		char ds[CAL_DATE_SIZE];
 		s->vals[SS_HELD_ON] = arena_strdup(r->a, cal_format_date(days[k], ds));
+		s->vals[SS_START] = arena_printf(r->a, "%s %s", ds, in.start);
+		s->vals[SS_END] = arena_printf(r->a, "%s %s", ds, in.end);
 		s->vals[SS_SERIES] = series;
 		s->vals[SS_KEY] = NULL;
 		struct record_errors e2;

@@ -71,15 +71,15 @@ static const struct field_def plan_fields[] = {
 static void plan_sessions(struct req *r, const struct record *rec)
 {
 	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT id, held_on, start_time, topic FROM study_sessions WHERE plan_id = ? AND "
-				     "archived = 0 ORDER BY held_on, start_time LIMIT 400",
+				     "SELECT id, held_on, starts_at, topic FROM study_sessions WHERE plan_id = ? AND "
+				     "archived = 0 ORDER BY starts_at LIMIT 400",
 				     "i", rec->id);
 	html(r, "<section class=\"card\"><h2>%T</h2><ol class=\"learn-sessions\">", M_learn_sessions);
 	int n = 0;
 	while (q && db_step(q) == DB_ROW) {
 		n++;
-		html(r, "<li><a href=\"/r/study_sessions/%D\">%s %s</a> %s</li>", db_column_int64(q, 0),
-		     db_column_text(q, 1), db_column_text(q, 2), db_column_text(q, 3));
+		html(r, "<li><a href=\"/r/study_sessions/%D\">%s</a> %s</li>", db_column_int64(q, 0),
+		     db_column_text(q, 1), db_column_text(q, 3));
 	}
 	db_reset(q);
 	html(r, "</ol>");
@@ -129,23 +129,12 @@ static const struct field_def session_fields[] = {
 	[SS_HELD_ON] = {.name = "held_on",
 			.type = F_DATE,
 			.label = M_learn_held_on,
-			.flags = FF_REQUIRED | LIST_SORT | FF_FILTER},
-	[SS_START] = {.name = "start_time",
-		      .type = F_TEXT,
+			.flags = RO | LIST_SORT | FF_FILTER},
+	[SS_START] = {.name = "starts_at",
+		      .type = F_DATETIME,
 		      .label = M_learn_start,
-		      .flags = FF_REQUIRED | FF_LIST,
-		      .min = 5,
-		      .max = 5,
-		      .dflt = "14:30",
-		      .hint = M_learn_hhmm_hint},
-	[SS_END] = {.name = "end_time",
-		    .type = F_TEXT,
-		    .label = M_learn_end,
-		    .flags = FF_REQUIRED,
-		    .min = 5,
-		    .max = 5,
-		    .dflt = "16:30",
-		    .hint = M_learn_hhmm_hint},
+		      .flags = FF_REQUIRED | FF_LIST},
+	[SS_END] = {.name = "ends_at", .type = F_DATETIME, .label = M_learn_end, .flags = FF_REQUIRED, .hint = M_learn_end_hint},
 	[SS_PLACE] = {.name = "place", .type = F_TEXT, .label = M_learn_place, .max = 80},
 	[SS_SPEAKER] = {.name = "speaker", .type = F_TEXT, .label = M_learn_speaker, .flags = FF_LIST | FF_SEARCH, .max = 80},
 	[SS_AUDIENCE] = {.name = "audience",
@@ -178,6 +167,37 @@ int learn_parse_hhmm(const char *s)
 	return h < 24 && m < 60 ? h * 60 + m : -1;
 }
 
+int learn_parse_instant(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi;
+	char sep;
+	if (!s)
+		return -1;
+	if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d", &y, &mo, &d, &sep, &h, &mi) == 6) {
+		if ((sep != ' ' && sep != 'T') || h > 23 || mi > 59 || mo < 1 || mo > 12 || d < 1 || d > 31)
+			return -1;
+		*out = cal_local_time(cal_days_from_civil(y, mo, d), h, mi, 0);
+		return *out < 0 ? -1 : 0;
+	}
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || v <= 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+const char *learn_session_when(struct req *r, const struct record *s)
+{
+	int64_t a = 0, b = 0;
+	if (learn_parse_instant(s->vals[SS_START], &a) || learn_parse_instant(s->vals[SS_END], &b))
+		return "";
+	char d[CAL_DATE_SIZE];
+	int64_t da = cal_local_day(a), db = cal_local_day(b);
+	int ma = (int)((a - cal_local_time(da, 0, 0, 0)) / 60), mb = (int)((b - cal_local_time(db, 0, 0, 0)) / 60);
+	return arena_printf(r->a, "%s %02d:%02d–%02d:%02d", cal_format_date(da, d), ma / 60, ma % 60, mb / 60, mb % 60);
+}
+
 /* The people of an attendee list: ids or names, one per line or
  * comma-separated; each must be an active person of the session's unit
  * subtree. M_NONE, or why not (*bad the first name refused). */
@@ -204,13 +224,17 @@ static enum msg_id attendee_list_check(struct req *r, const char *unit, const ch
 static void session_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
 {
 	(void)before;
-	int a = learn_parse_hhmm(rec->vals[SS_START]), b = learn_parse_hhmm(rec->vals[SS_END]);
-	if (rec->vals[SS_START] && a < 0)
-		err_field(e, SS_START, M_learn_hhmm_bad);
-	if (rec->vals[SS_END] && b < 0)
-		err_field(e, SS_END, M_learn_hhmm_bad);
-	if (a >= 0 && b >= 0 && b <= a)
+	int64_t a = 0, b = 0;
+	int ha = rec->vals[SS_START] && !learn_parse_instant(rec->vals[SS_START], &a);
+	int hb = rec->vals[SS_END] && !learn_parse_instant(rec->vals[SS_END], &b);
+	if (ha && hb && b <= a)
 		err_field(e, SS_END, M_learn_end_before_start);
+	else if (ha && hb && b - a > 86400)
+		err_field(e, SS_END, M_learn_too_long);
+	if (ha) {
+		char d[CAL_DATE_SIZE];
+		rec->vals[SS_HELD_ON] = arena_strdup(r->a, cal_format_date(cal_local_day(a), d));
+	}
 	const char *aud = rec->vals[SS_AUDIENCE];
 	if (aud && !strcmp(aud, "list") && rec->vals[SS_UNIT_ID]) {
 		if (!rec->vals[SS_ATTENDEES]) {

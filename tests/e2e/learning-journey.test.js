@@ -45,9 +45,8 @@ journey('a clerk plans a Friday study session, three attendees sign in by the QR
 		await signIn(page, base, 'ljclerk', PASSWORD);
 		await page.goto(`${base}/r/study_sessions/new?unit_id=${unit}`);
 		await page.locator('#f-topic').fill('周五學習日：文明服務規範');
-		await page.locator('#f-held_on').fill(today());
-		await page.locator('#f-start_time').fill(hhmm(-5));
-		await page.locator('#f-end_time').fill('23:59');
+		await page.locator('#f-starts_at').fill(`${today()}T${hhmm(-5)}`);
+		await page.locator('#f-ends_at').fill(`${today()}T23:59`);
 		await page.locator('#f-speaker').fill('周文書');
 		await clickAndWait(page, page.locator('main form button.btn-primary').first());
 		const m = /\/r\/study_sessions\/(\d+)$/.exec(page.url());

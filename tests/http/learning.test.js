@@ -19,13 +19,9 @@ let O, U, C, W, P;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 const HTML = Buffer.from('<!doctype html><html><body><script>alert(1)</script></body></html>');
 
-/* HH:MM in the server's zone, minutes from now (clamped to the day). */
-function hhmm(plusMin) {
-	const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date());
-	let [h, m] = parts.split(':').map(Number);
-	let t = Math.min(Math.max(h * 60 + m + plusMin, 0), 23 * 60 + 59);
-	return `${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
-}
+const NOW = () => Math.floor(Date.now() / 1000);
+const HOUR = 3600;
+const DAY = 86400;
 
 async function setup() {
 	if (O) return;
@@ -62,7 +58,7 @@ const att = (srv, id) =>
 	srv.sql(`SELECT person_id, COALESCE(status, ''), COALESCE(reason, '') FROM learning_attendance WHERE session_id = ${id} ORDER BY person_id`).map(([p, s, r]) => [Number(p), s, r]);
 
 async function session(fields = {}) {
-	return create(C.admin, 'study_sessions', { topic: 'Friday study: the rules', unit_id: O.S1, held_on: day(0), start_time: hhmm(-5), end_time: '23:59', speaker: 'Director Li', ...fields });
+	return create(C.admin, 'study_sessions', { topic: 'Friday study: the rules', unit_id: O.S1, starts_at: NOW() - 300, ends_at: NOW() + HOUR, speaker: 'Director Li', ...fields });
 }
 
 test('a session requires the people of its unit subtree; the audience narrows it; the key is a secret, not the id', async () => {
@@ -73,15 +69,16 @@ test('a session requires the people of its unit subtree; the audience narrows it
 	assert.deepEqual(people, [P.leader.id, P.staff1.id, P.staff2.id, P.staff3.id].sort((a, b) => a - b));
 	assert.ok(!people.includes(P.outsider.id));
 	assert.match(key(srv, s.id), /^[0-9a-f]{32}$/);
+	assert.equal(s.held_on, day(0), 'the date is the start\'s');
 	assert.equal(s.signin_key, undefined, 'the API does not show the key');
 	const lead = await session({ audience: 'leaders' });
 	assert.deepEqual(att(srv, lead.id).map((x) => x[0]), [P.leader.id]);
 	const list = await session({ audience: 'list', attendees: `王一\n${P.staff3.id}` });
 	assert.deepEqual(att(srv, list.id).map((x) => x[0]), [P.staff1.id, P.staff3.id]);
 	// a name outside the unit: refused, nothing saved
-	const bad = await call(C.admin, 'POST', '/api/v1/study_sessions', { topic: 'x list', unit_id: O.S1, held_on: day(0), start_time: '14:30', end_time: '16:30', audience: 'list', attendees: '趙外' });
+	const bad = await call(C.admin, 'POST', '/api/v1/study_sessions', { topic: 'x list', unit_id: O.S1, starts_at: NOW(), ends_at: NOW() + HOUR, audience: 'list', attendees: '趙外' });
 	assert.equal(bad.status, 422);
-	const badTime = await call(C.admin, 'POST', '/api/v1/study_sessions', { topic: 'x time', unit_id: O.S1, held_on: day(0), start_time: '16:30', end_time: '14:30' });
+	const badTime = await call(C.admin, 'POST', '/api/v1/study_sessions', { topic: 'x time', unit_id: O.S1, starts_at: NOW(), ends_at: NOW() - HOUR });
 	assert.equal(badTime.status, 422);
 	assert.equal((await W.staff1.get(`/learning/signin/${s.id}`)).status, 404, 'the session id is not a sign-in link');
 });
@@ -114,11 +111,11 @@ test('sign-in by the link: present once; twice, not required, outside the window
 	// without the CSRF token: refused
 	assert.equal((await W.staff2.post(`/learning/signin/${k}`, {}, { csrf: false })).status, 403);
 	// tomorrow: not open yet; yesterday: closed
-	const later = await session({ held_on: day(1), start_time: '09:00', end_time: '10:00' });
+	const later = await session({ starts_at: NOW() + DAY, ends_at: NOW() + DAY + HOUR });
 	const r1 = await W.staff2.post(`/learning/signin/${key(srv, later.id)}`, {});
 	assert.equal(r1.status, 422);
 	assert.ok(r1.text.includes(msgHtml('learn_signin_not_open', 'en')));
-	const past = await session({ held_on: day(-1), start_time: '09:00', end_time: '10:00' });
+	const past = await session({ starts_at: NOW() - DAY - HOUR, ends_at: NOW() - DAY });
 	const r2 = await W.staff2.post(`/learning/signin/${key(srv, past.id)}`, {});
 	assert.equal(r2.status, 422);
 	assert.ok(r2.text.includes(msgHtml('learn_signin_closed', 'en')));
@@ -134,7 +131,7 @@ test('sign-in by the link: present once; twice, not required, outside the window
 test('the clerk takes attendance on one form; excused needs a reason; the rate shows; only the unit\'s clerks may', async () => {
 	await setup();
 	const { srv } = ctx;
-	const s = await session({ held_on: day(-1), start_time: '14:30', end_time: '16:30' });
+	const s = await session({ starts_at: NOW() - 2 * DAY, ends_at: NOW() - 2 * DAY + 2 * HOUR });
 	const rows = srv.sql(`SELECT id, person_id FROM learning_attendance WHERE session_id = ${s.id}`);
 	const idOf = (p) => rows.find((x) => Number(x[1]) === p)[0];
 	const page = await W.ua1.get(`/learning/sessions/${s.id}/attendance`);
@@ -180,6 +177,8 @@ test('recurring sessions: every Friday across National Day 2025, the holiday Fri
 	assert.equal(r.status, 303, r.text.slice(0, 800));
 	const days = srv.sql(`SELECT held_on FROM study_sessions WHERE plan_id = ${plan.id} ORDER BY held_on`).map((x) => x[0]);
 	assert.deepEqual(days, ['2025-09-19', '2025-09-26', '2025-10-10', '2025-10-17', '2025-10-24', '2025-10-31']);
+	const first = srv.sql(`SELECT starts_at, ends_at FROM study_sessions WHERE plan_id = ${plan.id} ORDER BY held_on LIMIT 1`)[0].map(Number);
+	assert.deepEqual(first, [Date.UTC(2025, 8, 19, 6, 30) / 1000, Date.UTC(2025, 8, 19, 8, 30) / 1000], '14:30–16:30 in the server\'s zone');
 	const keys = new Set(srv.sql(`SELECT signin_key FROM study_sessions WHERE plan_id = ${plan.id}`).map((x) => x[0]));
 	assert.equal(keys.size, 6, 'each session its own key');
 	// a unit clerk cannot plan for another unit; bad dates change nothing
