@@ -314,6 +314,14 @@ static int demo_training(struct db *db, struct arena *a, struct rng *rg, int64_t
 			(*nenrol)++;
 		}
 	}
+	/* the latest record: someone who withdrew from the last course */
+	int64_t cid = db_one_int64(db, 0, "SELECT max(id) FROM training_courses", NULL);
+	if (!rc)
+		rc = db_run(db,
+			    "INSERT INTO training_enrolments (course_id, person_id, unit_id, status, created_at, updated_at) "
+			    "SELECT ?, id, unit_id, 'withdrawn', ?, ? FROM people WHERE archived = 0 AND status = 'active' AND "
+			    "id NOT IN (SELECT person_id FROM training_enrolments WHERE course_id = ?) ORDER BY id LIMIT 1",
+			    "iiii", cid, now, now, cid);
 	return rc;
 }
 

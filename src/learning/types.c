@@ -415,10 +415,13 @@ static const struct field_def item_fields[] = {
 	[PI_PROGRAMME_ID] = {.name = "programme_id",
 			     .type = F_REF,
 			     .label = M_learn_programme,
-			     .flags = RO | FF_FILTER,
+			     .flags = FF_REQUIRED | FF_FILTER,
 			     .ref = "learning_programmes"},
-	[PI_TASK_ID] = {.name = "task_id", .type = F_REF, .label = M_learn_task, .flags = RO, .ref = "programme_tasks"},
-	[PI_PERSON_ID] = {.name = "person_id", .type = F_PERSON, .label = M_learn_person, .flags = RO | FF_LIST | FF_FILTER},
+	[PI_TASK_ID] = {.name = "task_id", .type = F_REF, .label = M_learn_task, .flags = FF_REQUIRED, .ref = "programme_tasks"},
+	[PI_PERSON_ID] = {.name = "person_id",
+			  .type = F_PERSON,
+			  .label = M_learn_person,
+			  .flags = FF_REQUIRED | FF_LIST | FF_FILTER},
 	[PI_UNIT_ID] = {.name = "unit_id", .type = F_UNIT, .label = M_learn_unit, .flags = RO | FF_LIST | FF_FILTER},
 	[PI_YEAR] = {.name = "year", .type = F_INT, .label = M_learn_year, .flags = RO | FF_FILTER | FF_SORT},
 	[PI_DUE] = {.name = "due_on", .type = F_DATE, .label = M_learn_due_on, .flags = RO | FF_SORT},
@@ -508,12 +511,36 @@ static int item_after(struct req *r, struct record *rec, const struct record *be
 	return rc < 0 ? (int)rc : 0;
 }
 
-/* Items are made by the programme's "assign" action only. */
+/* An item is mostly given by the programme's "assign" action; the office
+ * may give one by hand (a newcomer). Its task must be the programme's;
+ * the title, unit, year, due date and owner come from the task, the
+ * person and the programme. Once submitted, it is not edited. */
 static void item_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
 {
-	(void)r;
-	if (!before && !rec->vals[PI_PROGRAMME_ID]) {
-		e->record = M_learn_item_by_assign;
+	struct db *db = req_db(r);
+	const char *pg = rec->vals[PI_PROGRAMME_ID], *task = rec->vals[PI_TASK_ID], *person = rec->vals[PI_PERSON_ID];
+	if (pg && task) {
+		char *title = db_one_text(db, r->a, "SELECT title FROM programme_tasks WHERE id = ? AND programme_id = ?",
+					  "ss", task, pg);
+		if (!title)
+			err_field(e, PI_TASK_ID, M_learn_task_other_programme);
+		else
+			rec->vals[PI_TITLE] = title;
+		rec->vals[PI_YEAR] = db_one_text(db, r->a, "SELECT CAST(year AS TEXT) FROM learning_programmes WHERE id = ?",
+						 "s", pg);
+		rec->vals[PI_DUE] = db_one_text(db, r->a, "SELECT due_on FROM learning_programmes WHERE id = ?", "s", pg);
+	}
+	if (person) {
+		rec->vals[PI_UNIT_ID] =
+			db_one_text(db, r->a, "SELECT CAST(unit_id AS TEXT) FROM people WHERE id = ?", "s", person);
+		rec->vals[PI_USER_ID] =
+			db_one_text(db, r->a, "SELECT CAST(user_id AS TEXT) FROM people WHERE id = ?", "s", person);
+	}
+	if (before && before->vals[PI_STATE] && strcmp(before->vals[PI_STATE], "open") &&
+	    strcmp(before->vals[PI_STATE], "returned") &&
+	    (strcmp(before->vals[PI_PERSON_ID] ? before->vals[PI_PERSON_ID] : "", person ? person : "") ||
+	     strcmp(before->vals[PI_TASK_ID] ? before->vals[PI_TASK_ID] : "", task ? task : ""))) {
+		e->record = M_learn_item_locked;
 		e->count++;
 	}
 }
@@ -683,19 +710,23 @@ static void enrol_check(struct req *r, struct record *rec, const struct record *
 				      rec->vals[TE_PERSON_ID]);
 		rec->vals[TE_UNIT_ID] = u;
 	}
-	if (rec->vals[TE_COURSE_ID] && rec->vals[TE_PERSON_ID] &&
+	/* one enrolment that counts per person and course: a withdrawn one
+	 * takes no place, so a person may enrol again after withdrawing */
+	int withdrawn = rec->vals[TE_STATUS] && !strcmp(rec->vals[TE_STATUS], "withdrawn");
+	if (!withdrawn && rec->vals[TE_COURSE_ID] && rec->vals[TE_PERSON_ID] &&
 	    db_one_int64(db, 0,
 			 "SELECT count(*) FROM training_enrolments WHERE course_id = ? AND person_id = ? AND id <> ? AND "
-			 "archived = 0",
+			 "archived = 0 AND status <> 'withdrawn'",
 			 "ssi", rec->vals[TE_COURSE_ID], rec->vals[TE_PERSON_ID], rec->id) > 0)
 		err_field(e, TE_PERSON_ID, M_learn_enrolled_already);
-	if (!before && rec->vals[TE_COURSE_ID]) {
+	int was_counted = before && before->vals[TE_STATUS] && strcmp(before->vals[TE_STATUS], "withdrawn");
+	if (!withdrawn && !was_counted && rec->vals[TE_COURSE_ID]) {
 		int64_t cap = db_one_int64(db, 0, "SELECT COALESCE(capacity, 0) FROM training_courses WHERE id = ?", "s",
 					   rec->vals[TE_COURSE_ID]);
 		if (cap > 0 && db_one_int64(db, 0,
 					    "SELECT count(*) FROM training_enrolments WHERE course_id = ? AND archived = 0 "
-					    "AND status <> 'withdrawn'",
-					    "s", rec->vals[TE_COURSE_ID]) >= cap)
+					    "AND status <> 'withdrawn' AND id <> ?",
+					    "si", rec->vals[TE_COURSE_ID], rec->id) >= cap)
 			err_field(e, TE_COURSE_ID, M_learn_course_full);
 	}
 	int completed = rec->vals[TE_STATUS] && !strcmp(rec->vals[TE_STATUS], "completed");

@@ -257,8 +257,15 @@ test('"five ones": the office gives the checklists; the leader submits with a fi
 	// the leader sees their own items only; staff none of them
 	assert.equal((await C.leader.get(`/api/v1/programme_items/${i2}`)).status, 200);
 	assert.ok([403, 404].includes((await C.staff1.get(`/api/v1/programme_items/${i2}`)).status));
-	// nobody makes an item by hand
+	// the office may give one by hand; a task of another programme is refused; the leader may not
 	assert.equal((await call(C.office, 'POST', '/api/v1/programme_items', {})).status, 422);
+	const other = await create(C.office, 'learning_programmes', { code: 'three_ones', name: '三個一', applies_to: 'staff', unit_id: O.B, year: 2026 });
+	const t3 = await create(C.office, 'programme_tasks', { programme_id: other.id, position: 1, title: '一次專題調研' });
+	assert.equal((await call(C.office, 'POST', '/api/v1/programme_items', { programme_id: g.id, task_id: t3.id, person_id: P.staff1.id })).status, 422);
+	assert.ok([403, 404].includes((await call(C.leader, 'POST', '/api/v1/programme_items', { programme_id: other.id, task_id: t3.id, person_id: P.leader.id })).status));
+	const byHand = await create(C.office, 'programme_items', { programme_id: other.id, task_id: t3.id, person_id: P.staff1.id });
+	assert.deepEqual([byHand.title, byHand.unit_id, byHand.year, byHand.state], ['一次專題調研', O.S1, 2026, 'open']);
+	assert.equal((await C.staff1.get(`/api/v1/programme_items/${byHand.id}`)).status, 200, 'the person reads their own');
 	const page = await W.office.get(`/r/learning_programmes/${g.id}`);
 	assert.match(page.text, /id="completion-rate">50\.0 %</);
 });
