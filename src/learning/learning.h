@@ -128,6 +128,8 @@ int64_t learn_user_person(struct req *r);
 
 /* ---- programmes (programmes.c) ---- */
 void learn_programme_extra(struct req *r, const struct record *rec);
+/* The home page's tiles (struct module .home). */
+void learn_home(struct req *r);
 
 /* ---- demo (demo.c) ---- */
 int learning_demo(struct db *db, const struct demo_options *o, char *err, size_t errlen);

@@ -35,4 +35,5 @@ const struct module learning_module = {
 	.nav = nav_items,
 	.demo = learning_demo,
 	.metrics = learn_metrics,
+	.home = learn_home,
 };

@@ -20,13 +20,15 @@
 void learn_programme_extra(struct req *r, const struct record *rec)
 {
 	struct db *db = req_db(r);
-	struct db_stmt *q = db_query(db, r->a,
-				     "SELECT id, position, title FROM programme_tasks WHERE programme_id = ? AND archived = 0 "
-				     "ORDER BY position, id",
-				     "i", rec->id);
+	struct db_stmt *q =
+		db_query(db, r->a,
+			 "SELECT id, position, title FROM programme_tasks WHERE programme_id = ? AND archived = 0 "
+			 "ORDER BY position, id",
+			 "i", rec->id);
 	html(r, "<section class=\"card\"><h2>%T</h2><ol class=\"learn-tasks\">", M_learn_tasks);
 	while (q && db_step(q) == DB_ROW)
-		html(r, "<li><a href=\"/r/programme_tasks/%D\">%s</a></li>", db_column_int64(q, 0), db_column_text(q, 2));
+		html(r, "<li><a href=\"/r/programme_tasks/%D\">%s</a></li>", db_column_int64(q, 0),
+		     db_column_text(q, 2));
 	db_reset(q);
 	html(r, "</ol>");
 	int office = record_type_may(r, &programmes_type, ACC_WRITE) && authz_record_of(r, rec, ACC_WRITE);
@@ -34,18 +36,19 @@ void learn_programme_extra(struct req *r, const struct record *rec)
 		html(r, "<p><a class=\"btn\" href=\"/r/programme_tasks/new?programme_id=%D\">%T</a></p>", rec->id,
 		     M_learn_task_add);
 	html(r, "</section><section class=\"card\" id=\"completion\"><h2>%T</h2>", M_learn_completion);
-	int64_t total = db_one_int64(db, 0, "SELECT count(*) FROM programme_items WHERE programme_id = ? AND archived = 0",
-				     "i", rec->id);
+	int64_t total = db_one_int64(
+		db, 0, "SELECT count(*) FROM programme_items WHERE programme_id = ? AND archived = 0", "i", rec->id);
 	html(r, "<div class=\"tiles\">");
 	static const char *const states[] = {"open", "submitted", "returned", "accepted"};
 	static const enum msg_id labels[] = {M_learn_st_open, M_learn_st_submitted, M_learn_st_returned,
 					     M_learn_st_accepted};
 	int64_t accepted = 0;
 	for (int k = 0; k < 4; k++) {
-		int64_t n = db_one_int64(db, 0,
-					 "SELECT count(*) FROM programme_items WHERE programme_id = ? AND archived = 0 AND "
-					 "state = ?",
-					 "is", rec->id, states[k]);
+		int64_t n =
+			db_one_int64(db, 0,
+				     "SELECT count(*) FROM programme_items WHERE programme_id = ? AND archived = 0 AND "
+				     "state = ?",
+				     "is", rec->id, states[k]);
 		if (k == 3)
 			accepted = n;
 		html(r,
@@ -59,7 +62,8 @@ void learn_programme_extra(struct req *r, const struct record *rec)
 	     M_learn_completion, total ? arena_printf(r->a, "%.1f %%", 100.0 * (double)accepted / (double)total) : "—");
 	if (office)
 		html(r,
-		     "<form method=\"post\" action=\"/learning/programmes/%D/assign\">%H<p class=\"hint\">%T</p><button "
+		     "<form method=\"post\" action=\"/learning/programmes/%D/assign\">%H<p "
+		     "class=\"hint\">%T</p><button "
 		     "class=\"btn btn-primary\">%T</button></form>",
 		     rec->id, csrf_input(r), M_learn_assign_hint, M_learn_assign);
 	html(r, "</section>");
@@ -79,13 +83,14 @@ static int assign_post(struct req *r)
 						  : "";
 	struct db_stmt *q = db_query(
 		db, r->a,
-		arena_printf(r->a,
-			     "SELECT p.id, p.unit_id, p.user_id, t.id, t.title FROM people p CROSS JOIN programme_tasks t "
-			     "WHERE t.programme_id = ? AND t.archived = 0 AND p.archived = 0 AND p.status = 'active' AND "
-			     "p.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)%s AND NOT EXISTS (SELECT "
-			     "1 FROM programme_items i WHERE i.programme_id = t.programme_id AND i.task_id = t.id AND "
-			     "i.person_id = p.id AND i.archived = 0) ORDER BY p.id, t.position, t.id LIMIT 200000",
-			     cond),
+		arena_printf(
+			r->a,
+			"SELECT p.id, p.unit_id, p.user_id, t.id, t.title FROM people p CROSS JOIN programme_tasks t "
+			"WHERE t.programme_id = ? AND t.archived = 0 AND p.archived = 0 AND p.status = 'active' AND "
+			"p.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)%s AND NOT EXISTS (SELECT "
+			"1 FROM programme_items i WHERE i.programme_id = t.programme_id AND i.task_id = t.id AND "
+			"i.person_id = p.id AND i.archived = 0) ORDER BY p.id, t.position, t.id LIMIT 200000",
+			cond),
 		"is", p->id, p->vals[PG_UNIT_ID]);
 	struct item {
 		const char *person, *unit, *user, *task, *title;
@@ -145,3 +150,32 @@ const struct route learn_programme_routes[] = {
 	{"POST", "/learning/programmes/{id:int}/assign", assign_post, P_SIGNED_IN, 1, "learning assign"},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };
+
+static int wf_office_anywhere(struct req *r)
+{
+	for (int i = 0; i < r->user->ngrants; i++)
+		if (r->user->grants[i].role == ROLE_ADMIN || r->user->grants[i].role == ROLE_OFFICE)
+			return 1;
+	return 0;
+}
+
+/* The home page's tiles: the office's review queue; a person's own tasks
+ * still to do (open or sent back). Two indexed counts. */
+void learn_home(struct req *r)
+{
+	struct db *db = req_db(r);
+	if (!db || !r->user)
+		return;
+	if (wf_office_anywhere(r)) {
+		int64_t n = db_one_int64(
+			db, 0, "SELECT count(*) FROM programme_items WHERE archived = 0 AND state = 'submitted'", NULL);
+		home_tile(r, "/r/programme_items?state=submitted", M_learn_queue, n, M_learn_tile_queue_note, 0);
+	}
+	int64_t mine =
+		db_one_int64(db, 0,
+			     "SELECT count(*) FROM programme_items WHERE user_id = ? AND archived = 0 AND state IN "
+			     "('open', 'returned')",
+			     "i", r->user->id);
+	if (mine)
+		home_tile(r, "/r/programme_items?state=open", M_learn_tile_mine, mine, M_learn_tile_mine_note, 0);
+}

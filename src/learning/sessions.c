@@ -44,7 +44,8 @@ int learn_split_names(struct req *r, const char *text, const char **out, int max
 	buf_init(&b, r->a);
 	/* the full-width separators as commas: strtok_r splits at bytes */
 	for (const char *p = text ? text : ""; *p;) {
-		if (!strncmp(p, "、", strlen("、")) || !strncmp(p, "，", strlen("，")) || !strncmp(p, "；", strlen("；"))) {
+		if (!strncmp(p, "、", strlen("、")) || !strncmp(p, "，", strlen("，")) ||
+		    !strncmp(p, "；", strlen("；"))) {
 			buf_puts(&b, ",");
 			p += 3;
 		} else {
@@ -95,17 +96,18 @@ int learn_sync_attendees(struct req *r, const struct record *s)
 			rc = insert_person(r, s->id, names[k], unit, now);
 		return rc;
 	}
-	const char *extra = !strcmp(aud, "leaders")	    ? " AND p.is_leader = 1"
+	const char *extra = !strcmp(aud, "leaders")         ? " AND p.is_leader = 1"
 			    : !strcmp(aud, "party_members") ? " AND p.party_member = 1"
 							    : "";
-	return db_run(db,
-		      arena_printf(r->a,
-				   "INSERT INTO learning_attendance (session_id, person_id, unit_id, updated_at) SELECT "
-				   "?, p.id, p.unit_id, ? FROM people p WHERE p.archived = 0 AND p.status = 'active' AND "
-				   "p.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)%s AND NOT EXISTS "
-				   "(SELECT 1 FROM learning_attendance a WHERE a.session_id = ? AND a.person_id = p.id)",
-				   extra),
-		      "iisi", s->id, now, unit, s->id);
+	return db_run(
+		db,
+		arena_printf(r->a,
+			     "INSERT INTO learning_attendance (session_id, person_id, unit_id, updated_at) SELECT "
+			     "?, p.id, p.unit_id, ? FROM people p WHERE p.archived = 0 AND p.status = 'active' AND "
+			     "p.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)%s AND NOT EXISTS "
+			     "(SELECT 1 FROM learning_attendance a WHERE a.session_id = ? AND a.person_id = p.id)",
+			     extra),
+		"iisi", s->id, now, unit, s->id);
 }
 
 int64_t learn_user_person(struct req *r)
@@ -184,7 +186,7 @@ void learn_session_extra(struct req *r, const struct record *rec)
 		int64_t v;
 		const char *id;
 	} t[] = {{M_learn_required, c.required, "n-required"}, {M_learn_att_present, c.present, "n-present"},
-		 {M_learn_att_late, c.late, "n-late"},	      {M_learn_att_excused, c.excused, "n-excused"},
+		 {M_learn_att_late, c.late, "n-late"},         {M_learn_att_excused, c.excused, "n-excused"},
 		 {M_learn_att_absent, c.absent, "n-absent"},   {M_learn_att_none, c.none, "n-none"}};
 	for (size_t k = 0; k < sizeof t / sizeof t[0]; k++)
 		html(r,
@@ -206,8 +208,8 @@ void learn_session_extra(struct req *r, const struct record *rec)
 		if (n) {
 			html(r, "<details class=\"learn-who\"><summary>%T (%d)</summary><ul>", M_learn_who, n);
 			for (int k = 0; k < n; k++)
-				html(r, "<li>%s <span class=\"muted\">%s · %T%H</span></li>", rows[k].name, rows[k].unit,
-				     status_label(rows[k].status),
+				html(r, "<li>%s <span class=\"muted\">%s · %T%H</span></li>", rows[k].name,
+				     rows[k].unit, status_label(rows[k].status),
 				     rows[k].reason ? html_fmt(r, "（%s）", rows[k].reason) : NULL);
 			html(r, "</ul></details>");
 		}
@@ -221,7 +223,6 @@ static struct record *session_for_clerk(struct req *r)
 {
 	return record_load_checked(r, &study_sessions_type, ACC_WRITE);
 }
-
 
 static int rows_load(struct req *r, int64_t session, struct att_row **out)
 {
@@ -260,7 +261,8 @@ static void attendance_form(struct req *r, const struct record *s, struct att_ro
 			    {NULL, T(r, M_learn_take_attendance)}};
 	page_begin(r, title, c, 3);
 	page_heading(r, title, NULL);
-	html(r, "<p class=\"learn-meta\">%s · %s</p>", learn_session_when(r, s), s->vals[SS_SPEAKER] ? s->vals[SS_SPEAKER] : "");
+	html(r, "<p class=\"learn-meta\">%s · %s</p>", learn_session_when(r, s),
+	     s->vals[SS_SPEAKER] ? s->vals[SS_SPEAKER] : "");
 	if (nerr)
 		form_errors(r, nerr);
 	if (!n) {
@@ -272,18 +274,21 @@ static void attendance_form(struct req *r, const struct record *s, struct att_ro
 	     "<form method=\"post\" action=\"/learning/sessions/%D/attendance\" class=\"learn-att\" novalidate>%H"
 	     "<p class=\"hint\">%T</p>",
 	     s->id, csrf_input(r), M_learn_attendance_hint);
-	static const struct list_col cols[] = {
-		{M_learn_person, NULL, 0}, {M_learn_unit, NULL, 0}, {M_learn_att_status, NULL, 0}, {M_learn_reason, NULL, 0}};
+	static const struct list_col cols[] = {{M_learn_person, NULL, 0},
+					       {M_learn_unit, NULL, 0},
+					       {M_learn_att_status, NULL, 0},
+					       {M_learn_reason, NULL, 0}};
 	list_begin(r, cols, 4, -1, 0);
 	for (int k = 0; k < n; k++) {
 		struct att_row *x = &rows[k];
-		html(r, "<tr data-person=\"%D\"%H><td class=\"card-title\">%s</td><td data-label=\"%T\">%s</td><td data-label=\"%T\"><span class=\"learn-choices\">",
-		     x->person, x->err != M_NONE ? MARKUP(" class=\"has-error\"") : NULL, x->name, M_learn_unit, x->unit,
-		     M_learn_att_status);
+		html(r,
+		     "<tr data-person=\"%D\"%H><td class=\"card-title\">%s</td><td data-label=\"%T\">%s</td><td "
+		     "data-label=\"%T\"><span class=\"learn-choices\">",
+		     x->person, x->err != M_NONE ? MARKUP(" class=\"has-error\"") : NULL, x->name, M_learn_unit,
+		     x->unit, M_learn_att_status);
 		for (int j = 0; learn_att_statuses[j].code; j++) {
 			const char *code = learn_att_statuses[j].code;
-			html(r,
-			     "<label class=\"check\"><input type=\"radio\" name=\"s%D\" value=\"%a\"%H> %T</label> ",
+			html(r, "<label class=\"check\"><input type=\"radio\" name=\"s%D\" value=\"%a\"%H> %T</label> ",
 			     x->id, code, x->status && !strcmp(x->status, code) ? MARKUP(" checked") : NULL,
 			     learn_att_statuses[j].label);
 		}
@@ -364,8 +369,9 @@ static int attendance_post(struct req *r)
 			    "WHERE id = ? AND (status IS NULL OR status <> ? OR COALESCE(reason, '') <> ?)",
 			    "ssiiiss", nst[k], nrs[k], r->user->id, now, rows[k].id, nst[k], nrs[k] ? nrs[k] : "");
 		if (!rc && db_changes(db) > 0)
-			json_array_append_new(after, json_pack("{s:I, s:s, s:s?}", "person_id", (json_int_t)rows[k].person,
-							       "status", nst[k], "reason", nrs[k]));
+			json_array_append_new(after,
+					      json_pack("{s:I, s:s, s:s?}", "person_id", (json_int_t)rows[k].person,
+							"status", nst[k], "reason", nrs[k]));
 	}
 	if (!rc)
 		rc = audit_log(r, "attendance", "study_sessions", s->id, NULL, after);
@@ -411,8 +417,9 @@ static int qr_page(struct req *r)
 	     "<section class=\"card learn-qr\"><p class=\"learn-meta\">%s</p><p>%T</p>"
 	     "<div class=\"learn-qr-code\" id=\"qr\">",
 	     learn_session_when(r, s), M_learn_qr_hint);
-	html(r, "</div><p class=\"mono learn-qr-link\"><a id=\"signin-link\" href=\"%a\">%s</a></p>"
-		"<p>%T <strong id=\"signed\">%D</strong> / %D</p></section>",
+	html(r,
+	     "</div><p class=\"mono learn-qr-link\"><a id=\"signin-link\" href=\"%a\">%s</a></p>"
+	     "<p>%T <strong id=\"signed\">%D</strong> / %D</p></section>",
 	     url, url, M_learn_signed_so_far, k.present + k.late, k.required);
 	page_end(r);
 	return 0;
@@ -425,8 +432,8 @@ static struct record *session_by_key(struct req *r)
 	const char *key = req_param(r, "key");
 	if (!key || strlen(key) != 32)
 		return NULL;
-	int64_t id = db_one_int64(req_db(r), 0,
-				  "SELECT id FROM study_sessions WHERE signin_key = ? AND archived = 0", "s", key);
+	int64_t id = db_one_int64(req_db(r), 0, "SELECT id FROM study_sessions WHERE signin_key = ? AND archived = 0",
+				  "s", key);
 	return id ? record_load(r, &study_sessions_type, id) : NULL;
 }
 
@@ -467,11 +474,10 @@ static void signin_view(struct req *r, const struct record *s, enum msg_id refus
 	html(r,
 	     "<section class=\"card learn-signin\"><h2>%s</h2><p class=\"learn-meta\">%s</p>"
 	     "<p class=\"muted\">%s</p>",
-	     s->vals[SS_TOPIC], learn_session_when(r, s),
-	     s->vals[SS_SPEAKER] ? s->vals[SS_SPEAKER] : "");
+	     s->vals[SS_TOPIC], learn_session_when(r, s), s->vals[SS_SPEAKER] ? s->vals[SS_SPEAKER] : "");
 	if (done)
-		html(r, "<div class=\"flash flash-ok\" role=\"status\" id=\"signin-result\">%T · %T</div>", M_learn_signed_in,
-		     status_label(status));
+		html(r, "<div class=\"flash flash-ok\" role=\"status\" id=\"signin-result\">%T · %T</div>",
+		     M_learn_signed_in, status_label(status));
 	else if (refusal == M_learn_signin_twice && status && (!strcmp(status, "present") || !strcmp(status, "late")))
 		html(r, "<div class=\"flash flash-ok\" role=\"status\" id=\"signin-result\">%T · %T<br>%T</div>",
 		     M_learn_signed_in, status_label(status), refusal);
@@ -585,8 +591,9 @@ static void repeat_form(struct req *r, const struct repeat_in *in, enum msg_id e
 				     in->weekday && *in->weekday ? in->weekday : "5", 0);
 			field_input(r, "date", "from", M_learn_date_from, in->from, M_NONE, 1, M_NONE);
 			field_input(r, "date", "to", M_learn_date_to, in->to, M_NONE, 1, M_NONE);
-			field_input(r, "time", "start_time", M_learn_start, in->start && *in->start ? in->start : "14:30",
-				    e ? e->field[SS_START] : M_NONE, 1, M_learn_hhmm_hint);
+			field_input(r, "time", "start_time", M_learn_start,
+				    in->start && *in->start ? in->start : "14:30", e ? e->field[SS_START] : M_NONE, 1,
+				    M_learn_hhmm_hint);
 			field_input(r, "time", "end_time", M_learn_end, in->end && *in->end ? in->end : "16:30",
 				    e ? e->field[SS_END] : M_NONE, 1, M_learn_hhmm_hint);
 		}
@@ -626,8 +633,8 @@ static struct record *repeat_proto(struct req *r, const struct repeat_in *in)
 		if (v[i])
 			record_set(r, p, i, v[i]);
 	if (in->plan && *in->plan && !in->unit)
-		p->vals[SS_UNIT_ID] =
-			db_one_text(req_db(r), r->a, "SELECT CAST(unit_id AS TEXT) FROM study_plans WHERE id = ?", "s", in->plan);
+		p->vals[SS_UNIT_ID] = db_one_text(
+			req_db(r), r->a, "SELECT CAST(unit_id AS TEXT) FROM study_plans WHERE id = ?", "s", in->plan);
 	return p;
 }
 

@@ -88,10 +88,11 @@ static int att_figures(struct req *r, int64_t unit, const char *from, const char
 {
 	memset(f, 0, sizeof *f);
 	struct db *db = req_db(r);
-	struct db_stmt *q = db_query(db, r->a,
-				     "SELECT a.status, count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = "
-				     "a.session_id WHERE" HELD "AND" IN_UNIT "GROUP BY a.status",
-				     "ssi", from, to, unit);
+	struct db_stmt *q =
+		db_query(db, r->a,
+			 "SELECT a.status, count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = "
+			 "a.session_id WHERE" HELD "AND" IN_UNIT "GROUP BY a.status",
+			 "ssi", from, to, unit);
 	if (!q)
 		return DB_ERR;
 	int rc;
@@ -137,7 +138,8 @@ static int learn_stats_compute(struct req *r, int64_t unit, int64_t from, int64_
 		return rc;
 	st->units = arena_alloc(r->a, MAX_ROWS * sizeof *st->units);
 	struct db_stmt *q = db_query(
-		db, r->a, "SELECT id, name FROM units WHERE parent_id = ? AND archived = 0 ORDER BY sort_order, id LIMIT 200",
+		db, r->a,
+		"SELECT id, name FROM units WHERE parent_id = ? AND archived = 0 ORDER BY sort_order, id LIMIT 200",
 		"i", unit);
 	while (q && db_step(q) == DB_ROW && st->nunits < MAX_ROWS) {
 		st->units[st->nunits].id = db_column_int64(q, 0);
@@ -148,14 +150,15 @@ static int learn_stats_compute(struct req *r, int64_t unit, int64_t from, int64_
 		rc = att_figures(r, st->units[k].id, a, b, &st->units[k].f);
 	/* who missed most */
 	st->missed = arena_alloc(r->a, MISSED_TOP * sizeof *st->missed);
-	q = db_query(db, r->a,
-		     "SELECT a.person_id, p.name, u.name, count(*), sum(CASE WHEN a.status IN ('present', 'late') THEN 1 "
-		     "ELSE 0 END), sum(CASE WHEN a.status IS NULL OR a.status = 'absent' THEN 1 ELSE 0 END) FROM "
-		     "learning_attendance a JOIN study_sessions s ON s.id = a.session_id JOIN people p ON p.id = "
-		     "a.person_id LEFT JOIN units u ON u.id = p.unit_id WHERE" HELD "AND" IN_UNIT
-		     "GROUP BY a.person_id, p.name, u.name HAVING sum(CASE WHEN a.status IS NULL OR a.status = 'absent' "
-		     "THEN 1 ELSE 0 END) > 0 ORDER BY 6 DESC, 4 DESC, p.name LIMIT 20",
-		     "ssi", a, b, unit);
+	q = db_query(
+		db, r->a,
+		"SELECT a.person_id, p.name, u.name, count(*), sum(CASE WHEN a.status IN ('present', 'late') THEN 1 "
+		"ELSE 0 END), sum(CASE WHEN a.status IS NULL OR a.status = 'absent' THEN 1 ELSE 0 END) FROM "
+		"learning_attendance a JOIN study_sessions s ON s.id = a.session_id JOIN people p ON p.id = "
+		"a.person_id LEFT JOIN units u ON u.id = p.unit_id WHERE" HELD "AND" IN_UNIT
+		"GROUP BY a.person_id, p.name, u.name HAVING sum(CASE WHEN a.status IS NULL OR a.status = 'absent' "
+		"THEN 1 ELSE 0 END) > 0 ORDER BY 6 DESC, 4 DESC, p.name LIMIT 20",
+		"ssi", a, b, unit);
 	while (q && db_step(q) == DB_ROW && st->nmissed < MISSED_TOP) {
 		struct missed_row *m = &st->missed[st->nmissed++];
 		m->person = db_column_int64(q, 0);
@@ -176,7 +179,8 @@ static int learn_stats_compute(struct req *r, int64_t unit, int64_t from, int64_
 		st->month_rate = arena_alloc(r->a, (size_t)n * sizeof *st->month_rate);
 		for (int k = 0; k < n && !rc; k++) {
 			int y = y0 + (m0 - 1 + k) / 12, m = (m0 - 1 + k) % 12 + 1;
-			const char *ms = arena_printf(r->a, "%04d-%02d-01", y, m), *me = arena_printf(r->a, "%04d-%02d-31", y, m);
+			const char *ms = arena_printf(r->a, "%04d-%02d-01", y, m),
+				   *me = arena_printf(r->a, "%04d-%02d-31", y, m);
 			struct att_fig f;
 			rc = att_figures(r, unit, strcmp(ms, a) < 0 ? a : ms, strcmp(me, b) > 0 ? b : me, &f);
 			st->months[st->nmonths] = arena_printf(r->a, "%04d-%02d", y, m);
@@ -187,13 +191,14 @@ static int learn_stats_compute(struct req *r, int64_t unit, int64_t from, int64_
 	int ty, tm, td;
 	cal_civil_from_days(to, &ty, &tm, &td);
 	st->progs = arena_alloc(r->a, 50 * sizeof *st->progs);
-	q = db_query(db, r->a,
-		     "SELECT g.id, g.name, count(i.id), sum(CASE WHEN i.state = 'accepted' THEN 1 ELSE 0 END), sum(CASE "
-		     "WHEN i.state = 'submitted' THEN 1 ELSE 0 END), sum(CASE WHEN i.state <> 'accepted' AND i.due_on < ? "
-		     "THEN 1 ELSE 0 END) FROM learning_programmes g JOIN programme_items i ON i.programme_id = g.id AND "
-		     "i.archived = 0 WHERE g.archived = 0 AND g.year = ? AND i.unit_id IN (SELECT unit_id FROM unit_tree "
-		     "WHERE ancestor_id = ?) GROUP BY g.id, g.name ORDER BY g.id LIMIT 50",
-		     "sii", day_text(r, cal_local_day(time(NULL))), (int64_t)ty, unit);
+	q = db_query(
+		db, r->a,
+		"SELECT g.id, g.name, count(i.id), sum(CASE WHEN i.state = 'accepted' THEN 1 ELSE 0 END), sum(CASE "
+		"WHEN i.state = 'submitted' THEN 1 ELSE 0 END), sum(CASE WHEN i.state <> 'accepted' AND i.due_on < ? "
+		"THEN 1 ELSE 0 END) FROM learning_programmes g JOIN programme_items i ON i.programme_id = g.id AND "
+		"i.archived = 0 WHERE g.archived = 0 AND g.year = ? AND i.unit_id IN (SELECT unit_id FROM unit_tree "
+		"WHERE ancestor_id = ?) GROUP BY g.id, g.name ORDER BY g.id LIMIT 50",
+		"sii", day_text(r, cal_local_day(time(NULL))), (int64_t)ty, unit);
 	while (q && db_step(q) == DB_ROW && st->nprogs < 50) {
 		struct prog_row *p = &st->progs[st->nprogs++];
 		p->id = db_column_int64(q, 0);
@@ -206,12 +211,13 @@ static int learn_stats_compute(struct req *r, int64_t unit, int64_t from, int64_
 	db_reset(q);
 	/* training */
 	const char *tb = day_text(r, to);
-	q = db_query(db, r->a,
-		     "SELECT COALESCE(sum(c.hours), 0), count(DISTINCT e.person_id), count(*) FROM training_enrolments e "
-		     "JOIN training_courses c ON c.id = e.course_id WHERE e.archived = 0 AND c.archived = 0 AND e.status = "
-		     "'completed' AND c.date_to >= ? AND c.date_to <= ? AND e.unit_id IN (SELECT unit_id FROM unit_tree "
-		     "WHERE ancestor_id = ?)",
-		     "ssi", a, tb, unit);
+	q = db_query(
+		db, r->a,
+		"SELECT COALESCE(sum(c.hours), 0), count(DISTINCT e.person_id), count(*) FROM training_enrolments e "
+		"JOIN training_courses c ON c.id = e.course_id WHERE e.archived = 0 AND c.archived = 0 AND e.status = "
+		"'completed' AND c.date_to >= ? AND c.date_to <= ? AND e.unit_id IN (SELECT unit_id FROM unit_tree "
+		"WHERE ancestor_id = ?)",
+		"ssi", a, tb, unit);
 	if (q && db_step(q) == DB_ROW) {
 		st->hours = db_column_double(q, 0);
 		st->trained = db_column_int64(q, 1);
@@ -257,7 +263,9 @@ static int ask_read(struct req *r, struct ask *a)
 		}
 		if (org || !a->unit)
 			a->unit = db_one_int64(
-				db, 0, "SELECT id FROM units WHERE parent_id IS NULL AND archived = 0 ORDER BY id LIMIT 1", NULL);
+				db, 0,
+				"SELECT id FROM units WHERE parent_id IS NULL AND archived = 0 ORDER BY id LIMIT 1",
+				NULL);
 		if (!a->unit)
 			return req_fail(r, 404, M_learn_stats_bad_unit), -1;
 	}
@@ -325,7 +333,8 @@ static int book_write(struct req *r, const struct learn_stats *st, const char *p
 	worksheet_write_string(ws, row, 0, T(r, M_learn_unit), head);
 	worksheet_write_string(ws, row++, 1, st->unit_name ? st->unit_name : "", NULL);
 	worksheet_write_string(ws, row, 0, T(r, M_learn_period), head);
-	worksheet_write_string(ws, row++, 1, arena_printf(r->a, "%s – %s", day_text(r, st->from), day_text(r, st->to)), NULL);
+	worksheet_write_string(ws, row++, 1, arena_printf(r->a, "%s – %s", day_text(r, st->from), day_text(r, st->to)),
+			       NULL);
 	struct {
 		enum msg_id l;
 		double v;
@@ -334,14 +343,16 @@ static int book_write(struct req *r, const struct learn_stats *st, const char *p
 		  {M_learn_attended, (double)(st->all.present + st->all.late)},
 		  {M_learn_att_excused, (double)st->all.excused},
 		  {M_learn_missed, (double)st->all.absent},
-		  {M_learn_rate, st->all.required ? (double)(st->all.present + st->all.late) / (double)st->all.required : 0},
+		  {M_learn_rate,
+		   st->all.required ? (double)(st->all.present + st->all.late) / (double)st->all.required : 0},
 		  {M_learn_training_hours, st->hours},
 		  {M_learn_trained_people, (double)st->trained}};
 	for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++) {
 		worksheet_write_string(ws, row, 0, T(r, kv[k].l), NULL);
 		worksheet_write_number(ws, row++, 1, kv[k].v, NULL);
 	}
-	const enum msg_id uh[] = {M_learn_unit, M_learn_required, M_learn_attended, M_learn_att_excused, M_learn_missed};
+	const enum msg_id uh[] = {M_learn_unit, M_learn_required, M_learn_attended, M_learn_att_excused,
+				  M_learn_missed};
 	for (int k = 0; k < 5; k++)
 		worksheet_write_string(wu, 0, (lxw_col_t)k, T(r, uh[k]), head);
 	worksheet_set_column(wu, 0, 0, 30, NULL);
@@ -407,8 +418,8 @@ static int stats_xlsx(struct req *r, const struct ask *a, const struct learn_sta
 	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	const char *from = day_text(r, a->from), *to = day_text(r, a->to);
 	export_attachment(r, arena_printf(r->a, "learning-stats-%s-%s.xlsx", from, to),
-			  arena_printf(r->a, "%s-%s-%s-%s.xlsx", T(r, M_learn_stats), st->unit_name ? st->unit_name : "",
-				       from, to));
+			  arena_printf(r->a, "%s-%s-%s-%s.xlsx", T(r, M_learn_stats),
+				       st->unit_name ? st->unit_name : "", from, to));
 	return 0;
 }
 
@@ -469,7 +480,8 @@ static int stats_page(struct req *r)
 		shown += st.units[k].f.required > 0;
 	if (shown) {
 		const char **cats = arena_alloc(r->a, (size_t)shown * sizeof *cats);
-		int64_t *att = arena_alloc(r->a, (size_t)shown * sizeof *att), *mis = arena_alloc(r->a, (size_t)shown * sizeof *mis);
+		int64_t *att = arena_alloc(r->a, (size_t)shown * sizeof *att),
+			*mis = arena_alloc(r->a, (size_t)shown * sizeof *mis);
 		int j = 0;
 		for (int k = 0; k < st.nunits; k++) {
 			if (!st.units[k].f.required)
@@ -482,9 +494,9 @@ static int stats_page(struct req *r)
 		html(r, "<section class=\"card\">");
 		chart_bars(r, T(r, M_learn_by_unit), cats, shown, s, 2);
 		html(r, "</section>");
-		static const struct list_col ucols[] = {{M_learn_unit, NULL, 0},	 {M_learn_required, NULL, 1},
-							{M_learn_attended, NULL, 1},	 {M_learn_att_excused, NULL, 1},
-							{M_learn_missed, NULL, 1},	 {M_learn_rate, NULL, 1}};
+		static const struct list_col ucols[] = {{M_learn_unit, NULL, 0},     {M_learn_required, NULL, 1},
+							{M_learn_attended, NULL, 1}, {M_learn_att_excused, NULL, 1},
+							{M_learn_missed, NULL, 1},   {M_learn_rate, NULL, 1}};
 		html(r, "<section class=\"card\"><h2>%T</h2>", M_learn_by_unit);
 		list_begin(r, ucols, 6, -1, 0);
 		for (int k = 0; k < st.nunits; k++) {
@@ -492,26 +504,30 @@ static int stats_page(struct req *r)
 			if (!g->required)
 				continue;
 			html(r,
-			     "<tr><td class=\"card-title\"><a href=\"/learning/stats?unit=%D&amp;from=%u&amp;to=%u\">%s</a></td>"
+			     "<tr><td class=\"card-title\"><a "
+			     "href=\"/learning/stats?unit=%D&amp;from=%u&amp;to=%u\">%s</a></td>"
 			     "<td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D</td>"
 			     "<td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D</td>"
 			     "<td class=\"num\" data-label=\"%T\">%s</td></tr>",
-			     st.units[k].id, from, to, st.units[k].name, M_learn_required, g->required, M_learn_attended,
-			     g->present + g->late, M_learn_att_excused, g->excused, M_learn_missed, g->absent, M_learn_rate,
-			     pct(r, g->present + g->late, g->required));
+			     st.units[k].id, from, to, st.units[k].name, M_learn_required, g->required,
+			     M_learn_attended, g->present + g->late, M_learn_att_excused, g->excused, M_learn_missed,
+			     g->absent, M_learn_rate, pct(r, g->present + g->late, g->required));
 		}
 		list_end(r);
 		html(r, "</section>");
 	}
 	if (st.nmissed) {
-		static const struct list_col mcols[] = {{M_learn_person, NULL, 0}, {M_learn_unit, NULL, 0},
-							{M_learn_required, NULL, 1}, {M_learn_attended, NULL, 1},
+		static const struct list_col mcols[] = {{M_learn_person, NULL, 0},
+							{M_learn_unit, NULL, 0},
+							{M_learn_required, NULL, 1},
+							{M_learn_attended, NULL, 1},
 							{M_learn_missed, NULL, 1}};
 		html(r, "<section class=\"card\" id=\"missed-most\"><h2>%T</h2>", M_learn_missed_most);
 		list_begin(r, mcols, 5, -1, 0);
 		for (int k = 0; k < st.nmissed; k++)
 			html(r,
-			     "<tr><td class=\"card-title\"><a href=\"/r/people/%D\">%s</a></td><td data-label=\"%T\">%s</td>"
+			     "<tr><td class=\"card-title\"><a href=\"/r/people/%D\">%s</a></td><td "
+			     "data-label=\"%T\">%s</td>"
 			     "<td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D</td>"
 			     "<td class=\"num\" data-label=\"%T\">%D</td></tr>",
 			     st.missed[k].person, st.missed[k].name, M_learn_unit, st.missed[k].unit, M_learn_required,
@@ -521,20 +537,22 @@ static int stats_page(struct req *r)
 		html(r, "</section>");
 	}
 	if (st.nprogs) {
-		static const struct list_col pcols[] = {{M_learn_programme, NULL, 0}, {M_learn_items, NULL, 1},
+		static const struct list_col pcols[] = {{M_learn_programme, NULL, 0},    {M_learn_items, NULL, 1},
 							{M_learn_st_submitted, NULL, 1}, {M_learn_st_accepted, NULL, 1},
-							{M_learn_overdue, NULL, 1},	   {M_learn_completion, NULL, 1}};
+							{M_learn_overdue, NULL, 1},      {M_learn_completion, NULL, 1}};
 		html(r, "<section class=\"card\" id=\"programmes\"><h2>%T</h2>", M_learn_programmes);
 		list_begin(r, pcols, 6, -1, 0);
 		for (int k = 0; k < st.nprogs; k++) {
 			const struct prog_row *p = &st.progs[k];
 			html(r,
-			     "<tr><td class=\"card-title\"><a href=\"/r/learning_programmes/%D\">%s</a></td><td class=\"num\" "
+			     "<tr><td class=\"card-title\"><a href=\"/r/learning_programmes/%D\">%s</a></td><td "
+			     "class=\"num\" "
 			     "data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" "
 			     "data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" "
 			     "data-label=\"%T\">%s</td></tr>",
-			     p->id, p->name, M_learn_items, p->items, M_learn_st_submitted, p->submitted, M_learn_st_accepted,
-			     p->accepted, M_learn_overdue, p->overdue, M_learn_completion, pct(r, p->accepted, p->items));
+			     p->id, p->name, M_learn_items, p->items, M_learn_st_submitted, p->submitted,
+			     M_learn_st_accepted, p->accepted, M_learn_overdue, p->overdue, M_learn_completion,
+			     pct(r, p->accepted, p->items));
 		}
 		list_end(r);
 		html(r, "</section>");
@@ -582,12 +600,13 @@ static int completion(struct req *r, int64_t unit, const char *to, const char *c
 		return DB_ERR;
 	int y, m, d;
 	cal_civil_from_days(b, &y, &m, &d);
-	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT count(i.id), sum(CASE WHEN i.state = 'accepted' THEN 1 ELSE 0 END) FROM "
-				     "programme_items i JOIN learning_programmes g ON g.id = i.programme_id WHERE g.code = ? "
-				     "AND g.year = ? AND g.archived = 0 AND i.archived = 0 AND i.unit_id IN (SELECT unit_id "
-				     "FROM unit_tree WHERE ancestor_id = ?)",
-				     "sii", code, (int64_t)y, unit);
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT count(i.id), sum(CASE WHEN i.state = 'accepted' THEN 1 ELSE 0 END) FROM "
+			 "programme_items i JOIN learning_programmes g ON g.id = i.programme_id WHERE g.code = ? "
+			 "AND g.year = ? AND g.archived = 0 AND i.archived = 0 AND i.unit_id IN (SELECT unit_id "
+			 "FROM unit_tree WHERE ancestor_id = ?)",
+			 "sii", code, (int64_t)y, unit);
 	if (!q || db_step(q) != DB_ROW)
 		return DB_ERR;
 	int64_t n = db_column_int64(q, 0), ok = db_column_isnull(q, 1) ? 0 : db_column_int64(q, 1);
@@ -613,12 +632,13 @@ static int training(struct req *r, int64_t unit, const char *from, const char *t
 	int64_t a, b;
 	if (metric_dates(r, from, to, &a, &b))
 		return DB_ERR;
-	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT COALESCE(sum(c.hours), 0), count(DISTINCT e.person_id) FROM training_enrolments e "
-				     "JOIN training_courses c ON c.id = e.course_id WHERE e.archived = 0 AND c.archived = 0 "
-				     "AND e.status = 'completed' AND c.date_to >= ? AND c.date_to <= ? AND e.unit_id IN "
-				     "(SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
-				     "ssi", from, to, unit);
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT COALESCE(sum(c.hours), 0), count(DISTINCT e.person_id) FROM training_enrolments e "
+			 "JOIN training_courses c ON c.id = e.course_id WHERE e.archived = 0 AND c.archived = 0 "
+			 "AND e.status = 'completed' AND c.date_to >= ? AND c.date_to <= ? AND e.unit_id IN "
+			 "(SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
+			 "ssi", from, to, unit);
 	if (!q || db_step(q) != DB_ROW)
 		return DB_ERR;
 	*value = people ? (double)db_column_int64(q, 1) : db_column_double(q, 0);

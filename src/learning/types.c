@@ -25,13 +25,17 @@
 
 /* Who reads and writes the module's unit-owned registers: the office
  * everywhere, a unit's clerk in its subtree, leaders and staff read. */
-#define UNIT_ACCESS                                                                                          \
-	{[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ,                     \
-	 [ROLE_UNIT_ADMIN] = ACC_WRITE, [ROLE_STAFF] = ACC_READ}
+#define UNIT_ACCESS                                                                            \
+	{                                                                                      \
+		[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ, \
+		[ROLE_UNIT_ADMIN] = ACC_WRITE, [ROLE_STAFF] = ACC_READ                         \
+	}
 /* Registers the office keeps for everyone to read. */
-#define OFFICE_ACCESS                                                                                        \
-	{[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ,                     \
-	 [ROLE_UNIT_ADMIN] = ACC_READ, [ROLE_STAFF] = ACC_READ, [ROLE_SUPERVISOR] = ACC_READ}
+#define OFFICE_ACCESS                                                                               \
+	{                                                                                           \
+		[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ,      \
+		[ROLE_UNIT_ADMIN] = ACC_READ, [ROLE_STAFF] = ACC_READ, [ROLE_SUPERVISOR] = ACC_READ \
+	}
 
 static void err_field(struct record_errors *e, int i, enum msg_id m)
 {
@@ -120,7 +124,8 @@ static const struct field_def session_fields[] = {
 		      .flags = FF_REQUIRED | LIST_SORT | FF_SEARCH,
 		      .min = 2,
 		      .max = 160},
-	[SS_PLAN_ID] = {.name = "plan_id", .type = F_REF, .label = M_learn_plan, .flags = FF_FILTER, .ref = "study_plans"},
+	[SS_PLAN_ID] =
+		{.name = "plan_id", .type = F_REF, .label = M_learn_plan, .flags = FF_FILTER, .ref = "study_plans"},
 	[SS_UNIT_ID] = {.name = "unit_id",
 			.type = F_UNIT,
 			.label = M_learn_session_unit,
@@ -130,13 +135,15 @@ static const struct field_def session_fields[] = {
 			.type = F_DATE,
 			.label = M_learn_held_on,
 			.flags = RO | LIST_SORT | FF_FILTER},
-	[SS_START] = {.name = "starts_at",
-		      .type = F_DATETIME,
-		      .label = M_learn_start,
-		      .flags = FF_REQUIRED | FF_LIST},
-	[SS_END] = {.name = "ends_at", .type = F_DATETIME, .label = M_learn_end, .flags = FF_REQUIRED, .hint = M_learn_end_hint},
+	[SS_START] = {.name = "starts_at", .type = F_DATETIME, .label = M_learn_start, .flags = FF_REQUIRED | FF_LIST},
+	[SS_END] = {.name = "ends_at",
+		    .type = F_DATETIME,
+		    .label = M_learn_end,
+		    .flags = FF_REQUIRED,
+		    .hint = M_learn_end_hint},
 	[SS_PLACE] = {.name = "place", .type = F_TEXT, .label = M_learn_place, .max = 80},
-	[SS_SPEAKER] = {.name = "speaker", .type = F_TEXT, .label = M_learn_speaker, .flags = FF_LIST | FF_SEARCH, .max = 80},
+	[SS_SPEAKER] =
+		{.name = "speaker", .type = F_TEXT, .label = M_learn_speaker, .flags = FF_LIST | FF_SEARCH, .max = 80},
 	[SS_AUDIENCE] = {.name = "audience",
 			 .type = F_ENUM,
 			 .label = M_learn_audience,
@@ -208,11 +215,12 @@ static enum msg_id attendee_list_check(struct req *r, const char *unit, const ch
 	if (n > LEARN_LIST_MAX)
 		return M_learn_attendees_too_many;
 	for (int k = 0; k < n; k++) {
-		int64_t c = db_one_int64(req_db(r), 0,
-					 "SELECT count(*) FROM people p WHERE p.archived = 0 AND p.status = 'active' AND "
-					 "(p.name = ? OR CAST(p.id AS TEXT) = ?) AND p.unit_id IN (SELECT unit_id FROM "
-					 "unit_tree WHERE ancestor_id = ?)",
-					 "sss", names[k], names[k], unit);
+		int64_t c =
+			db_one_int64(req_db(r), 0,
+				     "SELECT count(*) FROM people p WHERE p.archived = 0 AND p.status = 'active' AND "
+				     "(p.name = ? OR CAST(p.id AS TEXT) = ?) AND p.unit_id IN (SELECT unit_id FROM "
+				     "unit_tree WHERE ancestor_id = ?)",
+				     "sss", names[k], names[k], unit);
 		if (c != 1) {
 			*bad = names[k];
 			return c ? M_learn_attendee_ambiguous : M_learn_attendee_unknown;
@@ -249,10 +257,11 @@ static void session_check(struct req *r, struct record *rec, const struct record
 	}
 	/* the plan is of the session's unit or above it */
 	if (rec->vals[SS_PLAN_ID] && rec->vals[SS_UNIT_ID] &&
-	    !db_one_int64(req_db(r), 0,
-			  "SELECT count(*) FROM study_plans p JOIN unit_tree t ON t.ancestor_id = p.unit_id WHERE p.id = "
-			  "? AND t.unit_id = ?",
-			  "ss", rec->vals[SS_PLAN_ID], rec->vals[SS_UNIT_ID]))
+	    !db_one_int64(
+		    req_db(r), 0,
+		    "SELECT count(*) FROM study_plans p JOIN unit_tree t ON t.ancestor_id = p.unit_id WHERE p.id = "
+		    "? AND t.unit_id = ?",
+		    "ss", rec->vals[SS_PLAN_ID], rec->vals[SS_UNIT_ID]))
 		err_field(e, SS_PLAN_ID, M_learn_plan_other_unit);
 	/* the secret of the sign-in link, made once */
 	if (!rec->vals[SS_KEY]) {
@@ -294,8 +303,10 @@ const struct record_type study_sessions_type = {
 
 /* ---- programmes ("five ones", "three ones") ---- */
 
-static const struct enum_opt applies_to[] = {
-	{"leaders", M_learn_applies_leaders}, {"staff", M_learn_applies_staff}, {"all", M_learn_applies_all}, {NULL, M_NONE}};
+static const struct enum_opt applies_to[] = {{"leaders", M_learn_applies_leaders},
+					     {"staff", M_learn_applies_staff},
+					     {"all", M_learn_applies_all},
+					     {NULL, M_NONE}};
 
 static const struct field_def programme_fields[] = {
 	[PG_CODE] = {.name = "code",
@@ -329,7 +340,8 @@ static const struct field_def programme_fields[] = {
 		     .min = 2000,
 		     .max = 2100},
 	[PG_DUE] = {.name = "due_on", .type = F_DATE, .label = M_learn_due_on, .flags = FF_LIST},
-	[PG_ACTIVE] = {.name = "active", .type = F_BOOL, .label = M_learn_active, .flags = FF_LIST | FF_FILTER, .dflt = "1"},
+	[PG_ACTIVE] =
+		{.name = "active", .type = F_BOOL, .label = M_learn_active, .flags = FF_LIST | FF_FILTER, .dflt = "1"},
 	[PG_NOTE] = {.name = "note", .type = F_LONGTEXT, .label = M_learn_note, .max = 4000},
 };
 
@@ -411,13 +423,21 @@ static const struct enum_opt item_states[] = {{"open", M_learn_st_open},
 					      {NULL, M_NONE}};
 
 static const struct field_def item_fields[] = {
-	[PI_TITLE] = {.name = "title", .type = F_TEXT, .label = M_learn_task_title, .flags = RO | FF_LIST | FF_SEARCH, .max = 80},
+	[PI_TITLE] = {.name = "title",
+		      .type = F_TEXT,
+		      .label = M_learn_task_title,
+		      .flags = RO | FF_LIST | FF_SEARCH,
+		      .max = 80},
 	[PI_PROGRAMME_ID] = {.name = "programme_id",
 			     .type = F_REF,
 			     .label = M_learn_programme,
 			     .flags = FF_REQUIRED | FF_FILTER,
 			     .ref = "learning_programmes"},
-	[PI_TASK_ID] = {.name = "task_id", .type = F_REF, .label = M_learn_task, .flags = FF_REQUIRED, .ref = "programme_tasks"},
+	[PI_TASK_ID] = {.name = "task_id",
+			.type = F_REF,
+			.label = M_learn_task,
+			.flags = FF_REQUIRED,
+			.ref = "programme_tasks"},
 	[PI_PERSON_ID] = {.name = "person_id",
 			  .type = F_PERSON,
 			  .label = M_learn_person,
@@ -431,14 +451,22 @@ static const struct field_def item_fields[] = {
 			 .flags = RO,
 			 .max = LEARN_EVIDENCE_MAX,
 			 .hint = M_learn_evidence_hint},
-	[PI_LINK] = {.name = "link", .type = F_TEXT, .label = M_learn_link, .flags = RO, .max = 300, .hint = M_learn_link_hint},
+	[PI_LINK] = {.name = "link",
+		     .type = F_TEXT,
+		     .label = M_learn_link,
+		     .flags = RO,
+		     .max = 300,
+		     .hint = M_learn_link_hint},
 	[PI_STATE] = {.name = "state",
 		      .type = F_ENUM,
 		      .label = M_learn_state,
 		      .flags = RO | FF_LIST | FF_FILTER,
 		      .opts = item_states,
 		      .dflt = "open"},
-	[PI_SUBMITTED_AT] = {.name = "submitted_at", .type = F_DATETIME, .label = M_learn_submitted_at, .flags = RO | FF_SORT},
+	[PI_SUBMITTED_AT] = {.name = "submitted_at",
+			     .type = F_DATETIME,
+			     .label = M_learn_submitted_at,
+			     .flags = RO | FF_SORT},
 	[PI_REVIEWED_AT] = {.name = "reviewed_at", .type = F_DATETIME, .label = M_learn_reviewed_at, .flags = RO},
 	[PI_USER_ID] = {.name = "user_id", .type = F_INT, .label = M_learn_person, .flags = FF_HIDDEN},
 };
@@ -502,7 +530,8 @@ static int item_after(struct req *r, struct record *rec, const struct record *be
 	int64_t rc = 0;
 	if (!strcmp(t->name, "submit")) {
 		int64_t unit = rec->vals[PI_UNIT_ID] ? strtoll(rec->vals[PI_UNIT_ID], NULL, 10) : 0;
-		rc = notify_unit(r, unit, 1u << ROLE_OFFICE, "learning", M_learn_n_submitted, rec->vals[PI_TITLE], link);
+		rc = notify_unit(r, unit, 1u << ROLE_OFFICE, "learning", M_learn_n_submitted, rec->vals[PI_TITLE],
+				 link);
 	} else if (rec->vals[PI_USER_ID]) {
 		rc = notify_user(r, strtoll(rec->vals[PI_USER_ID], NULL, 10), "learning",
 				 !strcmp(t->name, "accept") ? M_learn_n_accepted : M_learn_n_returned,
@@ -520,15 +549,17 @@ static void item_check(struct req *r, struct record *rec, const struct record *b
 	struct db *db = req_db(r);
 	const char *pg = rec->vals[PI_PROGRAMME_ID], *task = rec->vals[PI_TASK_ID], *person = rec->vals[PI_PERSON_ID];
 	if (pg && task) {
-		char *title = db_one_text(db, r->a, "SELECT title FROM programme_tasks WHERE id = ? AND programme_id = ?",
-					  "ss", task, pg);
+		char *title =
+			db_one_text(db, r->a, "SELECT title FROM programme_tasks WHERE id = ? AND programme_id = ?",
+				    "ss", task, pg);
 		if (!title)
 			err_field(e, PI_TASK_ID, M_learn_task_other_programme);
 		else
 			rec->vals[PI_TITLE] = title;
-		rec->vals[PI_YEAR] = db_one_text(db, r->a, "SELECT CAST(year AS TEXT) FROM learning_programmes WHERE id = ?",
-						 "s", pg);
-		rec->vals[PI_DUE] = db_one_text(db, r->a, "SELECT due_on FROM learning_programmes WHERE id = ?", "s", pg);
+		rec->vals[PI_YEAR] = db_one_text(
+			db, r->a, "SELECT CAST(year AS TEXT) FROM learning_programmes WHERE id = ?", "s", pg);
+		rec->vals[PI_DUE] =
+			db_one_text(db, r->a, "SELECT due_on FROM learning_programmes WHERE id = ?", "s", pg);
 	}
 	if (person) {
 		rec->vals[PI_UNIT_ID] =
@@ -581,8 +612,10 @@ const struct record_type programme_items_type = {
 
 /* ---- training ---- */
 
-static const struct enum_opt course_kinds[] = {
-	{"internal", M_learn_kind_internal}, {"external", M_learn_kind_external}, {"online", M_learn_kind_online}, {NULL, M_NONE}};
+static const struct enum_opt course_kinds[] = {{"internal", M_learn_kind_internal},
+					       {"external", M_learn_kind_external},
+					       {"online", M_learn_kind_online},
+					       {NULL, M_NONE}};
 static const struct enum_opt course_categories[] = {{"law_enforcement", M_learn_cat_law},
 						    {"professional", M_learn_cat_professional},
 						    {"political", M_learn_cat_political},
@@ -608,7 +641,10 @@ static const struct field_def course_fields[] = {
 			 .opts = course_categories,
 			 .dflt = "professional"},
 	[TC_UNIT_ID] = {.name = "unit_id", .type = F_UNIT, .label = M_learn_unit, .flags = FF_REQUIRED | FF_FILTER},
-	[TC_DATE_FROM] = {.name = "date_from", .type = F_DATE, .label = M_learn_date_from, .flags = FF_REQUIRED | LIST_SORT | FF_FILTER},
+	[TC_DATE_FROM] = {.name = "date_from",
+			  .type = F_DATE,
+			  .label = M_learn_date_from,
+			  .flags = FF_REQUIRED | LIST_SORT | FF_FILTER},
 	[TC_DATE_TO] = {.name = "date_to", .type = F_DATE, .label = M_learn_date_to, .flags = FF_REQUIRED},
 	[TC_HOURS] = {.name = "hours",
 		      .type = F_DECIMAL,
@@ -617,15 +653,25 @@ static const struct field_def course_fields[] = {
 		      .min = 0,
 		      .max = 2000,
 		      .dflt = "8"},
-	[TC_ORGANIZER] = {.name = "organizer", .type = F_TEXT, .label = M_learn_organizer, .flags = FF_LIST | FF_SEARCH, .max = 120},
-	[TC_CAPACITY] = {.name = "capacity", .type = F_INT, .label = M_learn_capacity, .min = 0, .max = 100000, .hint = M_learn_capacity_hint},
+	[TC_ORGANIZER] = {.name = "organizer",
+			  .type = F_TEXT,
+			  .label = M_learn_organizer,
+			  .flags = FF_LIST | FF_SEARCH,
+			  .max = 120},
+	[TC_CAPACITY] = {.name = "capacity",
+			 .type = F_INT,
+			 .label = M_learn_capacity,
+			 .min = 0,
+			 .max = 100000,
+			 .hint = M_learn_capacity_hint},
 	[TC_NOTE] = {.name = "note", .type = F_LONGTEXT, .label = M_learn_note, .max = 4000},
 };
 
 static void course_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *e)
 {
 	(void)r, (void)before;
-	if (rec->vals[TC_DATE_FROM] && rec->vals[TC_DATE_TO] && strcmp(rec->vals[TC_DATE_FROM], rec->vals[TC_DATE_TO]) > 0)
+	if (rec->vals[TC_DATE_FROM] && rec->vals[TC_DATE_TO] &&
+	    strcmp(rec->vals[TC_DATE_FROM], rec->vals[TC_DATE_TO]) > 0)
 		err_field(e, TC_DATE_TO, M_learn_dates_order);
 }
 
@@ -678,7 +724,10 @@ static const struct field_def enrol_fields[] = {
 			  .label = M_learn_course,
 			  .flags = FF_REQUIRED | FF_LIST | FF_FILTER,
 			  .ref = "training_courses"},
-	[TE_PERSON_ID] = {.name = "person_id", .type = F_PERSON, .label = M_learn_person, .flags = FF_REQUIRED | FF_LIST | FF_FILTER},
+	[TE_PERSON_ID] = {.name = "person_id",
+			  .type = F_PERSON,
+			  .label = M_learn_person,
+			  .flags = FF_REQUIRED | FF_LIST | FF_FILTER},
 	[TE_UNIT_ID] = {.name = "unit_id", .type = F_UNIT, .label = M_learn_unit, .flags = RO | FF_LIST | FF_FILTER},
 	[TE_STATUS] = {.name = "status",
 		       .type = F_ENUM,
@@ -686,9 +735,11 @@ static const struct field_def enrol_fields[] = {
 		       .flags = FF_REQUIRED | FF_LIST | FF_FILTER,
 		       .opts = enrol_statuses,
 		       .dflt = "enrolled"},
-	[TE_SCORE] = {.name = "score", .type = F_DECIMAL, .label = M_learn_score, .flags = FF_LIST, .min = 0, .max = 100},
+	[TE_SCORE] =
+		{.name = "score", .type = F_DECIMAL, .label = M_learn_score, .flags = FF_LIST, .min = 0, .max = 100},
 	[TE_COMPLETED_ON] = {.name = "completed_on", .type = F_DATE, .label = M_learn_completed_on, .flags = FF_SORT},
-	[TE_CERT_CODE] = {.name = "cert_code", .type = F_TEXT, .label = M_learn_cert_code, .flags = RO | FF_SEARCH, .max = 16},
+	[TE_CERT_CODE] =
+		{.name = "cert_code", .type = F_TEXT, .label = M_learn_cert_code, .flags = RO | FF_SEARCH, .max = 16},
 };
 
 /* 12 characters without look-alikes, as the cases' tracking codes. */
@@ -714,25 +765,27 @@ static void enrol_check(struct req *r, struct record *rec, const struct record *
 	 * takes no place, so a person may enrol again after withdrawing */
 	int withdrawn = rec->vals[TE_STATUS] && !strcmp(rec->vals[TE_STATUS], "withdrawn");
 	if (!withdrawn && rec->vals[TE_COURSE_ID] && rec->vals[TE_PERSON_ID] &&
-	    db_one_int64(db, 0,
-			 "SELECT count(*) FROM training_enrolments WHERE course_id = ? AND person_id = ? AND id <> ? AND "
-			 "archived = 0 AND status <> 'withdrawn'",
-			 "ssi", rec->vals[TE_COURSE_ID], rec->vals[TE_PERSON_ID], rec->id) > 0)
+	    db_one_int64(
+		    db, 0,
+		    "SELECT count(*) FROM training_enrolments WHERE course_id = ? AND person_id = ? AND id <> ? AND "
+		    "archived = 0 AND status <> 'withdrawn'",
+		    "ssi", rec->vals[TE_COURSE_ID], rec->vals[TE_PERSON_ID], rec->id) > 0)
 		err_field(e, TE_PERSON_ID, M_learn_enrolled_already);
 	int was_counted = before && before->vals[TE_STATUS] && strcmp(before->vals[TE_STATUS], "withdrawn");
 	if (!withdrawn && !was_counted && rec->vals[TE_COURSE_ID]) {
-		int64_t cap = db_one_int64(db, 0, "SELECT COALESCE(capacity, 0) FROM training_courses WHERE id = ?", "s",
-					   rec->vals[TE_COURSE_ID]);
-		if (cap > 0 && db_one_int64(db, 0,
-					    "SELECT count(*) FROM training_enrolments WHERE course_id = ? AND archived = 0 "
-					    "AND status <> 'withdrawn' AND id <> ?",
-					    "si", rec->vals[TE_COURSE_ID], rec->id) >= cap)
+		int64_t cap = db_one_int64(db, 0, "SELECT COALESCE(capacity, 0) FROM training_courses WHERE id = ?",
+					   "s", rec->vals[TE_COURSE_ID]);
+		if (cap > 0 &&
+		    db_one_int64(db, 0,
+				 "SELECT count(*) FROM training_enrolments WHERE course_id = ? AND archived = 0 "
+				 "AND status <> 'withdrawn' AND id <> ?",
+				 "si", rec->vals[TE_COURSE_ID], rec->id) >= cap)
 			err_field(e, TE_COURSE_ID, M_learn_course_full);
 	}
 	int completed = rec->vals[TE_STATUS] && !strcmp(rec->vals[TE_STATUS], "completed");
 	if (completed && !rec->vals[TE_COMPLETED_ON] && rec->vals[TE_COURSE_ID])
-		rec->vals[TE_COMPLETED_ON] =
-			db_one_text(db, r->a, "SELECT date_to FROM training_courses WHERE id = ?", "s", rec->vals[TE_COURSE_ID]);
+		rec->vals[TE_COMPLETED_ON] = db_one_text(db, r->a, "SELECT date_to FROM training_courses WHERE id = ?",
+							 "s", rec->vals[TE_COURSE_ID]);
 	if (completed && !rec->vals[TE_CERT_CODE])
 		rec->vals[TE_CERT_CODE] = cert_code_new(r);
 	(void)today;
@@ -760,27 +813,59 @@ static const struct enum_opt paper_kinds[] = {{"paper", M_learn_pk_paper},
 					      {"reflection", M_learn_pk_reflection},
 					      {NULL, M_NONE}};
 
-enum { PA_TITLE, PA_KIND, PA_AUTHORS, PA_PERSON_ID, PA_UNIT_ID, PA_WRITTEN_ON, PA_ABSTRACT, PA_FILE, PA_TO, PA_ADOPTED, PA__COUNT };
+enum {
+	PA_TITLE,
+	PA_KIND,
+	PA_AUTHORS,
+	PA_PERSON_ID,
+	PA_UNIT_ID,
+	PA_WRITTEN_ON,
+	PA_ABSTRACT,
+	PA_FILE,
+	PA_TO,
+	PA_ADOPTED,
+	PA__COUNT
+};
 
 static const struct field_def paper_fields[] = {
-	[PA_TITLE] = {.name = "title", .type = F_TEXT, .label = M_learn_paper_title, .flags = FF_REQUIRED | LIST_SORT | FF_SEARCH, .min = 2, .max = 200},
-	[PA_KIND] = {.name = "kind", .type = F_ENUM, .label = M_learn_paper_kind, .flags = FF_REQUIRED | FF_LIST | FF_FILTER, .opts = paper_kinds, .dflt = "paper"},
-	[PA_AUTHORS] = {.name = "authors", .type = F_TEXT, .label = M_learn_authors, .flags = FF_LIST | FF_SEARCH, .max = 200},
+	[PA_TITLE] = {.name = "title",
+		      .type = F_TEXT,
+		      .label = M_learn_paper_title,
+		      .flags = FF_REQUIRED | LIST_SORT | FF_SEARCH,
+		      .min = 2,
+		      .max = 200},
+	[PA_KIND] = {.name = "kind",
+		     .type = F_ENUM,
+		     .label = M_learn_paper_kind,
+		     .flags = FF_REQUIRED | FF_LIST | FF_FILTER,
+		     .opts = paper_kinds,
+		     .dflt = "paper"},
+	[PA_AUTHORS] =
+		{.name = "authors", .type = F_TEXT, .label = M_learn_authors, .flags = FF_LIST | FF_SEARCH, .max = 200},
 	[PA_PERSON_ID] = {.name = "person_id", .type = F_PERSON, .label = M_learn_first_author, .flags = FF_FILTER},
 	[PA_UNIT_ID] = {.name = "unit_id", .type = F_UNIT, .label = M_learn_unit, .flags = FF_REQUIRED | FF_FILTER},
-	[PA_WRITTEN_ON] = {.name = "written_on", .type = F_DATE, .label = M_learn_written_on, .flags = FF_REQUIRED | LIST_SORT},
-	[PA_ABSTRACT] = {.name = "abstract", .type = F_LONGTEXT, .label = M_learn_abstract, .flags = FF_SEARCH, .max = 8000},
+	[PA_WRITTEN_ON] = {.name = "written_on",
+			   .type = F_DATE,
+			   .label = M_learn_written_on,
+			   .flags = FF_REQUIRED | LIST_SORT},
+	[PA_ABSTRACT] =
+		{.name = "abstract", .type = F_LONGTEXT, .label = M_learn_abstract, .flags = FF_SEARCH, .max = 8000},
 	[PA_FILE] = {.name = "file", .type = F_FILES, .label = M_learn_file},
-	[PA_TO] = {.name = "addressed_to", .type = F_TEXT, .label = M_learn_addressed_to, .max = 120, .hint = M_learn_addressed_to_hint},
+	[PA_TO] = {.name = "addressed_to",
+		   .type = F_TEXT,
+		   .label = M_learn_addressed_to,
+		   .max = 120,
+		   .hint = M_learn_addressed_to_hint},
 	[PA_ADOPTED] = {.name = "adopted", .type = F_BOOL, .label = M_learn_adopted, .flags = FF_FILTER},
 };
 
 static void paper_awards(struct req *r, const struct record *rec)
 {
-	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT id, level, grade, issuer, awarded_on FROM learning_awards WHERE paper_id = ? AND "
-				     "archived = 0 ORDER BY awarded_on",
-				     "i", rec->id);
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT id, level, grade, issuer, awarded_on FROM learning_awards WHERE paper_id = ? AND "
+			 "archived = 0 ORDER BY awarded_on",
+			 "i", rec->id);
 	html(r, "<section class=\"card\"><h2>%T</h2><ul>", M_learn_awards);
 	const struct record_type *t = &awards_type;
 	while (q && db_step(q) == DB_ROW) {
@@ -815,12 +900,9 @@ const struct record_type papers_type = {
 	.detail_extra = paper_awards,
 };
 
-static const struct enum_opt award_levels[] = {{"national", M_learn_lv_national},
-					       {"provincial", M_learn_lv_provincial},
-					       {"prefecture", M_learn_lv_prefecture},
-					       {"county", M_learn_lv_county},
-					       {"system", M_learn_lv_system},
-					       {NULL, M_NONE}};
+static const struct enum_opt award_levels[] = {
+	{"national", M_learn_lv_national}, {"provincial", M_learn_lv_provincial}, {"prefecture", M_learn_lv_prefecture},
+	{"county", M_learn_lv_county},     {"system", M_learn_lv_system},         {NULL, M_NONE}};
 static const struct enum_opt award_grades[] = {{"first", M_learn_gr_first},
 					       {"second", M_learn_gr_second},
 					       {"third", M_learn_gr_third},
@@ -828,10 +910,27 @@ static const struct enum_opt award_grades[] = {{"first", M_learn_gr_first},
 					       {NULL, M_NONE}};
 
 static const struct field_def award_fields[] = {
-	{.name = "paper_id", .type = F_REF, .label = M_learn_paper, .flags = FF_REQUIRED | FF_LIST | FF_FILTER, .ref = "learning_papers"},
-	{.name = "level", .type = F_ENUM, .label = M_learn_level, .flags = FF_REQUIRED | FF_LIST | FF_FILTER, .opts = award_levels},
-	{.name = "grade", .type = F_ENUM, .label = M_learn_grade, .flags = FF_REQUIRED | FF_LIST | FF_FILTER, .opts = award_grades},
-	{.name = "issuer", .type = F_TEXT, .label = M_learn_issuer, .flags = FF_REQUIRED | FF_LIST | FF_SEARCH, .min = 2, .max = 120},
+	{.name = "paper_id",
+	 .type = F_REF,
+	 .label = M_learn_paper,
+	 .flags = FF_REQUIRED | FF_LIST | FF_FILTER,
+	 .ref = "learning_papers"},
+	{.name = "level",
+	 .type = F_ENUM,
+	 .label = M_learn_level,
+	 .flags = FF_REQUIRED | FF_LIST | FF_FILTER,
+	 .opts = award_levels},
+	{.name = "grade",
+	 .type = F_ENUM,
+	 .label = M_learn_grade,
+	 .flags = FF_REQUIRED | FF_LIST | FF_FILTER,
+	 .opts = award_grades},
+	{.name = "issuer",
+	 .type = F_TEXT,
+	 .label = M_learn_issuer,
+	 .flags = FF_REQUIRED | FF_LIST | FF_SEARCH,
+	 .min = 2,
+	 .max = 120},
 	{.name = "awarded_on", .type = F_DATE, .label = M_learn_awarded_on, .flags = FF_REQUIRED | LIST_SORT},
 };
 
@@ -853,8 +952,18 @@ static const struct enum_opt figure_kinds[] = {
 	{"national", M_learn_fig_national}, {"bureau", M_learn_fig_bureau}, {NULL, M_NONE}};
 
 static const struct field_def figure_fields[] = {
-	{.name = "name", .type = F_TEXT, .label = M_learn_fig_name, .flags = FF_REQUIRED | LIST_SORT | FF_SEARCH, .min = 1, .max = 40},
-	{.name = "kind", .type = F_ENUM, .label = M_learn_fig_kind, .flags = FF_REQUIRED | FF_LIST | FF_FILTER, .opts = figure_kinds, .dflt = "bureau"},
+	{.name = "name",
+	 .type = F_TEXT,
+	 .label = M_learn_fig_name,
+	 .flags = FF_REQUIRED | LIST_SORT | FF_SEARCH,
+	 .min = 1,
+	 .max = 40},
+	{.name = "kind",
+	 .type = F_ENUM,
+	 .label = M_learn_fig_kind,
+	 .flags = FF_REQUIRED | FF_LIST | FF_FILTER,
+	 .opts = figure_kinds,
+	 .dflt = "bureau"},
 	{.name = "workplace", .type = F_TEXT, .label = M_learn_fig_workplace, .flags = FF_LIST | FF_SEARCH, .max = 120},
 	{.name = "deeds", .type = F_LONGTEXT, .label = M_learn_fig_deeds, .flags = FF_SEARCH, .max = 8000},
 	{.name = "photos", .type = F_FILES, .label = M_learn_photos},
@@ -880,13 +989,27 @@ static const struct enum_opt event_kinds[] = {{"speech_contest", M_learn_ev_spee
 					      {NULL, M_NONE}};
 
 static const struct field_def event_fields[] = {
-	{.name = "title", .type = F_TEXT, .label = M_learn_event_title, .flags = FF_REQUIRED | LIST_SORT | FF_SEARCH, .min = 2, .max = 120},
-	{.name = "kind", .type = F_ENUM, .label = M_learn_event_kind, .flags = FF_REQUIRED | FF_LIST | FF_FILTER, .opts = event_kinds},
+	{.name = "title",
+	 .type = F_TEXT,
+	 .label = M_learn_event_title,
+	 .flags = FF_REQUIRED | LIST_SORT | FF_SEARCH,
+	 .min = 2,
+	 .max = 120},
+	{.name = "kind",
+	 .type = F_ENUM,
+	 .label = M_learn_event_kind,
+	 .flags = FF_REQUIRED | FF_LIST | FF_FILTER,
+	 .opts = event_kinds},
 	{.name = "held_on", .type = F_DATE, .label = M_learn_held_on, .flags = FF_REQUIRED | LIST_SORT},
 	{.name = "unit_id", .type = F_UNIT, .label = M_learn_unit, .flags = FF_REQUIRED | FF_FILTER},
 	{.name = "figure_id", .type = F_REF, .label = M_learn_figure, .flags = FF_FILTER, .ref = "model_figures"},
 	{.name = "participants", .type = F_LONGTEXT, .label = M_learn_participants, .flags = FF_SEARCH, .max = 4000},
-	{.name = "participant_count", .type = F_INT, .label = M_learn_participant_count, .flags = FF_LIST, .min = 0, .max = 100000},
+	{.name = "participant_count",
+	 .type = F_INT,
+	 .label = M_learn_participant_count,
+	 .flags = FF_LIST,
+	 .min = 0,
+	 .max = 100000},
 	{.name = "results", .type = F_LONGTEXT, .label = M_learn_results, .max = 4000},
 	{.name = "photos", .type = F_FILES, .label = M_learn_photos},
 };

@@ -45,12 +45,13 @@ static void ask_form(struct req *r, const char *code)
 static int verify_code(struct req *r, const char *raw)
 {
 	const char *code = code_clean(r, raw);
-	struct db_stmt *q = code ? db_query(req_db(r), r->a,
-					    "SELECT p.name, c.title, e.completed_on FROM training_enrolments e JOIN people p "
-					    "ON p.id = e.person_id JOIN training_courses c ON c.id = e.course_id WHERE "
-					    "e.cert_code = ? AND e.status = 'completed' AND e.archived = 0",
-					    "s", code)
-				 : NULL;
+	struct db_stmt *q =
+		code ? db_query(req_db(r), r->a,
+				"SELECT p.name, c.title, e.completed_on FROM training_enrolments e JOIN people p "
+				"ON p.id = e.person_id JOIN training_courses c ON c.id = e.course_id WHERE "
+				"e.cert_code = ? AND e.status = 'completed' AND e.archived = 0",
+				"s", code)
+		     : NULL;
 	int found = q && db_step(q) == DB_ROW;
 	page_public_begin(r, T(r, M_learn_verify), "/public/", NULL, NULL);
 	html(r, "<h1>%T</h1>", M_learn_verify);

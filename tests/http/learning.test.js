@@ -212,6 +212,8 @@ test('"five ones": the office gives the checklists; the leader submits with a fi
 	assert.equal((await W.office.post(`/learning/programmes/${g.id}/assign`, {})).status, 303);
 	assert.equal(srv.sql(`SELECT count(*) FROM programme_items WHERE programme_id = ${g.id}`)[0][0], '2', 'not given twice');
 	const [i1, i2] = items.map((x) => Number(x[0]));
+	assert.ok((await W.leader.get('/')).text.includes(msgHtml('learn_tile_mine', 'en')), 'the leader\'s home shows their tasks');
+	assert.ok(!(await W.staff1.get('/')).text.includes(msgHtml('learn_tile_mine', 'en')), 'not to someone without any');
 	const step = (who, id, name, body = {}) => call(C[who], 'POST', `/api/v1/programme_items/${id}/transitions/${name}`, body);
 	// submit: only the leader themselves
 	for (const who of ['admin', 'office', 'ua1', 'staff1', 'outsider']) {

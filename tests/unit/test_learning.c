@@ -111,34 +111,46 @@ static void demo_is_consistent(void **state)
 	char t[CAL_DATE_SIZE];
 	cal_format_date(f->today, t);
 	/* statuses only for sessions held; every status present */
-	assert_int_equal(db_one_int64(f->db, -1,
-				      "SELECT count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = a.session_id "
-				      "WHERE s.held_on >= ? AND a.status IS NOT NULL",
-				      "s", t),
+	assert_int_equal(
+		db_one_int64(f->db, -1,
+			     "SELECT count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = a.session_id "
+			     "WHERE s.held_on >= ? AND a.status IS NOT NULL",
+			     "s", t),
+		0);
+	assert_int_equal(one(f, "SELECT count(*) FROM learning_attendance WHERE status = 'excused' AND reason IS NULL"),
 			 0);
-	assert_int_equal(one(f, "SELECT count(*) FROM learning_attendance WHERE status = 'excused' AND reason IS NULL"), 0);
 	const char *statuses[] = {"present", "late", "excused", "absent"};
 	for (int k = 0; k < 4; k++)
 		assert_true(db_one_int64(f->db, 0, "SELECT count(*) FROM learning_attendance WHERE status = ?", "s",
 					 statuses[k]) > 100);
 	/* the five ones for every leader, the three ones for the others, every state */
-	assert_int_equal(one(f, "SELECT count(*) FROM programme_items i JOIN learning_programmes g ON g.id = i.programme_id "
-				"JOIN people p ON p.id = i.person_id WHERE g.code = 'five_ones' AND COALESCE(p.is_leader, 0) = 0"),
-			 0);
-	assert_int_equal(one(f, "SELECT count(*) FROM programme_items i JOIN learning_programmes g ON g.id = i.programme_id "
-				"WHERE g.code = 'five_ones'"),
-			 5 * one(f, "SELECT count(*) FROM people WHERE is_leader = 1 AND status = 'active' AND archived = 0"));
+	assert_int_equal(
+		one(f,
+		    "SELECT count(*) FROM programme_items i JOIN learning_programmes g ON g.id = i.programme_id "
+		    "JOIN people p ON p.id = i.person_id WHERE g.code = 'five_ones' AND COALESCE(p.is_leader, 0) = 0"),
+		0);
+	assert_int_equal(
+		one(f, "SELECT count(*) FROM programme_items i JOIN learning_programmes g ON g.id = i.programme_id "
+		       "WHERE g.code = 'five_ones'"),
+		5 * one(f, "SELECT count(*) FROM people WHERE is_leader = 1 AND status = 'active' AND archived = 0"));
 	const char *states[] = {"open", "submitted", "returned", "accepted"};
 	for (int k = 0; k < 4; k++)
-		assert_true(db_one_int64(f->db, 0, "SELECT count(*) FROM programme_items WHERE state = ?", "s", states[k]) > 5);
+		assert_true(db_one_int64(f->db, 0, "SELECT count(*) FROM programme_items WHERE state = ?", "s",
+					 states[k]) > 5);
 	/* 200 and more trained, distinct; each completion has a unique code */
-	assert_true(one(f, "SELECT count(DISTINCT person_id) FROM training_enrolments WHERE status = 'completed'") >= 200);
-	assert_int_equal(one(f, "SELECT count(*) FROM training_enrolments WHERE status = 'completed' AND cert_code IS NULL"), 0);
-	assert_int_equal(one(f, "SELECT count(*) - count(DISTINCT cert_code) FROM training_enrolments WHERE cert_code IS NOT NULL"),
-			 0);
+	assert_true(one(f, "SELECT count(DISTINCT person_id) FROM training_enrolments WHERE status = 'completed'") >=
+		    200);
+	assert_int_equal(
+		one(f, "SELECT count(*) FROM training_enrolments WHERE status = 'completed' AND cert_code IS NULL"), 0);
+	assert_int_equal(
+		one(f,
+		    "SELECT count(*) - count(DISTINCT cert_code) FROM training_enrolments WHERE cert_code IS NOT NULL"),
+		0);
 	/* the director's paper and its prize */
-	assert_int_equal(one(f, "SELECT count(*) FROM learning_papers p JOIN learning_awards a ON a.paper_id = p.id WHERE "
-				"p.title = '創優交通工程建設必須狠抓關口前移源頭治腐' AND a.level = 'provincial' AND a.grade = 'third'"),
+	assert_int_equal(one(f,
+			     "SELECT count(*) FROM learning_papers p JOIN learning_awards a ON a.paper_id = p.id WHERE "
+			     "p.title = '創優交通工程建設必須狠抓關口前移源頭治腐' AND a.level = 'provincial' AND "
+			     "a.grade = 'third'"),
 			 1);
 	assert_true(one(f, "SELECT count(*) FROM model_figures WHERE name IN ('許振超', '趙家富')") == 2);
 }
@@ -152,15 +164,17 @@ static void metrics_are_the_figures(void **state)
 	int64_t units[64];
 	int nu = 0;
 	units[nu++] = f->top;
-	struct db_stmt *q = db_query(f->db, &f->t.a, "SELECT id FROM units WHERE parent_id = ? ORDER BY id LIMIT 40", "i",
-				     f->top);
+	struct db_stmt *q =
+		db_query(f->db, &f->t.a, "SELECT id FROM units WHERE parent_id = ? ORDER BY id LIMIT 40", "i", f->top);
 	while (q && db_step(q) == DB_ROW)
 		units[nu++] = db_column_int64(q, 0);
 	db_reset(q);
 	assert_true(nu > 10);
-	const struct metric *rate = module_metric_find("attendance_rate"), *held = module_metric_find("study_sessions_held"),
+	const struct metric *rate = module_metric_find("attendance_rate"),
+			    *held = module_metric_find("study_sessions_held"),
 			    *five = module_metric_find("five_ones_completion"),
-			    *three = module_metric_find("three_ones_completion"), *hours = module_metric_find("training_hours"),
+			    *three = module_metric_find("three_ones_completion"),
+			    *hours = module_metric_find("training_hours"),
 			    *trained = module_metric_find("trained_people");
 	assert_non_null(rate);
 	assert_non_null(held);
@@ -173,48 +187,54 @@ static void metrics_are_the_figures(void **state)
 	int nonzero = 0;
 	for (int k = 0; k < nu; k++) {
 		const char *sub = "(SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)";
-		int64_t req = db_one_int64(f->db, -1,
-					   arena_printf(&f->t.a,
-							"SELECT count(*) FROM learning_attendance x JOIN study_sessions s ON s.id = "
-							"x.session_id WHERE s.held_on BETWEEN ? AND ? AND x.unit_id IN %s",
-							sub),
-					   "ssi", a, b, units[k]);
-		int64_t att = db_one_int64(f->db, -1,
-					   arena_printf(&f->t.a,
-							"SELECT count(*) FROM learning_attendance x JOIN study_sessions s ON s.id = "
-							"x.session_id WHERE s.held_on BETWEEN ? AND ? AND x.status IN ('present', "
-							"'late') AND x.unit_id IN %s",
-							sub),
-					   "ssi", a, b, units[k]);
+		int64_t req = db_one_int64(
+			f->db, -1,
+			arena_printf(&f->t.a,
+				     "SELECT count(*) FROM learning_attendance x JOIN study_sessions s ON s.id = "
+				     "x.session_id WHERE s.held_on BETWEEN ? AND ? AND x.unit_id IN %s",
+				     sub),
+			"ssi", a, b, units[k]);
+		int64_t att = db_one_int64(
+			f->db, -1,
+			arena_printf(&f->t.a,
+				     "SELECT count(*) FROM learning_attendance x JOIN study_sessions s ON s.id = "
+				     "x.session_id WHERE s.held_on BETWEEN ? AND ? AND x.status IN ('present', "
+				     "'late') AND x.unit_id IN %s",
+				     sub),
+			"ssi", a, b, units[k]);
 		double v = -1;
 		assert_int_equal(rate->compute(&f->r, units[k], a, b, &v), 0);
 		assert_true(fabs(v - (req ? 100.0 * (double)att / (double)req : 0)) < 1e-9);
 		nonzero += req > 0;
 		double h = -1;
 		assert_int_equal(held->compute(&f->r, units[k], a, b, &h), 0);
-		assert_int_equal((int64_t)h, db_one_int64(f->db, -1,
-							 arena_printf(&f->t.a,
-								      "SELECT count(*) FROM study_sessions WHERE held_on BETWEEN ? "
-								      "AND ? AND unit_id IN %s",
-								      sub),
-							 "ssi", a, b, units[k]));
+		assert_int_equal(
+			(int64_t)h,
+			db_one_int64(f->db, -1,
+				     arena_printf(&f->t.a,
+						  "SELECT count(*) FROM study_sessions WHERE held_on BETWEEN ? "
+						  "AND ? AND unit_id IN %s",
+						  sub),
+				     "ssi", a, b, units[k]));
 		const char *codes[] = {"five_ones", "three_ones"};
 		const struct metric *ms[] = {five, three};
 		for (int c = 0; c < 2; c++) {
 			int64_t all = db_one_int64(
 				f->db, -1,
-				arena_printf(&f->t.a,
-					     "SELECT count(*) FROM programme_items i JOIN learning_programmes g ON g.id = "
-					     "i.programme_id WHERE g.code = ? AND g.year = ? AND i.unit_id IN %s",
-					     sub),
+				arena_printf(
+					&f->t.a,
+					"SELECT count(*) FROM programme_items i JOIN learning_programmes g ON g.id = "
+					"i.programme_id WHERE g.code = ? AND g.year = ? AND i.unit_id IN %s",
+					sub),
 				"sii", codes[c], (int64_t)y, units[k]);
 			int64_t ok = db_one_int64(
 				f->db, -1,
-				arena_printf(&f->t.a,
-					     "SELECT count(*) FROM programme_items i JOIN learning_programmes g ON g.id = "
-					     "i.programme_id WHERE g.code = ? AND g.year = ? AND i.state = 'accepted' AND "
-					     "i.unit_id IN %s",
-					     sub),
+				arena_printf(
+					&f->t.a,
+					"SELECT count(*) FROM programme_items i JOIN learning_programmes g ON g.id = "
+					"i.programme_id WHERE g.code = ? AND g.year = ? AND i.state = 'accepted' AND "
+					"i.unit_id IN %s",
+					sub),
 				"sii", codes[c], (int64_t)y, units[k]);
 			double pv = -1;
 			assert_int_equal(ms[c]->compute(&f->r, units[k], a, b, &pv), 0);
@@ -222,11 +242,13 @@ static void metrics_are_the_figures(void **state)
 		}
 		int64_t people = db_one_int64(
 			f->db, -1,
-			arena_printf(&f->t.a,
-				     "SELECT count(DISTINCT e.person_id) FROM training_enrolments e JOIN training_courses c ON "
-				     "c.id = e.course_id WHERE e.status = 'completed' AND c.date_to BETWEEN ? AND ? AND "
-				     "e.unit_id IN %s",
-				     sub),
+			arena_printf(
+				&f->t.a,
+				"SELECT count(DISTINCT e.person_id) FROM training_enrolments e JOIN training_courses c "
+				"ON "
+				"c.id = e.course_id WHERE e.status = 'completed' AND c.date_to BETWEEN ? AND ? AND "
+				"e.unit_id IN %s",
+				sub),
 			"ssi", a, b, units[k]);
 		double tp = -1, th = -1;
 		assert_int_equal(trained->compute(&f->r, units[k], a, b, &tp), 0);
