@@ -131,6 +131,10 @@ void learn_programme_extra(struct req *r, const struct record *rec);
 /* The home page's tiles (struct module .home). */
 void learn_home(struct req *r);
 
+/* ---- statistics (stats.c) ---- */
+/* A person's page: this year's attendance, tasks and training hours. */
+void learn_person_section(struct req *r, const struct record *rec);
+
 /* ---- demo (demo.c) ---- */
 int learning_demo(struct db *db, const struct demo_options *o, char *err, size_t errlen);
 

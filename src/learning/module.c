@@ -23,6 +23,11 @@ static const struct nav_item nav_items[] = {
 	{.path = NULL},
 };
 
+static const struct record_section sections[] = {
+	{.type = RECORD_PEOPLE, .render = learn_person_section},
+	{.type = NULL},
+};
+
 const struct module learning_module = {
 	.name = "learning",
 	.migrations = "src/learning/migrations/",
@@ -33,6 +38,7 @@ const struct module learning_module = {
 	.routes = (const struct route *const[]){learn_routes, learn_programme_routes, learn_stats_routes,
 						learn_public_routes, NULL},
 	.nav = nav_items,
+	.sections = sections,
 	.demo = learning_demo,
 	.metrics = learn_metrics,
 	.home = learn_home,

@@ -670,3 +670,67 @@ const struct route learn_stats_routes[] = {
 	{"GET", "/learning/stats", stats_page, P_SIGNED_IN, 0, "learning stats"},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };
+
+/* ---- a person's page: this year's study, tasks and training ---- */
+
+void learn_person_section(struct req *r, const struct record *rec)
+{
+	struct db *db = req_db(r);
+	if (!db)
+		return;
+	int64_t today = cal_local_day(time(NULL));
+	int y, m, d;
+	cal_civil_from_days(today, &y, &m, &d);
+	const char *from = day_text(r, cal_days_from_civil(y, 1, 1)), *to = day_text(r, today);
+	struct db_stmt *q =
+		db_query(db, r->a,
+			 "SELECT count(*), sum(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END), "
+			 "sum(CASE WHEN a.status = 'excused' THEN 1 ELSE 0 END) FROM learning_attendance a JOIN "
+			 "study_sessions s ON s.id = a.session_id WHERE a.person_id = ? AND" HELD,
+			 "iss", rec->id, from, to);
+	int64_t req = 0, att = 0, exc = 0;
+	if (q && db_step(q) == DB_ROW) {
+		req = db_column_int64(q, 0);
+		att = db_column_isnull(q, 1) ? 0 : db_column_int64(q, 1);
+		exc = db_column_isnull(q, 2) ? 0 : db_column_int64(q, 2);
+	}
+	db_reset(q);
+	q = db_query(db, r->a,
+		     "SELECT count(*), sum(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END) FROM programme_items WHERE "
+		     "person_id = ? AND year = ? AND archived = 0",
+		     "ii", rec->id, (int64_t)y);
+	int64_t items = 0, accepted = 0;
+	if (q && db_step(q) == DB_ROW) {
+		items = db_column_int64(q, 0);
+		accepted = db_column_isnull(q, 1) ? 0 : db_column_int64(q, 1);
+	}
+	db_reset(q);
+	q = db_query(db, r->a,
+		     "SELECT COALESCE(sum(c.hours), 0), count(*) FROM training_enrolments e JOIN training_courses c ON "
+		     "c.id = "
+		     "e.course_id WHERE e.person_id = ? AND e.status = 'completed' AND e.archived = 0 AND c.date_to >= "
+		     "? AND "
+		     "c.date_to <= ?",
+		     "iss", rec->id, from, to);
+	double hours = 0;
+	int64_t courses = 0;
+	if (q && db_step(q) == DB_ROW) {
+		hours = db_column_double(q, 0);
+		courses = db_column_int64(q, 1);
+	}
+	db_reset(q);
+	if (!req && !items && !courses)
+		return;
+	html(r, "<section class=\"card\" id=\"learning\"><h2>%T · %d</h2><div class=\"tiles\">", M_learn_person_section,
+	     y);
+	tile(r, M_learn_required, "p-required", arena_printf(r->a, "%lld", (long long)req));
+	tile(r, M_learn_attended, "p-attended", arena_printf(r->a, "%lld", (long long)att));
+	tile(r, M_learn_att_excused, "p-excused", arena_printf(r->a, "%lld", (long long)exc));
+	tile(r, M_learn_rate, "p-rate", pct(r, att, req));
+	tile(r, M_learn_items, "p-tasks", arena_printf(r->a, "%lld / %lld", (long long)accepted, (long long)items));
+	tile(r, M_learn_training_hours, "p-hours", arena_printf(r->a, "%.1f", hours));
+	html(r,
+	     "</div><p><a class=\"btn\" href=\"/r/programme_items?person_id=%D\">%T</a> <a class=\"btn\" "
+	     "href=\"/r/training_enrolments?person_id=%D\">%T</a></p></section>",
+	     rec->id, M_learn_items, rec->id, M_learn_enrolments);
+}

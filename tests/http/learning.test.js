@@ -320,6 +320,11 @@ test('statistics: attendance, training and programmes from the records; the work
 	assert.equal((await W.office.get('/learning/stats?unit=abc')).status, 400);
 	assert.equal((await W.office.get('/learning/stats?format=pdf')).status, 400);
 	assert.equal((await W.ua2.get(`/learning/stats?unit=${O.S1}`)).status, 403);
+	// a person's page: their own figures of the year
+	const year = day(0).slice(0, 4);
+	const mine = srv.sql(`SELECT count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = a.session_id WHERE a.person_id = ${P.staff3.id} AND s.archived = 0 AND s.held_on >= '${year}-01-01' AND s.held_on <= '${day(0)}'`)[0][0];
+	const person = await W.office.get(`/r/people/${P.staff3.id}`);
+	assert.equal(/id="p-required">([^<]*)</.exec(person.text)?.[1], mine);
 });
 
 test('the module\'s pages are valid HTML (html-validate), an error answer included', async () => {
