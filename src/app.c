@@ -8,12 +8,14 @@
 #include "core/cache.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "appraisal/appraisal.h"
 #include "cases/cases.h"
 #include "inspections/inspections.h"
 #include "learning/learning.h"
 #include "db/writer.h"
 #include "org/org.h"
 #include "platform/inbox.h"
+#include "rectification/rect.h"
 #include "web/layout.h"
 
 #include <pthread.h>
@@ -35,6 +37,8 @@ const struct module *const app_modules[] = {
 	&org_module,
 	&cases_module,
 	&inspections_module,
+	&appraisal_module,
+	&rectification_module,
 	&learning_module,
 	NULL,
 };

@@ -17,9 +17,9 @@ static const struct nav_item nav[] = {
 	{.path = "/inspections/new",
 	 .label = M_ins_visit_new,
 	 .perm = P_SIGNED_IN,
-	 .icon = "M9 11l3 3L22 4M21 12v7a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h11",
+	 .icon = "M1 12s4-8 11-8 11 8 11 8-4 8-11 8-11-8-11-8zM12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6",
 	 .visible = may_visit,
-	 .order = 305},
+	 .order = 245},
 	{.path = NULL},
 };
 

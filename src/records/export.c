@@ -81,22 +81,71 @@ static int64_t export_csv(struct req *r, struct list_query *q, struct db_stmt *s
 	return n;
 }
 
-/* The rows as a workbook in r->out; returns how many were written, or -1
- * when the request has failed. */
-static int64_t export_xlsx_body(struct req *r, struct list_query *q, struct db_stmt *s)
+struct workbook_job {
+	int (*write)(void *ctx, const char *path);
+	void *ctx;
+	const char *path;
+	int rc;
+};
+
+static void *workbook_thread(void *p)
 {
-	const struct record_type *t = q->t;
-	char path[] = "/tmp/wenming-export-XXXXXX";
+	struct workbook_job *j = p;
+	j->rc = j->write(j->ctx, j->path);
+	return NULL;
+}
+
+int export_workbook(struct req *r, int (*write)(void *ctx, const char *path), void *ctx)
+{
+	char path[] = "/tmp/wenming-book-XXXXXX";
 	int fd = mkstemp(path);
 	if (fd < 0)
 		return req_fail(r, 500, M_NONE), -1;
 	close(fd);
+	struct workbook_job job = {write, ctx, path, -1};
+	pthread_attr_t attr;
+	pthread_t th;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 8u << 20);
+	int err = pthread_create(&th, &attr, workbook_thread, &job);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		unlink(path);
+		return req_fail(r, 503, M_NONE), -1;
+	}
+	pthread_join(th, NULL);
+	FILE *f = job.rc ? NULL : fopen(path, "rb");
+	unlink(path);
+	if (!f)
+		return req_fail(r, 500, M_NONE), -1;
+	size_t n;
+	char *chunk = arena_alloc(r->a, 65536);
+	while ((n = fread(chunk, 1, 65536, f)) > 0)
+		buf_append(&r->out, chunk, n);
+	fclose(f);
+	return 0;
+}
+
+struct xlsx_job {
+	struct req *r;
+	struct list_query *q;
+	struct db_stmt *s;
+	int64_t rows;
+};
+
+/* The list's rows as a workbook at path (export_workbook). */
+static int xlsx_write(void *ctx, const char *path)
+{
+	struct xlsx_job *j = ctx;
+	struct req *r = j->r;
+	const struct record_type *t = j->q->t;
 	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = "/tmp"};
 	lxw_workbook *wb = workbook_new_opt(path, &opt);
 	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, T(r, t->many)) : NULL;
 	if (!ws) {
-		unlink(path);
-		return req_fail(r, 500, M_NONE), -1;
+		if (wb)
+			workbook_close(wb);
+		return -1;
 	}
 	lxw_format *head = workbook_add_format(wb);
 	format_set_bold(head);
@@ -110,8 +159,8 @@ static int64_t export_xlsx_body(struct req *r, struct list_query *q, struct db_s
 		}
 	worksheet_freeze_panes(ws, 1, 0);
 	lxw_row_t row = 1;
-	while (db_step(s) == DB_ROW && row <= EXPORT_MAX_ROWS) {
-		struct record *rec = record_from_row(r, t, s);
+	while (db_step(j->s) == DB_ROW && row <= EXPORT_MAX_ROWS) {
+		struct record *rec = record_from_row(r, t, j->s);
 		col = 0;
 		worksheet_write_number(ws, row, (lxw_col_t)col++, (double)rec->id, NULL);
 		for (int i = 0; i < t->nfields; i++) {
@@ -126,52 +175,16 @@ static int64_t export_xlsx_body(struct req *r, struct list_query *q, struct db_s
 		}
 		row++;
 	}
-	if (workbook_close(wb) != LXW_NO_ERROR) {
-		unlink(path);
-		return req_fail(r, 500, M_NONE), -1;
-	}
-	FILE *f = fopen(path, "rb");
-	unlink(path);
-	if (!f)
-		return req_fail(r, 500, M_NONE), -1;
-	size_t n;
-	char *chunk = arena_alloc(r->a, 65536);
-	while ((n = fread(chunk, 1, 65536, f)) > 0)
-		buf_append(&r->out, chunk, n);
-	fclose(f);
-	return (int64_t)row - 1;
+	j->rows = (int64_t)row - 1;
+	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
 }
 
-struct xlsx_job {
-	struct req *r;
-	struct list_query *q;
-	struct db_stmt *s;
-	int64_t rows;
-};
-
-static void *xlsx_thread(void *p)
-{
-	struct xlsx_job *j = p;
-	j->rows = export_xlsx_body(j->r, j->q, j->s);
-	return NULL;
-}
-
-/* libxlsxwriter's zip writer needs more stack than a civetweb worker has
- * (Debian builds them with 100 KiB), so the workbook is written on a
- * thread of its own with a roomy stack; the worker waits for it. */
+/* The rows as a workbook in r->out; returns how many were written, or -1
+ * when the request has failed. */
 static int64_t export_xlsx(struct req *r, struct list_query *q, struct db_stmt *s)
 {
 	struct xlsx_job job = {r, q, s, -1};
-	pthread_attr_t attr;
-	pthread_t th;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 8u << 20);
-	int err = pthread_create(&th, &attr, xlsx_thread, &job);
-	pthread_attr_destroy(&attr);
-	if (err)
-		return req_fail(r, 503, M_NONE), -1;
-	pthread_join(th, NULL);
-	return job.rows;
+	return export_workbook(r, xlsx_write, &job) ? -1 : job.rows;
 }
 
 int records_export(struct req *r, struct list_query *q, const char *format)

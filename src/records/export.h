@@ -12,6 +12,14 @@
 
 int records_export(struct req *r, struct list_query *q, const char *format);
 
+/* A workbook into r->out: write(ctx, path) creates it at path with
+ * libxlsxwriter and closes it (0, or -1). libxlsxwriter's zip writer needs
+ * more stack than a civetweb worker has (Debian builds them with 100 KiB),
+ * so write runs on a thread of its own with a roomy stack while the worker
+ * waits, into a temporary file that is read back and removed. 0, or -1
+ * when the request has failed (req_fail has answered it). */
+int export_workbook(struct req *r, int (*write)(void *ctx, const char *path), void *ctx);
+
 /* Content-Disposition for a download named in the user's language
  * (人員-2026-12-02.csv): the name as RFC 5987 filename*, and ascii (people-
  * 2026-12-02.csv) as filename for clients that read only that. */

@@ -38,21 +38,19 @@ struct rect_figures {
 
 /* This year's rectification items of unit's subtree (created this year,
  * or still open from before). */
-static void rect_figures(struct req *r, int64_t unit, const char *year_start, const char *today,
-			 struct rect_figures *f)
+static void rect_figures(struct req *r, int64_t unit, const char *year_start, const char *today, struct rect_figures *f)
 {
 	memset(f, 0, sizeof *f);
-	struct db_stmt *q = db_query(
-		req_db(r), r->a,
-		"SELECT count(*), "
-		"sum(CASE WHEN state = 'closed' THEN 1 ELSE 0 END), "
-		"sum(CASE WHEN state = 'closed' AND on_time = 1 THEN 1 ELSE 0 END), "
-		"sum(CASE WHEN state <> 'closed' THEN 1 ELSE 0 END), "
-		"sum(CASE WHEN state <> 'closed' AND due < ? THEN 1 ELSE 0 END) "
-		"FROM rectifications WHERE archived = 0 "
-		"AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) "
-		"AND (state <> 'closed' OR closed_on >= ?)",
-		"sis", today, unit, year_start);
+	struct db_stmt *q = db_query(req_db(r), r->a,
+				     "SELECT count(*), "
+				     "sum(CASE WHEN state = 'closed' THEN 1 ELSE 0 END), "
+				     "sum(CASE WHEN state = 'closed' AND on_time = 1 THEN 1 ELSE 0 END), "
+				     "sum(CASE WHEN state <> 'closed' THEN 1 ELSE 0 END), "
+				     "sum(CASE WHEN state <> 'closed' AND due < ? THEN 1 ELSE 0 END) "
+				     "FROM rectifications WHERE archived = 0 "
+				     "AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) "
+				     "AND (state <> 'closed' OR closed_on >= ?)",
+				     "sis", today, unit, year_start);
 	if (q && db_step(q) == DB_ROW) {
 		f->items = db_column_int64(q, 0);
 		f->closed = db_column_int64(q, 1);
@@ -86,7 +84,8 @@ static void figure(struct req *r, enum msg_id label, const char *value, const st
 
 static const struct markup *note_of(struct req *r, enum msg_id fmt, int64_t a, int64_t b)
 {
-	return html_fmt(r, "<span class=\"tile-note\">%s</span>", arena_printf(r->a, T(r, fmt), (long long)a, (long long)b));
+	return html_fmt(r, "<span class=\"tile-note\">%s</span>",
+			arena_printf(r->a, T(r, fmt), (long long)a, (long long)b));
 }
 
 static void public_begin(struct req *r, const char *title)
@@ -130,19 +129,23 @@ static void index_body(struct req *r)
 	cal_civil_from_days(today, &y, &m, &d);
 	cal_format_date(today, today_s);
 	cal_format_date(cal_days_from_civil(y, 1, 1), start_s);
-	html(r, "<section class=\"card public-card\">%H<table class=\"list\"><thead><tr><th scope=\"col\">%T</th>"
-		"<th scope=\"col\" class=\"num\">%T</th><th scope=\"col\" class=\"num\">%T</th>"
-		"<th scope=\"col\" class=\"num\">%T</th></tr></thead><tbody>",
+	html(r,
+	     "<section class=\"card public-card\">%H<table class=\"list\"><thead><tr><th scope=\"col\">%T</th>"
+	     "<th scope=\"col\" class=\"num\">%T</th><th scope=\"col\" class=\"num\">%T</th>"
+	     "<th scope=\"col\" class=\"num\">%T</th></tr></thead><tbody>",
 	     table_wrap_open(r), M_unit, M_case_stats_satisfaction_rate, M_rect_public_items, M_rect_public_closed);
 	for (int i = 0; i < n; i++) {
 		struct case_figures cf = {.satisfaction_rate = -1};
 		satisfaction(r, ids[i], today, &cf);
 		struct rect_figures rf;
 		rect_figures(r, ids[i], start_s, today_s, &rf);
+		/* data-label: on a phone each row is a card */
 		html(r,
-		     "<tr><td><a href=\"/public/units/%D\">%s</a></td><td class=\"num\">%s</td><td class=\"num\">%N</td>"
-		     "<td class=\"num\">%N</td></tr>",
-		     ids[i], names[i], pct(r, cf.satisfaction_rate), rf.items, rf.closed);
+		     "<tr><td class=\"card-title\"><a href=\"/public/units/%D\">%s</a></td>"
+		     "<td class=\"num\" data-label=\"%T\">%s</td><td class=\"num\" data-label=\"%T\">%N</td>"
+		     "<td class=\"num\" data-label=\"%T\">%N</td></tr>",
+		     ids[i], names[i], M_case_stats_satisfaction_rate, pct(r, cf.satisfaction_rate), M_rect_public_items,
+		     rf.items, M_rect_public_closed, rf.closed);
 	}
 	html(r, "</tbody></table></div></section>");
 }
@@ -151,11 +154,12 @@ static void index_body(struct req *r)
 
 static void windows(struct req *r, int64_t unit)
 {
-	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT u.name, u.contact FROM units u JOIN unit_tree t ON t.unit_id = u.id "
-				     "WHERE t.ancestor_id = ? AND u.kind = 'window' AND u.archived = 0 AND u.active = 1 "
-				     "ORDER BY u.path LIMIT ?",
-				     "ii", unit, (int64_t)PUBLIC_WINDOWS_MAX);
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT u.name, u.contact FROM units u JOIN unit_tree t ON t.unit_id = u.id "
+			 "WHERE t.ancestor_id = ? AND u.kind = 'window' AND u.archived = 0 AND u.active = 1 "
+			 "ORDER BY u.path LIMIT ?",
+			 "ii", unit, (int64_t)PUBLIC_WINDOWS_MAX);
 	int n = 0;
 	while (q && db_step(q) == DB_ROW) {
 		if (!n++)
@@ -191,16 +195,18 @@ static void closed_items(struct req *r, int64_t unit, const char *year_start)
 			     "<section class=\"card public-card\"><h2>%T</h2>%H<table class=\"list\"><thead><tr>"
 			     "<th scope=\"col\">%T</th><th scope=\"col\">%T</th><th scope=\"col\">%T</th>"
 			     "<th scope=\"col\">%T</th></tr></thead><tbody>",
-			     M_rect_public_closed_items, table_wrap_open(r), M_rect_public_number, M_rect_public_problem,
-			     M_rect_public_closed_on, M_rect_public_on_time);
+			     M_rect_public_closed_items, table_wrap_open(r), M_rect_public_problem,
+			     M_rect_public_number, M_rect_public_closed_on, M_rect_public_on_time);
 		const char *source = db_column_text(q, 1);
 		const char *problem = db_column_text(q, 2), *category = db_column_text(q, 3);
 		const char *what = source && !strcmp(source, "case")
 					   ? arena_printf(r->a, T(r, M_rect_public_from_case), category ? category : "")
 					   : problem;
-		html(r, "<tr><td class=\"mono\">%s</td><td>%s</td><td>%s</td><td>%T</td></tr>",
-		     db_column_text(q, 0), what ? what : "", db_column_text(q, 4),
-		     db_column_int64(q, 5) ? M_yes : M_no);
+		html(r,
+		     "<tr><td class=\"card-title\">%s</td><td class=\"mono\" data-label=\"%T\">%s</td>"
+		     "<td data-label=\"%T\">%s</td><td data-label=\"%T\">%T</td></tr>",
+		     what ? what : "", M_rect_public_number, db_column_text(q, 0), M_rect_public_closed_on,
+		     db_column_text(q, 4), M_rect_public_on_time, db_column_int64(q, 5) ? M_yes : M_no);
 	}
 	db_reset(q);
 	if (n)

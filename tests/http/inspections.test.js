@@ -409,6 +409,22 @@ test('a failed result has a "列入整改" form to /rectification/raise for the 
 	assert.equal(unit.status, 200);
 	assert.ok(!unit.text.includes('/rectification/raise'), 'the unit does not raise items');
 	assert.ok(unit.text.includes('Attitude'), 'the unit sees its results');
+	// the tap: an item of the ledger for the unit, with the checklist item
+	// (for repeats) and the result's note in its problem
+	assert.equal((await W.ua1.post('/rectification/raise', { source: 'inspection', id: rid })).status, 403, 'not the unit\'s to raise');
+	const r = await W.office.post('/rectification/raise', { source: 'inspection', id: rid });
+	assert.equal(r.status, 303, r.text.slice(0, 300));
+	const item = Number(/\/r\/rectifications\/(\d+)\/edit$/.exec(r.location)[1]);
+	const it = (await C.office.get(`/api/v1/rectifications/${item}`)).json().data;
+	assert.equal(it.source, 'inspection');
+	assert.equal(it.source_ref, `inspection_results:${rid}`);
+	assert.equal(it.checklist_item, 'attitude');
+	assert.equal(it.unit_id, O.W1);
+	assert.ok(it.problem.includes('Attitude'), it.problem);
+	assert.equal(it.state, 'assigned');
+	// a second tap opens the same item; the inspection lists it
+	assert.equal((await W.office.post('/rectification/raise', { source: 'inspection', id: rid })).location, `/r/rectifications/${item}`);
+	assert.ok((await W.ua1.get(`/r/inspections/${id}`)).text.includes(`href="/r/rectifications/${item}"`), 'the unit sees the item on its inspection');
 });
 
 test('statistics: inspections done, average score and failed items per unit and period; XLSX; scope', async () => {

@@ -165,6 +165,22 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/cases/similar', perm: 'P_SIGNED_IN', path: '/cases/similar?category_id=1&title=x', ok: 200 },
 	{ method: 'GET', pattern: '/cases/overdue', perm: 'P_SIGNED_IN', ok: 200 },
 	{ method: 'GET', pattern: '/cases/supervisors', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	// the rectification ledger (src/rectification/): roles that read the
+	// register see the ledger, its workbook, print page and statistics; the
+	// office raises items and draws the random re-checks
+	{ method: 'GET', pattern: '/rectification/ledger', perm: 'P_SIGNED_IN', who: READ_CASES, ok: 200 },
+	{ method: 'GET', pattern: '/rectification/ledger.xlsx', perm: 'P_SIGNED_IN', who: READ_CASES, ok: 200 },
+	{ method: 'GET', pattern: '/rectification/ledger/print', perm: 'P_SIGNED_IN', who: READ_CASES, ok: 200 },
+	{ method: 'GET', pattern: '/rectification/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/rectification/stats?unit=:unit', ok: 200 },
+	{ method: 'GET', pattern: '/rectification/stats.xlsx', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/rectification/stats.xlsx?unit=:unit', ok: 200 },
+	{ method: 'POST', pattern: '/rectification/raise', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 400 },
+	{ method: 'GET', pattern: '/rectification/rechecks', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	{ method: 'POST', pattern: '/rectification/rechecks', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/rectification/rechecks.json', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	// the units' public report cards (src/rectification/public_units.c): for
+	// anyone; a unit the office has not published is not found
+	{ method: 'GET', pattern: '/public/units', perm: 'P_PUBLIC', ok: 200, anonOk: 200 },
+	{ method: 'GET', pattern: '/public/units/{id:int}', perm: 'P_PUBLIC', path: '/public/units/999999', ok: 404, anonOk: 404 },
 	// the public portal, the same for everyone: an empty form has no
 	// timestamp (422), an empty code is asked for (422)
 	{ method: 'GET', pattern: '/public', perm: 'P_PUBLIC', ok: 303 },
@@ -173,6 +189,25 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/public/track', perm: 'P_PUBLIC', ok: 200 },
 	{ method: 'POST', pattern: '/public/track', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
 	{ method: 'POST', pattern: '/public/track/rate', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
+
+	// the democratic appraisal (src/appraisal/): no campaign, pool or draw
+	// 999999, so the office's pages answer 404 and the others 403; the
+	// ballot page is public (an empty code: the form again, 422)
+	{ method: 'GET', pattern: '/appraisal', perm: 'P_SIGNED_IN', who: ['admin', 'office', 'leader', 'unit_admin', 'staff'], ok: 200 },
+	{ method: 'POST', pattern: '/appraisal/questionnaires/{id:int}/copy', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/appraisal/questionnaires/999999/copy', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/pools/{id:int}/draw', perm: 'P_SIGNED_IN', who: ['admin', 'office'], path: '/appraisal/pools/999999/draw', ok: 404 },
+	{ method: 'POST', pattern: '/appraisal/pools/{id:int}/draw', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/appraisal/pools/999999/draw', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/draws/{id:int}', perm: 'P_SIGNED_IN', who: ['admin', 'office'], path: '/appraisal/draws/999999', ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/campaigns/{id:int}/tokens', perm: 'P_SIGNED_IN', who: ['admin', 'office'], path: '/appraisal/campaigns/999999/tokens', ok: 404 },
+	{ method: 'POST', pattern: '/appraisal/campaigns/{id:int}/tokens', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/appraisal/campaigns/999999/tokens', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/campaigns/{id:int}/paper', perm: 'P_SIGNED_IN', who: ['admin', 'office', 'unit_admin', 'staff'], path: '/appraisal/campaigns/999999/paper', ok: 404 },
+	{ method: 'POST', pattern: '/appraisal/campaigns/{id:int}/paper', perm: 'P_SIGNED_IN', who: ['admin', 'office', 'unit_admin', 'staff'], csrf: 1, path: '/appraisal/campaigns/999999/paper', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/campaigns/{id:int}/results', perm: 'P_SIGNED_IN', path: '/appraisal/campaigns/999999/results', ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/campaigns/{id:int}/results.xlsx', perm: 'P_SIGNED_IN', path: '/appraisal/campaigns/999999/results.xlsx', ok: 404 },
+	{ method: 'GET', pattern: '/appraisal/campaigns/{id:int}/units/{unit:int}', perm: 'P_SIGNED_IN', path: '/appraisal/campaigns/999999/units/1', ok: 404 },
+	{ method: 'GET', pattern: '/ballot', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'POST', pattern: '/ballot', perm: 'P_PUBLIC', csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/ballot/thanks', perm: 'P_PUBLIC', ok: 200 },
 
 	// archives the unit: after everything else that uses it
 	{ method: 'DELETE', pattern: '/api/v1/{type:str}/{id:int}', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, path: '/api/v1/units/:unit', ok: 200, late: true },
