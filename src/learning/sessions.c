@@ -13,6 +13,7 @@
 #include "../records/files.h"
 #include "../web/html.h"
 #include "../web/layout.h"
+#include "../web/qr.h"
 #include "../web/widgets.h"
 #include "learning.h"
 
@@ -417,6 +418,7 @@ static int qr_page(struct req *r)
 	     "<section class=\"card learn-qr\"><p class=\"learn-meta\">%s</p><p>%T</p>"
 	     "<div class=\"learn-qr-code\" id=\"qr\">",
 	     learn_session_when(r, s), M_learn_qr_hint);
+	qr_svg(&r->out, url, T(r, M_learn_qr_label));
 	html(r,
 	     "</div><p class=\"mono learn-qr-link\"><a id=\"signin-link\" href=\"%a\">%s</a></p>"
 	     "<p>%T <strong id=\"signed\">%D</strong> / %D</p></section>",

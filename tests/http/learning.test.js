@@ -165,6 +165,7 @@ test('the clerk takes attendance on one form; excused needs a reason; the rate s
 	const qr = await W.ua1.get(`/learning/sessions/${s.id}/qr`);
 	assert.equal(qr.status, 200);
 	assert.ok(qr.text.includes(`/learning/signin/${key(srv, s.id)}`));
+	assert.match(qr.text, /<div class="learn-qr-code" id="qr"><svg[^>]*>[\s\S]*<path[^>]* d="M[^"]{200,}"/, 'the QR code is drawn');
 	assert.ok([403, 404].includes((await W.staff1.get(`/learning/sessions/${s.id}/qr`)).status));
 });
 
