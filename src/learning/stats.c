@@ -24,12 +24,10 @@
 #include "../web/widgets.h"
 #include "learning.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #define STATS_MAX_DAYS 3660
@@ -302,8 +300,6 @@ static void tile(struct req *r, enum msg_id label, const char *id, const char *v
 struct book_job {
 	struct req *r;
 	const struct learn_stats *st;
-	const char *path;
-	int rc;
 };
 
 static void row_nums(lxw_worksheet *w, lxw_row_t row, const int64_t *v, int n)
@@ -374,42 +370,17 @@ static int book_write(struct req *r, const struct learn_stats *st, const char *p
 	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
 }
 
-static void *book_thread(void *p)
+static int book_job_write(void *p, const char *path)
 {
 	struct book_job *j = p;
-	j->rc = book_write(j->r, j->st, j->path);
-	return NULL;
+	return book_write(j->r, j->st, path);
 }
 
 static int stats_xlsx(struct req *r, const struct ask *a, const struct learn_stats *st)
 {
-	char path[] = "/tmp/wenming-learn-stats-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return req_fail(r, 500, M_NONE);
-	close(fd);
-	/* libxlsxwriter needs more stack than a civetweb worker has */
-	struct book_job job = {r, st, path, -1};
-	pthread_attr_t attr;
-	pthread_t th;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 8u << 20);
-	int err = pthread_create(&th, &attr, book_thread, &job);
-	pthread_attr_destroy(&attr);
-	if (err) {
-		unlink(path);
-		return req_fail(r, 503, M_NONE);
-	}
-	pthread_join(th, NULL);
-	FILE *f = job.rc ? NULL : fopen(path, "rb");
-	unlink(path);
-	if (!f)
-		return req_fail(r, 500, M_NONE);
-	size_t n;
-	char *chunk = arena_alloc(r->a, 65536);
-	while ((n = fread(chunk, 1, 65536, f)) > 0)
-		buf_append(&r->out, chunk, n);
-	fclose(f);
+	struct book_job job = {r, st};
+	if (export_workbook(r, book_job_write, &job))
+		return 0;
 	json_t *what = json_pack("{s:s, s:s}", "format", "xlsx", "query", r->query ? r->query : "");
 	int rc = audit_log_read(r, "export", "learning_stats", a->unit, what);
 	json_decref(what);
