@@ -273,9 +273,20 @@ static void session_check(struct req *r, struct record *rec, const struct record
 	}
 }
 
+static int same(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* The required people are made when the session is planned and again only
+ * when its audience changes: adding the minutes a week later must not make
+ * the people who joined since required for a session held before. */
 static int session_after_save(struct req *r, struct record *rec, const struct record *before)
 {
-	(void)before;
+	if (before && same(before->vals[SS_UNIT_ID], rec->vals[SS_UNIT_ID]) &&
+	    same(before->vals[SS_AUDIENCE], rec->vals[SS_AUDIENCE]) &&
+	    same(before->vals[SS_ATTENDEES], rec->vals[SS_ATTENDEES]))
+		return 0;
 	return learn_sync_attendees(r, rec);
 }
 

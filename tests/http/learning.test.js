@@ -75,6 +75,15 @@ test('a session requires the people of its unit subtree; the audience narrows it
 	assert.deepEqual(att(srv, lead.id).map((x) => x[0]), [P.leader.id]);
 	const list = await session({ audience: 'list', attendees: `王一\n${P.staff3.id}` });
 	assert.deepEqual(att(srv, list.id).map((x) => x[0]), [P.staff1.id, P.staff3.id]);
+	// the audience changed: the list follows; the minutes added: it stays
+	const v = (await C.admin.get(`/api/v1/study_sessions/${list.id}`)).json().data.version;
+	assert.equal((await call(C.admin, 'PATCH', `/api/v1/study_sessions/${list.id}`, { attendees: '王二、王三', version: v })).status, 200);
+	assert.deepEqual(att(srv, list.id).map((x) => x[0]), [P.staff2.id, P.staff3.id]);
+	const newcomer = await create(C.admin, 'people', { name: '新人', unit_id: O.S1, status: 'active' });
+	const v2 = (await C.admin.get(`/api/v1/study_sessions/${s.id}`)).json().data.version;
+	assert.equal((await call(C.admin, 'PATCH', `/api/v1/study_sessions/${s.id}`, { minutes: '學習了規則。', version: v2 })).status, 200);
+	assert.ok(!att(srv, s.id).map((x) => x[0]).includes(newcomer.id), 'not required for a session planned before');
+	await call(C.admin, 'DELETE', `/api/v1/people/${newcomer.id}`);
 	// a name outside the unit: refused, nothing saved
 	const bad = await call(C.admin, 'POST', '/api/v1/study_sessions', { topic: 'x list', unit_id: O.S1, starts_at: NOW(), ends_at: NOW() + HOUR, audience: 'list', attendees: '趙外' });
 	assert.equal(bad.status, 422);
