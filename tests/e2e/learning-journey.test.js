@@ -10,6 +10,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { suite, clickAndWait, apiClient, signIn, screenshots } = require('./lib');
 
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
 const PHONE = { width: 390, height: 844 };
 const PASSWORD = 'Lantern-Harbor-42';
 const ATTENDEES = [['ljwang', '王小明'], ['ljli', '李小紅'], ['ljzhang', '張小華'], ['ljchen', '陳小東']];
@@ -26,15 +28,24 @@ const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai'
 const journey = suite(test, {
 	users: [
 		{ name: 'ljclerk', display: '周文書', role: 'unit_admin', password: PASSWORD },
+		{ name: 'ljoffice', display: '吳文明', role: 'office', password: PASSWORD },
+		{ name: 'ljleader', display: '孫處長', role: 'leader', password: PASSWORD },
 		...ATTENDEES.map(([name, display]) => ({ name, display, role: 'staff', password: PASSWORD })),
 	],
 	setup: async (server) => {
 		const api = apiClient(server);
-		const unit = (await api('POST', '/api/v1/units', { code: 'LJ', name: '運輸管理處', kind: 'secondary' })).data.id;
+		const top = (await api('POST', '/api/v1/units', { code: 'LT', name: '交通運輸局', kind: 'bureau' })).data.id;
+		const unit = (await api('POST', '/api/v1/units', { code: 'LJ', name: '運輸管理處', kind: 'secondary', parent_id: top })).data.id;
+		const other = (await api('POST', '/api/v1/units', { code: 'LK', name: '公路管理局', kind: 'secondary', parent_id: top })).data.id;
 		server.cli(['user', 'roles', 'ljclerk', 'unit_admin', '--unit', String(unit)]);
 		for (const [name, display] of ATTENDEES)
 			await api('POST', '/api/v1/people', { name: display, unit_id: unit, status: 'active', account: name });
-		return { api, unit };
+		await api('POST', '/api/v1/people', { name: '孫處長', unit_id: other, status: 'active', is_leader: true, account: 'ljleader' });
+		const year = Number(today().slice(0, 4));
+		const g = (await api('POST', '/api/v1/learning_programmes', { code: 'five_ones', name: '領導幹部「五個一」', applies_to: 'leaders', unit_id: top, year })).data.id;
+		for (const [i, title] of ['蹲好一個點', '撰寫一篇論文'].entries())
+			await api('POST', '/api/v1/programme_tasks', { programme_id: g, position: i + 1, title });
+		return { api, unit, programme: g };
 	},
 });
 
@@ -102,3 +113,33 @@ journey('a clerk plans a Friday study session, three attendees sign in by the QR
 		assert.equal(await page.locator('#attendance-rate').textContent(), '75.0 %');
 		await screenshots(page, 'learning', 'stats');
 	});
+
+journey('the office gives the "five ones"; a leader submits a task with a file; the office accepts it', async ({ page, base }) => {
+	const { programme } = journey.setup();
+	await signIn(page, base, 'ljoffice', PASSWORD);
+	await page.goto(`${base}/r/learning_programmes/${programme}`);
+	await clickAndWait(page, page.getByRole('button', { name: '生成年度任務清單' }));
+	assert.equal(await page.locator('#st-open').textContent(), '2');
+
+	await page.context().clearCookies();
+	await signIn(page, base, 'ljleader', PASSWORD);
+	await clickAndWait(page, page.locator('a', { hasText: '我的年度任務' }).first());
+	await clickAndWait(page, page.getByRole('link', { name: '蹲好一個點' }));
+	await clickAndWait(page, page.getByRole('link', { name: '提交完成情況' }));
+	await page.locator('#f-evidence').fill('聯繫點設在汽車站，全年蹲點 12 次，協調解決候車室改造問題。');
+	await page.locator('#f-files').setInputFiles({ name: '蹲點報告.pdf', mimeType: 'application/pdf', buffer: PDF });
+	await clickAndWait(page, page.locator('main form button.btn-primary'));
+	assert.equal(await page.locator('.badge-state').first().textContent(), '待審核');
+
+	await page.context().clearCookies();
+	await signIn(page, base, 'ljoffice', PASSWORD);
+	await page.goto(`${base}/r/programme_items?state=submitted`);
+	await clickAndWait(page, page.getByRole('link', { name: '蹲好一個點' }));
+	assert.ok(await page.getByText('蹲點報告.pdf').count() >= 1, 'the file is on the task');
+	await screenshots(page, 'learning', 'task');
+	await clickAndWait(page, page.getByRole('link', { name: '審核通過' }));
+	await clickAndWait(page, page.locator('main form button.btn-primary'));
+	assert.equal(await page.locator('.badge-state').first().textContent(), '已通過');
+	await page.goto(`${base}/r/learning_programmes/${programme}`);
+	assert.equal(await page.locator('#completion-rate').textContent(), '50.0 %');
+});
