@@ -446,7 +446,7 @@ static const struct field_def item_fields[] = {
 			     .ref = "learning_programmes"},
 	[PI_TASK_ID] = {.name = "task_id",
 			.type = F_REF,
-			.label = M_learn_task,
+			.label = M_learn_task_template,
 			.flags = FF_REQUIRED,
 			.ref = "programme_tasks"},
 	[PI_PERSON_ID] = {.name = "person_id",
