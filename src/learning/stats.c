@@ -144,18 +144,43 @@ static int learn_stats_compute(struct req *r, int64_t unit, int64_t from, int64_
 		st->units[st->nunits++].name = arena_strdup(r->a, db_column_text(q, 1));
 	}
 	db_reset(q);
-	for (int k = 0; k < st->nunits && !rc; k++)
-		rc = att_figures(r, st->units[k].id, a, b, &st->units[k].f);
+	/* the sub-units' figures in one pass: each row counted under the
+	 * direct sub-unit it lies in (one scan, not one per sub-unit) */
+	q = db_query(
+		db, r->a,
+		"SELECT t.ancestor_id, a.status, count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = "
+		"a.session_id JOIN unit_tree t ON t.unit_id = a.unit_id JOIN units c ON c.id = t.ancestor_id AND "
+		"c.parent_id = ? WHERE" HELD "GROUP BY t.ancestor_id, a.status",
+		"iss", unit, a, b);
+	while (q && db_step(q) == DB_ROW) {
+		int64_t id = db_column_int64(q, 0), n = db_column_int64(q, 2);
+		const char *stt = db_column_isnull(q, 1) ? "" : db_column_text(q, 1);
+		for (int k = 0; k < st->nunits; k++) {
+			if (st->units[k].id != id)
+				continue;
+			struct att_fig *g = &st->units[k].f;
+			g->required += n;
+			if (!strcmp(stt, "present"))
+				g->present += n;
+			else if (!strcmp(stt, "late"))
+				g->late += n;
+			else if (!strcmp(stt, "excused"))
+				g->excused += n;
+			else
+				g->absent += n;
+		}
+	}
+	db_reset(q);
 	/* who missed most */
 	st->missed = arena_alloc(r->a, MISSED_TOP * sizeof *st->missed);
 	q = db_query(
 		db, r->a,
-		"SELECT a.person_id, p.name, u.name, count(*), sum(CASE WHEN a.status IN ('present', 'late') THEN 1 "
-		"ELSE 0 END), sum(CASE WHEN a.status IS NULL OR a.status = 'absent' THEN 1 ELSE 0 END) FROM "
-		"learning_attendance a JOIN study_sessions s ON s.id = a.session_id JOIN people p ON p.id = "
-		"a.person_id LEFT JOIN units u ON u.id = p.unit_id WHERE" HELD "AND" IN_UNIT
-		"GROUP BY a.person_id, p.name, u.name HAVING sum(CASE WHEN a.status IS NULL OR a.status = 'absent' "
-		"THEN 1 ELSE 0 END) > 0 ORDER BY 6 DESC, 4 DESC, p.name LIMIT 20",
+		"SELECT x.person_id, p.name, u.name, x.n, x.att, x.missed FROM (SELECT a.person_id, count(*) AS n, "
+		"sum(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END) AS att, sum(CASE WHEN a.status IS "
+		"NULL OR a.status = 'absent' THEN 1 ELSE 0 END) AS missed FROM learning_attendance a JOIN "
+		"study_sessions s ON s.id = a.session_id WHERE" HELD "AND" IN_UNIT
+		"GROUP BY a.person_id) x JOIN people p ON p.id = x.person_id LEFT JOIN units u ON u.id = p.unit_id "
+		"WHERE x.missed > 0 ORDER BY x.missed DESC, x.n DESC, p.name LIMIT 20",
 		"ssi", a, b, unit);
 	while (q && db_step(q) == DB_ROW && st->nmissed < MISSED_TOP) {
 		struct missed_row *m = &st->missed[st->nmissed++];
@@ -175,15 +200,30 @@ static int learn_stats_compute(struct req *r, int64_t unit, int64_t from, int64_
 	if (n > 0 && n <= 120) {
 		st->months = arena_alloc(r->a, (size_t)n * sizeof *st->months);
 		st->month_rate = arena_alloc(r->a, (size_t)n * sizeof *st->month_rate);
-		for (int k = 0; k < n && !rc; k++) {
+		int64_t *req = arena_alloc(r->a, (size_t)n * sizeof *req),
+			*att = arena_alloc(r->a, (size_t)n * sizeof *att);
+		for (int k = 0; k < n; k++) {
 			int y = y0 + (m0 - 1 + k) / 12, m = (m0 - 1 + k) % 12 + 1;
-			const char *ms = arena_printf(r->a, "%04d-%02d-01", y, m),
-				   *me = arena_printf(r->a, "%04d-%02d-31", y, m);
-			struct att_fig f;
-			rc = att_figures(r, unit, strcmp(ms, a) < 0 ? a : ms, strcmp(me, b) > 0 ? b : me, &f);
-			st->months[st->nmonths] = arena_printf(r->a, "%04d-%02d", y, m);
-			st->month_rate[st->nmonths++] = f.required ? (f.present + f.late) * 100 / f.required : 0;
+			st->months[st->nmonths++] = arena_printf(r->a, "%04d-%02d", y, m);
+			req[k] = att[k] = 0;
 		}
+		/* one pass grouped by month */
+		q = db_query(
+			db, r->a,
+			"SELECT substr(s.held_on, 1, 7), count(*), sum(CASE WHEN a.status IN ('present', 'late') THEN "
+			"1 "
+			"ELSE 0 END) FROM learning_attendance a JOIN study_sessions s ON s.id = a.session_id WHERE" HELD
+			"AND" IN_UNIT "GROUP BY substr(s.held_on, 1, 7)",
+			"ssi", a, b, unit);
+		while (q && db_step(q) == DB_ROW)
+			for (int k = 0; k < n; k++)
+				if (!strcmp(st->months[k], db_column_text(q, 0))) {
+					req[k] = db_column_int64(q, 1);
+					att[k] = db_column_isnull(q, 2) ? 0 : db_column_int64(q, 2);
+				}
+		db_reset(q);
+		for (int k = 0; k < n; k++)
+			st->month_rate[k] = req[k] ? att[k] * 100 / req[k] : 0;
 	}
 	/* programmes of the year */
 	int ty, tm, td;

@@ -330,6 +330,13 @@ test('statistics: attendance, training and programmes from the records; the work
 	assert.equal((await W.office.get('/learning/stats?unit=abc')).status, 400);
 	assert.equal((await W.office.get('/learning/stats?format=pdf')).status, 400);
 	assert.equal((await W.ua2.get(`/learning/stats?unit=${O.S1}`)).status, 403);
+	// the sub-units' rows: each counts its own subtree
+	const top = await W.office.get(`/learning/stats?unit=${O.B}&from=2026-01-01&to=${day(0)}`);
+	for (const u of [O.S1, O.S2]) {
+		const want = srv.sql(`SELECT count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = a.session_id WHERE s.archived = 0 AND s.held_on >= '2026-01-01' AND s.held_on <= '${day(0)}' AND a.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ${u})`)[0][0];
+		const got = new RegExp(`unit=${u}&amp;[^"]*">[^<]*</a></td><td class="num" data-label="[^"]*">(\\d+)<`).exec(top.text)?.[1];
+		assert.equal(got ?? '0', want, `unit ${u}`);
+	}
 	// a person's page: their own figures of the year
 	const year = day(0).slice(0, 4);
 	const mine = srv.sql(`SELECT count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = a.session_id WHERE a.person_id = ${P.staff3.id} AND s.archived = 0 AND s.held_on >= '${year}-01-01' AND s.held_on <= '${day(0)}'`)[0][0];
