@@ -45,11 +45,6 @@ static void err_field(struct record_errors *e, int i, enum msg_id m)
 	}
 }
 
-static int64_t today(void)
-{
-	return cal_local_day(time(NULL));
-}
-
 /* ---- study plans ---- */
 
 static const struct field_def plan_fields[] = {
@@ -799,7 +794,6 @@ static void enrol_check(struct req *r, struct record *rec, const struct record *
 							 "s", rec->vals[TE_COURSE_ID]);
 	if (completed && !rec->vals[TE_CERT_CODE])
 		rec->vals[TE_CERT_CODE] = cert_code_new(r);
-	(void)today;
 }
 
 const struct record_type enrolments_type = {
