@@ -7,22 +7,6 @@
 
 extern const struct route learn_programme_routes[];
 
-static int may_read_stats(struct req *r, const void *ctx)
-{
-	(void)ctx;
-	return record_type_may(r, &study_sessions_type, ACC_READ);
-}
-
-static const struct nav_item nav_items[] = {
-	{.path = "/learning/stats",
-	 .label = M_learn_stats,
-	 .perm = P_SIGNED_IN,
-	 .icon = "M3 3v18h18M7 15l4-4 3 3 5-6",
-	 .visible = may_read_stats,
-	 .order = 520},
-	{.path = NULL},
-};
-
 static const struct record_section sections[] = {
 	{.type = RECORD_PEOPLE, .render = learn_person_section},
 	{.type = NULL},
@@ -37,7 +21,6 @@ const struct module learning_module = {
 						     &events_type, NULL},
 	.routes = (const struct route *const[]){learn_routes, learn_programme_routes, learn_stats_routes,
 						learn_public_routes, NULL},
-	.nav = nav_items,
 	.sections = sections,
 	.demo = learning_demo,
 	.metrics = learn_metrics,
