@@ -231,6 +231,16 @@ static int demo_sessions(struct db *db, struct arena *a, int64_t top, int64_t to
 	return rc;
 }
 
+static int item_event(struct db *db, int64_t id, int64_t at, const char *side, const char *action, const char *from,
+		      const char *to, const char *reason)
+{
+	return db_run(
+		db,
+		"INSERT INTO record_events (record_type, record_id, at, actor, side, action, from_state, to_state, "
+		"reason, is_public) VALUES ('programme_items', ?, ?, 'demo', ?, ?, ?, ?, ?, 0)",
+		"iisssss", id, at, side, action, from, to, reason);
+}
+
 static int demo_programmes(struct db *db, struct arena *a, struct rng *rg, int64_t top, int64_t today, int64_t now,
 			   int64_t *nitems)
 {
@@ -299,6 +309,17 @@ static int demo_programmes(struct db *db, struct arena *a, struct rng *rg, int64
 						    : NULL,
 					    now, now);
 				(*nitems)++;
+				/* the steps, as the workflow would have logged them */
+				int64_t id = done && !rc
+						     ? db_one_int64(db, 0, "SELECT max(id) FROM programme_items", NULL)
+						     : 0;
+				if (id)
+					rc = item_event(db, id, sub, "submitter", "submit", "open", "submitted", NULL);
+				if (id && !rc && strcmp(st, "submitted"))
+					rc = item_event(db, id, sub + 86400 * 3, "office",
+							!strcmp(st, "accepted") ? "accept" : "return", "submitted", st,
+							!strcmp(st, "returned") ? "請補充佐證材料（照片或調研報告）。"
+										: NULL);
 			}
 	}
 	return rc;

@@ -137,6 +137,12 @@ static void demo_is_consistent(void **state)
 	for (int k = 0; k < 4; k++)
 		assert_true(db_one_int64(f->db, 0, "SELECT count(*) FROM programme_items WHERE state = ?", "s",
 					 states[k]) > 5);
+	/* a task's state is its last event's */
+	assert_int_equal(one(f,
+			     "SELECT count(*) FROM programme_items n WHERE n.state <> COALESCE((SELECT e.to_state FROM "
+			     "record_events e WHERE e.record_type = 'programme_items' AND e.record_id = n.id ORDER BY "
+			     "e.at DESC, e.id DESC LIMIT 1), 'open')"),
+			 0);
 	/* 200 and more trained, distinct; each completion has a unique code */
 	assert_true(one(f, "SELECT count(DISTINCT person_id) FROM training_enrolments WHERE status = 'completed'") >=
 		    200);
