@@ -2,6 +2,7 @@
  * numbers on the command line, the database opened and migrated from the
  * settings, and the directory of an SQLite file. */
 #include "module.h"
+#include "core/cal.h"
 #include "db/db.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 int cli_usage_error(const char *name, const char *fmt, ...)
 {
@@ -92,4 +94,20 @@ struct db *cli_create_db(const struct config *cfg, const char *name, int *status
 	struct db *db = cli_open_db(cfg);
 	*status = db ? 0 : 2;
 	return db;
+}
+
+int cli_remind_args(const char *name, int argc, char **argv, int64_t *today)
+{
+	if (argc < 2 || strcmp(argv[1], "remind"))
+		return cli_usage_error(name, "unknown action '%s'", argc > 1 ? argv[1] : "");
+	*today = cal_local_day(time(NULL));
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--today") && i + 1 < argc) {
+			if (cal_parse_date(argv[++i], today))
+				return cli_usage_error(name, "--today wants a date YYYY-MM-DD, not '%s'", argv[i]);
+		} else {
+			return cli_usage_error(name, "unknown option '%s'", argv[i]);
+		}
+	}
+	return 0;
 }

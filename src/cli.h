@@ -3,6 +3,8 @@
 #ifndef WM_CLI_H
 #define WM_CLI_H
 
+#include <stdint.h>
+
 #include "core/config.h"
 
 struct db;
@@ -24,6 +26,12 @@ struct db *cli_open_db(const struct config *cfg);
 struct db *cli_create_db(const struct config *cfg, const char *name, int *status);
 /* Creates the directory that will hold an SQLite file (mkdir -p); 0 or -1. */
 int cli_make_parent_dir(const char *path);
+
+/* Reads "remind [--today YYYY-MM-DD]", the arguments of the commands that
+ * run a module's deadlines job once (wenming cases, wenming rectification):
+ * 0 with *today (today in the server's zone unless given), or the exit
+ * status of a usage error (printed). */
+int cli_remind_args(const char *name, int argc, char **argv, int64_t *today);
 
 /* Matches --name VALUE and --name=VALUE at argv[*i] (advancing *i past a
  * separate VALUE); *val is NULL when VALUE is missing. 1 on a match. */

@@ -1,16 +1,9 @@
 /* sample.c — see sample.h. */
 #include "sample.h"
+#include "../core/rng.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-uint64_t sample_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9E3779B97F4A7C15u);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-	return z ^ (z >> 31);
-}
 
 uint64_t sample_below(uint64_t *state, uint64_t n)
 {
@@ -18,7 +11,7 @@ uint64_t sample_below(uint64_t *state, uint64_t n)
 	uint64_t limit = UINT64_MAX - UINT64_MAX % n;
 	uint64_t x;
 	do
-		x = sample_next(state);
+		x = splitmix64(state);
 	while (x >= limit);
 	return x % n;
 }

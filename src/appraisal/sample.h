@@ -1,7 +1,7 @@
 /* sample.h — stratified random sampling of raters, deterministic from a
  * seed: the same seed and the same pool (members ordered by id) give the
  * same sample on any machine, so a recorded draw can be checked by
- * drawing it again. Our own PRNG (splitmix64), never rand(). No SQL, no
+ * drawing it again. Our own PRNG (core/rng.h: splitmix64), never rand(). No SQL, no
  * HTTP: tests/unit/test_appraisal_sample.c pins it. */
 #ifndef WM_APPRAISAL_SAMPLE_H
 #define WM_APPRAISAL_SAMPLE_H
@@ -9,8 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The next number of the splitmix64 sequence from *state. */
-uint64_t sample_next(uint64_t *state);
 /* A number below n (n > 0), without modulo bias. */
 uint64_t sample_below(uint64_t *state, uint64_t n);
 /* The seed a text stands for: the number itself for a decimal of up to

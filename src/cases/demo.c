@@ -22,6 +22,7 @@
  * 256 values a statement, PostgreSQL's limit in db_pg.c), with explicit
  * case ids, in one transaction. */
 #include "demo.h"
+#include "../core/rng.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/cal.h"
@@ -40,39 +41,20 @@
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-/* ---- random numbers ---- */
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static int below(struct rng *r, int n)
-{
-	return n <= 0 ? 0 : (int)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
-}
-
 static int chance(struct rng *r, int percent)
 {
-	return below(r, 1000) < percent * 10;
+	return rng_below(r, 1000) < percent * 10;
 }
 
 /* per mille */
 static int chance_pm(struct rng *r, int pm)
 {
-	return below(r, 1000) < pm;
+	return rng_below(r, 1000) < pm;
 }
 
 static const char *pick(struct rng *r, const char *const *v, int n)
 {
-	return v[below(r, n)];
+	return v[rng_below(r, n)];
 }
 #define PICK(r, a) pick(r, a, COUNT(a))
 
@@ -598,7 +580,7 @@ static int64_t at(int64_t day, int h, int m)
 /* A time of office hours on day: 8:30 .. 17:30. */
 static int64_t office_time(struct gen *g, int64_t day)
 {
-	return at(day, 8 + below(&g->r, 9), below(&g->r, 60)) + 1800;
+	return at(day, 8 + rng_below(&g->r, 9), rng_below(&g->r, 60)) + 1800;
 }
 
 /* ---- one case's simulation ---- */
@@ -644,7 +626,7 @@ static const char *json1(struct gen *g, const char *k, const char *v)
 
 static const char *staff(struct gen *g, const struct names *n)
 {
-	return n->n ? n->v[below(&g->r, n->n)] : "系統管理員";
+	return n->n ? n->v[rng_below(&g->r, n->n)] : "系統管理員";
 }
 
 /* %P, %X replaced (arena). */
@@ -668,7 +650,7 @@ static const char *draw_rating(struct gen *g, int second)
 {
 	static const int w1[] = {54, 26, 8, 6, 6}, w2[] = {40, 38, 16, 4, 2};
 	const int *w = second ? w2 : w1;
-	int x = below(&g->r, 100), i = 0;
+	int x = rng_below(&g->r, 100), i = 0;
 	while (i < 4 && (x -= w[i]) >= 0)
 		i++;
 	static const char *const v[] = {"5", "4", "3", "2", "1"};
@@ -685,9 +667,9 @@ static const char *rating_label(const char *v)
 static int64_t answer_day(struct gen *g, int64_t from, int64_t due, int late)
 {
 	if (late)
-		return wd(due, 1 + below(&g->r, 8));
+		return wd(due, 1 + rng_below(&g->r, 8));
 	int64_t left = wd_between(from, due);
-	return wd(from, 1 + below(&g->r, left > 1 ? (int)left : 1));
+	return wd(from, 1 + rng_below(&g->r, left > 1 ? (int)left : 1));
 }
 
 /* Reminders and an escalation for a case whose answer (day ans) comes
@@ -716,8 +698,8 @@ static int64_t handle(struct sim *s, int64_t from, int stuck)
 	cal_parse_date(k->v[C_DUE], &due);
 	/* an extension now and then */
 	if (!stuck && chance(&g->r, 6) && wd_between(from, due) > 2) {
-		int64_t e = wd(from, 1 + below(&g->r, 2));
-		int64_t to = wd(due, 5 + below(&g->r, 10));
+		int64_t e = wd(from, 1 + rng_below(&g->r, 2));
+		int64_t to = wd(due, 5 + rng_below(&g->r, 10));
 		k->v[C_EXTENSION_TO] = day_text(g, to);
 		if (!step(s, office_time(g, e), "unit", who, "request_extension", "extension",
 			  PICK(&g->r, extension_reasons), NULL, NULL, json1(g, "extension_to", k->v[C_EXTENSION_TO]),
@@ -741,7 +723,7 @@ static int64_t handle(struct sim *s, int64_t from, int stuck)
 		chase(s, due, ans);
 	for (int round = 0;; round++) {
 		int64_t t = office_time(g, ans);
-		const char *reply = fill(g, c->replies[c->replies[1][0] ? below(&g->r, 2) : 0][1], "", k->detail);
+		const char *reply = fill(g, c->replies[c->replies[1][0] ? rng_below(&g->r, 2) : 0][1], "", k->detail);
 		if (!step(s, t, "unit", who, "answer", "answered", NULL, reply, NULL, NULL, 1))
 			return -1;
 		int64_t hd = 0, recv = cal_local_day(strtoll(k->v[C_RECEIVED], NULL, 10));
@@ -752,7 +734,7 @@ static int64_t handle(struct sim *s, int64_t from, int stuck)
 		k->v[C_HANDLING_DAYS] = num(g, wd_between(recv, ans));
 		k->v[C_DUE] = day_text(g, wd(ans, 2));
 		/* the office checks the answer */
-		int64_t chk = wd(ans, below(&g->r, 3));
+		int64_t chk = wd(ans, rng_below(&g->r, 3));
 		if (round == 0 && chance(&g->r, 4)) {
 			int64_t bt = office_time(g, chk) + 3600;
 			if (bt <= t)
@@ -761,7 +743,7 @@ static int64_t handle(struct sim *s, int64_t from, int stuck)
 				  PICK(&g->r, send_back_reasons), NULL, NULL, NULL, 0))
 				return -1;
 			k->v[C_DUE] = k->v[C_HANDLING_DUE];
-			ans = wd(chk, 1 + below(&g->r, 3));
+			ans = wd(chk, 1 + rng_below(&g->r, 3));
 			continue;
 		}
 		int64_t ct = office_time(g, chk) + 3600;
@@ -785,8 +767,8 @@ static void rate(struct sim *s, int64_t closed, int has_contact, int by_office)
 	for (int n = 1; n <= 2; n++) {
 		if (!has_contact || !chance(&g->r, n == 1 ? 68 : 60))
 			return;
-		int64_t d = wd(closed, below(&g->r, 3));
-		int64_t t = at(d, 10 + below(&g->r, 9), below(&g->r, 60));
+		int64_t d = wd(closed, rng_below(&g->r, 3));
+		int64_t t = at(d, 10 + rng_below(&g->r, 9), rng_below(&g->r, 60));
 		if (t <= strtoll(k->v[C_CLOSED], NULL, 10))
 			t = strtoll(k->v[C_CLOSED], NULL, 10) + 7200;
 		const char *v = draw_rating(g, n == 2);
@@ -834,13 +816,13 @@ static void rate(struct sim *s, int64_t closed, int has_contact, int by_office)
 		}
 		/* a unit may appeal a poor rating it thinks unfair */
 		if (v[0] <= '3' && chance(&g->r, 30)) {
-			int64_t ad = wd(d, 1 + below(&g->r, 2));
+			int64_t ad = wd(d, 1 + rng_below(&g->r, 2));
 			if (!step(s, office_time(g, ad), "unit", staff(g, &g->cat_staff[k->cat]), "appeal", NULL,
 				  PICK(&g->r, appeal_reasons), NULL, NULL, NULL, 0))
 				return;
 			k->v[C_APPEAL] = "pending";
 			int up = chance(&g->r, 50);
-			if (!step(s, office_time(g, wd(ad, 1 + below(&g->r, 3))), "office", staff(g, &g->office),
+			if (!step(s, office_time(g, wd(ad, 1 + rng_below(&g->r, 3))), "office", staff(g, &g->office),
 				  up ? "uphold_appeal" : "reject_appeal", NULL,
 				  up ? PICK(&g->r, uphold_reasons) : PICK(&g->r, reject_reasons), NULL, NULL, NULL, 0))
 				return;
@@ -859,7 +841,7 @@ static int dispatch(struct sim *s, int64_t d, int64_t after, int64_t unit, const
 	struct kase *k = s->k;
 	int64_t t = office_time(g, d);
 	if (t <= after)
-		t = after + 600 + below(&g->r, 3600);
+		t = after + 600 + rng_below(&g->r, 3600);
 	d = cal_local_day(t);
 	if (!step(s, t, "office", staff(g, &g->office), "dispatch", "dispatched", NULL, NULL,
 		  chance(&g->r, 20) ? "請按時限辦理並答覆群眾。" : NULL, json1(g, "unit_id", unit_name), 0))
@@ -906,7 +888,7 @@ static void make_case(struct gen *g, int64_t t0)
 	int total = 0;
 	for (int i = 0; i < NCATS; i++)
 		total += cats[i].weight;
-	int x = below(&g->r, total), ci = 0;
+	int x = rng_below(&g->r, total), ci = 0;
 	while (ci < NCATS - 1 && (x -= cats[ci].weight) >= 0)
 		ci++;
 	const struct cat *c = &cats[ci];
@@ -916,15 +898,15 @@ static void make_case(struct gen *g, int64_t t0)
 		nt++;
 	while (ndet < COUNT(c->details) && c->details[ndet])
 		ndet++;
-	const struct text *tx = &c->texts[below(&g->r, nt)];
-	int pi = below(&g->r, COUNT(places));
-	const char *detail = c->details[below(&g->r, ndet)];
+	const struct text *tx = &c->texts[rng_below(&g->r, nt)];
+	int pi = rng_below(&g->r, COUNT(places));
+	const char *detail = c->details[rng_below(&g->r, ndet)];
 	k->detail = detail;
 	/* the channel */
 	int cw = 0;
 	for (int i = 0; i < COUNT(channel_w); i++)
 		cw += channel_w[i];
-	x = below(&g->r, cw);
+	x = rng_below(&g->r, cw);
 	int chi = 0;
 	while (chi < COUNT(channel_w) - 1 && (x -= channel_w[chi]) >= 0)
 		chi++;
@@ -944,8 +926,8 @@ static void make_case(struct gen *g, int64_t t0)
 	if (strstr(tx->body, "%P") || strstr(tx->title, "%P") || chance(&g->r, 30)) {
 		k->v[C_ADDRESS] = arena_printf(g->a, "應城市%s", places[pi]);
 		if (chance(&g->r, 45)) {
-			k->v[C_LAT] = arena_printf(g->a, "%.6f", place_lat[pi] + (below(&g->r, 2001) - 1000) * 1e-6);
-			k->v[C_LON] = arena_printf(g->a, "%.6f", place_lon[pi] + (below(&g->r, 2001) - 1000) * 1e-6);
+			k->v[C_LAT] = arena_printf(g->a, "%.6f", place_lat[pi] + (rng_below(&g->r, 2001) - 1000) * 1e-6);
+			k->v[C_LON] = arena_printf(g->a, "%.6f", place_lon[pi] + (rng_below(&g->r, 2001) - 1000) * 1e-6);
 		}
 	}
 	k->v[C_STATE] = "registered";
@@ -964,7 +946,7 @@ static void make_case(struct gen *g, int64_t t0)
 	int has_contact = 0;
 	const char *submitter = NULL;
 	if (!strcmp(channel, "supervisor")) {
-		const struct supervisor *sp = &g->sup[below(&g->r, g->nsup)];
+		const struct supervisor *sp = &g->sup[rng_below(&g->r, g->nsup)];
 		k->v[C_KIND] = tx->kind == K_PRAISE ? "praise" : "suggestion";
 		k->v[C_ANONYMOUS] = "0";
 		k->v[C_CONTACT_NAME] = sp->name;
@@ -981,10 +963,10 @@ static void make_case(struct gen *g, int64_t t0)
 		const char *sn = PICK(&g->r, surnames);
 		k->v[C_ANONYMOUS] = "0";
 		k->v[C_CONTACT_NAME] = arena_printf(g->a, "%s%s", sn, chance(&g->r, 55) ? "先生" : "女士");
-		k->v[C_CONTACT_PHONE] = arena_printf(g->a, "%s%08d", PICK(&g->r, mobile), below(&g->r, 100000000));
+		k->v[C_CONTACT_PHONE] = arena_printf(g->a, "%s%08d", PICK(&g->r, mobile), rng_below(&g->r, 100000000));
 		if (chance(&g->r, 18))
 			k->v[C_CONTACT_EMAIL] =
-				arena_printf(g->a, "%d%06d@%s", 1 + below(&g->r, 9), below(&g->r, 1000000),
+				arena_printf(g->a, "%d%06d@%s", 1 + rng_below(&g->r, 9), rng_below(&g->r, 1000000),
 					     chance(&g->r, 60) ? "qq.com" : "163.com");
 		has_contact = 1;
 	}
@@ -1003,7 +985,7 @@ static void make_case(struct gen *g, int64_t t0)
 	/* a repeat of an open case: merged into it */
 	int dup = chance(&g->r, 3) ? duplicate_of(g, ci, t0) : -1;
 	if (dup >= 0) {
-		int64_t mt = office_time(g, wd(day, below(&g->r, 2)));
+		int64_t mt = office_time(g, wd(day, rng_below(&g->r, 2)));
 		if (mt <= t0)
 			mt = t0 + 1800;
 		if (step(&s, mt, "office", staff(g, &g->office), "merge", "merged",
@@ -1023,7 +1005,7 @@ static void make_case(struct gen *g, int64_t t0)
 	if ((tx->kind == K_CONSULT && chance(&g->r, 60)) || chance(&g->r, 2)) {
 		int64_t t = office_time(g, d1);
 		if (t <= t0)
-			t = t0 + 900 + below(&g->r, 3600);
+			t = t0 + 900 + rng_below(&g->r, 3600);
 		const char *reply = fill(g, c->replies[0][1], "", detail);
 		if (!step(&s, t, "office", staff(g, &g->office), "resolve", "closed", NULL, reply, NULL, NULL, 1))
 			return;
@@ -1038,11 +1020,11 @@ static void make_case(struct gen *g, int64_t t0)
 	}
 	/* dispatched: now and then first to the wrong unit, which returns it */
 	if (g->nunits && chance(&g->r, 5)) {
-		int u = below(&g->r, g->nunits);
+		int u = rng_below(&g->r, g->nunits);
 		if (g->units[u] != g->cat_unit[ci]) {
 			if (dispatch(&s, d1, t0, g->units[u], g->unit_names[u]))
 				return;
-			int64_t rd = wd(d1, below(&g->r, 2));
+			int64_t rd = wd(d1, rng_below(&g->r, 2));
 			int64_t rt = office_time(g, rd);
 			if (rt <= strtoll(k->v[C_DISPATCHED], NULL, 10))
 				rt = strtoll(k->v[C_DISPATCHED], NULL, 10) + 3600;
@@ -1051,7 +1033,7 @@ static void make_case(struct gen *g, int64_t t0)
 				return;
 			k->v[C_UNIT] = NULL;
 			k->v[C_DUE] = day_text(g, wd(cal_local_day(rt), 1));
-			d1 = wd(cal_local_day(rt), below(&g->r, 2));
+			d1 = wd(cal_local_day(rt), rng_below(&g->r, 2));
 			t0 = rt;
 		}
 	}
@@ -1059,10 +1041,10 @@ static void make_case(struct gen *g, int64_t t0)
 		return;
 	int64_t dd = cal_local_day(strtoll(k->v[C_DISPATCHED], NULL, 10)), resp;
 	cal_parse_date(k->v[C_RESP_DUE], &resp);
-	int64_t ad = chance(&g->r, 90) ? wd(dd, below(&g->r, 2)) : wd(resp, 1 + below(&g->r, 3));
+	int64_t ad = chance(&g->r, 90) ? wd(dd, rng_below(&g->r, 2)) : wd(resp, 1 + rng_below(&g->r, 3));
 	int64_t atime = office_time(g, ad);
 	if (atime <= strtoll(k->v[C_DISPATCHED], NULL, 10))
-		atime = strtoll(k->v[C_DISPATCHED], NULL, 10) + 600 + below(&g->r, 5400);
+		atime = strtoll(k->v[C_DISPATCHED], NULL, 10) + 600 + rng_below(&g->r, 5400);
 	ad = cal_local_day(atime);
 	if (!step(&s, atime, "unit", staff(g, &g->cat_staff[ci]), "accept", "in_hand", NULL, NULL, NULL, NULL, 1))
 		return;
@@ -1204,11 +1186,11 @@ static void generate(struct gen *g)
 			f *= 1.15; /* summer: buses, taxis, road works */
 		else if (m == 2)
 			f *= 0.8; /* the Spring Festival */
-		int n = (int)(per_day * f * (60 + below(&g->r, 81)) / 100.0 + 0.5);
+		int n = (int)(per_day * f * (60 + rng_below(&g->r, 81)) / 100.0 + 0.5);
 		int64_t times[64];
 		int k = 0;
 		for (int i = 0; i < n && i < 64; i++) {
-			int64_t t = at(day, 7 + below(&g->r, 14), below(&g->r, 60)) + below(&g->r, 60);
+			int64_t t = at(day, 7 + rng_below(&g->r, 14), rng_below(&g->r, 60)) + rng_below(&g->r, 60);
 			if (t < g->now)
 				times[k++] = t;
 		}

@@ -8,6 +8,7 @@
 #include "../http/app.h"
 #include "../http/audit.h"
 #include "../records/export.h"
+#include "../records/period.h"
 #include "../web/chart.h"
 #include "../web/html.h"
 #include "../web/layout.h"
@@ -366,16 +367,6 @@ static int64_t today_day(void)
 	return cal_local_day(time(NULL));
 }
 
-/* Does the user read cases organization-wide (an admin or office grant
- * without a unit)? */
-static int org_wide(struct req *r)
-{
-	for (int i = 0; r->user && i < r->user->ngrants; i++)
-		if (cases_type.access[r->user->grants[i].role] >= ACC_READ && r->user->grants[i].unit_id == 0)
-			return 1;
-	return 0;
-}
-
 static int is_top(struct db *db, int64_t unit)
 {
 	return db_one_int64(db, 0,
@@ -389,55 +380,18 @@ struct ask {
 	int unassigned;
 };
 
-/* Reads ?unit=&from=&to= and checks them and the user's scope: 0, or -1
- * when the request has failed (400 bad input, 403 outside the scope, 404
- * no such unit). */
+/* Reads ?unit=&from=&to= (records/period.h); an organization-wide reader
+ * asking for the top of the tree sees the cases without a unit too. 0, or
+ * -1 when the request has failed. */
 static int ask_read(struct req *r, struct ask *a)
 {
-	struct db *db = req_db(r);
-	if (!db)
-		return req_fail(r, 503, M_err_db_down), -1;
-	if (!record_type_may(r, &cases_type, ACC_READ))
-		return req_fail(r, 403, M_NONE), -1;
-	const char *u = req_query(r, "unit");
-	a->unit = 0;
-	if (u && *u) {
-		char *end;
-		long long id = strtoll(u, &end, 10);
-		if (*end || id <= 0 || strlen(u) > 18)
-			return req_fail(r, 400, M_case_stats_bad_unit), -1;
-		a->unit = id;
-		if (!db_one_int64(db, 0,
-				  "SELECT count(*) FROM units WHERE id = ? AND archived "
-				  "= 0",
-				  "i", a->unit))
-			return req_fail(r, 404, M_case_stats_bad_unit), -1;
-	} else {
-		/* the user's scope root: their first unit, or the top of the tree */
-		for (int i = 0; r->user && i < r->user->ngrants && !a->unit; i++)
-			if (cases_type.access[r->user->grants[i].role] >= ACC_READ && r->user->grants[i].unit_id)
-				a->unit = r->user->grants[i].unit_id;
-		if (org_wide(r) || !a->unit)
-			a->unit = db_one_int64(db, 0,
-					       "SELECT id FROM units WHERE parent_id IS NULL AND "
-					       "archived = 0 ORDER BY id LIMIT 1",
-					       NULL);
-		if (!a->unit)
-			return req_fail(r, 404, M_case_stats_no_units), -1;
-	}
-	int64_t today = today_day();
-	int y, m, d;
-	cal_civil_from_days(today, &y, &m, &d);
-	const char *f = req_query(r, "from"), *t = req_query(r, "to");
-	a->from = cal_days_from_civil(y, 1, 1);
-	a->to = today;
-	if ((f && *f && cal_parse_date(f, &a->from)) || (t && *t && cal_parse_date(t, &a->to)))
-		return req_fail(r, 400, M_case_stats_bad_date), -1;
-	if (a->from > a->to || a->to - a->from >= CASE_STATS_MAX_DAYS)
-		return req_fail(r, 400, M_case_stats_bad_period), -1;
-	if (!authz_record(r, &cases_type, ACC_READ, a->unit, 0))
-		return req_fail(r, 403, M_NONE), -1;
-	a->unassigned = org_wide(r) && is_top(db, a->unit);
+	struct stats_ask s;
+	if (stats_ask_read(r, &cases_type, &s))
+		return -1;
+	a->unit = s.unit;
+	a->from = s.from;
+	a->to = s.to;
+	a->unassigned = s.org_wide && is_top(req_db(r), s.unit);
 	return 0;
 }
 

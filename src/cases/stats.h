@@ -90,9 +90,6 @@ struct case_stats {
 	struct case_figures own;
 };
 
-/* The longest period the statistics take: ten years. */
-#define CASE_STATS_MAX_DAYS 3660
-
 /* The figures of unit's subtree for cases received on days from..to (day
  * numbers), with the unit-less cases when unassigned; with detail, the
  * breakdowns, the months and the sub-units too. today is the day the

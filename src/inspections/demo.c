@@ -11,6 +11,7 @@
  *
  * Deterministic for a seed (splitmix64, as the other demos); one
  * transaction; rows written with prepared statements. */
+#include "../core/rng.h"
 #include "../core/arena.h"
 #include "../core/cal.h"
 #include "../db/db.h"
@@ -26,22 +27,6 @@
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static int below(struct rng *r, int n)
-{
-	return n <= 0 ? 0 : (int)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
-}
 
 struct demo_item {
 	const char *code, *label, *guidance;
@@ -296,10 +281,10 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 		if (v < nunits * 4) {
 			struct unit_ref *u = &units[v / 4];
 			quarter = v % 4;
-			if (below(&rg, 10) < 2) /* not every unit every quarter */
+			if (rng_below(&rg, 10) < 2) /* not every unit every quarter */
 				continue;
 			unit = u->id, l = u->list;
-			kind = l == 0 && below(&rg, 6) == 0 ? "unannounced" : "task_force";
+			kind = l == 0 && rng_below(&rg, 6) == 0 ? "unannounced" : "task_force";
 			if (l == 0 && plan_ids[quarter])
 				plan = plan_ids[quarter];
 			if (quarter == 1 && l == 0)
@@ -312,16 +297,16 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 				if (!strcmp(lists[k].kind, uk))
 					l = k;
 			kind = "supervisor";
-			quarter = below(&rg, 4);
+			quarter = rng_below(&rg, 4);
 		}
 		int64_t from = plan ? plan_from[quarter] : today - 364 + quarter * 91;
-		int64_t day = from + below(&rg, 92);
+		int64_t day = from + rng_below(&rg, 92);
 		int wd = (int)((day + 3) % 7); /* 0 Monday: inspections on working days */
 		day -= wd == 5 ? 1 : wd == 6 ? 2 : 0;
 		if (day > today)
 			continue;
 		int draft = today - day < 7;
-		int64_t at = cal_local_time(day, 9 + below(&rg, 7), below(&rg, 60), 0);
+		int64_t at = cal_local_time(day, 9 + rng_below(&rg, 7), rng_below(&rg, 60), 0);
 		/* results */
 		int failed = 0;
 		double got = 0, max = 0;
@@ -329,17 +314,17 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 		double points_v[9];
 		const char *notes[9];
 		for (int k = 0; k < nitems[l]; k++) {
-			int fail = below(&rg, 100) < 12;
+			int fail = rng_below(&rg, 100) < 12;
 			passed_v[k] = !fail;
 			double mx = item_max[l][k];
 			points_v[k] =
-				fail ? (!strcmp(lists[l].scoring, "points") ? (double)(mx * (4 + below(&rg, 5)) / 10)
+				fail ? (!strcmp(lists[l].scoring, "points") ? (double)(mx * (4 + rng_below(&rg, 5)) / 10)
 									    : 0)
 				     : mx;
 			int nf = 0;
 			while (nf < 3 && lists[l].items[k].findings[nf])
 				nf++;
-			notes[k] = fail ? lists[l].items[k].findings[below(&rg, nf)] : NULL;
+			notes[k] = fail ? lists[l].items[k].findings[rng_below(&rg, nf)] : NULL;
 			failed += fail;
 			got += points_v[k];
 			max += mx;
@@ -349,8 +334,8 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 		/* an appeal for a few low scores */
 		const char *state = draft ? "draft" : "recorded", *appeal = NULL;
 		double revised = score;
-		if (!draft && failed >= 2 && below(&rg, 100) < 35) {
-			int outcome = today - day < 10 ? 2 : below(&rg, 2); /* 0 upheld, 1 rejected, 2 pending */
+		if (!draft && failed >= 2 && rng_below(&rg, 100) < 35) {
+			int outcome = today - day < 10 ? 2 : rng_below(&rg, 2); /* 0 upheld, 1 rejected, 2 pending */
 			appeal = outcome == 0 ? "upheld" : outcome == 1 ? "rejected" : "pending";
 			if (outcome == 2)
 				state = "appealed";
@@ -370,8 +355,8 @@ int inspections_demo(struct db *db, const struct demo_options *o, char *err, siz
 			"?, ?)",
 			"isissssdisssssssiii", unit, day_text(&a, day), list_ids[l], kind,
 			plan ? arena_printf(&a, "%lld", (long long)plan) : NULL,
-			!strcmp(kind, "supervisor") ? "行風監督員" : inspectors[below(&rg, COUNT(inspectors))],
-			present[below(&rg, COUNT(present))], revised, (int64_t)failed,
+			!strcmp(kind, "supervisor") ? "行風監督員" : inspectors[rng_below(&rg, COUNT(inspectors))],
+			present[rng_below(&rg, COUNT(present))], revised, (int64_t)failed,
 			failed ? "現場指出問題，要求限期整改。" : "現場檢查未發現問題。", state,
 			draft ? NULL : arena_printf(&a, "%lld", (long long)(at + 3600)),
 			draft ? NULL : day_text(&a, appeal_due), appeal,

@@ -36,6 +36,7 @@
 #include "demo.h"
 #include "stats.h"
 #include "../cli.h"
+#include "../core/rng.h"
 #include "../core/arena.h"
 #include "../core/buf.h"
 #include "../core/cal.h"
@@ -51,24 +52,6 @@
 #include <time.h>
 
 /* ---- random numbers ---- */
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-/* 0 .. n-1 */
-static int rng_below(struct rng *r, int n)
-{
-	return (int)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
-}
 
 /* (0, 1] */
 static double rng_unit(struct rng *r)

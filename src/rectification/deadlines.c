@@ -70,18 +70,10 @@ const struct job rect_jobs[] = {
 /* wenming rectification remind [--today YYYY-MM-DD]: one run of the job. */
 int cmd_rectification(struct config *cfg, int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "remind"))
-		return cli_usage_error("rectification", "unknown action '%s'", argc > 1 ? argv[1] : "");
-	int64_t today = cal_local_day(time(NULL));
-	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--today") && i + 1 < argc) {
-			if (cal_parse_date(argv[++i], &today))
-				return cli_usage_error("rectification", "--today wants a date YYYY-MM-DD, not '%s'",
-						       argv[i]);
-		} else {
-			return cli_usage_error("rectification", "unknown option '%s'", argv[i]);
-		}
-	}
+	int64_t today;
+	int bad = cli_remind_args("rectification", argc, argv, &today);
+	if (bad)
+		return bad;
 	struct db *db = cli_open_db(cfg);
 	if (!db)
 		return 1;

@@ -9,6 +9,7 @@
  * failed (reopened) and still to re-check. Each step is a record_events
  * row with the timestamps the workflow's hooks would set. Deterministic
  * for a seed and a day; a few hundred statements in one transaction. */
+#include "../core/rng.h"
 #include "../core/arena.h"
 #include "../core/cal.h"
 #include "../db/db.h"
@@ -27,22 +28,6 @@
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
-static int below(struct rng *r, int n)
-{
-	return n <= 0 ? 0 : (int)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
-}
 
 static const char *const leader_items[] = {
 	"局長在全局作風建設推進會上指出：部分窗口單位午休時段無人值守，群眾辦事等候時間過長，要求立即整改。",
@@ -126,7 +111,7 @@ static int64_t wd_between(struct gen *g, int64_t from, int64_t to)
 
 static int64_t at(struct gen *g, int64_t day)
 {
-	return cal_local_time(day, 9 + below(&g->r, 8), below(&g->r, 60), 0);
+	return cal_local_time(day, 9 + rng_below(&g->r, 8), rng_below(&g->r, 60), 0);
 }
 
 static int event(struct gen *g, int64_t id, int64_t t, const char *side, const char *actor, const char *action,
@@ -170,13 +155,13 @@ static int64_t evidence_write(struct gen *g, int64_t id, int64_t ev, int64_t t)
 	if (!im)
 		return DB_ERR;
 	int wall = gdImageColorAllocate(im, 226, 221, 208),
-	    board = gdImageColorAllocate(im, 40 + below(&g->r, 60), 90, 150),
+	    board = gdImageColorAllocate(im, 40 + rng_below(&g->r, 60), 90, 150),
 	    line = gdImageColorAllocate(im, 245, 245, 240);
 	gdImageFilledRectangle(im, 0, 0, 319, 239, wall);
-	int x = 60 + below(&g->r, 40), y = 40 + below(&g->r, 30);
+	int x = 60 + rng_below(&g->r, 40), y = 40 + rng_below(&g->r, 30);
 	gdImageFilledRectangle(im, x, y, x + 180, y + 130, board);
 	for (int k = 0; k < 5; k++)
-		gdImageFilledRectangle(im, x + 15, y + 18 + 22 * k, x + 165 - 10 * below(&g->r, 6), y + 26 + 22 * k,
+		gdImageFilledRectangle(im, x + 15, y + 18 + 22 * k, x + 165 - 10 * rng_below(&g->r, 6), y + 26 + 22 * k,
 				       line);
 	int n = 0;
 	void *png = gdImagePngPtr(im, &n);
@@ -231,7 +216,7 @@ struct item {
 static int item_write(struct gen *g, const struct item *it, enum outcome o, int64_t a0)
 {
 	const char *office = "文明辦", *unit = "責任單位";
-	int days = 10 + 5 * below(&g->r, 2);
+	int days = 10 + 5 * rng_below(&g->r, 2);
 	int64_t due = wd(g, a0, days), t0 = at(g, a0);
 	if (t0 > g->now)
 		t0 = g->now - 7200;
@@ -239,12 +224,12 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 	int64_t progress = 0, submitted = 0, closed = 0, reminders = 0, ontime = -1, dtc = -1;
 	const char *reminded = NULL;
 	/* the path, as days */
-	int64_t d_start = wd(g, a0, 1 + below(&g->r, 2));
+	int64_t d_start = wd(g, a0, 1 + rng_below(&g->r, 2));
 	int64_t d_sub = 0, d_close = 0, d_ext = 0, d_back = 0;
 	if (o >= O_IN_PROGRESS) {
 		state = "in_progress";
-		measures = measures_text[below(&g->r, COUNT(measures_text))];
-		progress = 20 + 10 * below(&g->r, 6);
+		measures = measures_text[rng_below(&g->r, COUNT(measures_text))];
+		progress = 20 + 10 * rng_below(&g->r, 6);
 	}
 	if (o == O_EXTENSION) {
 		state = "extension";
@@ -257,14 +242,14 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 	}
 	if (o >= O_SUBMITTED) {
 		int late = o == O_LATE;
-		int64_t sub_day = late ? wd(g, due, 2 + below(&g->r, 6)) : wd(g, d_start, 2 + below(&g->r, days - 4));
+		int64_t sub_day = late ? wd(g, due, 2 + rng_below(&g->r, 6)) : wd(g, d_start, 2 + rng_below(&g->r, days - 4));
 		if (!late && sub_day > due)
 			sub_day = due;
 		if (sub_day >= g->today)
 			sub_day = g->today - 1;
-		if (below(&g->r, 5) == 0 && o >= O_ON_TIME) { /* sent back once */
+		if (rng_below(&g->r, 5) == 0 && o >= O_ON_TIME) { /* sent back once */
 			d_back = wd(g, sub_day, 1);
-			d_sub = wd(g, d_back, 1 + below(&g->r, 2));
+			d_sub = wd(g, d_back, 1 + rng_below(&g->r, 2));
 		} else {
 			d_sub = sub_day;
 		}
@@ -275,7 +260,7 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 			reminders = 1, reminded = day_text(g, due);
 	}
 	if (o >= O_ON_TIME) {
-		d_close = wd(g, d_sub, 1 + below(&g->r, 2));
+		d_close = wd(g, d_sub, 1 + rng_below(&g->r, 2));
 		if (o == O_ON_TIME && d_close > due)
 			d_close = due < d_sub ? d_sub : due;
 		closed = at(g, d_close);
@@ -284,7 +269,7 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 		state = "closed";
 		ontime = cal_local_day(closed) <= due;
 		dtc = wd_between(g, a0, cal_local_day(closed));
-		verification = verify_text[below(&g->r, COUNT(verify_text))];
+		verification = verify_text[rng_below(&g->r, COUNT(verify_text))];
 	}
 	int64_t last = closed ? closed : submitted ? submitted : t0;
 	int64_t id = db_insert(
@@ -316,11 +301,11 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 			   json1(g, "measures", measures));
 	if (!rc && o >= O_IN_PROGRESS && o != O_EXTENSION && d_start < g->today)
 		rc = event(g, id, at(g, d_start) + 86400, "unit", unit, "update_progress", "in_progress", "in_progress",
-			   NULL, progress_text[below(&g->r, COUNT(progress_text))],
+			   NULL, progress_text[rng_below(&g->r, COUNT(progress_text))],
 			   json1(g, "progress", o >= O_SUBMITTED ? "60" : num(g, progress)));
 	if (!rc && o == O_EXTENSION)
 		rc = event(g, id, at(g, d_ext), "unit", unit, "request_extension", "in_progress", "extension",
-			   ext_text[below(&g->r, COUNT(ext_text))], NULL, json1(g, "extension_to", ext_to));
+			   ext_text[rng_below(&g->r, COUNT(ext_text))], NULL, json1(g, "extension_to", ext_to));
 	if (!rc && reminders)
 		rc = event(g, id, cal_local_time(wd(g, due, 1), 8, 0, 0), "system", NULL, "remind", "in_progress",
 			   "in_progress", NULL, "整改事項已超過整改時限，請儘快辦理。", NULL);
@@ -329,7 +314,7 @@ static int item_write(struct gen *g, const struct item *it, enum outcome o, int6
 			   "已按要求完成整改，提交佐證材料。", NULL);
 		if (!rc)
 			rc = event(g, id, at(g, d_back), "office", office, "send_back", "submitted", "in_progress",
-				   send_back_text[below(&g->r, COUNT(send_back_text))], NULL, NULL);
+				   send_back_text[rng_below(&g->r, COUNT(send_back_text))], NULL, NULL);
 	}
 	if (!rc && o >= O_SUBMITTED)
 		rc = event(g, id, submitted, "unit", unit, "submit", "in_progress", "submitted", NULL,
@@ -381,7 +366,7 @@ static int draw_write(struct gen *g)
 		pool[np++] = db_column_int64(q, 0);
 	if (!np)
 		return 0;
-	uint64_t seed = 20260000u + (uint64_t)below(&g->r, 10000);
+	uint64_t seed = 20260000u + (uint64_t)rng_below(&g->r, 10000);
 	int k = rect_sample(seed, pool, np, (np * 30 + 99) / 100, chosen);
 	struct buf bp, bc;
 	buf_init(&bp, g->a);
@@ -441,12 +426,12 @@ static int draw_write(struct gen *g)
 static int64_t start_day(struct gen *g, enum outcome o, int64_t natural)
 {
 	if (o == O_SUBMITTED)
-		return past_day(g, 9 + below(&g->r, 4));
+		return past_day(g, 9 + rng_below(&g->r, 4));
 	if (o <= O_EXTENSION && o != O_OVERDUE)
-		return past_day(g, 2 + below(&g->r, 5));
+		return past_day(g, 2 + rng_below(&g->r, 5));
 	if (o == O_OVERDUE)
-		return past_day(g, 25 + below(&g->r, 10));
-	return natural > g->today - 40 ? past_day(g, 40 + below(&g->r, 30)) : natural;
+		return past_day(g, 25 + rng_below(&g->r, 10));
+	return natural > g->today - 40 ? past_day(g, 40 + rng_below(&g->r, 30)) : natural;
 }
 
 static int generate(struct gen *g)
@@ -542,7 +527,7 @@ static int generate(struct gen *g)
 		enum outcome o = mix[(i + 2) % COUNT(mix)];
 		struct item it = {ops[i].text, "appraisal", arena_printf(g->a, "appraisal_opinions:%lld", (long long)ops[i].id),
 				  0, ops[i].unit, person_of(g, ops[i].unit)};
-		rc = item_write(g, &it, o, start_day(g, o, past_day(g, 30 + below(&g->r, 60))));
+		rc = item_write(g, &it, o, start_day(g, o, past_day(g, 30 + rng_below(&g->r, 60))));
 	}
 	/* leader instructions, notices, supervisors' opinions, self-checks */
 	struct {
@@ -557,9 +542,9 @@ static int generate(struct gen *g)
 	for (int kk = 0; !rc && kk < COUNT(kinds); kk++)
 		for (int i = 0; !rc && i < kinds[kk].n; i++, j++) {
 			enum outcome o = mix[(j * 5 + 3) % COUNT(mix)];
-			int64_t unit = units[below(&g->r, nu)];
+			int64_t unit = units[rng_below(&g->r, nu)];
 			struct item it = {kinds[kk].v[i], kinds[kk].src, NULL, 0, unit, person_of(g, unit)};
-			rc = item_write(g, &it, o, start_day(g, o, past_day(g, 30 + below(&g->r, 270))));
+			rc = item_write(g, &it, o, start_day(g, o, past_day(g, 30 + rng_below(&g->r, 270))));
 		}
 	/* and a dozen more, assigned early last month and closed in it, for
 	 * the re-check */
@@ -569,8 +554,8 @@ static int generate(struct gen *g)
 		lm = 12, ly--;
 	int64_t lm_start = cal_days_from_civil(ly, lm, 1);
 	for (int i = 0; !rc && i < 12; i++) {
-		int64_t unit = units[below(&g->r, nu)];
-		int64_t a0 = wd(g, lm_start, below(&g->r, 3));
+		int64_t unit = units[rng_below(&g->r, nu)];
+		int64_t a0 = wd(g, lm_start, rng_below(&g->r, 3));
 		struct item it = {
 			kinds[i % 4].v[i % kinds[i % 4].n], kinds[i % 4].src, NULL, 0, unit, person_of(g, unit)};
 		rc = item_write(g, &it, i % 4 == 3 ? O_LATE : O_ON_TIME, a0);

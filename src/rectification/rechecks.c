@@ -7,6 +7,7 @@
  * the office two steps of its workflow: recheck_pass and recheck_fail
  * (which reopens it with a new deadline). The random numbers are our own
  * splitmix64 over the ids in order, never rand(). */
+#include "../core/rng.h"
 #include "../core/cal.h"
 #include "../db/db.h"
 #include "../http/audit.h"
@@ -21,14 +22,6 @@
 #include <time.h>
 
 #define POOL_MAX 5000
-
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
 
 static int cmp_id(const void *a, const void *b)
 {

@@ -16,6 +16,7 @@
 #include "../core/cal.h"
 #include "../db/db.h"
 #include "../http/audit.h"
+#include "../records/period.h"
 #include "../records/export.h"
 #include "../web/chart.h"
 #include "../web/layout.h"
@@ -90,48 +91,13 @@ struct ask {
 
 static int ask_read(struct req *r, struct ask *a)
 {
-	struct db *db = req_db(r);
-	if (!db)
-		return req_fail(r, 503, M_err_db_down), -1;
-	if (!record_type_may(r, &rect_type, ACC_READ))
-		return req_fail(r, 403, M_NONE), -1;
-	const char *u = req_query(r, "unit");
-	a->unit = 0;
-	if (u && *u) {
-		char *end;
-		a->unit = strtoll(u, &end, 10);
-		if (*end || a->unit <= 0)
-			return req_fail(r, 400, M_rect_bad_filter), -1;
-	} else {
-		int wide = 0;
-		for (int i = 0; r->user && i < r->user->ngrants; i++) {
-			if (rect_type.access[r->user->grants[i].role] < ACC_READ)
-				continue;
-			if (!r->user->grants[i].unit_id)
-				wide = 1;
-			else if (!a->unit)
-				a->unit = r->user->grants[i].unit_id;
-		}
-		if (wide || !a->unit)
-			a->unit = db_one_int64(
-				db, 0,
-				"SELECT id FROM units WHERE parent_id IS NULL AND archived = 0 ORDER BY id LIMIT 1",
-				NULL);
-	}
-	a->unit_name = db_one_text(db, r->a, "SELECT name FROM units WHERE id = ? AND archived = 0", "i", a->unit);
-	if (!a->unit_name)
-		return req_fail(r, 404, M_rect_bad_filter), -1;
-	int64_t today = today_day();
-	int y, m, d;
-	cal_civil_from_days(today, &y, &m, &d);
-	a->from = cal_days_from_civil(y, 1, 1);
-	a->to = today;
-	const char *f = req_query(r, "from"), *t = req_query(r, "to");
-	if ((f && *f && cal_parse_date(f, &a->from)) || (t && *t && cal_parse_date(t, &a->to)) || a->from > a->to ||
-	    a->to - a->from > 3660)
-		return req_fail(r, 400, M_rect_bad_filter), -1;
-	if (!authz_record(r, &rect_type, ACC_READ, a->unit, 0))
-		return req_fail(r, 403, M_NONE), -1;
+	struct stats_ask s;
+	if (stats_ask_read(r, &rect_type, &s))
+		return -1;
+	a->unit = s.unit;
+	a->from = s.from;
+	a->to = s.to;
+	a->unit_name = s.unit_name;
 	return 0;
 }
 

@@ -2,9 +2,10 @@
 /* An inspection on the spot, on a phone (390×844): the task-force
  * inspector starts an inspection of a service window, marks one item
  * failed with a note and a photo, saves (score and failed count computed),
- * finds the "列入整改" button on the failed item (its target is the
- * rectification module's), records the inspection, and the unit is told;
- * the unit's administrator then sees the results. Screenshots of the
+ * records the inspection, and the unit is told; one tap on the failed
+ * item's "列入整改" makes it a rectification item of the unit's, which the
+ * inspection then lists; the unit's administrator sees the results and the
+ * item. Screenshots of the
  * record, detail and statistics pages at phone and desktop sizes, in
  * zh-Hant and en (build/screenshots/inspections/). */
 const test = require('node:test');
@@ -80,6 +81,19 @@ journey('an inspector on a phone records an inspection with a photo and a failed
 		assert.equal(await page.locator('.badge-state').first().textContent(), '已記錄');
 		assert.equal(await page.getByRole('button', { name: '列入整改' }).count(), 1, 'on the detail page too');
 		await screenshots(page, 'inspections', 'detail');
+
+		// one tap: the failed item becomes a rectification item, opened for
+		// the office to adjust, and the inspection lists it
+		await clickAndWait(page, page.getByRole('button', { name: '列入整改' }));
+		const m = /\/r\/rectifications\/(\d+)\/edit$/.exec(page.url());
+		assert.ok(m, `the new item's form: ${page.url()}`);
+		const item = Number(m[1]);
+		const problem = await page.locator('#f-problem').inputValue();
+		assert.ok(problem.includes('服務態度') && problem.includes('對辦事群眾語氣生硬'), problem);
+		await clickAndWait(page, page.locator('main form button.btn-primary'));
+		assert.match(page.url(), new RegExp(`/r/rectifications/${item}$`));
+		await page.goto(`${base}/r/inspections/${id}`);
+		assert.equal(await page.locator(`#rectification a[href="/r/rectifications/${item}"]`).count(), 1, 'the inspection lists its item');
 		await page.goto(`${base}/inspections/stats`);
 		await screenshots(page, 'inspections', 'stats');
 
@@ -92,5 +106,7 @@ journey('an inspector on a phone records an inspection with a photo and a failed
 		await page.goto(`${base}/r/inspections/${id}`);
 		assert.ok(await page.getByText('對辦事群眾語氣生硬').count() === 1, 'the unit sees what was found');
 		assert.equal(await page.getByRole('button', { name: '列入整改' }).count(), 0);
+		await clickAndWait(page, page.locator(`#rectification a[href="/r/rectifications/${item}"]`));
+		assert.equal(await page.locator('.badge-state').first().textContent(), '已交辦', 'the unit\'s item, assigned');
 		void server;
 	});

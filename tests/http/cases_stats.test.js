@@ -92,14 +92,14 @@ test('bad dates, periods and units are 400s with a message', async () => {
 	for (const lang of LANGS) {
 		const c = await ctx.srv.admin({ headers: { 'Accept-Language': lang } });
 		const cases = [
-			['from=2025-02-30', 'case_stats_bad_date'],
-			['to=yesterday', 'case_stats_bad_date'],
-			['from=2025-1-1', 'case_stats_bad_date'],
-			['from=2025-06-01&to=2025-05-31', 'case_stats_bad_period'],
-			['from=2000-01-01&to=2025-01-01', 'case_stats_bad_period'],
-			['unit=abc', 'case_stats_bad_unit'],
-			['unit=-3', 'case_stats_bad_unit'],
-			['unit=99999999', 'case_stats_bad_unit', 404],
+			['from=2025-02-30', 'stats_bad_date'],
+			['to=yesterday', 'stats_bad_date'],
+			['from=2025-1-1', 'stats_bad_date'],
+			['from=2025-06-01&to=2025-05-31', 'stats_bad_period'],
+			['from=2000-01-01&to=2025-01-01', 'stats_bad_period'],
+			['unit=abc', 'stats_bad_unit'],
+			['unit=-3', 'stats_bad_unit'],
+			['unit=99999999', 'stats_bad_unit', 404],
 		];
 		for (const [q, key, status] of cases) {
 			const r = await c.get(`/api/v1/stats/cases?${q}`);
@@ -108,7 +108,7 @@ test('bad dates, periods and units are 400s with a message', async () => {
 		}
 		const p = await c.get('/cases/stats?from=2025-13-01');
 		assert.equal(p.status, 400);
-		assert.ok(p.text.includes(msgHtml('case_stats_bad_date', lang)));
+		assert.ok(p.text.includes(msgHtml('stats_bad_date', lang)));
 	}
 });
 

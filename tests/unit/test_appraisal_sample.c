@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "appraisal/sample.h"
+#include "core/rng.h"
 #include "core/buf.h"
 #include "web/qr.h"
 
@@ -80,9 +81,9 @@ static void splitmix64_matches_the_reference(void **state)
 	(void)state;
 	/* the reference implementation's first outputs from state 1234567 */
 	uint64_t s = 1234567;
-	assert_true(sample_next(&s) == 6457827717110365317u);
-	assert_true(sample_next(&s) == 3203168211198807973u);
-	assert_true(sample_next(&s) == 9817491932198370423u);
+	assert_true(splitmix64(&s) == 6457827717110365317u);
+	assert_true(splitmix64(&s) == 3203168211198807973u);
+	assert_true(splitmix64(&s) == 9817491932198370423u);
 	/* a seed of digits is the number; other text is hashed */
 	assert_true(sample_seed("42") == 42);
 	assert_true(sample_seed("abc") != sample_seed("abd"));
