@@ -11,6 +11,7 @@
 #include "appraisal/appraisal.h"
 #include "cases/cases.h"
 #include "inspections/inspections.h"
+#include "learning/learning.h"
 #include "db/writer.h"
 #include "org/org.h"
 #include "platform/inbox.h"
@@ -38,6 +39,7 @@ const struct module *const app_modules[] = {
 	&inspections_module,
 	&appraisal_module,
 	&rectification_module,
+	&learning_module,
 	NULL,
 };
 

@@ -141,6 +141,22 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/inspections/{id:int}/record', perm: 'P_SIGNED_IN', csrf: 1, path: '/inspections/999999/record', form: {}, ok: 404 },
 	{ method: 'GET', pattern: '/inspections/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/inspections/stats?unit=:unit', ok: 200 },
 
+	// learning (src/learning/): recurring sessions (the registers' writers),
+	// the attendance list and QR page of a session, the attendee's sign-in
+	// (an unknown session: 404), the programme's assign action, the
+	// statistics for the roles that read sessions, the public certificate check
+	{ method: 'GET', pattern: '/learning/sessions/repeat', perm: 'P_SIGNED_IN', who: W_UNITS, ok: 200 },
+	{ method: 'POST', pattern: '/learning/sessions/repeat', perm: 'P_SIGNED_IN', who: W_UNITS, csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/learning/sessions/{id:int}/attendance', perm: 'P_SIGNED_IN', path: '/learning/sessions/999999/attendance', ok: 404 },
+	{ method: 'POST', pattern: '/learning/sessions/{id:int}/attendance', perm: 'P_SIGNED_IN', csrf: 1, path: '/learning/sessions/999999/attendance', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/learning/sessions/{id:int}/qr', perm: 'P_SIGNED_IN', path: '/learning/sessions/999999/qr', ok: 404 },
+	{ method: 'GET', pattern: '/learning/signin/{key:str}', perm: 'P_SIGNED_IN', path: '/learning/signin/0123456789abcdef0123456789abcdef', ok: 404 },
+	{ method: 'POST', pattern: '/learning/signin/{key:str}', perm: 'P_SIGNED_IN', csrf: 1, path: '/learning/signin/0123456789abcdef0123456789abcdef', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/learning/programmes/{id:int}/assign', perm: 'P_SIGNED_IN', csrf: 1, path: '/learning/programmes/999999/assign', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/learning/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/learning/stats?unit=:unit', ok: 200 },
+	{ method: 'GET', pattern: '/verify', perm: 'P_PUBLIC', ok: 200 },
+	{ method: 'GET', pattern: '/verify/{code:str}', perm: 'P_PUBLIC', path: '/verify/AAAAAAAAAAAA', ok: 404 },
+
 	// cases: the office's quick entry, a supervisor's opinion form
 	{ method: 'GET', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
 	{ method: 'POST', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },

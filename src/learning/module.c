@@ -1,0 +1,28 @@
+/* module.c — the learning and education module (學習教育): study plans and
+ * sessions with attendance and QR sign-in, the "five ones" / "three ones"
+ * programmes, training with certificates, papers and awards, model
+ * figures and learning events, their statistics and metrics. */
+#include "../web/layout.h"
+#include "learning.h"
+
+extern const struct route learn_programme_routes[];
+
+static const struct record_section sections[] = {
+	{.type = RECORD_PEOPLE, .render = learn_person_section},
+	{.type = NULL},
+};
+
+const struct module learning_module = {
+	.name = "learning",
+	.migrations = "src/learning/migrations/",
+	.types = (const struct record_type *const[]){&study_plans_type, &study_sessions_type, &programmes_type,
+						     &programme_tasks_type, &programme_items_type, &courses_type,
+						     &enrolments_type, &papers_type, &awards_type, &figures_type,
+						     &events_type, NULL},
+	.routes = (const struct route *const[]){learn_routes, learn_programme_routes, learn_stats_routes,
+						learn_public_routes, NULL},
+	.sections = sections,
+	.demo = learning_demo,
+	.metrics = learn_metrics,
+	.home = learn_home,
+};

@@ -1,0 +1,747 @@
+/* stats.c — the learning module's figures per unit (its subtree) and
+ * period: study sessions held, attendance required and attended and its
+ * rate, by direct sub-unit and by month, the people who missed most; the
+ * programmes' completion; training hours and trained people. The page
+ * (/learning/stats), its workbook (?format=xlsx) and the assessment's
+ * metrics all come from the same queries.
+ *
+ * What counts: sessions not archived, held_on from..to and not after
+ * today (a planned session is not required yet); their attendance rows
+ * whose unit_id lies in the unit's subtree. Attended = present + late;
+ * missed = required − attended − excused (absent, or not recorded after
+ * the session). Programme completion: items of programmes of that year
+ * (the year of `to`) accepted over all items. Training: completed
+ * enrolments whose course ended within the period; hours are the course's;
+ * trained people are distinct persons. */
+#include "../core/cal.h"
+#include "../db/db.h"
+#include "../http/app.h"
+#include "../http/audit.h"
+#include "../records/export.h"
+#include "../web/chart.h"
+#include "../web/html.h"
+#include "../web/layout.h"
+#include "../web/widgets.h"
+#include "learning.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xlsxwriter.h>
+
+#define STATS_MAX_DAYS 3660
+#define MAX_ROWS 200
+#define MISSED_TOP 20
+
+struct att_fig {
+	int64_t sessions, required, present, late, excused, absent;
+};
+
+struct unit_row {
+	int64_t id;
+	const char *name;
+	struct att_fig f;
+};
+
+struct missed_row {
+	int64_t person;
+	const char *name, *unit;
+	int64_t required, attended, missed;
+};
+
+struct prog_row {
+	int64_t id;
+	const char *name;
+	int64_t items, accepted, submitted, overdue;
+};
+
+struct learn_stats {
+	int64_t unit, from, to;
+	const char *unit_name;
+	struct att_fig all;
+	struct unit_row *units;
+	int nunits;
+	struct missed_row *missed;
+	int nmissed;
+	const char **months;
+	int64_t *month_rate; /* per mille */
+	int nmonths;
+	struct prog_row *progs;
+	int nprogs;
+	double hours;
+	int64_t trained, completions;
+};
+
+#define HELD " s.archived = 0 AND s.held_on >= ? AND s.held_on <= ? "
+#define IN_UNIT " a.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) "
+
+static const char *day_text(struct req *r, int64_t day)
+{
+	char d[CAL_DATE_SIZE];
+	return arena_strdup(r->a, cal_format_date(day, d));
+}
+
+static int att_figures(struct req *r, int64_t unit, const char *from, const char *to, struct att_fig *f)
+{
+	memset(f, 0, sizeof *f);
+	struct db *db = req_db(r);
+	struct db_stmt *q =
+		db_query(db, r->a,
+			 "SELECT a.status, count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = "
+			 "a.session_id WHERE" HELD "AND" IN_UNIT "GROUP BY a.status",
+			 "ssi", from, to, unit);
+	if (!q)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW) {
+		int64_t n = db_column_int64(q, 1);
+		const char *st = db_column_isnull(q, 0) ? "" : db_column_text(q, 0);
+		f->required += n;
+		if (!strcmp(st, "present"))
+			f->present += n;
+		else if (!strcmp(st, "late"))
+			f->late += n;
+		else if (!strcmp(st, "excused"))
+			f->excused += n;
+		else
+			f->absent += n; /* absent, or not recorded after the session */
+	}
+	db_reset(q);
+	if (rc < 0 && rc != DB_DONE)
+		return rc;
+	f->sessions = db_one_int64(db, 0,
+				   "SELECT count(*) FROM study_sessions s WHERE" HELD
+				   "AND s.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
+				   "ssi", from, to, unit);
+	return 0;
+}
+
+/* The period's end for attendance: not after today. */
+static int64_t held_to(int64_t to)
+{
+	int64_t t = cal_local_day(time(NULL));
+	return to < t ? to : t;
+}
+
+static int learn_stats_compute(struct req *r, int64_t unit, int64_t from, int64_t to, struct learn_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	st->unit = unit, st->from = from, st->to = to;
+	struct db *db = req_db(r);
+	const char *a = day_text(r, from), *b = day_text(r, held_to(to));
+	st->unit_name = db_one_text(db, r->a, "SELECT name FROM units WHERE id = ?", "i", unit);
+	int rc = att_figures(r, unit, a, b, &st->all);
+	if (rc)
+		return rc;
+	st->units = arena_alloc(r->a, MAX_ROWS * sizeof *st->units);
+	struct db_stmt *q = db_query(
+		db, r->a,
+		"SELECT id, name FROM units WHERE parent_id = ? AND archived = 0 ORDER BY sort_order, id LIMIT 200",
+		"i", unit);
+	while (q && db_step(q) == DB_ROW && st->nunits < MAX_ROWS) {
+		st->units[st->nunits].id = db_column_int64(q, 0);
+		st->units[st->nunits++].name = arena_strdup(r->a, db_column_text(q, 1));
+	}
+	db_reset(q);
+	/* the sub-units' figures in one pass: each row counted under the
+	 * direct sub-unit it lies in (one scan, not one per sub-unit) */
+	q = db_query(
+		db, r->a,
+		"SELECT t.ancestor_id, a.status, count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = "
+		"a.session_id JOIN unit_tree t ON t.unit_id = a.unit_id JOIN units c ON c.id = t.ancestor_id AND "
+		"c.parent_id = ? WHERE" HELD "GROUP BY t.ancestor_id, a.status",
+		"iss", unit, a, b);
+	while (q && db_step(q) == DB_ROW) {
+		int64_t id = db_column_int64(q, 0), n = db_column_int64(q, 2);
+		const char *stt = db_column_isnull(q, 1) ? "" : db_column_text(q, 1);
+		for (int k = 0; k < st->nunits; k++) {
+			if (st->units[k].id != id)
+				continue;
+			struct att_fig *g = &st->units[k].f;
+			g->required += n;
+			if (!strcmp(stt, "present"))
+				g->present += n;
+			else if (!strcmp(stt, "late"))
+				g->late += n;
+			else if (!strcmp(stt, "excused"))
+				g->excused += n;
+			else
+				g->absent += n;
+		}
+	}
+	db_reset(q);
+	/* who missed most */
+	st->missed = arena_alloc(r->a, MISSED_TOP * sizeof *st->missed);
+	q = db_query(
+		db, r->a,
+		"SELECT x.person_id, p.name, u.name, x.n, x.att, x.missed FROM (SELECT a.person_id, count(*) AS n, "
+		"sum(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END) AS att, sum(CASE WHEN a.status IS "
+		"NULL OR a.status = 'absent' THEN 1 ELSE 0 END) AS missed FROM learning_attendance a JOIN "
+		"study_sessions s ON s.id = a.session_id WHERE" HELD "AND" IN_UNIT
+		"GROUP BY a.person_id) x JOIN people p ON p.id = x.person_id LEFT JOIN units u ON u.id = p.unit_id "
+		"WHERE x.missed > 0 ORDER BY x.missed DESC, x.n DESC, p.name LIMIT 20",
+		"ssi", a, b, unit);
+	while (q && db_step(q) == DB_ROW && st->nmissed < MISSED_TOP) {
+		struct missed_row *m = &st->missed[st->nmissed++];
+		m->person = db_column_int64(q, 0);
+		m->name = arena_strdup(r->a, db_column_text(q, 1));
+		m->unit = db_column_isnull(q, 2) ? "" : arena_strdup(r->a, db_column_text(q, 2));
+		m->required = db_column_int64(q, 3);
+		m->attended = db_column_int64(q, 4);
+		m->missed = db_column_int64(q, 5);
+	}
+	db_reset(q);
+	/* months */
+	int y0, m0, d0, y1, m1, d1;
+	cal_civil_from_days(from, &y0, &m0, &d0);
+	cal_civil_from_days(held_to(to), &y1, &m1, &d1);
+	int n = (y1 - y0) * 12 + (m1 - m0) + 1;
+	if (n > 0 && n <= 120) {
+		st->months = arena_alloc(r->a, (size_t)n * sizeof *st->months);
+		st->month_rate = arena_alloc(r->a, (size_t)n * sizeof *st->month_rate);
+		int64_t *req = arena_alloc(r->a, (size_t)n * sizeof *req),
+			*att = arena_alloc(r->a, (size_t)n * sizeof *att);
+		for (int k = 0; k < n; k++) {
+			int y = y0 + (m0 - 1 + k) / 12, m = (m0 - 1 + k) % 12 + 1;
+			st->months[st->nmonths++] = arena_printf(r->a, "%04d-%02d", y, m);
+			req[k] = att[k] = 0;
+		}
+		/* one pass grouped by month */
+		q = db_query(
+			db, r->a,
+			"SELECT substr(s.held_on, 1, 7), count(*), sum(CASE WHEN a.status IN ('present', 'late') THEN "
+			"1 "
+			"ELSE 0 END) FROM learning_attendance a JOIN study_sessions s ON s.id = a.session_id WHERE" HELD
+			"AND" IN_UNIT "GROUP BY substr(s.held_on, 1, 7)",
+			"ssi", a, b, unit);
+		while (q && db_step(q) == DB_ROW)
+			for (int k = 0; k < n; k++)
+				if (!strcmp(st->months[k], db_column_text(q, 0))) {
+					req[k] = db_column_int64(q, 1);
+					att[k] = db_column_isnull(q, 2) ? 0 : db_column_int64(q, 2);
+				}
+		db_reset(q);
+		for (int k = 0; k < n; k++)
+			st->month_rate[k] = req[k] ? att[k] * 100 / req[k] : 0;
+	}
+	/* programmes of the year */
+	int ty, tm, td;
+	cal_civil_from_days(to, &ty, &tm, &td);
+	st->progs = arena_alloc(r->a, 50 * sizeof *st->progs);
+	q = db_query(
+		db, r->a,
+		"SELECT g.id, g.name, count(i.id), sum(CASE WHEN i.state = 'accepted' THEN 1 ELSE 0 END), sum(CASE "
+		"WHEN i.state = 'submitted' THEN 1 ELSE 0 END), sum(CASE WHEN i.state <> 'accepted' AND i.due_on < ? "
+		"THEN 1 ELSE 0 END) FROM learning_programmes g JOIN programme_items i ON i.programme_id = g.id AND "
+		"i.archived = 0 WHERE g.archived = 0 AND g.year = ? AND i.unit_id IN (SELECT unit_id FROM unit_tree "
+		"WHERE ancestor_id = ?) GROUP BY g.id, g.name ORDER BY g.id LIMIT 50",
+		"sii", day_text(r, cal_local_day(time(NULL))), (int64_t)ty, unit);
+	while (q && db_step(q) == DB_ROW && st->nprogs < 50) {
+		struct prog_row *p = &st->progs[st->nprogs++];
+		p->id = db_column_int64(q, 0);
+		p->name = arena_strdup(r->a, db_column_text(q, 1));
+		p->items = db_column_int64(q, 2);
+		p->accepted = db_column_int64(q, 3);
+		p->submitted = db_column_int64(q, 4);
+		p->overdue = db_column_int64(q, 5);
+	}
+	db_reset(q);
+	/* training */
+	const char *tb = day_text(r, to);
+	q = db_query(
+		db, r->a,
+		"SELECT COALESCE(sum(c.hours), 0), count(DISTINCT e.person_id), count(*) FROM training_enrolments e "
+		"JOIN training_courses c ON c.id = e.course_id WHERE e.archived = 0 AND c.archived = 0 AND e.status = "
+		"'completed' AND c.date_to >= ? AND c.date_to <= ? AND e.unit_id IN (SELECT unit_id FROM unit_tree "
+		"WHERE ancestor_id = ?)",
+		"ssi", a, tb, unit);
+	if (q && db_step(q) == DB_ROW) {
+		st->hours = db_column_double(q, 0);
+		st->trained = db_column_int64(q, 1);
+		st->completions = db_column_int64(q, 2);
+	}
+	db_reset(q);
+	return rc;
+}
+
+/* ---- the request ---- */
+
+struct ask {
+	int64_t unit, from, to;
+};
+
+static int ask_read(struct req *r, struct ask *a)
+{
+	struct db *db = req_db(r);
+	if (!db)
+		return req_fail(r, 503, M_err_db_down), -1;
+	if (!record_type_may(r, &study_sessions_type, ACC_READ))
+		return req_fail(r, 403, M_NONE), -1;
+	const char *u = req_query(r, "unit");
+	a->unit = 0;
+	if (u && *u) {
+		char *end;
+		long long id = strtoll(u, &end, 10);
+		if (*end || id <= 0 || strlen(u) > 18)
+			return req_fail(r, 400, M_learn_stats_bad_unit), -1;
+		a->unit = id;
+		if (!db_one_int64(db, 0, "SELECT count(*) FROM units WHERE id = ? AND archived = 0", "i", a->unit))
+			return req_fail(r, 404, M_learn_stats_bad_unit), -1;
+	} else {
+		int org = 0;
+		for (int i = 0; r->user && i < r->user->ngrants; i++) {
+			const struct grant *g = &r->user->grants[i];
+			if (study_sessions_type.access[g->role] < ACC_READ)
+				continue;
+			if (!g->unit_id)
+				org = 1;
+			else if (!a->unit)
+				a->unit = g->unit_id;
+		}
+		if (org || !a->unit)
+			a->unit = db_one_int64(
+				db, 0,
+				"SELECT id FROM units WHERE parent_id IS NULL AND archived = 0 ORDER BY id LIMIT 1",
+				NULL);
+		if (!a->unit)
+			return req_fail(r, 404, M_learn_stats_bad_unit), -1;
+	}
+	int64_t today = cal_local_day(time(NULL));
+	int y, m, d;
+	cal_civil_from_days(today, &y, &m, &d);
+	const char *f = req_query(r, "from"), *t = req_query(r, "to");
+	a->from = cal_days_from_civil(y, 1, 1);
+	a->to = today;
+	if ((f && *f && cal_parse_date(f, &a->from)) || (t && *t && cal_parse_date(t, &a->to)))
+		return req_fail(r, 400, M_learn_stats_bad_date), -1;
+	if (a->from > a->to || a->to - a->from >= STATS_MAX_DAYS)
+		return req_fail(r, 400, M_learn_stats_bad_date), -1;
+	if (!authz_record(r, &study_sessions_type, ACC_READ, a->unit, 0))
+		return req_fail(r, 403, M_NONE), -1;
+	return 0;
+}
+
+static const char *pct(struct req *r, int64_t a, int64_t b)
+{
+	return b ? arena_printf(r->a, "%.1f %%", 100.0 * (double)a / (double)b) : "—";
+}
+
+static void tile(struct req *r, enum msg_id label, const char *id, const char *value)
+{
+	html(r,
+	     "<div class=\"tile\"><span class=\"tile-label\">%T</span><span class=\"tile-value\" "
+	     "id=\"%a\">%s</span></div>",
+	     label, id, value);
+}
+
+/* ---- the workbook ---- */
+
+struct book_job {
+	struct req *r;
+	const struct learn_stats *st;
+};
+
+static void row_nums(lxw_worksheet *w, lxw_row_t row, const int64_t *v, int n)
+{
+	for (int k = 0; k < n; k++)
+		worksheet_write_number(w, row, (lxw_col_t)(k + 1), (double)v[k], NULL);
+}
+
+static int book_write(struct req *r, const struct learn_stats *st, const char *path)
+{
+	lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = "/tmp"};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	if (!wb)
+		return -1;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, T(r, M_learn_stats));
+	lxw_worksheet *wu = workbook_add_worksheet(wb, T(r, M_learn_by_unit));
+	lxw_worksheet *wm = workbook_add_worksheet(wb, T(r, M_learn_missed_most));
+	lxw_format *head = workbook_add_format(wb);
+	if (!ws || !wu || !wm || !head) {
+		workbook_close(wb);
+		return -1;
+	}
+	format_set_bold(head);
+	worksheet_set_column(ws, 0, 0, 30, NULL);
+	worksheet_set_column(ws, 1, 1, 24, NULL);
+	lxw_row_t row = 0;
+	worksheet_write_string(ws, row, 0, T(r, M_learn_unit), head);
+	worksheet_write_string(ws, row++, 1, st->unit_name ? st->unit_name : "", NULL);
+	worksheet_write_string(ws, row, 0, T(r, M_learn_period), head);
+	worksheet_write_string(ws, row++, 1, arena_printf(r->a, "%s – %s", day_text(r, st->from), day_text(r, st->to)),
+			       NULL);
+	struct {
+		enum msg_id l;
+		double v;
+	} kv[] = {{M_learn_sessions_held, (double)st->all.sessions},
+		  {M_learn_required, (double)st->all.required},
+		  {M_learn_attended, (double)(st->all.present + st->all.late)},
+		  {M_learn_att_excused, (double)st->all.excused},
+		  {M_learn_missed, (double)st->all.absent},
+		  {M_learn_rate,
+		   st->all.required ? (double)(st->all.present + st->all.late) / (double)st->all.required : 0},
+		  {M_learn_training_hours, st->hours},
+		  {M_learn_trained_people, (double)st->trained}};
+	for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++) {
+		worksheet_write_string(ws, row, 0, T(r, kv[k].l), NULL);
+		worksheet_write_number(ws, row++, 1, kv[k].v, NULL);
+	}
+	const enum msg_id uh[] = {M_learn_unit, M_learn_required, M_learn_attended, M_learn_att_excused,
+				  M_learn_missed};
+	for (int k = 0; k < 5; k++)
+		worksheet_write_string(wu, 0, (lxw_col_t)k, T(r, uh[k]), head);
+	worksheet_set_column(wu, 0, 0, 30, NULL);
+	for (int k = 0; k < st->nunits; k++) {
+		const struct att_fig *f = &st->units[k].f;
+		worksheet_write_string(wu, (lxw_row_t)k + 1, 0, st->units[k].name, NULL);
+		int64_t v[] = {f->required, f->present + f->late, f->excused, f->absent};
+		row_nums(wu, (lxw_row_t)k + 1, v, 4);
+	}
+	const enum msg_id mh[] = {M_learn_person, M_learn_required, M_learn_attended, M_learn_missed};
+	for (int k = 0; k < 4; k++)
+		worksheet_write_string(wm, 0, (lxw_col_t)k, T(r, mh[k]), head);
+	worksheet_set_column(wm, 0, 0, 20, NULL);
+	for (int k = 0; k < st->nmissed; k++) {
+		worksheet_write_string(wm, (lxw_row_t)k + 1, 0, st->missed[k].name, NULL);
+		int64_t v[] = {st->missed[k].required, st->missed[k].attended, st->missed[k].missed};
+		row_nums(wm, (lxw_row_t)k + 1, v, 3);
+	}
+	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
+}
+
+static int book_job_write(void *p, const char *path)
+{
+	struct book_job *j = p;
+	return book_write(j->r, j->st, path);
+}
+
+static int stats_xlsx(struct req *r, const struct ask *a, const struct learn_stats *st)
+{
+	struct book_job job = {r, st};
+	if (export_workbook(r, book_job_write, &job))
+		return 0;
+	json_t *what = json_pack("{s:s, s:s}", "format", "xlsx", "query", r->query ? r->query : "");
+	int rc = audit_log_read(r, "export", "learning_stats", a->unit, what);
+	json_decref(what);
+	if (rc)
+		return req_fail(r, 500, M_NONE);
+	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	const char *from = day_text(r, a->from), *to = day_text(r, a->to);
+	export_attachment(r, arena_printf(r->a, "learning-stats-%s-%s.xlsx", from, to),
+			  arena_printf(r->a, "%s-%s-%s-%s.xlsx", T(r, M_learn_stats),
+				       st->unit_name ? st->unit_name : "", from, to));
+	return 0;
+}
+
+/* ---- the page ---- */
+
+static int stats_page(struct req *r)
+{
+	struct ask a;
+	if (ask_read(r, &a))
+		return 0;
+	const char *fmt = req_query(r, "format");
+	if (fmt && *fmt && strcmp(fmt, "xlsx") && strcmp(fmt, "html"))
+		return req_fail(r, 400, M_learn_stats_bad_format);
+	struct learn_stats st;
+	if (learn_stats_compute(r, a.unit, a.from, a.to, &st))
+		return req_fail(r, 503, M_err_db_down);
+	if (fmt && !strcmp(fmt, "xlsx"))
+		return stats_xlsx(r, &a, &st);
+	const char *from = day_text(r, a.from), *to = day_text(r, a.to);
+	const char *q = arena_printf(r->a, "unit=%lld&from=%s&to=%s&format=xlsx", (long long)a.unit, from, to);
+	struct crumb c[] = {{"/r/study_sessions", T(r, M_learn_sessions)}, {NULL, T(r, M_learn_stats)}};
+	page_begin(r, T(r, M_learn_stats), c, 2);
+	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_learn_stats), st.unit_name ? st.unit_name : ""),
+		     html_fmt(r, "<a class=\"btn\" href=\"/learning/stats?%a\">XLSX</a>", q));
+	html(r,
+	     "<form class=\"filters\" method=\"get\" action=\"/learning/stats\"><div class=\"field\"><label "
+	     "for=\"f-unit\">%T</label>",
+	     M_unit);
+	unit_picker(r, "f-unit", "unit", arena_printf(r->a, "%lld", (long long)a.unit), 1, M_NONE, NULL);
+	html(r,
+	     "</div><div class=\"field\"><label for=\"f-from\">%T</label><input id=\"f-from\" name=\"from\" "
+	     "type=\"date\" value=\"%a\"></div><div class=\"field\"><label for=\"f-to\">%T</label><input id=\"f-to\" "
+	     "name=\"to\" type=\"date\" value=\"%a\"></div><div class=\"filter-actions\"><button "
+	     "class=\"btn\">%T</button></div></form>",
+	     M_learn_date_from, from, M_learn_date_to, to, M_learn_show);
+	const struct att_fig *f = &st.all;
+	html(r, "<h2>%T</h2><div class=\"tiles\">", M_learn_attendance);
+	tile(r, M_learn_sessions_held, "sessions-held", arena_printf(r->a, "%lld", (long long)f->sessions));
+	tile(r, M_learn_required, "required", arena_printf(r->a, "%lld", (long long)f->required));
+	tile(r, M_learn_attended, "attended", arena_printf(r->a, "%lld", (long long)(f->present + f->late)));
+	tile(r, M_learn_att_excused, "excused", arena_printf(r->a, "%lld", (long long)f->excused));
+	tile(r, M_learn_missed, "missed", arena_printf(r->a, "%lld", (long long)f->absent));
+	tile(r, M_learn_rate, "attendance-rate", pct(r, f->present + f->late, f->required));
+	html(r, "</div><h2>%T</h2><div class=\"tiles\">", M_learn_training);
+	tile(r, M_learn_training_hours, "training-hours", arena_printf(r->a, "%.1f", st.hours));
+	tile(r, M_learn_trained_people, "trained-people", arena_printf(r->a, "%lld", (long long)st.trained));
+	tile(r, M_learn_completions, "completions", arena_printf(r->a, "%lld", (long long)st.completions));
+	html(r, "</div>");
+	if (st.nmonths > 0 && f->required) {
+		struct chart_series s = {T(r, M_learn_rate_pct), st.month_rate};
+		html(r, "<section class=\"card\">");
+		chart_bars(r, T(r, M_learn_rate_by_month), st.months, st.nmonths, &s, 1);
+		html(r, "</section>");
+	}
+	/* sub-units */
+	int shown = 0;
+	for (int k = 0; k < st.nunits; k++)
+		shown += st.units[k].f.required > 0;
+	if (shown) {
+		const char **cats = arena_alloc(r->a, (size_t)shown * sizeof *cats);
+		int64_t *att = arena_alloc(r->a, (size_t)shown * sizeof *att),
+			*mis = arena_alloc(r->a, (size_t)shown * sizeof *mis);
+		int j = 0;
+		for (int k = 0; k < st.nunits; k++) {
+			if (!st.units[k].f.required)
+				continue;
+			cats[j] = st.units[k].name;
+			att[j] = st.units[k].f.present + st.units[k].f.late;
+			mis[j++] = st.units[k].f.absent;
+		}
+		struct chart_series s[2] = {{T(r, M_learn_attended), att}, {T(r, M_learn_missed), mis}};
+		html(r, "<section class=\"card\">");
+		chart_bars(r, T(r, M_learn_by_unit), cats, shown, s, 2);
+		html(r, "</section>");
+		static const struct list_col ucols[] = {{M_learn_unit, NULL, 0},     {M_learn_required, NULL, 1},
+							{M_learn_attended, NULL, 1}, {M_learn_att_excused, NULL, 1},
+							{M_learn_missed, NULL, 1},   {M_learn_rate, NULL, 1}};
+		html(r, "<section class=\"card\"><h2>%T</h2>", M_learn_by_unit);
+		list_begin(r, ucols, 6, -1, 0);
+		for (int k = 0; k < st.nunits; k++) {
+			const struct att_fig *g = &st.units[k].f;
+			if (!g->required)
+				continue;
+			html(r,
+			     "<tr><td class=\"card-title\"><a "
+			     "href=\"/learning/stats?unit=%D&amp;from=%u&amp;to=%u\">%s</a></td>"
+			     "<td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D</td>"
+			     "<td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D</td>"
+			     "<td class=\"num\" data-label=\"%T\">%s</td></tr>",
+			     st.units[k].id, from, to, st.units[k].name, M_learn_required, g->required,
+			     M_learn_attended, g->present + g->late, M_learn_att_excused, g->excused, M_learn_missed,
+			     g->absent, M_learn_rate, pct(r, g->present + g->late, g->required));
+		}
+		list_end(r);
+		html(r, "</section>");
+	}
+	if (st.nmissed) {
+		static const struct list_col mcols[] = {{M_learn_person, NULL, 0},
+							{M_learn_unit, NULL, 0},
+							{M_learn_required, NULL, 1},
+							{M_learn_attended, NULL, 1},
+							{M_learn_missed, NULL, 1}};
+		html(r, "<section class=\"card\" id=\"missed-most\"><h2>%T</h2>", M_learn_missed_most);
+		list_begin(r, mcols, 5, -1, 0);
+		for (int k = 0; k < st.nmissed; k++)
+			html(r,
+			     "<tr><td class=\"card-title\"><a href=\"/r/people/%D\">%s</a></td><td "
+			     "data-label=\"%T\">%s</td>"
+			     "<td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D</td>"
+			     "<td class=\"num\" data-label=\"%T\">%D</td></tr>",
+			     st.missed[k].person, st.missed[k].name, M_learn_unit, st.missed[k].unit, M_learn_required,
+			     st.missed[k].required, M_learn_attended, st.missed[k].attended, M_learn_missed,
+			     st.missed[k].missed);
+		list_end(r);
+		html(r, "</section>");
+	}
+	if (st.nprogs) {
+		static const struct list_col pcols[] = {{M_learn_programme, NULL, 0},    {M_learn_items, NULL, 1},
+							{M_learn_st_submitted, NULL, 1}, {M_learn_st_accepted, NULL, 1},
+							{M_learn_overdue, NULL, 1},      {M_learn_completion, NULL, 1}};
+		html(r, "<section class=\"card\" id=\"programmes\"><h2>%T</h2>", M_learn_programmes);
+		list_begin(r, pcols, 6, -1, 0);
+		for (int k = 0; k < st.nprogs; k++) {
+			const struct prog_row *p = &st.progs[k];
+			html(r,
+			     "<tr><td class=\"card-title\"><a href=\"/r/learning_programmes/%D\">%s</a></td><td "
+			     "class=\"num\" "
+			     "data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" "
+			     "data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" "
+			     "data-label=\"%T\">%s</td></tr>",
+			     p->id, p->name, M_learn_items, p->items, M_learn_st_submitted, p->submitted,
+			     M_learn_st_accepted, p->accepted, M_learn_overdue, p->overdue, M_learn_completion,
+			     pct(r, p->accepted, p->items));
+		}
+		list_end(r);
+		html(r, "</section>");
+	}
+	html(r, "<p class=\"muted\">%T</p>", M_learn_stats_definition);
+	page_end(r);
+	return 0;
+}
+
+/* ---- metrics ---- */
+
+static int metric_dates(struct req *r, const char *from, const char *to, int64_t *a, int64_t *b)
+{
+	return !req_db(r) || cal_parse_date(from, a) || cal_parse_date(to, b) || *a > *b ? DB_ERR : 0;
+}
+
+static int m_rate(struct req *r, int64_t unit, const char *from, const char *to, double *value)
+{
+	int64_t a, b;
+	if (metric_dates(r, from, to, &a, &b))
+		return DB_ERR;
+	struct att_fig f;
+	int rc = att_figures(r, unit, from, day_text(r, held_to(b)), &f);
+	if (!rc)
+		*value = f.required ? 100.0 * (double)(f.present + f.late) / (double)f.required : 0;
+	return rc;
+}
+
+static int m_sessions(struct req *r, int64_t unit, const char *from, const char *to, double *value)
+{
+	int64_t a, b;
+	if (metric_dates(r, from, to, &a, &b))
+		return DB_ERR;
+	struct att_fig f;
+	int rc = att_figures(r, unit, from, day_text(r, held_to(b)), &f);
+	if (!rc)
+		*value = (double)f.sessions;
+	return rc;
+}
+
+static int completion(struct req *r, int64_t unit, const char *to, const char *code, double *value)
+{
+	int64_t b;
+	if (!req_db(r) || cal_parse_date(to, &b))
+		return DB_ERR;
+	int y, m, d;
+	cal_civil_from_days(b, &y, &m, &d);
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT count(i.id), sum(CASE WHEN i.state = 'accepted' THEN 1 ELSE 0 END) FROM "
+			 "programme_items i JOIN learning_programmes g ON g.id = i.programme_id WHERE g.code = ? "
+			 "AND g.year = ? AND g.archived = 0 AND i.archived = 0 AND i.unit_id IN (SELECT unit_id "
+			 "FROM unit_tree WHERE ancestor_id = ?)",
+			 "sii", code, (int64_t)y, unit);
+	if (!q || db_step(q) != DB_ROW)
+		return DB_ERR;
+	int64_t n = db_column_int64(q, 0), ok = db_column_isnull(q, 1) ? 0 : db_column_int64(q, 1);
+	db_reset(q);
+	*value = n ? 100.0 * (double)ok / (double)n : 0;
+	return 0;
+}
+
+static int m_five(struct req *r, int64_t unit, const char *from, const char *to, double *value)
+{
+	(void)from;
+	return completion(r, unit, to, "five_ones", value);
+}
+
+static int m_three(struct req *r, int64_t unit, const char *from, const char *to, double *value)
+{
+	(void)from;
+	return completion(r, unit, to, "three_ones", value);
+}
+
+static int training(struct req *r, int64_t unit, const char *from, const char *to, int people, double *value)
+{
+	int64_t a, b;
+	if (metric_dates(r, from, to, &a, &b))
+		return DB_ERR;
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT COALESCE(sum(c.hours), 0), count(DISTINCT e.person_id) FROM training_enrolments e "
+			 "JOIN training_courses c ON c.id = e.course_id WHERE e.archived = 0 AND c.archived = 0 "
+			 "AND e.status = 'completed' AND c.date_to >= ? AND c.date_to <= ? AND e.unit_id IN "
+			 "(SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
+			 "ssi", from, to, unit);
+	if (!q || db_step(q) != DB_ROW)
+		return DB_ERR;
+	*value = people ? (double)db_column_int64(q, 1) : db_column_double(q, 0);
+	db_reset(q);
+	return 0;
+}
+
+static int m_hours(struct req *r, int64_t unit, const char *from, const char *to, double *value)
+{
+	return training(r, unit, from, to, 0, value);
+}
+
+static int m_trained(struct req *r, int64_t unit, const char *from, const char *to, double *value)
+{
+	return training(r, unit, from, to, 1, value);
+}
+
+const struct metric learn_metrics[] = {
+	{.name = "attendance_rate", .label = M_learn_rate, .compute = m_rate},
+	{.name = "study_sessions_held", .label = M_learn_sessions_held, .compute = m_sessions},
+	{.name = "five_ones_completion", .label = M_learn_five_ones_completion, .compute = m_five},
+	{.name = "three_ones_completion", .label = M_learn_three_ones_completion, .compute = m_three},
+	{.name = "training_hours", .label = M_learn_training_hours, .compute = m_hours},
+	{.name = "trained_people", .label = M_learn_trained_people, .compute = m_trained},
+	{.name = NULL},
+};
+
+const struct route learn_stats_routes[] = {
+	{"GET", "/learning/stats", stats_page, P_SIGNED_IN, 0, "learning stats"},
+	{NULL, NULL, NULL, 0, 0, NULL},
+};
+
+/* ---- a person's page: this year's study, tasks and training ---- */
+
+void learn_person_section(struct req *r, const struct record *rec)
+{
+	struct db *db = req_db(r);
+	if (!db)
+		return;
+	int64_t today = cal_local_day(time(NULL));
+	int y, m, d;
+	cal_civil_from_days(today, &y, &m, &d);
+	const char *from = day_text(r, cal_days_from_civil(y, 1, 1)), *to = day_text(r, today);
+	struct db_stmt *q =
+		db_query(db, r->a,
+			 "SELECT count(*), sum(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END), "
+			 "sum(CASE WHEN a.status = 'excused' THEN 1 ELSE 0 END) FROM learning_attendance a JOIN "
+			 "study_sessions s ON s.id = a.session_id WHERE a.person_id = ? AND" HELD,
+			 "iss", rec->id, from, to);
+	int64_t req = 0, att = 0, exc = 0;
+	if (q && db_step(q) == DB_ROW) {
+		req = db_column_int64(q, 0);
+		att = db_column_isnull(q, 1) ? 0 : db_column_int64(q, 1);
+		exc = db_column_isnull(q, 2) ? 0 : db_column_int64(q, 2);
+	}
+	db_reset(q);
+	q = db_query(db, r->a,
+		     "SELECT count(*), sum(CASE WHEN state = 'accepted' THEN 1 ELSE 0 END) FROM programme_items WHERE "
+		     "person_id = ? AND year = ? AND archived = 0",
+		     "ii", rec->id, (int64_t)y);
+	int64_t items = 0, accepted = 0;
+	if (q && db_step(q) == DB_ROW) {
+		items = db_column_int64(q, 0);
+		accepted = db_column_isnull(q, 1) ? 0 : db_column_int64(q, 1);
+	}
+	db_reset(q);
+	q = db_query(db, r->a,
+		     "SELECT COALESCE(sum(c.hours), 0), count(*) FROM training_enrolments e JOIN training_courses c ON "
+		     "c.id = "
+		     "e.course_id WHERE e.person_id = ? AND e.status = 'completed' AND e.archived = 0 AND c.date_to >= "
+		     "? AND "
+		     "c.date_to <= ?",
+		     "iss", rec->id, from, to);
+	double hours = 0;
+	int64_t courses = 0;
+	if (q && db_step(q) == DB_ROW) {
+		hours = db_column_double(q, 0);
+		courses = db_column_int64(q, 1);
+	}
+	db_reset(q);
+	if (!req && !items && !courses)
+		return;
+	html(r, "<section class=\"card\" id=\"learning\"><h2>%T · %d</h2><div class=\"tiles\">", M_learn_person_section,
+	     y);
+	tile(r, M_learn_required, "p-required", arena_printf(r->a, "%lld", (long long)req));
+	tile(r, M_learn_attended, "p-attended", arena_printf(r->a, "%lld", (long long)att));
+	tile(r, M_learn_att_excused, "p-excused", arena_printf(r->a, "%lld", (long long)exc));
+	tile(r, M_learn_rate, "p-rate", pct(r, att, req));
+	tile(r, M_learn_items, "p-tasks", arena_printf(r->a, "%lld / %lld", (long long)accepted, (long long)items));
+	tile(r, M_learn_training_hours, "p-hours", arena_printf(r->a, "%.1f", hours));
+	html(r,
+	     "</div><p><a class=\"btn\" href=\"/r/programme_items?person_id=%D\">%T</a> <a class=\"btn\" "
+	     "href=\"/r/training_enrolments?person_id=%D\">%T</a></p></section>",
+	     rec->id, M_learn_items, rec->id, M_learn_enrolments);
+}
