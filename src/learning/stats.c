@@ -18,6 +18,7 @@
 #include "../http/app.h"
 #include "../http/audit.h"
 #include "../records/export.h"
+#include "../records/period.h"
 #include "../web/chart.h"
 #include "../web/html.h"
 #include "../web/layout.h"
@@ -30,7 +31,6 @@
 #include <time.h>
 #include <xlsxwriter.h>
 
-#define STATS_MAX_DAYS 3660
 #define MAX_ROWS 200
 #define MISSED_TOP 20
 
@@ -273,52 +273,12 @@ struct ask {
 
 static int ask_read(struct req *r, struct ask *a)
 {
-	struct db *db = req_db(r);
-	if (!db)
-		return req_fail(r, 503, M_err_db_down), -1;
-	if (!record_type_may(r, &study_sessions_type, ACC_READ))
-		return req_fail(r, 403, M_NONE), -1;
-	const char *u = req_query(r, "unit");
-	a->unit = 0;
-	if (u && *u) {
-		char *end;
-		long long id = strtoll(u, &end, 10);
-		if (*end || id <= 0 || strlen(u) > 18)
-			return req_fail(r, 400, M_learn_stats_bad_unit), -1;
-		a->unit = id;
-		if (!db_one_int64(db, 0, "SELECT count(*) FROM units WHERE id = ? AND archived = 0", "i", a->unit))
-			return req_fail(r, 404, M_learn_stats_bad_unit), -1;
-	} else {
-		int org = 0;
-		for (int i = 0; r->user && i < r->user->ngrants; i++) {
-			const struct grant *g = &r->user->grants[i];
-			if (study_sessions_type.access[g->role] < ACC_READ)
-				continue;
-			if (!g->unit_id)
-				org = 1;
-			else if (!a->unit)
-				a->unit = g->unit_id;
-		}
-		if (org || !a->unit)
-			a->unit = db_one_int64(
-				db, 0,
-				"SELECT id FROM units WHERE parent_id IS NULL AND archived = 0 ORDER BY id LIMIT 1",
-				NULL);
-		if (!a->unit)
-			return req_fail(r, 404, M_learn_stats_bad_unit), -1;
-	}
-	int64_t today = cal_local_day(time(NULL));
-	int y, m, d;
-	cal_civil_from_days(today, &y, &m, &d);
-	const char *f = req_query(r, "from"), *t = req_query(r, "to");
-	a->from = cal_days_from_civil(y, 1, 1);
-	a->to = today;
-	if ((f && *f && cal_parse_date(f, &a->from)) || (t && *t && cal_parse_date(t, &a->to)))
-		return req_fail(r, 400, M_learn_stats_bad_date), -1;
-	if (a->from > a->to || a->to - a->from >= STATS_MAX_DAYS)
-		return req_fail(r, 400, M_learn_stats_bad_date), -1;
-	if (!authz_record(r, &study_sessions_type, ACC_READ, a->unit, 0))
-		return req_fail(r, 403, M_NONE), -1;
+	struct stats_ask s;
+	if (stats_ask_read(r, &study_sessions_type, &s))
+		return -1;
+	a->unit = s.unit;
+	a->from = s.from;
+	a->to = s.to;
 	return 0;
 }
 
