@@ -36,8 +36,8 @@ struct rect_figures {
 	int64_t items, closed, on_time, open, overdue;
 };
 
-/* This year's rectification items of unit's subtree (created this year,
- * or still open from before). */
+/* This year's rectification items of unit's subtree: those still open,
+ * whenever assigned, and those closed this year. */
 static void rect_figures(struct req *r, int64_t unit, const char *year_start, const char *today, struct rect_figures *f)
 {
 	memset(f, 0, sizeof *f);
