@@ -914,19 +914,8 @@ static int stats_xlsx(struct req *r)
 	if (ask_compute(r, &a, &st))
 		return 0;
 	struct book_job job = {r, &st};
-	if (export_workbook(r, book_job_write, &job))
-		return 0;
-	json_t *what = json_pack("{s:s, s:s}", "format", "xlsx", "query", r->query ? r->query : "");
-	int rc = audit_log_read(r, "export", "case_stats", a.unit, what);
-	json_decref(what);
-	if (rc)
-		return req_fail(r, 500, M_NONE);
-	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	const char *from = day_text(r, a.from), *to = day_text(r, a.to);
-	export_attachment(
-		r, arena_printf(r->a, "case-stats-%s-%s.xlsx", from, to),
-		arena_printf(r->a, "%s-%s-%s-%s.xlsx", T(r, M_case_stats), st.unit_name ? st.unit_name : "", from, to));
-	return 0;
+	return export_stats_workbook(r, "case_stats", T(r, M_case_stats), a.unit, st.unit_name, a.from, a.to,
+				     book_job_write, &job);
 }
 
 /* ---- metrics ---- */

@@ -379,19 +379,8 @@ static int book_job_write(void *p, const char *path)
 static int stats_xlsx(struct req *r, const struct ask *a, const struct learn_stats *st)
 {
 	struct book_job job = {r, st};
-	if (export_workbook(r, book_job_write, &job))
-		return 0;
-	json_t *what = json_pack("{s:s, s:s}", "format", "xlsx", "query", r->query ? r->query : "");
-	int rc = audit_log_read(r, "export", "learning_stats", a->unit, what);
-	json_decref(what);
-	if (rc)
-		return req_fail(r, 500, M_NONE);
-	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	const char *from = day_text(r, a->from), *to = day_text(r, a->to);
-	export_attachment(r, arena_printf(r->a, "learning-stats-%s-%s.xlsx", from, to),
-			  arena_printf(r->a, "%s-%s-%s-%s.xlsx", T(r, M_learn_stats),
-				       st->unit_name ? st->unit_name : "", from, to));
-	return 0;
+	return export_stats_workbook(r, "learning_stats", T(r, M_learn_stats), a->unit, st->unit_name, a->from, a->to,
+				     book_job_write, &job);
 }
 
 /* ---- the page ---- */

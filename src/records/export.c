@@ -126,6 +126,28 @@ int export_workbook(struct req *r, int (*write)(void *ctx, const char *path), vo
 	return 0;
 }
 
+int export_stats_workbook(struct req *r, const char *entity, const char *title, int64_t unit, const char *unit_name,
+			  int64_t from, int64_t to, int (*write)(void *ctx, const char *path), void *ctx)
+{
+	if (export_workbook(r, write, ctx))
+		return 0;
+	json_t *what = json_pack("{s:s, s:s}", "format", "xlsx", "query", r->query ? r->query : "");
+	int rc = audit_log_read(r, "export", entity, unit, what);
+	json_decref(what);
+	if (rc)
+		return req_fail(r, 500, M_NONE);
+	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	char f[CAL_DATE_SIZE], t[CAL_DATE_SIZE];
+	cal_format_date(from, f);
+	cal_format_date(to, t);
+	char *ascii = arena_printf(r->a, "%s-%s-%s.xlsx", entity, f, t);
+	for (char *c = ascii; *c; c++)
+		if (*c == '_')
+			*c = '-';
+	export_attachment(r, ascii, arena_printf(r->a, "%s-%s-%s-%s.xlsx", title, unit_name ? unit_name : "", f, t));
+	return 0;
+}
+
 struct xlsx_job {
 	struct req *r;
 	struct list_query *q;

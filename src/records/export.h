@@ -20,6 +20,14 @@ int records_export(struct req *r, struct list_query *q, const char *format);
  * when the request has failed (req_fail has answered it). */
 int export_workbook(struct req *r, int (*write)(void *ctx, const char *path), void *ctx);
 
+/* A module's statistics for unit's subtree from day from to day to, as a
+ * workbook: export_workbook, then its audit entry ("export", entity, unit,
+ * the query string) and the download named ENTITY-FROM-TO.xlsx (entity's
+ * "_" as "-") and TITLE-UNITNAME-FROM-TO.xlsx in the user's language.
+ * Returns 0: the request has its answer, or has failed. */
+int export_stats_workbook(struct req *r, const char *entity, const char *title, int64_t unit, const char *unit_name,
+			  int64_t from, int64_t to, int (*write)(void *ctx, const char *path), void *ctx);
+
 /* Content-Disposition for a download named in the user's language
  * (人員-2026-12-02.csv): the name as RFC 5987 filename*, and ascii (people-
  * 2026-12-02.csv) as filename for clients that read only that. */

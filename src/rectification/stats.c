@@ -314,18 +314,8 @@ static int stats_xlsx(struct req *r)
 	if (rows_compute(r, &a, &v, &n))
 		return req_fail(r, 503, M_err_db_down);
 	struct book job = {r, &a, v, n};
-	if (export_workbook(r, book_write, &job))
-		return 0;
-	json_t *what = json_pack("{s:s, s:s}", "format", "xlsx", "query", r->query ? r->query : "");
-	int rc = audit_log_read(r, "export", "rectification_stats", a.unit, what);
-	json_decref(what);
-	if (rc)
-		return req_fail(r, 500, M_NONE);
-	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	const char *from = day_text(r, a.from), *to = day_text(r, a.to);
-	export_attachment(r, arena_printf(r->a, "rectification-stats-%s-%s.xlsx", from, to),
-			  arena_printf(r->a, "%s-%s-%s-%s.xlsx", T(r, M_rect_stats), a.unit_name, from, to));
-	return 0;
+	return export_stats_workbook(r, "rectification_stats", T(r, M_rect_stats), a.unit, a.unit_name, a.from, a.to,
+				     book_write, &job);
 }
 
 /* ---- metrics ---- */
