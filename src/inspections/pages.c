@@ -604,7 +604,7 @@ static int record_post(struct req *r)
 	if (rc) {
 		db_rollback(db);
 		if (rc == DB_E_BUSY)
-			return req_fail(r, 409, M_NONE);
+			return req_fail(r, 409, M_rec_conflict);
 		return req_fail(r, 500, M_NONE);
 	}
 	if ((rc = db_commit(db)))
@@ -762,7 +762,7 @@ static int new_post(struct req *r)
 	}
 	int rc = record_save(r, rec, NULL);
 	if (rc)
-		return req_fail(r, rc == DB_E_BUSY ? 409 : 500, M_NONE);
+		return req_fail(r, rc == DB_E_BUSY ? 409 : 500, rc == DB_E_BUSY ? M_rec_conflict : M_NONE);
 	return req_redirect(r, arena_printf(r->a, "/inspections/%lld/record", (long long)rec->id));
 }
 

@@ -730,7 +730,7 @@ static int repeat_post(struct req *r)
 		rc = db_commit(db);
 	if (rc) {
 		db_rollback(db);
-		return req_fail(r, rc == DB_E_BUSY ? 409 : 500, M_NONE);
+		return req_fail(r, rc == DB_E_BUSY ? 409 : 500, rc == DB_E_BUSY ? M_rec_conflict : M_NONE);
 	}
 	req_flash(r, "ok", M_learn_repeat_done);
 	const char *back = proto->vals[SS_PLAN_ID]
