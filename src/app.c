@@ -12,6 +12,7 @@
 #include "cases/cases.h"
 #include "inspections/inspections.h"
 #include "learning/learning.h"
+#include "honors/honors.h"
 #include "db/writer.h"
 #include "org/org.h"
 #include "platform/inbox.h"
@@ -40,6 +41,7 @@ const struct module *const app_modules[] = {
 	&appraisal_module,
 	&rectification_module,
 	&learning_module,
+	&honors_module,
 	NULL,
 };
 

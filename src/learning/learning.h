@@ -95,6 +95,8 @@ extern const struct module learning_module;
 extern const struct route learn_routes[], learn_stats_routes[], learn_public_routes[];
 extern const struct metric learn_metrics[];
 extern const struct enum_opt learn_audiences[], learn_att_statuses[];
+/* Award levels (national … within the sector), shared with the honors module. */
+extern const struct enum_opt award_levels[];
 
 /* ---- recurrence (recur.c) ---- */
 /* The days from..to (both included) that fall on ISO weekday (1 Monday ..

@@ -904,7 +904,7 @@ const struct record_type papers_type = {
 	.detail_extra = paper_awards,
 };
 
-static const struct enum_opt award_levels[] = {
+const struct enum_opt award_levels[] = {
 	{"national", M_learn_lv_national}, {"provincial", M_learn_lv_provincial}, {"prefecture", M_learn_lv_prefecture},
 	{"county", M_learn_lv_county},     {"system", M_learn_lv_system},         {NULL, M_NONE}};
 static const struct enum_opt award_grades[] = {{"first", M_learn_gr_first},
