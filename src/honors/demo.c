@@ -202,10 +202,10 @@ static int generate(struct gen *g)
 	/* this year's Youth Civilization Post campaign */
 	int64_t campaign = db_insert(
 		db,
-		"INSERT INTO campaigns (archived, version, created_at, updated_at, name, kind, level, issuer, year, "
-		"opens_on, closes_on, term_years, description) VALUES (0, 1, ?, ?, ?, 'youth_post', 'prefecture', ?, ?, "
-		"?, ?, 2, ?) RETURNING id",
-		"iisssssss", g->now, g->now, arena_printf(g->a, "%d 年度市級青年文明號創建", y), "共青團市委",
+		"INSERT INTO campaigns (archived, version, created_at, updated_at, name, honor_title, kind, level, issuer, "
+		"year, opens_on, closes_on, term_years, description) VALUES (0, 1, ?, ?, ?, '市級青年文明號', 'youth_post', "
+		"'prefecture', ?, ?, ?, ?, 2, ?) RETURNING id",
+		"iissssss", g->now, g->now, arena_printf(g->a, "%d 年度市級青年文明號創建", y), "共青團市委",
 		arena_printf(g->a, "%d", y), day(g, y, 1, 1), day(g, y, 12, 31),
 		"常年開展爭創「青年文明號」活動：窗口和一線班組對照標準申報，文明辦受理、實地檢查、評審後擇優推薦命名。");
 	if (campaign < 0)
@@ -233,7 +233,7 @@ static int generate(struct gen *g)
 		int64_t hid = 0;
 		if (!strcmp(apps[i].state, "selected")) {
 			/* the honor the selection recorded: the second city post */
-			hid = honor(g, arena_printf(g->a, "%d 年度市級青年文明號創建", y), "youth_post", "team", unit,
+			hid = honor(g, "市級青年文明號", "youth_post", "team", unit,
 				    "prefecture", "共青團市委", arena_printf(g->a, "%.10s", g->today), g->today,
 				    day(g, y + 2, 12, 31), "valid", "campaign", NULL);
 			if (hid < 0)

@@ -35,11 +35,11 @@
 #define LIST_SORT (FF_LIST | FF_SORT)
 #define ICON_AWARD "M12 15a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM8.21 13.89L7 23l5-3 5 3-1.21-9.12"
 
-/* The office keeps them; everyone signed in reads within their scope. */
-#define OFFICE_ACCESS                                                                               \
-	{                                                                                           \
-		[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ,      \
-		[ROLE_UNIT_ADMIN] = ACC_READ, [ROLE_STAFF] = ACC_READ, [ROLE_SUPERVISOR] = ACC_READ \
+/* The office keeps them; the organization's roles read within their scope. */
+#define OFFICE_ACCESS                                                                          \
+	{                                                                                      \
+		[ROLE_ADMIN] = ACC_WRITE, [ROLE_OFFICE] = ACC_WRITE, [ROLE_LEADER] = ACC_READ, \
+		[ROLE_UNIT_ADMIN] = ACC_READ, [ROLE_STAFF] = ACC_READ                          \
 	}
 /* A unit's clerk writes in the unit's subtree. */
 #define UNIT_ACCESS                                                                            \
@@ -58,14 +58,6 @@ static void err_field(struct record_errors *e, int i, enum msg_id m)
 {
 	if (e->field[i] == M_NONE) {
 		e->field[i] = m;
-		e->count++;
-	}
-}
-
-static void err_record(struct record_errors *e, enum msg_id m)
-{
-	if (e->record == M_NONE) {
-		e->record = m;
 		e->count++;
 	}
 }
@@ -314,7 +306,7 @@ const struct record_type counted_units_type = {
 
 /* ---- campaigns and their criteria ---- */
 
-enum { CA_NAME, CA_KIND, CA_LEVEL, CA_ISSUER, CA_YEAR, CA_OPENS, CA_CLOSES, CA_TERM_YEARS, CA_DESCRIPTION, CA__COUNT };
+enum { CA_NAME, CA_HONOR_TITLE, CA_KIND, CA_LEVEL, CA_ISSUER, CA_YEAR, CA_OPENS, CA_CLOSES, CA_TERM_YEARS, CA_DESCRIPTION, CA__COUNT };
 
 static const struct enum_opt campaign_kinds[] = {{"youth_post", M_hon_cat_youth_post},
 						 {"civilized_window", M_hon_cat_civilized_window},
@@ -332,6 +324,13 @@ static const struct field_def campaign_fields[] = {
 		     .flags = FF_REQUIRED | LIST_SORT | FF_SEARCH,
 		     .min = 2,
 		     .max = 120},
+	[CA_HONOR_TITLE] = {.name = "honor_title",
+			    .type = F_TEXT,
+			    .label = M_hon_c_honor_title,
+			    .flags = FF_REQUIRED | FF_LIST,
+			    .min = 2,
+			    .max = 120,
+			    .hint = M_hon_c_honor_title_hint},
 	[CA_KIND] = {.name = "kind",
 		     .type = F_ENUM,
 		     .label = M_hon_c_kind,
@@ -395,6 +394,7 @@ const struct record_type campaigns_type = {
 					      {"/r/honors", M_hon_honors},
 					      {NULL, M_NONE}},
 	.check = campaign_check,
+	.read_unscoped = 1,
 };
 
 enum { CR_CAMPAIGN, CR_POSITION, CR_TITLE, CR_GUIDANCE, CR__COUNT };
@@ -431,6 +431,7 @@ const struct record_type criteria_type = {
 	.title_field = "title",
 	.sort = "position",
 	.access = OFFICE_ACCESS,
+	.read_unscoped = 1,
 };
 
 /* ---- applications ---- */
@@ -476,7 +477,7 @@ static void app_check(struct req *r, struct record *rec, const struct record *be
 {
 	const char **v = rec->vals;
 	if (before && !editable_state(before->vals[APP_STATE])) {
-		err_record(errs, M_hon_e_locked);
+		err_field(errs, APP_SUMMARY, M_hon_e_locked);
 		return;
 	}
 	if (!v[APP_CAMPAIGN] || !v[APP_UNIT])
@@ -580,7 +581,7 @@ static int select_honor(struct req *r, struct record *rec)
 	int64_t unit = strtoll(rec->vals[APP_UNIT], NULL, 10);
 	const char *ukind = db_one_text(req_db(r), r->a, "SELECT kind FROM units WHERE id = ?", "i", unit);
 	struct honor_new h = {
-		.title = c->vals[CA_NAME],
+		.title = c->vals[CA_HONOR_TITLE],
 		.category = is(kind, "other") ? "other" : kind,
 		.recipient = ukind && (is(ukind, "window") || is(ukind, "party_branch") || is(ukind, "department"))
 				     ? "team"
@@ -697,7 +698,7 @@ static void evidence_check(struct req *r, struct record *rec, const struct recor
 	int64_t app = strtoll(v[EV_APPLICATION], NULL, 10);
 	char *state = db_one_text(db, r->a, "SELECT state FROM campaign_applications WHERE id = ?", "i", app);
 	if (!editable_state(state)) {
-		err_record(errs, M_hon_e_locked);
+		err_field(errs, EV_APPLICATION, M_hon_e_locked);
 		return;
 	}
 	if (v[EV_CRITERION] &&

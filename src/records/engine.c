@@ -61,6 +61,8 @@ static int authz_grants(struct req *r, const struct record_type *t, enum access 
 			continue;
 		if (g->unit_id == 0)
 			return 1;
+		if (!t->unit_field && t->read_unscoped && want == ACC_READ)
+			return 1;
 		/* a scoped grant covers records of units in its subtree only */
 		if (t->unit_field && unit_id && db && unit_in_subtree(db, g->unit_id, unit_id))
 			return 1;
@@ -136,8 +138,8 @@ const char *record_scope_sql(struct req *r, const struct record_type *t, const c
 		const struct grant *g = &u->grants[i];
 		enum access acc = (enum access)t->access[g->role];
 		int hides = t->hidden_field && (t->hidden_from >> g->role & 1u);
-		if (acc >= ACC_READ && g->unit_id == 0 && !hides)
-			return ""; /* organization-wide */
+		if (acc >= ACC_READ && (g->unit_id == 0 || (!t->unit_field && t->read_unscoped)) && !hides)
+			return ""; /* organization-wide, or a type every scope reads */
 		const char *cond = NULL;
 		const char *val = NULL;
 		if (acc >= ACC_READ && g->unit_id == 0) {

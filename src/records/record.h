@@ -131,6 +131,11 @@ struct record_type {
 	 * (authz_record_of, record_readable) follow it */
 	const char *hidden_field;
 	unsigned hidden_from;
+	/* optional, for a type without a unit field: 1 when a scoped grant
+	 * with read access reads it too (the office's campaigns and their
+	 * criteria, which every unit applies against); otherwise only
+	 * organization-wide grants reach such a type */
+	int read_unscoped;
 };
 
 /* One record's values as text, in field order; NULL is SQL NULL. */

@@ -1,6 +1,7 @@
 /* public_units.c — public accountability: a page per unit that the office
  * publishes (units.published), for anyone, without an account: its service
- * windows, the satisfaction of the people it served, and its rectification
+ * windows, the satisfaction of the people it served, its valid honors
+ * (title, level, issuer, year: honors_public_list), and its rectification
  * progress (how many problems were found, how many are fixed, on time or
  * late, and the fixed ones). Counts and rates only: never a complainant, a
  * case's text or a rater, and a problem raised from a case is named by the
@@ -17,6 +18,7 @@
 #include "../core/cache.h"
 #include "../core/cal.h"
 #include "../db/db.h"
+#include "../honors/honors.h"
 #include "../http/audit.h"
 #include "../web/layout.h"
 #include "../web/widgets.h"
@@ -243,6 +245,7 @@ static void unit_body(struct req *r, int64_t unit)
 	html(r, "</div></section>");
 
 	windows(r, unit);
+	honors_public_list(r, unit);
 
 	struct rect_figures rf;
 	rect_figures(r, unit, start_s, today_s, &rf);

@@ -177,6 +177,11 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/rectification/rechecks', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
 	{ method: 'POST', pattern: '/rectification/rechecks', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },
 	{ method: 'GET', pattern: '/rectification/rechecks.json', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
+	// honors (src/honors/): the civilized-unit ratio, its workbook and the
+	// titles to renew, for the roles that read honors
+	{ method: 'GET', pattern: '/honors/ratio', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/honors/ratio?unit=:unit', ok: 200 },
+	{ method: 'GET', pattern: '/honors/ratio.xlsx', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/honors/ratio.xlsx?unit=:unit', ok: 200 },
+	{ method: 'GET', pattern: '/honors/expiring', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/honors/expiring?unit=:unit', ok: 200 },
 	// the units' public report cards (src/rectification/public_units.c): for
 	// anyone; a unit the office has not published is not found
 	{ method: 'GET', pattern: '/public/units', perm: 'P_PUBLIC', ok: 200, anonOk: 200 },
