@@ -546,8 +546,12 @@ static const struct wf_transition app_steps[] = {
 	{.name = NULL},
 };
 
-static enum msg_id app_guard(struct req *r, const struct record *rec, const struct wf_transition *t)
+/* Inside the step's transaction, so that the clerk sees the button and is
+ * told what is missing (a guard would hide the step without a word). */
+static enum msg_id app_step_check(struct req *r, const struct record *rec, const struct wf_transition *t,
+				  const struct wf_input *in)
 {
+	(void)in;
 	if (strcmp(t->name, "submit"))
 		return M_NONE;
 	/* every criterion of the campaign has evidence */
@@ -641,7 +645,7 @@ static const struct workflow app_workflow = {
 	.state_field = "state",
 	.states = app_wf_states,
 	.transitions = app_steps,
-	.guard = app_guard,
+	.check = app_step_check,
 	.apply = app_apply,
 	.after = app_after,
 };
