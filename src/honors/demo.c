@@ -224,7 +224,7 @@ static int generate(struct gen *g)
 	} apps[] = {
 		{"辦證窗口", "運輸管理處", "selected"},   {"考核發證窗口", "駕駛員培訓管理所", "accepted"},
 		{"投訴受理窗口", "城市客運管理處", "submitted"}, {"船舶登記窗口", "港航管理局", "returned"},
-		{"治超檢測站", "公路路政支隊", "rejected"},     {"問詢服務窗口", "汽車站", "draft"},
+		{"問詢服務窗口", "汽車站", "draft"},            {"治超檢測站", "公路路政支隊", "rejected"},
 	};
 	for (int i = 0; i < 6 && !rc; i++) {
 		int64_t unit = unit_named(g, "window", apps[i].window, apps[i].parent);
@@ -247,6 +247,22 @@ static int generate(struct gen *g)
 				    "i", hid);
 	}
 	(void)w_permit;
+	/* the office inspected the accepted and the selected windows on the
+	 * spot: the latest inspection of each, linked */
+	if (!rc)
+		rc = db_run(db,
+			    "UPDATE campaign_applications SET inspection_id = (SELECT max(i.id) FROM inspections i "
+			    "WHERE i.archived = 0 AND i.unit_id = campaign_applications.unit_id) WHERE campaign_id = ? "
+			    "AND state IN ('accepted', 'selected')",
+			    "i", campaign);
+	/* the draft's clerk is still at work: a third criterion's evidence,
+	 * the newest row */
+	if (!rc)
+		rc = db_run(db,
+			    "INSERT INTO campaign_evidence (archived, version, created_at, updated_at, application_id, "
+			    "criterion_id, unit_id, text) SELECT 0, 1, ?, ?, id, ?, unit_id, ? FROM "
+			    "campaign_applications WHERE state = 'draft' AND campaign_id = ?",
+			    "iiisi", g->now, g->now, crit[2], evidence_text[2], campaign);
 	return rc;
 }
 

@@ -6,8 +6,8 @@
  *   GET /honors/ratio.xlsx?unit=&year=                      its workbook
  *   GET /honors/expiring?unit=&year=                        titles to renew
  *
- * What counts: the rows of honor_counted_units for the year (the office's
- * list) whose unit lies in the subtree. A counted unit holds the title when
+ * What counts: the units of honor_counted_units for the year (the office's
+ * list; a unit listed twice counts once) that lie in the subtree. A counted unit holds the title when
  * it has an honor of category civilized_unit, not archived, not revoked,
  * awarded and its term started on or before the reference day, and its
  * term ending on or after it; the reference day is the year's last day, or
@@ -62,8 +62,8 @@ int honors_ratio(struct req *r, int64_t unit, int year, struct civ_ratio *out)
 	const char *day = ref_day(r, year);
 	struct db_stmt *q = db_query(req_db(r), r->a,
 				     "SELECT count(*), sum(CASE WHEN " HOLDS_SQL " THEN 1 ELSE 0 END) FROM "
-				     "honor_counted_units c WHERE c.archived = 0 AND c.year = ? AND c.unit_id IN "
-				     "(SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
+				     "(SELECT DISTINCT unit_id FROM honor_counted_units WHERE archived = 0 AND year = ? "
+				     "AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)) c",
 				     "sssii", day, day, day, (int64_t)year, unit);
 	if (!q)
 		return DB_ERR;
@@ -122,15 +122,15 @@ static int rows_load(struct req *r, const struct ask *a, int max, struct row **o
 	struct db_stmt *q = db_query(
 		req_db(r), r->a,
 		arena_printf(r->a,
-			     "SELECT u.id, u.name, u.code, h.id, h.title, h.term_end FROM honor_counted_units c JOIN "
-			     "units u ON u.id = c.unit_id LEFT JOIN honors h ON h.id = (SELECT h2.id FROM honors h2 "
+			     "SELECT u.id, u.name, u.code, h.id, h.title, h.term_end FROM (SELECT DISTINCT unit_id "
+			     "FROM honor_counted_units WHERE archived = 0 AND year = ? AND unit_id IN (SELECT unit_id "
+			     "FROM unit_tree WHERE ancestor_id = ?)) c JOIN units u ON u.id = c.unit_id LEFT JOIN honors h ON h.id = (SELECT h2.id FROM honors h2 "
 			     "WHERE h2.unit_id = c.unit_id AND h2.archived = 0 AND h2.category = 'civilized_unit' AND "
 			     "h2.status <> 'revoked' AND h2.awarded_on || '' <= ? AND (h2.term_start IS NULL OR "
 			     "h2.term_start <= ?) AND h2.term_end || '' >= ? ORDER BY h2.term_end DESC, h2.id LIMIT 1) "
-			     "WHERE c.archived = 0 AND c.year = ? AND c.unit_id IN (SELECT unit_id FROM unit_tree "
-			     "WHERE ancestor_id = ?)%s ORDER BY u.path, u.id LIMIT ?",
+			     "WHERE 1 = 1%s ORDER BY u.path, u.id LIMIT ?",
 			     cond),
-		"sssiii", day, day, day, (int64_t)a->year, a->unit, (int64_t)max);
+		"iisssi", (int64_t)a->year, a->unit, day, day, day, (int64_t)max);
 	struct row *v = arena_alloc(r->a, (size_t)max * sizeof *v);
 	int n = 0;
 	while (q && n < max && db_step(q) == DB_ROW) {

@@ -7,11 +7,14 @@
  *                        term has ended; revoked by the office with a
  *                        reason, restored likewise), certificate, source
  *   honor_counted_units  which units count for the civilized-unit ratio in
- *                        a year (the office's list; one row per unit, year)
+ *                        a year (the office's list; a unit listed twice
+ *                        for a year counts once)
  *   campaigns            創建活動 (青年文明號, 文明走廊 ...): kind, level,
  *                        issuer, year, application period, term of the title
  *   campaign_criteria    the criteria the office sets for a campaign
- *   campaign_applications a unit's application: draft → submitted →
+ *   campaign_applications a unit's application (one at a time per unit and
+ *                        campaign; after a rejection it may apply again
+ *                        while the campaign is open): draft → submitted →
  *                        accepted → selected (the honor is recorded in the
  *                        same transaction), or sent back, or rejected; the
  *                        office may link an inspection
@@ -276,19 +279,6 @@ static const struct field_def counted_fields[] = {
 	[CU_NOTE] = {.name = "note", .type = F_TEXT, .label = M_hon_counted_note, .flags = FF_LIST, .max = 200},
 };
 
-static void counted_check(struct req *r, struct record *rec, const struct record *before, struct record_errors *errs)
-{
-	(void)before;
-	const char **v = rec->vals;
-	if (!v[CU_YEAR] || !v[CU_UNIT])
-		return;
-	if (db_one_int64(req_db(r), 0,
-			 "SELECT count(*) FROM honor_counted_units WHERE archived = 0 AND year = ? AND unit_id = ? "
-			 "AND id <> ?",
-			 "iii", strtoll(v[CU_YEAR], NULL, 10), strtoll(v[CU_UNIT], NULL, 10), rec->id) > 0)
-		err_field(errs, CU_UNIT, M_hon_e_counted_twice);
-}
-
 const struct record_type counted_units_type = {
 	.name = "honor_counted_units",
 	.table = "honor_counted_units",
@@ -301,7 +291,6 @@ const struct record_type counted_units_type = {
 	.sort = "-year",
 	.access = OFFICE_ACCESS,
 	.links = (const struct record_link[]){{"/honors/ratio", M_hon_ratio}, {NULL, M_NONE}},
-	.check = counted_check,
 };
 
 /* ---- campaigns and their criteria ---- */
@@ -485,7 +474,7 @@ static void app_check(struct req *r, struct record *rec, const struct record *be
 	int64_t campaign = strtoll(v[APP_CAMPAIGN], NULL, 10);
 	if (db_one_int64(req_db(r), 0,
 			 "SELECT count(*) FROM campaign_applications WHERE archived = 0 AND campaign_id = ? AND "
-			 "unit_id = ? AND id <> ?",
+			 "unit_id = ? AND id <> ? AND state <> 'rejected'",
 			 "iii", campaign, strtoll(v[APP_UNIT], NULL, 10), rec->id) > 0)
 		err_field(errs, APP_UNIT, M_hon_e_applied_twice);
 	if (!before) {
@@ -725,7 +714,7 @@ const struct record_type evidence_type = {
 	.nfields = EV__COUNT,
 	.unit_field = "unit_id",
 	.title_field = "text",
-	.sort = "id",
+	.sort = "-id",
 	.access = UNIT_ACCESS,
 	.check = evidence_check,
 };
