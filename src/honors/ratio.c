@@ -473,9 +473,8 @@ void honors_home(struct req *r)
 			  M_hon_tile_expiring, expiring, M_hon_tile_expiring_n, 1);
 	if (record_type_may(r, &honors_type, ACC_WRITE)) {
 		int64_t review = db_one_int64(req_db(r), 0,
-					      "SELECT count(*) FROM campaign_applications WHERE archived = 0 AND state "
-					      "IN ('submitted', 'accepted') AND unit_id IN (SELECT unit_id FROM unit_tree "
-					      "WHERE ancestor_id = ?)",
+					      "SELECT count(*) FROM campaign_applications WHERE archived = 0 AND state = "
+					      "'submitted' AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
 					      "i", root);
 		home_tile(r, "/r/campaign_applications?state=submitted", M_hon_tile_review, review,
 			  M_hon_tile_review_n, review > 0);
