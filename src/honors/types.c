@@ -168,6 +168,27 @@ static void honor_check(struct req *r, struct record *rec, const struct record *
 		err_field(errs, HON_TERM_END, M_hon_e_term_needed);
 }
 
+/* A new record's first event, so that its history starts where it did. */
+static int log_created(struct req *r, struct record *rec, const struct record *before, const char *state)
+{
+	if (before)
+		return 0;
+	unsigned side = wf_sides(r, rec);
+	int64_t ev = wf_log_as(r, rec, "create", NULL, state, NULL, 0,
+			       side & WF_OFFICE ? WF_OFFICE : side & WF_UNIT ? WF_UNIT : WF_SYSTEM);
+	return ev < 0 ? (int)ev : 0;
+}
+
+static int honor_after_save(struct req *r, struct record *rec, const struct record *before)
+{
+	return log_created(r, rec, before, "valid");
+}
+
+static int app_after_save(struct req *r, struct record *rec, const struct record *before)
+{
+	return log_created(r, rec, before, "draft");
+}
+
 static const struct wf_state honor_states[] = {{"valid", 0, 0}, {"expired", 0, 0}, {"revoked", 0, 0}, {NULL, 0, 0}};
 
 static const struct wf_transition honor_steps[] = {
@@ -258,6 +279,7 @@ const struct record_type honors_type = {
 					      {"/r/campaigns", M_hon_campaigns},
 					      {NULL, M_NONE}},
 	.check = honor_check,
+	.after_save = honor_after_save,
 	.workflow = &honor_workflow,
 };
 
@@ -652,6 +674,7 @@ const struct record_type applications_type = {
 	.access = UNIT_ACCESS,
 	.links = (const struct record_link[]){{"/r/campaigns", M_hon_campaigns}, {NULL, M_NONE}},
 	.check = app_check,
+	.after_save = app_after_save,
 	.detail_extra = application_extra,
 	.workflow = &app_workflow,
 };

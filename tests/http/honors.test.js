@@ -303,6 +303,7 @@ for (const [name, state, body, allowed] of STEPS) {
 		const d = await ok(who, 'campaign_applications', a.id, name, b);
 		if (name !== 'link_inspection') assert.ok([409, 422].includes((await step(who, 'campaign_applications', a.id, name, b)).status));
 		const ev = (await C.office.get(`/api/v1/campaign_applications/${a.id}/events`)).json().data;
+		assert.equal(ev[0].action, 'create');
 		assert.ok(ev.some((e) => e.action === name));
 		if (name === 'select') {
 			assert.equal(d.state, 'selected');
