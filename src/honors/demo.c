@@ -46,27 +46,29 @@ static int64_t honor(struct gen *g, const char *title, const char *category, con
 			 "INSERT INTO honors (archived, version, created_at, updated_at, title, category, recipient, "
 			 "unit_id, level, issuer, awarded_on, term_start, term_end, status, source, source_ref) VALUES "
 			 "(0, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			 "iisssissssssss", g->now, g->now, title, category, recipient, unit, level, issuer, awarded, start,
-			 end, status, source, source_ref);
+			 "iisssissssssss", g->now, g->now, title, category, recipient, unit, level, issuer, awarded,
+			 start, end, status, source, source_ref);
 }
 
 static int event(struct gen *g, const char *type, int64_t id, int64_t at, const char *side, const char *action,
 		 const char *from, const char *to, const char *reason, const char *note)
 {
 	g->events++;
-	int64_t ev = db_insert(g->db,
-			       "INSERT INTO record_events (record_type, record_id, at, actor, side, action, from_state, "
-			       "to_state, reason, note, is_public) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
-			       "siissssss", type, id, at, side, action, from, to, reason, note);
+	int64_t ev =
+		db_insert(g->db,
+			  "INSERT INTO record_events (record_type, record_id, at, actor, side, action, from_state, "
+			  "to_state, reason, note, is_public) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
+			  "siissssss", type, id, at, side, action, from, to, reason, note);
 	return ev < 0 ? (int)ev : 0;
 }
 
 static int64_t unit_named(struct gen *g, const char *kind, const char *name, const char *parent)
 {
-	return db_one_int64(g->db, 0,
-			    "SELECT u.id FROM units u JOIN units p ON p.id = u.parent_id WHERE u.kind = ? AND u.name = ? "
-			    "AND p.name = ? AND u.archived = 0",
-			    "sss", kind, name, parent);
+	return db_one_int64(
+		g->db, 0,
+		"SELECT u.id FROM units u JOIN units p ON p.id = u.parent_id WHERE u.kind = ? AND u.name = ? "
+		"AND p.name = ? AND u.archived = 0",
+		"sss", kind, name, parent);
 }
 
 static const char *const criteria[][2] = {
@@ -136,7 +138,8 @@ static int generate(struct gen *g)
 {
 	struct db *db = g->db;
 	int y = g->year;
-	int64_t bureau = db_one_int64(db, 0, "SELECT id FROM units WHERE kind = 'bureau' AND archived = 0 ORDER BY id LIMIT 1", NULL);
+	int64_t bureau = db_one_int64(
+		db, 0, "SELECT id FROM units WHERE kind = 'bureau' AND archived = 0 ORDER BY id LIMIT 1", NULL);
 	if (!bureau)
 		return 0; /* no demo organization: nothing to add */
 	int64_t sec[13];
@@ -152,15 +155,16 @@ static int generate(struct gen *g)
 	/* the civilized units: 5 of the term ending this year, 8 of the next */
 	for (int i = 0; i < n && !rc; i++) {
 		int first = i < 5;
-		int64_t id = honor(g, "市級文明單位", "civilized_unit", "unit", sec[i], "prefecture", "市委、市人民政府",
-				   first ? day(g, y - 2, 3, 18) : day(g, y - 1, 3, 20),
+		int64_t id = honor(g, "市級文明單位", "civilized_unit", "unit", sec[i], "prefecture",
+				   "市委、市人民政府", first ? day(g, y - 2, 3, 18) : day(g, y - 1, 3, 20),
 				   first ? day(g, y - 2, 1, 1) : day(g, y - 1, 1, 1),
 				   first ? day(g, y, 12, 31) : day(g, y + 1, 12, 31), "valid", "manual", NULL);
 		if (id < 0)
 			rc = (int)id;
 		for (int k = 0; k < 2 && !rc; k++)
 			rc = db_insert(db,
-				       "INSERT INTO honor_counted_units (archived, version, created_at, updated_at, year, "
+				       "INSERT INTO honor_counted_units (archived, version, created_at, updated_at, "
+				       "year, "
 				       "unit_id, note) VALUES (0, 1, ?, ?, ?, ?, ?) RETURNING id",
 				       "iiiis", g->now, g->now, (int64_t)(y - k), sec[i], "二級單位") < 0
 				     ? DB_ERR
@@ -168,9 +172,9 @@ static int generate(struct gen *g)
 	}
 	/* the term before, expired */
 	if (!rc && n > 5) {
-		int64_t id = honor(g, "市級文明單位", "civilized_unit", "unit", sec[5], "prefecture", "市委、市人民政府",
-				   day(g, y - 4, 3, 15), day(g, y - 4, 1, 1), day(g, y - 2, 12, 31), "expired", "manual",
-				   NULL);
+		int64_t id = honor(g, "市級文明單位", "civilized_unit", "unit", sec[5], "prefecture",
+				   "市委、市人民政府", day(g, y - 4, 3, 15), day(g, y - 4, 1, 1), day(g, y - 2, 12, 31),
+				   "expired", "manual", NULL);
 		if (id < 0)
 			rc = (int)id;
 		else
@@ -188,8 +192,8 @@ static int generate(struct gen *g)
 		  NULL, NULL, "valid", "manual", NULL) < 0)
 		rc = DB_ERR;
 	if (!rc && w_fee &&
-	    honor(g, "省級青年文明號", "youth_post", "team", w_fee, "provincial", "共青團省委", day(g, y - 1, 5, 4), NULL,
-		  NULL, "valid", "manual", NULL) < 0)
+	    honor(g, "省級青年文明號", "youth_post", "team", w_fee, "provincial", "共青團省委", day(g, y - 1, 5, 4),
+		  NULL, NULL, "valid", "manual", NULL) < 0)
 		rc = DB_ERR;
 	int64_t retired = db_one_int64(db, 0, "SELECT id FROM units WHERE code = 'JT-LTX' AND archived = 0", NULL);
 	if (!rc && retired &&
@@ -200,31 +204,37 @@ static int generate(struct gen *g)
 		return rc;
 
 	/* this year's Youth Civilization Post campaign */
-	int64_t campaign = db_insert(
-		db,
-		"INSERT INTO campaigns (archived, version, created_at, updated_at, name, honor_title, kind, level, issuer, "
-		"year, opens_on, closes_on, term_years, description) VALUES (0, 1, ?, ?, ?, '市級青年文明號', 'youth_post', "
-		"'prefecture', ?, ?, ?, ?, 2, ?) RETURNING id",
-		"iissssss", g->now, g->now, arena_printf(g->a, "%d 年度市級青年文明號創建", y), "共青團市委",
-		arena_printf(g->a, "%d", y), day(g, y, 1, 1), day(g, y, 12, 31),
-		"常年開展爭創「青年文明號」活動：窗口和一線班組對照標準申報，文明辦受理、實地檢查、評審後擇優推薦命名。");
+	int64_t campaign = db_insert(db,
+				     "INSERT INTO campaigns (archived, version, created_at, updated_at, name, "
+				     "honor_title, kind, level, issuer, "
+				     "year, opens_on, closes_on, term_years, description) VALUES (0, 1, ?, ?, ?, "
+				     "'市級青年文明號', 'youth_post', "
+				     "'prefecture', ?, ?, ?, ?, 2, ?) RETURNING id",
+				     "iissssss", g->now, g->now, arena_printf(g->a, "%d 年度市級青年文明號創建", y),
+				     "共青團市委", arena_printf(g->a, "%d", y), day(g, y, 1, 1), day(g, y, 12, 31),
+				     "常年開展爭創「青年文明號」活動：窗口和一線班組對照標準申報，文明辦受理、實地檢查"
+				     "、評審後擇優推薦命名。");
 	if (campaign < 0)
 		return (int)campaign;
 	int64_t crit[4];
 	for (int i = 0; i < 4; i++) {
-		crit[i] = db_insert(db,
-				    "INSERT INTO campaign_criteria (archived, version, created_at, updated_at, campaign_id, "
-				    "position, title, guidance) VALUES (0, 1, ?, ?, ?, ?, ?, ?) RETURNING id",
-				    "iiiiss", g->now, g->now, campaign, (int64_t)(i + 1), criteria[i][0], criteria[i][1]);
+		crit[i] = db_insert(
+			db,
+			"INSERT INTO campaign_criteria (archived, version, created_at, updated_at, campaign_id, "
+			"position, title, guidance) VALUES (0, 1, ?, ?, ?, ?, ?, ?) RETURNING id",
+			"iiiiss", g->now, g->now, campaign, (int64_t)(i + 1), criteria[i][0], criteria[i][1]);
 		if (crit[i] < 0)
 			return (int)crit[i];
 	}
 	struct {
 		const char *window, *parent, *state;
 	} apps[] = {
-		{"辦證窗口", "運輸管理處", "selected"},   {"考核發證窗口", "駕駛員培訓管理所", "accepted"},
-		{"投訴受理窗口", "城市客運管理處", "submitted"}, {"船舶登記窗口", "港航管理局", "returned"},
-		{"問詢服務窗口", "汽車站", "draft"},            {"治超檢測站", "公路路政支隊", "rejected"},
+		{"辦證窗口", "運輸管理處", "selected"},
+		{"考核發證窗口", "駕駛員培訓管理所", "accepted"},
+		{"投訴受理窗口", "城市客運管理處", "submitted"},
+		{"船舶登記窗口", "港航管理局", "returned"},
+		{"問詢服務窗口", "汽車站", "draft"},
+		{"治超檢測站", "公路路政支隊", "rejected"},
 	};
 	for (int i = 0; i < 6 && !rc; i++) {
 		int64_t unit = unit_named(g, "window", apps[i].window, apps[i].parent);
@@ -233,9 +243,9 @@ static int generate(struct gen *g)
 		int64_t hid = 0;
 		if (!strcmp(apps[i].state, "selected")) {
 			/* the honor the selection recorded: the second city post */
-			hid = honor(g, "市級青年文明號", "youth_post", "team", unit,
-				    "prefecture", "共青團市委", arena_printf(g->a, "%.10s", g->today), g->today,
-				    day(g, y + 2, 12, 31), "valid", "campaign", NULL);
+			hid = honor(g, "市級青年文明號", "youth_post", "team", unit, "prefecture", "共青團市委",
+				    arena_printf(g->a, "%.10s", g->today), g->today, day(g, y + 2, 12, 31), "valid",
+				    "campaign", NULL);
 			if (hid < 0)
 				return (int)hid;
 		}
@@ -300,8 +310,8 @@ int honors_demo(struct db *db, const struct demo_options *o, char *err, size_t e
 		snprintf(err, errlen, "cannot write the demo honors: %s", db_errmsg(db));
 		db_rollback(db);
 	} else {
-		printf("loaded the demo honors: %d honors, %d campaign applications with %d events\n", g.honors,
-		       g.apps, g.events);
+		printf("loaded the demo honors: %d honors, %d campaign applications with %d events\n", g.honors, g.apps,
+		       g.events);
 	}
 	arena_free(&a);
 	return rc;

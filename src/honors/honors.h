@@ -58,18 +58,18 @@ extern const struct module honors_module;
 
 /* What another module gives to record an honor. */
 struct honor_new {
-	const char *title;    /* required: "青年文明號" */
-	const char *category; /* a code of honor_categories: "contest_award" */
-	const char *recipient; /* "unit", "team" or "person"; NULL: "unit" */
-	int64_t unit_id;      /* required: the unit, the team's unit, or the person's unit */
-	int64_t person_id;    /* 0, or the person (recipient "person") */
-	const char *level;    /* national, provincial, prefecture, county, system */
-	const char *issuer;   /* required: who awarded it */
-	const char *awarded_on; /* YYYY-MM-DD, required */
+	const char *title;                 /* required: "青年文明號" */
+	const char *category;              /* a code of honor_categories: "contest_award" */
+	const char *recipient;             /* "unit", "team" or "person"; NULL: "unit" */
+	int64_t unit_id;                   /* required: the unit, the team's unit, or the person's unit */
+	int64_t person_id;                 /* 0, or the person (recipient "person") */
+	const char *level;                 /* national, provincial, prefecture, county, system */
+	const char *issuer;                /* required: who awarded it */
+	const char *awarded_on;            /* YYYY-MM-DD, required */
 	const char *term_start, *term_end; /* YYYY-MM-DD or NULL */
-	const char *source;   /* "manual", "campaign" or "event"; NULL: "manual" */
-	const char *source_ref; /* the source record's id as text ("17"), or NULL */
-	const char *notes;    /* or NULL */
+	const char *source;                /* "manual", "campaign" or "event"; NULL: "manual" */
+	const char *source_ref;            /* the source record's id as text ("17"), or NULL */
+	const char *notes;                 /* or NULL */
 };
 
 /* Records an honor in the register as the request's user (validated as a

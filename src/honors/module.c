@@ -21,8 +21,8 @@ static const struct command commands[] = {
 
 const struct module honors_module = {
 	.name = "honors",
-	.types = (const struct record_type *const[]){&honors_type, &counted_units_type, &campaigns_type,
-						     &criteria_type, &applications_type, &evidence_type, NULL},
+	.types = (const struct record_type *const[]){&honors_type, &counted_units_type, &campaigns_type, &criteria_type,
+						     &applications_type, &evidence_type, NULL},
 	.routes = (const struct route *const[]){honors_routes, NULL},
 	.commands = commands,
 	.sections = sections,

@@ -78,10 +78,11 @@ void honors_unit_section(struct req *r, const struct record *rec)
 {
 	if (!record_type_may(r, &honors_type, ACC_READ) || !authz_record(r, &honors_type, ACC_READ, rec->id, 0))
 		return;
-	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT id, title, category, level, issuer, awarded_on, term_end, status FROM honors "
-				     "WHERE archived = 0 AND unit_id = ? ORDER BY awarded_on DESC, id DESC LIMIT 50",
-				     "i", rec->id);
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT id, title, category, level, issuer, awarded_on, term_end, status FROM honors "
+			 "WHERE archived = 0 AND unit_id = ? ORDER BY awarded_on DESC, id DESC LIMIT 50",
+			 "i", rec->id);
 	int y, m, d;
 	cal_civil_from_days(cal_local_day(time(NULL)), &y, &m, &d);
 	html(r, "<section class=\"card\"><h2>%T</h2><p>%s</p>", M_hon_unit_section,
@@ -98,9 +99,9 @@ void honors_unit_section(struct req *r, const struct record *rec)
 		vals[HON_STATUS] = db_column_text(q, 7);
 		const char *end = db_column_text(q, 6);
 		html(r, "<li><a href=\"/r/honors/%D\">%s</a> · %s · %s · %s · %s%s%s · %s</li>", db_column_int64(q, 0),
-		     db_column_text(q, 1), record_display(r, &tmp, HON_CATEGORY, 0), record_display(r, &tmp, HON_LEVEL, 0),
-		     db_column_text(q, 4), db_column_text(q, 5), end ? " – " : "", end ? end : "",
-		     record_display(r, &tmp, HON_STATUS, 0));
+		     db_column_text(q, 1), record_display(r, &tmp, HON_CATEGORY, 0),
+		     record_display(r, &tmp, HON_LEVEL, 0), db_column_text(q, 4), db_column_text(q, 5),
+		     end ? " – " : "", end ? end : "", record_display(r, &tmp, HON_STATUS, 0));
 	}
 	db_reset(q);
 	if (n)
@@ -132,13 +133,15 @@ void application_extra(struct req *r, const struct record *rec)
 		if (g && *g)
 			html(r, "<br><span class=\"hint\">%s</span>", g);
 		if (n)
-			html(r, "<br><a href=\"/r/campaign_evidence?application_id=%D&amp;criterion_id=%D\">%T (%D)</a>",
+			html(r,
+			     "<br><a href=\"/r/campaign_evidence?application_id=%D&amp;criterion_id=%D\">%T (%D)</a>",
 			     rec->id, cid, M_hon_evidence, n);
 		else
 			html(r, "<br><span class=\"badge\">%T</span>", M_hon_no_evidence);
 		if (may)
 			html(r,
-			     " <a class=\"btn btn-sm\" href=\"/r/campaign_evidence/new?application_id=%D&amp;criterion_id=%D"
+			     " <a class=\"btn btn-sm\" "
+			     "href=\"/r/campaign_evidence/new?application_id=%D&amp;criterion_id=%D"
 			     "&amp;unit_id=%u\">%T</a>",
 			     rec->id, cid, rec->vals[APP_UNIT], M_hon_add_evidence);
 		html(r, "</li>");
@@ -152,11 +155,12 @@ void application_extra(struct req *r, const struct record *rec)
 void honors_public_list(struct req *r, int64_t unit)
 {
 	const char *today = honors_today(r);
-	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT title, level, issuer, awarded_on FROM honors WHERE archived = 0 AND unit_id = ? "
-				     "AND status = 'valid' AND (term_end IS NULL OR term_end >= ?) "
-				     "ORDER BY awarded_on DESC, id DESC LIMIT 50",
-				     "is", unit, today);
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT title, level, issuer, awarded_on FROM honors WHERE archived = 0 AND unit_id = ? "
+			 "AND status = 'valid' AND (term_end IS NULL OR term_end >= ?) "
+			 "ORDER BY awarded_on DESC, id DESC LIMIT 50",
+			 "is", unit, today);
 	int n = 0;
 	const char *vals[HON__COUNT] = {0};
 	struct record tmp = {.type = &honors_type, .vals = vals};

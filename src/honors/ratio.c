@@ -35,9 +35,9 @@
 
 #define LIST_MAX 2000
 
-#define HOLDS_SQL                                                                                               \
-	"EXISTS (SELECT 1 FROM honors h WHERE h.unit_id = c.unit_id AND h.archived = 0 AND h.category = "       \
-	"'civilized_unit' AND h.status <> 'revoked' AND h.awarded_on || '' <= ? AND (h.term_start IS NULL OR "  \
+#define HOLDS_SQL                                                                                              \
+	"EXISTS (SELECT 1 FROM honors h WHERE h.unit_id = c.unit_id AND h.archived = 0 AND h.category = "      \
+	"'civilized_unit' AND h.status <> 'revoked' AND h.awarded_on || '' <= ? AND (h.term_start IS NULL OR " \
 	"h.term_start <= ?) AND h.term_end || '' >= ?)"
 
 static int this_year(void)
@@ -60,11 +60,12 @@ int honors_ratio(struct req *r, int64_t unit, int year, struct civ_ratio *out)
 	memset(out, 0, sizeof *out);
 	out->ratio = -1;
 	const char *day = ref_day(r, year);
-	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT count(*), sum(CASE WHEN " HOLDS_SQL " THEN 1 ELSE 0 END) FROM "
-				     "(SELECT DISTINCT unit_id FROM honor_counted_units WHERE archived = 0 AND year = ? "
-				     "AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)) c",
-				     "sssii", day, day, day, (int64_t)year, unit);
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT count(*), sum(CASE WHEN " HOLDS_SQL " THEN 1 ELSE 0 END) FROM "
+			 "(SELECT DISTINCT unit_id FROM honor_counted_units WHERE archived = 0 AND year = ? "
+			 "AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)) c",
+			 "sssii", day, day, day, (int64_t)year, unit);
 	if (!q)
 		return DB_ERR;
 	int rc = db_step(q);
@@ -124,7 +125,8 @@ static int rows_load(struct req *r, const struct ask *a, int max, struct row **o
 		arena_printf(r->a,
 			     "SELECT u.id, u.name, u.code, h.id, h.title, h.term_end FROM (SELECT DISTINCT unit_id "
 			     "FROM honor_counted_units WHERE archived = 0 AND year = ? AND unit_id IN (SELECT unit_id "
-			     "FROM unit_tree WHERE ancestor_id = ?)) c JOIN units u ON u.id = c.unit_id LEFT JOIN honors h ON h.id = (SELECT h2.id FROM honors h2 "
+			     "FROM unit_tree WHERE ancestor_id = ?)) c JOIN units u ON u.id = c.unit_id LEFT JOIN "
+			     "honors h ON h.id = (SELECT h2.id FROM honors h2 "
 			     "WHERE h2.unit_id = c.unit_id AND h2.archived = 0 AND h2.category = 'civilized_unit' AND "
 			     "h2.status <> 'revoked' AND h2.awarded_on || '' <= ? AND (h2.term_start IS NULL OR "
 			     "h2.term_start <= ?) AND h2.term_end || '' >= ? ORDER BY h2.term_end DESC, h2.id LIMIT 1) "
@@ -203,12 +205,16 @@ static int ratio_page(struct req *r)
 	     arena_printf(r->a, "%lld", (long long)(f.counted - f.holding)), f.counted > f.holding);
 	html(r, "</div>");
 	html(r, "<section class=\"card\"><h2>%T</h2>",
-	     !a.show ? M_hon_ratio_counted : !strcmp(a.show, "holding") ? M_hon_ratio_holding : M_hon_ratio_missing);
+	     !a.show                      ? M_hon_ratio_counted
+	     : !strcmp(a.show, "holding") ? M_hon_ratio_holding
+					  : M_hon_ratio_missing);
 	if (!f.counted) {
 		html(r, "<p>%T</p>", M_hon_ratio_none);
 	} else {
-		static const struct list_col cols[] = {
-			{M_unit, NULL, 0}, {M_hon_ratio_holds, NULL, 0}, {M_hon_ratio_title, NULL, 0}, {M_hon_term_end, NULL, 0}};
+		static const struct list_col cols[] = {{M_unit, NULL, 0},
+						       {M_hon_ratio_holds, NULL, 0},
+						       {M_hon_ratio_title, NULL, 0},
+						       {M_hon_term_end, NULL, 0}};
 		list_begin(r, cols, 4, -1, 0);
 		for (int i = 0; i < n; i++) {
 			html(r,
@@ -217,11 +223,13 @@ static int ratio_page(struct req *r)
 			     v[i].honor ? "holds" : "missing", v[i].unit, v[i].name, M_hon_ratio_holds,
 			     v[i].honor ? M_yes : M_no);
 			if (v[i].honor)
-				html(r, "<td data-label=\"%T\"><a href=\"/r/honors/%D\">%s</a></td><td data-label=\"%T\">%s</td></tr>",
+				html(r,
+				     "<td data-label=\"%T\"><a href=\"/r/honors/%D\">%s</a></td><td "
+				     "data-label=\"%T\">%s</td></tr>",
 				     M_hon_ratio_title, v[i].honor, v[i].title, M_hon_term_end, v[i].term_end);
 			else
-				html(r, "<td data-label=\"%T\">—</td><td data-label=\"%T\">—</td></tr>", M_hon_ratio_title,
-				     M_hon_term_end);
+				html(r, "<td data-label=\"%T\">—</td><td data-label=\"%T\">—</td></tr>",
+				     M_hon_ratio_title, M_hon_term_end);
 		}
 		list_end(r);
 	}
@@ -299,7 +307,8 @@ static int ratio_xlsx(struct req *r)
 	int n = rows_load(r, &a, 100000, &v);
 	struct book job = {r, &a, &f, v, n};
 	return export_stats_workbook(r, "civilized_unit_ratio", T(r, M_hon_ratio), a.unit, a.unit_name,
-				     cal_days_from_civil(a.year, 1, 1), cal_days_from_civil(a.year, 12, 31), book_write, &job);
+				     cal_days_from_civil(a.year, 1, 1), cal_days_from_civil(a.year, 12, 31), book_write,
+				     &job);
 }
 
 /* ---- titles to renew ---- */
@@ -322,12 +331,9 @@ static int expiring_page(struct req *r)
 	page_heading(r, arena_printf(r->a, "%s · %s · %d", T(r, M_hon_expiring), a.unit_name, a.year), NULL);
 	pickers(r, "/honors/expiring", &a);
 	html(r, "<section class=\"card\"><p class=\"hint\">%T</p>", M_hon_expiring_lead);
-	static const struct list_col cols[] = {{M_unit, NULL, 0},
-					       {M_hon_title, NULL, 0},
-					       {M_hon_category, NULL, 0},
-					       {M_hon_level, NULL, 0},
-					       {M_hon_term_end, NULL, 0},
-					       {M_hon_t_remind, NULL, 0}};
+	static const struct list_col cols[] = {{M_unit, NULL, 0},         {M_hon_title, NULL, 0},
+					       {M_hon_category, NULL, 0}, {M_hon_level, NULL, 0},
+					       {M_hon_term_end, NULL, 0}, {M_hon_t_remind, NULL, 0}};
 	const char *vals[HON__COUNT] = {0};
 	struct record tmp = {.type = &honors_type, .vals = vals};
 	int n = 0;
@@ -370,11 +376,12 @@ static int valid_count(struct req *r, int64_t unit, const char *to, const char *
 	int64_t d;
 	if (!req_db(r) || cal_parse_date(to, &d))
 		return DB_ERR;
-	*value = (double)db_one_int64(req_db(r), 0,
-				      "SELECT count(*) FROM honors WHERE archived = 0 AND status <> 'revoked' AND "
-				      "awarded_on <= ? AND (term_end IS NULL OR term_end >= ?) AND (? = '' OR level = ?) "
-				      "AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
-				      "ssssi", to, to, level, level, unit);
+	*value = (double)db_one_int64(
+		req_db(r), 0,
+		"SELECT count(*) FROM honors WHERE archived = 0 AND status <> 'revoked' AND "
+		"awarded_on <= ? AND (term_end IS NULL OR term_end >= ?) AND (? = '' OR level = ?) "
+		"AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
+		"ssssi", to, to, level, level, unit);
 	return 0;
 }
 
@@ -409,11 +416,12 @@ static int m_selections(struct req *r, int64_t unit, const char *from, const cha
 {
 	if (!req_db(r))
 		return DB_ERR;
-	*value = (double)db_one_int64(req_db(r), 0,
-				      "SELECT count(*) FROM campaign_applications WHERE archived = 0 AND state = "
-				      "'selected' AND decided_on >= ? AND decided_on <= ? AND unit_id IN (SELECT unit_id "
-				      "FROM unit_tree WHERE ancestor_id = ?)",
-				      "ssi", from, to, unit);
+	*value = (double)db_one_int64(
+		req_db(r), 0,
+		"SELECT count(*) FROM campaign_applications WHERE archived = 0 AND state = "
+		"'selected' AND decided_on >= ? AND decided_on <= ? AND unit_id IN (SELECT unit_id "
+		"FROM unit_tree WHERE ancestor_id = ?)",
+		"ssi", from, to, unit);
 	return 0;
 }
 
@@ -458,25 +466,28 @@ void honors_home(struct req *r)
 	struct civ_ratio f;
 	if (!honors_ratio(r, root, year, &f) && f.counted) {
 		html(r,
-		     "<a class=\"tile%s\" href=\"/honors/ratio?unit=%D&amp;year=%d\"><span class=\"tile-label\">%T</span>"
+		     "<a class=\"tile%s\" href=\"/honors/ratio?unit=%D&amp;year=%d\"><span "
+		     "class=\"tile-label\">%T</span>"
 		     "<span class=\"tile-value\">%s</span><span class=\"tile-note\">%D / %D</span></a>",
 		     f.holding < f.counted ? " tile-danger" : "", root, year, M_hon_tile_ratio, pct(r, f.ratio),
 		     f.holding, f.counted);
 	}
-	int64_t expiring = db_one_int64(req_db(r), 0,
-					"SELECT count(*) FROM honors WHERE archived = 0 AND status = 'valid' AND term_end "
-					">= ? AND term_end <= ? AND unit_id IN (SELECT unit_id FROM unit_tree WHERE "
-					"ancestor_id = ?)",
-					"ssi", honors_today(r), arena_printf(r->a, "%04d-12-31", year), root);
+	int64_t expiring =
+		db_one_int64(req_db(r), 0,
+			     "SELECT count(*) FROM honors WHERE archived = 0 AND status = 'valid' AND term_end "
+			     ">= ? AND term_end <= ? AND unit_id IN (SELECT unit_id FROM unit_tree WHERE "
+			     "ancestor_id = ?)",
+			     "ssi", honors_today(r), arena_printf(r->a, "%04d-12-31", year), root);
 	if (expiring)
 		home_tile(r, arena_printf(r->a, "/honors/expiring?unit=%lld&year=%d", (long long)root, year),
 			  M_hon_tile_expiring, expiring, M_hon_tile_expiring_n, 1);
 	if (record_type_may(r, &honors_type, ACC_WRITE)) {
-		int64_t review = db_one_int64(req_db(r), 0,
-					      "SELECT count(*) FROM campaign_applications WHERE archived = 0 AND state = "
-					      "'submitted' AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
-					      "i", root);
-		home_tile(r, "/r/campaign_applications?state=submitted", M_hon_tile_review, review,
-			  M_hon_tile_review_n, review > 0);
+		int64_t review =
+			db_one_int64(req_db(r), 0,
+				     "SELECT count(*) FROM campaign_applications WHERE archived = 0 AND state = "
+				     "'submitted' AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?)",
+				     "i", root);
+		home_tile(r, "/r/campaign_applications?state=submitted", M_hon_tile_review, review, M_hon_tile_review_n,
+			  review > 0);
 	}
 }

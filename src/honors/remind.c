@@ -62,11 +62,12 @@ int honors_remind_run(struct req *r, int64_t today, int *expired, int *reminded)
 			   "ORDER BY term_end, id LIMIT 200",
 			   t, t, "expire", M_hon_auto_expired, expired);
 	if (!rc)
-		rc = take_each(r,
-			       "SELECT id FROM honors WHERE archived = 0 AND status = 'valid' AND term_end >= ? AND "
-			       "term_end <= ? AND (reminded_end IS NULL OR reminded_end <> term_end) ORDER BY term_end, "
-			       "id LIMIT 200",
-			       t, year_end, "remind", M_hon_auto_reminded, reminded);
+		rc = take_each(
+			r,
+			"SELECT id FROM honors WHERE archived = 0 AND status = 'valid' AND term_end >= ? AND "
+			"term_end <= ? AND (reminded_end IS NULL OR reminded_end <> term_end) ORDER BY term_end, "
+			"id LIMIT 200",
+			t, year_end, "remind", M_hon_auto_reminded, reminded);
 	return rc;
 }
 

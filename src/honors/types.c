@@ -175,7 +175,9 @@ static int log_created(struct req *r, struct record *rec, const struct record *b
 		return 0;
 	unsigned side = wf_sides(r, rec);
 	int64_t ev = wf_log_as(r, rec, "create", NULL, state, NULL, 0,
-			       side & WF_OFFICE ? WF_OFFICE : side & WF_UNIT ? WF_UNIT : WF_SYSTEM);
+			       side & WF_OFFICE ? WF_OFFICE
+			       : side & WF_UNIT ? WF_UNIT
+						: WF_SYSTEM);
 	return ev < 0 ? (int)ev : 0;
 }
 
@@ -246,8 +248,9 @@ static int honor_after(struct req *r, struct record *rec, const struct record *b
 	int64_t unit = strtoll(rec->vals[HON_UNIT] ? rec->vals[HON_UNIT] : "0", NULL, 10);
 	const char *detail = arena_printf(r->a, "%s · %s", rec->vals[HON_TITLE] ? rec->vals[HON_TITLE] : "",
 					  rec->vals[HON_TERM_END] ? rec->vals[HON_TERM_END] : "");
-	int n = notify_unit(r, unit, 1u << ROLE_UNIT_ADMIN, "honors", !strcmp(t->name, "remind") ? M_hon_n_renew : M_hon_st_revoked,
-			    detail, arena_printf(r->a, "/r/honors/%lld", (long long)rec->id));
+	int n = notify_unit(r, unit, 1u << ROLE_UNIT_ADMIN, "honors",
+			    !strcmp(t->name, "remind") ? M_hon_n_renew : M_hon_st_revoked, detail,
+			    arena_printf(r->a, "/r/honors/%lld", (long long)rec->id));
 	return n < 0 ? n : 0;
 }
 
@@ -294,10 +297,7 @@ static const struct field_def counted_fields[] = {
 		     .flags = FF_REQUIRED | LIST_SORT | FF_FILTER,
 		     .min = 2000,
 		     .max = 2100},
-	[CU_UNIT] = {.name = "unit_id",
-		     .type = F_UNIT,
-		     .label = M_unit,
-		     .flags = FF_REQUIRED | FF_LIST | FF_FILTER},
+	[CU_UNIT] = {.name = "unit_id", .type = F_UNIT, .label = M_unit, .flags = FF_REQUIRED | FF_LIST | FF_FILTER},
 	[CU_NOTE] = {.name = "note", .type = F_TEXT, .label = M_hon_counted_note, .flags = FF_LIST, .max = 200},
 };
 
@@ -317,7 +317,19 @@ const struct record_type counted_units_type = {
 
 /* ---- campaigns and their criteria ---- */
 
-enum { CA_NAME, CA_HONOR_TITLE, CA_KIND, CA_LEVEL, CA_ISSUER, CA_YEAR, CA_OPENS, CA_CLOSES, CA_TERM_YEARS, CA_DESCRIPTION, CA__COUNT };
+enum {
+	CA_NAME,
+	CA_HONOR_TITLE,
+	CA_KIND,
+	CA_LEVEL,
+	CA_ISSUER,
+	CA_YEAR,
+	CA_OPENS,
+	CA_CLOSES,
+	CA_TERM_YEARS,
+	CA_DESCRIPTION,
+	CA__COUNT
+};
 
 static const struct enum_opt campaign_kinds[] = {{"youth_post", M_hon_cat_youth_post},
 						 {"civilized_window", M_hon_cat_civilized_window},
@@ -447,9 +459,12 @@ const struct record_type criteria_type = {
 
 /* ---- applications ---- */
 
-static const struct enum_opt app_states[] = {{"draft", M_hon_as_draft},       {"submitted", M_hon_as_submitted},
-					     {"accepted", M_hon_as_accepted}, {"returned", M_hon_as_returned},
-					     {"rejected", M_hon_as_rejected}, {"selected", M_hon_as_selected},
+static const struct enum_opt app_states[] = {{"draft", M_hon_as_draft},
+					     {"submitted", M_hon_as_submitted},
+					     {"accepted", M_hon_as_accepted},
+					     {"returned", M_hon_as_returned},
+					     {"rejected", M_hon_as_rejected},
+					     {"selected", M_hon_as_selected},
 					     {NULL, M_NONE}};
 
 static const struct field_def app_fields[] = {
@@ -459,7 +474,8 @@ static const struct field_def app_fields[] = {
 			  .flags = FF_REQUIRED | FF_LIST | FF_FILTER,
 			  .ref = "campaigns"},
 	[APP_UNIT] = {.name = "unit_id", .type = F_UNIT, .label = M_unit, .flags = FF_REQUIRED | FF_LIST | FF_FILTER},
-	[APP_SUMMARY] = {.name = "summary", .type = F_LONGTEXT, .label = M_hon_a_summary, .flags = FF_SEARCH, .max = 8000},
+	[APP_SUMMARY] =
+		{.name = "summary", .type = F_LONGTEXT, .label = M_hon_a_summary, .flags = FF_SEARCH, .max = 8000},
 	[APP_STATE] = {.name = "state",
 		       .type = F_ENUM,
 		       .label = M_hon_a_state,
@@ -640,8 +656,8 @@ static int app_after(struct req *r, struct record *rec, const struct record *bef
 	(void)event_id;
 	int64_t unit = strtoll(rec->vals[APP_UNIT], NULL, 10);
 	const char *link = arena_printf(r->a, "/r/campaign_applications/%lld", (long long)rec->id);
-	const char *name =
-		db_one_text(req_db(r), r->a, "SELECT name FROM campaigns WHERE id = ?", "i", strtoll(rec->vals[APP_CAMPAIGN], NULL, 10));
+	const char *name = db_one_text(req_db(r), r->a, "SELECT name FROM campaigns WHERE id = ?", "i",
+				       strtoll(rec->vals[APP_CAMPAIGN], NULL, 10));
 	int n = 0;
 	if (!strcmp(t->name, "submit"))
 		n = notify_unit(r, unit, 1u << ROLE_OFFICE, "honors", M_hon_n_submitted, name, link);
