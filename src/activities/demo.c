@@ -170,7 +170,7 @@ static int demo_facilities(struct gen *g)
 				       "INSERT INTO facilities (name, kind, unit_id, area, opening_hours, location, "
 				       "capacity, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 				       "RETURNING id",
-				       "ssidssisii", facilities[k].name, facilities[k].kind, unit, facilities[k].area,
+				       "ssidssssii", facilities[k].name, facilities[k].kind, unit, facilities[k].area,
 				       facilities[k].hours, facilities[k].location,
 				       facilities[k].capacity ? arena_printf(g->a, "%d", facilities[k].capacity) : NULL,
 				       facilities[k].note, g->now, g->now);
