@@ -266,7 +266,6 @@ static void event_participants(struct req *r, const struct record *rec)
 		double h = db_column_isnull(q, 5) ? 0 : db_column_double(q, 5);
 		hours += h;
 		if (!db_column_isnull(q, 1)) {
-			people++;
 			html(r, "<tr><td class=\"card-title\"><a href=\"/r/activity_participants/%D\">%s</a></td>", id,
 			     db_column_isnull(q, 2) ? "?" : db_column_text(q, 2));
 		} else {
@@ -283,6 +282,10 @@ static void event_participants(struct req *r, const struct record *rec)
 	db_reset(q);
 	if (n) {
 		list_end(r);
+		people = (int)db_one_int64(db, 0,
+					   "SELECT count(DISTINCT person_id) FROM activity_participants WHERE event_id = ? "
+					   "AND archived = 0",
+					   "i", rec->id);
 		html(r,
 		     "<p class=\"actv-summary\">%T: <strong id=\"event-people\">%d</strong> · %T: <strong "
 		     "id=\"event-hours\">%s</strong></p>",
@@ -376,18 +379,21 @@ static void participant_check(struct req *r, struct record *rec, const struct re
 	} else if (!person && !rec->vals[AP_UNIT_ID]) {
 		err_field(errs, AP_PERSON_ID, M_actv_p_who);
 	}
-	/* once per event: a person, or a unit taking part as a whole */
+	/* once per event and role: a person, or a unit taking part as a whole
+	 * (a person may take part twice in two roles: an usher who performs) */
 	if (rec->vals[AP_EVENT_ID] && errs->field[AP_EVENT_ID] == M_NONE && errs->field[AP_PERSON_ID] == M_NONE) {
+		const char *role = rec->vals[AP_ROLE] ? rec->vals[AP_ROLE] : "";
 		int64_t twice =
 			person ? db_one_int64(db, 0,
 					      "SELECT count(*) FROM activity_participants WHERE event_id = ? AND "
-					      "person_id = ? AND id <> ? AND archived = 0",
-					      "ssi", rec->vals[AP_EVENT_ID], person, rec->id)
+					      "person_id = ? AND COALESCE(role, '') = ? AND id <> ? AND archived = 0",
+					      "sssi", rec->vals[AP_EVENT_ID], person, role, rec->id)
 			: rec->vals[AP_UNIT_ID]
 				? db_one_int64(db, 0,
 					       "SELECT count(*) FROM activity_participants WHERE event_id = ? AND "
-					       "person_id IS NULL AND unit_id = ? AND id <> ? AND archived = 0",
-					       "ssi", rec->vals[AP_EVENT_ID], rec->vals[AP_UNIT_ID], rec->id)
+					       "person_id IS NULL AND unit_id = ? AND COALESCE(role, '') = ? AND id <> ? "
+					       "AND archived = 0",
+					       "sssi", rec->vals[AP_EVENT_ID], rec->vals[AP_UNIT_ID], role, rec->id)
 				: 0;
 		if (twice > 0)
 			err_field(errs, AP_PERSON_ID, M_actv_p_twice);

@@ -133,6 +133,9 @@ test('participants: people and units, once each, hours not negative, by who may 
 	const twice = await add(C.ua1, { person_id: P.p1.id });
 	assert.equal(twice.status, 422);
 	assert.equal(err(twice).person_id, msg('actv_p_twice', 'en'));
+	const twiceRole = await add(C.ua1, { person_id: P.p2.id, role: '一等獎' });
+	assert.equal(twiceRole.status, 422);
+	assert.equal(err(twiceRole).person_id, msg('actv_p_twice', 'en'));
 	const twiceUnit = await add(C.ua1, { unit_id: O.D1 });
 	assert.equal(twiceUnit.status, 422);
 	assert.equal(err(twiceUnit).person_id, msg('actv_p_twice', 'en'));
@@ -157,11 +160,14 @@ test('participants: people and units, once each, hours not negative, by who may 
 	const joint = await add(C.office, { person_id: P.out.id, hours: 1 });
 	assert.equal(joint.status, 201, joint.text);
 	assert.equal(joint.json().data.unit_id, O.S2);
+	// the same person in a second role: a row of its own, still one person
+	const second = await add(C.ua1, { person_id: P.p1.id, role: 'usher', hours: 1 });
+	assert.equal(second.status, 201, second.text);
 	// the event's page: people, hours and the add button for its clerk
 	const page = await W.ua1.get(`/r/activity_events/${ev.id}`);
 	assert.equal(page.status, 200);
 	assert.equal(/id="event-people">(\d+)</.exec(page.text)[1], '3');
-	assert.equal(/id="event-hours">([^<]*)</.exec(page.text)[1], '16.5');
+	assert.equal(/id="event-hours">([^<]*)</.exec(page.text)[1], '17.5');
 	assert.ok(page.text.includes('林志願') && page.text.includes('趙二處'));
 	assert.match(page.text, /id="add-participant"/);
 	const staffPage = await W.staff1.get(`/r/activity_events/${ev.id}`);
