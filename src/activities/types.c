@@ -103,9 +103,15 @@ static void facility_use(struct req *r, const struct record *rec)
 				     "SELECT id, date_from, title, kind, status FROM activity_events WHERE facility_id = "
 				     "? AND archived = 0 ORDER BY date_from DESC, id DESC LIMIT 200",
 				     "i", rec->id);
-	html(r, "<section class=\"card\" id=\"facility-use\"><h2>%T</h2><ul class=\"actv-use\">", M_actv_f_use);
+	static const struct list_col cols[] = {{M_actv_title, NULL, 0},
+					       {M_actv_date_from, NULL, 0},
+					       {M_actv_kind, NULL, 0},
+					       {M_actv_status, NULL, 0}};
+	html(r, "<section class=\"card\" id=\"facility-use\"><h2>%T</h2>", M_actv_f_use);
 	int n = 0;
 	while (q && db_step(q) == DB_ROW) {
+		if (!n)
+			list_begin(r, cols, 4, -1, 0);
 		n++;
 		const char *kind = db_column_text(q, 3), *st = db_column_text(q, 4);
 		enum msg_id kl = M_actv_k_other, sl = M_actv_st_planned;
@@ -116,12 +122,15 @@ static void facility_use(struct req *r, const struct record *rec)
 			sl = M_actv_st_held;
 		else if (!strcmp(st, "cancelled"))
 			sl = M_actv_st_cancelled;
-		html(r, "<li><span class=\"mono\">%s</span> <a href=\"/r/activity_events/%D\">%s</a> <span "
-			"class=\"muted\">%T · %T</span></li>",
-		     db_column_text(q, 1), db_column_int64(q, 0), db_column_text(q, 2), kl, sl);
+		html(r,
+		     "<tr><td class=\"card-title\"><a href=\"/r/activity_events/%D\">%s</a></td><td class=\"mono\" "
+		     "data-label=\"%T\">%s</td><td data-label=\"%T\">%T</td><td data-label=\"%T\">%T</td></tr>",
+		     db_column_int64(q, 0), db_column_text(q, 2), M_actv_date_from, db_column_text(q, 1), M_actv_kind, kl,
+		     M_actv_status, sl);
 	}
 	db_reset(q);
-	html(r, "</ul>");
+	if (n)
+		list_end(r);
 	if (!n)
 		html(r, "<p class=\"muted\">%T</p>", M_actv_f_use_none);
 	if (!rec->archived && record_type_may(r, &activity_events_type, ACC_WRITE))
