@@ -96,50 +96,6 @@ static const struct field_def facility_fields[] = {
 	[FA_PHOTOS] = {.name = "photos", .type = F_FILES, .label = M_actv_photos},
 };
 
-/* The facility's page lists the events held there, newest first. */
-static void facility_use(struct req *r, const struct record *rec)
-{
-	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT id, date_from, title, kind, status FROM activity_events WHERE facility_id = "
-				     "? AND archived = 0 ORDER BY date_from DESC, id DESC LIMIT 200",
-				     "i", rec->id);
-	static const struct list_col cols[] = {{M_actv_title, NULL, 0},
-					       {M_actv_date_from, NULL, 0},
-					       {M_actv_kind, NULL, 0},
-					       {M_actv_status, NULL, 0}};
-	html(r, "<section class=\"card\" id=\"facility-use\"><h2>%T</h2>", M_actv_f_use);
-	int n = 0;
-	while (q && db_step(q) == DB_ROW) {
-		if (!n)
-			list_begin(r, cols, 4, -1, 0);
-		n++;
-		const char *kind = db_column_text(q, 3), *st = db_column_text(q, 4);
-		enum msg_id kl = M_actv_k_other, sl = M_actv_st_planned;
-		for (const struct enum_opt *o = actv_event_kinds; o->code; o++)
-			if (!strcmp(o->code, kind))
-				kl = o->label;
-		if (!strcmp(st, "held"))
-			sl = M_actv_st_held;
-		else if (!strcmp(st, "cancelled"))
-			sl = M_actv_st_cancelled;
-		html(r,
-		     "<tr><td class=\"card-title\"><a href=\"/r/activity_events/%D\">%s</a></td><td class=\"mono\" "
-		     "data-label=\"%T\">%s</td><td data-label=\"%T\">%T</td><td data-label=\"%T\">%T</td></tr>",
-		     db_column_int64(q, 0), db_column_text(q, 2), M_actv_date_from, db_column_text(q, 1), M_actv_kind, kl,
-		     M_actv_status, sl);
-	}
-	db_reset(q);
-	if (n)
-		list_end(r);
-	if (!n)
-		html(r, "<p class=\"muted\">%T</p>", M_actv_f_use_none);
-	if (!rec->archived && record_type_may(r, &activity_events_type, ACC_WRITE))
-		html(r,
-		     "<p><a class=\"btn\" href=\"/r/activity_events/new?facility_id=%D&amp;unit_id=%u\">%T</a></p>",
-		     rec->id, rec->vals[FA_UNIT_ID] ? rec->vals[FA_UNIT_ID] : "", M_actv_f_event_new);
-	html(r, "</section>");
-}
-
 const struct record_type facilities_type = {
 	.name = "facilities",
 	.table = "facilities",
@@ -154,7 +110,6 @@ const struct record_type facilities_type = {
 	.icon = ICON_HOME,
 	.nav_order = 610,
 	.links = (const struct record_link[]){{"/r/activity_events", M_actv_events}, {NULL, M_NONE}},
-	.detail_extra = facility_use,
 };
 
 /* ---- events ---- */
@@ -250,61 +205,30 @@ static void event_check(struct req *r, struct record *rec, const struct record *
 	(void)r;
 }
 
-/* The event's page: its participants, with the people, units and hours. */
-static void event_participants(struct req *r, const struct record *rec)
+/* The event's page: how many people and units took part and their
+ * volunteer hours (the engine lists the participant rows below it). */
+static void event_summary(struct req *r, const struct record *rec)
 {
-	struct db *db = req_db(r);
-	struct db_stmt *q = db_query(
-		db, r->a,
-		"SELECT p.id, p.person_id, pe.name, p.unit_id, u.name, p.hours, p.role FROM activity_participants p "
-		"LEFT JOIN people pe ON pe.id = p.person_id LEFT JOIN units u ON u.id = p.unit_id WHERE p.event_id = ? "
-		"AND p.archived = 0 ORDER BY p.person_id IS NULL, u.sort_order, p.unit_id, pe.name, p.id LIMIT 2000",
-		"i", rec->id);
-	static const struct list_col cols[] = {{M_actv_person, NULL, 0},
-					       {M_actv_p_unit, NULL, 0},
-					       {M_actv_p_role, NULL, 0},
-					       {M_actv_hours, NULL, 1}};
-	html(r, "<section class=\"card\" id=\"participants\"><h2>%T</h2>", M_actv_participants);
-	int n = 0, people = 0;
+	struct db_stmt *q = db_query(req_db(r), r->a,
+				     "SELECT count(DISTINCT person_id), sum(CASE WHEN person_id IS NULL THEN 1 ELSE 0 "
+				     "END), COALESCE(sum(hours), 0) FROM activity_participants WHERE event_id = ? AND "
+				     "archived = 0",
+				     "i", rec->id);
+	int64_t people = 0, units = 0;
 	double hours = 0;
-	while (q && db_step(q) == DB_ROW) {
-		if (!n)
-			list_begin(r, cols, 4, -1, 0);
-		n++;
-		int64_t id = db_column_int64(q, 0);
-		double h = db_column_isnull(q, 5) ? 0 : db_column_double(q, 5);
-		hours += h;
-		if (!db_column_isnull(q, 1)) {
-			html(r, "<tr><td class=\"card-title\"><a href=\"/r/activity_participants/%D\">%s</a></td>", id,
-			     db_column_isnull(q, 2) ? "?" : db_column_text(q, 2));
-		} else {
-			html(r, "<tr><td class=\"card-title\"><a href=\"/r/activity_participants/%D\">%T</a></td>", id,
-			     M_actv_whole_unit);
-		}
-		html(r,
-		     "<td data-label=\"%T\">%s</td><td data-label=\"%T\">%s</td><td class=\"num\" "
-		     "data-label=\"%T\">%s</td></tr>",
-		     M_actv_p_unit, db_column_isnull(q, 4) ? "" : db_column_text(q, 4), M_actv_p_role,
-		     db_column_isnull(q, 6) ? "" : db_column_text(q, 6), M_actv_hours,
-		     db_column_isnull(q, 5) ? "" : arena_printf(r->a, "%g", h));
+	if (q && db_step(q) == DB_ROW) {
+		people = db_column_int64(q, 0);
+		units = db_column_isnull(q, 1) ? 0 : db_column_int64(q, 1);
+		hours = db_column_double(q, 2);
 	}
 	db_reset(q);
-	if (n) {
-		list_end(r);
-		people = (int)db_one_int64(db, 0,
-					   "SELECT count(DISTINCT person_id) FROM activity_participants WHERE event_id = ? "
-					   "AND archived = 0",
-					   "i", rec->id);
-		html(r,
-		     "<p class=\"actv-summary\">%T: <strong id=\"event-people\">%d</strong> · %T: <strong "
-		     "id=\"event-hours\">%s</strong></p>",
-		     M_actv_people, people, M_actv_volunteer_hours, arena_printf(r->a, "%g", hours));
-	} else {
-		html(r, "<p class=\"muted\">%T</p>", M_actv_p_none);
-	}
-	if (!rec->archived && authz_record_of(r, rec, ACC_WRITE))
-		html(r, "<p><a class=\"btn\" id=\"add-participant\" href=\"/r/activity_participants/new?event_id=%D\">%T</a></p>",
-		     rec->id, M_actv_p_add);
+	html(r, "<section class=\"card\" id=\"participation\"><h2>%T</h2><div class=\"tiles\">", M_actv_p_summary);
+	html(r,
+	     "<div class=\"tile\"><span class=\"tile-label\">%T</span><span class=\"tile-value\" "
+	     "id=\"event-people\">%D</span></div><div class=\"tile\"><span class=\"tile-label\">%T</span><span "
+	     "class=\"tile-value\" id=\"event-units\">%D</span></div><div class=\"tile\"><span "
+	     "class=\"tile-label\">%T</span><span class=\"tile-value\" id=\"event-hours\">%s</span></div></div>",
+	     M_actv_people, people, M_actv_units_joined, units, M_actv_volunteer_hours, arena_printf(r->a, "%g", hours));
 	html(r, "</section>");
 }
 
@@ -326,7 +250,7 @@ const struct record_type activity_events_type = {
 					      {"/r/facilities", M_actv_facilities},
 					      {NULL, M_NONE}},
 	.check = event_check,
-	.detail_extra = event_participants,
+	.detail_extra = event_summary,
 };
 
 /* ---- participants ---- */
