@@ -73,7 +73,8 @@ static int64_t photo_write(struct gen *g, const char *type, int64_t id, const ch
 	int n = 6 + rng_below(&g->r, 10);
 	for (int k = 0; k < n; k++) {
 		int x = 30 + rng_below(&g->r, 420), y = 170 + rng_below(&g->r, 110);
-		int coat = gdImageColorAllocate(im, rng_below(&g->r, 200), rng_below(&g->r, 200), 60 + rng_below(&g->r, 190));
+		int coat = gdImageColorAllocate(im, rng_below(&g->r, 200), rng_below(&g->r, 200),
+						60 + rng_below(&g->r, 190));
 		int face = gdImageColorAllocate(im, 235, 200, 170);
 		gdImageFilledRectangle(im, x - 9, y, x + 9, y + 34, coat);
 		gdImageFilledEllipse(im, x, y - 8, 16, 16, face);
@@ -120,7 +121,8 @@ static int photos(struct gen *g, const char *type, const char *table, int64_t id
 {
 	char ids[64] = "";
 	for (int k = 0; k < n; k++) {
-		int64_t f = photo_write(g, type, id, arena_printf(g->a, "%s-%d.png", name, k + 1), (int)(id * 37 + k * 11));
+		int64_t f =
+			photo_write(g, type, id, arena_printf(g->a, "%s-%d.png", name, k + 1), (int)(id * 37 + k * 11));
 		if (f < 0)
 			return (int)f;
 		size_t len = strlen(ids);
@@ -139,8 +141,8 @@ static const struct {
 } facilities[] = {
 	{"黨員活動室", "party_room", NULL, "工作日 8:30–17:30", "局機關辦公樓三樓", 120, 60, 2,
 	 "黨員學習、組織生活會和主題黨日的固定場所，牆上有入黨誓詞和黨員承諾公示欄。"},
-	{"團員青年活動室", "youth_room", NULL, "工作日 12:00–13:30，周五 15:00–17:30", "局機關辦公樓四樓", 80, 40,
-	 1, "團員青年讀書會、青年文明號創建交流的場所。"},
+	{"團員青年活動室", "youth_room", NULL, "工作日 12:00–13:30，周五 15:00–17:30", "局機關辦公樓四樓", 80, 40, 1,
+	 "團員青年讀書會、青年文明號創建交流的場所。"},
 	{"書報閱覽室", "reading_room", NULL, "工作日 8:30–17:30", "局機關辦公樓二樓", 60, 30, 1,
 	 "訂閱黨報黨刊、交通專業期刊 40 餘種，藏書 3,000 餘冊。"},
 	{"文明成果展覽室", "exhibition_room", NULL, "工作日 9:00–17:00，預約參觀", "局機關辦公樓一樓", 150, 80, 2,
@@ -188,13 +190,13 @@ enum who { W_ANY, W_YOUNG, W_RETIRED, W_UNIT };
 
 struct demo_event {
 	const char *title, *kind, *organizer, *co, *place, *description, *results;
-	int facility;   /* index into facilities, or -1 */
-	int days_ago;   /* its start, counted back from today (negative: ahead) */
-	int days;       /* how many days it lasts */
-	enum who who;   /* whom its people are drawn from */
+	int facility;         /* index into facilities, or -1 */
+	int days_ago;         /* its start, counted back from today (negative: ahead) */
+	int days;             /* how many days it lasts */
+	enum who who;         /* whom its people are drawn from */
 	const char *who_unit; /* W_UNIT: the unit whose staff take part */
-	int people;     /* how many people take part */
-	double hours;   /* each one's volunteer hours (0: none) */
+	int people;           /* how many people take part */
+	double hours;         /* each one's volunteer hours (0: none) */
 	const char *role;
 	const char *const *units; /* units taking part as a whole, NULL-ended */
 	int photos;
@@ -206,8 +208,8 @@ static const char *const labour_units[] = {"公路管理局", NULL};
 static const struct demo_event events[] = {
 	{"「貫徹黨的二十大精神，推進黨風廉政建設」徵文活動", "essay", NULL, "市紀委、應城日報社", NULL,
 	 "與市紀委、應城日報社聯合舉辦，面向全系統幹部職工徵文。",
-	 "收到徵文 46 篇，評出一等獎 1 篇、二等獎 2 篇、三等獎 3 篇，6 篇在應城日報刊登。", -1, 330, 45, W_ANY,
-	 NULL, 14, 0, "作者", NULL, 1},
+	 "收到徵文 46 篇，評出一等獎 1 篇、二等獎 2 篇、三等獎 3 篇，6 篇在應城日報刊登。", -1, 330, 45, W_ANY, NULL,
+	 14, 0, "作者", NULL, 1},
 	{"老幹部釣魚比賽", "sport", "離退休幹部黨支部", NULL, "城郊東湖垂釣園", "組織離退休幹部開展釣魚比賽。",
 	 "評出前三名，全體參賽老幹部獲紀念品。", -1, 300, 1, W_RETIRED, NULL, 10, 0, "參賽者", NULL, 2},
 	{"老幹部門球比賽", "sport", "離退休幹部黨支部", "市老幹部活動中心", "市老幹部活動中心門球場",
@@ -222,8 +224,8 @@ static const struct demo_event events[] = {
 	{"團員青年義務勞動：機關綠化帶養護", "volunteer", NULL, NULL, NULL,
 	 "團員青年利用周末為機關綠化帶除草、補植、修剪。", "養護綠化帶 1,800 平方米，補植灌木 300 株。", 5, 200, 1,
 	 W_YOUNG, NULL, 20, 4, "志願者", labour_units, 2},
-	{"團員青年義務獻血", "blood_donation", NULL, "市中心血站", "市中心血站獻血屋",
-	 "組織團員青年參加無償獻血。", "18 人獻血 5,400 毫升。", -1, 160, 1, W_YOUNG, NULL, 18, 0, "獻血者", NULL, 1},
+	{"團員青年義務獻血", "blood_donation", NULL, "市中心血站", "市中心血站獻血屋", "組織團員青年參加無償獻血。",
+	 "18 人獻血 5,400 毫升。", -1, 160, 1, W_YOUNG, NULL, 18, 0, "獻血者", NULL, 1},
 	{"應城廣場露天電影", "film", NULL, "市文明委", "應城廣場",
 	 "承辦應城廣場露天電影放映，幹部職工志願者維持秩序、發放交通安全宣傳資料。",
 	 "放映 3 場，觀眾約 4,000 人次，發放宣傳資料 2,000 份。", -1, 120, 3, W_ANY, NULL, 8, 3, "志願者", film_units,
@@ -234,8 +236,8 @@ static const struct demo_event events[] = {
 	 "面向全系統和社會各界徵文，弘揚誠信文化。", "評出一等獎 1 篇、二等獎 3 篇、三等獎 5 篇、優秀獎 10 篇。", -1,
 	 60, 30, W_ANY, NULL, 9, 0, "作者", NULL, 1},
 	{"汽車站春運學雷鋒志願服務", "volunteer", "汽車站", "共青團市委", NULL,
-	 "春運期間在候車大廳為旅客提供問詢、行李搬運和重點旅客幫扶。", "服務旅客 3,000 餘人次，收到錦旗 2 面。", 8,
-	 280, 10, W_UNIT, "汽車站", 12, 16, "志願者", NULL, 2},
+	 "春運期間在候車大廳為旅客提供問詢、行李搬運和重點旅客幫扶。", "服務旅客 3,000 餘人次，收到錦旗 2 面。", 8, 280,
+	 10, W_UNIT, "汽車站", 12, 16, "志願者", NULL, 2},
 	{"交通安全進校園志願宣講", "volunteer", "交通技工學校", NULL, "交通技工學校禮堂",
 	 "教師志願者為學生宣講交通安全知識。", "宣講 4 場，學生 800 人次。", -1, 40, 1, W_UNIT, "交通技工學校", 6, 2,
 	 "宣講員", NULL, 1},
@@ -297,8 +299,8 @@ static int participants(struct gen *g, int64_t event, const struct demo_event *e
 		rc = db_run(g->db,
 			    "INSERT INTO activity_participants (event_id, person_id, unit_id, hours, role, created_at, "
 			    "updated_at) VALUES (?, NULL, ?, ?, ?, ?, ?)",
-			    "iissii", event, unit_named(g, e->units[k]), e->hours > 0 ? "20" : NULL, "單位整體參加", g->now,
-			    g->now);
+			    "iissii", event, unit_named(g, e->units[k]), e->hours > 0 ? "20" : NULL, "單位整體參加",
+			    g->now, g->now);
 		g->rows++;
 	}
 	return rc;
@@ -311,16 +313,19 @@ static int demo_events(struct gen *g)
 		const struct demo_event *e = &events[k];
 		int64_t from = g->today - e->days_ago;
 		int64_t unit = e->organizer ? unit_named(g, e->organizer) : g->top;
-		const char *fac = e->facility >= 0 ? arena_printf(g->a, "%lld", (long long)facility_id[e->facility]) : NULL;
+		const char *fac =
+			e->facility >= 0 ? arena_printf(g->a, "%lld", (long long)facility_id[e->facility]) : NULL;
 		const char *place = e->place ? e->place : e->facility >= 0 ? facilities[e->facility].location : NULL;
-		int64_t id = db_insert(
-			g->db,
-			"INSERT INTO activity_events (title, kind, unit_id, co_organizers, date_from, date_to, facility_id, "
-			"place, status, description, results, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-			"?, ?, ?, ?) RETURNING id",
-			"ssissssssssii", e->title, e->kind, unit, e->co, day_text(g, from),
-			e->days > 1 ? day_text(g, from + e->days - 1) : NULL, fac, place,
-			e->days_ago >= 0 ? "held" : "planned", e->description, e->results, g->now, g->now);
+		int64_t id =
+			db_insert(g->db,
+				  "INSERT INTO activity_events (title, kind, unit_id, co_organizers, date_from, "
+				  "date_to, facility_id, "
+				  "place, status, description, results, created_at, updated_at) VALUES (?, ?, ?, ?, ?, "
+				  "?, ?, ?, ?, "
+				  "?, ?, ?, ?) RETURNING id",
+				  "ssissssssssii", e->title, e->kind, unit, e->co, day_text(g, from),
+				  e->days > 1 ? day_text(g, from + e->days - 1) : NULL, fac, place,
+				  e->days_ago >= 0 ? "held" : "planned", e->description, e->results, g->now, g->now);
 		if (id < 0)
 			return (int)id;
 		g->events++;
@@ -342,7 +347,8 @@ int activities_demo(struct db *db, const struct demo_options *o, char *err, size
 		return DB_ERR;
 	}
 	if (existing > 0) {
-		snprintf(err, errlen, "the database has events or facilities already; the demo is for an empty database");
+		snprintf(err, errlen,
+			 "the database has events or facilities already; the demo is for an empty database");
 		return DEMO_E_NOT_EMPTY;
 	}
 	int64_t top = db_one_int64(db, 0, "SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1", NULL);

@@ -79,8 +79,9 @@ static int actv_figures(struct req *r, int64_t unit, const char *from, const cha
 {
 	memset(f, 0, sizeof *f);
 	struct db *db = req_db(r);
-	f->held = db_one_int64(db, -1, "SELECT count(*) FROM activity_events e WHERE" HELD "AND" IN_SUBTREE("e.unit_id"),
-			       "ssi", from, to, unit);
+	f->held =
+		db_one_int64(db, -1, "SELECT count(*) FROM activity_events e WHERE" HELD "AND" IN_SUBTREE("e.unit_id"),
+			     "ssi", from, to, unit);
 	if (f->held < 0)
 		return DB_ERR;
 	struct db_stmt *q = db_query(
@@ -121,9 +122,10 @@ static int actv_stats_compute(struct req *r, int64_t unit, int64_t from, int64_t
 	db_reset(q);
 	/* the direct sub-units, each row counted under the one it lies in */
 	st->units = arena_alloc(r->a, MAX_UNITS * sizeof *st->units);
-	q = db_query(db, r->a,
-		     "SELECT id, name FROM units WHERE parent_id = ? AND archived = 0 ORDER BY sort_order, id LIMIT 200",
-		     "i", unit);
+	q = db_query(
+		db, r->a,
+		"SELECT id, name FROM units WHERE parent_id = ? AND archived = 0 ORDER BY sort_order, id LIMIT 200",
+		"i", unit);
 	while (q && db_step(q) == DB_ROW && st->nunits < MAX_UNITS) {
 		memset(&st->units[st->nunits], 0, sizeof st->units[0]);
 		st->units[st->nunits].id = db_column_int64(q, 0);
@@ -139,12 +141,13 @@ static int actv_stats_compute(struct req *r, int64_t unit, int64_t from, int64_t
 			if (st->units[k].id == db_column_int64(q, 0))
 				st->units[k].f.held = db_column_int64(q, 1);
 	db_reset(q);
-	q = db_query(db, r->a,
-		     "SELECT t.ancestor_id, count(DISTINCT p.event_id), count(DISTINCT p.person_id), count(p.person_id), "
-		     "COALESCE(sum(p.hours), 0) FROM activity_participants p JOIN activity_events e ON e.id = p.event_id "
-		     "JOIN unit_tree t ON t.unit_id = p.unit_id JOIN units c ON c.id = t.ancestor_id AND c.parent_id = ? "
-		     "WHERE p.archived = 0 AND" HELD "GROUP BY t.ancestor_id",
-		     "iss", unit, a, b);
+	q = db_query(
+		db, r->a,
+		"SELECT t.ancestor_id, count(DISTINCT p.event_id), count(DISTINCT p.person_id), count(p.person_id), "
+		"COALESCE(sum(p.hours), 0) FROM activity_participants p JOIN activity_events e ON e.id = p.event_id "
+		"JOIN unit_tree t ON t.unit_id = p.unit_id JOIN units c ON c.id = t.ancestor_id AND c.parent_id = ? "
+		"WHERE p.archived = 0 AND" HELD "GROUP BY t.ancestor_id",
+		"iss", unit, a, b);
 	while (q && db_step(q) == DB_ROW)
 		for (int k = 0; k < st->nunits; k++)
 			if (st->units[k].id == db_column_int64(q, 0)) {
@@ -156,8 +159,8 @@ static int actv_stats_compute(struct req *r, int64_t unit, int64_t from, int64_t
 	db_reset(q);
 	/* by kind */
 	q = db_query(db, r->a,
-		     "SELECT e.kind, count(*) FROM activity_events e WHERE" HELD "AND" IN_SUBTREE("e.unit_id")
-		     "GROUP BY e.kind",
+		     "SELECT e.kind, count(*) FROM activity_events e WHERE" HELD
+		     "AND" IN_SUBTREE("e.unit_id") "GROUP BY e.kind",
 		     "ssi", a, b, unit);
 	while (q && db_step(q) == DB_ROW) {
 		int k = 0;
@@ -194,12 +197,18 @@ static int actv_stats_compute(struct req *r, int64_t unit, int64_t from, int64_t
 	q = db_query(
 		db, r->a,
 		"SELECT e.id, e.date_from, e.title, e.kind, u.name, (SELECT count(DISTINCT p.person_id) FROM "
-		"activity_participants p WHERE p.event_id = e.id AND p.archived = 0 AND" IN_SUBTREE("p.unit_id")
-		"), (SELECT COALESCE(sum(p.hours), 0) FROM activity_participants p WHERE p.event_id = e.id AND "
-		"p.archived = 0 AND" IN_SUBTREE("p.unit_id") ") FROM activity_events e LEFT JOIN units u ON u.id = "
-		"e.unit_id WHERE" HELD "AND (" IN_SUBTREE("e.unit_id") "OR e.id IN (SELECT p.event_id FROM "
-		"activity_participants p WHERE p.archived = 0 AND" IN_SUBTREE("p.unit_id") ")) ORDER BY e.date_from, "
-		"e.id LIMIT 300",
+		"activity_participants p WHERE p.event_id = e.id AND p.archived = 0 AND" IN_SUBTREE(
+			"p.unit_id") "), (SELECT COALESCE(sum(p.hours), 0) FROM activity_participants p WHERE "
+				     "p.event_id = e.id AND "
+				     "p.archived = 0 AND" IN_SUBTREE(
+					     "p.unit_id") ") FROM activity_events e LEFT JOIN units u ON u.id = "
+							  "e.unit_id WHERE" HELD "AND (" IN_SUBTREE(
+								  "e.unit_id") "OR e.id IN (SELECT p.event_id FROM "
+									       "activity_participants p WHERE "
+									       "p.archived = 0 AND" IN_SUBTREE(
+										       "p.unit_id") ")) ORDER BY "
+												    "e.date_from, "
+												    "e.id LIMIT 300",
 		"iissii", unit, unit, a, b, unit, unit);
 	while (q && db_step(q) == DB_ROW && st->nevents < MAX_EVENTS) {
 		struct event_row *e = &st->events[st->nevents++];
@@ -269,16 +278,16 @@ static int book_write(struct req *r, const struct actv_stats *st, const char *pa
 	struct {
 		enum msg_id l;
 		double v;
-	} kv[] = {{M_actv_events_held, (double)st->all.held},     {M_actv_events_joined, (double)st->all.joined},
-		  {M_actv_people, (double)st->all.people},         {M_actv_person_times, (double)st->all.times},
-		  {M_actv_units_joined, (double)st->all.units},    {M_actv_volunteer_hours, st->all.hours},
+	} kv[] = {{M_actv_events_held, (double)st->all.held},        {M_actv_events_joined, (double)st->all.joined},
+		  {M_actv_people, (double)st->all.people},           {M_actv_person_times, (double)st->all.times},
+		  {M_actv_units_joined, (double)st->all.units},      {M_actv_volunteer_hours, st->all.hours},
 		  {M_actv_facilities_count, (double)st->facilities}, {M_actv_facilities_area, st->area}};
 	for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++) {
 		worksheet_write_string(ws, row, 0, T(r, kv[k].l), NULL);
 		worksheet_write_number(ws, row++, 1, kv[k].v, NULL);
 	}
-	const enum msg_id uh[] = {M_unit, M_actv_events_held, M_actv_events_joined, M_actv_people, M_actv_person_times,
-				  M_actv_volunteer_hours};
+	const enum msg_id uh[] = {M_unit,        M_actv_events_held,  M_actv_events_joined,
+				  M_actv_people, M_actv_person_times, M_actv_volunteer_hours};
 	for (int k = 0; k < 6; k++)
 		worksheet_write_string(wu, 0, (lxw_col_t)k, T(r, uh[k]), head);
 	worksheet_set_column(wu, 0, 0, 30, NULL);
@@ -292,8 +301,8 @@ static int book_write(struct req *r, const struct actv_stats *st, const char *pa
 		worksheet_write_number(wu, rr, 4, (double)f->times, NULL);
 		worksheet_write_number(wu, rr, 5, f->hours, NULL);
 	}
-	const enum msg_id eh[] = {M_actv_date_from, M_actv_title, M_actv_kind, M_actv_organizer, M_actv_people,
-				  M_actv_volunteer_hours};
+	const enum msg_id eh[] = {M_actv_date_from, M_actv_title,  M_actv_kind,
+				  M_actv_organizer, M_actv_people, M_actv_volunteer_hours};
 	for (int k = 0; k < 6; k++)
 		worksheet_write_string(we, 0, (lxw_col_t)k, T(r, eh[k]), head);
 	worksheet_set_column(we, 1, 1, 40, NULL);
@@ -374,19 +383,17 @@ static int stats_page(struct req *r)
 		int k = 0;
 		for (const struct enum_opt *o = actv_event_kinds; o->code && k < 16; o++, k++)
 			if (st.kinds[k])
-				html(r, "<li>%T <strong data-kind=\"%a\">%D</strong></li>", o->label, o->code, st.kinds[k]);
+				html(r, "<li>%T <strong data-kind=\"%a\">%D</strong></li>", o->label, o->code,
+				     st.kinds[k]);
 		html(r, "</ul></section>");
 	}
 	int shown = 0;
 	for (int k = 0; k < st.nunits; k++)
 		shown += st.units[k].f.held || st.units[k].f.times || st.units[k].f.joined;
 	if (shown) {
-		static const struct list_col ucols[] = {{M_unit, NULL, 0},
-							{M_actv_events_held, NULL, 1},
-							{M_actv_events_joined, NULL, 1},
-							{M_actv_people, NULL, 1},
-							{M_actv_person_times, NULL, 1},
-							{M_actv_volunteer_hours, NULL, 1}};
+		static const struct list_col ucols[] = {
+			{M_unit, NULL, 0},        {M_actv_events_held, NULL, 1},  {M_actv_events_joined, NULL, 1},
+			{M_actv_people, NULL, 1}, {M_actv_person_times, NULL, 1}, {M_actv_volunteer_hours, NULL, 1}};
 		html(r, "<section class=\"card\" id=\"by-unit\"><h2>%T</h2>", M_actv_by_unit);
 		list_begin(r, ucols, 6, -1, 0);
 		for (int k = 0; k < st.nunits; k++) {
@@ -473,9 +480,9 @@ static int m_facilities(struct req *r, int64_t unit, const char *from, const cha
 	(void)from, (void)to;
 	if (!req_db(r))
 		return DB_ERR;
-	int64_t n = db_one_int64(req_db(r), -1,
-				 "SELECT count(*) FROM facilities WHERE archived = 0 AND" IN_SUBTREE("unit_id"), "i",
-				 unit);
+	int64_t n =
+		db_one_int64(req_db(r), -1,
+			     "SELECT count(*) FROM facilities WHERE archived = 0 AND" IN_SUBTREE("unit_id"), "i", unit);
 	if (n < 0)
 		return DB_ERR;
 	*value = (double)n;

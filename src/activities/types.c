@@ -90,7 +90,8 @@ static const struct field_def facility_fields[] = {
 			      .flags = FF_LIST,
 			      .max = 120,
 			      .hint = M_actv_f_hours_hint},
-	[FA_LOCATION] = {.name = "location", .type = F_TEXT, .label = M_actv_f_location, .flags = FF_SEARCH, .max = 120},
+	[FA_LOCATION] =
+		{.name = "location", .type = F_TEXT, .label = M_actv_f_location, .flags = FF_SEARCH, .max = 120},
 	[FA_CAPACITY] = {.name = "capacity", .type = F_INT, .label = M_actv_f_capacity, .min = 0, .max = 100000},
 	[FA_NOTE] = {.name = "note", .type = F_LONGTEXT, .label = M_actv_f_note, .flags = FF_SEARCH, .max = 4000},
 	[FA_PHOTOS] = {.name = "photos", .type = F_FILES, .label = M_actv_photos},
@@ -115,18 +116,10 @@ const struct record_type facilities_type = {
 /* ---- events ---- */
 
 const struct enum_opt actv_event_kinds[] = {
-	{"essay", M_actv_k_essay},
-	{"speech", M_actv_k_speech},
-	{"performance", M_actv_k_performance},
-	{"contest", M_actv_k_contest},
-	{"sport", M_actv_k_sport},
-	{"volunteer", M_actv_k_volunteer},
-	{"blood_donation", M_actv_k_blood},
-	{"film", M_actv_k_film},
-	{"poetry", M_actv_k_poetry},
-	{"exhibition", M_actv_k_exhibition},
-	{"other", M_actv_k_other},
-	{NULL, M_NONE},
+	{"essay", M_actv_k_essay},           {"speech", M_actv_k_speech}, {"performance", M_actv_k_performance},
+	{"contest", M_actv_k_contest},       {"sport", M_actv_k_sport},   {"volunteer", M_actv_k_volunteer},
+	{"blood_donation", M_actv_k_blood},  {"film", M_actv_k_film},     {"poetry", M_actv_k_poetry},
+	{"exhibition", M_actv_k_exhibition}, {"other", M_actv_k_other},   {NULL, M_NONE},
 };
 
 static const struct enum_opt event_states[] = {
@@ -228,7 +221,8 @@ static void event_summary(struct req *r, const struct record *rec)
 	     "id=\"event-people\">%D</span></div><div class=\"tile\"><span class=\"tile-label\">%T</span><span "
 	     "class=\"tile-value\" id=\"event-units\">%D</span></div><div class=\"tile\"><span "
 	     "class=\"tile-label\">%T</span><span class=\"tile-value\" id=\"event-hours\">%s</span></div></div>",
-	     M_actv_people, people, M_actv_units_joined, units, M_actv_volunteer_hours, arena_printf(r->a, "%g", hours));
+	     M_actv_people, people, M_actv_units_joined, units, M_actv_volunteer_hours,
+	     arena_printf(r->a, "%g", hours));
 	html(r, "</section>");
 }
 
@@ -322,11 +316,12 @@ static void participant_check(struct req *r, struct record *rec, const struct re
 					      "person_id = ? AND COALESCE(role, '') = ? AND id <> ? AND archived = 0",
 					      "sssi", rec->vals[AP_EVENT_ID], person, role, rec->id)
 			: rec->vals[AP_UNIT_ID]
-				? db_one_int64(db, 0,
-					       "SELECT count(*) FROM activity_participants WHERE event_id = ? AND "
-					       "person_id IS NULL AND unit_id = ? AND COALESCE(role, '') = ? AND id <> ? "
-					       "AND archived = 0",
-					       "sssi", rec->vals[AP_EVENT_ID], rec->vals[AP_UNIT_ID], role, rec->id)
+				? db_one_int64(
+					  db, 0,
+					  "SELECT count(*) FROM activity_participants WHERE event_id = ? AND "
+					  "person_id IS NULL AND unit_id = ? AND COALESCE(role, '') = ? AND id <> ? "
+					  "AND archived = 0",
+					  "sssi", rec->vals[AP_EVENT_ID], rec->vals[AP_UNIT_ID], role, rec->id)
 				: 0;
 		if (twice > 0)
 			err_field(errs, AP_PERSON_ID, M_actv_p_twice);

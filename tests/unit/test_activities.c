@@ -122,7 +122,7 @@ static int setup(void **state, enum db_kind kind)
 	add_part(f, ea, pa1, f->a, "3", "volunteer", 0);
 	add_part(f, ea, pa1, f->a, "1.5", "usher", 0); /* the same person in a second role */
 	add_part(f, ea, pa2, f->a, "2", NULL, 0);
-	add_part(f, ea, 0, f->a, "10", NULL, 0); /* a as a whole */
+	add_part(f, ea, 0, f->a, "10", NULL, 0);    /* a as a whole */
 	add_part(f, ea, pb1, f->b, "100", NULL, 1); /* archived: nothing */
 	add_part(f, eb, pa1, f->a, "4", NULL, 0);
 	add_part(f, eb, pb1, f->b, "5", NULL, 0);
@@ -162,8 +162,8 @@ static void figures_of_a(void **state)
 	if (!f)
 		skip();
 	assert_true(metric(f, "events_held", f->a) == 1);
-	assert_true(metric(f, "event_participants", f->a) == 2);                  /* a1, a2 */
-	assert_true(fabs(metric(f, "volunteer_hours", f->a) - 20.5) < 1e-9);     /* 3 + 1.5 + 2 + 10 + 4 */
+	assert_true(metric(f, "event_participants", f->a) == 2);             /* a1, a2 */
+	assert_true(fabs(metric(f, "volunteer_hours", f->a) - 20.5) < 1e-9); /* 3 + 1.5 + 2 + 10 + 4 */
 	assert_true(metric(f, "facilities_count", f->a) == 2);
 	assert_true(metric(f, "events_held", f->b) == 1);
 	assert_true(metric(f, "event_participants", f->b) == 1);
@@ -237,13 +237,13 @@ static void demo_the_seeds_events_and_facilities(void **state)
 	struct fx *f = *state;
 	if (!f)
 		skip();
-	static const char *const kinds[] = {"party_room", "youth_room", "reading_room", "exhibition_room",
+	static const char *const kinds[] = {"party_room",   "youth_room", "reading_room", "exhibition_room",
 					    "retired_room", "green_belt", "greenhouse"};
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-		assert_true(db_one_int64(f->q.t.db, 0, "SELECT count(*) FROM facilities WHERE kind = ?", "s", kinds[k]) >=
-			    1);
-	static const char *const ev[] = {"essay", "sport", "performance", "speech", "volunteer", "blood_donation",
-					 "film", "poetry"};
+		assert_true(db_one_int64(f->q.t.db, 0, "SELECT count(*) FROM facilities WHERE kind = ?", "s",
+					 kinds[k]) >= 1);
+	static const char *const ev[] = {"essay",     "sport",          "performance", "speech",
+					 "volunteer", "blood_donation", "film",        "poetry"};
 	for (size_t k = 0; k < sizeof ev / sizeof ev[0]; k++)
 		assert_true(db_one_int64(f->q.t.db, 0,
 					 "SELECT count(*) FROM activity_events WHERE kind = ? AND status = 'held'", "s",
@@ -277,8 +277,9 @@ static void demo_is_consistent(void **state)
 	assert_true(metric(f, "events_held", f->top) ==
 		    (double)one(f, "SELECT count(*) FROM activity_events WHERE status = 'held' AND archived = 0"));
 	assert_true(metric(f, "event_participants", f->top) ==
-		    (double)one(f, "SELECT count(DISTINCT p.person_id) FROM activity_participants p JOIN activity_events "
-				   "e ON e.id = p.event_id WHERE e.status = 'held'"));
+		    (double)one(f,
+				"SELECT count(DISTINCT p.person_id) FROM activity_participants p JOIN activity_events "
+				"e ON e.id = p.event_id WHERE e.status = 'held'"));
 	assert_true(metric(f, "facilities_count", f->top) == (double)one(f, "SELECT count(*) FROM facilities"));
 	assert_true(metric(f, "volunteer_hours", f->top) > 100);
 	assert_true(metric(f, "event_participants", f->top) > 50);
