@@ -63,6 +63,9 @@ extern const struct enum_opt actv_event_kinds[], actv_facility_kinds[];
 extern const struct route actv_stats_routes[];
 extern const struct metric actv_metrics[];
 
+/* A person's page: the events they took part in this year and their
+ * volunteer hours (nothing when none). */
+void actv_person_section(struct req *r, const struct record *rec);
 /* The home page's tiles (struct module .home). */
 void actv_home(struct req *r);
 

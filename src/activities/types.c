@@ -371,3 +371,38 @@ void actv_home(struct req *r)
 	home_tile(r, arena_printf(r->a, "/activities/stats?from=%s&to=%s", from, to), M_actv_tile_events, n,
 		  M_actv_tile_events_note, 0);
 }
+
+/* ---- a person's page ---- */
+
+void actv_person_section(struct req *r, const struct record *rec)
+{
+	struct db *db = req_db(r);
+	if (!db)
+		return;
+	int64_t today = cal_local_day(time(NULL));
+	int y, m, d;
+	cal_civil_from_days(today, &y, &m, &d);
+	struct db_stmt *q = db_query(db, r->a,
+				     "SELECT count(DISTINCT p.event_id), COALESCE(sum(p.hours), 0) FROM "
+				     "activity_participants p JOIN activity_events e ON e.id = p.event_id WHERE "
+				     "p.person_id = ? AND p.archived = 0 AND e.archived = 0 AND e.status = 'held' AND "
+				     "e.date_from >= ? AND e.date_from <= ?",
+				     "iss", rec->id, day_text(r, cal_days_from_civil(y, 1, 1)), day_text(r, today));
+	int64_t events = 0;
+	double hours = 0;
+	if (q && db_step(q) == DB_ROW) {
+		events = db_column_int64(q, 0);
+		hours = db_column_double(q, 1);
+	}
+	db_reset(q);
+	if (!events)
+		return;
+	html(r,
+	     "<section class=\"card\" id=\"activities\"><h2>%T · %d</h2><div class=\"tiles\"><div "
+	     "class=\"tile\"><span class=\"tile-label\">%T</span><span class=\"tile-value\" "
+	     "id=\"p-events\">%D</span></div><div class=\"tile\"><span class=\"tile-label\">%T</span><span "
+	     "class=\"tile-value\" id=\"p-volunteer-hours\">%s</span></div></div><p><a class=\"btn\" "
+	     "href=\"/r/activity_participants?person_id=%D\">%T</a></p></section>",
+	     M_actv_events, y, M_actv_events_joined, events, M_actv_volunteer_hours, arena_printf(r->a, "%g", hours),
+	     rec->id, M_actv_participants);
+}

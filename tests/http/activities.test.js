@@ -221,6 +221,13 @@ test('statistics per unit and period against a hand count; the workbook; bad inp
 	// the same from SQL, independently
 	const hours = srv.sql(`SELECT sum(p.hours) FROM activity_participants p JOIN activity_events e ON e.id = p.event_id WHERE p.archived = 0 AND e.archived = 0 AND e.status = 'held' AND e.date_from BETWEEN '${from}' AND '${to}'`)[0][0];
 	assert.equal(Number(hours), 15);
+	// a person's page: this year's events and hours (the period above is last year's)
+	const year = day(0).slice(0, 4);
+	const mine = srv.sql(`SELECT count(DISTINCT p.event_id), COALESCE(sum(p.hours), 0) FROM activity_participants p JOIN activity_events e ON e.id = p.event_id WHERE p.person_id = ${P.p1.id} AND p.archived = 0 AND e.archived = 0 AND e.status = 'held' AND e.date_from >= '${year}-01-01'`)[0];
+	const person = await W.office.get(`/r/people/${P.p1.id}`);
+	assert.equal(/id="p-events">(\d+)</.exec(person.text)?.[1], String(mine[0]));
+	assert.equal(Number(/id="p-volunteer-hours">([^<]*)</.exec(person.text)?.[1]), Number(mine[1]));
+	assert.ok(Number(mine[0]) >= 1, 'p1 took part this year');
 	// the clerk sees their own unit's figures, not the other's
 	assert.equal((await W.ua1.get(`/activities/stats?unit=${O.S1}&from=${from}&to=${to}`)).status, 200);
 	assert.equal((await W.ua1.get(`/activities/stats?unit=${O.S2}`)).status, 403);
