@@ -5,6 +5,7 @@
  * and the start-up that loads the server secret and migrates the database.
  * No other file names a module. */
 #include "module.h"
+#include "activities/activities.h"
 #include "core/cache.h"
 #include "core/log.h"
 #include "db/db.h"
@@ -42,6 +43,7 @@ const struct module *const app_modules[] = {
 	&rectification_module,
 	&learning_module,
 	&honors_module,
+	&activities_module,
 	NULL,
 };
 

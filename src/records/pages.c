@@ -423,7 +423,7 @@ static void field_widget(struct req *r, const struct record *rec, int i, enum ms
 		return;
 	}
 	case F_INT:
-	case F_DECIMAL: field_input(r, "number", name, f->label, v, err, req, f->hint); return;
+	case F_DECIMAL: field_input(r, "decimal", name, f->label, v, err, req, f->hint); return;
 	case F_DATE:
 		/* a date input drops a value it cannot read: after an error the
 		 * field is text, so what was typed stays there to be corrected */

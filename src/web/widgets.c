@@ -123,7 +123,11 @@ void field_input(struct req *r, const char *type, const char *name, enum msg_id 
 {
 	html(r, "<div class=\"field%H\"><label for=\"f-%a\">%T%H</label>", err != M_NONE ? MARKUP(" has-error") : NULL, name,
 	     label, required ? field_required_mark(r) : NULL);
-	html(r, "<input id=\"f-%a\" name=\"%a\" type=\"%a\"", name, name, type);
+	/* "decimal": a number input that takes fractions (step="any"); a bare
+	 * number input refuses 4.5 in the browser */
+	int decimal = strcmp(type, "decimal") == 0;
+	html(r, "<input id=\"f-%a\" name=\"%a\" type=\"%a\"%H", name, name, decimal ? "number" : type,
+	     decimal ? MARKUP(" step=\"any\"") : NULL);
 	if (value && strcmp(type, "password") != 0)
 		html(r, " value=\"%a\"", value);
 	if (required)

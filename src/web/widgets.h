@@ -37,7 +37,8 @@ void empty_state(struct req *r, enum msg_id title, enum msg_id detail, const cha
 void home_tile(struct req *r, const char *href, enum msg_id label, int64_t value, enum msg_id note, int warn);
 
 /* A labelled input with its error under it. type: "text", "password",
- * "search", "number", "date", "email". err M_NONE for none. */
+ * "search", "number", "decimal" (a number with fractions), "date", "email".
+ * err M_NONE for none. */
 void field_input(struct req *r, const char *type, const char *name, enum msg_id label, const char *value,
 		 enum msg_id err, int required, enum msg_id hint);
 /* A <select> from parallel value / label arrays. */

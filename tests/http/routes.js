@@ -154,6 +154,8 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/learning/signin/{key:str}', perm: 'P_SIGNED_IN', csrf: 1, path: '/learning/signin/0123456789abcdef0123456789abcdef', form: {}, ok: 404 },
 	{ method: 'POST', pattern: '/learning/programmes/{id:int}/assign', perm: 'P_SIGNED_IN', csrf: 1, path: '/learning/programmes/999999/assign', form: {}, ok: 404 },
 	{ method: 'GET', pattern: '/learning/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/learning/stats?unit=:unit', ok: 200 },
+	// activities (src/activities/): the events' statistics, for the roles that read events
+	{ method: 'GET', pattern: '/activities/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/activities/stats?unit=:unit', ok: 200 },
 	{ method: 'GET', pattern: '/verify', perm: 'P_PUBLIC', ok: 200 },
 	{ method: 'GET', pattern: '/verify/{code:str}', perm: 'P_PUBLIC', path: '/verify/AAAAAAAAAAAA', ok: 404 },
 
