@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "appraisal/appraisal.h"
+#include "assessment/assessment.h"
 #include "cases/cases.h"
 #include "inspections/inspections.h"
 #include "learning/learning.h"
@@ -40,6 +41,7 @@ const struct module *const app_modules[] = {
 	&appraisal_module,
 	&rectification_module,
 	&learning_module,
+	&assessment_module,
 	NULL,
 };
 

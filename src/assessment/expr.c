@@ -73,7 +73,7 @@ static int fail(struct parser *p, enum msg_id m, size_t pos, const char *name)
 		if (((unsigned char)p->s[i] & 0xC0) != 0x80)
 			col++;
 	/* pos inside a character counts that character */
-	if (pos < p->len && ((unsigned char)p->s[pos] & 0xC0) == 0x80)
+	if (pos < p->len && ((unsigned char)p->s[pos] & 0xC0) == 0x80 && col > 1)
 		col--;
 	p->err->col = col;
 	p->err->name[0] = 0;
