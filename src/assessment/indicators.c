@@ -243,12 +243,12 @@ static void preview_render(struct req *r, const struct indicator *in, const stru
 static void help_render(struct req *r)
 {
 	html(r, "<section class=\"card\" id=\"formula-help\"><h2>%T</h2><p>%T</p><p>%T</p><p>%T</p><p>%T</p><p>%T</p>"
-		"<table class=\"list\"><tbody>",
+		"<ul class=\"assess-metrics\">",
 	     M_assess_help, M_assess_help_1, M_assess_help_2, M_assess_help_3, M_assess_help_4, M_assess_help_5);
 	for (const struct module *const *m = app_modules; *m; m++)
 		for (const struct metric *x = (*m)->metrics; x && x->name; x++)
-			html(r, "<tr><td><code>%s</code></td><td>%T</td></tr>", x->name, x->label);
-	html(r, "</tbody></table></section>");
+			html(r, "<li><code>%s</code> %T</li>", x->name, x->label);
+	html(r, "</ul></section>");
 }
 
 /* ---- the editor ---- */
@@ -277,7 +277,7 @@ static int editor_render(struct req *r, const struct indicator *in, const struct
 		html(r, "<div class=\"flash flash-error\" role=\"alert\" id=\"form-error\">%T</div>", err);
 	html(r, "<section class=\"card\"><form id=\"leaf\" method=\"post\" action=\"/assessment/indicators/%D\">%H",
 	     in->id, csrf_input(r));
-	html(r, "<fieldset%H>", editable ? NULL : MARKUP(" disabled"));
+	html(r, "<fieldset class=\"assess-form\"%H>", editable ? NULL : MARKUP(" disabled"));
 	field_input(r, "text", "name", M_assess_name, f->name, M_NONE, 1, M_NONE);
 	if (in->leaf) {
 		points_input(r, "max_points", M_assess_max_points, f->points, "f-max_points");
@@ -308,16 +308,17 @@ static int editor_render(struct req *r, const struct indicator *in, const struct
 		}
 		html(r, "<p class=\"hint\" id=\"f-formula-hint\">%T <a href=\"#formula-help\">%T</a></p></div>",
 		     M_assess_formula_hint, M_assess_help);
-		html(r, "<div class=\"filters\"><div class=\"field\"><label for=\"f-metric\">%T</label><select id=\"f-metric\" "
-			"name=\"metric\"><option value=\"\"></option>",
-		     M_assess_metric);
+		html(r, "<fieldset class=\"field\"><legend>%T</legend><div class=\"filters\"><div class=\"field\"><label "
+			"for=\"f-metric\">%T</label><select id=\"f-metric\" name=\"metric\"><option value=\"\"></option>",
+		     M_assess_m_deduction, M_assess_metric);
 		for (const struct module *const *m = app_modules; *m; m++)
 			for (const struct metric *x = (*m)->metrics; x && x->name; x++)
 				html(r, "<option value=\"%a\"%H>%T (%s)</option>", x->name,
 				     !strcmp(x->name, f->metric) ? MARKUP(" selected") : NULL, x->label, x->name);
 		html(r, "</select></div>");
 		points_input(r, "per_event", M_assess_per_event, f->per_event, "f-per_event");
-		html(r, "</div><fieldset class=\"field\"><legend>%T</legend><div class=\"filters\">", M_assess_bonus_levels);
+		html(r, "</div></fieldset><fieldset class=\"field\"><legend>%T</legend><div class=\"filters\">",
+		     M_assess_bonus_levels);
 		for (int i = 0; i < NBONUS; i++)
 			points_input(r, arena_printf(r->a, "bonus_%s", bonus_keys[i]), bonus_labels[i], f->bonus[i],
 				     arena_printf(r->a, "f-bonus_%s", bonus_keys[i]));
