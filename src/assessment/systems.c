@@ -301,25 +301,26 @@ static int system_render(struct req *r, int64_t id, const char *pname, const cha
 	const char *title = arena_printf(r->a, "%d · %s", s.year, s.name);
 	struct crumb c[] = {{"/assessment/systems", T(r, M_assess_systems)}, {NULL, title}};
 	page_begin(r, title, c, 2);
-	struct buf acts;
-	buf_init(&acts, r->a);
-	buf_puts(&acts, "");
-	if (office && draft)
-		buf_puts(&acts, markup_text(html_fmt(r,
-						     "<form method=\"post\" action=\"/assessment/systems/%D/activate\" "
-						     "class=\"inline\">%H<button class=\"btn btn-primary\">%T</button></form>",
-						     id, csrf_input(r), M_assess_activate)));
-	if (office && !strcmp(s.state, "in_use"))
-		buf_puts(&acts, markup_text(html_fmt(r,
-						     "<form method=\"post\" action=\"/assessment/systems/%D/revise\" "
-						     "class=\"inline\">%H<button class=\"btn\">%T</button></form>",
-						     id, csrf_input(r), M_assess_revise)));
-	if (office)
-		buf_puts(&acts, markup_text(html_fmt(r,
-						     "<form method=\"post\" action=\"/assessment/systems/%D/copy\" "
-						     "class=\"inline\">%H<button class=\"btn\">%T</button></form>",
-						     id, csrf_input(r), M_assess_copy_next)));
-	page_heading(r, title, html_fmt(r, "%H", (const struct markup *)acts.p));
+	const struct markup *activate =
+		office && draft ? html_fmt(r,
+					   "<form method=\"post\" action=\"/assessment/systems/%D/activate\" "
+					   "class=\"inline\">%H<button class=\"btn btn-primary\">%T</button></form>",
+					   id, csrf_input(r), M_assess_activate)
+				: NULL;
+	const struct markup *revise =
+		office && !strcmp(s.state, "in_use")
+			? html_fmt(r,
+				   "<form method=\"post\" action=\"/assessment/systems/%D/revise\" class=\"inline\">%H<button "
+				   "class=\"btn\">%T</button></form>",
+				   id, csrf_input(r), M_assess_revise)
+			: NULL;
+	const struct markup *copy =
+		office ? html_fmt(r,
+				  "<form method=\"post\" action=\"/assessment/systems/%D/copy\" class=\"inline\">%H<button "
+				  "class=\"btn\">%T</button></form>",
+				  id, csrf_input(r), M_assess_copy_next)
+		       : NULL;
+	page_heading(r, title, html_fmt(r, "%H%H%H", activate, revise, copy));
 	if (err != M_NONE)
 		html(r, "<div class=\"flash flash-error\" role=\"alert\">%T</div>", err);
 	int mismatch = fabs(t.total - s.total) > 1e-9;
