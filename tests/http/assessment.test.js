@@ -275,3 +275,30 @@ test('only the office changes systems; the others read the systems in use and no
 	assert.equal((await W.office.post(`/assessment/indicators/${sup}/delete`, {})).status, 303);
 	assert.deepEqual(sql(`SELECT name FROM assess_indicators WHERE system_id = ${draft} AND name IN ('Supervision', 'Cases', 'On time', 'Overdue')`), []);
 });
+
+test('the pages are valid HTML: the list, a tree, a leaf with its preview and help, a refused formula', async () => {
+	await setup();
+	const { HtmlValidate } = require('html-validate');
+	const validator = new HtmlValidate({
+		extends: ['html-validate:standard'],
+		rules: { 'hidden-focusable': 'error', 'input-missing-label': 'error', 'no-dup-id': 'error' },
+	});
+	const sys = Number(sql(`SELECT id FROM assess_systems WHERE year = ${YEAR} AND state = 'in_use'`)[0][0]);
+	const draft = Number(sql(`SELECT id FROM assess_systems WHERE year = ${YEAR + 1}`)[0][0]);
+	const leaf = Number(sql(`SELECT id FROM assess_indicators WHERE system_id = ${draft} AND name LIKE 'Plan%'`)[0][0]);
+	const pages = [
+		['list', await W.office.get('/assessment/systems')],
+		['in use', await W.office.get(`/assessment/systems/${sys}`)],
+		['draft', await W.office.get(`/assessment/systems/${draft}`)],
+		['leaf', await W.office.get(`/assessment/indicators/${leaf}`)],
+		['refused', await save(W.office, leaf, { name: 'Plan', max_points: 5, method: 'formula', formula: 'min(1, foo)' })],
+		['read only', await W.staff.get(`/assessment/systems/${sys}`)],
+	];
+	const found = [];
+	for (const [what, r] of pages) {
+		assert.ok([200, 422].includes(r.status), `${what}: ${r.status}`);
+		const report = await validator.validateString(r.text);
+		found.push(...report.results.flatMap((x) => x.messages).map((m) => `${what}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+	}
+	assert.deepEqual(found, []);
+});
