@@ -265,7 +265,7 @@ static int editor_render(struct req *r, const struct indicator *in, const struct
 			 const char *formula_err, size_t err_pos)
 {
 	int office = assess_is_office(r), editable = office && !strcmp(in->sys.state, "draft");
-	const char *systitle = arena_printf(r->a, "%d · %s", in->sys.year, in->sys.name);
+	const char *systitle = assess_system_title(r, in->sys.year, in->sys.name);
 	struct crumb c[] = {{"/assessment/systems", T(r, M_assess_systems)},
 			    {arena_printf(r->a, "/assessment/systems/%lld", (long long)in->system_id), systitle},
 			    {NULL, f->name}};

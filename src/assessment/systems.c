@@ -40,6 +40,12 @@ const char *assess_num(struct req *r, double v)
 	return s;
 }
 
+const char *assess_system_title(struct req *r, int year, const char *name)
+{
+	const char *y = arena_printf(r->a, "%d", year);
+	return strstr(name, y) ? name : arena_printf(r->a, "%s · %s", y, name);
+}
+
 static enum msg_id state_label(const char *s)
 {
 	return !strcmp(s, "draft") ? M_assess_state_draft : !strcmp(s, "in_use") ? M_assess_state_in_use
@@ -298,7 +304,7 @@ static int system_render(struct req *r, int64_t id, const char *pname, const cha
 	if (assess_tree_load(r, id, &t))
 		return req_fail(r, 503, M_err_db_down);
 	int office = assess_is_office(r), draft = !strcmp(s.state, "draft");
-	const char *title = arena_printf(r->a, "%d · %s", s.year, s.name);
+	const char *title = assess_system_title(r, s.year, s.name);
 	struct crumb c[] = {{"/assessment/systems", T(r, M_assess_systems)}, {NULL, title}};
 	page_begin(r, title, c, 2);
 	const struct markup *activate =
@@ -325,7 +331,7 @@ static int system_render(struct req *r, int64_t id, const char *pname, const cha
 		html(r, "<div class=\"flash flash-error\" role=\"alert\">%T</div>", err);
 	int mismatch = fabs(t.total - s.total) > 1e-9;
 	html(r,
-	     "<section class=\"card\"><dl class=\"facts\"><dt>%T</dt><dd>%D</dd><dt>%T</dt><dd>%D</dd><dt>%T</dt>"
+	     "<section class=\"card\"><dl class=\"props\"><dt>%T</dt><dd>%D</dd><dt>%T</dt><dd>%D</dd><dt>%T</dt>"
 	     "<dd><span class=\"badge%H\">%T</span></dd><dt>%T</dt><dd>%s</dd><dt>%T</dt><dd id=\"leaf-total\">%s</dd>"
 	     "</dl>%H</section>",
 	     M_assess_year, (int64_t)s.year, M_assess_version, (int64_t)s.version, M_assess_state,

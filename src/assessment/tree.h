@@ -28,6 +28,8 @@ struct assess_tree {
 	double total; /* sum of the leaves' points */
 };
 
+/* "2026 · name", or the name when it says its year (arena). */
+const char *assess_system_title(struct req *r, int year, const char *name);
 /* 0, or -1 when there is no such system. */
 int assess_system_load(struct req *r, int64_t id, struct assess_system *s);
 /* May the user see it: the office sees every system, others the ones in use. */
