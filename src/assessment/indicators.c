@@ -543,8 +543,8 @@ static int delete_post(struct req *r)
 	int rc = db_begin(db);
 	/* the subtree: at most two levels under it; children first */
 	static const char *const del[] = {
-		"DELETE FROM assess_weights WHERE indicator_id IN (SELECT id FROM assess_indicators WHERE parent_id IN "
-		"(SELECT id FROM assess_indicators WHERE parent_id = ?))",
+		("DELETE FROM assess_weights WHERE indicator_id IN (SELECT id FROM assess_indicators WHERE parent_id IN "
+		 "(SELECT id FROM assess_indicators WHERE parent_id = ?))"),
 		"DELETE FROM assess_indicators WHERE parent_id IN (SELECT id FROM assess_indicators WHERE parent_id = ?)",
 		"DELETE FROM assess_weights WHERE indicator_id IN (SELECT id FROM assess_indicators WHERE parent_id = ?)",
 		"DELETE FROM assess_indicators WHERE parent_id = ?",
