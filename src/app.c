@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "appraisal/appraisal.h"
+#include "assessment/assessment.h"
 #include "cases/cases.h"
 #include "inspections/inspections.h"
 #include "learning/learning.h"
@@ -44,6 +45,7 @@ const struct module *const app_modules[] = {
 	&learning_module,
 	&honors_module,
 	&activities_module,
+	&assessment_module,
 	NULL,
 };
 

@@ -157,6 +157,18 @@ const ROUTES = [
 	// activities (src/activities/): the events' statistics, for the roles that read events
 	{ method: 'GET', pattern: '/activities/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/activities/stats?unit=:unit', ok: 200 },
 	{ method: 'GET', pattern: '/verify', perm: 'P_PUBLIC', ok: 200 },
+	// assessment (src/assessment/): every role reads the indicator systems in
+	// use; only the office (org-wide admin or office) creates and changes them
+	{ method: 'GET', pattern: '/assessment/systems', perm: 'P_SIGNED_IN', ok: 200 },
+	{ method: 'POST', pattern: '/assessment/systems', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/assessment/systems/{id:int}', perm: 'P_SIGNED_IN', path: '/assessment/systems/999999', ok: 404 },
+	{ method: 'POST', pattern: '/assessment/systems/{id:int}/indicators', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/systems/999999/indicators', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/systems/{id:int}/activate', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/systems/999999/activate', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/systems/{id:int}/revise', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/systems/999999/revise', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/systems/{id:int}/copy', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/systems/999999/copy', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/assessment/indicators/{id:int}', perm: 'P_SIGNED_IN', path: '/assessment/indicators/999999', ok: 404 },
+	{ method: 'POST', pattern: '/assessment/indicators/{id:int}', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/indicators/999999', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/indicators/{id:int}/delete', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/indicators/999999/delete', form: {}, ok: 404 },
 	{ method: 'GET', pattern: '/verify/{code:str}', perm: 'P_PUBLIC', path: '/verify/AAAAAAAAAAAA', ok: 404 },
 
 	// cases: the office's quick entry, a supervisor's opinion form
