@@ -322,7 +322,7 @@ static PangoLayout *layout_new(const struct pdf *p, PangoContext *ctx, const cha
 	pango_layout_set_alignment(l, align == PDF_CENTER  ? PANGO_ALIGN_CENTER
 				      : align == PDF_RIGHT ? PANGO_ALIGN_RIGHT
 							   : PANGO_ALIGN_LEFT);
-	pango_layout_set_line_spacing(l, size >= 18 ? 1.1f : size < BODY_PT ? 1.15f : 1.35f);
+	pango_layout_set_line_spacing(l, size >= 18 ? 1.1f : size < BODY_PT ? 1.0f : 1.25f);
 	pango_layout_set_text(l, text, -1);
 	return l;
 }
