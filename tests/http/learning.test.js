@@ -420,6 +420,7 @@ test('the module\'s pages are valid HTML (html-validate), an error answer includ
 		[W.ua1, '/learning/sessions/repeat'], [W.staff3, `/learning/signin/${k}`], [W.office, '/learning/stats'],
 		[W.office, `/r/learning_programmes/${g.id}`], [W.office, '/r/programme_items'], [W.office, '/r/training_courses'],
 		[srv.client(), `/verify/${e}`], [srv.client(), '/verify/AAAAAAAAAAAA'], [srv.client(), '/verify'],
+		[W.staff1, `/r/people/${P.staff1.id}`], [W.ua1, `/r/training_enrolments/${srv.sql(`SELECT id FROM training_enrolments WHERE cert_code = '${e}'`)[0][0]}`],
 	];
 	const found = [];
 	for (const [c, p] of pages) {

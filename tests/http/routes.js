@@ -156,6 +156,8 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/learning/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/learning/stats?unit=:unit', ok: 200 },
 	{ method: 'GET', pattern: '/verify', perm: 'P_PUBLIC', ok: 200 },
 	{ method: 'GET', pattern: '/verify/{code:str}', perm: 'P_PUBLIC', path: '/verify/AAAAAAAAAAAA', ok: 404 },
+	// a certificate's PDF (an unknown code: 404; who may have it: learning.test.js)
+	{ method: 'GET', pattern: '/learning/certificates/{code:str}', perm: 'P_SIGNED_IN', path: '/learning/certificates/AAAAAAAAAAAA.pdf', ok: 404 },
 
 	// cases: the office's quick entry, a supervisor's opinion form
 	{ method: 'GET', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
