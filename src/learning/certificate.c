@@ -60,8 +60,10 @@ struct cert {
 	const char *code, *name, *course, *hours, *from, *to, *issuer, *completed;
 };
 
-static int cert_draw(struct req *r, const struct cert *c, struct buf *out)
+/* compact: smaller type and QR code, for what does not fit one page */
+static int cert_draw(struct req *r, const struct cert *c, int compact, struct buf *out, int *pages)
 {
+	double k = compact ? 0.8 : 1;
 	const char *url = learn_abs_url(r, arena_printf(r->a, "/verify/%s", c->code));
 	const char *sep = r->lang == LANG_EN ? "   ·   " : "　·　";
 	struct pdf *p =
@@ -74,25 +76,25 @@ static int cert_draw(struct req *r, const struct cert *c, struct buf *out)
 						  .border = 1});
 	pdf_fill(p);
 	pdf_title(p, T(r, M_learn_cert_title));
-	pdf_text(p, c->name, 26, 1, PDF_CENTER);
-	pdf_text(p, T(r, M_learn_cert_completed), 13, 0, PDF_CENTER);
-	pdf_space(p, 2);
+	pdf_text(p, c->name, 24 * k, 1, PDF_CENTER);
+	pdf_text(p, T(r, M_learn_cert_completed), 12.5 * k, 0, PDF_CENTER);
+	pdf_space(p, 1);
 	pdf_text(p, r->lang == LANG_EN ? arena_printf(r->a, "“%s”", c->course) : arena_printf(r->a, "「%s」", c->course),
-		 20, 1, PDF_CENTER);
+		 (strlen(c->course) > 90 ? 15 : 19) * k, 1, PDF_CENTER);
 	pdf_text(p,
 		 arena_printf(r->a, "%s%s%s", labelled(r, M_learn_hours, c->hours), sep,
 			      labelled(r, M_learn_cert_period, arena_printf(r->a, "%s – %s", c->from, c->to))),
-		 12, 0, PDF_CENTER);
+		 12 * k, 0, PDF_CENTER);
 	pdf_fill(p);
 	pdf_text(p,
 		 arena_printf(r->a, "%s%s%s", labelled(r, M_learn_cert_issuer, c->issuer), sep,
 			      labelled(r, M_learn_cert_issued_on, c->completed)),
-		 12, 0, PDF_CENTER);
+		 12 * k, 0, PDF_CENTER);
 	pdf_fill(p);
-	pdf_qr(p, url, 26, PDF_CENTER);
+	pdf_qr(p, url, 24 * k, PDF_CENTER);
 	pdf_text(p, labelled(r, M_learn_cert_code, c->code), 11, 1, PDF_CENTER);
-	pdf_text(p, arena_printf(r->a, "%s\n%s", T(r, M_learn_cert_verify_line), url), 8.5, 0, PDF_CENTER);
-	return pdf_end(p, out, NULL);
+	pdf_text(p, labelled(r, M_learn_cert_verify_line, url), 8, 0, PDF_CENTER);
+	return pdf_end(p, out, pages);
 }
 
 static int cert_pdf(struct req *r)
@@ -135,7 +137,12 @@ static int cert_pdf(struct req *r)
 		return req_fail(r, 403, M_NONE);
 	struct buf pdf;
 	buf_init(&pdf, r->a);
-	int rc = cert_draw(r, &c, &pdf);
+	int pages = 0;
+	int rc = cert_draw(r, &c, 0, &pdf, &pages);
+	if (!rc && pages > 1) {
+		buf_reset(&pdf);
+		rc = cert_draw(r, &c, 1, &pdf, &pages);
+	}
 	if (rc == PDF_E_FONT)
 		return req_fail(r, 503, M_learn_cert_failed);
 	if (rc)

@@ -101,8 +101,8 @@ struct pdf *pdf_begin(struct arena *a, const struct pdf_meta *m)
 	p->m.pages = sdup(p, p->m.pages);
 	p->pw = (p->m.landscape ? 297 : 210) * MM;
 	p->ph = (p->m.landscape ? 210 : 297) * MM;
-	double side = p->m.border ? 28 : 22, top = p->m.border ? 26 : 20;
-	double foot = p->m.footer || p->m.pages ? (p->m.border ? 30 : 24) : (p->m.border ? 26 : 20);
+	double side = p->m.border ? 28 : 22, top = p->m.border ? 21 : 20;
+	double foot = p->m.footer || p->m.pages ? (p->m.border ? 28 : 24) : (p->m.border ? 21 : 20);
 	p->left = side * MM;
 	p->right = p->pw - side * MM;
 	p->top = top * MM;
@@ -141,7 +141,7 @@ static void text_add(struct pdf *p, const char *text, double size, int bold, enu
 
 void pdf_title(struct pdf *p, const char *text)
 {
-	text_add(p, text, p->m.border ? CERT_TITLE_PT : TITLE_PT, 1, PDF_CENTER, 0, 7 * MM);
+	text_add(p, text, p->m.border ? CERT_TITLE_PT : TITLE_PT, 1, PDF_CENTER, 0, (p->m.border ? 5 : 7) * MM);
 	if (p->last && !p->err)
 		p->last->accent = p->m.border;
 }
@@ -427,10 +427,11 @@ static int paginate(struct pdf *p)
 			continue;
 		}
 		int top = y <= p->top;
-		double need = op_height(o, top);
+		/* the space after a block may hang into the bottom margin */
+		double need = op_height(o, top) - o->after;
 		/* a heading needs the block after it on its page too */
 		if (o->keep && o->next && o->next->kind != OP_BREAK)
-			need += op_height(o->next, 0);
+			need += o->after + op_height(o->next, 0) - o->next->after;
 		if (!top && y + need > p->bottom) {
 			end[page] = y;
 			full[page] = 1;
