@@ -210,12 +210,13 @@ void learn_person_certificates(struct req *r, const struct record *rec)
 		}
 		const char *code = db_column_text(q, 2);
 		html(r,
-		     "<tr><td><a href=\"/r/training_enrolments/%D\">%s</a></td><td class=\"num\">%s</td><td>%s</td><td><a "
-		     "class=\"mono\" href=\"/verify/%u\">%s</a></td><td>",
-		     db_column_int64(q, 0), db_column_text(q, 3), hours_text(r, q, 5),
-		     db_column_isnull(q, 4) ? "" : db_column_text(q, 4), code, code);
+		     "<tr><td class=\"card-title\"><a href=\"/r/training_enrolments/%D\">%s</a></td><td class=\"num\" "
+		     "data-label=\"%T\">%s</td><td data-label=\"%T\">%s</td><td data-label=\"%T\"><a class=\"mono\" "
+		     "href=\"/verify/%u\">%s</a></td><td>",
+		     db_column_int64(q, 0), db_column_text(q, 3), M_learn_hours, hours_text(r, q, 5), M_learn_completed_on,
+		     db_column_isnull(q, 4) ? "" : db_column_text(q, 4), M_learn_cert_code, code, code);
 		if (own || authz_record(r, &enrolments_type, ACC_WRITE, unit, 0))
-			html(r, "<a class=\"btn btn-sm\" href=\"%a\" download>PDF</a>", cert_href(r, code));
+			html(r, "<a class=\"btn btn-sm\" href=\"%a\" download>%T</a>", cert_href(r, code), M_learn_cert_pdf);
 		html(r, "</td></tr>");
 	}
 	db_reset(q);
