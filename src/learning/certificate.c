@@ -69,17 +69,18 @@ static int cert_draw(struct req *r, const struct cert *c, int compact, struct bu
 	struct pdf *p =
 		pdf_begin(r->a, &(struct pdf_meta){.title = arena_printf(r->a, "%s · %s · %s", T(r, M_learn_cert_title),
 									 c->name, c->course),
-						  .subject = c->course,
-						  .author = c->issuer,
-						  .lang = lang_code(r->lang),
-						  .landscape = 1,
-						  .border = 1});
+						   .subject = c->course,
+						   .author = c->issuer,
+						   .lang = lang_code(r->lang),
+						   .landscape = 1,
+						   .border = 1});
 	pdf_fill(p);
 	pdf_title(p, T(r, M_learn_cert_title));
 	pdf_text(p, c->name, 24 * k, 1, PDF_CENTER);
 	pdf_text(p, T(r, M_learn_cert_completed), 12.5 * k, 0, PDF_CENTER);
 	pdf_space(p, 1);
-	pdf_text(p, r->lang == LANG_EN ? arena_printf(r->a, "“%s”", c->course) : arena_printf(r->a, "「%s」", c->course),
+	pdf_text(p,
+		 r->lang == LANG_EN ? arena_printf(r->a, "“%s”", c->course) : arena_printf(r->a, "「%s」", c->course),
 		 (strlen(c->course) > 90 ? 15 : 19) * k, 1, PDF_CENTER);
 	pdf_text(p,
 		 arena_printf(r->a, "%s%s%s", labelled(r, M_learn_hours, c->hours), sep,
@@ -106,14 +107,15 @@ static int cert_pdf(struct req *r)
 	if (n != 16 || strcmp(raw + 12, ".pdf"))
 		return req_fail(r, 404, M_learn_not_genuine);
 	const char *code = arena_strndup(r->a, raw, 12);
-	struct db_stmt *q = db_query(
-		req_db(r), r->a,
-		"SELECT e.id, p.name, c.title, c.hours, c.date_from, c.date_to, COALESCE(c.organizer, ''), "
-		"COALESCE(u.name, ''), COALESCE(e.completed_on, c.date_to), COALESCE(p.user_id, 0) FROM "
-		"training_enrolments e JOIN people p ON p.id = e.person_id JOIN training_courses c ON c.id = e.course_id "
-		"LEFT JOIN units u ON u.id = c.unit_id WHERE e.cert_code = ? AND e.status = 'completed' AND "
-		"e.archived = 0",
-		"s", code);
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT e.id, p.name, c.title, c.hours, c.date_from, c.date_to, COALESCE(c.organizer, ''), "
+			 "COALESCE(u.name, ''), COALESCE(e.completed_on, c.date_to), COALESCE(p.user_id, 0) FROM "
+			 "training_enrolments e JOIN people p ON p.id = e.person_id JOIN training_courses c ON c.id = "
+			 "e.course_id "
+			 "LEFT JOIN units u ON u.id = c.unit_id WHERE e.cert_code = ? AND e.status = 'completed' AND "
+			 "e.archived = 0",
+			 "s", code);
 	if (!q || db_step(q) != DB_ROW) {
 		db_reset(q);
 		return req_fail(r, 404, M_learn_not_genuine);
@@ -173,7 +175,8 @@ void learn_enrolment_certificate(struct req *r, const struct record *rec)
 	if (!code || !rec->vals[TE_STATUS] || strcmp(rec->vals[TE_STATUS], "completed"))
 		return;
 	html(r,
-	     "<section class=\"card\" id=\"certificate\"><h2>%T</h2><p>%T: <a class=\"mono\" href=\"/verify/%u\">%s</a></p>",
+	     "<section class=\"card\" id=\"certificate\"><h2>%T</h2><p>%T: <a class=\"mono\" "
+	     "href=\"/verify/%u\">%s</a></p>",
 	     M_learn_cert_title, M_learn_cert_code, code, code);
 	if (cert_may(r, rec, holder_user(r, rec->vals[TE_PERSON_ID])))
 		html(r, "<p><a class=\"btn btn-primary\" id=\"cert-pdf\" href=\"%a\" download>%T</a></p>",
@@ -187,13 +190,13 @@ void learn_person_certificates(struct req *r, const struct record *rec)
 	if (!db)
 		return;
 	int own = r->user && holder_user(r, arena_printf(r->a, "%lld", (long long)rec->id)) == r->user->id;
-	struct db_stmt *q =
-		db_query(db, r->a,
-			 "SELECT e.id, e.unit_id, e.cert_code, c.title, e.completed_on, c.hours FROM training_enrolments "
-			 "e JOIN training_courses c ON c.id = e.course_id WHERE e.person_id = ? AND e.status = "
-			 "'completed' AND e.archived = 0 AND e.cert_code IS NOT NULL ORDER BY e.completed_on DESC, e.id "
-			 "DESC LIMIT 200",
-			 "i", rec->id);
+	struct db_stmt *q = db_query(
+		db, r->a,
+		"SELECT e.id, e.unit_id, e.cert_code, c.title, e.completed_on, c.hours FROM training_enrolments "
+		"e JOIN training_courses c ON c.id = e.course_id WHERE e.person_id = ? AND e.status = "
+		"'completed' AND e.archived = 0 AND e.cert_code IS NOT NULL ORDER BY e.completed_on DESC, e.id "
+		"DESC LIMIT 200",
+		"i", rec->id);
 	static const struct list_col cols[] = {{.label = M_learn_course},
 					       {.label = M_learn_hours, .num = 1},
 					       {.label = M_learn_completed_on},
@@ -213,10 +216,12 @@ void learn_person_certificates(struct req *r, const struct record *rec)
 		     "<tr><td class=\"card-title\"><a href=\"/r/training_enrolments/%D\">%s</a></td><td class=\"num\" "
 		     "data-label=\"%T\">%s</td><td data-label=\"%T\">%s</td><td data-label=\"%T\"><a class=\"mono\" "
 		     "href=\"/verify/%u\">%s</a></td><td>",
-		     db_column_int64(q, 0), db_column_text(q, 3), M_learn_hours, hours_text(r, q, 5), M_learn_completed_on,
-		     db_column_isnull(q, 4) ? "" : db_column_text(q, 4), M_learn_cert_code, code, code);
+		     db_column_int64(q, 0), db_column_text(q, 3), M_learn_hours, hours_text(r, q, 5),
+		     M_learn_completed_on, db_column_isnull(q, 4) ? "" : db_column_text(q, 4), M_learn_cert_code, code,
+		     code);
 		if (own || authz_record(r, &enrolments_type, ACC_WRITE, unit, 0))
-			html(r, "<a class=\"btn btn-sm\" href=\"%a\" download>%T</a>", cert_href(r, code), M_learn_cert_pdf);
+			html(r, "<a class=\"btn btn-sm\" href=\"%a\" download>%T</a>", cert_href(r, code),
+			     M_learn_cert_pdf);
 		html(r, "</td></tr>");
 	}
 	db_reset(q);

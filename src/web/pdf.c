@@ -60,9 +60,9 @@ struct op {
 	const char **labels;
 	const char *date;
 	/* layout */
-	PangoLayout *l;			  /* text; a signature's date line */
+	PangoLayout *l;                  /* text; a signature's date line */
 	PangoLayout *cl[TABLE_MAX_COLS]; /* row cells; signature labels */
-	double h;			  /* height without a repeated table header */
+	double h;                        /* height without a repeated table header */
 	int page, head_above;
 	double y;
 	struct op *next;
@@ -345,7 +345,8 @@ static void measure(struct pdf *p, PangoContext *ctx)
 		if (!t->has_head)
 			continue;
 		for (int i = 0; i < t->ncols; i++) {
-			t->hl[i] = layout_new(p, ctx, t->head[i], BODY_PT - 1, 1, PDF_CENTER, t->w[i] * tw - 2 * CELL_PAD);
+			t->hl[i] =
+				layout_new(p, ctx, t->head[i], BODY_PT - 1, 1, PDF_CENTER, t->w[i] * tw - 2 * CELL_PAD);
 			double h = layout_h(t->hl[i]) + 2 * CELL_PAD;
 			if (h > t->head_h)
 				t->head_h = h;
@@ -357,9 +358,7 @@ static void measure(struct pdf *p, PangoContext *ctx)
 			o->l = layout_new(p, ctx, o->text, o->size, o->bold, o->align, tw);
 			o->h = o->before + layout_h(o->l) + o->after;
 			break;
-		case OP_SPACE:
-			o->h = o->mm * MM;
-			break;
+		case OP_SPACE: o->h = o->mm * MM; break;
 		case OP_ROW: {
 			double hmax = 0;
 			for (int i = 0; i < o->tab->ncols; i++) {
@@ -372,9 +371,7 @@ static void measure(struct pdf *p, PangoContext *ctx)
 			o->h = hmax + 2 * CELL_PAD;
 			break;
 		}
-		case OP_QR:
-			o->h = o->mm * MM + o->after;
-			break;
+		case OP_QR: o->h = o->mm * MM + o->after; break;
 		case OP_SIGN: {
 			double hmax = 0, cw = tw / o->n;
 			for (int i = 0; i < o->n; i++) {
@@ -391,9 +388,7 @@ static void measure(struct pdf *p, PangoContext *ctx)
 			break;
 		}
 		case OP_FILL:
-		case OP_BREAK:
-			o->h = 0;
-			break;
+		case OP_BREAK: o->h = 0; break;
 		}
 	}
 }
@@ -523,7 +518,7 @@ static void draw_op(cairo_t *cr, const struct pdf *p, const struct op *o)
 	}
 	case OP_QR: {
 		double size = o->mm * MM, mod = size / (o->qrw + 2 * QR_QUIET);
-		double x = o->align == PDF_CENTER ? p->left + (tw - size) / 2
+		double x = o->align == PDF_CENTER  ? p->left + (tw - size) / 2
 			   : o->align == PDF_RIGHT ? p->right - size
 						   : p->left;
 		cairo_set_source_rgb(cr, 1, 1, 1);
@@ -567,8 +562,7 @@ static void draw_op(cairo_t *cr, const struct pdf *p, const struct op *o)
 	}
 	case OP_SPACE:
 	case OP_FILL:
-	case OP_BREAK:
-		break;
+	case OP_BREAK: break;
 	}
 }
 

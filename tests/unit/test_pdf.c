@@ -65,15 +65,15 @@ static const char *page_text(const char *path, int n)
 	return run(cmd);
 }
 
-#define assert_contains(hay, needle)                                                                           \
-	do {                                                                                                   \
-		if (!strstr((hay), (needle)))                                                                  \
-			fail_msg("'%s' not found in:\n%s", (needle), (hay));                                   \
+#define assert_contains(hay, needle)                                         \
+	do {                                                                 \
+		if (!strstr((hay), (needle)))                                \
+			fail_msg("'%s' not found in:\n%s", (needle), (hay)); \
 	} while (0)
-#define assert_lacks(hay, needle)                                                                              \
-	do {                                                                                                   \
-		if (strstr((hay), (needle)))                                                                   \
-			fail_msg("'%s' found in:\n%s", (needle), (hay));                                       \
+#define assert_lacks(hay, needle)                                        \
+	do {                                                             \
+		if (strstr((hay), (needle)))                             \
+			fail_msg("'%s' found in:\n%s", (needle), (hay)); \
 	} while (0)
 
 /* pdfinfo's line "name:   value" has value. */
@@ -149,10 +149,11 @@ static void contract_breaks_its_table_and_numbers_its_pages(void **state)
 							 .pages = "第 {n} 頁，共 {m} 頁"});
 	pdf_title(p, "二〇二六年度創建文明單位目標責任狀");
 	pdf_heading(p, "一、目標");
-	pdf_para(p,
-		 "為深入推進精神文明建設，鞏固創建成果，市交通局與所屬各單位簽訂本責任狀。各單位主要負責人為第一責任人，"
-		 "對本單位創建工作全面負責，分管領導具體抓，做到任務明確、責任到人、考核到位。",
-		 PDF_LEFT);
+	pdf_para(
+		p,
+		"為深入推進精神文明建設，鞏固創建成果，市交通局與所屬各單位簽訂本責任狀。各單位主要負責人為第一責任人，"
+		"對本單位創建工作全面負責，分管領導具體抓，做到任務明確、責任到人、考核到位。",
+		PDF_LEFT);
 	pdf_heading(p, "二、考核指標");
 	static const double w[] = {3, 1, 5};
 	pdf_table_begin(p, 3, w, (const char *const[]){"考核指標", "分值", "考核標準"});
@@ -167,8 +168,10 @@ static void contract_breaks_its_table_and_numbers_its_pages(void **state)
 	pdf_table_end(p);
 	pdf_heading(p, "三、獎懲");
 	pdf_para(p, "考核結果納入年度目標管理考核，與評先評優掛鉤。", PDF_LEFT);
-	pdf_signatures(p, 2, (const char *const[]){"甲方（蓋章）：市交通局\n負責人（簽字）：", "乙方（蓋章）：\n負責人（簽字）："},
-		       "日期：      年    月    日");
+	pdf_signatures(
+		p, 2,
+		(const char *const[]){"甲方（蓋章）：市交通局\n負責人（簽字）：", "乙方（蓋章）：\n負責人（簽字）："},
+		"日期：      年    月    日");
 	int pages = 0;
 	assert_int_equal(pdf_end(p, &out, &pages), 0);
 	const char *path = save(&out, "contract.pdf");
