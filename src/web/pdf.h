@@ -36,7 +36,7 @@ enum pdf_align { PDF_LEFT, PDF_CENTER, PDF_RIGHT };
 
 /* The document as a whole; every pointer is borrowed until pdf_end. */
 struct pdf_meta {
-	const char *title;   /* PDF metadata Title (also the default download name's base) */
+	const char *title;   /* PDF metadata Title */
 	const char *subject; /* PDF metadata Subject, or NULL */
 	const char *author;  /* PDF metadata Author (the issuing office), or NULL; Creator is "wenming" */
 	const char *lang;    /* "zh-Hant", "zh-Hans" or "en": the font variant; NULL: zh-Hant */
