@@ -34,7 +34,7 @@ enum {
 
 enum pdf_align { PDF_LEFT, PDF_CENTER, PDF_RIGHT };
 
-/* The document as a whole; every pointer is borrowed until pdf_end. */
+/* The document as a whole; pdf_begin copies the strings (as every call copies its text). */
 struct pdf_meta {
 	const char *title;   /* PDF metadata Title */
 	const char *subject; /* PDF metadata Subject, or NULL */
