@@ -96,8 +96,8 @@ void pdf_signatures(struct pdf *p, int n, const char *const *labels, const char 
 /* Lays the document out, draws it and appends the PDF to out: 0 and the
  * number of pages in *pages (when not NULL), or a PDF_E_* code with out
  * unchanged. The drawing runs on a thread of its own with a roomy stack
- * (font shaping and subsetting need more than a server worker has), one
- * document at a time. */
+ * (font shaping and subsetting run deep; a server worker's stack may be
+ * 100 KiB), one document at a time. */
 int pdf_end(struct pdf *p, struct buf *out, int *pages);
 
 #endif
