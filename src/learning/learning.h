@@ -125,6 +125,9 @@ int learn_parse_instant(const char *s, int64_t *out);
 const char *learn_session_when(struct req *r, const struct record *s);
 /* The session detail page's attendance section. */
 void learn_session_extra(struct req *r, const struct record *rec);
+/* path ("/verify/CODE") as an absolute URL for paper and QR codes: the
+ * configured base_url, or this request's Host (arena). */
+const char *learn_abs_url(struct req *r, const char *path);
 /* The person record of the signed-in user, or 0. */
 int64_t learn_user_person(struct req *r);
 
@@ -136,6 +139,12 @@ void learn_home(struct req *r);
 /* ---- statistics (stats.c) ---- */
 /* A person's page: this year's attendance, tasks and training hours. */
 void learn_person_section(struct req *r, const struct record *rec);
+
+/* ---- certificates (certificate.c) ---- */
+/* The certificates section of an enrolment's page and of a person's page. */
+void learn_enrolment_certificate(struct req *r, const struct record *rec);
+void learn_person_certificates(struct req *r, const struct record *rec);
+extern const struct route learn_cert_routes[];
 
 /* ---- demo (demo.c) ---- */
 int learning_demo(struct db *db, const struct demo_options *o, char *err, size_t errlen);

@@ -9,6 +9,7 @@ extern const struct route learn_programme_routes[];
 
 static const struct record_section sections[] = {
 	{.type = RECORD_PEOPLE, .render = learn_person_section},
+	{.type = RECORD_PEOPLE, .render = learn_person_certificates},
 	{.type = NULL},
 };
 
@@ -20,7 +21,7 @@ const struct module learning_module = {
 						     &enrolments_type, &papers_type, &awards_type, &figures_type,
 						     &events_type, NULL},
 	.routes = (const struct route *const[]){learn_routes, learn_programme_routes, learn_stats_routes,
-						learn_public_routes, NULL},
+						learn_public_routes, learn_cert_routes, NULL},
 	.sections = sections,
 	.demo = learning_demo,
 	.metrics = learn_metrics,

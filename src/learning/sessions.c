@@ -389,7 +389,7 @@ static int attendance_post(struct req *r)
 
 /* ---- the QR code in the room ---- */
 
-static const char *signin_url(struct req *r, const struct record *s)
+const char *learn_abs_url(struct req *r, const char *path)
 {
 	const char *b = r->app && r->app->cfg->base_url[0] ? r->app->cfg->base_url : NULL;
 	const char *host = req_header(r, "Host");
@@ -398,7 +398,12 @@ static const char *signin_url(struct req *r, const struct record *s)
 	size_t n = strlen(b);
 	while (n && b[n - 1] == '/')
 		n--;
-	return arena_printf(r->a, "%.*s/learning/signin/%s", (int)n, b, s->vals[SS_KEY] ? s->vals[SS_KEY] : "");
+	return arena_printf(r->a, "%.*s%s", (int)n, b, path);
+}
+
+static const char *signin_url(struct req *r, const struct record *s)
+{
+	return learn_abs_url(r, arena_printf(r->a, "/learning/signin/%s", s->vals[SS_KEY] ? s->vals[SS_KEY] : ""));
 }
 
 static int qr_page(struct req *r)

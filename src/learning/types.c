@@ -809,6 +809,7 @@ const struct record_type enrolments_type = {
 	.sort = "-id",
 	.access = UNIT_ACCESS,
 	.check = enrol_check,
+	.detail_extra = learn_enrolment_certificate,
 };
 
 /* ---- papers, proposals, reflections and awards ---- */

@@ -6,8 +6,6 @@
 
 #include "../core/buf.h"
 
-#define QR_QUIET 4
-
 static void attr_escaped(struct buf *out, const char *s)
 {
 	for (; *s; s++) {
@@ -21,14 +19,33 @@ static void attr_escaped(struct buf *out, const char *s)
 	}
 }
 
-int qr_svg(struct buf *out, const char *text, const char *label)
+int qr_matrix(const char *text, unsigned char **dark)
 {
+	*dark = NULL;
 	if (!text || !*text)
 		return -1;
 	QRcode *q = QRcode_encodeString8bit(text, 0, QR_ECLEVEL_M);
 	if (!q)
 		return -1;
-	int w = q->width, size = w + 2 * QR_QUIET;
+	int w = q->width;
+	unsigned char *d = malloc((size_t)w * (size_t)w);
+	if (d)
+		for (int i = 0; i < w * w; i++)
+			d[i] = q->data[i] & 1;
+	QRcode_free(q);
+	if (!d)
+		return -1;
+	*dark = d;
+	return w;
+}
+
+int qr_svg(struct buf *out, const char *text, const char *label)
+{
+	unsigned char *d;
+	int w = qr_matrix(text, &d);
+	if (w < 0)
+		return -1;
+	int size = w + 2 * QR_QUIET;
 	buf_printf(out,
 		   "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" viewBox=\"0 0 %d %d\" "
 		   "shape-rendering=\"crispEdges\" role=\"img\"",
@@ -42,17 +59,17 @@ int qr_svg(struct buf *out, const char *text, const char *label)
 	/* one horizontal run of dark modules per "M x y h n v1 h-n z" */
 	for (int y = 0; y < w; y++) {
 		for (int x = 0; x < w;) {
-			if (!(q->data[y * w + x] & 1)) {
+			if (!d[y * w + x]) {
 				x++;
 				continue;
 			}
 			int x0 = x;
-			while (x < w && (q->data[y * w + x] & 1))
+			while (x < w && d[y * w + x])
 				x++;
 			buf_printf(out, "M%d %dh%dv1h-%dz", x0 + QR_QUIET, y + QR_QUIET, x - x0, x - x0);
 		}
 	}
 	buf_puts(out, "\"/></svg>");
-	QRcode_free(q);
+	free(d);
 	return 0;
 }

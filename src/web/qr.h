@@ -13,4 +13,13 @@ struct buf;
  * encoded (too long, out of memory) and nothing was appended. */
 int qr_svg(struct buf *out, const char *text, const char *label);
 
+/* The modules a QR code is drawn with, quiet zone around included. */
+#define QR_QUIET 4
+
+/* text's QR code (level M) as its module matrix, without the quiet zone:
+ * the width w, with *dark (caller frees) w * w bytes, row by row, 1 for a
+ * dark module; -1 when text cannot be encoded. qr_svg and pdf_qr draw
+ * from it. */
+int qr_matrix(const char *text, unsigned char **dark);
+
 #endif

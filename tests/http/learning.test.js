@@ -11,6 +11,10 @@
 const assert = require('node:assert/strict');
 const { serverPerFile, test, msg, msgHtml } = require('./lib');
 const ExcelJS = require('exceljs');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 const { api, call, create, org, day, getBytes } = require('./records_lib');
 
 const ctx = serverPerFile();
@@ -310,6 +314,65 @@ test('training: capacity, one enrolment each, a certificate code on completion; 
 	assert.equal((await anon.get('/verify')).status, 200);
 });
 
+test('training: the certificate PDF is for the holder, their unit\'s clerk and the office; audited; linked from the enrolment and the person', async () => {
+	await setup();
+	const { srv } = ctx;
+	// a course of an earlier year: this year's statistics (the next test) stay as they are
+	const c = await create(C.admin, 'training_courses', { title: '文明服務禮儀培訓', kind: 'internal', category: 'professional', unit_id: O.B, date_from: '2025-05-11', date_to: '2025-05-13', hours: 16, organizer: '人事科' });
+	const e = await create(C.admin, 'training_enrolments', { course_id: c.id, person_id: P.staff1.id, status: 'completed' });
+	const url = `/learning/certificates/${e.cert_code}.pdf`;
+	const audits = () => Number(srv.sql(`SELECT count(*) FROM audit WHERE action = 'export' AND entity = 'training_enrolments' AND entity_id = '${e.id}'`)[0][0]);
+	const text = (bytes) => {
+		const f = path.join(os.tmpdir(), `wenming-cert-${process.pid}.pdf`);
+		fs.writeFileSync(f, bytes);
+		try {
+			return execFileSync('pdftotext', ['-enc', 'UTF-8', f, '-'], { encoding: 'utf8' });
+		} finally {
+			fs.unlinkSync(f);
+		}
+	};
+	// the holder, in their language (English here)
+	const mine = await getBytes(W.staff1, url);
+	assert.equal(mine.status, 200);
+	assert.equal(mine.headers.get('content-type'), 'application/pdf');
+	assert.match(mine.headers.get('content-disposition'), new RegExp(`attachment; filename="certificate-${e.cert_code}\\.pdf"`));
+	assert.equal(mine.bytes.subarray(0, 5).toString(), '%PDF-');
+	const t = text(mine.bytes);
+	for (const want of ['王一', '文明服務禮儀培訓', e.cert_code, msg('learn_cert_title', 'en'), '人事科', '2025-05-11 – 2025-05-13', `/verify/${e.cert_code}`])
+		assert.ok(t.includes(want), `the certificate shows ${want}:\n${t}`);
+	assert.equal(audits(), 1, 'the download is audited');
+	// the office and the unit's clerk; fixed text in the viewer's language
+	const zh = await srv.signIn(U.office.name, U.office.password);
+	const o = await getBytes(zh, url);
+	assert.equal(o.status, 200);
+	assert.ok(text(o.bytes).includes(msg('learn_cert_title', 'zh-Hant')));
+	assert.equal((await getBytes(W.ua1, url)).status, 200);
+	assert.equal(audits(), 3);
+	// nobody else: another unit's clerk, a colleague, an outsider, a leader who only reads
+	for (const k of ['ua2', 'staff2', 'outsider', 'leader', 'staff3'])
+		assert.equal((await getBytes(W[k], url)).status, 403, k);
+	const anon = await getBytes(srv.client(), url);
+	assert.ok([302, 303, 401].includes(anon.status), `without signing in: ${anon.status}`);
+	assert.equal(audits(), 3, 'refusals leave no export entry');
+	assert.equal((await getBytes(W.office, '/learning/certificates/AAAAAAAAAAAA.pdf')).status, 404);
+	assert.equal((await getBytes(W.office, `/learning/certificates/${e.cert_code}`)).status, 404, 'without .pdf');
+	const pending = await create(C.admin, 'training_enrolments', { course_id: c.id, person_id: P.staff2.id });
+	assert.equal(pending.cert_code ?? null, null, 'no certificate before completion');
+	// the links: on the enrolment's page and on the holder's own page
+	const ep = await W.staff1.get(`/r/training_enrolments/${e.id}`);
+	assert.ok(ep.text.includes(`href="${url}"`), 'the enrolment page links the PDF');
+	const pp = await W.staff1.get(`/r/people/${P.staff1.id}`);
+	const sec = /<section class="card" id="certificates">([\s\S]*?)<\/section>/.exec(pp.text)?.[1] ?? '';
+	assert.ok(sec.includes(`href="${url}"`) && sec.includes('文明服務禮儀培訓'), 'the person page lists the certificate');
+	const other = await W.staff2.get(`/r/training_enrolments/${e.id}`);
+	assert.ok(!other.text.includes(url), 'no link for who may not download it');
+	// the public page still shows only name, course, date and code
+	const v = await srv.client().get(`/verify/${e.cert_code}`);
+	const values = [...(/id="certificate">([\s\S]*?)<\/section>/.exec(v.text)[1]).matchAll(/<dd[^>]*>([^<]*)<\/dd>/g)].map((x) => x[1]);
+	assert.deepEqual(values, ['王一', '文明服務禮儀培訓', '2025-05-13', e.cert_code]);
+	assert.ok(!v.text.includes(url) && !v.text.includes('人事科'));
+});
+
 test('statistics: attendance, training and programmes from the records; the workbook; bad input', async () => {
 	await setup();
 	const { srv } = ctx;
@@ -358,6 +421,7 @@ test('the module\'s pages are valid HTML (html-validate), an error answer includ
 		[W.ua1, '/learning/sessions/repeat'], [W.staff3, `/learning/signin/${k}`], [W.office, '/learning/stats'],
 		[W.office, `/r/learning_programmes/${g.id}`], [W.office, '/r/programme_items'], [W.office, '/r/training_courses'],
 		[srv.client(), `/verify/${e}`], [srv.client(), '/verify/AAAAAAAAAAAA'], [srv.client(), '/verify'],
+		[W.staff1, `/r/people/${P.staff1.id}`], [W.ua1, `/r/training_enrolments/${srv.sql(`SELECT id FROM training_enrolments WHERE cert_code = '${e}'`)[0][0]}`],
 	];
 	const found = [];
 	for (const [c, p] of pages) {

@@ -170,6 +170,8 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/assessment/indicators/{id:int}', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/indicators/999999', form: {}, ok: 404 },
 	{ method: 'POST', pattern: '/assessment/indicators/{id:int}/delete', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/indicators/999999/delete', form: {}, ok: 404 },
 	{ method: 'GET', pattern: '/verify/{code:str}', perm: 'P_PUBLIC', path: '/verify/AAAAAAAAAAAA', ok: 404 },
+	// a certificate's PDF (an unknown code: 404; who may have it: learning.test.js)
+	{ method: 'GET', pattern: '/learning/certificates/{code:str}', perm: 'P_SIGNED_IN', path: '/learning/certificates/AAAAAAAAAAAA.pdf', ok: 404 },
 
 	// cases: the office's quick entry, a supervisor's opinion form
 	{ method: 'GET', pattern: '/cases/new', perm: 'P_SIGNED_IN', who: ['admin', 'office'], ok: 200 },
