@@ -474,6 +474,9 @@ int learning_demo(struct db *db, const struct demo_options *o, char *err, size_t
 	int rc = db_begin(db);
 	if (!rc)
 		rc = demo_sessions(db, &a, top, today, now, &nsessions);
+	/* the sessions' rows were written in bulk: the statistics' tally once */
+	if (!rc)
+		rc = learn_tally_rebuild(db);
 	if (!rc)
 		rc = demo_programmes(db, &a, &rg, top, today, now, &nitems);
 	if (!rc)

@@ -23,6 +23,7 @@
 #include "../platform/platform.h"
 
 struct cal;
+struct db;
 struct wf_transition;
 struct wf_input;
 
@@ -125,6 +126,15 @@ const char *learn_session_when(struct req *r, const struct record *s);
 void learn_session_extra(struct req *r, const struct record *rec);
 /* The person record of the signed-in user, or 0. */
 int64_t learn_user_person(struct req *r);
+
+/* ---- the statistics' tally (tally.c, migrations/002_attendance_days.sql) ----
+ * Every write of learning_attendance rows, in its transaction: sign -1
+ * before (takes away what the rows counted), the write, sign +1 after.
+ * 0 or a DB_E_* code. */
+int learn_tally_session(struct db *db, int64_t session, int sign);
+int learn_tally_row(struct db *db, int64_t row, int sign);
+/* Recounts the whole tally (a unit moved; the demo's bulk rows). */
+int learn_tally_rebuild(struct db *db);
 
 /* ---- programmes (programmes.c) ---- */
 void learn_programme_extra(struct req *r, const struct record *rec);

@@ -362,6 +362,8 @@ static int attendance_post(struct req *r)
 	int rc = db_begin(db);
 	int64_t now = time(NULL);
 	json_t *after = json_array();
+	if (!rc)
+		rc = learn_tally_session(db, s->id, -1);
 	for (int k = 0; !rc && k < n; k++) {
 		if (!nst[k])
 			continue;
@@ -374,6 +376,8 @@ static int attendance_post(struct req *r)
 					      json_pack("{s:I, s:s, s:s?}", "person_id", (json_int_t)rows[k].person,
 							"status", nst[k], "reason", nrs[k]));
 	}
+	if (!rc)
+		rc = learn_tally_session(db, s->id, 1);
 	if (!rc)
 		rc = audit_log(r, "attendance", "study_sessions", s->id, NULL, after);
 	json_decref(after);
@@ -533,6 +537,8 @@ static int signin_post(struct req *r)
 	/* the status IS NULL condition makes a second tap at the same moment
 	 * change nothing */
 	if (!rc)
+		rc = learn_tally_row(db, row, -1);
+	if (!rc)
 		rc = db_run(db,
 			    "UPDATE learning_attendance SET status = ?, signed_at = ?, recorded_by = ?, updated_at = ? "
 			    "WHERE id = ? AND status IS NULL",
@@ -543,6 +549,8 @@ static int signin_post(struct req *r)
 		signin_view(r, s, M_learn_signin_twice, NULL, 0);
 		return 0;
 	}
+	if (!rc)
+		rc = learn_tally_row(db, row, 1);
 	json_t *after = json_pack("{s:I, s:s}", "attendance_id", (json_int_t)row, "status", status);
 	if (!rc)
 		rc = audit_log(r, "signin", "study_sessions", s->id, NULL, after);

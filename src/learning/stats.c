@@ -88,15 +88,15 @@ static int att_figures(struct req *r, int64_t unit, const char *from, const char
 	struct db *db = req_db(r);
 	struct db_stmt *q =
 		db_query(db, r->a,
-			 "SELECT a.status, count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = "
-			 "a.session_id WHERE" HELD "AND" IN_UNIT "GROUP BY a.status",
-			 "ssi", from, to, unit);
+			 "SELECT status, sum(n) FROM learning_att_days WHERE unit_id = ? AND held_on >= ? AND "
+			 "held_on <= ? GROUP BY status",
+			 "iss", unit, from, to);
 	if (!q)
 		return DB_ERR;
 	int rc;
 	while ((rc = db_step(q)) == DB_ROW) {
 		int64_t n = db_column_int64(q, 1);
-		const char *st = db_column_isnull(q, 0) ? "" : db_column_text(q, 0);
+		const char *st = db_column_text(q, 0);
 		f->required += n;
 		if (!strcmp(st, "present"))
 			f->present += n;
@@ -144,17 +144,17 @@ static int learn_stats_compute(struct req *r, int64_t unit, int64_t from, int64_
 		st->units[st->nunits++].name = arena_strdup(r->a, db_column_text(q, 1));
 	}
 	db_reset(q);
-	/* the sub-units' figures in one pass: each row counted under the
-	 * direct sub-unit it lies in (one scan, not one per sub-unit) */
+	/* the sub-units' figures from the tally, which counts every row at
+	 * each of its unit's ancestors: the rows of the listed sub-units */
 	q = db_query(
 		db, r->a,
-		"SELECT t.ancestor_id, a.status, count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = "
-		"a.session_id JOIN unit_tree t ON t.unit_id = a.unit_id JOIN units c ON c.id = t.ancestor_id AND "
-		"c.parent_id = ? WHERE" HELD "GROUP BY t.ancestor_id, a.status",
+		"SELECT d.unit_id, d.status, sum(d.n) FROM learning_att_days d WHERE d.unit_id IN (SELECT id FROM "
+		"units WHERE parent_id = ? AND archived = 0 ORDER BY sort_order, id LIMIT 200) AND d.held_on >= ? AND "
+		"d.held_on <= ? GROUP BY d.unit_id, d.status",
 		"iss", unit, a, b);
 	while (q && db_step(q) == DB_ROW) {
 		int64_t id = db_column_int64(q, 0), n = db_column_int64(q, 2);
-		const char *stt = db_column_isnull(q, 1) ? "" : db_column_text(q, 1);
+		const char *stt = db_column_text(q, 1);
 		for (int k = 0; k < st->nunits; k++) {
 			if (st->units[k].id != id)
 				continue;
@@ -171,27 +171,37 @@ static int learn_stats_compute(struct req *r, int64_t unit, int64_t from, int64_
 		}
 	}
 	db_reset(q);
-	/* who missed most */
+	/* who missed most: the missed rows only (their own partial index,
+	 * migrations/002), then the required and attended of those twenty */
 	st->missed = arena_alloc(r->a, MISSED_TOP * sizeof *st->missed);
 	q = db_query(
 		db, r->a,
-		"SELECT x.person_id, p.name, u.name, x.n, x.att, x.missed FROM (SELECT a.person_id, count(*) AS n, "
-		"sum(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END) AS att, sum(CASE WHEN a.status IS "
-		"NULL OR a.status = 'absent' THEN 1 ELSE 0 END) AS missed FROM learning_attendance a JOIN "
-		"study_sessions s ON s.id = a.session_id WHERE" HELD "AND" IN_UNIT
+		"SELECT x.person_id, p.name, u.name, x.missed FROM (SELECT a.person_id, count(*) AS missed FROM "
+		"learning_attendance a JOIN study_sessions s ON s.id = a.session_id WHERE (a.status IS NULL OR "
+		"a.status = 'absent') AND" HELD "AND" IN_UNIT
 		"GROUP BY a.person_id) x JOIN people p ON p.id = x.person_id LEFT JOIN units u ON u.id = p.unit_id "
-		"WHERE x.missed > 0 ORDER BY x.missed DESC, x.n DESC, p.name LIMIT 20",
+		"ORDER BY x.missed DESC, p.name, p.id LIMIT 20",
 		"ssi", a, b, unit);
 	while (q && db_step(q) == DB_ROW && st->nmissed < MISSED_TOP) {
 		struct missed_row *m = &st->missed[st->nmissed++];
 		m->person = db_column_int64(q, 0);
 		m->name = arena_strdup(r->a, db_column_text(q, 1));
 		m->unit = db_column_isnull(q, 2) ? "" : arena_strdup(r->a, db_column_text(q, 2));
-		m->required = db_column_int64(q, 3);
-		m->attended = db_column_int64(q, 4);
-		m->missed = db_column_int64(q, 5);
+		m->missed = db_column_int64(q, 3);
 	}
 	db_reset(q);
+	for (int k = 0; k < st->nmissed; k++) {
+		q = db_query(db, r->a,
+			     "SELECT count(*), sum(CASE WHEN a.status IN ('present', 'late') THEN 1 ELSE 0 END) FROM "
+			     "learning_attendance a JOIN study_sessions s ON s.id = a.session_id WHERE a.person_id = ? "
+			     "AND" HELD "AND" IN_UNIT,
+			     "issi", st->missed[k].person, a, b, unit);
+		if (q && db_step(q) == DB_ROW) {
+			st->missed[k].required = db_column_int64(q, 0);
+			st->missed[k].attended = db_column_isnull(q, 1) ? 0 : db_column_int64(q, 1);
+		}
+		db_reset(q);
+	}
 	/* months */
 	int y0, m0, d0, y1, m1, d1;
 	cal_civil_from_days(from, &y0, &m0, &d0);
@@ -208,13 +218,11 @@ static int learn_stats_compute(struct req *r, int64_t unit, int64_t from, int64_
 			req[k] = att[k] = 0;
 		}
 		/* one pass grouped by month */
-		q = db_query(
-			db, r->a,
-			"SELECT substr(s.held_on, 1, 7), count(*), sum(CASE WHEN a.status IN ('present', 'late') THEN "
-			"1 "
-			"ELSE 0 END) FROM learning_attendance a JOIN study_sessions s ON s.id = a.session_id WHERE" HELD
-			"AND" IN_UNIT "GROUP BY substr(s.held_on, 1, 7)",
-			"ssi", a, b, unit);
+		q = db_query(db, r->a,
+			     "SELECT substr(held_on, 1, 7), sum(n), sum(CASE WHEN status IN ('present', 'late') THEN n "
+			     "ELSE 0 END) FROM learning_att_days WHERE unit_id = ? AND held_on >= ? AND held_on <= ? "
+			     "GROUP BY substr(held_on, 1, 7)",
+			     "iss", unit, a, b);
 		while (q && db_step(q) == DB_ROW)
 			for (int k = 0; k < n; k++)
 				if (!strcmp(st->months[k], db_column_text(q, 0))) {

@@ -278,11 +278,14 @@ static int same(const char *a, const char *b)
  * the people who joined since required for a session held before. */
 static int session_after_save(struct req *r, struct record *rec, const struct record *before)
 {
-	if (before && same(before->vals[SS_UNIT_ID], rec->vals[SS_UNIT_ID]) &&
-	    same(before->vals[SS_AUDIENCE], rec->vals[SS_AUDIENCE]) &&
-	    same(before->vals[SS_ATTENDEES], rec->vals[SS_ATTENDEES]))
-		return 0;
-	return learn_sync_attendees(r, rec);
+	/* the statistics' tally follows the session's rows, day and archiving
+	 * (archive and restore come here too, with before = rec) */
+	int rc = learn_tally_session(req_db(r), rec->id, -1);
+	if (!rc && !(before && same(before->vals[SS_UNIT_ID], rec->vals[SS_UNIT_ID]) &&
+		     same(before->vals[SS_AUDIENCE], rec->vals[SS_AUDIENCE]) &&
+		     same(before->vals[SS_ATTENDEES], rec->vals[SS_ATTENDEES])))
+		rc = learn_sync_attendees(r, rec);
+	return rc ? rc : learn_tally_session(req_db(r), rec->id, 1);
 }
 
 const struct record_type study_sessions_type = {
