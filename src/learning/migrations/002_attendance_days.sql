@@ -24,6 +24,3 @@ CREATE TABLE learning_att_tallied (
 	session_id @BIGINT PRIMARY KEY,
 	held_on TEXT NOT NULL
 );
--- who missed most: only the missed rows (absent, or not recorded), by person
-CREATE INDEX learning_attendance_missed ON learning_attendance (person_id, session_id, unit_id)
-	WHERE status IS NULL OR status = 'absent';
