@@ -16,7 +16,9 @@
  *     status NULL: not recorded yet; present, late, excused, absent
  *   programme_items (programme_id, person_id, unit_id, year, state)
  *   training_enrolments (course_id, person_id, unit_id, status, score)
- *   training_courses (id, hours, date_from, date_to) */
+ *   training_courses (id, hours, date_from, date_to)
+ *   event_participants (event_id, person_id, unit_id, role, result): who
+ *     took part in a learning event; person_id NULL: the unit as such */
 #ifndef WM_LEARNING_H
 #define WM_LEARNING_H
 
@@ -77,6 +79,7 @@ enum {
 	TC_NOTE,
 	TC__COUNT
 };
+enum { EP_EVENT_ID, EP_PERSON_ID, EP_UNIT_ID, EP_ROLE, EP_RESULT, EP_NAME, EP__COUNT };
 enum { TE_COURSE_ID, TE_PERSON_ID, TE_UNIT_ID, TE_STATUS, TE_SCORE, TE_COMPLETED_ON, TE_CERT_CODE, TE__COUNT };
 
 /* Minutes before the start a session's QR sign-in opens, and minutes
@@ -91,7 +94,8 @@ enum { TE_COURSE_ID, TE_PERSON_ID, TE_UNIT_ID, TE_STATUS, TE_SCORE, TE_COMPLETED
 #define LEARN_EVIDENCE_MAX 2000
 
 extern const struct record_type study_plans_type, study_sessions_type, programmes_type, programme_tasks_type,
-	programme_items_type, courses_type, enrolments_type, papers_type, awards_type, figures_type, events_type;
+	programme_items_type, courses_type, enrolments_type, papers_type, awards_type, figures_type, events_type,
+	participants_type;
 extern const struct module learning_module;
 extern const struct route learn_routes[], learn_stats_routes[], learn_public_routes[];
 extern const struct metric learn_metrics[];
@@ -140,6 +144,13 @@ int learn_tally_rebuild(struct db *db);
 void learn_programme_extra(struct req *r, const struct record *rec);
 /* The home page's tiles (struct module .home). */
 void learn_home(struct req *r);
+
+/* ---- learning events' participants (events.c) ---- */
+/* The event page's section: who took part. */
+void learn_event_extra(struct req *r, const struct record *rec);
+/* Sets the event's participant_count to its participants' rows. 0 or a
+ * DB_E_* code. */
+int learn_event_recount(struct db *db, int64_t event);
 
 /* ---- statistics (stats.c) ---- */
 /* A person's page: this year's attendance, tasks and training hours. */

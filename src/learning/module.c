@@ -18,7 +18,7 @@ const struct module learning_module = {
 	.types = (const struct record_type *const[]){&study_plans_type, &study_sessions_type, &programmes_type,
 						     &programme_tasks_type, &programme_items_type, &courses_type,
 						     &enrolments_type, &papers_type, &awards_type, &figures_type,
-						     &events_type, NULL},
+						     &events_type, &participants_type, NULL},
 	.routes = (const struct route *const[]){learn_routes, learn_programme_routes, learn_stats_routes,
 						learn_public_routes, NULL},
 	.sections = sections,

@@ -691,7 +691,12 @@ void learn_person_section(struct req *r, const struct record *rec)
 		courses = db_column_int64(q, 1);
 	}
 	db_reset(q);
-	if (!req && !items && !courses)
+	int64_t events = db_one_int64(db, 0,
+				      "SELECT count(*) FROM event_participants x JOIN learning_events e ON e.id = x.event_id "
+				      "WHERE x.person_id = ? AND x.archived = 0 AND e.archived = 0 AND e.held_on >= ? AND "
+				      "e.held_on <= ?",
+				      "iss", rec->id, from, to);
+	if (!req && !items && !courses && !events)
 		return;
 	html(r, "<section class=\"card\" id=\"learning\"><h2>%T · %d</h2><div class=\"tiles\">", M_learn_person_section,
 	     y);
@@ -701,8 +706,10 @@ void learn_person_section(struct req *r, const struct record *rec)
 	tile(r, M_learn_rate, "p-rate", pct(r, att, req));
 	tile(r, M_learn_items, "p-tasks", arena_printf(r->a, "%lld / %lld", (long long)accepted, (long long)items));
 	tile(r, M_learn_training_hours, "p-hours", arena_printf(r->a, "%.1f", hours));
+	tile(r, M_learn_events_taken, "p-events", arena_printf(r->a, "%lld", (long long)events));
 	html(r,
 	     "</div><p><a class=\"btn\" href=\"/r/programme_items?person_id=%D\">%T</a> <a class=\"btn\" "
-	     "href=\"/r/training_enrolments?person_id=%D\">%T</a></p></section>",
-	     rec->id, M_learn_items, rec->id, M_learn_enrolments);
+	     "href=\"/r/training_enrolments?person_id=%D\">%T</a> <a class=\"btn\" "
+	     "href=\"/r/event_participants?person_id=%D\">%T</a></p></section>",
+	     rec->id, M_learn_items, rec->id, M_learn_enrolments, rec->id, M_learn_events_taken);
 }
