@@ -1021,6 +1021,13 @@ static const struct field_def event_fields[] = {
 	{.name = "photos", .type = F_FILES, .label = M_learn_photos},
 };
 
+/* the count is the participants' (events.c), also when an edit sends one */
+static int event_after_save(struct req *r, struct record *rec, const struct record *before)
+{
+	(void)before;
+	return learn_event_recount(req_db(r), rec->id);
+}
+
 const struct record_type events_type = {
 	.name = "learning_events",
 	.table = "learning_events",
@@ -1036,4 +1043,5 @@ const struct record_type events_type = {
 					      {"/r/event_participants", M_learn_participants},
 					      {NULL, M_NONE}},
 	.detail_extra = learn_event_extra,
+	.after_save = event_after_save,
 };
