@@ -5,8 +5,10 @@
  * free-text list of names, so that "who took part" and a person's events
  * are queries (the list filtered by event_id or person_id, the person's
  * page), and the event's participant_count is counted from these rows,
- * never typed in. The unit is the person's when the row is made: a
- * transfer later does not move a past event. */
+ * never typed in: the distinct people and units (a person may have two
+ * rows, a contestant in two rounds with two results). The unit is the
+ * person's when the row is made: a transfer later does not move a past
+ * event. */
 #include "../db/db.h"
 #include "../web/html.h"
 #include "../web/layout.h"
@@ -64,25 +66,13 @@ static void part_check(struct req *r, struct record *rec, const struct record *b
 		e->field[EP_PERSON_ID] = M_learn_part_who;
 		e->count++;
 	}
-	/* once per event: a person, or a unit as such */
-	if (rec->vals[EP_EVENT_ID] && (person || rec->vals[EP_UNIT_ID]) &&
-	    db_one_int64(db, 0,
-			 person ? "SELECT count(*) FROM event_participants WHERE event_id = ? AND person_id = ? AND "
-				  "archived = 0 AND id <> ?"
-				: "SELECT count(*) FROM event_participants WHERE event_id = ? AND unit_id = ? AND "
-				  "person_id IS NULL AND archived = 0 AND id <> ?",
-			 "ssi", rec->vals[EP_EVENT_ID], person ? person : rec->vals[EP_UNIT_ID], rec->id) > 0 &&
-	    e->field[EP_PERSON_ID] == M_NONE) {
-		e->field[EP_PERSON_ID] = M_learn_part_twice;
-		e->count++;
-	}
 }
 
 int learn_event_recount(struct db *db, int64_t event)
 {
 	return db_run(db,
-		      "UPDATE learning_events SET participant_count = (SELECT count(*) FROM event_participants WHERE "
-		      "event_id = ? AND archived = 0) WHERE id = ?",
+		      "UPDATE learning_events SET participant_count = (SELECT count(DISTINCT COALESCE(person_id, "
+		      "-unit_id)) FROM event_participants WHERE event_id = ? AND archived = 0) WHERE id = ?",
 		      "ii", event, event);
 }
 

@@ -148,8 +148,8 @@ void learn_home(struct req *r);
 /* ---- learning events' participants (events.c) ---- */
 /* The event page's section: who took part. */
 void learn_event_extra(struct req *r, const struct record *rec);
-/* Sets the event's participant_count to its participants' rows. 0 or a
- * DB_E_* code. */
+/* Sets the event's participant_count to its distinct participants (people,
+ * and units as such). 0 or a DB_E_* code. */
 int learn_event_recount(struct db *db, int64_t event);
 
 /* ---- statistics (stats.c) ---- */

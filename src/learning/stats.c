@@ -692,7 +692,8 @@ void learn_person_section(struct req *r, const struct record *rec)
 	}
 	db_reset(q);
 	int64_t events = db_one_int64(db, 0,
-				      "SELECT count(*) FROM event_participants x JOIN learning_events e ON e.id = x.event_id "
+				      "SELECT count(DISTINCT x.event_id) FROM event_participants x JOIN learning_events e ON e.id = "
+				      "x.event_id "
 				      "WHERE x.person_id = ? AND x.archived = 0 AND e.archived = 0 AND e.held_on >= ? AND "
 				      "e.held_on <= ?",
 				      "iss", rec->id, from, to);
