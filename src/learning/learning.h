@@ -25,6 +25,7 @@
 #include "../platform/platform.h"
 
 struct cal;
+struct config;
 struct db;
 struct wf_transition;
 struct wf_input;
@@ -139,6 +140,10 @@ int learn_tally_session(struct db *db, int64_t session, int sign);
 int learn_tally_row(struct db *db, int64_t row, int sign);
 /* Recounts the whole tally (a unit moved; the demo's bulk rows). */
 int learn_tally_rebuild(struct db *db);
+/* Recounts the tally when a unit is saved with another parent. */
+extern const struct record_observer learn_units_observer;
+/* wenming learning-tally: the recount from the command line. */
+int cmd_learning_tally(struct config *cfg, int argc, char **argv);
 
 /* ---- programmes (programmes.c) ---- */
 void learn_programme_extra(struct req *r, const struct record *rec);

@@ -272,6 +272,14 @@ test('the statistics\' tally equals a recount of the attendance rows after write
 	await a.get(`/r/study_sessions/${s2.id}/restore`);
 	assert.equal((await a.post(`/r/study_sessions/${s2.id}/restore`, {})).status, 303);
 	same('restored');
+	// a unit moved to another parent: its rows count elsewhere now
+	const uv = (await C.admin.get(`/api/v1/units/${O.W1}`)).json().data.version;
+	const mv = await call(C.admin, 'PATCH', `/api/v1/units/${O.W1}`, { parent_id: O.S2, version: uv });
+	assert.equal(mv.status, 200, mv.text);
+	same('a unit moved');
+	const uv2 = (await C.admin.get(`/api/v1/units/${O.W1}`)).json().data.version;
+	assert.equal((await call(C.admin, 'PATCH', `/api/v1/units/${O.W1}`, { parent_id: O.S1, version: uv2 })).status, 200);
+	same('and back');
 	// the page's figures are the tally's
 	const d = (n) => new Date(Date.now() + n * DAY * 1000).toISOString().slice(0, 10);
 	const st = await W.ua1.get(`/learning/stats?unit=${O.S1}&from=${d(-60)}&to=${d(0)}`);

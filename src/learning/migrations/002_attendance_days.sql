@@ -24,3 +24,9 @@ CREATE TABLE learning_att_tallied (
 	session_id @BIGINT PRIMARY KEY,
 	held_on TEXT NOT NULL
 );
+-- each unit's parent when the tally was counted: a unit saved with another
+-- parent (a move) has the tally recounted (tally.c)
+CREATE TABLE learning_att_parents (
+	unit_id @BIGINT PRIMARY KEY,
+	parent_id @BIGINT
+);
