@@ -548,6 +548,10 @@ static void code_view(struct req *r, const struct record *s, enum msg_id err, in
 		     "maxlength=\"20\" inputmode=\"latin\" required></div><button class=\"btn btn-primary btn-block\" "
 		     "id=\"code-button\">%T</button></form>",
 		     s->vals[SS_KEY], csrf_input(r), M_learn_code_hint, M_learn_signin_code, M_learn_signin_button);
+	/* an attendee with an account signs in to it first, and comes back */
+	if (!r->user && !name)
+		html(r, "<p><a id=\"signin-account\" href=\"/login?next=%u\">%T</a></p>",
+		     arena_printf(r->a, "/learning/signin/%s", s->vals[SS_KEY]), M_learn_code_account);
 	html(r, "</section>");
 	page_end(r);
 }

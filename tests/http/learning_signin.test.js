@@ -119,6 +119,7 @@ test('a code signs its person in once, without an account; wrong, used, recorded
 	assert.equal(page.status, 200);
 	assert.match(page.text, /name="code"/);
 	assert.ok(page.text.includes(msgHtml('learn_code_hint', 'en')));
+	assert.match(page.text, new RegExp(`id="signin-account" href="/login\\?next=%2Flearning%2Fsignin%2F${k}"`), 'the way to an account');
 	const before = JSON.stringify(att(s.id));
 	// wrong: refused with the form again
 	for (const bad of ['ZZZZ-ZZZZ', 'abc', 'AAAA-AAAA-AAAA', '<b>x</b>']) {
