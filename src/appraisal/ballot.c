@@ -8,6 +8,7 @@
  * is a redirect to a page without it, the ballot rows name no token, rater,
  * address or time, and nothing here writes an audit entry or a log line. */
 #include "../auth/throttle.h"
+#include "../core/onetime.h"
 #include "../core/buf.h"
 #include "../db/db.h"
 #include "../http/write.h"
@@ -192,24 +193,8 @@ int appraisal_store(struct req *r, struct appraisal_ballot *b)
 
 const char *appraisal_token_hash(struct req *r, const char *token)
 {
-	char canon[32];
-	size_t n = 0;
-	for (const char *p = token; p && *p; p++) {
-		if (isalnum((unsigned char)*p)) {
-			if (n >= 16)
-				return NULL;
-			canon[n++] = (char)toupper((unsigned char)*p);
-		} else if (*p != '-' && *p != ' ') {
-			return NULL;
-		}
-	}
-	if (n != 16)
-		return NULL;
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, (const unsigned char *)canon, n);
-	char *hex = arena_alloc(r->a, 2 * sizeof h + 1);
-	sodium_bin2hex(hex, 2 * sizeof h + 1, h, sizeof h);
-	return hex;
+	char *hex = arena_alloc(r->a, ONETIME_HASH_SIZE);
+	return onetime_hash(token, 16, hex) ? NULL : hex;
 }
 
 struct token_info {

@@ -4,6 +4,7 @@
  * QR code per token, shown once), paper opinion forms entered by a clerk,
  * and copying a questionnaire. */
 #include "../core/cal.h"
+#include "../core/onetime.h"
 #include "../db/db.h"
 #include "../http/audit.h"
 #include "../http/write.h"
@@ -441,17 +442,9 @@ static int draw_view(struct req *r)
 
 /* ---- ballot tokens ---- */
 
-static const char token_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-
 static void token_make(char out[20])
 {
-	int k = 0;
-	for (int i = 0; i < 16; i++) {
-		if (i && i % 4 == 0)
-			out[k++] = '-';
-		out[k++] = token_alphabet[randombytes_uniform(sizeof token_alphabet - 1)];
-	}
-	out[k] = 0;
+	onetime_make(out, 16, 4);
 }
 
 /* The site's address for links printed on paper. */

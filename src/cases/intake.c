@@ -3,6 +3,7 @@
  * a conduct supervisor's own account. One function registers them all
  * (case_submit); similar open cases are suggested while one is entered. */
 #include "../core/cal.h"
+#include "../core/onetime.h"
 #include "../db/db.h"
 #include "../http/app.h"
 #include "../http/write.h"
@@ -20,18 +21,9 @@
 
 /* ---- tracking codes ---- */
 
-/* 32 characters without 0/O, 1/I/L. */
-static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
-
 static void code_make(char out[CASE_CODE_SIZE])
 {
-	int k = 0;
-	for (int i = 0; i < 12; i++) {
-		if (i && i % 4 == 0)
-			out[k++] = '-';
-		out[k++] = code_alphabet[randombytes_uniform(sizeof code_alphabet - 1)];
-	}
-	out[k] = 0;
+	onetime_make(out, 12, 4);
 }
 
 /* The stored form of a code: its characters upper-cased, without dashes

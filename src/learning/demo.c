@@ -434,15 +434,35 @@ static int demo_papers(struct db *db, struct arena *a, int64_t top, int64_t toda
 		{"革命傳統教育：參觀革命紀念館", "tradition", -1, 60, 4, "黨員重溫入黨誓詞。"},
 		{"本局先進典型事跡報告會", "report_meeting", 2, 150, 2, "三位本局先進作事跡報告。"},
 	};
-	for (int k = 0; !rc && k < COUNT(events); k++)
+	static const char *const prizes[] = {"一等獎", "二等獎", "二等獎", "三等獎", "三等獎", "三等獎"};
+	for (int k = 0; !rc && k < COUNT(events); k++) {
 		rc = db_run(db,
 			    "INSERT INTO learning_events (title, kind, held_on, unit_id, figure_id, participant_count, "
 			    "results, "
-			    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			    "sssisisii", events[k].title, events[k].kind, day_text(a, today - 30 * events[k].month_ago),
+			    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)",
+			    "sssissii", events[k].title, events[k].kind, day_text(a, today - 30 * events[k].month_ago),
 			    top,
 			    events[k].figure >= 0 ? arena_printf(a, "%lld", (long long)fig[events[k].figure]) : NULL,
-			    (int64_t)events[k].count, events[k].results, now, now);
+			    events[k].results, now, now);
+		int64_t ev = rc ? 0 : db_one_int64(db, 0, "SELECT max(id) FROM learning_events", NULL);
+		/* who took part: that many of the active staff, by a hash of
+		 * person and event (a contest's contestants, the rest listeners) */
+		if (!rc)
+			rc = db_run(db,
+				    "INSERT INTO event_participants (event_id, person_id, unit_id, role, name, created_at, "
+				    "updated_at) SELECT ?, id, unit_id, ?, name, ?, ? FROM people WHERE archived = 0 AND "
+				    "status = 'active' ORDER BY (id * 7919 + ? * 104729) % 1009, id LIMIT ?",
+				    "isiiii", ev, !strcmp(events[k].kind, "speech_contest") ? "contestant" : "participant",
+				    now, now, ev, (int64_t)events[k].count);
+		/* the contest's prizes, to the first six drawn */
+		for (int j = 0; !rc && !strcmp(events[k].kind, "speech_contest") && j < COUNT(prizes); j++)
+			rc = db_run(db,
+				    "UPDATE event_participants SET result = ? WHERE id = (SELECT id FROM event_participants "
+				    "WHERE event_id = ? AND result IS NULL ORDER BY id LIMIT 1)",
+				    "si", prizes[j], ev);
+		if (!rc)
+			rc = learn_event_recount(db, ev);
+	}
 	return rc;
 }
 
@@ -474,6 +494,9 @@ int learning_demo(struct db *db, const struct demo_options *o, char *err, size_t
 	int rc = db_begin(db);
 	if (!rc)
 		rc = demo_sessions(db, &a, top, today, now, &nsessions);
+	/* the sessions' rows were written in bulk: the statistics' tally once */
+	if (!rc)
+		rc = learn_tally_rebuild(db);
 	if (!rc)
 		rc = demo_programmes(db, &a, &rg, top, today, now, &nitems);
 	if (!rc)

@@ -16,13 +16,17 @@
  *     status NULL: not recorded yet; present, late, excused, absent
  *   programme_items (programme_id, person_id, unit_id, year, state)
  *   training_enrolments (course_id, person_id, unit_id, status, score)
- *   training_courses (id, hours, date_from, date_to) */
+ *   training_courses (id, hours, date_from, date_to)
+ *   event_participants (event_id, person_id, unit_id, role, result): who
+ *     took part in a learning event; person_id NULL: the unit as such */
 #ifndef WM_LEARNING_H
 #define WM_LEARNING_H
 
 #include "../platform/platform.h"
 
 struct cal;
+struct config;
+struct db;
 struct wf_transition;
 struct wf_input;
 
@@ -76,6 +80,7 @@ enum {
 	TC_NOTE,
 	TC__COUNT
 };
+enum { EP_EVENT_ID, EP_PERSON_ID, EP_UNIT_ID, EP_ROLE, EP_RESULT, EP_NAME, EP__COUNT };
 enum { TE_COURSE_ID, TE_PERSON_ID, TE_UNIT_ID, TE_STATUS, TE_SCORE, TE_COMPLETED_ON, TE_CERT_CODE, TE__COUNT };
 
 /* Minutes before the start a session's QR sign-in opens, and minutes
@@ -90,7 +95,8 @@ enum { TE_COURSE_ID, TE_PERSON_ID, TE_UNIT_ID, TE_STATUS, TE_SCORE, TE_COMPLETED
 #define LEARN_EVIDENCE_MAX 2000
 
 extern const struct record_type study_plans_type, study_sessions_type, programmes_type, programme_tasks_type,
-	programme_items_type, courses_type, enrolments_type, papers_type, awards_type, figures_type, events_type;
+	programme_items_type, courses_type, enrolments_type, papers_type, awards_type, figures_type, events_type,
+	participants_type;
 extern const struct module learning_module;
 extern const struct route learn_routes[], learn_stats_routes[], learn_public_routes[];
 extern const struct metric learn_metrics[];
@@ -131,10 +137,30 @@ const char *learn_abs_url(struct req *r, const char *path);
 /* The person record of the signed-in user, or 0. */
 int64_t learn_user_person(struct req *r);
 
+/* ---- the statistics' tally (tally.c, migrations/002_attendance_days.sql) ----
+ * Every write of learning_attendance rows, in its transaction: sign -1
+ * before (takes away what the rows counted), the write, sign +1 after.
+ * 0 or a DB_E_* code. */
+int learn_tally_session(struct db *db, int64_t session, int sign);
+int learn_tally_row(struct db *db, int64_t row, int sign);
+/* Recounts the whole tally (a unit moved; the demo's bulk rows). */
+int learn_tally_rebuild(struct db *db);
+/* Recounts the tally when a unit is saved with another parent. */
+extern const struct record_observer learn_units_observer;
+/* wenming learning-tally: the recount from the command line. */
+int cmd_learning_tally(struct config *cfg, int argc, char **argv);
+
 /* ---- programmes (programmes.c) ---- */
 void learn_programme_extra(struct req *r, const struct record *rec);
 /* The home page's tiles (struct module .home). */
 void learn_home(struct req *r);
+
+/* ---- learning events' participants (events.c) ---- */
+/* The event page's section: who took part. */
+void learn_event_extra(struct req *r, const struct record *rec);
+/* Sets the event's participant_count to its distinct participants (people,
+ * and units as such). 0 or a DB_E_* code. */
+int learn_event_recount(struct db *db, int64_t event);
 
 /* ---- statistics (stats.c) ---- */
 /* A person's page: this year's attendance, tasks and training hours. */

@@ -5,10 +5,13 @@
  * page it opens (signed in as themselves, within the session's window
  * only), and the recurrence form that plans a series of sessions from one
  * rule. Sessions themselves are a register (types.c). */
+#include "../auth/throttle.h"
 #include "../core/cal.h"
+#include "../core/onetime.h"
 #include "../db/db.h"
 #include "../http/app.h"
 #include "../http/audit.h"
+#include "../http/write.h"
 #include "../platform/workdays.h"
 #include "../records/files.h"
 #include "../web/html.h"
@@ -201,8 +204,9 @@ void learn_session_extra(struct req *r, const struct record *rec)
 	if (authz_record_of(r, rec, ACC_WRITE)) {
 		html(r,
 		     "<p><a class=\"btn btn-primary\" href=\"/learning/sessions/%D/attendance\">%T</a> <a "
-		     "class=\"btn\" href=\"/learning/sessions/%D/qr\">%T</a></p>",
-		     rec->id, M_learn_take_attendance, rec->id, M_learn_show_qr);
+		     "class=\"btn\" href=\"/learning/sessions/%D/qr\">%T</a> <a class=\"btn\" "
+		     "href=\"/learning/sessions/%D/codes\">%T</a></p>",
+		     rec->id, M_learn_take_attendance, rec->id, M_learn_show_qr, rec->id, M_learn_codes_issue);
 		/* who, for the clerk: the names by status */
 		struct att_row *rows;
 		int n = rows_load(r, rec->id, &rows);
@@ -362,6 +366,8 @@ static int attendance_post(struct req *r)
 	int rc = db_begin(db);
 	int64_t now = time(NULL);
 	json_t *after = json_array();
+	if (!rc)
+		rc = learn_tally_session(db, s->id, -1);
 	for (int k = 0; !rc && k < n; k++) {
 		if (!nst[k])
 			continue;
@@ -374,6 +380,8 @@ static int attendance_post(struct req *r)
 					      json_pack("{s:I, s:s, s:s?}", "person_id", (json_int_t)rows[k].person,
 							"status", nst[k], "reason", nrs[k]));
 	}
+	if (!rc)
+		rc = learn_tally_session(db, s->id, 1);
 	if (!rc)
 		rc = audit_log(r, "attendance", "study_sessions", s->id, NULL, after);
 	json_decref(after);
@@ -444,6 +452,20 @@ static struct record *session_by_key(struct req *r)
 	return id ? record_load(r, &study_sessions_type, id) : NULL;
 }
 
+/* Why nobody may sign in to s now (M_NONE: the window is open). */
+static enum msg_id window_refusal(const struct record *s, int *code)
+{
+	struct window w;
+	int64_t now = time(NULL);
+	if (session_window(s, &w))
+		return *code = 422, M_learn_signin_closed;
+	if (now < w.open)
+		return *code = 422, M_learn_signin_not_open;
+	if (now > w.close)
+		return *code = 422, M_learn_signin_closed;
+	return *code = 200, M_NONE;
+}
+
 /* Why the user may not sign in to s now (M_NONE: they may); *row the
  * attendance row, *status its current status. */
 static enum msg_id signin_refusal(struct req *r, const struct record *s, int64_t *row, const char **status, int *code)
@@ -464,24 +486,29 @@ static enum msg_id signin_refusal(struct req *r, const struct record *s, int64_t
 		return *code = 403, M_learn_signin_not_required;
 	if (*status)
 		return *code = 409, M_learn_signin_twice;
-	struct window w;
-	int64_t now = time(NULL);
-	if (session_window(s, &w))
-		return *code = 422, M_learn_signin_closed;
-	if (now < w.open)
-		return *code = 422, M_learn_signin_not_open;
-	if (now > w.close)
-		return *code = 422, M_learn_signin_closed;
-	return *code = 200, M_NONE;
+	return window_refusal(s, code);
 }
 
-static void signin_view(struct req *r, const struct record *s, enum msg_id refusal, const char *status, int done)
+/* The status a sign-in at now records. */
+static const char *signin_status(const struct record *s)
+{
+	struct window w;
+	session_window(s, &w);
+	return time(NULL) > w.start + LEARN_LATE_AFTER_MIN * 60 ? "late" : "present";
+}
+
+static void signin_head(struct req *r, const struct record *s)
 {
 	page_begin(r, T(r, M_learn_signin), NULL, 0);
 	html(r,
 	     "<section class=\"card learn-signin\"><h2>%s</h2><p class=\"learn-meta\">%s</p>"
 	     "<p class=\"muted\">%s</p>",
 	     s->vals[SS_TOPIC], learn_session_when(r, s), s->vals[SS_SPEAKER] ? s->vals[SS_SPEAKER] : "");
+}
+
+static void signin_view(struct req *r, const struct record *s, enum msg_id refusal, const char *status, int done)
+{
+	signin_head(r, s);
 	if (done)
 		html(r, "<div class=\"flash flash-ok\" role=\"status\" id=\"signin-result\">%T · %T</div>",
 		     M_learn_signed_in, status_label(status));
@@ -500,14 +527,148 @@ static void signin_view(struct req *r, const struct record *s, enum msg_id refus
 	page_end(r);
 }
 
+/* ---- one-time sign-in codes: for attendees without an account ---- */
+
+#define CODE_CHARS 8      /* 31^8: about 8.5 × 10^11 codes */
+#define CODE_FAILS 20     /* wrong codes from one address per THROTTLE_WINDOW before it is locked out */
+#define CODES_MAX 1000    /* slips one issue prints */
+
+/* The code form; err: why the last code was refused (the form again), or
+ * a refusal that leaves no form (the window), or M_NONE. done: the name
+ * and status of the person just signed in. */
+static void code_view(struct req *r, const struct record *s, enum msg_id err, int form, const char *name,
+		      const char *status)
+{
+	signin_head(r, s);
+	if (name)
+		html(r, "<div class=\"flash flash-ok\" role=\"status\" id=\"signin-result\">%T · %s · %T</div>",
+		     M_learn_signed_in, name, status_label(status));
+	else if (err != M_NONE)
+		html(r, "<div class=\"flash flash-error\" role=\"alert\" id=\"signin-result\">%T</div>", err);
+	if (form && !name)
+		html(r,
+		     "<form method=\"post\" action=\"/learning/signin/%a\" novalidate>%H<p class=\"hint\">%T</p>"
+		     "<div class=\"field\"><label for=\"f-code\">%T</label><input id=\"f-code\" name=\"code\" "
+		     "class=\"mono\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" "
+		     "maxlength=\"20\" inputmode=\"latin\" required></div><button class=\"btn btn-primary btn-block\" "
+		     "id=\"code-button\">%T</button></form>",
+		     s->vals[SS_KEY], csrf_input(r), M_learn_code_hint, M_learn_signin_code, M_learn_signin_button);
+	/* an attendee with an account signs in to it first, and comes back */
+	if (!r->user && !name)
+		html(r, "<p><a id=\"signin-account\" href=\"/login?next=%u\">%T</a></p>",
+		     arena_printf(r->a, "/learning/signin/%s", s->vals[SS_KEY]), M_learn_code_account);
+	html(r, "</section>");
+	page_end(r);
+}
+
+struct code_job {
+	const struct record *s;
+	const char *hash, *status, *name;
+	int64_t now;
+	enum msg_id why;
+	int code;
+};
+
+/* Finds the code and signs its person in, all in the writer's transaction:
+ * 0 signed in; 1 refused (j->why, j->code): the writer undoes the job. */
+static int code_fn(struct req *r, void *ctx)
+{
+	struct code_job *j = ctx;
+	struct db *db = req_db(r);
+	int64_t id = 0, used = 0, row = 0;
+	const char *status = NULL;
+	struct db_stmt *q =
+		j->hash ? db_query(db, r->a,
+				   "SELECT c.id, c.used, a.id, a.status, p.name FROM learning_signin_codes c LEFT JOIN "
+				   "learning_attendance a ON a.session_id = c.session_id AND a.person_id = c.person_id "
+				   "LEFT JOIN people p ON p.id = c.person_id WHERE c.session_id = ? AND c.hash = ?",
+				   "is", j->s->id, j->hash)
+			: NULL;
+	if (q && db_step(q) == DB_ROW) {
+		id = db_column_int64(q, 0);
+		used = db_column_int64(q, 1);
+		row = db_column_isnull(q, 2) ? 0 : db_column_int64(q, 2);
+		status = db_column_isnull(q, 3) ? NULL : arena_strdup(r->a, db_column_text(q, 3));
+		j->name = db_column_isnull(q, 4) ? "" : arena_strdup(r->a, db_column_text(q, 4));
+	}
+	db_reset(q);
+	if (!id)
+		return j->why = M_learn_code_unknown, j->code = 422, 1;
+	if (used)
+		return j->why = M_learn_code_used, j->code = 409, 1;
+	if (!row)
+		return j->why = M_learn_signin_not_required, j->code = 403, 1;
+	if (status)
+		return j->why = M_learn_signin_twice, j->code = 409, 1;
+	if ((j->why = window_refusal(j->s, &j->code)) != M_NONE)
+		return 1;
+	j->status = signin_status(j->s);
+	int rc = learn_tally_row(db, row, -1);
+	if (!rc)
+		rc = db_run(db,
+			    "UPDATE learning_attendance SET status = ?, signed_at = ?, recorded_by = NULL, updated_at = ? "
+			    "WHERE id = ? AND status IS NULL",
+			    "siii", j->status, j->now, j->now, row);
+	if (!rc && db_changes(db) != 1)
+		return j->why = M_learn_signin_twice, j->code = 409, 1;
+	if (!rc)
+		rc = db_run(db, "UPDATE learning_signin_codes SET used = 1 WHERE id = ? AND used = 0", "i", id);
+	if (!rc && db_changes(db) != 1)
+		return j->why = M_learn_code_used, j->code = 409, 1;
+	if (!rc)
+		rc = learn_tally_row(db, row, 1);
+	if (!rc) {
+		json_t *after = json_pack("{s:I, s:s, s:s}", "attendance_id", (json_int_t)row, "status", j->status,
+					  "by", "code");
+		rc = audit_log(r, "signin", "study_sessions", j->s->id, NULL, after);
+		json_decref(after);
+	}
+	return rc;
+}
+
+static int code_post(struct req *r, const struct record *s, const char *code)
+{
+	int64_t now = time(NULL);
+	const char *key = arena_printf(r->a, "learnsign:%s", r->ip);
+	if (throttle_wait(req_db(r), key, now) > 0) {
+		r->status = 429;
+		code_view(r, s, M_learn_code_too_many, 0, NULL, NULL);
+		return 0;
+	}
+	char *hex = arena_alloc(r->a, ONETIME_HASH_SIZE);
+	struct code_job j = {.s = s, .hash = onetime_hash(code, CODE_CHARS, hex) ? NULL : hex, .now = now};
+	int rc = req_write(r, code_fn, &j);
+	if (rc == 1) {
+		/* counted outside the job: a refused job's changes are undone */
+		if (j.why == M_learn_code_unknown)
+			throttle_fail(req_db(r), key, CODE_FAILS, CODE_FAILS, now);
+		r->status = j.code;
+		/* a wrong code may be typed again; the other refusals are final */
+		code_view(r, s, j.why, j.why == M_learn_code_unknown, NULL, NULL);
+		return 0;
+	}
+	if (rc)
+		return req_fail(r, rc == DB_E_BUSY ? 503 : 500, M_NONE);
+	code_view(r, s, M_NONE, 0, j.name, j.status);
+	return 0;
+}
+
 static int signin_page(struct req *r)
 {
 	struct record *s = session_by_key(r);
 	if (!s)
 		return req_fail(r, 404, M_learn_signin_unknown);
+	int code;
+	if (!r->user || !learn_user_person(r)) {
+		/* no account, or an account that is nobody's: the code form */
+		enum msg_id why = window_refusal(s, &code);
+		if (why != M_NONE)
+			r->status = code;
+		code_view(r, s, why, why == M_NONE, NULL, NULL);
+		return 0;
+	}
 	int64_t row;
 	const char *status;
-	int code;
 	enum msg_id why = signin_refusal(r, s, &row, &status, &code);
 	if (why != M_NONE)
 		r->status = code;
@@ -520,21 +681,30 @@ static int signin_post(struct req *r)
 	struct record *s = session_by_key(r);
 	if (!s)
 		return req_fail(r, 404, M_learn_signin_unknown);
+	const char *code = req_form(r, "code");
+	if (code || !r->user) {
+		if (!code || !*code) {
+			r->status = 422;
+			code_view(r, s, M_learn_code_needed, 1, NULL, NULL);
+			return 0;
+		}
+		return code_post(r, s, code);
+	}
 	int64_t row;
 	const char *status;
-	int code;
-	enum msg_id why = signin_refusal(r, s, &row, &status, &code);
+	int code_;
+	enum msg_id why = signin_refusal(r, s, &row, &status, &code_);
 	if (why != M_NONE) {
-		r->status = code;
+		r->status = code_;
 		signin_view(r, s, why, status, 0);
 		return 0;
 	}
-	struct window w;
-	session_window(s, &w);
+	status = signin_status(s);
 	int64_t now = time(NULL);
-	status = now > w.start + LEARN_LATE_AFTER_MIN * 60 ? "late" : "present";
 	struct db *db = req_db(r);
 	int rc = db_begin(db);
+	if (!rc)
+		rc = learn_tally_row(db, row, -1);
 	/* the status IS NULL condition makes a second tap at the same moment
 	 * change nothing */
 	if (!rc)
@@ -548,6 +718,8 @@ static int signin_post(struct req *r)
 		signin_view(r, s, M_learn_signin_twice, NULL, 0);
 		return 0;
 	}
+	if (!rc)
+		rc = learn_tally_row(db, row, 1);
 	json_t *after = json_pack("{s:I, s:s}", "attendance_id", (json_int_t)row, "status", status);
 	if (!rc)
 		rc = audit_log(r, "signin", "study_sessions", s->id, NULL, after);
@@ -559,6 +731,145 @@ static int signin_post(struct req *r)
 		return req_fail(r, 500, M_NONE);
 	}
 	signin_view(r, s, M_NONE, status, 1);
+	return 0;
+}
+
+/* ---- the clerk issues the codes: a sheet of slips, shown once ---- */
+
+static void codes_form(struct req *r, const struct record *s, enum msg_id err)
+{
+	const char *title = arena_printf(r->a, "%s · %s", T(r, M_learn_codes_issue), s->vals[SS_TOPIC]);
+	struct crumb c[] = {{"/r/study_sessions", T(r, M_learn_sessions)},
+			    {arena_printf(r->a, "/r/study_sessions/%lld", (long long)s->id), s->vals[SS_TOPIC]},
+			    {NULL, T(r, M_learn_codes_issue)}};
+	page_begin(r, title, c, 3);
+	page_heading(r, title, NULL);
+	if (err != M_NONE)
+		html(r, "<div class=\"flash flash-error\" role=\"alert\" id=\"codes-error\">%T</div>", err);
+	int64_t waiting = db_one_int64(req_db(r), 0,
+				       "SELECT count(*) FROM learning_attendance WHERE session_id = ? AND status IS NULL",
+				       "i", s->id),
+		have = db_one_int64(req_db(r), 0,
+				    "SELECT count(*) FROM learning_signin_codes c JOIN learning_attendance a ON "
+				    "a.session_id = c.session_id AND a.person_id = c.person_id WHERE c.session_id = ? AND "
+				    "c.used = 0 AND a.status IS NULL",
+				    "i", s->id);
+	const char *vals[] = {"missing", "all"};
+	const enum msg_id labels[] = {M_learn_codes_scope_missing, M_learn_codes_scope_all};
+	html(r,
+	     "<section class=\"card form\"><p class=\"learn-meta\">%s</p><p class=\"hint\">%T</p>"
+	     "<p>%T <strong id=\"n-waiting\">%D</strong> · %T <strong id=\"n-coded\">%D</strong></p>"
+	     "<form method=\"post\" action=\"/learning/sessions/%D/codes\">%H",
+	     learn_session_when(r, s), M_learn_codes_hint, M_learn_att_none, waiting, M_learn_codes_have, have, s->id,
+	     csrf_input(r));
+	field_select(r, "scope", M_learn_codes_scope, vals, labels, 2, "missing", 0);
+	html(r,
+	     "<div class=\"form-actions\"><button class=\"btn btn-primary\" id=\"codes-button\">%T</button><a "
+	     "class=\"btn btn-plain\" href=\"/r/study_sessions/%D\">%T</a></div></form></section>",
+	     M_learn_codes_issue, s->id, M_cancel);
+	page_end(r);
+}
+
+static int codes_page(struct req *r)
+{
+	struct record *s = session_for_clerk(r);
+	if (!s)
+		return 0;
+	codes_form(r, s, M_NONE);
+	return 0;
+}
+
+struct slip {
+	int64_t person;
+	const char *name, *unit;
+	char code[CODE_CHARS + CODE_CHARS / 4 + 1];
+};
+
+static int codes_post(struct req *r)
+{
+	struct record *s = session_for_clerk(r);
+	if (!s)
+		return 0;
+	const char *scope = req_form(r, "scope");
+	int all = scope && !strcmp(scope, "all");
+	if (scope && *scope && !all && strcmp(scope, "missing")) {
+		r->status = 422;
+		codes_form(r, s, M_learn_codes_scope_bad);
+		return 0;
+	}
+	struct db *db = req_db(r);
+	struct slip *v = arena_alloc(r->a, CODES_MAX * sizeof *v);
+	int n = 0;
+	/* who: the required people not recorded yet (without a code, or all) */
+	struct db_stmt *q = db_query(
+		db, r->a,
+		arena_printf(r->a,
+			     "SELECT a.person_id, p.name, u.name FROM learning_attendance a JOIN people p ON p.id = "
+			     "a.person_id LEFT JOIN units u ON u.id = a.unit_id WHERE a.session_id = ? AND a.status IS "
+			     "NULL%s ORDER BY u.path, p.name, a.id LIMIT %d",
+			     all ? ""
+				 : " AND NOT EXISTS (SELECT 1 FROM learning_signin_codes c WHERE c.session_id = "
+				   "a.session_id AND c.person_id = a.person_id)",
+			     CODES_MAX),
+		"i", s->id);
+	while (q && db_step(q) == DB_ROW && n < CODES_MAX) {
+		v[n].person = db_column_int64(q, 0);
+		v[n].name = arena_strdup(r->a, db_column_text(q, 1));
+		v[n].unit = db_column_isnull(q, 2) ? "" : arena_strdup(r->a, db_column_text(q, 2));
+		n++;
+	}
+	db_reset(q);
+	if (!n) {
+		r->status = 422;
+		codes_form(r, s, M_learn_codes_none);
+		return 0;
+	}
+	int64_t now = time(NULL);
+	int rc = db_begin(db);
+	for (int k = 0; !rc && k < n; k++) {
+		char hex[ONETIME_HASH_SIZE];
+		/* a code equal to another of the session's is drawn again */
+		do {
+			onetime_make(v[k].code, CODE_CHARS, 4);
+			onetime_hash(v[k].code, CODE_CHARS, hex);
+		} while (db_one_int64(db, 0, "SELECT count(*) FROM learning_signin_codes WHERE session_id = ? AND hash = ?",
+				      "is", s->id, hex));
+		rc = db_run(db, "DELETE FROM learning_signin_codes WHERE session_id = ? AND person_id = ?", "ii", s->id,
+			    v[k].person);
+		if (!rc)
+			rc = db_run(db,
+				    "INSERT INTO learning_signin_codes (session_id, person_id, hash, used, created_at) "
+				    "VALUES (?, ?, ?, 0, ?)",
+				    "iisi", s->id, v[k].person, hex, now);
+	}
+	if (!rc) {
+		json_t *what = json_pack("{s:i, s:s}", "codes", n, "scope", all ? "all" : "missing");
+		rc = audit_log(r, "signin_codes", "study_sessions", s->id, NULL, what);
+		json_decref(what);
+	}
+	if (!rc)
+		rc = db_commit(db);
+	if (rc) {
+		db_rollback(db);
+		return req_fail(r, rc == DB_E_BUSY ? 409 : 500, rc == DB_E_BUSY ? M_rec_conflict : M_NONE);
+	}
+	/* the sheet: every slip's code, this once */
+	const char *url = signin_url(r, s);
+	struct crumb c[] = {{"/r/study_sessions", T(r, M_learn_sessions)},
+			    {arena_printf(r->a, "/r/study_sessions/%lld", (long long)s->id), s->vals[SS_TOPIC]},
+			    {NULL, T(r, M_learn_codes_sheet)}};
+	r->no_store = 1;
+	page_begin(r, T(r, M_learn_codes_sheet), c, 3);
+	page_heading(r, arena_printf(r->a, "%s · %s", T(r, M_learn_codes_sheet), s->vals[SS_TOPIC]), NULL);
+	html(r, "<p class=\"hint no-print\" id=\"codes-once\">%T</p><div class=\"token-sheet\" id=\"slips\">",
+	     M_learn_codes_once);
+	for (int k = 0; k < n; k++)
+		html(r,
+		     "<div class=\"token-card\"><p class=\"token-campaign\">%s<br>%s</p><p class=\"token-rater\">%s</p>"
+		     "<p class=\"muted\">%s</p><p class=\"token-code mono\">%s</p><p class=\"token-link\">%s</p></div>",
+		     s->vals[SS_TOPIC], learn_session_when(r, s), v[k].name, v[k].unit, v[k].code, url);
+	html(r, "</div>");
+	page_end(r);
 	return 0;
 }
 
@@ -750,7 +1061,9 @@ const struct route learn_routes[] = {
 	{"GET", "/learning/sessions/{id:int}/attendance", attendance_page, P_SIGNED_IN, 0, "learning attendance"},
 	{"POST", "/learning/sessions/{id:int}/attendance", attendance_post, P_SIGNED_IN, 1, "learning attendance"},
 	{"GET", "/learning/sessions/{id:int}/qr", qr_page, P_SIGNED_IN, 0, "learning qr"},
-	{"GET", "/learning/signin/{key:str}", signin_page, P_SIGNED_IN, 0, "learning signin"},
-	{"POST", "/learning/signin/{key:str}", signin_post, P_SIGNED_IN, 1, "learning signin"},
+	{"GET", "/learning/sessions/{id:int}/codes", codes_page, P_SIGNED_IN, 0, "learning codes"},
+	{"POST", "/learning/sessions/{id:int}/codes", codes_post, P_SIGNED_IN, 1, "learning codes"},
+	{"GET", "/learning/signin/{key:str}", signin_page, P_PUBLIC, 0, "learning signin"},
+	{"POST", "/learning/signin/{key:str}", signin_post, P_PUBLIC, 1, "learning signin"},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };

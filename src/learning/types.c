@@ -278,11 +278,14 @@ static int same(const char *a, const char *b)
  * the people who joined since required for a session held before. */
 static int session_after_save(struct req *r, struct record *rec, const struct record *before)
 {
-	if (before && same(before->vals[SS_UNIT_ID], rec->vals[SS_UNIT_ID]) &&
-	    same(before->vals[SS_AUDIENCE], rec->vals[SS_AUDIENCE]) &&
-	    same(before->vals[SS_ATTENDEES], rec->vals[SS_ATTENDEES]))
-		return 0;
-	return learn_sync_attendees(r, rec);
+	/* the statistics' tally follows the session's rows, day and archiving
+	 * (archive and restore come here too, with before = rec) */
+	int rc = learn_tally_session(req_db(r), rec->id, -1);
+	if (!rc && !(before && same(before->vals[SS_UNIT_ID], rec->vals[SS_UNIT_ID]) &&
+		     same(before->vals[SS_AUDIENCE], rec->vals[SS_AUDIENCE]) &&
+		     same(before->vals[SS_ATTENDEES], rec->vals[SS_ATTENDEES])))
+		rc = learn_sync_attendees(r, rec);
+	return rc ? rc : learn_tally_session(req_db(r), rec->id, 1);
 }
 
 const struct record_type study_sessions_type = {
@@ -1008,16 +1011,23 @@ static const struct field_def event_fields[] = {
 	{.name = "held_on", .type = F_DATE, .label = M_learn_held_on, .flags = FF_REQUIRED | LIST_SORT},
 	{.name = "unit_id", .type = F_UNIT, .label = M_learn_unit, .flags = FF_REQUIRED | FF_FILTER},
 	{.name = "figure_id", .type = F_REF, .label = M_learn_figure, .flags = FF_FILTER, .ref = "model_figures"},
-	{.name = "participants", .type = F_LONGTEXT, .label = M_learn_participants, .flags = FF_SEARCH, .max = 4000},
+	/* who took part: event_participants (events.c); the count is theirs */
 	{.name = "participant_count",
 	 .type = F_INT,
 	 .label = M_learn_participant_count,
-	 .flags = FF_LIST,
+	 .flags = FF_LIST | RO,
 	 .min = 0,
 	 .max = 100000},
 	{.name = "results", .type = F_LONGTEXT, .label = M_learn_results, .max = 4000},
 	{.name = "photos", .type = F_FILES, .label = M_learn_photos},
 };
+
+/* the count is the participants' (events.c), also when an edit sends one */
+static int event_after_save(struct req *r, struct record *rec, const struct record *before)
+{
+	(void)before;
+	return learn_event_recount(req_db(r), rec->id);
+}
 
 const struct record_type events_type = {
 	.name = "learning_events",
@@ -1025,10 +1035,14 @@ const struct record_type events_type = {
 	.one = M_learn_event,
 	.many = M_learn_events,
 	.fields = event_fields,
-	.nfields = 9,
+	.nfields = 8,
 	.unit_field = "unit_id",
 	.title_field = "title",
 	.sort = "-held_on",
 	.access = UNIT_ACCESS,
-	.links = (const struct record_link[]){{"/r/model_figures", M_learn_figures}, {NULL, M_NONE}},
+	.links = (const struct record_link[]){{"/r/model_figures", M_learn_figures},
+					      {"/r/event_participants", M_learn_participants},
+					      {NULL, M_NONE}},
+	.detail_extra = learn_event_extra,
+	.after_save = event_after_save,
 };

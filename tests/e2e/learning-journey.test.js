@@ -75,6 +75,8 @@ journey('a clerk plans a Friday study session, three attendees sign in by the QR
 		for (const [name, display] of ATTENDEES.slice(0, 3)) {
 			await page.context().clearCookies();
 			await page.goto(`${base}${signinPath}`);
+			// signed out: the one-time code's form, and the way to the account
+			await clickAndWait(page, page.locator('#signin-account'));
 			assert.match(page.url(), /\/login\?next=/);
 			await signIn(page, base, name, PASSWORD);
 			assert.equal(new URL(page.url()).pathname, signinPath);

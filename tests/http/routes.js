@@ -150,8 +150,11 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/learning/sessions/{id:int}/attendance', perm: 'P_SIGNED_IN', path: '/learning/sessions/999999/attendance', ok: 404 },
 	{ method: 'POST', pattern: '/learning/sessions/{id:int}/attendance', perm: 'P_SIGNED_IN', csrf: 1, path: '/learning/sessions/999999/attendance', form: {}, ok: 404 },
 	{ method: 'GET', pattern: '/learning/sessions/{id:int}/qr', perm: 'P_SIGNED_IN', path: '/learning/sessions/999999/qr', ok: 404 },
-	{ method: 'GET', pattern: '/learning/signin/{key:str}', perm: 'P_SIGNED_IN', path: '/learning/signin/0123456789abcdef0123456789abcdef', ok: 404 },
-	{ method: 'POST', pattern: '/learning/signin/{key:str}', perm: 'P_SIGNED_IN', csrf: 1, path: '/learning/signin/0123456789abcdef0123456789abcdef', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/learning/sessions/{id:int}/codes', perm: 'P_SIGNED_IN', path: '/learning/sessions/999999/codes', ok: 404 },
+	{ method: 'POST', pattern: '/learning/sessions/{id:int}/codes', perm: 'P_SIGNED_IN', csrf: 1, path: '/learning/sessions/999999/codes', form: {}, ok: 404 },
+	// the attendee's sign-in is public: signed in, or with a one-time code
+	{ method: 'GET', pattern: '/learning/signin/{key:str}', perm: 'P_PUBLIC', path: '/learning/signin/0123456789abcdef0123456789abcdef', ok: 404 },
+	{ method: 'POST', pattern: '/learning/signin/{key:str}', perm: 'P_PUBLIC', csrf: 1, path: '/learning/signin/0123456789abcdef0123456789abcdef', form: {}, ok: 404 },
 	{ method: 'POST', pattern: '/learning/programmes/{id:int}/assign', perm: 'P_SIGNED_IN', csrf: 1, path: '/learning/programmes/999999/assign', form: {}, ok: 404 },
 	{ method: 'GET', pattern: '/learning/stats', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/learning/stats?unit=:unit', ok: 200 },
 	// activities (src/activities/): the events' statistics, for the roles that read events
