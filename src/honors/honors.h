@@ -84,6 +84,10 @@ struct civ_ratio {
 	int64_t counted, holding;
 	double ratio; /* 100 * holding / counted; -1 when nothing counts */
 };
+/* award.c: an event's awards as honors (a section on the event's page). */
+void honors_event_section(struct req *r, const struct record *rec);
+extern const struct route honors_award_routes[];
+
 int honors_ratio(struct req *r, int64_t unit, int year, struct civ_ratio *out);
 
 /* ---- types.c hooks, ratio.c, remind.c ---- */

@@ -7,6 +7,7 @@
 
 static const struct record_section sections[] = {
 	{.type = RECORD_UNITS, .render = honors_unit_section},
+	{.type = "activity_events", .render = honors_event_section},
 	{.type = NULL},
 };
 
@@ -23,7 +24,7 @@ const struct module honors_module = {
 	.name = "honors",
 	.types = (const struct record_type *const[]){&honors_type, &counted_units_type, &campaigns_type, &criteria_type,
 						     &applications_type, &evidence_type, NULL},
-	.routes = (const struct route *const[]){honors_routes, NULL},
+	.routes = (const struct route *const[]){honors_routes, honors_award_routes, NULL},
 	.commands = commands,
 	.sections = sections,
 	.jobs = honors_jobs,

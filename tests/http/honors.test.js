@@ -382,3 +382,57 @@ test('the unit page shows its honors and its civilized-unit status; the home pag
 	const home = await s.get('/');
 	assert.ok(home.text.includes(msg('hon_tile_ratio', 'en')));
 });
+
+test("an event's award is an honor: the office records it from the event page for a participant", async () => {
+	await setup();
+	const { srv } = ctx;
+	const [[ev, evUnit]] = srv.sql(
+		"SELECT e.id, e.unit_id FROM activity_events e WHERE e.archived = 0 AND e.status = 'held' AND EXISTS (SELECT 1 FROM activity_participants a WHERE a.event_id = e.id AND a.person_id IS NOT NULL) ORDER BY e.id LIMIT 1",
+	);
+	const [[person, personUnit]] = srv.sql(`SELECT person_id, unit_id FROM activity_participants WHERE event_id = ${ev} AND person_id IS NOT NULL ORDER BY id LIMIT 1`);
+	const [[outsider]] = srv.sql(`SELECT id FROM people WHERE archived = 0 AND id NOT IN (SELECT person_id FROM activity_participants WHERE event_id = ${ev} AND person_id IS NOT NULL) ORDER BY id LIMIT 1`);
+	const count = () => Number(srv.sql(`SELECT count(*) FROM honors WHERE source = 'event' AND source_ref = '${ev}'`)[0][0]);
+	const before = count();
+
+	let page = await C.office.get(`/r/activity_events/${ev}`);
+	assert.equal(page.status, 200);
+	assert.match(page.text, /id="awards"/);
+	assert.match(page.text, new RegExp(`<option value="p:${person}">`));
+	assert.ok(page.text.includes('action="/honors/award"'), 'the office records awards');
+	page = await C.leader.get(`/r/activity_events/${ev}`);
+	assert.match(page.text, /id="awards"/, 'a leader reads the awards');
+	assert.ok(!page.text.includes('action="/honors/award"'), 'a leader does not record them');
+
+	const body = { event: ev, who: `p:${person}`, title: '演講比賽一等獎', category: 'contest_award', level: 'prefecture', issuer: '市總工會', awarded_on: '' };
+	assert.equal((await C.ua2.post('/honors/award', body)).status, 403);
+	assert.equal((await C.leader.post('/honors/award', body)).status, 403);
+	let r = await C.office.post('/honors/award', { ...body, who: `p:${outsider}` });
+	assert.equal(r.status, 422);
+	assert.ok(r.text.includes(msg('hon_award_bad_who', 'en')), r.text.slice(0, 300));
+	r = await C.office.post('/honors/award', { ...body, title: '' });
+	assert.equal(r.status, 422);
+	assert.ok(r.text.includes(msg('hon_award_invalid', 'en')));
+	r = await C.office.post('/honors/award', { ...body, level: 'galactic' });
+	assert.equal(r.status, 422);
+	assert.equal((await C.office.post('/honors/award', { ...body, event: 'x' })).status, 400);
+	assert.equal(count(), before, 'nothing written by a refused award');
+
+	r = await C.office.post('/honors/award', body);
+	assert.equal(r.status, 303, r.text.slice(0, 300));
+	assert.equal(r.location, `/r/activity_events/${ev}#awards`);
+	assert.equal(count(), before + 1);
+	const [[hid, recipient, unit, pid, dayOf]] = srv.sql(`SELECT id, recipient, unit_id, person_id, awarded_on FROM honors WHERE source = 'event' AND source_ref = '${ev}' ORDER BY id DESC LIMIT 1`);
+	assert.equal(recipient, 'person');
+	assert.equal(Number(unit), Number(personUnit));
+	assert.equal(Number(pid), Number(person));
+	const [[evDay]] = srv.sql(`SELECT COALESCE(date_to, date_from) FROM activity_events WHERE id = ${ev}`);
+	assert.equal(String(dayOf), String(evDay), 'the date defaults to the event day');
+	page = await C.office.get(`/r/activity_events/${ev}`);
+	assert.ok(page.text.includes(`href="/r/honors/${hid}"`), 'the event lists its award');
+	assert.ok(page.text.includes('演講比賽一等獎'));
+
+	// the organizing unit itself may be awarded
+	r = await C.office.post('/honors/award', { ...body, who: `u:${evUnit}`, title: '優秀組織獎', category: 'other' });
+	assert.equal(r.status, 303);
+	assert.equal(count(), before + 2);
+});

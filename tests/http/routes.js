@@ -201,6 +201,8 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/honors/ratio', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/honors/ratio?unit=:unit', ok: 200 },
 	{ method: 'GET', pattern: '/honors/ratio.xlsx', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/honors/ratio.xlsx?unit=:unit', ok: 200 },
 	{ method: 'GET', pattern: '/honors/expiring', perm: 'P_SIGNED_IN', who: READ_CASES, path: '/honors/expiring?unit=:unit', ok: 200 },
+	// an event's award recorded as an honor: the office's form on the event page
+	{ method: 'POST', pattern: '/honors/award', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 400 },
 	// the units' public report cards (src/rectification/public_units.c): for
 	// anyone; a unit the office has not published is not found
 	{ method: 'GET', pattern: '/public/units', perm: 'P_PUBLIC', ok: 200, anonOk: 200 },
