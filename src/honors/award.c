@@ -140,8 +140,8 @@ static void opts_select(struct req *r, const char *name, enum msg_id label, cons
 static void award_form(struct req *r, const struct record *ev, int64_t org)
 {
 	html(r,
-	     "<details><summary class=\"btn\">%T</summary><form method=\"post\" action=\"/honors/award\" "
-	     ">%H<input type=\"hidden\" name=\"event\" value=\"%D\">"
+	     "<details><summary class=\"btn\">%T</summary><form method=\"post\" action=\"/honors/award\">%H"
+	     "<input type=\"hidden\" name=\"event\" value=\"%D\">"
 	     "<div class=\"field\"><label for=\"f-who\">%T</label><select id=\"f-who\" name=\"who\" required>",
 	     M_hon_award_add, csrf_input(r), ev->id, M_hon_award_who);
 	recipient_options(r, ev, org);
