@@ -32,7 +32,7 @@
 #define MAX_EVENTS 300
 
 struct actv_fig {
-	int64_t held, joined, people, times, units;
+	int64_t held, joined, people, times, units, awards;
 	double hours;
 };
 
@@ -98,7 +98,13 @@ static int actv_figures(struct req *r, int64_t unit, const char *from, const cha
 	f->units = db_column_isnull(q, 3) ? 0 : db_column_int64(q, 3);
 	f->hours = db_column_double(q, 4);
 	db_reset(q);
-	return 0;
+	/* the events' awards: honors raised from an event (honors module) */
+	f->awards = db_one_int64(
+		db, -1,
+		"SELECT count(*) FROM honors h WHERE h.archived = 0 AND h.source = 'event' AND "
+		"h.status <> 'revoked' AND h.awarded_on >= ? AND h.awarded_on <= ? AND" IN_SUBTREE("h.unit_id"),
+		"ssi", from, to, unit);
+	return f->awards < 0 ? DB_ERR : 0;
 }
 
 static int actv_stats_compute(struct req *r, int64_t unit, int64_t from, int64_t to, struct actv_stats *st)
@@ -278,10 +284,15 @@ static int book_write(struct req *r, const struct actv_stats *st, const char *pa
 	struct {
 		enum msg_id l;
 		double v;
-	} kv[] = {{M_actv_events_held, (double)st->all.held},        {M_actv_events_joined, (double)st->all.joined},
-		  {M_actv_people, (double)st->all.people},           {M_actv_person_times, (double)st->all.times},
-		  {M_actv_units_joined, (double)st->all.units},      {M_actv_volunteer_hours, st->all.hours},
-		  {M_actv_facilities_count, (double)st->facilities}, {M_actv_facilities_area, st->area}};
+	} kv[] = {{M_actv_events_held, (double)st->all.held},
+		  {M_actv_events_joined, (double)st->all.joined},
+		  {M_actv_people, (double)st->all.people},
+		  {M_actv_person_times, (double)st->all.times},
+		  {M_actv_units_joined, (double)st->all.units},
+		  {M_actv_volunteer_hours, st->all.hours},
+		  {M_actv_awards, (double)st->all.awards},
+		  {M_actv_facilities_count, (double)st->facilities},
+		  {M_actv_facilities_area, st->area}};
 	for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++) {
 		worksheet_write_string(ws, row, 0, T(r, kv[k].l), NULL);
 		worksheet_write_number(ws, row++, 1, kv[k].v, NULL);
@@ -369,6 +380,7 @@ static int stats_page(struct req *r)
 	tile(r, M_actv_person_times, "person-times", arena_printf(r->a, "%lld", (long long)f->times));
 	tile(r, M_actv_units_joined, "units-joined", arena_printf(r->a, "%lld", (long long)f->units));
 	tile(r, M_actv_volunteer_hours, "volunteer-hours", hours_text(r, f->hours));
+	tile(r, M_actv_awards, "awards", arena_printf(r->a, "%lld", (long long)f->awards));
 	tile(r, M_actv_facilities_count, "facilities", arena_printf(r->a, "%lld", (long long)st.facilities));
 	tile(r, M_actv_facilities_area, "facilities-area", hours_text(r, st.area));
 	html(r, "</div>");

@@ -435,4 +435,12 @@ test("an event's award is an honor: the office records it from the event page fo
 	r = await C.office.post('/honors/award', { ...body, who: `u:${evUnit}`, title: '優秀組織獎', category: 'other' });
 	assert.equal(r.status, 303);
 	assert.equal(count(), before + 2);
+
+	// the activities' statistics count the awards of the year
+	const y = String(evDay).slice(0, 4);
+	const [[n]] = srv.sql(`SELECT count(*) FROM honors WHERE source = 'event' AND status <> 'revoked' AND archived = 0 AND awarded_on LIKE '${y}-%'`);
+	assert.ok(Number(n) >= 2);
+	const st = await C.office.get(`/activities/stats?unit=${D.top}&from=${y}-01-01&to=${y}-12-31`);
+	assert.equal(st.status, 200);
+	assert.equal(/id="awards">([^<]*)</.exec(st.text)[1], String(n));
 });
