@@ -61,7 +61,7 @@ function bin() {
 }
 
 function cli(args, input) {
-	const r = spawnSync(bin(), args, { input: input || '', encoding: 'utf8', timeout: 30000 });
+	const r = spawnSync(bin(), args, { input: input || '', encoding: 'utf8', timeout: args[0] === 'demo' ? 180000 : 30000 });
 	if (r.status !== 0)
 		throw new Error(`wenming ${args.join(' ')} failed (${r.status}):\n${r.stdout}${r.stderr}`);
 	return r.stdout;
