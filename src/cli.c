@@ -4,6 +4,7 @@
 #include "module.h"
 #include "core/cal.h"
 #include "db/db.h"
+#include "http/http.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -83,11 +84,11 @@ int cli_parse_u64(const char *s, unsigned long long *out)
 	return errno || *end ? -1 : 0;
 }
 
-
 struct db *cli_create_db(const struct config *cfg, const char *name, int *status)
 {
 	if (strncmp(cfg->db, "sqlite:", 7) == 0 && cli_make_parent_dir(cfg->db + 7)) {
-		fprintf(stderr, "wenming %s: cannot create the directory for %s: %s\n", name, cfg->db + 7, strerror(errno));
+		fprintf(stderr, "wenming %s: cannot create the directory for %s: %s\n", name, cfg->db + 7,
+			strerror(errno));
 		*status = 1;
 		return NULL;
 	}
@@ -96,7 +97,7 @@ struct db *cli_create_db(const struct config *cfg, const char *name, int *status
 	return db;
 }
 
-int cli_remind_args(const char *name, int argc, char **argv, int64_t *today)
+static int remind_args(const char *name, int argc, char **argv, int64_t *today)
 {
 	if (argc < 2 || strcmp(argv[1], "remind"))
 		return cli_usage_error(name, "unknown action '%s'", argc > 1 ? argv[1] : "");
@@ -110,4 +111,28 @@ int cli_remind_args(const char *name, int argc, char **argv, int64_t *today)
 		}
 	}
 	return 0;
+}
+
+int cli_remind(struct config *cfg, const char *name, int argc, char **argv, cli_remind_fn run)
+{
+	int64_t today;
+	int bad = remind_args(name, argc, argv, &today);
+	if (bad)
+		return bad;
+	struct db *db = cli_open_db(cfg);
+	if (!db)
+		return 1;
+	struct arena a;
+	arena_init(&a);
+	struct req r;
+	req_init_cli(&r, &a, db, LANG_HANT);
+	char done[160] = "";
+	int rc = run(&r, cfg, today, done, sizeof done);
+	if (rc)
+		fprintf(stderr, "wenming %s: %s\n", name, db_errmsg(db));
+	else
+		printf("%s\n", done);
+	arena_free(&a);
+	db_close(db);
+	return rc ? 1 : 0;
 }

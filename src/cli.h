@@ -3,6 +3,7 @@
 #ifndef WM_CLI_H
 #define WM_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/config.h"
@@ -16,7 +17,6 @@ struct command {
 	const char *usage; /* full help: wenming help NAME */
 };
 
-
 /* Prints "wenming NAME: msg" and a hint to stderr; returns 2. */
 int cli_usage_error(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Opens and migrates the configured database; NULL (message printed) on failure. */
@@ -27,11 +27,15 @@ struct db *cli_create_db(const struct config *cfg, const char *name, int *status
 /* Creates the directory that will hold an SQLite file (mkdir -p); 0 or -1. */
 int cli_make_parent_dir(const char *path);
 
-/* Reads "remind [--today YYYY-MM-DD]", the arguments of the commands that
- * run a module's deadlines job once (wenming cases, wenming rectification):
- * 0 with *today (today in the server's zone unless given), or the exit
- * status of a usage error (printed). */
-int cli_remind_args(const char *name, int argc, char **argv, int64_t *today);
+/* The commands that run a module's reminders job once ("wenming cases
+ * remind [--today YYYY-MM-DD]", rectification, honors): reads the
+ * arguments (today in the server's zone unless given), opens the database
+ * and calls run, which does the work as of today and writes what it did in
+ * one line to done ("3 reminded"); prints it, or the database's error. The
+ * exit status: 0, 1 on an error, or a usage error's. */
+struct req;
+typedef int (*cli_remind_fn)(struct req *r, const struct config *cfg, int64_t today, char *done, size_t len);
+int cli_remind(struct config *cfg, const char *name, int argc, char **argv, cli_remind_fn run);
 
 /* Matches --name VALUE and --name=VALUE at argv[*i] (advancing *i past a
  * separate VALUE); *val is NULL when VALUE is missing. 1 on a match. */

@@ -94,26 +94,15 @@ const struct job case_jobs[] = {
 };
 
 /* wenming cases remind [--today YYYY-MM-DD]: one run of the job, now. */
+static int remind_once(struct req *r, const struct config *cfg, int64_t today, char *done, size_t len)
+{
+	int reminded = 0, escalated = 0;
+	int rc = case_deadlines_run(r, today, cfg->escalate_after, &reminded, &escalated);
+	snprintf(done, len, "%d reminded, %d escalated", reminded, escalated);
+	return rc;
+}
+
 int cmd_cases(struct config *cfg, int argc, char **argv)
 {
-	int64_t today;
-	int bad = cli_remind_args("cases", argc, argv, &today);
-	if (bad)
-		return bad;
-	struct db *db = cli_open_db(cfg);
-	if (!db)
-		return 1;
-	struct arena a;
-	arena_init(&a);
-	struct req r;
-	req_init_cli(&r, &a, db, LANG_HANT);
-	int reminded = 0, escalated = 0;
-	int rc = case_deadlines_run(&r, today, cfg->escalate_after, &reminded, &escalated);
-	if (rc)
-		fprintf(stderr, "wenming cases: %s\n", db_errmsg(db));
-	else
-		printf("%d reminded, %d escalated\n", reminded, escalated);
-	arena_free(&a);
-	db_close(db);
-	return rc ? 1 : 0;
+	return cli_remind(cfg, "cases", argc, argv, remind_once);
 }

@@ -83,26 +83,16 @@ const struct job honors_jobs[] = {
 };
 
 /* wenming honors remind [--today YYYY-MM-DD]: one run of the job. */
+static int remind_once(struct req *r, const struct config *cfg, int64_t today, char *done, size_t len)
+{
+	(void)cfg;
+	int expired = 0, reminded = 0;
+	int rc = honors_remind_run(r, today, &expired, &reminded);
+	snprintf(done, len, "%d expired, %d reminded", expired, reminded);
+	return rc;
+}
+
 int cmd_honors(struct config *cfg, int argc, char **argv)
 {
-	int64_t today;
-	int bad = cli_remind_args("honors", argc, argv, &today);
-	if (bad)
-		return bad;
-	struct db *db = cli_open_db(cfg);
-	if (!db)
-		return 1;
-	struct arena a;
-	arena_init(&a);
-	struct req r;
-	req_init_cli(&r, &a, db, LANG_HANT);
-	int expired = 0, reminded = 0;
-	int rc = honors_remind_run(&r, today, &expired, &reminded);
-	if (rc)
-		fprintf(stderr, "wenming honors: %s\n", db_errmsg(db));
-	else
-		printf("%d expired, %d reminded\n", expired, reminded);
-	arena_free(&a);
-	db_close(db);
-	return rc ? 1 : 0;
+	return cli_remind(cfg, "honors", argc, argv, remind_once);
 }

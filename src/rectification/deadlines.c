@@ -68,26 +68,16 @@ const struct job rect_jobs[] = {
 };
 
 /* wenming rectification remind [--today YYYY-MM-DD]: one run of the job. */
+static int remind_once(struct req *r, const struct config *cfg, int64_t today, char *done, size_t len)
+{
+	(void)cfg;
+	int reminded = 0;
+	int rc = rect_deadlines_run(r, today, &reminded);
+	snprintf(done, len, "%d reminded", reminded);
+	return rc;
+}
+
 int cmd_rectification(struct config *cfg, int argc, char **argv)
 {
-	int64_t today;
-	int bad = cli_remind_args("rectification", argc, argv, &today);
-	if (bad)
-		return bad;
-	struct db *db = cli_open_db(cfg);
-	if (!db)
-		return 1;
-	struct arena a;
-	arena_init(&a);
-	struct req r;
-	req_init_cli(&r, &a, db, LANG_HANT);
-	int reminded = 0;
-	int rc = rect_deadlines_run(&r, today, &reminded);
-	if (rc)
-		fprintf(stderr, "wenming rectification: %s\n", db_errmsg(db));
-	else
-		printf("%d reminded\n", reminded);
-	arena_free(&a);
-	db_close(db);
-	return rc ? 1 : 0;
+	return cli_remind(cfg, "rectification", argc, argv, remind_once);
 }
