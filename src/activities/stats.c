@@ -273,30 +273,17 @@ static int book_write(struct req *r, const struct actv_stats *st, const char *pa
 		return -1;
 	}
 	format_set_bold(head);
-	worksheet_set_column(ws, 0, 0, 30, NULL);
-	worksheet_set_column(ws, 1, 1, 24, NULL);
-	lxw_row_t row = 0;
-	worksheet_write_string(ws, row, 0, T(r, M_unit), head);
-	worksheet_write_string(ws, row++, 1, st->unit_name ? st->unit_name : "", NULL);
-	worksheet_write_string(ws, row, 0, T(r, M_actv_period), head);
-	worksheet_write_string(ws, row++, 1, arena_printf(r->a, "%s – %s", day_text(r, st->from), day_text(r, st->to)),
-			       NULL);
-	struct {
-		enum msg_id l;
-		double v;
-	} kv[] = {{M_actv_events_held, (double)st->all.held},
-		  {M_actv_events_joined, (double)st->all.joined},
-		  {M_actv_people, (double)st->all.people},
-		  {M_actv_person_times, (double)st->all.times},
-		  {M_actv_units_joined, (double)st->all.units},
-		  {M_actv_volunteer_hours, st->all.hours},
-		  {M_actv_awards, (double)st->all.awards},
-		  {M_actv_facilities_count, (double)st->facilities},
-		  {M_actv_facilities_area, st->area}};
-	for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++) {
-		worksheet_write_string(ws, row, 0, T(r, kv[k].l), NULL);
-		worksheet_write_number(ws, row++, 1, kv[k].v, NULL);
-	}
+	lxw_row_t row = stats_sheet_head(r, ws, head, st->unit_name, st->from, st->to);
+	const struct stats_figure kv[] = {{M_actv_events_held, (double)st->all.held},
+					  {M_actv_events_joined, (double)st->all.joined},
+					  {M_actv_people, (double)st->all.people},
+					  {M_actv_person_times, (double)st->all.times},
+					  {M_actv_units_joined, (double)st->all.units},
+					  {M_actv_volunteer_hours, st->all.hours},
+					  {M_actv_awards, (double)st->all.awards},
+					  {M_actv_facilities_count, (double)st->facilities},
+					  {M_actv_facilities_area, st->area}};
+	stats_sheet_figures(r, ws, row, kv, sizeof kv / sizeof kv[0]);
 	const enum msg_id uh[] = {M_unit,        M_actv_events_held,  M_actv_events_joined,
 				  M_actv_people, M_actv_person_times, M_actv_volunteer_hours};
 	for (int k = 0; k < 6; k++)

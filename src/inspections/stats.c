@@ -239,15 +239,7 @@ static int book_write(struct req *r, const struct ins_stats *st, const char *pat
 		workbook_close(wb);
 		return -1;
 	}
-	worksheet_set_column(ws, 0, 0, 30, NULL);
-	worksheet_set_column(ws, 1, 2, 16, NULL);
-	lxw_row_t row = 0;
-	worksheet_write_string(ws, row, 0, T(r, M_ins_unit), head);
-	worksheet_write_string(ws, row++, 1, st->unit_name ? st->unit_name : "", NULL);
-	worksheet_write_string(ws, row, 0, T(r, M_ins_stats_period), head);
-	worksheet_write_string(ws, row++, 1, arena_printf(r->a, "%s – %s", day_text(r, st->from), day_text(r, st->to)),
-			       NULL);
-	row++;
+	lxw_row_t row = stats_sheet_head(r, ws, head, st->unit_name, st->from, st->to) + 1;
 	worksheet_write_string(ws, row, 0, T(r, M_ins_stats_done), NULL);
 	worksheet_write_number(ws, row++, 1, (double)st->all.done, NULL);
 	worksheet_write_string(ws, row, 0, T(r, M_ins_stats_avg), NULL);

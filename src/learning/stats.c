@@ -336,30 +336,18 @@ static int book_write(struct req *r, const struct learn_stats *st, const char *p
 		return -1;
 	}
 	format_set_bold(head);
-	worksheet_set_column(ws, 0, 0, 30, NULL);
-	worksheet_set_column(ws, 1, 1, 24, NULL);
-	lxw_row_t row = 0;
-	worksheet_write_string(ws, row, 0, T(r, M_learn_unit), head);
-	worksheet_write_string(ws, row++, 1, st->unit_name ? st->unit_name : "", NULL);
-	worksheet_write_string(ws, row, 0, T(r, M_learn_period), head);
-	worksheet_write_string(ws, row++, 1, arena_printf(r->a, "%s – %s", day_text(r, st->from), day_text(r, st->to)),
-			       NULL);
-	struct {
-		enum msg_id l;
-		double v;
-	} kv[] = {{M_learn_sessions_held, (double)st->all.sessions},
-		  {M_learn_required, (double)st->all.required},
-		  {M_learn_attended, (double)(st->all.present + st->all.late)},
-		  {M_learn_att_excused, (double)st->all.excused},
-		  {M_learn_missed, (double)st->all.absent},
-		  {M_learn_rate,
-		   st->all.required ? (double)(st->all.present + st->all.late) / (double)st->all.required : 0},
-		  {M_learn_training_hours, st->hours},
-		  {M_learn_trained_people, (double)st->trained}};
-	for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++) {
-		worksheet_write_string(ws, row, 0, T(r, kv[k].l), NULL);
-		worksheet_write_number(ws, row++, 1, kv[k].v, NULL);
-	}
+	lxw_row_t row = stats_sheet_head(r, ws, head, st->unit_name, st->from, st->to);
+	const struct stats_figure kv[] = {
+		{M_learn_sessions_held, (double)st->all.sessions},
+		{M_learn_required, (double)st->all.required},
+		{M_learn_attended, (double)(st->all.present + st->all.late)},
+		{M_learn_att_excused, (double)st->all.excused},
+		{M_learn_missed, (double)st->all.absent},
+		{M_learn_rate,
+		 st->all.required ? (double)(st->all.present + st->all.late) / (double)st->all.required : 0},
+		{M_learn_training_hours, st->hours},
+		{M_learn_trained_people, (double)st->trained}};
+	stats_sheet_figures(r, ws, row, kv, sizeof kv / sizeof kv[0]);
 	const enum msg_id uh[] = {M_learn_unit, M_learn_required, M_learn_attended, M_learn_att_excused,
 				  M_learn_missed};
 	for (int k = 0; k < 5; k++)
@@ -692,12 +680,13 @@ void learn_person_section(struct req *r, const struct record *rec)
 		courses = db_column_int64(q, 1);
 	}
 	db_reset(q);
-	int64_t events = db_one_int64(db, 0,
-				      "SELECT count(DISTINCT x.event_id) FROM event_participants x JOIN learning_events e ON e.id = "
-				      "x.event_id "
-				      "WHERE x.person_id = ? AND x.archived = 0 AND e.archived = 0 AND e.held_on >= ? AND "
-				      "e.held_on <= ?",
-				      "iss", rec->id, from, to);
+	int64_t events = db_one_int64(
+		db, 0,
+		"SELECT count(DISTINCT x.event_id) FROM event_participants x JOIN learning_events e ON e.id = "
+		"x.event_id "
+		"WHERE x.person_id = ? AND x.archived = 0 AND e.archived = 0 AND e.held_on >= ? AND "
+		"e.held_on <= ?",
+		"iss", rec->id, from, to);
 	if (!req && !items && !courses && !events)
 		return;
 	html(r, "<section class=\"card\" id=\"learning\"><h2>%T · %d</h2><div class=\"tiles\">", M_learn_person_section,

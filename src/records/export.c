@@ -233,3 +233,26 @@ int records_export(struct req *r, struct list_query *q, const char *format)
 	attach(r, t, format);
 	return 0;
 }
+
+uint32_t stats_sheet_head(struct req *r, lxw_worksheet *ws, lxw_format *bold, const char *unit_name, int64_t from,
+			  int64_t to)
+{
+	char a[CAL_DATE_SIZE], b[CAL_DATE_SIZE];
+	worksheet_set_column(ws, 0, 0, 30, NULL);
+	worksheet_set_column(ws, 1, 2, 24, NULL);
+	worksheet_write_string(ws, 0, 0, T(r, M_unit), bold);
+	worksheet_write_string(ws, 0, 1, unit_name ? unit_name : "", NULL);
+	worksheet_write_string(ws, 1, 0, T(r, M_stats_period), bold);
+	worksheet_write_string(ws, 1, 1,
+			       arena_printf(r->a, "%s – %s", cal_format_date(from, a), cal_format_date(to, b)), NULL);
+	return 2;
+}
+
+uint32_t stats_sheet_figures(struct req *r, lxw_worksheet *ws, uint32_t row, const struct stats_figure *f, size_t n)
+{
+	for (size_t k = 0; k < n; k++, row++) {
+		worksheet_write_string(ws, row, 0, T(r, f[k].label), NULL);
+		worksheet_write_number(ws, row, 1, f[k].value, NULL);
+	}
+	return row;
+}

@@ -28,6 +28,21 @@ int export_workbook(struct req *r, int (*write)(void *ctx, const char *path), vo
 int export_stats_workbook(struct req *r, const char *entity, const char *title, int64_t unit, const char *unit_name,
 			  int64_t from, int64_t to, int (*write)(void *ctx, const char *path), void *ctx);
 
+/* A statistics workbook's summary sheet (xlsxwriter's lxw_worksheet): the
+ * unit's name and the period from–to in the first two rows, labels in bold
+ * in a wide first column; then figures, one labelled number a row from row.
+ * Each returns the next free row. */
+struct lxw_worksheet;
+struct lxw_format;
+struct stats_figure {
+	enum msg_id label;
+	double value;
+};
+uint32_t stats_sheet_head(struct req *r, struct lxw_worksheet *ws, struct lxw_format *bold, const char *unit_name,
+			  int64_t from, int64_t to);
+uint32_t stats_sheet_figures(struct req *r, struct lxw_worksheet *ws, uint32_t row, const struct stats_figure *f,
+			     size_t n);
+
 /* Content-Disposition for a download named in the user's language
  * (人員-2026-12-02.csv): the name as RFC 5987 filename*, and ascii (people-
  * 2026-12-02.csv) as filename for clients that read only that. */
