@@ -31,6 +31,27 @@ struct demo_options {
 	int people; /* active staff of the demo organization */
 };
 
+/* One unit's own share of a metric (its records only, not its
+ * sub-units'): unit_id 0 holds the records without a unit, which count
+ * for the top of the tree only. */
+typedef void metric_share_fn(void *ctx, int64_t unit_id, double num, double den);
+
+/* One record behind a metric's value: a link and its words (arena). */
+struct metric_record {
+	const char *path;  /* "/cases/12" */
+	const char *title; /* "WM-2026-000012 · 窗口態度差" */
+	const char *day;   /* YYYY-MM-DD the record counts on, or NULL */
+	double weight;     /* what it adds to the value (1 for a count) */
+};
+/* 0 to go on, non-zero to stop. */
+typedef int metric_record_fn(void *ctx, const struct metric_record *rec);
+
+/* How the shares of a subtree make its value. */
+enum metric_kind {
+	METRIC_SUM,  /* Σ num (den unused) */
+	METRIC_RATE, /* Σ num / Σ den, 0 when Σ den is 0 (rates and averages) */
+};
+
 /* A figure a module computes for a unit's subtree over a period, for the
  * assessment to score (never typed in: always a query over records). */
 struct metric {
@@ -39,6 +60,17 @@ struct metric {
 	/* the value for unit_id's subtree between the dates from and to
 	 * (YYYY-MM-DD, both included): 0, or a DB_E_* code */
 	int (*compute)(struct req *r, int64_t unit_id, const char *from, const char *to, double *value);
+	/* optional, for scoring every unit at once (an assessment round):
+	 * calls share once per unit that has records in the period with its
+	 * own numerator and denominator; folding the shares of a subtree by
+	 * kind gives exactly what compute gives for it. 0, or a DB_E_* code. */
+	enum metric_kind kind;
+	int (*shares)(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx);
+	/* optional: the records behind the value of unit_id's subtree (the
+	 * counted ones for a sum, the numerator's for a rate), newest first,
+	 * at most limit; 0, or a DB_E_* code */
+	int (*records)(struct req *r, int64_t unit_id, const char *from, const char *to, int limit,
+		       metric_record_fn *fn, void *ctx);
 };
 
 struct module {
