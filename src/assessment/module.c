@@ -5,6 +5,7 @@
  * come later on the same tables (assessment.h). */
 #include "../web/layout.h"
 #include "assessment.h"
+#include "metrics.h"
 
 static const struct nav_item nav[] = {
 	{.path = "/assessment/systems",
@@ -15,10 +16,23 @@ static const struct nav_item nav[] = {
 	{NULL},
 };
 
+static const struct command commands[] = {
+	{"metrics", cmd_metrics, "every module's metrics for a unit; --check proves their shares",
+	 "usage: wenming metrics [--unit ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--check]\n"
+	 "Prints every module's metrics for the unit's subtree (the top of the tree by default)\n"
+	 "over the period (this year up to today by default). --check instead verifies, for every\n"
+	 "metric and every unit, that the shares of the whole organization folded up the tree give\n"
+	 "exactly what the metric computes for the unit, and that a count's records add up to its\n"
+	 "value; it prints one line per metric with its timings and exits 1 listing each mismatch.\n"
+	 "--corrupt NAME (for tests) puts one unit's share of metric NAME off by one."},
+	{NULL, NULL, NULL, NULL},
+};
+
 const struct module assessment_module = {
 	.name = "assessment",
 	.migrations = "src/assessment/migrations/",
 	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes, NULL},
 	.nav = nav,
+	.commands = commands,
 	.demo = assessment_demo,
 };
