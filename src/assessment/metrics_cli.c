@@ -186,10 +186,11 @@ static int check_metric(struct req *r, struct arena *scratch, const struct metri
 		return 1;
 	}
 	if (o->corrupt && !strcmp(o->corrupt, m->name)) {
-		/* a test's deliberate error: one unit's own share off by one */
-		for (int64_t id = v.max_id; id > 0; id--)
-			if (v.exists[id]) {
-				v.num[id] += 1;
+		/* a test's deliberate error: the first unit with a value is off
+		 * by one */
+		for (int64_t id = 1; id <= v.max_id; id++)
+			if (v.exists[id] && (m->kind == METRIC_SUM || v.den[id] != 0)) {
+				v.num[id] += m->kind == METRIC_SUM ? 1 : v.den[id];
 				break;
 			}
 	}

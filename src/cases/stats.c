@@ -960,16 +960,153 @@ METRIC(m_overdue, FIG_OVERDUE)
 METRIC(m_avg_days, FIG_AVG_DAYS)
 #undef METRIC
 
+/* Every unit's own share in one query over the period (GROUP BY the
+ * case's unit; the cases without a unit under 0, which compute counts for
+ * the top of the tree only): the numerator and denominator of figures(),
+ * the rates scaled to percentages as rate() does (100 × num / den). */
+static const struct {
+	const char *num, *den; /* SQL over t; "?" in num: the overdue day */
+} shares_sql[] = {
+	[FIG_RECEIVED] = {"count(*)", "0"},
+	[FIG_RESPONSE] = {"100 * " SUM(DISPATCHED " AND t.accepted_at IS NOT NULL AND t.accepted_on_time = 1"),
+			  SUM(DISPATCHED)},
+	[FIG_RESOLUTION] = {"100 * " SUM("t.state = 'closed'"), SUM(COUNTED)},
+	[FIG_SATISFACTION] = {"100 * " SUM(RATED " AND t.rating IN ('5', '4')"), SUM(RATED)},
+	[FIG_ON_TIME] = {"100 * " SUM(ANSWERED " AND t.answered_on_time = 1"), SUM(ANSWERED)},
+	[FIG_OVERDUE] = {SUM(OPEN_CASE " AND t.due < ?"), "0"},
+	[FIG_AVG_DAYS] = {"COALESCE(sum(CASE WHEN " ANSWERED " AND t.handling_days IS NOT NULL THEN "
+			  "CAST(t.handling_days AS INTEGER) ELSE 0 END), 0)",
+			  SUM(ANSWERED " AND t.handling_days IS NOT NULL")},
+};
+
+/* The period of the metrics (as case_stats_compute counts it). */
+static int metric_period(const char *from, const char *to, struct period *p)
+{
+	int64_t a, b;
+	if (cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
+		return DB_ERR;
+	p->start = day_start(a);
+	p->end = day_start(b + 1);
+	int64_t today = today_day();
+	cal_format_date(b < today ? b : today, p->before);
+	return 0;
+}
+
+static int shares(struct req *r, const char *from, const char *to, enum fig which, metric_share_fn *share, void *ctx)
+{
+	struct period p;
+	struct db *db = req_db(r);
+	if (!db || metric_period(from, to, &p))
+		return DB_ERR;
+	struct db_stmt *s =
+		db_prepare(db, r->a,
+			   arena_printf(r->a,
+					"SELECT COALESCE(t.unit_id, 0), %s, %s FROM cases t WHERE t.archived = 0 AND "
+					"t.received_at >= ? AND t.received_at < ? GROUP BY t.unit_id",
+					shares_sql[which].num, shares_sql[which].den));
+	if (!s)
+		return DB_ERR;
+	int k = 1;
+	if (which == FIG_OVERDUE)
+		db_bind_text(s, k++, p.before);
+	db_bind_int64(s, k++, p.start);
+	db_bind_int64(s, k, p.end);
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		share(ctx, db_column_int64(s, 0), (double)db_column_int64(s, 1), (double)db_column_int64(s, 2));
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* The cases behind a value, newest first: every case for the count
+ * received, the numerator's cases for a rate (accepted on time, closed,
+ * satisfied, answered on time), the overdue ones, and for the average
+ * the answered cases with their working days as weight. The day is the
+ * day received (what puts a case in the period); an overdue case's is
+ * its deadline. */
+static const char *const records_cond[] = {
+	[FIG_RECEIVED] = "1 = 1",
+	[FIG_RESPONSE] = DISPATCHED " AND t.accepted_at IS NOT NULL AND t.accepted_on_time = 1",
+	[FIG_RESOLUTION] = "t.state = 'closed'",
+	[FIG_SATISFACTION] = RATED " AND t.rating IN ('5', '4')",
+	[FIG_ON_TIME] = ANSWERED " AND t.answered_on_time = 1",
+	[FIG_OVERDUE] = OPEN_CASE " AND t.due < ?",
+	[FIG_AVG_DAYS] = ANSWERED " AND t.handling_days IS NOT NULL",
+};
+
+static int records(struct req *r, int64_t unit, const char *from, const char *to, enum fig which, int limit,
+		   metric_record_fn *fn, void *ctx)
+{
+	struct period p;
+	struct db *db = req_db(r);
+	if (!db || metric_period(from, to, &p))
+		return DB_ERR;
+	struct db_stmt *s = db_prepare(
+		db, r->a,
+		arena_printf(r->a,
+			     "SELECT t.id, t.number, t.title, t.received_at, t.due, CAST(COALESCE(t.handling_days, 0) AS "
+			     "INTEGER)%s AND %s ORDER BY t.received_at DESC, t.id DESC LIMIT ?",
+			     where_sql(r, 0, is_top(db, unit)), records_cond[which]));
+	if (!s)
+		return DB_ERR;
+	bind_where(s, 1, &p, unit);
+	int k = 4;
+	if (which == FIG_OVERDUE)
+		db_bind_text(s, k++, p.before);
+	db_bind_int64(s, k, limit);
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		char d[CAL_DATE_SIZE];
+		const char *number = db_column_text(s, 1), *title = db_column_text(s, 2);
+		struct metric_record m = {
+			.path = arena_printf(r->a, "/r/cases/%lld", (long long)db_column_int64(s, 0)),
+			.title = arena_printf(r->a, "%s · %s", number ? number : "", title ? title : ""),
+			.day = which == FIG_OVERDUE && !db_column_isnull(s, 4)
+				       ? arena_strdup(r->a, db_column_text(s, 4))
+				       : arena_strdup(r->a, cal_format_date(cal_local_day(db_column_int64(s, 3)), d)),
+			.weight = which == FIG_AVG_DAYS ? (double)db_column_int64(s, 5) : 1,
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+#define SHARES(base, which)                                                                                       \
+	static int base##_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx) \
+	{                                                                                                        \
+		return shares(r, from, to, which, share, ctx);                                                   \
+	}                                                                                                        \
+	static int base##_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,        \
+				metric_record_fn *fn, void *ctx)                                                 \
+	{                                                                                                        \
+		return records(r, unit, from, to, which, limit, fn, ctx);                                        \
+	}
+SHARES(m_received, FIG_RECEIVED)
+SHARES(m_response, FIG_RESPONSE)
+SHARES(m_resolution, FIG_RESOLUTION)
+SHARES(m_satisfaction, FIG_SATISFACTION)
+SHARES(m_on_time, FIG_ON_TIME)
+SHARES(m_overdue, FIG_OVERDUE)
+SHARES(m_avg_days, FIG_AVG_DAYS)
+#undef SHARES
+
+#define CASE_METRIC(nm, lbl, base, k)                                                                               \
+	{                                                                                                        \
+		.name = nm, .label = lbl, .compute = base, .kind = k, .shares = base##_shares, .records = base##_records \
+	}
 const struct metric case_metrics[] = {
-	{.name = "cases_received", .label = M_case_stats_received, .compute = m_received},
-	{.name = "response_rate", .label = M_case_stats_response_rate, .compute = m_response},
-	{.name = "resolution_rate", .label = M_case_stats_resolution_rate, .compute = m_resolution},
-	{.name = "satisfaction_rate", .label = M_case_stats_satisfaction_rate, .compute = m_satisfaction},
-	{.name = "on_time_rate", .label = M_case_stats_on_time_rate, .compute = m_on_time},
-	{.name = "overdue_cases", .label = M_case_stats_overdue, .compute = m_overdue},
-	{.name = "avg_handling_days", .label = M_case_stats_avg_days, .compute = m_avg_days},
+	CASE_METRIC("cases_received", M_case_stats_received, m_received, METRIC_SUM),
+	CASE_METRIC("response_rate", M_case_stats_response_rate, m_response, METRIC_RATE),
+	CASE_METRIC("resolution_rate", M_case_stats_resolution_rate, m_resolution, METRIC_RATE),
+	CASE_METRIC("satisfaction_rate", M_case_stats_satisfaction_rate, m_satisfaction, METRIC_RATE),
+	CASE_METRIC("on_time_rate", M_case_stats_on_time_rate, m_on_time, METRIC_RATE),
+	CASE_METRIC("overdue_cases", M_case_stats_overdue, m_overdue, METRIC_SUM),
+	CASE_METRIC("avg_handling_days", M_case_stats_avg_days, m_avg_days, METRIC_RATE),
 	{.name = NULL},
 };
+#undef CASE_METRIC
 
 const struct route case_stats_routes[] = {
 	{"GET", "/cases/stats", stats_page, P_SIGNED_IN, 0, "cases stats"},
