@@ -463,10 +463,116 @@ static int m_failed(struct req *r, int64_t unit, const char *from, const char *t
 	return metric(r, unit, from, to, FIG_FAILED, value);
 }
 
+/* Every unit's own share in one query (GROUP BY the inspection's unit;
+ * inspections without a unit count nowhere, as in figures()): the count,
+ * the scores' sum over the scored ones (avg() skips a NULL score), the
+ * failed items. */
+static int shares(struct req *r, const char *from, const char *to, enum fig which, metric_share_fn *share, void *ctx)
+{
+	int64_t a, b;
+	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
+		return DB_ERR;
+	static const char *const cols[] = {
+		[FIG_DONE] = "count(*), 0",
+		[FIG_AVG] = "COALESCE(sum(t.score), 0), count(t.score)",
+		[FIG_FAILED] = "COALESCE(sum(t.failed), 0), 0",
+	};
+	struct db_stmt *q = db_prepare(req_db(r), r->a,
+				       arena_printf(r->a,
+						    "SELECT t.unit_id, %s FROM inspections t WHERE" DONE
+						    "AND t.unit_id IS NOT NULL GROUP BY t.unit_id",
+						    cols[which]));
+	if (!q)
+		return DB_ERR;
+	db_bind_text(q, 1, from);
+	db_bind_text(q, 2, to);
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW)
+		share(ctx, db_column_int64(q, 0), db_column_double(q, 1), db_column_double(q, 2));
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+/* The inspections behind a value, newest first: every one done; for the
+ * average the scored ones weighing their score; for the failed items
+ * those with failed items, weighing their number. */
+static int records(struct req *r, int64_t unit, const char *from, const char *to, enum fig which, int limit,
+		   metric_record_fn *fn, void *ctx)
+{
+	int64_t a, b;
+	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
+		return DB_ERR;
+	static const char *const cond[] = {
+		[FIG_DONE] = "1 = 1",
+		[FIG_AVG] = "t.score IS NOT NULL",
+		[FIG_FAILED] = "t.failed > 0",
+	};
+	struct db_stmt *q = db_prepare(
+		req_db(r), r->a,
+		arena_printf(r->a,
+			     "SELECT t.id, t.number, u.name, t.inspected_on, COALESCE(t.score, 0), COALESCE(t.failed, 0) "
+			     "FROM inspections t LEFT JOIN units u ON u.id = t.unit_id WHERE" DONE "AND" SUBTREE
+			     "AND %s ORDER BY t.inspected_on DESC, t.id DESC LIMIT ?",
+			     cond[which]));
+	if (!q)
+		return DB_ERR;
+	db_bind_text(q, 1, from);
+	db_bind_text(q, 2, to);
+	db_bind_int64(q, 3, unit);
+	db_bind_int64(q, 4, limit);
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW) {
+		const char *number = db_column_text(q, 1), *name = db_column_text(q, 2);
+		struct metric_record m = {
+			.path = arena_printf(r->a, "/r/inspections/%lld", (long long)db_column_int64(q, 0)),
+			.title = arena_printf(r->a, "%s · %s", number ? number : "", name ? name : ""),
+			.day = arena_strdup(r->a, db_column_text(q, 3)),
+			.weight = which == FIG_AVG      ? db_column_double(q, 4)
+				  : which == FIG_FAILED ? (double)db_column_int64(q, 5)
+							: 1,
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+#define SHARES(base, which)                                                                                     \
+	static int base##_shares(struct req *r, const char *from, const char *to, metric_share_fn *share,        \
+				 void *ctx)                                                                      \
+	{                                                                                                        \
+		return shares(r, from, to, which, share, ctx);                                                   \
+	}                                                                                                        \
+	static int base##_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,      \
+				  metric_record_fn *fn, void *ctx)                                               \
+	{                                                                                                        \
+		return records(r, unit, from, to, which, limit, fn, ctx);                                        \
+	}
+SHARES(m_done, FIG_DONE)
+SHARES(m_avg, FIG_AVG)
+SHARES(m_failed, FIG_FAILED)
+#undef SHARES
+
 const struct metric ins_metrics[] = {
-	{.name = "inspections_done", .label = M_ins_stats_done, .compute = m_done},
-	{.name = "inspection_avg_score", .label = M_ins_stats_avg, .compute = m_avg},
-	{.name = "inspection_failed_items", .label = M_ins_stats_failed, .compute = m_failed},
+	{.name = "inspections_done",
+	 .label = M_ins_stats_done,
+	 .compute = m_done,
+	 .kind = METRIC_SUM,
+	 .shares = m_done_shares,
+	 .records = m_done_records},
+	{.name = "inspection_avg_score",
+	 .label = M_ins_stats_avg,
+	 .compute = m_avg,
+	 .kind = METRIC_RATE,
+	 .shares = m_avg_shares,
+	 .records = m_avg_records},
+	{.name = "inspection_failed_items",
+	 .label = M_ins_stats_failed,
+	 .compute = m_failed,
+	 .kind = METRIC_SUM,
+	 .shares = m_failed_shares,
+	 .records = m_failed_records},
 	{.name = NULL},
 };
 
