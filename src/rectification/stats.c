@@ -352,14 +352,142 @@ METRIC(m_avg_days, FIG_AVG_DAYS)
 METRIC(m_repeats, FIG_REPEATS)
 #undef METRIC
 
+/* The items of the figures(), each metric's condition over t (binds: the
+ * overdue day where there is a "?"). */
+#define RECT_OVERDUE "((t.state <> 'closed' AND t.due < ?) OR (t.state = 'closed' AND t.on_time = 0))"
+#define RECT_CLOSED_DAYS "t.state = 'closed' AND t.days_to_close IS NOT NULL"
+#define RECT_REPEAT                                                                                             \
+	"t.checklist_item IS NOT NULL AND EXISTS (SELECT 1 FROM rectifications p WHERE p.archived = 0 AND "      \
+	"p.unit_id = t.unit_id AND p.checklist_item = t.checklist_item AND p.id <> t.id AND p.assigned_at >= "   \
+	"t.assigned_at - 31536000 AND (p.assigned_at < t.assigned_at OR (p.assigned_at = t.assigned_at AND "     \
+	"p.id < t.id)))"
+
+static const struct {
+	const char *num, *den, *cond;
+} rect_sql[] = {
+	[FIG_ITEMS] = {"count(*)", "0", "1 = 1"},
+	[FIG_ON_TIME] = {"sum(CASE WHEN t.state = 'closed' AND t.on_time = 1 THEN 1 ELSE 0 END)", "0",
+			 "t.state = 'closed' AND t.on_time = 1"},
+	[FIG_OVERDUE] = {"sum(CASE WHEN " RECT_OVERDUE " THEN 1 ELSE 0 END)", "0", RECT_OVERDUE},
+	[FIG_AVG_DAYS] = {"sum(CASE WHEN " RECT_CLOSED_DAYS " THEN t.days_to_close ELSE 0 END)",
+			  "sum(CASE WHEN " RECT_CLOSED_DAYS " THEN 1 ELSE 0 END)", RECT_CLOSED_DAYS},
+	[FIG_REPEATS] = {"sum(CASE WHEN " RECT_REPEAT " THEN 1 ELSE 0 END)", "0", RECT_REPEAT},
+};
+
+static int metric_days(struct req *r, const char *from, const char *to, int64_t *a, int64_t *b)
+{
+	return !req_db(r) || cal_parse_date(from, a) || cal_parse_date(to, b) || *a > *b ? DB_ERR : 0;
+}
+
+/* Every unit's own share in one query (GROUP BY the item's unit: a repeat
+ * is the same unit's, so it decomposes too; items without a unit count
+ * nowhere, as in figures()). */
+static int shares(struct req *r, const char *from, const char *to, enum fig which, metric_share_fn *share, void *ctx)
+{
+	int64_t a, b;
+	if (metric_days(r, from, to, &a, &b))
+		return DB_ERR;
+	int64_t until = b < today_day() ? b : today_day();
+	struct db_stmt *q = db_prepare(req_db(r), r->a,
+				       arena_printf(r->a,
+						    "SELECT t.unit_id, COALESCE(%s, 0), COALESCE(%s, 0) FROM rectifications t "
+						    "WHERE t.archived = 0 AND t.unit_id IS NOT NULL AND t.assigned_at >= ? "
+						    "AND t.assigned_at < ? GROUP BY t.unit_id",
+						    rect_sql[which].num, rect_sql[which].den));
+	if (!q)
+		return DB_ERR;
+	int k = 1;
+	if (which == FIG_OVERDUE)
+		db_bind_text(q, k++, day_text(r, until));
+	db_bind_int64(q, k++, cal_local_time(a, 0, 0, 0));
+	db_bind_int64(q, k, cal_local_time(b + 1, 0, 0, 0));
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW)
+		share(ctx, db_column_int64(q, 0), db_column_double(q, 1), db_column_double(q, 2));
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+/* The items behind a value, newest first (by the day assigned, which puts
+ * them in the period; an overdue item's day is its deadline); for the
+ * average the closed ones weighing their working days. */
+static int records(struct req *r, int64_t unit, const char *from, const char *to, enum fig which, int limit,
+		   metric_record_fn *fn, void *ctx)
+{
+	int64_t a, b;
+	if (metric_days(r, from, to, &a, &b))
+		return DB_ERR;
+	int64_t until = b < today_day() ? b : today_day();
+	struct db_stmt *q = db_prepare(
+		req_db(r), r->a,
+		arena_printf(r->a,
+			     "SELECT t.id, t.number, t.problem, t.assigned_at, t.due, COALESCE(t.days_to_close, 0) FROM "
+			     "rectifications t WHERE t.archived = 0 AND t.unit_id IN (SELECT unit_id FROM unit_tree "
+			     "WHERE ancestor_id = ?) AND t.assigned_at >= ? AND t.assigned_at < ? AND %s ORDER BY "
+			     "t.assigned_at DESC, t.id DESC LIMIT ?",
+			     rect_sql[which].cond));
+	if (!q)
+		return DB_ERR;
+	int k = 1;
+	db_bind_int64(q, k++, unit);
+	db_bind_int64(q, k++, cal_local_time(a, 0, 0, 0));
+	db_bind_int64(q, k++, cal_local_time(b + 1, 0, 0, 0));
+	if (which == FIG_OVERDUE)
+		db_bind_text(q, k++, day_text(r, until));
+	db_bind_int64(q, k, limit);
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW) {
+		const char *number = db_column_text(q, 1), *problem = db_column_text(q, 2);
+		const char *nl = problem ? strchr(problem, '\n') : NULL;
+		struct metric_record m = {
+			.path = arena_printf(r->a, "/r/rectifications/%lld", (long long)db_column_int64(q, 0)),
+			.title = arena_printf(r->a, "%s · %.*s", number ? number : "",
+					      problem ? (int)(nl ? (size_t)(nl - problem) : strlen(problem)) : 0,
+					      problem ? problem : ""),
+			.day = which == FIG_OVERDUE && !db_column_isnull(q, 4)
+				       ? arena_strdup(r->a, db_column_text(q, 4))
+				       : day_text(r, cal_local_day(db_column_int64(q, 3))),
+			.weight = which == FIG_AVG_DAYS ? db_column_double(q, 5) : 1,
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+#define SHARES(base, which)                                                                                     \
+	static int base##_shares(struct req *r, const char *from, const char *to, metric_share_fn *share,        \
+				 void *ctx)                                                                      \
+	{                                                                                                        \
+		return shares(r, from, to, which, share, ctx);                                                   \
+	}                                                                                                        \
+	static int base##_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,      \
+				  metric_record_fn *fn, void *ctx)                                               \
+	{                                                                                                        \
+		return records(r, unit, from, to, which, limit, fn, ctx);                                        \
+	}
+SHARES(m_items, FIG_ITEMS)
+SHARES(m_on_time, FIG_ON_TIME)
+SHARES(m_overdue, FIG_OVERDUE)
+SHARES(m_avg_days, FIG_AVG_DAYS)
+SHARES(m_repeats, FIG_REPEATS)
+#undef SHARES
+
+#define RECT_METRIC(nm, lbl, base, k)                                                                             \
+	{                                                                                                        \
+		.name = nm, .label = lbl, .compute = base, .kind = k, .shares = base##_shares,                    \
+		.records = base##_records                                                                        \
+	}
 const struct metric rect_metrics[] = {
-	{.name = "rect_items", .label = M_rect_stats_items, .compute = m_items},
-	{.name = "rect_closed_on_time", .label = M_rect_stats_on_time, .compute = m_on_time},
-	{.name = "rect_overdue", .label = M_rect_stats_overdue, .compute = m_overdue},
-	{.name = "rect_avg_days", .label = M_rect_stats_avg_days, .compute = m_avg_days},
-	{.name = "rect_repeats", .label = M_rect_stats_repeats, .compute = m_repeats},
+	RECT_METRIC("rect_items", M_rect_stats_items, m_items, METRIC_SUM),
+	RECT_METRIC("rect_closed_on_time", M_rect_stats_on_time, m_on_time, METRIC_SUM),
+	RECT_METRIC("rect_overdue", M_rect_stats_overdue, m_overdue, METRIC_SUM),
+	RECT_METRIC("rect_avg_days", M_rect_stats_avg_days, m_avg_days, METRIC_RATE),
+	RECT_METRIC("rect_repeats", M_rect_stats_repeats, m_repeats, METRIC_SUM),
 	{.name = NULL},
 };
+#undef RECT_METRIC
 
 const struct route rect_stats_routes[] = {
 	{"GET", "/rectification/stats", stats_page, P_SIGNED_IN, 0, "rectification stats"},
