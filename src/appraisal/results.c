@@ -579,9 +579,98 @@ static int m_response(struct req *r, int64_t unit, const char *from, const char 
 	return 0;
 }
 
+/* Every unit's own tokens in the latest campaign of the period that has
+ * opened: 100 × used and issued (tokens without a unit count nowhere). */
+static int response_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
+{
+	if (!req_db(r))
+		return DB_ERR;
+	int64_t c = latest_campaign(r, from, to, 0);
+	if (!c)
+		return 0;
+	struct db_stmt *s = db_query(req_db(r), r->a,
+				     "SELECT t.unit_id, 100 * COALESCE(sum(t.used), 0), count(*) FROM appraisal_tokens t "
+				     "WHERE t.campaign_id = ? AND t.unit_id IS NOT NULL GROUP BY t.unit_id",
+				     "i", c);
+	if (!s)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW)
+		share(ctx, db_column_int64(s, 0), (double)db_column_int64(s, 1), (double)db_column_int64(s, 2));
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+/* The units of the subtree in the campaign behind a value (ballots are
+ * anonymous: a unit's results page is the record), most first: for the
+ * score its ballots, for the response rate its tokens used; the day is
+ * the campaign's last. */
+static int unit_records(struct req *r, int64_t unit, const char *from, const char *to, int response, int limit,
+			metric_record_fn *fn, void *ctx)
+{
+	if (!req_db(r))
+		return DB_ERR;
+	int64_t c = latest_campaign(r, from, to, !response);
+	if (!c)
+		return 0;
+	struct db_stmt *s = db_query(
+		req_db(r), r->a,
+		response ? "SELECT u.id, u.name, x.n, g.period_to FROM (SELECT t.unit_id AS unit_id, sum(t.used) AS n FROM "
+			   "appraisal_tokens t JOIN unit_tree ut ON ut.unit_id = t.unit_id WHERE ut.ancestor_id = ? AND "
+			   "t.campaign_id = ? GROUP BY t.unit_id) x JOIN units u ON u.id = x.unit_id JOIN "
+			   "appraisal_campaigns g ON g.id = ? WHERE x.n > 0 ORDER BY x.n DESC, u.id LIMIT ?"
+			 : "SELECT u.id, u.name, k.ballots, g.period_to FROM appraisal_counts k JOIN unit_tree ut ON "
+			   "ut.unit_id = k.unit_id JOIN units u ON u.id = k.unit_id JOIN appraisal_campaigns g ON g.id = "
+			   "k.campaign_id WHERE ut.ancestor_id = ? AND k.campaign_id = ? AND g.id = ? AND k.ballots > 0 "
+			   "ORDER BY k.ballots DESC, u.id LIMIT ?",
+		"iiiI", unit, c, c, limit);
+	if (!s)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct metric_record m = {
+			.path = arena_printf(r->a, "/appraisal/campaigns/%lld/units/%lld", (long long)c,
+					     (long long)db_column_int64(s, 0)),
+			.title = arena_strdup(r->a, db_column_text(s, 1)),
+			.day = db_column_isnull(s, 3) ? NULL : arena_strdup(r->a, db_column_text(s, 3)),
+			.weight = (double)db_column_int64(s, 2),
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	db_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+static int score_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			 metric_record_fn *fn, void *ctx)
+{
+	return unit_records(r, unit, from, to, 0, limit, fn, ctx);
+}
+
+static int response_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			    metric_record_fn *fn, void *ctx)
+{
+	return unit_records(r, unit, from, to, 1, limit, fn, ctx);
+}
+
+/* appraisal_score has no shares: a subtree with fewer ballots than the
+ * campaign's minimum sample scores 0 whatever its answers, a threshold on
+ * the subtree's total that no sum of the units' own shares can express;
+ * a round computes it per unit (a few small queries over the campaign's
+ * per-unit tallies). */
 const struct metric appraisal_metrics[] = {
-	{.name = "appraisal_score", .label = M_appr_metric_score, .compute = m_score},
-	{.name = "appraisal_response_rate", .label = M_appr_metric_response, .compute = m_response},
+	{.name = "appraisal_score",
+	 .label = M_appr_metric_score,
+	 .compute = m_score,
+	 .kind = METRIC_RATE,
+	 .records = score_records},
+	{.name = "appraisal_response_rate",
+	 .label = M_appr_metric_response,
+	 .compute = m_response,
+	 .kind = METRIC_RATE,
+	 .shares = response_shares,
+	 .records = response_records},
 	{.name = NULL},
 };
 
