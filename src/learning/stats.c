@@ -617,13 +617,317 @@ static int m_trained(struct req *r, int64_t unit, const char *from, const char *
 	return training(r, unit, from, to, 1, value);
 }
 
+/* ---- metrics: every unit's share at once, and the records behind ---- */
+
+static int share_rows(struct db_stmt *q, metric_share_fn *share, void *ctx)
+{
+	if (!q)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW)
+		share(ctx, db_column_int64(q, 0), db_column_double(q, 1), db_column_double(q, 2));
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+/* A distinct count of people over a subtree, made exact as shares: with
+ * A the units whose subtree holds one of a person's rows (their units and
+ * every ancestor), each unit of A gets +1 and the parent of each unit of
+ * A gets −1, so that the shares of any subtree add up to 1 when the person
+ * is in it and to 0 when not. The CTE a(pid, u) is A for every person. */
+#define DISTINCT_SHARES(cte)                                                                                    \
+	"WITH a AS (" cte ") SELECT x.u, sum(x.n), 0 FROM (SELECT a.u AS u, 1 AS n FROM a UNION ALL SELECT "      \
+	"p.parent_id AS u, -1 AS n FROM a JOIN units p ON p.id = a.u WHERE p.parent_id IS NOT NULL) x GROUP BY x.u"
+
+/* Attendance: the tally counts every row at its unit and each ancestor
+ * (unit_tree), so a unit's own rows are its tally less its children's. */
+static int rate_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
+{
+	int64_t a, b;
+	if (metric_dates(r, from, to, &a, &b))
+		return DB_ERR;
+	const char *until = day_text(r, held_to(b));
+	return share_rows(
+		db_query(req_db(r), r->a,
+			 "SELECT x.u, 100 * sum(x.att), sum(x.req) FROM (SELECT d.unit_id AS u, CASE WHEN d.status IN "
+			 "('present', 'late') THEN d.n ELSE 0 END AS att, d.n AS req FROM learning_att_days d WHERE "
+			 "d.held_on >= ? AND d.held_on <= ? UNION ALL SELECT p.parent_id AS u, CASE WHEN d.status IN "
+			 "('present', 'late') THEN -d.n ELSE 0 END AS att, -d.n AS req FROM learning_att_days d JOIN "
+			 "units p ON p.id = d.unit_id WHERE p.parent_id IS NOT NULL AND d.held_on >= ? AND d.held_on "
+			 "<= ?) x GROUP BY x.u",
+			 "ssss", from, until, from, until),
+		share, ctx);
+}
+
+/* The sessions the subtree's people attended, weighing how many of them
+ * (present or late) each. */
+static int rate_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			metric_record_fn *fn, void *ctx)
+{
+	int64_t a, b;
+	if (metric_dates(r, from, to, &a, &b))
+		return DB_ERR;
+	struct db_stmt *q = db_query(
+		req_db(r), r->a,
+		"SELECT s.id, s.topic, d.held_on, count(*) FROM learning_attendance a JOIN learning_att_tallied d ON "
+		"d.session_id = a.session_id JOIN study_sessions s ON s.id = a.session_id WHERE" IN_UNIT
+		"AND d.held_on >= ? AND d.held_on <= ? AND a.status IN ('present', 'late') GROUP BY s.id, s.topic, "
+		"d.held_on ORDER BY d.held_on DESC, s.id DESC LIMIT ?",
+		"issI", unit, from, day_text(r, held_to(b)), limit);
+	if (!q)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW) {
+		struct metric_record m = {
+			.path = arena_printf(r->a, "/r/study_sessions/%lld", (long long)db_column_int64(q, 0)),
+			.title = arena_strdup(r->a, db_column_text(q, 1)),
+			.day = arena_strdup(r->a, db_column_text(q, 2)),
+			.weight = (double)db_column_int64(q, 3),
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+static int sessions_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
+{
+	int64_t a, b;
+	if (metric_dates(r, from, to, &a, &b))
+		return DB_ERR;
+	return share_rows(db_query(req_db(r), r->a,
+				   "SELECT s.unit_id, count(*), 0 FROM study_sessions s WHERE" HELD
+				   "AND s.unit_id IS NOT NULL GROUP BY s.unit_id",
+				   "ss", from, day_text(r, held_to(b))),
+			  share, ctx);
+}
+
+static int sessions_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			    metric_record_fn *fn, void *ctx)
+{
+	int64_t a, b;
+	if (metric_dates(r, from, to, &a, &b))
+		return DB_ERR;
+	struct db_stmt *q = db_query(req_db(r), r->a,
+				     "SELECT s.id, s.topic, s.held_on FROM study_sessions s WHERE" HELD
+				     "AND s.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) ORDER BY "
+				     "s.held_on DESC, s.id DESC LIMIT ?",
+				     "ssiI", from, day_text(r, held_to(b)), unit, limit);
+	if (!q)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW) {
+		struct metric_record m = {
+			.path = arena_printf(r->a, "/r/study_sessions/%lld", (long long)db_column_int64(q, 0)),
+			.title = arena_strdup(r->a, db_column_text(q, 1)),
+			.day = arena_strdup(r->a, db_column_text(q, 2)),
+			.weight = 1,
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+static int completion_shares(struct req *r, const char *to, const char *code, metric_share_fn *share, void *ctx)
+{
+	int64_t b;
+	if (!req_db(r) || cal_parse_date(to, &b))
+		return DB_ERR;
+	int y, m, d;
+	cal_civil_from_days(b, &y, &m, &d);
+	return share_rows(db_query(req_db(r), r->a,
+				   "SELECT i.unit_id, 100 * sum(CASE WHEN i.state = 'accepted' THEN 1 ELSE 0 END), "
+				   "count(i.id) FROM programme_items i JOIN learning_programmes g ON g.id = "
+				   "i.programme_id WHERE g.code = ? AND g.year = ? AND g.archived = 0 AND i.archived = "
+				   "0 AND i.unit_id IS NOT NULL GROUP BY i.unit_id",
+				   "si", code, (int64_t)y),
+			  share, ctx);
+}
+
+/* The accepted tasks, last reviewed first. */
+static int completion_records(struct req *r, int64_t unit, const char *to, const char *code, int limit,
+			      metric_record_fn *fn, void *ctx)
+{
+	int64_t b;
+	if (!req_db(r) || cal_parse_date(to, &b))
+		return DB_ERR;
+	int y, mo, d;
+	cal_civil_from_days(b, &y, &mo, &d);
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT i.id, p.name, i.title, i.reviewed_at FROM programme_items i JOIN learning_programmes g "
+			 "ON g.id = i.programme_id LEFT JOIN people p ON p.id = i.person_id WHERE g.code = ? AND g.year "
+			 "= ? AND g.archived = 0 AND i.archived = 0 AND i.state = 'accepted' AND i.unit_id IN (SELECT "
+			 "unit_id FROM unit_tree WHERE ancestor_id = ?) ORDER BY i.reviewed_at DESC, i.id DESC LIMIT ?",
+			 "siiI", code, (int64_t)y, unit, limit);
+	if (!q)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW) {
+		const char *who = db_column_text(q, 1), *title = db_column_text(q, 2);
+		struct metric_record m = {
+			.path = arena_printf(r->a, "/r/programme_items/%lld", (long long)db_column_int64(q, 0)),
+			.title = arena_printf(r->a, "%s · %s", who ? who : "", title ? title : ""),
+			.day = db_column_isnull(q, 3) ? NULL : day_text(r, cal_local_day(db_column_int64(q, 3))),
+			.weight = 1,
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+#define COMPLETION(base, code)                                                                                  \
+	static int base##_shares(struct req *r, const char *from, const char *to, metric_share_fn *share,        \
+				 void *ctx)                                                                      \
+	{                                                                                                        \
+		(void)from;                                                                                      \
+		return completion_shares(r, to, code, share, ctx);                                               \
+	}                                                                                                        \
+	static int base##_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,      \
+				  metric_record_fn *fn, void *ctx)                                               \
+	{                                                                                                        \
+		(void)from;                                                                                      \
+		return completion_records(r, unit, to, code, limit, fn, ctx);                                    \
+	}
+COMPLETION(five, "five_ones")
+COMPLETION(three, "three_ones")
+#undef COMPLETION
+
+#define TRAINED                                                                                                 \
+	" FROM training_enrolments e JOIN training_courses c ON c.id = e.course_id WHERE e.archived = 0 AND "    \
+	"c.archived = 0 AND e.status = 'completed' AND c.date_to >= ? AND c.date_to <= ? "
+
+static int hours_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
+{
+	int64_t a, b;
+	if (metric_dates(r, from, to, &a, &b))
+		return DB_ERR;
+	return share_rows(db_query(req_db(r), r->a,
+				   "SELECT e.unit_id, COALESCE(sum(c.hours), 0), 0" TRAINED
+				   "AND e.unit_id IS NOT NULL GROUP BY e.unit_id",
+				   "ss", from, to),
+			  share, ctx);
+}
+
+/* The completed enrolments, weighing the course's hours. */
+static int hours_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			 metric_record_fn *fn, void *ctx)
+{
+	int64_t a, b;
+	if (metric_dates(r, from, to, &a, &b))
+		return DB_ERR;
+	struct db_stmt *q = db_query(req_db(r), r->a,
+		     "SELECT e.id, p.name, c.title, c.date_to, COALESCE(c.hours, 0) FROM training_enrolments e JOIN "
+		     "training_courses c ON c.id = e.course_id LEFT JOIN people p ON p.id = e.person_id WHERE "
+		     "e.archived = 0 AND c.archived = 0 AND e.status = 'completed' AND c.date_to >= ? AND c.date_to "
+		     "<= ? AND e.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) ORDER BY c.date_to "
+		     "DESC, e.id DESC LIMIT ?",
+		     "ssiI", from, to, unit, limit);
+	if (!q)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW) {
+		const char *who = db_column_text(q, 1), *title = db_column_text(q, 2);
+		struct metric_record m = {
+			.path = arena_printf(r->a, "/r/training_enrolments/%lld", (long long)db_column_int64(q, 0)),
+			.title = arena_printf(r->a, "%s · %s", who ? who : "", title ? title : ""),
+			.day = arena_strdup(r->a, db_column_text(q, 3)),
+			.weight = db_column_double(q, 4),
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+static int trained_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
+{
+	int64_t a, b;
+	if (metric_dates(r, from, to, &a, &b))
+		return DB_ERR;
+	return share_rows(db_query(req_db(r), r->a,
+				   DISTINCT_SHARES("SELECT DISTINCT e.person_id AS pid, t.ancestor_id AS u FROM "
+						   "training_enrolments e JOIN training_courses c ON c.id = e.course_id "
+						   "JOIN unit_tree t ON t.unit_id = e.unit_id WHERE e.archived = 0 AND "
+						   "c.archived = 0 AND e.status = 'completed' AND c.date_to >= ? AND "
+						   "c.date_to <= ? AND e.person_id IS NOT NULL"),
+				   "ss", from, to),
+			  share, ctx);
+}
+
+/* The people trained, last course first. */
+static int trained_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			   metric_record_fn *fn, void *ctx)
+{
+	int64_t a, b;
+	if (metric_dates(r, from, to, &a, &b))
+		return DB_ERR;
+	struct db_stmt *q = db_query(
+		req_db(r), r->a,
+		"SELECT p.id, p.name, x.last FROM (SELECT e.person_id AS pid, max(c.date_to) AS last" TRAINED
+		"AND e.person_id IS NOT NULL AND e.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) "
+		"GROUP BY e.person_id) x JOIN people p ON p.id = x.pid ORDER BY x.last DESC, p.id DESC LIMIT ?",
+		"ssiI", from, to, unit, limit);
+	if (!q)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW) {
+		struct metric_record m = {
+			.path = arena_printf(r->a, "/r/people/%lld", (long long)db_column_int64(q, 0)),
+			.title = arena_strdup(r->a, db_column_text(q, 1)),
+			.day = arena_strdup(r->a, db_column_text(q, 2)),
+			.weight = 1,
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
 const struct metric learn_metrics[] = {
-	{.name = "attendance_rate", .label = M_learn_rate, .compute = m_rate},
-	{.name = "study_sessions_held", .label = M_learn_sessions_held, .compute = m_sessions},
-	{.name = "five_ones_completion", .label = M_learn_five_ones_completion, .compute = m_five},
-	{.name = "three_ones_completion", .label = M_learn_three_ones_completion, .compute = m_three},
-	{.name = "training_hours", .label = M_learn_training_hours, .compute = m_hours},
-	{.name = "trained_people", .label = M_learn_trained_people, .compute = m_trained},
+	{.name = "attendance_rate",
+	 .label = M_learn_rate,
+	 .compute = m_rate,
+	 .kind = METRIC_RATE,
+	 .shares = rate_shares,
+	 .records = rate_records},
+	{.name = "study_sessions_held",
+	 .label = M_learn_sessions_held,
+	 .compute = m_sessions,
+	 .kind = METRIC_SUM,
+	 .shares = sessions_shares,
+	 .records = sessions_records},
+	{.name = "five_ones_completion",
+	 .label = M_learn_five_ones_completion,
+	 .compute = m_five,
+	 .kind = METRIC_RATE,
+	 .shares = five_shares,
+	 .records = five_records},
+	{.name = "three_ones_completion",
+	 .label = M_learn_three_ones_completion,
+	 .compute = m_three,
+	 .kind = METRIC_RATE,
+	 .shares = three_shares,
+	 .records = three_records},
+	{.name = "training_hours",
+	 .label = M_learn_training_hours,
+	 .compute = m_hours,
+	 .kind = METRIC_SUM,
+	 .shares = hours_shares,
+	 .records = hours_records},
+	{.name = "trained_people",
+	 .label = M_learn_trained_people,
+	 .compute = m_trained,
+	 .kind = METRIC_SUM,
+	 .shares = trained_shares,
+	 .records = trained_records},
 	{.name = NULL},
 };
 
