@@ -425,13 +425,201 @@ static int m_selections(struct req *r, int64_t unit, const char *from, const cha
 	return 0;
 }
 
+static int share_rows(struct db_stmt *q, metric_share_fn *share, void *ctx)
+{
+	if (!q)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW)
+		share(ctx, db_column_int64(q, 0), db_column_double(q, 1), db_column_double(q, 2));
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+/* Runs q (columns: id, title, day) and hands each row to fn as
+ * prefix/id, weighing 1. */
+static int record_rows(struct req *r, struct db_stmt *q, const char *prefix, metric_record_fn *fn, void *ctx)
+{
+	if (!q)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW) {
+		struct metric_record m = {
+			.path = arena_printf(r->a, "%s%lld", prefix, (long long)db_column_int64(q, 0)),
+			.title = arena_strdup(r->a, db_column_text(q, 1)),
+			.day = db_column_isnull(q, 2) ? NULL : arena_strdup(r->a, db_column_text(q, 2)),
+			.weight = 1,
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+#define VALID_SQL                                                                                               \
+	" FROM honors WHERE archived = 0 AND status <> 'revoked' AND awarded_on <= ? AND (term_end IS NULL OR "  \
+	"term_end >= ?) AND (? = '' OR level = ?) "
+
+static int valid_shares(struct req *r, const char *to, const char *level, metric_share_fn *share, void *ctx)
+{
+	int64_t d;
+	if (!req_db(r) || cal_parse_date(to, &d))
+		return DB_ERR;
+	return share_rows(db_query(req_db(r), r->a,
+				   "SELECT unit_id, count(*), 0" VALID_SQL "AND unit_id IS NOT NULL GROUP BY unit_id",
+				   "ssss", to, to, level, level),
+			  share, ctx);
+}
+
+/* The titles held, last awarded first. */
+static int valid_records(struct req *r, int64_t unit, const char *to, const char *level, int limit,
+			 metric_record_fn *fn, void *ctx)
+{
+	int64_t d;
+	if (!req_db(r) || cal_parse_date(to, &d))
+		return DB_ERR;
+	return record_rows(r,
+			   db_query(req_db(r), r->a,
+				    "SELECT id, title, awarded_on" VALID_SQL
+				    "AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) ORDER BY "
+				    "awarded_on DESC, id DESC LIMIT ?",
+				    "ssssiI", to, to, level, level, unit, limit),
+			   "/r/honors/", fn, ctx);
+}
+
+#define VALID(base, level)                                                                                      \
+	static int base##_shares(struct req *r, const char *from, const char *to, metric_share_fn *share,        \
+				 void *ctx)                                                                      \
+	{                                                                                                        \
+		(void)from;                                                                                      \
+		return valid_shares(r, to, level, share, ctx);                                                   \
+	}                                                                                                        \
+	static int base##_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,      \
+				  metric_record_fn *fn, void *ctx)                                               \
+	{                                                                                                        \
+		(void)from;                                                                                      \
+		return valid_records(r, unit, to, level, limit, fn, ctx);                                        \
+	}
+VALID(m_valid, "")
+VALID(m_valid_national, "national")
+VALID(m_valid_provincial, "provincial")
+VALID(m_valid_prefecture, "prefecture")
+#undef VALID
+
+/* The year of the period's end, as m_ratio counts it. */
+static int ratio_year(struct req *r, const char *to, int *year)
+{
+	int64_t d;
+	if (!req_db(r) || cal_parse_date(to, &d))
+		return DB_ERR;
+	int m, dd;
+	cal_civil_from_days(d, year, &m, &dd);
+	return 0;
+}
+
+/* Each counted unit is its own share: 100 when it holds the title, over 1. */
+static int ratio_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
+{
+	(void)from;
+	int year;
+	if (ratio_year(r, to, &year))
+		return DB_ERR;
+	const char *day = ref_day(r, year);
+	return share_rows(db_query(req_db(r), r->a,
+				   "SELECT c.unit_id, CASE WHEN " HOLDS_SQL " THEN 100 ELSE 0 END, 1 FROM (SELECT "
+				   "DISTINCT unit_id FROM honor_counted_units WHERE archived = 0 AND year = ? AND "
+				   "unit_id IS NOT NULL) c",
+				   "sssi", day, day, day, (int64_t)year),
+			  share, ctx);
+}
+
+/* The counted units that hold the title (on the reference day). */
+static int ratio_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			 metric_record_fn *fn, void *ctx)
+{
+	(void)from;
+	int year;
+	if (ratio_year(r, to, &year))
+		return DB_ERR;
+	const char *day = ref_day(r, year);
+	return record_rows(r,
+			   db_query(req_db(r), r->a,
+				    "SELECT u.id, u.name, CAST(? AS TEXT) FROM (SELECT DISTINCT unit_id FROM honor_counted_units "
+				    "WHERE archived = 0 AND year = ? AND unit_id IN (SELECT unit_id FROM unit_tree WHERE "
+				    "ancestor_id = ?)) c JOIN units u ON u.id = c.unit_id WHERE " HOLDS_SQL
+				    " ORDER BY u.id DESC LIMIT ?",
+				    "siisssI", day, (int64_t)year, unit, day, day, day, limit),
+			   "/r/units/", fn, ctx);
+}
+
+#define SELECTED                                                                                                \
+	" FROM campaign_applications a LEFT JOIN campaigns g ON g.id = a.campaign_id LEFT JOIN units u ON u.id = " \
+	"a.unit_id WHERE a.archived = 0 AND "                                                                    \
+	"a.state = 'selected' AND a.decided_on >= ? AND a.decided_on <= ? "
+
+static int selections_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
+{
+	if (!req_db(r))
+		return DB_ERR;
+	return share_rows(db_query(req_db(r), r->a,
+				   "SELECT a.unit_id, count(*), 0" SELECTED "AND a.unit_id IS NOT NULL GROUP BY a.unit_id",
+				   "ss", from, to),
+			  share, ctx);
+}
+
+/* The applications selected, last decided first. */
+static int selections_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			      metric_record_fn *fn, void *ctx)
+{
+	if (!req_db(r))
+		return DB_ERR;
+	return record_rows(r,
+			   db_query(req_db(r), r->a,
+				    "SELECT a.id, COALESCE(u.name, '') || ' · ' || COALESCE(g.name, ''), a.decided_on" SELECTED
+				    "AND a.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) ORDER BY "
+				    "a.decided_on DESC, a.id DESC LIMIT ?",
+				    "ssiI", from, to, unit, limit),
+			   "/r/campaign_applications/", fn, ctx);
+}
+
 const struct metric honors_metrics[] = {
-	{.name = "honors_valid", .label = M_hon_m_valid, .compute = m_valid},
-	{.name = "honors_valid_national", .label = M_hon_m_valid_national, .compute = m_valid_national},
-	{.name = "honors_valid_provincial", .label = M_hon_m_valid_provincial, .compute = m_valid_provincial},
-	{.name = "honors_valid_prefecture", .label = M_hon_m_valid_prefecture, .compute = m_valid_prefecture},
-	{.name = "civilized_unit_ratio", .label = M_hon_m_ratio, .compute = m_ratio},
-	{.name = "campaign_selections", .label = M_hon_m_selections, .compute = m_selections},
+	{.name = "honors_valid",
+	 .label = M_hon_m_valid,
+	 .compute = m_valid,
+	 .kind = METRIC_SUM,
+	 .shares = m_valid_shares,
+	 .records = m_valid_records},
+	{.name = "honors_valid_national",
+	 .label = M_hon_m_valid_national,
+	 .compute = m_valid_national,
+	 .kind = METRIC_SUM,
+	 .shares = m_valid_national_shares,
+	 .records = m_valid_national_records},
+	{.name = "honors_valid_provincial",
+	 .label = M_hon_m_valid_provincial,
+	 .compute = m_valid_provincial,
+	 .kind = METRIC_SUM,
+	 .shares = m_valid_provincial_shares,
+	 .records = m_valid_provincial_records},
+	{.name = "honors_valid_prefecture",
+	 .label = M_hon_m_valid_prefecture,
+	 .compute = m_valid_prefecture,
+	 .kind = METRIC_SUM,
+	 .shares = m_valid_prefecture_shares,
+	 .records = m_valid_prefecture_records},
+	{.name = "civilized_unit_ratio",
+	 .label = M_hon_m_ratio,
+	 .compute = m_ratio,
+	 .kind = METRIC_RATE,
+	 .shares = ratio_shares,
+	 .records = ratio_records},
+	{.name = "campaign_selections",
+	 .label = M_hon_m_selections,
+	 .compute = m_selections,
+	 .kind = METRIC_SUM,
+	 .shares = selections_shares,
+	 .records = selections_records},
 	{.name = NULL},
 };
 
