@@ -488,11 +488,187 @@ static int m_facilities(struct req *r, int64_t unit, const char *from, const cha
 	return 0;
 }
 
+/* ---- metrics: every unit's share at once, and the records behind ---- */
+
+static int share_rows(struct db_stmt *q, metric_share_fn *share, void *ctx)
+{
+	if (!q)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW)
+		share(ctx, db_column_int64(q, 0), db_column_double(q, 1), db_column_double(q, 2));
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+/* Runs q (columns: id, title, day, weight) and hands each row to fn as
+ * prefix/id. */
+static int record_rows(struct req *r, struct db_stmt *q, const char *prefix, metric_record_fn *fn, void *ctx)
+{
+	if (!q)
+		return DB_ERR;
+	int rc;
+	while ((rc = db_step(q)) == DB_ROW) {
+		struct metric_record m = {
+			.path = arena_printf(r->a, "%s%lld", prefix, (long long)db_column_int64(q, 0)),
+			.title = arena_strdup(r->a, db_column_text(q, 1)),
+			.day = db_column_isnull(q, 2) ? NULL : arena_strdup(r->a, db_column_text(q, 2)),
+			.weight = db_column_double(q, 3),
+		};
+		if (fn(ctx, &m))
+			break;
+	}
+	db_reset(q);
+	return rc < 0 ? rc : 0;
+}
+
+static int held_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
+{
+	int64_t a, b;
+	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
+		return DB_ERR;
+	return share_rows(db_query(req_db(r), r->a,
+				   "SELECT e.unit_id, count(*), 0 FROM activity_events e WHERE" HELD
+				   "AND e.unit_id IS NOT NULL GROUP BY e.unit_id",
+				   "ss", from, to),
+			  share, ctx);
+}
+
+static int held_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			metric_record_fn *fn, void *ctx)
+{
+	int64_t a, b;
+	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
+		return DB_ERR;
+	return record_rows(r,
+			   db_query(req_db(r), r->a,
+				    "SELECT e.id, e.title, e.date_from, 1 FROM activity_events e WHERE" HELD
+				    "AND" IN_SUBTREE("e.unit_id") "ORDER BY e.date_from DESC, e.id DESC LIMIT ?",
+				    "ssiI", from, to, unit, limit),
+			   "/r/activity_events/", fn, ctx);
+}
+
+/* Distinct people over a subtree, made exact as shares: with A the units
+ * whose subtree holds one of a person's rows (their units and every
+ * ancestor), each unit of A gets +1 and the parent of each unit of A −1,
+ * so that any subtree's shares add up to 1 when the person is in it, else
+ * to 0. */
+static int people_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
+{
+	int64_t a, b;
+	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
+		return DB_ERR;
+	return share_rows(
+		db_query(req_db(r), r->a,
+			 "WITH a AS (SELECT DISTINCT p.person_id AS pid, t.ancestor_id AS u FROM activity_participants p "
+			 "JOIN activity_events e ON e.id = p.event_id JOIN unit_tree t ON t.unit_id = p.unit_id WHERE "
+			 "p.archived = 0 AND" HELD "AND p.person_id IS NOT NULL) SELECT x.u, sum(x.n), 0 FROM (SELECT "
+			 "a.u AS u, 1 AS n FROM a UNION ALL SELECT q.parent_id AS u, -1 AS n FROM a JOIN units q ON "
+			 "q.id = a.u WHERE q.parent_id IS NOT NULL) x GROUP BY x.u",
+			 "ss", from, to),
+		share, ctx);
+}
+
+/* The people who took part, by their last event. */
+static int people_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			  metric_record_fn *fn, void *ctx)
+{
+	int64_t a, b;
+	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
+		return DB_ERR;
+	return record_rows(r,
+			   db_query(req_db(r), r->a,
+				    "SELECT x.pid, COALESCE(q.name, ''), x.last, 1 FROM (SELECT p.person_id AS pid, "
+				    "max(e.date_from) AS last FROM activity_participants p JOIN activity_events e ON "
+				    "e.id = p.event_id WHERE p.archived = 0 AND" HELD "AND p.person_id IS NOT NULL "
+				    "AND" IN_SUBTREE("p.unit_id") "GROUP BY p.person_id) x LEFT JOIN people q ON q.id = "
+				    "x.pid ORDER BY x.last DESC, x.pid DESC LIMIT ?",
+				    "ssiI", from, to, unit, limit),
+			   "/r/people/", fn, ctx);
+}
+
+static int hours_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
+{
+	int64_t a, b;
+	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
+		return DB_ERR;
+	return share_rows(db_query(req_db(r), r->a,
+				   "SELECT p.unit_id, COALESCE(sum(p.hours), 0), 0 FROM activity_participants p JOIN "
+				   "activity_events e ON e.id = p.event_id WHERE p.archived = 0 AND" HELD
+				   "AND p.unit_id IS NOT NULL GROUP BY p.unit_id",
+				   "ss", from, to),
+			  share, ctx);
+}
+
+/* The participant rows with hours, weighing them. */
+static int hours_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			 metric_record_fn *fn, void *ctx)
+{
+	int64_t a, b;
+	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
+		return DB_ERR;
+	return record_rows(r,
+			   db_query(req_db(r), r->a,
+				    "SELECT p.id, COALESCE(q.name, u.name, '') || ' · ' || e.title, e.date_from, p.hours "
+				    "FROM activity_participants p JOIN activity_events e ON e.id = p.event_id LEFT JOIN "
+				    "people q ON q.id = p.person_id LEFT JOIN units u ON u.id = p.unit_id WHERE "
+				    "p.archived = 0 AND" HELD "AND p.hours <> 0 AND" IN_SUBTREE("p.unit_id")
+				    "ORDER BY e.date_from DESC, p.id DESC LIMIT ?",
+				    "ssiI", from, to, unit, limit),
+			   "/r/activity_participants/", fn, ctx);
+}
+
+static int facilities_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
+{
+	(void)from, (void)to;
+	if (!req_db(r))
+		return DB_ERR;
+	return share_rows(db_query(req_db(r), r->a,
+				   "SELECT unit_id, count(*), 0 FROM facilities WHERE archived = 0 AND unit_id IS NOT "
+				   "NULL GROUP BY unit_id",
+				   NULL),
+			  share, ctx);
+}
+
+static int facilities_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
+			      metric_record_fn *fn, void *ctx)
+{
+	(void)from, (void)to;
+	if (!req_db(r))
+		return DB_ERR;
+	return record_rows(r,
+			   db_query(req_db(r), r->a,
+				    "SELECT id, name, NULL, 1 FROM facilities WHERE archived = 0 AND" IN_SUBTREE("unit_id")
+				    "ORDER BY id DESC LIMIT ?",
+				    "iI", unit, limit),
+			   "/r/facilities/", fn, ctx);
+}
+
 const struct metric actv_metrics[] = {
-	{.name = "events_held", .label = M_actv_m_events_held, .compute = m_held},
-	{.name = "event_participants", .label = M_actv_m_participants, .compute = m_people},
-	{.name = "volunteer_hours", .label = M_actv_m_hours, .compute = m_hours},
-	{.name = "facilities_count", .label = M_actv_m_facilities, .compute = m_facilities},
+	{.name = "events_held",
+	 .label = M_actv_m_events_held,
+	 .compute = m_held,
+	 .kind = METRIC_SUM,
+	 .shares = held_shares,
+	 .records = held_records},
+	{.name = "event_participants",
+	 .label = M_actv_m_participants,
+	 .compute = m_people,
+	 .kind = METRIC_SUM,
+	 .shares = people_shares,
+	 .records = people_records},
+	{.name = "volunteer_hours",
+	 .label = M_actv_m_hours,
+	 .compute = m_hours,
+	 .kind = METRIC_SUM,
+	 .shares = hours_shares,
+	 .records = hours_records},
+	{.name = "facilities_count",
+	 .label = M_actv_m_facilities,
+	 .compute = m_facilities,
+	 .kind = METRIC_SUM,
+	 .shares = facilities_shares,
+	 .records = facilities_records},
 	{.name = NULL},
 };
 

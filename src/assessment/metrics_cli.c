@@ -175,6 +175,15 @@ static int parse(int argc, char **argv, struct opts *o)
 /* One metric checked over every unit: its shares folded against compute,
  * and a count's records against its value. The number of mismatches
  * (each printed), or -1 on a database error. */
+#define SAY(...)                                                                                                \
+	do {                                                                                                     \
+		if (bad < 10)                                                                                    \
+			printf(__VA_ARGS__);                                                                     \
+		else if (bad == 10)                                                                              \
+			printf("...      %-28s (more mismatches not listed)\n", m->name);                        \
+		bad++;                                                                                           \
+	} while (0)
+
 static int check_metric(struct req *r, struct arena *scratch, const struct metric *m, const struct opts *o)
 {
 	struct metric_values v;
@@ -206,32 +215,26 @@ static int check_metric(struct req *r, struct arena *scratch, const struct metri
 		rc = m->compute(r, id, o->from, o->to, &c);
 		double f = assess_metric_value(m, &v, id);
 		if (rc) {
-			printf("ERROR    %-28s unit %lld: compute: database error %d\n", m->name, (long long)id, rc);
-			bad++;
+			SAY("ERROR    %-28s unit %lld: compute: database error %d\n", m->name, (long long)id, rc);
 		} else if (!near(c, f)) {
-			printf("MISMATCH %-28s unit %lld: compute %.12g, shares %.12g (%.12g / %.12g)\n", m->name,
+			SAY("MISMATCH %-28s unit %lld: compute %.12g, shares %.12g (%.12g / %.12g)\n", m->name,
 			       (long long)id, c, f, v.num[id], v.den[id]);
-			bad++;
 		}
 		if (!rc && m->records) {
 			struct rec_sum s = {0};
 			rc = m->records(r, id, o->from, o->to, RECORDS_LIMIT, rec_add, &s);
 			if (rc) {
-				printf("ERROR    %-28s unit %lld: records: database error %d\n", m->name, (long long)id,
+				SAY("ERROR    %-28s unit %lld: records: database error %d\n", m->name, (long long)id,
 				       rc);
-				bad++;
 			} else if (s.bad) {
-				printf("BADREC   %-28s unit %lld: %d records without a path, title or date\n", m->name,
+				SAY("BADREC   %-28s unit %lld: %d records without a path, title or date\n", m->name,
 				       (long long)id, s.bad);
-				bad++;
 			} else if (m->kind == METRIC_SUM && s.n < RECORDS_LIMIT && !near(s.weight, c)) {
-				printf("RECORDS  %-28s unit %lld: value %.12g, its %d records weigh %.12g\n", m->name,
+				SAY("RECORDS  %-28s unit %lld: value %.12g, its %d records weigh %.12g\n", m->name,
 				       (long long)id, c, s.n, s.weight);
-				bad++;
 			} else if (m->kind == METRIC_RATE && s.n && v.den[id] == 0) {
-				printf("RECORDS  %-28s unit %lld: %d records behind a rate without a denominator\n",
+				SAY("RECORDS  %-28s unit %lld: %d records behind a rate without a denominator\n",
 				       m->name, (long long)id, s.n);
-				bad++;
 			}
 			with_records += s.n > 0;
 		}
@@ -244,6 +247,7 @@ static int check_metric(struct req *r, struct arena *scratch, const struct metri
 	(void)with_records;
 	return bad;
 }
+#undef SAY
 
 int cmd_metrics(struct config *cfg, int argc, char **argv)
 {
