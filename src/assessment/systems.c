@@ -149,7 +149,10 @@ static int list_render(struct req *r, const char *year, const char *name, const 
 	int office = assess_is_office(r);
 	struct crumb c[] = {{NULL, T(r, M_assess_systems)}};
 	page_begin(r, T(r, M_assess_systems), c, 1);
-	page_heading(r, T(r, M_assess_systems), NULL);
+	page_heading(r, T(r, M_assess_systems),
+		     record_type_may(r, &people_type, ACC_READ)
+			     ? html_fmt(r, "<a class=\"btn\" href=\"/assessment/metrics\">%T</a>", M_assess_metrics)
+			     : NULL);
 	struct db_stmt *q = db_query(
 		req_db(r), r->a,
 		office ? "SELECT s.id, s.year, s.version, s.name, s.state, s.total_points, (SELECT COALESCE(SUM("
