@@ -1,0 +1,206 @@
+'use strict';
+// The modules' metrics seen from the assessment, on the demo (`wenming demo`):
+// `wenming metrics --check` proves for every metric and every unit that the
+// shares of the whole organization (one query, struct metric.shares) folded
+// up the tree equal what the metric computes for the unit, and that a
+// count's records add up to its value; a share put off by one on purpose
+// (--corrupt) is caught and named; the values printed for the top unit are
+// the registers' own counts (SQL); the page /assessment/metrics shows every
+// metric with its value, and /assessment/metrics/NAME lists exactly the
+// records behind a value (as many rows as the count, each the right kind of
+// record), paged; a unit administrator sees their own subtree only, staff
+// nothing.
+const assert = require('node:assert/strict');
+const { serverPerFile, test, msgHtml } = require('./lib');
+
+const ctx = serverPerFile();
+let S; // { top, unit, other, window, from, to }
+
+// every metric the modules declare; appraisal_score is the one without
+// shares (its minimum sample is a threshold on the subtree's total)
+const METRICS = [
+	'staff', 'party_members', 'certified_officers', 'professionals',
+	'cases_received', 'response_rate', 'resolution_rate', 'satisfaction_rate', 'on_time_rate', 'overdue_cases', 'avg_handling_days',
+	'inspections_done', 'inspection_avg_score', 'inspection_failed_items',
+	'appraisal_score', 'appraisal_response_rate',
+	'rect_items', 'rect_closed_on_time', 'rect_overdue', 'rect_avg_days', 'rect_repeats',
+	'attendance_rate', 'study_sessions_held', 'five_ones_completion', 'three_ones_completion', 'training_hours', 'trained_people',
+	'honors_valid', 'honors_valid_national', 'honors_valid_provincial', 'honors_valid_prefecture', 'civilized_unit_ratio', 'campaign_selections',
+	'events_held', 'event_participants', 'volunteer_hours', 'facilities_count',
+];
+const NO_SHARES = ['appraisal_score'];
+
+const one = (q) => Number(ctx.srv.sql(q)[0][0]);
+
+async function setup() {
+	if (S) return;
+	const r = ctx.srv.cli(['demo', '--no-search-index']);
+	assert.equal(r.code, 0, `demo: ${r.stderr}`);
+	const top = one('SELECT id FROM units WHERE parent_id IS NULL');
+	const unit = one(`SELECT id FROM units WHERE parent_id = ${top} AND name = '城市客運管理處'`);
+	const other = one(`SELECT id FROM units WHERE parent_id = ${top} AND id <> ${unit} AND kind = 'secondary' ORDER BY id LIMIT 1`);
+	// a unit with a few people of its own and no sub-units
+	const window = one(
+		"SELECT u.id FROM units u WHERE NOT EXISTS (SELECT 1 FROM units c WHERE c.parent_id = u.id) AND " +
+			"(SELECT count(*) FROM people p WHERE p.unit_id = u.id AND p.archived = 0 AND p.status = 'active') BETWEEN 2 AND 40 ORDER BY u.id LIMIT 1",
+	);
+	// today in the server's time zone; a year back covers every demo case
+	const c = await ctx.srv.admin();
+	const to = (await c.get('/api/v1/stats/cases')).json().data.to;
+	const from = new Date(`${to}T00:00:00Z`);
+	from.setUTCDate(from.getUTCDate() - 364);
+	S = { top, unit, other, window, from: from.toISOString().slice(0, 10), to };
+}
+
+/* `wenming metrics ...`: {code, lines, values: {name: number}} */
+function metrics(args) {
+	const r = ctx.srv.cli(['metrics', ...args]);
+	const lines = r.stdout.split('\n');
+	const values = {};
+	for (const l of lines) {
+		const m = /^\S+\s+(\w+)\s+(-?[\d.e+-]+)$/.exec(l);
+		if (m) values[m[1]] = Number(m[2]);
+	}
+	return { code: r.code, stdout: r.stdout, stderr: r.stderr, lines, values };
+}
+
+test('metrics --check: every metric\'s shares fold to its value for every unit, and a count\'s records add up', async () => {
+	await setup();
+	for (const period of [[], ['--from', S.from, '--to', S.to]]) {
+		const t0 = Date.now();
+		const r = metrics(['--check', ...period]);
+		assert.equal(r.code, 0, `metrics --check ${period.join(' ')}:\n${r.stdout}\n${r.stderr}`);
+		const units = one('SELECT count(*) FROM units');
+		for (const name of METRICS) {
+			if (NO_SHARES.includes(name)) {
+				assert.ok(r.lines.some((l) => new RegExp(`^compute\\s+${name}\\s`).test(l)), `${name} falls back to compute`);
+				continue;
+			}
+			const line = r.lines.find((l) => new RegExp(`^\\S+\\s+${name}\\s`).test(l));
+			assert.ok(line, `a line for ${name}:\n${r.stdout}`);
+			assert.match(line, new RegExp(`^ok\\s+${name}\\s+(sum|rate)\\s+${units} units`), line);
+		}
+		assert.match(r.stdout, /^ok: 0 metrics failed, 1 without shares/m);
+		process.stderr.write(`# metrics --check ${period.join(' ') || '(this year)'}: ${Date.now() - t0} ms\n`);
+	}
+});
+
+test('a share put off by one is caught and named, whatever the metric\'s kind', async () => {
+	await setup();
+	for (const name of ['staff', 'satisfaction_rate', 'event_participants', 'attendance_rate', 'civilized_unit_ratio']) {
+		const r = metrics(['--check', '--from', S.from, '--to', S.to, '--corrupt', name]);
+		assert.equal(r.code, 1, `${name} corrupted, yet:\n${r.stdout}`);
+		assert.match(r.stdout, new RegExp(`^MISMATCH ${name}\\s+unit \\d+: compute`, 'm'), r.stdout);
+		assert.match(r.stdout, new RegExp(`^FAILED\\s+${name}\\s`, 'm'));
+		assert.match(r.stdout, /^FAILED: 1 metrics failed/m);
+	}
+	const bad = metrics(['--check', '--corrupt', 'no_such_metric']);
+	assert.equal(bad.code, 2, bad.stderr);
+});
+
+test('the values printed are the registers\' own counts', async () => {
+	await setup();
+	const r = metrics(['--unit', String(S.top), '--from', S.from, '--to', S.to]);
+	assert.equal(r.code, 0, r.stderr);
+	assert.deepEqual(Object.keys(r.values).sort(), [...METRICS].sort());
+	assert.equal(r.values.staff, one("SELECT count(*) FROM people WHERE archived = 0 AND status = 'active' AND unit_id IS NOT NULL"));
+	assert.equal(r.values.party_members, one("SELECT count(*) FROM people WHERE archived = 0 AND status = 'active' AND unit_id IS NOT NULL AND party_member = 1"));
+	// the top unit counts the cases without a unit too: every case of the year
+	assert.equal(r.values.cases_received, one('SELECT count(*) FROM cases WHERE archived = 0'));
+	assert.ok(r.values.cases_received > 1000);
+	assert.equal(r.values.facilities_count, one('SELECT count(*) FROM facilities WHERE archived = 0 AND unit_id IS NOT NULL'));
+	const sub = metrics(['--unit', String(S.unit), '--from', S.from, '--to', S.to]);
+	assert.equal(sub.values.staff, one(`SELECT count(*) FROM people WHERE archived = 0 AND status = 'active' AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ${S.unit})`));
+	assert.ok(sub.values.staff > 0 && sub.values.staff < r.values.staff);
+	assert.equal(sub.values.cases_received, one(`SELECT count(*) FROM cases WHERE archived = 0 AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ${S.unit})`));
+});
+
+/* The value cells of the metrics page: {name: text} */
+function pageValues(html) {
+	const v = {};
+	for (const m of html.matchAll(/<tr data-metric="(\w+)">.*?<code>(\w+)<\/code>.*?<a class="m-value" href="([^"]+)">([^<]*)<\/a>/g)) {
+		assert.equal(m[1], m[2]);
+		v[m[1]] = { href: m[3].replace(/&amp;/g, '&'), text: m[4] };
+	}
+	return v;
+}
+
+function recordRows(html) {
+	return [...html.matchAll(/<tr class="m-record"><td class="card-title"><a href="([^"]+)">([^<]*)<\/a><\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><\/tr>/g)].map((m) => ({
+		path: m[1],
+		title: m[2],
+		day: m[3],
+		weight: Number(m[4]),
+	}));
+}
+
+test('the metrics page shows every metric\'s value, linking to exactly the records behind it', async () => {
+	await setup();
+	const c = await ctx.srv.admin({ headers: { 'Accept-Language': 'en' } });
+	const res = await c.get(`/assessment/metrics?unit=${S.window}&from=${S.from}&to=${S.to}`);
+	assert.equal(res.status, 200, res.text.slice(0, 400));
+	assert.ok(res.text.includes(msgHtml('assess_m_cases', 'en')));
+	const v = pageValues(res.text);
+	assert.deepEqual(Object.keys(v).sort(), [...METRICS].sort());
+	const staff = one(`SELECT count(*) FROM people WHERE archived = 0 AND status = 'active' AND unit_id = ${S.window}`);
+	assert.equal(Number(v.staff.text), staff);
+	// the records behind the window's staff: its people, one row each
+	let page = await c.get(v.staff.href);
+	assert.equal(page.status, 200);
+	let rows = recordRows(page.text);
+	assert.equal(rows.length, staff, page.text.slice(0, 2000));
+	for (const row of rows) {
+		const m = /^\/r\/people\/(\d+)$/.exec(row.path);
+		assert.ok(m, row.path);
+		assert.equal(one(`SELECT unit_id FROM people WHERE id = ${m[1]}`), S.window);
+		assert.equal(row.weight, 1);
+	}
+	// the top unit's overdue cases: the open ones past their deadline
+	const top = pageValues((await c.get(`/assessment/metrics?unit=${S.top}&from=${S.from}&to=${S.to}`)).text);
+	const overdue = Number(top.overdue_cases.text);
+	assert.ok(overdue > 0 && overdue <= 50, `${overdue} overdue`);
+	page = await c.get(top.overdue_cases.href);
+	rows = recordRows(page.text);
+	assert.equal(rows.length, overdue);
+	for (const row of rows) {
+		const m = /^\/r\/cases\/(\d+)$/.exec(row.path);
+		assert.ok(m, row.path);
+		const [[state, due]] = ctx.srv.sql(`SELECT state, due FROM cases WHERE id = ${m[1]}`);
+		assert.ok(!['closed', 'merged'].includes(state), `${row.path} is ${state}`);
+		assert.equal(row.day, due);
+		assert.ok(due < S.to, `${row.path} due ${due}`);
+	}
+	// the volunteer hours: the participants' rows, weighing their hours
+	page = await c.get(top.volunteer_hours.href);
+	rows = recordRows(page.text);
+	assert.ok(rows.length > 0);
+	assert.match(page.text, /<dd class="m-value" data-value="([\d.]+)">/);
+	const hours = Number(/data-value="([\d.]+)"/.exec(page.text)[1]);
+	assert.equal(hours, Number(top.volunteer_hours.text));
+	if (rows.length < 50) assert.equal(rows.reduce((a, x) => a + x.weight, 0), hours);
+	// paged: the top unit's 520 staff, 50 a page
+	page = await c.get(`${top.staff.href}&page=2`);
+	assert.equal(recordRows(page.text).length, 50);
+	assert.match(page.text, /rel="prev"/);
+	assert.equal((await c.get(`${top.staff.href}&page=0`)).status, 400);
+	assert.equal((await c.get(`/assessment/metrics/no_such_metric?unit=${S.top}`)).status, 404);
+	assert.equal((await c.get(`/assessment/metrics?unit=${S.top}&from=2026-13-01`)).status, 400);
+});
+
+test('a unit administrator sees their own subtree only; staff see nothing', async () => {
+	await setup();
+	const ua = ctx.srv.createUser('m_ua', 'unit_admin', S.unit);
+	const st = ctx.srv.createUser('m_staff', 'staff', S.unit);
+	const c = await ctx.srv.signIn(ua.name, ua.password, { headers: { 'Accept-Language': 'en' } });
+	const own = await c.get('/assessment/metrics');
+	assert.equal(own.status, 200);
+	const name = ctx.srv.sql(`SELECT name FROM units WHERE id = ${S.unit}`)[0][0];
+	assert.ok(own.text.includes(name), 'their own unit by default');
+	assert.equal(Object.keys(pageValues(own.text)).length, METRICS.length);
+	assert.equal((await c.get(`/assessment/metrics?unit=${S.other}`)).status, 403);
+	assert.equal((await c.get(`/assessment/metrics/staff?unit=${S.other}`)).status, 403);
+	assert.equal((await c.get(`/assessment/metrics/staff?unit=${S.unit}`)).status, 200);
+	const s = await ctx.srv.signIn(st.name, st.password);
+	assert.equal((await s.get('/assessment/metrics')).status, 403);
+	assert.equal((await s.get(`/assessment/metrics/staff?unit=${S.unit}`)).status, 403);
+});
