@@ -157,7 +157,7 @@ static int metric_page(struct req *r)
 	page_heading(r, arena_printf(r->a, "%s · %s", T(r, m->label), a.unit_name), NULL);
 	filters(r, arena_printf(r->a, "/assessment/metrics/%s", m->name), &a);
 	html(r,
-	     "<section class=\"card\"><dl class=\"m-summary\"><dt>%T</dt><dd><code>%s</code></dd><dt>%T</dt><dd "
+	     "<section class=\"card\"><dl class=\"props m-summary\"><dt>%T</dt><dd><code>%s</code></dd><dt>%T</dt><dd "
 	     "class=\"m-value\" data-value=\"%a\">%s</dd><dt>%T</dt><dd>%s – %s</dd></dl><p class=\"hint\">%T</p>",
 	     M_assess_m_name, m->name, M_assess_m_value, arena_printf(r->a, "%.12g", value), assess_num(r, value),
 	     M_assess_m_period, from, to, m->kind == METRIC_SUM ? M_assess_m_sum_lead : M_assess_m_rate_lead);
