@@ -88,7 +88,9 @@ static int metrics_page(struct req *r)
 		for (; m->name; m++) {
 			double v = 0;
 			int rc = m->compute(r, a.unit, from, to, &v);
-			html(r, "<tr data-metric=\"%a\"><td class=\"card-title\">%T</td><td data-label=\"%T\"><code>%s</code></td>",
+			html(r,
+			     "<tr data-metric=\"%a\"><td class=\"card-title\">%T</td><td "
+			     "data-label=\"%T\"><code>%s</code></td>",
 			     m->name, m->label, M_assess_m_name, m->name);
 			if (rc)
 				html(r, "<td class=\"num\" data-label=\"%T\">%T</td></tr>", M_assess_m_value,
@@ -149,7 +151,8 @@ static int metric_page(struct req *r)
 		if (m->records(r, a.unit, from, to, RECORDS_MAX, rec_keep, &l))
 			return req_fail(r, 503, M_err_db_down);
 	}
-	const char *back = arena_printf(r->a, "/assessment/metrics?unit=%lld&from=%s&to=%s", (long long)a.unit, from, to);
+	const char *back =
+		arena_printf(r->a, "/assessment/metrics?unit=%lld&from=%s&to=%s", (long long)a.unit, from, to);
 	struct crumb c[] = {{"/assessment/systems", T(r, M_assess_systems)},
 			    {back, T(r, M_assess_metrics)},
 			    {NULL, T(r, m->label)}};

@@ -155,7 +155,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->unit = (int64_t)u;
 		} else if (cli_option(argc, argv, &i, "--from", &v)) {
 			if (!v || cal_parse_date(v, &a))
-				return cli_usage_error("metrics", "--from wants a date YYYY-MM-DD, not '%s'", v ? v : "");
+				return cli_usage_error("metrics", "--from wants a date YYYY-MM-DD, not '%s'",
+						       v ? v : "");
 			o->from = v;
 		} else if (cli_option(argc, argv, &i, "--to", &v)) {
 			if (!v || cal_parse_date(v, &b))
@@ -163,11 +164,13 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->to = v;
 		} else if (cli_option(argc, argv, &i, "--metric", &v)) {
 			if (!v || !module_metric_find(v))
-				return cli_usage_error("metrics", "--metric wants a metric's name, not '%s'", v ? v : "");
+				return cli_usage_error("metrics", "--metric wants a metric's name, not '%s'",
+						       v ? v : "");
 			o->only = v;
 		} else if (cli_option(argc, argv, &i, "--corrupt", &v)) {
 			if (!v || !module_metric_find(v))
-				return cli_usage_error("metrics", "--corrupt wants a metric's name, not '%s'", v ? v : "");
+				return cli_usage_error("metrics", "--corrupt wants a metric's name, not '%s'",
+						       v ? v : "");
 			o->corrupt = v;
 		} else {
 			return cli_usage_error("metrics", "unknown option '%s'", argv[i]);
@@ -181,13 +184,13 @@ static int parse(int argc, char **argv, struct opts *o)
 /* One metric checked over every unit: its shares folded against compute,
  * and a count's records against its value. The number of mismatches
  * (each printed), or -1 on a database error. */
-#define SAY(...)                                                                                                \
-	do {                                                                                                     \
-		if (bad < 10)                                                                                    \
-			printf(__VA_ARGS__);                                                                     \
-		else if (bad == 10)                                                                              \
-			printf("...      %-28s (more mismatches not listed)\n", m->name);                        \
-		bad++;                                                                                           \
+#define SAY(...)                                                                          \
+	do {                                                                              \
+		if (bad < 10)                                                             \
+			printf(__VA_ARGS__);                                              \
+		else if (bad == 10)                                                       \
+			printf("...      %-28s (more mismatches not listed)\n", m->name); \
+		bad++;                                                                    \
 	} while (0)
 
 static int check_metric(struct req *r, struct arena *scratch, const struct metric *m, const struct opts *o)
@@ -224,31 +227,30 @@ static int check_metric(struct req *r, struct arena *scratch, const struct metri
 			SAY("ERROR    %-28s unit %lld: compute: database error %d\n", m->name, (long long)id, rc);
 		} else if (!near(c, f)) {
 			SAY("MISMATCH %-28s unit %lld: compute %.12g, shares %.12g (%.12g / %.12g)\n", m->name,
-			       (long long)id, c, f, v.num[id], v.den[id]);
+			    (long long)id, c, f, v.num[id], v.den[id]);
 		}
 		if (!rc && m->records) {
 			struct rec_sum s = {0};
 			rc = m->records(r, id, o->from, o->to, RECORDS_LIMIT, rec_add, &s);
 			if (rc) {
 				SAY("ERROR    %-28s unit %lld: records: database error %d\n", m->name, (long long)id,
-				       rc);
+				    rc);
 			} else if (s.bad) {
 				SAY("BADREC   %-28s unit %lld: %d records without a path, title or date\n", m->name,
-				       (long long)id, s.bad);
+				    (long long)id, s.bad);
 			} else if (m->kind == METRIC_SUM && s.n < RECORDS_LIMIT && !near(s.weight, c)) {
 				SAY("RECORDS  %-28s unit %lld: value %.12g, its %d records weigh %.12g\n", m->name,
-				       (long long)id, c, s.n, s.weight);
+				    (long long)id, c, s.n, s.weight);
 			} else if (m->kind == METRIC_RATE && s.n && v.den[id] == 0) {
 				SAY("RECORDS  %-28s unit %lld: %d records behind a rate without a denominator\n",
-				       m->name, (long long)id, s.n);
+				    m->name, (long long)id, s.n);
 			}
 		}
 		arena_reset(scratch);
 		r->a = keep;
 	}
 	printf("%-8s %-28s %s %5d units, shares %.3f s, compute%s %.3f s\n", bad ? "FAILED" : "ok", m->name,
-	       m->kind == METRIC_SUM ? "sum " : "rate", units, t_shares, m->records ? " + records" : "",
-	       now_s() - t0);
+	       m->kind == METRIC_SUM ? "sum " : "rate", units, t_shares, m->records ? " + records" : "", now_s() - t0);
 	return bad;
 }
 #undef SAY

@@ -12,7 +12,8 @@
 // nothing.
 const assert = require('node:assert/strict');
 const { spawn } = require('node:child_process');
-const { BACKEND, BIN, serverPerFile, test, msgHtml } = require('./lib');
+const { HtmlValidate } = require('html-validate');
+const { BACKEND, BIN, LANGS, serverPerFile, test, msgHtml } = require('./lib');
 
 const ctx = serverPerFile();
 let S; // { top, unit, other, window, from, to }
@@ -238,4 +239,22 @@ test('a unit administrator sees their own subtree only; staff see nothing', asyn
 	const s = await ctx.srv.signIn(st.name, st.password);
 	assert.equal((await s.get('/assessment/metrics')).status, 403);
 	assert.equal((await s.get(`/assessment/metrics/staff?unit=${S.unit}`)).status, 403);
+});
+
+test('both pages are valid HTML in every language', async () => {
+	await setup();
+	const validator = new HtmlValidate({
+		extends: ['html-validate:standard'],
+		rules: { 'hidden-focusable': 'error', 'input-missing-label': 'error', 'no-dup-id': 'error' },
+	});
+	for (const lang of LANGS) {
+		const c = await ctx.srv.admin({ headers: { 'Accept-Language': lang } });
+		for (const p of [`/assessment/metrics?unit=${S.top}`, `/assessment/metrics/overdue_cases?unit=${S.top}`, `/assessment/metrics/appraisal_score?unit=${S.window}`]) {
+			const r = await c.get(p);
+			assert.equal(r.status, 200, p);
+			const report = await validator.validateString(r.text);
+			const out = report.results.flatMap((x) => x.messages).map((m) => `${lang} ${p}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`);
+			assert.deepEqual(out, []);
+		}
+	}
 });
