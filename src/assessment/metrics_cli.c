@@ -212,7 +212,7 @@ static int check_metric(struct req *r, struct arena *scratch, const struct metri
 				break;
 			}
 	}
-	int bad = 0, units = 0;
+	int bad = 0, units = 0, nonzero = 0;
 	struct arena *keep = r->a;
 	t0 = now_s();
 	for (int64_t id = 1; id <= v.max_id; id++) {
@@ -223,6 +223,7 @@ static int check_metric(struct req *r, struct arena *scratch, const struct metri
 		double c = 0;
 		rc = m->compute(r, id, o->from, o->to, &c);
 		double f = assess_metric_value(m, &v, id);
+		nonzero += !rc && c != 0;
 		if (rc) {
 			SAY("ERROR    %-28s unit %lld: compute: database error %d\n", m->name, (long long)id, rc);
 		} else if (!near(c, f)) {
@@ -244,13 +245,17 @@ static int check_metric(struct req *r, struct arena *scratch, const struct metri
 			} else if (m->kind == METRIC_RATE && s.n && v.den[id] == 0) {
 				SAY("RECORDS  %-28s unit %lld: %d records behind a rate without a denominator\n",
 				    m->name, (long long)id, s.n);
+			} else if (m->kind == METRIC_RATE && c != 0 && !s.n) {
+				SAY("RECORDS  %-28s unit %lld: value %.12g without a record behind its numerator\n",
+				    m->name, (long long)id, c);
 			}
 		}
 		arena_reset(scratch);
 		r->a = keep;
 	}
-	printf("%-8s %-28s %s %5d units, shares %.3f s, compute%s %.3f s\n", bad ? "FAILED" : "ok", m->name,
-	       m->kind == METRIC_SUM ? "sum " : "rate", units, t_shares, m->records ? " + records" : "", now_s() - t0);
+	printf("%-8s %-28s %s %5d units (%d not 0), shares %.3f s, compute%s %.3f s\n", bad ? "FAILED" : "ok",
+	       m->name, m->kind == METRIC_SUM ? "sum " : "rate", units, nonzero, t_shares,
+	       m->records ? " + records" : "", now_s() - t0);
 	return bad;
 }
 #undef SAY
