@@ -511,7 +511,7 @@ static int record_rows(struct req *r, struct db_stmt *q, const char *prefix, met
 	while ((rc = db_step(q)) == DB_ROW) {
 		struct metric_record m = {
 			.path = arena_printf(r->a, "%s%lld", prefix, (long long)db_column_int64(q, 0)),
-			.title = arena_strdup(r->a, db_column_text(q, 1)),
+			.title = db_column_isnull(q, 1) ? "" : arena_strdup(r->a, db_column_text(q, 1)),
 			.day = db_column_isnull(q, 2) ? NULL : arena_strdup(r->a, db_column_text(q, 2)),
 			.weight = db_column_double(q, 3),
 		};

@@ -631,7 +631,7 @@ static int unit_records(struct req *r, int64_t unit, const char *from, const cha
 		struct metric_record m = {
 			.path = arena_printf(r->a, "/appraisal/campaigns/%lld/units/%lld", (long long)c,
 					     (long long)db_column_int64(s, 0)),
-			.title = arena_strdup(r->a, db_column_text(s, 1)),
+			.title = db_column_isnull(s, 1) ? "" : arena_strdup(r->a, db_column_text(s, 1)),
 			.day = db_column_isnull(s, 3) ? NULL : arena_strdup(r->a, db_column_text(s, 3)),
 			.weight = (double)db_column_int64(s, 2),
 		};

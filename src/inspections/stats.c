@@ -526,7 +526,7 @@ static int records(struct req *r, int64_t unit, const char *from, const char *to
 		struct metric_record m = {
 			.path = arena_printf(r->a, "/r/inspections/%lld", (long long)db_column_int64(q, 0)),
 			.title = arena_printf(r->a, "%s · %s", number ? number : "", name ? name : ""),
-			.day = arena_strdup(r->a, db_column_text(q, 3)),
+			.day = db_column_isnull(q, 3) ? NULL : arena_strdup(r->a, db_column_text(q, 3)),
 			.weight = which == FIG_AVG      ? db_column_double(q, 4)
 				  : which == FIG_FAILED ? (double)db_column_int64(q, 5)
 							: 1,

@@ -680,8 +680,8 @@ static int rate_records(struct req *r, int64_t unit, const char *from, const cha
 	while ((rc = db_step(q)) == DB_ROW) {
 		struct metric_record m = {
 			.path = arena_printf(r->a, "/r/study_sessions/%lld", (long long)db_column_int64(q, 0)),
-			.title = arena_strdup(r->a, db_column_text(q, 1)),
-			.day = arena_strdup(r->a, db_column_text(q, 2)),
+			.title = db_column_isnull(q, 1) ? "" : arena_strdup(r->a, db_column_text(q, 1)),
+			.day = db_column_isnull(q, 2) ? NULL : arena_strdup(r->a, db_column_text(q, 2)),
 			.weight = (double)db_column_int64(q, 3),
 		};
 		if (fn(ctx, &m))
@@ -720,8 +720,8 @@ static int sessions_records(struct req *r, int64_t unit, const char *from, const
 	while ((rc = db_step(q)) == DB_ROW) {
 		struct metric_record m = {
 			.path = arena_printf(r->a, "/r/study_sessions/%lld", (long long)db_column_int64(q, 0)),
-			.title = arena_strdup(r->a, db_column_text(q, 1)),
-			.day = arena_strdup(r->a, db_column_text(q, 2)),
+			.title = db_column_isnull(q, 1) ? "" : arena_strdup(r->a, db_column_text(q, 1)),
+			.day = db_column_isnull(q, 2) ? NULL : arena_strdup(r->a, db_column_text(q, 2)),
 			.weight = 1,
 		};
 		if (fn(ctx, &m))
@@ -836,7 +836,7 @@ static int hours_records(struct req *r, int64_t unit, const char *from, const ch
 		struct metric_record m = {
 			.path = arena_printf(r->a, "/r/training_enrolments/%lld", (long long)db_column_int64(q, 0)),
 			.title = arena_printf(r->a, "%s · %s", who ? who : "", title ? title : ""),
-			.day = arena_strdup(r->a, db_column_text(q, 3)),
+			.day = db_column_isnull(q, 3) ? NULL : arena_strdup(r->a, db_column_text(q, 3)),
 			.weight = db_column_double(q, 4),
 		};
 		if (fn(ctx, &m))
@@ -880,8 +880,8 @@ static int trained_records(struct req *r, int64_t unit, const char *from, const 
 	while ((rc = db_step(q)) == DB_ROW) {
 		struct metric_record m = {
 			.path = arena_printf(r->a, "/r/people/%lld", (long long)db_column_int64(q, 0)),
-			.title = arena_strdup(r->a, db_column_text(q, 1)),
-			.day = arena_strdup(r->a, db_column_text(q, 2)),
+			.title = db_column_isnull(q, 1) ? "" : arena_strdup(r->a, db_column_text(q, 1)),
+			.day = db_column_isnull(q, 2) ? NULL : arena_strdup(r->a, db_column_text(q, 2)),
 			.weight = 1,
 		};
 		if (fn(ctx, &m))

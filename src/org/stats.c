@@ -111,11 +111,11 @@ static int people_records(struct req *r, int64_t unit, const char *to, const cha
 	db_bind_int64(q, k, limit);
 	int rc;
 	while ((rc = db_step(q)) == DB_ROW) {
-		const char *pos = db_column_text(q, 2);
+		const char *pos = db_column_text(q, 2), *name = db_column_text(q, 1);
 		struct metric_record m = {
 			.path = arena_printf(r->a, "/r/people/%lld", (long long)db_column_int64(q, 0)),
-			.title = pos && *pos ? arena_printf(r->a, "%s · %s", db_column_text(q, 1), pos)
-					     : arena_strdup(r->a, db_column_text(q, 1)),
+			.title = pos && *pos ? arena_printf(r->a, "%s · %s", name ? name : "", pos)
+					     : arena_strdup(r->a, name ? name : ""),
 			.day = db_column_isnull(q, 3) ? NULL : arena_strdup(r->a, db_column_text(q, 3)),
 			.weight = 1,
 		};
