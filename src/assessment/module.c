@@ -13,6 +13,7 @@ static const struct nav_item nav[] = {
 	 .perm = P_SIGNED_IN,
 	 .icon = "M4 4h16v4H4zM4 10h10v4H4zM4 16h6v4H4z",
 	 .order = 700},
+	{.path = "/assessment/rounds", .label = M_assess_rounds, .perm = P_SIGNED_IN, .icon = "M4 20V10h4v10zM10 20V4h4v16zM16 20v-7h4v7z", .order = 701},
 	{NULL},
 };
 
