@@ -17,11 +17,19 @@ static const struct nav_item nav[] = {
 	{NULL},
 };
 
+static const struct command commands[] = {
+	{"assess-compute", assess_compute_cmd, "compute an assessment round's scores (prints progress)",
+	 "usage: wenming assess-compute ROUND\n"
+	 "Freezes the metrics of every unit of the round as of its period and scores every automatic\n"
+	 "indicator, then rolls up, grades and ranks, in one transaction; prints its progress on stderr."},
+	{NULL, NULL, NULL, NULL},
+};
+
 const struct module assessment_module = {
 	.name = "assessment",
 	.migrations = "src/assessment/migrations/",
 	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes, assess_round_routes, assess_score_routes, NULL},
-	.commands = assess_round_commands,
 	.nav = nav,
+	.commands = commands,
 	.demo = assessment_demo,
 };

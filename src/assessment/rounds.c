@@ -658,7 +658,7 @@ static void cli_progress(void *ctx, const char *phase, long done, long total)
 	fflush(stderr);
 }
 
-static int cmd_compute(struct config *cfg, int argc, char **argv)
+int assess_compute_cmd(struct config *cfg, int argc, char **argv)
 {
 	unsigned long long id;
 	if (argc != 2 || cli_parse_u64(argv[1], &id))
@@ -690,10 +690,3 @@ static int cmd_compute(struct config *cfg, int argc, char **argv)
 	db_close(db);
 	return rc ? 1 : 0;
 }
-
-const struct command assess_round_commands[] = {
-	{"assess-compute", cmd_compute, "compute an assessment round's scores (prints progress)",
-	 "wenming assess-compute ROUND\n\nFreezes the metrics of every unit of the round as of its period and scores "
-	 "every automatic indicator, then rolls up, grades and ranks; prints its progress on stderr."},
-	{NULL, NULL, NULL, NULL},
-};
