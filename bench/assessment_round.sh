@@ -11,10 +11,15 @@
 #
 # Goals (issue 12): compute < 60 s; one unit's score page < 50 ms.
 #
-# Results (2 shared cores, AMD EPYC, SQLite 3.40, RelWithDebInfo):
-#   2026-12-03, branch scoring (metrics' `compute` per unit: main had no
-#   `shares` yet): see docs/PERFORMANCE-rounds in docs/DECISIONS.md and the
-#   last run's output appended to bench/RESULTS.md by this script.
+# Results (2 shared cores, AMD EPYC, SQLite 3.40.1, RelWithDebInfo, load
+# average 7–9 from other helpers' builds; full tables in bench/RESULTS.md):
+#   2026-12-03, scoring merged with the metrics branch (every cases metric
+#   has `shares` and `records`): compute 19.1 s (10,000 units, 110,000
+#   scores, 130,000 frozen values, 22,440 records behind deductions); one
+#   unit's score page 5.8 ms (window), 7.1 ms (department), 7.8 ms (bureau)
+#   median; the round page with 2,000 result rows 99 ms; the workbook 389 ms.
+#   2026-12-03, scoring on main (no `shares` yet: `compute` per unit and
+#   metric): compute 105 s — over the goal; the score page 10–28 ms.
 #
 # Usage: bench/assessment_round.sh [BIN] [--no-record]
 set -euo pipefail
