@@ -101,7 +101,7 @@ test('the office creates a round; others may not; bad input is refused with its 
 	assert.deepEqual(units.map((u) => u[0]).sort((x, y) => x - y), [O.B, O.S1, O.D1, O.W1, O.S2, O.D2].sort((x, y) => x - y));
 	assert.equal(units.find((u) => u[0] === O.W1)[2], O.S1);
 	assert.equal(units.find((u) => u[0] === O.B)[2], '');
-	assert.equal(sql(`SELECT count(*) FROM audit WHERE action = 'assessment_round_create' AND entity_id = ${R}`)[0][0], 1);
+	assert.equal(sql(`SELECT count(*) FROM audit WHERE action = 'assessment_round_create' AND entity_id = '${R}'`)[0][0], 1);
 	const page = await W.office.get(`/assessment/rounds/${R}`);
 	assert.equal(page.status, 200);
 	assert.ok(page.text.includes('data-state="open"'));
@@ -228,7 +228,7 @@ test('review, announce (appeal days in working days), publish waits for appeals'
 	assert.equal((await W.office.post(`/assessment/rounds/${R}/publish`, {})).status, 303);
 	assert.equal(state(), 'published');
 	for (const a of ['compute', 'review', 'announce', 'publish']) assert.equal((await W.office.post(`/assessment/rounds/${R}/${a}`, {})).status, 409, a);
-	const audit = sql(`SELECT action FROM audit WHERE entity = 'assess_rounds' AND entity_id = ${R} ORDER BY id`).map((x) => x[0]);
+	const audit = sql(`SELECT action FROM audit WHERE entity = 'assess_rounds' AND entity_id = '${R}' ORDER BY id`).map((x) => x[0]);
 	for (const a of ['assessment_round_create', 'assessment_round_compute', 'assessment_round_review', 'assessment_round_appeal', 'assessment_round_published'])
 		assert.ok(audit.includes(a), `${a} in ${audit}`);
 });
