@@ -262,3 +262,20 @@ test('the results table sorts and filters by kind', async () => {
 	const rows = [...p.text.matchAll(/<tr data-unit="(\d+)"/g)].map((m) => Number(m[1]));
 	assert.deepEqual(rows.sort((x, y) => x - y), [O.D1, O.D2].sort((x, y) => x - y));
 });
+
+test('the rounds pages are valid HTML', async () => {
+	await setup();
+	const { HtmlValidate } = require('html-validate');
+	const v = new HtmlValidate({
+		extends: ['html-validate:standard'],
+		rules: { 'hidden-focusable': 'error', 'input-missing-label': 'error', 'no-dup-id': 'error' },
+	});
+	for (const [w, p] of [[W.office, '/assessment/rounds'], [W.office, `/assessment/rounds/${R}`], [W.office, `/assessment/rounds/${R}/units/${O.S1}`],
+		[W.office, `/assessment/rounds/${R}/units/${O.W1}`], [W.ua1, `/assessment/rounds/${R}`]]) {
+		const r = await w.get(p);
+		assert.equal(r.status, 200, p);
+		const report = await v.validateString(r.text);
+		const msgs = report.results.flatMap((x) => x.messages).map((m) => `${p}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`);
+		assert.deepEqual(msgs, []);
+	}
+});
