@@ -90,9 +90,9 @@ int assess_rounds_demo(struct db *db, const struct demo_options *o, char *err, s
 	cal_format_date(due, dd);
 	if (!rc)
 		rc = db_run(db,
-			    "UPDATE assess_rounds SET state = 'published', announced_at = ?, appeal_due = ?, published_at "
-			    "= ? WHERE id = ?",
-			    "isii", ann, dd, (int64_t)now - 5 * 86400, id);
+			    "UPDATE assess_rounds SET state = 'published', computed_at = ?, announced_at = ?, appeal_due = ?, "
+			    "published_at = ? WHERE id = ?",
+			    "iisii", ann - 10 * 86400, ann, dd, (int64_t)now - 5 * 86400, id);
 	if (rc || db_commit(db)) {
 		snprintf(err, errlen, "the assessment round demo failed: %s", db_errmsg(db));
 		db_rollback(db);
