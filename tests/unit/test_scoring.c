@@ -13,6 +13,12 @@
 #include <string.h>
 
 #include "assessment/round.h"
+#include "core/cal.h"
+#include "module.h"
+#include "testdb.h"
+
+#include <stdlib.h>
+#include <time.h>
 
 #define assert_double_equal(a, b, eps)                                                       \
 	do {                                                                                 \
@@ -131,6 +137,168 @@ static void ranks_share_ties_and_put_the_vetoed_last(void **state)
 	}
 }
 
+/* ---- a round on a database: compute, assess_score_set, rollup ---- */
+
+struct fx {
+	struct testreq q; /* first: testreq_teardown frees the fixture */
+	int64_t b, s1, w1, s2, round, man, ded, veto;
+};
+
+static int64_t add_unit(struct fx *f, int64_t parent, const char *code, const char *kind)
+{
+	struct db *db = f->q.t.db;
+	int64_t id = db_insert(db,
+			       "INSERT INTO units (code, name, kind, parent_id, active, created_at, updated_at) VALUES "
+			       "(?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), 1, 0, 0) RETURNING id",
+			       "sssi", code, code, kind, parent);
+	assert_true(id > 0);
+	db_run(db, "INSERT INTO unit_tree (ancestor_id, unit_id) VALUES (?, ?)", "ii", id, id);
+	if (parent)
+		db_run(db,
+		       "INSERT INTO unit_tree (ancestor_id, unit_id) SELECT ancestor_id, CAST(? AS BIGINT) FROM unit_tree "
+		       "WHERE unit_id = ?",
+		       "ii", id, parent);
+	return id;
+}
+
+static int64_t leaf(struct fx *f, int64_t sys, int pos, const char *method, double max, const char *formula,
+		    const char *metric, double per)
+{
+	int64_t id = db_insert(f->q.t.db,
+			       "INSERT INTO assess_indicators (system_id, level, position, name, max_points, method, formula, "
+			       "metric, per_event) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			       "iisdsssd", sys, (int64_t)pos, method, max, method, formula, metric, per);
+	assert_true(id > 0);
+	return id;
+}
+
+static int setup(void **state, enum db_kind kind)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	*state = f;
+	if (kind == DB_PG && !testdb_pg_url()) {
+		free(f);
+		*state = NULL;
+		return 0;
+	}
+	if (testdb_open(&f->q.t, kind, 2))
+		return -1;
+	arena_init(&f->q.a);
+	req_init_cli(&f->q.r, &f->q.a, f->q.t.db, LANG_EN);
+	struct db *db = f->q.t.db;
+	f->b = add_unit(f, 0, "B", "bureau");
+	f->s1 = add_unit(f, f->b, "S1", "secondary");
+	f->w1 = add_unit(f, f->s1, "W1", "window");
+	f->s2 = add_unit(f, f->b, "S2", "secondary");
+	add_unit(f, f->w1, "P1", "post"); /* not in a round */
+	int64_t today = cal_local_day(time(NULL));
+	char from[CAL_DATE_SIZE], to[CAL_DATE_SIZE], due[CAL_DATE_SIZE];
+	cal_format_date(today - 60, from);
+	cal_format_date(today, to);
+	/* two rectification items of W1 open past their due day: overdue */
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(db_run(db,
+					"INSERT INTO rectifications (problem, source, unit_id, due, state, assigned_at, progress, "
+					"reminders, created_at, updated_at) VALUES ('p', 'inspection', ?, ?, 'in_progress', ?, "
+					"0, 0, 0, 0)",
+					"isi", f->w1, cal_format_date(today - 5, due), cal_local_time(today - 30, 12, 0, 0)),
+				 0);
+	int64_t sys = db_insert(db,
+				"INSERT INTO assess_systems (year, version, name, state, total_points, created_at) VALUES "
+				"(2026, 1, 's', 'in_use', 13, 0) RETURNING id",
+				NULL);
+	assert_true(sys > 0);
+	f->man = leaf(f, sys, 1, "manual", 10, "", "", 0);
+	f->ded = leaf(f, sys, 2, "deduction", 3, "", "rect_overdue", 1);
+	f->veto = leaf(f, sys, 3, "veto", 0, "rect_overdue >= 2", "", 0);
+	f->round = db_insert(db,
+			     "INSERT INTO assess_rounds (system_id, kind, name, period_from, period_to, state, created_at) "
+			     "VALUES (?, 'mid_year', 'r', ?, ?, 'open', 0) RETURNING id",
+			     "iss", sys, from, to);
+	assert_true(f->round > 0);
+	assert_int_equal(assess_round_fill_units(&f->q.r, f->round), 0);
+	return 0;
+}
+
+static int setup_sqlite(void **state)
+{
+	return setup(state, DB_SQLITE);
+}
+
+static int setup_pg(void **state)
+{
+	return setup(state, DB_PG);
+}
+
+static double num(struct fx *f, const char *sql, int64_t unit)
+{
+	struct db_stmt *q = db_query(f->q.t.db, &f->q.a, sql, "ii", f->round, unit);
+	assert_non_null(q);
+	assert_int_equal(db_step(q), DB_ROW);
+	return db_column_double(q, 0);
+}
+
+#define UNIT_COL(col) ("SELECT " col " FROM assess_round_units WHERE round_id = ? AND unit_id = ?")
+
+static void compute_then_set_scores(void **state)
+{
+	struct fx *f = *state;
+	if (!f)
+		skip();
+	struct req *r = &f->q.r;
+	struct db *db = f->q.t.db;
+	/* the round's units: not the post; W1's parent in the round is S1 */
+	assert_int_equal(db_one_int64(db, -1, "SELECT COUNT(*) FROM assess_round_units WHERE round_id = ?", "i", f->round), 4);
+	assert_double_equal(num(f, UNIT_COL("parent_id"), f->w1), (double)f->s1, 0);
+	assert_int_equal(assess_round_compute(r, f->round, NULL, NULL), 0);
+	/* W1: 2 overdue items: deduction 1 of 3, and the veto */
+	assert_double_equal(num(f, "SELECT points FROM assess_round_scores WHERE round_id = ? AND unit_id = ? AND "
+				   "indicator_id = (SELECT MAX(id) - 1 FROM assess_indicators)",
+			       f->w1),
+			    1, 1e-9);
+	assert_double_equal(num(f, UNIT_COL("vetoed"), f->w1), 1, 0);
+	assert_double_equal(num(f, UNIT_COL("vetoed"), f->s1), 1, 0); /* its subtree has them too */
+	assert_double_equal(num(f, UNIT_COL("vetoed"), f->s2), 0, 0);
+	assert_double_equal(num(f, UNIT_COL("own_total"), f->s2), 3, 0); /* the manual leaf waits */
+	assert_double_equal(num(f, UNIT_COL("max_total"), f->s2), 13, 0);
+
+	/* the office: 12 of 10 is 10; the rollup of S1 and B follows */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(assess_score_set(r, f->round, f->w1, f->man, 12, "manual", "good"), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_double_equal(num(f, UNIT_COL("own_total"), f->w1), 11, 1e-9);
+	assert_double_equal(num(f, UNIT_COL("total"), f->w1), 11, 1e-9);
+	/* S1: own 1 of 13, W1 11/13: 0.5 × 1 + 0.5 × 11/13 × 13 = 6 */
+	assert_double_equal(num(f, UNIT_COL("total"), f->s1), 6, 1e-9);
+	/* an appeal lifts W1's veto (0.2 → 0): not vetoed, graded by points */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(assess_score_set(r, f->round, f->w1, f->veto, 0.2, "appeal", "upheld"), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_double_equal(num(f, UNIT_COL("vetoed"), f->w1), 0, 0);
+	assert_int_equal(db_one_int64(db, 0,
+				      "SELECT COUNT(*) FROM assess_round_units WHERE round_id = ? AND unit_id = ? AND grade = "
+				      "'good'",
+				      "ii", f->round, f->w1),
+			 1); /* 11 / 13 = 84.6 % */
+	/* negative points are 0; a veto leaf's 0.7 is 1 */
+	assert_int_equal(db_begin(db), 0);
+	assert_int_equal(assess_score_set(r, f->round, f->s2, f->man, -4, "manual", ""), 0);
+	assert_int_equal(assess_score_set(r, f->round, f->s2, f->veto, 0.7, "manual", ""), 0);
+	assert_int_equal(db_commit(db), 0);
+	assert_double_equal(num(f, UNIT_COL("own_total"), f->s2), 3, 0);
+	assert_double_equal(num(f, UNIT_COL("vetoed"), f->s2), 1, 0);
+	/* both secondary units vetoed now: ranked by their totals among themselves */
+	assert_double_equal(num(f, UNIT_COL("rank_in_kind"), f->s2), 2, 0);
+	assert_double_equal(num(f, UNIT_COL("rank_in_kind"), f->s1), 1, 0);
+	/* no such unit or leaf in the round */
+	assert_int_equal(assess_score_set(r, f->round, f->s2 + 1000, f->man, 1, "manual", ""), ASSESS_E_NOT_FOUND);
+	/* a recompute keeps the office's scores */
+	assert_int_equal(assess_round_compute(r, f->round, NULL, NULL), 0);
+	assert_double_equal(num(f, UNIT_COL("own_total"), f->w1), 11, 1e-9);
+	assert_double_equal(num(f, UNIT_COL("vetoed"), f->w1), 0, 0);
+	assert_double_equal(num(f, UNIT_COL("vetoed"), f->s2), 1, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,5 +308,12 @@ int main(void)
 		cmocka_unit_test(grades_by_share_and_the_veto),
 		cmocka_unit_test(ranks_share_ties_and_put_the_vetoed_last),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest db_tests[] = {
+		cmocka_unit_test(compute_then_set_scores),
+	};
+	modules_init();
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rc += cmocka_run_group_tests_name("sqlite", db_tests, setup_sqlite, testreq_teardown);
+	rc += cmocka_run_group_tests_name("pg", db_tests, setup_pg, testreq_teardown);
+	return rc;
 }
