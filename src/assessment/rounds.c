@@ -142,6 +142,13 @@ static void new_form(struct req *r, const char *kind, const char *name, const ch
 	field_input(r, "date", "period_to", M_assess_round_to, to, M_NONE, 1, M_NONE);
 	field_input(r, "date", "self_due", M_assess_round_self_due, self_due, M_NONE, 0, M_NONE);
 	field_input(r, "number", "appeal_days", M_assess_round_appeal_days, days, M_NONE, 1, M_NONE);
+	/* the grade thresholds, % of the applicable maximum (as typed after an error) */
+	static const char *const th[] = {"th_excellent", "th_good", "th_pass"}, *const dflt[] = {"90", "80", "60"};
+	static const enum msg_id tl[] = {M_assess_round_g_excellent, M_assess_round_g_good, M_assess_round_g_pass};
+	for (int i = 0; i < 3; i++) {
+		const char *v = req_form(r, th[i]);
+		field_input(r, "decimal", th[i], tl[i], v ? v : dflt[i], M_NONE, 1, i == 0 ? M_assess_round_th_hint : M_NONE);
+	}
 	html(r, "<div class=\"filter-actions\"><button class=\"btn btn-primary\">%T</button></div></form></section>",
 	     M_assess_create);
 }
@@ -222,12 +229,24 @@ static int create_post(struct req *r)
 	int64_t a, b, sd;
 	char *end;
 	long days = strtol(ds, &end, 10);
+	double th[3];
+	static const char *const thn[] = {"th_excellent", "th_good", "th_pass"};
+	int th_bad = 0;
+	for (int i = 0; i < 3; i++) {
+		const char *v = req_form(r, thn[i]);
+		char *e;
+		th[i] = v && *v ? strtod(v, &e) : (i == 0 ? 90 : i == 1 ? 80 : 60);
+		if (v && *v && (*e || !isfinite(th[i])))
+			th_bad = 1;
+	}
+	th_bad = th_bad || th[2] < 0 || th[2] > th[1] || th[1] > th[0] || th[0] > 100;
 	enum msg_id err = strcmp(kind, "mid_year") && strcmp(kind, "year_end") ? M_assess_bad_name
 			  : !*name || strlen(name) > 600			     ? M_assess_bad_name
 			  : cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b ||
 					  (*self_due && cal_parse_date(self_due, &sd))
 				  ? M_assess_round_bad_dates
 			  : !*ds || *end || days < 1 || days > 30 ? M_assess_round_bad_days
+			  : th_bad				  ? M_assess_round_bad_thresholds
 								  : M_NONE;
 	struct db *db = req_db(r);
 	int64_t sys = 0;
@@ -245,10 +264,10 @@ static int create_post(struct req *r)
 	int64_t id = rc ? rc
 			: db_insert(db,
 				    "INSERT INTO assess_rounds (system_id, kind, name, period_from, period_to, self_due, "
-				    "appeal_days, state, created_by, created_at) VALUES (?, ?, ?, ?, ?, NULLIF(?, ''), ?, "
-				    "'open', ?, ?) RETURNING id",
-				    "isssssiii", sys, kind, name, from, to, self_due, (int64_t)days, r->user->id,
-				    (int64_t)time(NULL));
+				    "appeal_days, state, created_by, created_at, th_excellent, th_good, th_pass) VALUES (?, ?, ?, "
+				    "?, ?, NULLIF(?, ''), ?, 'open', ?, ?, ?, ?, ?) RETURNING id",
+				    "isssssiiiddd", sys, kind, name, from, to, self_due, (int64_t)days, r->user->id,
+				    (int64_t)time(NULL), th[0], th[1], th[2]);
 	if (id > 0)
 		rc = assess_round_fill_units(r, id);
 	if (id > 0 && !rc) {

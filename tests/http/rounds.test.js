@@ -92,9 +92,13 @@ test('the office creates a round; others may not; bad input is refused with its 
 	r = await W.office.post('/assessment/rounds', { ...form, period_from: '2001-01-01', period_to: '2001-06-30' });
 	assert.equal(r.status, 422, 'no system in use in 2001');
 	assert.ok(r.text.includes(msgHtml('assess_round_no_system', 'en')));
+	r = await W.office.post('/assessment/rounds', { ...form, th_excellent: 70, th_good: 80, th_pass: 60 });
+	assert.equal(r.status, 422, 'excellent below good');
+	assert.ok(r.text.includes(msgHtml('assess_round_bad_thresholds', 'en')));
 	r = await W.office.post('/assessment/rounds', form);
 	assert.equal(r.status, 303, r.text.slice(0, 300));
 	R = idOf(r);
+	assert.deepEqual(sql(`SELECT th_excellent, th_good, th_pass FROM assess_rounds WHERE id = ${R}`), [[90, 80, 60]], 'the default thresholds');
 	assert.equal(state(), 'open');
 	// the active units, with the nearest unit of the round above as parent
 	const units = sql(`SELECT unit_id, unit_kind, parent_id FROM assess_round_units WHERE round_id = ${R} ORDER BY unit_id`);
