@@ -294,6 +294,8 @@ static const struct markup *action(struct req *r, int64_t id, const char *what, 
 			id, what, csrf_input(r), primary ? " btn-primary" : "", what, label);
 }
 
+#define ROUND_PER_PAGE 100
+
 static void results_render(struct req *r, const struct assess_round *rd, int office)
 {
 	static const struct list_col cols[] = {
@@ -323,16 +325,23 @@ static void results_render(struct req *r, const struct assess_round *rd, int off
 	for (int i = 0; i < nroots; i++)
 		if (!roots[i])
 			all = 1;
-	struct buf sql;
-	buf_init(&sql, r->a);
-	buf_puts(&sql, "SELECT ru.unit_id, u.name, ru.unit_kind, ru.own_total, ru.total, ru.max_total, ru.grade, "
-		       "ru.rank_in_kind, ru.vetoed FROM assess_round_units ru JOIN units u ON u.id = ru.unit_id WHERE "
-		       "ru.round_id = ? AND (? = '' OR ru.unit_kind = ?)");
-	if (!all)
-		buf_puts(&sql, " AND ru.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id IN (?, ?, ?, ?, ?, ?, ?, ?))");
-	buf_printf(&sql, " ORDER BY %s, ru.unit_id LIMIT 2000", order);
+	int page = req_page(r);
+	if (!page)
+		page = 1;
+	const char *where = all ? " WHERE ru.round_id = ? AND (? = '' OR ru.unit_kind = ?)"
+				: " WHERE ru.round_id = ? AND (? = '' OR ru.unit_kind = ?) AND ru.unit_id IN (SELECT "
+				  "unit_id FROM unit_tree WHERE ancestor_id IN (?, ?, ?, ?, ?, ?, ?, ?))";
 	const char *kv = kix >= 0 ? kinds[kix] : "";
-	struct db_stmt *q = db_query(req_db(r), r->a, sql.p, all ? "iss" : "issiiiiiiii", rd->id, kv, kv, roots[0],
+	int64_t total = db_one_int64(req_db(r), 0,
+				     arena_printf(r->a, "SELECT COUNT(*) FROM assess_round_units ru%s", where),
+				     all ? "iss" : "issiiiiiiii", rd->id, kv, kv, roots[0], roots[1], roots[2], roots[3],
+				     roots[4], roots[5], roots[6], roots[7]);
+	const char *sql = arena_printf(r->a,
+				       "SELECT ru.unit_id, u.name, ru.unit_kind, ru.own_total, ru.total, ru.max_total, "
+				       "ru.grade, ru.rank_in_kind, ru.vetoed FROM assess_round_units ru JOIN units u ON u.id = "
+				       "ru.unit_id%s ORDER BY %s, ru.unit_id LIMIT %d OFFSET %lld",
+				       where, order, ROUND_PER_PAGE, (long long)(page - 1) * ROUND_PER_PAGE);
+	struct db_stmt *q = db_query(req_db(r), r->a, sql, all ? "iss" : "issiiiiiiii", rd->id, kv, kv, roots[0],
 				     roots[1], roots[2], roots[3], roots[4], roots[5], roots[6], roots[7]);
 	html(r, "<section class=\"card\" id=\"results\"><h2>%T</h2><p class=\"hint\">%T %s</p>", M_assess_round_results,
 	     M_assess_round_results_hint,
@@ -368,10 +377,12 @@ static void results_render(struct req *r, const struct assess_round *rd, int off
 		     g ? html_fmt(r, "<span class=\"badge%s\">%T</span>", grade_badge(g), assess_grade_label(g)) : NULL,
 		     vetoed ? html_fmt(r, " <span class=\"badge badge-warn\">%T</span>", M_assess_round_veto) : NULL);
 	}
-	if (n)
+	if (n) {
 		list_end(r);
-	else
+		list_pager(r, total, page, ROUND_PER_PAGE);
+	} else {
 		html(r, "<p class=\"hint\">%T</p>", M_assess_round_not_computed);
+	}
 	html(r, "</section>");
 }
 
