@@ -265,6 +265,11 @@ test('the results table sorts and filters by kind', async () => {
 	assert.equal(p.status, 200);
 	const rows = [...p.text.matchAll(/<tr data-unit="(\d+)"/g)].map((m) => Number(m[1]));
 	assert.deepEqual(rows.sort((x, y) => x - y), [O.D1, O.D2].sort((x, y) => x - y));
+	// pages of 100: the second page of six units is empty
+	const p2 = await W.office.get(`/assessment/rounds/${R}?page=2`);
+	assert.equal(p2.status, 200);
+	assert.equal([...p2.text.matchAll(/<tr data-unit="/g)].length, 0);
+	assert.equal([...(await W.office.get(`/assessment/rounds/${R}`)).text.matchAll(/<tr data-unit="/g)].length, 6);
 });
 
 test('the rounds pages are valid HTML', async () => {
