@@ -144,10 +144,10 @@ static void new_form(struct req *r, const char *kind, const char *name, const ch
 	field_input(r, "number", "appeal_days", M_assess_round_appeal_days, days, M_NONE, 1, M_NONE);
 	/* the grade thresholds, % of the applicable maximum (as typed after an error) */
 	static const char *const th[] = {"th_excellent", "th_good", "th_pass"}, *const dflt[] = {"90", "80", "60"};
-	static const enum msg_id tl[] = {M_assess_round_g_excellent, M_assess_round_g_good, M_assess_round_g_pass};
+	static const enum msg_id tl[] = {M_assess_round_th_excellent, M_assess_round_th_good, M_assess_round_th_pass};
 	for (int i = 0; i < 3; i++) {
 		const char *v = req_form(r, th[i]);
-		field_input(r, "decimal", th[i], tl[i], v ? v : dflt[i], M_NONE, 1, i == 0 ? M_assess_round_th_hint : M_NONE);
+		field_input(r, "decimal", th[i], tl[i], v ? v : dflt[i], M_NONE, 1, M_NONE);
 	}
 	html(r, "<div class=\"filter-actions\"><button class=\"btn btn-primary\">%T</button></div></form></section>",
 	     M_assess_create);
