@@ -6,6 +6,7 @@
 #include "../web/layout.h"
 #include "assessment.h"
 #include "metrics.h"
+#include "round.h"
 
 static const struct nav_item nav[] = {
 	{.path = "/assessment/systems",
@@ -13,6 +14,7 @@ static const struct nav_item nav[] = {
 	 .perm = P_SIGNED_IN,
 	 .icon = "M4 4h16v4H4zM4 10h10v4H4zM4 16h6v4H4z",
 	 .order = 700},
+	{.path = "/assessment/rounds", .label = M_assess_rounds, .perm = P_SIGNED_IN, .icon = "M4 20V10h4v10zM10 20V4h4v16zM16 20v-7h4v7z", .order = 701},
 	{NULL},
 };
 
@@ -27,13 +29,18 @@ static const struct command commands[] = {
 	 "--metric NAME checks that metric only; --shares-only times the shares and folds without\n"
 	 "comparing (for benchmarks); --corrupt NAME (for tests) puts one unit's share of\n"
 	 "metric NAME off by one."},
+	{"assess-compute", assess_compute_cmd, "compute an assessment round's scores (prints progress)",
+	 "usage: wenming assess-compute ROUND\n"
+	 "Freezes the metrics of every unit of the round as of its period and scores every automatic\n"
+	 "indicator, then rolls up, grades and ranks, in one transaction; prints its progress on stderr."},
 	{NULL, NULL, NULL, NULL},
 };
 
 const struct module assessment_module = {
 	.name = "assessment",
 	.migrations = "src/assessment/migrations/",
-	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes, assess_metric_routes, NULL},
+	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes, assess_metric_routes,
+						assess_round_routes, assess_score_routes, NULL},
 	.nav = nav,
 	.commands = commands,
 	.demo = assessment_demo,
