@@ -5,6 +5,7 @@
  * come later on the same tables (assessment.h). */
 #include "../web/layout.h"
 #include "assessment.h"
+#include "roundwork.h"
 
 static const struct nav_item nav[] = {
 	{.path = "/assessment/systems",
@@ -18,7 +19,9 @@ static const struct nav_item nav[] = {
 const struct module assessment_module = {
 	.name = "assessment",
 	.migrations = "src/assessment/migrations/",
-	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes, NULL},
+	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes,
+						assess_self_routes, assess_review_routes, assess_appeal_routes, assess_pack_routes,
+						NULL},
 	.nav = nav,
 	.demo = assessment_demo,
 };
