@@ -243,16 +243,20 @@ static int file_post(struct req *r)
 	const char *uname, *kind;
 	if (rw_round_unit(r, rd.id, unit, &uname, &kind))
 		return req_fail(r, 404, M_rw_not_in_round);
-	if (!rw_is_clerk(r, unit) || !assess_round_may_see(r, &rd, unit))
+	if (!rw_is_clerk(r, unit))
 		return req_fail(r, 403, M_NONE);
 	const char *ls = req_form(r, "indicator"), *reason = req_form(r, "reason");
 	struct appeal_err e = {.leaf = ls ? strtoll(ls, NULL, 10) : 0, .reason = reason ? reason : ""};
 	e.msg = appeal_closed(r, &rd, &e.detail);
+	if (e.msg == M_rw_appeal_not_now && !assess_round_may_see(r, &rd, unit))
+		return req_fail(r, 409, M_rw_appeal_not_now); /* scores not shown yet: no page of them */
 	if (e.msg != M_NONE) {
 		e.leaf = 0;
 		r->status = 409;
 		return unit_render(r, &rd, unit, &e);
 	}
+	if (!assess_round_may_see(r, &rd, unit))
+		return req_fail(r, 403, M_NONE);
 	struct rw_leaf *v;
 	int n = rw_leaves_load(r, &rd, unit, kind, 0, &v), k = -1;
 	for (int i = 0; i < n; i++)
