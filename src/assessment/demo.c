@@ -8,6 +8,7 @@
  * was copied from, so "copy to next year" has a history to show. */
 #include "../db/db.h"
 #include "assessment.h"
+#include "round.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -105,7 +106,6 @@ static int64_t demo_system(struct db *db, int year, const char *state, int64_t b
 
 int assessment_demo(struct db *db, const struct demo_options *o, char *err, size_t errlen)
 {
-	(void)o;
 	int64_t existing = db_one_int64(db, -1, "SELECT COUNT(*) FROM assess_systems", NULL);
 	if (existing < 0) {
 		snprintf(err, errlen, "cannot read the assessment tables: %s", db_errmsg(db));
@@ -129,5 +129,5 @@ int assessment_demo(struct db *db, const struct demo_options *o, char *err, size
 	}
 	printf("loaded the demo assessment: the %d and %d indicator systems (%zu indicators each, 100 points)\n",
 	       year - 1, year, sizeof demo_tree / sizeof demo_tree[0]);
-	return 0;
+	return assess_rounds_demo(db, o, err, errlen);
 }

@@ -5,6 +5,7 @@
  * come later on the same tables (assessment.h). */
 #include "../web/layout.h"
 #include "assessment.h"
+#include "round.h"
 #include "roundwork.h"
 
 static const struct nav_item nav[] = {
@@ -19,9 +20,10 @@ static const struct nav_item nav[] = {
 const struct module assessment_module = {
 	.name = "assessment",
 	.migrations = "src/assessment/migrations/",
-	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes,
+	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes, assess_round_routes, assess_score_routes,
 						assess_self_routes, assess_review_routes, assess_appeal_routes, assess_pack_routes,
 						NULL},
+	.commands = assess_round_commands,
 	.nav = nav,
 	.demo = assessment_demo,
 };

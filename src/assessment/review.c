@@ -126,7 +126,7 @@ static int unit_render(struct req *r, const struct assess_round *rd, int64_t uni
 			continue;
 		}
 		html(r,
-		     "<form method=\"post\" action=\"/assessment/rounds/%D/review\" class=\"filters\">%H<input "
+		     "<form method=\"post\" action=\"/assessment/rounds/%D/review/score\" class=\"filters\">%H<input "
 		     "type=\"hidden\" name=\"unit\" value=\"%D\"><input type=\"hidden\" name=\"indicator\" value=\"%D\">"
 		     "<div class=\"field%H\"><label for=\"p-%D\">%T (0–%s)</label><input type=\"text\" inputmode=\"decimal\" "
 		     "id=\"p-%D\" name=\"points\" value=\"%a\" required></div>"
@@ -226,6 +226,6 @@ static int review_post(struct req *r)
 
 const struct route assess_review_routes[] = {
 	{"GET", "/assessment/rounds/{id:int}/review", review_page, P_SIGNED_IN, 0, "assessment review"},
-	{"POST", "/assessment/rounds/{id:int}/review", review_post, P_SIGNED_IN, 1, "assessment review"},
+	{"POST", "/assessment/rounds/{id:int}/review/score", review_post, P_SIGNED_IN, 1, "assessment review"},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };

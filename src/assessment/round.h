@@ -31,6 +31,8 @@ struct req;
 struct markup;
 
 #define ASSESS_RECORDS_MAX 50
+/* No such round, or no such unit and leaf in it (not a DB_E_* value). */
+#define ASSESS_E_NOT_FOUND (-30)
 
 struct assess_round {
 	int64_t id, system_id;
@@ -47,7 +49,7 @@ int assess_round_load(struct req *r, int64_t id, struct assess_round *out);
  * office's comment), clamped to [0, max_points] (a veto leaf takes 0 or 1:
  * 1 = vetoed), then recomputes the unit's own total, the rollup of its
  * ancestors, the grades and the ranks. Call inside a transaction.
- * 0, or a DB_E_* code (DB_E_NOT_FOUND: no such unit and leaf in the round). */
+ * 0, or a DB_E_* code (ASSESS_E_NOT_FOUND: no such unit and leaf in the round). */
 int assess_score_set(struct req *r, int64_t round_id, int64_t unit_id, int64_t indicator_id, double points,
 		     const char *source, const char *comment);
 
@@ -67,6 +69,10 @@ typedef void assess_progress_fn(void *ctx, const char *phase, long done, long to
  * rolls up, grades and ranks; in one transaction of its own. 0, or a
  * DB_E_* code. progress may be NULL. */
 int assess_round_compute(struct req *r, int64_t round_id, assess_progress_fn *progress, void *ctx);
+
+/* Adds the round's units (active, not posts or party branches) with the
+ * nearest ancestor among them as parent_id. Call inside a transaction. */
+int assess_round_fill_units(struct req *r, int64_t round_id);
 
 /* Recomputes own totals, rollup, grades and ranks of the whole round from
  * assess_round_scores. Call inside a transaction. 0, or a DB_E_* code. */

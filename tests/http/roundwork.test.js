@@ -227,35 +227,35 @@ test('review: the office scores a manual leaf beside the self-assessment; the to
 	assert.ok(p.text.includes('年度計畫已印發。'), 'the self-assessment beside the leaf');
 	assert.ok(p.text.includes(`data-indicator="${L.plan}"`) && !p.text.includes(`data-indicator="${L.overdue}"`), 'manual leaves only');
 	const before = total(O.S1);
-	let r = await W.office.post(`/assessment/rounds/${RD}/review`, { unit: O.S1, indicator: L.plan, points: '11', comment: 'too many' });
+	let r = await W.office.post(`/assessment/rounds/${RD}/review/score`, { unit: O.S1, indicator: L.plan, points: '11', comment: 'too many' });
 	assert.equal(r.status, 422);
 	assert.ok(r.text.includes(msgHtml('rw_bad_points', 'en')));
 	assert.deepEqual(score(O.S1, L.plan), ['', 'manual', '']);
-	r = await W.office.post(`/assessment/rounds/${RD}/review`, { unit: O.S1, indicator: L.plan, points: '8', comment: 'Plan printed, no budget line.' });
+	r = await W.office.post(`/assessment/rounds/${RD}/review/score`, { unit: O.S1, indicator: L.plan, points: '8', comment: 'Plan printed, no budget line.' });
 	assert.equal(r.status, 303, r.text.slice(0, 400));
 	assert.deepEqual(score(O.S1, L.plan), [8, 'manual', 'Plan printed, no budget line.']);
 	assert.equal(total(O.S1), before + 8);
-	r = await W.office.post(`/assessment/rounds/${RD}/review`, { unit: O.S1, indicator: L.vol, points: '6', comment: 'Some records.' });
+	r = await W.office.post(`/assessment/rounds/${RD}/review/score`, { unit: O.S1, indicator: L.vol, points: '6', comment: 'Some records.' });
 	assert.equal(r.status, 303);
 	assert.equal(total(O.S1), before + 14);
 	assert.equal(one(`SELECT COUNT(*) FROM audit WHERE action = 'assessment_score_manual' AND entity_id = '${RD}'`), 2);
 	for (const who of ['ua1', 'lead1', 'staff1']) {
-		assert.equal((await W[who].post(`/assessment/rounds/${RD}/review`, { unit: O.S1, indicator: L.plan, points: '10' })).status, 403, who);
+		assert.equal((await W[who].post(`/assessment/rounds/${RD}/review/score`, { unit: O.S1, indicator: L.plan, points: '10' })).status, 403, who);
 		assert.equal((await W[who].get(`/assessment/rounds/${RD}/review?unit=${O.S1}`)).status, 403, who);
 	}
 	// an automatic leaf is not scored by hand
-	r = await W.office.post(`/assessment/rounds/${RD}/review`, { unit: O.S1, indicator: L.overdue, points: '5' });
+	r = await W.office.post(`/assessment/rounds/${RD}/review/score`, { unit: O.S1, indicator: L.overdue, points: '5' });
 	assert.equal(r.status, 422);
 	assert.equal(score(O.S1, L.overdue)[0], 3);
 	setRound({ state: 'open' });
-	r = await W.office.post(`/assessment/rounds/${RD}/review`, { unit: O.S2, indicator: L.plan, points: '5' });
+	r = await W.office.post(`/assessment/rounds/${RD}/review/score`, { unit: O.S2, indicator: L.plan, points: '5' });
 	assert.equal(r.status, 409);
 	assert.ok(r.text.includes(msgHtml('rw_not_review', 'en')));
 	assert.equal(score(O.S2, L.plan)[0], '');
 	setRound({ state: 'review' });
-	r = await W.office.post(`/assessment/rounds/${RD}/review`, { unit: O.S2, indicator: L.plan, points: '7', comment: 'ok' });
+	r = await W.office.post(`/assessment/rounds/${RD}/review/score`, { unit: O.S2, indicator: L.plan, points: '7', comment: 'ok' });
 	assert.equal(r.status, 303);
-	r = await W.office.post(`/assessment/rounds/${RD}/review`, { unit: O.S2, indicator: L.vol, points: '7', comment: 'ok' });
+	r = await W.office.post(`/assessment/rounds/${RD}/review/score`, { unit: O.S2, indicator: L.vol, points: '7', comment: 'ok' });
 	assert.equal(r.status, 303);
 });
 
