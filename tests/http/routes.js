@@ -172,6 +172,17 @@ const ROUTES = [
 	{ method: 'GET', pattern: '/assessment/indicators/{id:int}', perm: 'P_SIGNED_IN', path: '/assessment/indicators/999999', ok: 404 },
 	{ method: 'POST', pattern: '/assessment/indicators/{id:int}', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/indicators/999999', form: {}, ok: 404 },
 	{ method: 'POST', pattern: '/assessment/indicators/{id:int}/delete', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/indicators/999999/delete', form: {}, ok: 404 },
+	// assessment rounds (rounds.c, score.c): the office creates and moves
+	// rounds; a unit's leader or clerk reads its results once announced
+	{ method: 'GET', pattern: '/assessment/rounds', perm: 'P_SIGNED_IN', ok: 200 },
+	{ method: 'POST', pattern: '/assessment/rounds', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },
+	{ method: 'GET', pattern: '/assessment/rounds/{id:int}', perm: 'P_SIGNED_IN', path: '/assessment/rounds/999999', ok: 404 },
+	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/compute', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/rounds/999999/compute', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/review', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/rounds/999999/review', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/announce', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/rounds/999999/announce', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/publish', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/rounds/999999/publish', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/assessment/rounds/{id:int}/results.xlsx', perm: 'P_SIGNED_IN', path: '/assessment/rounds/999999/results.xlsx', ok: 404 },
+	{ method: 'GET', pattern: '/assessment/rounds/{id:int}/units/{unit:int}', perm: 'P_SIGNED_IN', path: '/assessment/rounds/999999/units/1', ok: 404 },
 	{ method: 'GET', pattern: '/verify/{code:str}', perm: 'P_PUBLIC', path: '/verify/AAAAAAAAAAAA', ok: 404 },
 	// a certificate's PDF (an unknown code: 404; who may have it: learning.test.js)
 	{ method: 'GET', pattern: '/learning/certificates/{code:str}', perm: 'P_SIGNED_IN', path: '/learning/certificates/AAAAAAAAAAAA.pdf', ok: 404 },
