@@ -327,11 +327,11 @@ static int office_render(struct req *r, const struct assess_round *rd, const str
 
 static int decide_post(struct req *r)
 {
-	if (!assess_is_office(r))
-		return req_fail(r, 403, M_NONE);
 	struct assess_round rd;
 	if (rw_round_of_route(r, &rd))
 		return 0;
+	if (!assess_is_office(r))
+		return req_fail(r, 403, M_NONE);
 	struct db *db = req_db(r);
 	int64_t id = req_param_int(r, "appeal");
 	struct db_stmt *q = db_query(db, r->a,

@@ -142,11 +142,11 @@ static int unit_render(struct req *r, const struct assess_round *rd, int64_t uni
 
 static int review_page(struct req *r)
 {
-	if (!assess_is_office(r))
-		return req_fail(r, 403, M_NONE);
 	struct assess_round rd;
 	if (rw_round_of_route(r, &rd))
 		return 0;
+	if (!assess_is_office(r))
+		return req_fail(r, 403, M_NONE);
 	const char *u = req_query(r, "unit");
 	if (!u || !*u)
 		return overview_render(r, &rd);
@@ -155,11 +155,11 @@ static int review_page(struct req *r)
 
 static int review_post(struct req *r)
 {
-	if (!assess_is_office(r))
-		return req_fail(r, 403, M_NONE);
 	struct assess_round rd;
 	if (rw_round_of_route(r, &rd))
 		return 0;
+	if (!assess_is_office(r))
+		return req_fail(r, 403, M_NONE);
 	int64_t unit = rw_unit_of_form(r);
 	const char *uname, *kind;
 	if (rw_round_unit(r, rd.id, unit, &uname, &kind))
