@@ -84,11 +84,11 @@ static int appeals_render(struct req *r, const struct assess_round *rd, int64_t 
 			if (mine)
 				html(r, "<div class=\"flash flash-error\" role=\"alert\">%T</div>", e->msg);
 			html(r,
-			     "<form method=\"post\" action=\"/assessment/rounds/%D/appeals/%D/decide\" class=\"filters\">%H"
+			     "<form method=\"post\" action=\"/assessment/rounds/%D/appeals/%D/decide\" class=\"rw-decide\">%H"
 			     "<div class=\"field\"><label for=\"ap-%D\">%T (0–%s)</label><input type=\"text\" "
 			     "inputmode=\"decimal\" id=\"ap-%D\" name=\"points\" value=\"%a\"></div><div class=\"field\"><label "
 			     "for=\"ar-%D\">%T</label><textarea id=\"ar-%D\" name=\"reason\" rows=\"2\" maxlength=\"500\" "
-			     "required>%s</textarea></div><div class=\"filter-actions\"><button class=\"btn btn-primary\" "
+			     "required>%s</textarea></div><div class=\"form-actions\"><button class=\"btn btn-primary\" "
 			     "name=\"decision\" value=\"upheld\">%T</button> <button class=\"btn\" name=\"decision\" "
 			     "value=\"rejected\">%T</button></div></form>",
 			     rd->id, id, csrf_input(r), id, M_rw_points_after, assess_num(r, db_column_double(q, 12)), id,
@@ -138,9 +138,7 @@ static int unit_render(struct req *r, const struct assess_round *rd, int64_t uni
 		     : NULL);
 	html(r, "<h2>%T</h2>", M_rw_appeals);
 	appeals_render(r, rd, unit, e);
-	static const struct list_col cols[] = {{M_rw_indicator, NULL, 0}, {M_rw_points, NULL, 1}, {M_rw_explanation, NULL, 0}};
-	html(r, "<section class=\"card\" id=\"unit-scores\"><h2>%T</h2>", M_rw_points);
-	list_begin(r, cols, 3, -1, 0);
+	html(r, "<h2>%T</h2><div id=\"unit-scores\">", M_rw_points);
 	for (int i = 0; i < n; i++) {
 		const struct rw_leaf *l = &v[i];
 		if (!l->scored)
@@ -151,11 +149,10 @@ static int unit_render(struct req *r, const struct assess_round *rd, int64_t uni
 					"iii", rd->id, unit, l->id) > 0;
 		int mine = e && e->leaf == l->id;
 		html(r,
-		     "<tr id=\"leaf-%D\" data-indicator=\"%D\"><td class=\"card-title\" data-label=\"%T\">%s%s%s</td><td "
-		     "class=\"num\" data-label=\"%T\">%s / %s</td><td data-label=\"%T\">%s%H",
-		     l->id, l->id, M_rw_indicator, l->parent_name, *l->parent_name ? " · " : "", l->name, M_rw_points,
-		     assess_num(r, l->points), assess_num(r, l->max), M_rw_explanation,
-		     assess_explain(r, l->explanation, l->points, l->max),
+		     "<section class=\"card rw-leaf\" id=\"leaf-%D\" data-indicator=\"%D\"><h3>%s%s%s <span "
+		     "class=\"assess-points\">%s / %s %T</span></h3><p class=\"rw-explain\">%s%H</p>",
+		     l->id, l->id, l->parent_name, *l->parent_name ? " · " : "", l->name, assess_num(r, l->points),
+		     assess_num(r, l->max), M_assess_points, assess_explain(r, l->explanation, l->points, l->max),
 		     *l->comment ? html_fmt(r, " — %s", l->comment) : NULL);
 		if (mine)
 			html(r, "<div class=\"flash flash-error\" role=\"alert\">%T%s</div>", e->msg, e->detail ? e->detail : "");
@@ -168,10 +165,9 @@ static int unit_render(struct req *r, const struct assess_round *rd, int64_t uni
 			     "<button class=\"btn btn-primary\">%T</button></form></details>",
 			     mine ? MARKUP(" open") : NULL, M_rw_appeal_file, rd->id, csrf_input(r), unit, l->id, l->id,
 			     M_rw_appeal_reason, l->id, mine && e->reason ? e->reason : "", M_rw_appeal_file);
-		html(r, "</td></tr>");
+		html(r, "</section>");
 	}
-	list_end(r);
-	html(r, "</section>");
+	html(r, "</div>");
 	page_end(r);
 	return 0;
 }
@@ -209,7 +205,8 @@ static int list_page(struct req *r)
 			names[n++] = arena_strdup(r->a, db_column_text(q, 1));
 		}
 		if (n == 1)
-			return unit_render(r, &rd, ids[0], NULL);
+			return req_redirect(r, arena_printf(r->a, "/assessment/rounds/%lld/appeals?unit=%lld", (long long)rd.id,
+							    (long long)ids[0]));
 		if (!n)
 			return req_fail(r, 403, M_NONE);
 		struct crumb c[] = {{arena_printf(r->a, "/assessment/rounds/%lld", (long long)rd.id), rd.name},

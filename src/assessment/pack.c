@@ -112,7 +112,7 @@ static int pack_get(struct req *r)
 			 l->parent_name, *l->parent_name ? " · " : "", l->name,
 			 l->scored ? assess_num(r, l->points) : T(r, M_rw_not_scored), assess_num(r, l->max));
 		if (*l->standard)
-			html_buf(&b, r->lang, "<p class=\"hint\">%T：%s</p>", M_rw_standard, l->standard);
+			html_buf(&b, r->lang, "<p class=\"hint\"><strong>%T</strong> %s</p>", M_rw_standard, l->standard);
 		html_buf(&b, r->lang, "<dl>");
 		if (l->has_score && *l->explanation)
 			html_buf(&b, r->lang, "<dt>%T</dt><dd>%s</dd>", M_rw_explanation,

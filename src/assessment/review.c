@@ -103,7 +103,7 @@ static int unit_render(struct req *r, const struct assess_round *rd, int64_t uni
 		     l->id, l->id, l->parent_name, *l->parent_name ? " · " : "", l->name, assess_num(r, l->max),
 		     M_assess_points);
 		if (*l->standard)
-			html(r, "<p class=\"hint\">%T：%s</p>", M_rw_standard, l->standard);
+			html(r, "<p class=\"hint\"><strong>%T</strong> %s</p>", M_rw_standard, l->standard);
 		html(r, "<div class=\"rw-self\"><h3>%T</h3>", M_rw_self);
 		if (*l->text)
 			html(r, "<p class=\"rw-text\">%s</p>", l->text);
@@ -126,13 +126,13 @@ static int unit_render(struct req *r, const struct assess_round *rd, int64_t uni
 			continue;
 		}
 		html(r,
-		     "<form method=\"post\" action=\"/assessment/rounds/%D/review/score\" class=\"filters\">%H<input "
+		     "<form method=\"post\" action=\"/assessment/rounds/%D/review/score\" class=\"rw-score-form\">%H<input "
 		     "type=\"hidden\" name=\"unit\" value=\"%D\"><input type=\"hidden\" name=\"indicator\" value=\"%D\">"
 		     "<div class=\"field%H\"><label for=\"p-%D\">%T (0–%s)</label><input type=\"text\" inputmode=\"decimal\" "
 		     "id=\"p-%D\" name=\"points\" value=\"%a\" required></div>"
 		     "<div class=\"field\"><label for=\"c-%D\">%T</label><textarea id=\"c-%D\" name=\"comment\" rows=\"2\" "
 		     "maxlength=\"500\">%s</textarea></div>"
-		     "<div class=\"filter-actions\"><button class=\"btn btn-primary\">%T</button></div></form></section>",
+		     "<div class=\"form-actions\"><button class=\"btn btn-primary\">%T</button></div></form></section>",
 		     rd->id, csrf_input(r), unit, l->id, mine && f->err == M_rw_bad_points ? MARKUP(" has-error") : NULL,
 		     l->id, M_rw_points, assess_num(r, l->max), l->id, pts, l->id, M_rw_comment, l->id, cm, M_rw_score_save);
 	}

@@ -87,7 +87,7 @@ int rw_leaves_load(struct req *r, const struct assess_round *rd, int64_t unit_id
 	struct db_stmt *q = db_query(
 		req_db(r), r->a,
 		"SELECT i.id, i.name, COALESCE(p.name, ''), i.method, i.standard, COALESCE(s.max_points, w.max_points, "
-		"i.max_points), s.indicator_id IS NOT NULL, s.points IS NOT NULL, COALESCE(s.points, 0), COALESCE(s.source, "
+		"i.max_points), CASE WHEN s.indicator_id IS NULL THEN 0 ELSE 1 END, CASE WHEN s.points IS NULL THEN 0 ELSE 1 END, COALESCE(s.points, 0), COALESCE(s.source, "
 		"''), COALESCE(s.explanation, ''), COALESCE(s.comment, ''), COALESCE(a.id, 0), COALESCE(a.text, ''), "
 		"COALESCE(a.links, ''), i.metric FROM assess_indicators i LEFT JOIN assess_indicators p ON p.id = i.parent_id LEFT "
 		"JOIN assess_indicators g ON g.id = p.parent_id LEFT JOIN assess_weights w ON w.indicator_id = i.id AND "
@@ -322,7 +322,7 @@ static int unit_render(struct req *r, const struct assess_round *rd, int64_t uni
 		     l->id, l->id, l->parent_name, *l->parent_name ? " · " : "", l->name, assess_num(r, l->max),
 		     M_assess_points);
 		if (*l->standard)
-			html(r, "<p class=\"hint\">%T：%s</p>", M_rw_standard, l->standard);
+			html(r, "<p class=\"hint\"><strong>%T</strong> %s</p>", M_rw_standard, l->standard);
 		if (mine && f->err != M_NONE)
 			html(r, "<div class=\"flash flash-error\" role=\"alert\">%T%s</div>", f->err,
 			     f->err_detail ? f->err_detail : "");
@@ -356,7 +356,7 @@ static int unit_render(struct req *r, const struct assess_round *rd, int64_t uni
 		     "<input type=\"file\" id=\"e-%D\" name=\"evidence\" multiple "
 		     "accept=\"image/jpeg,image/png,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx\" "
 		     "aria-describedby=\"e-%D-hint\"><p class=\"hint\" id=\"e-%D-hint\">%T</p></div>"
-		     "<div class=\"filter-actions\"><button class=\"btn btn-primary\">%T</button></div></form></section>",
+		     "<div class=\"form-actions\"><button class=\"btn btn-primary\">%T</button></div></form></section>",
 		     l->id, l->id, l->id, M_rw_evidence_hint, M_rw_save);
 	}
 	if (editable && n)

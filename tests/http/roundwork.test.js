@@ -18,6 +18,7 @@ const zlib = require('node:zlib');
 const { spawnSync } = require('node:child_process');
 const { serverPerFile, test, msg, msgHtml } = require('./lib');
 const { api, org, getBytes } = require('./records_lib');
+const { HtmlValidate } = require('html-validate');
 
 const ctx = serverPerFile();
 let O, W, U, SYS, RD, L;
@@ -370,8 +371,10 @@ test('the evidence pack: a ZIP with index.html and the files, for the office and
 	setRound({ state: 'appeal' });
 });
 
-test('pages answer in every language without a missing message', async () => {
+test('pages answer in every language without a missing message, as valid HTML', async () => {
 	await setup();
+	const validator = new HtmlValidate({ extends: ['html-validate:standard'], rules: { 'hidden-focusable': 'error', 'input-missing-label': 'error', 'no-dup-id': 'error' } });
+	const found = [];
 	for (const lang of ['zh-Hant', 'zh-Hans', 'en']) {
 		const w = await ctx.srv.signIn(U.office.name, U.office.password, { headers: { 'Accept-Language': lang } });
 		for (const p of [`/assessment/rounds/${RD}/self`, `/assessment/rounds/${RD}/self?unit=${O.S1}`, `/assessment/rounds/${RD}/review`, `/assessment/rounds/${RD}/review?unit=${O.S1}`, `/assessment/rounds/${RD}/appeals`, `/assessment/rounds/${RD}/appeals?unit=${O.S1}`]) {
@@ -380,7 +383,24 @@ test('pages answer in every language without a missing message', async () => {
 			const key = p.includes('/self') ? 'rw_self_of' : p.includes('/review') ? 'rw_review' : 'rw_appeals';
 			assert.ok(r.text.includes(msgHtml(key, lang)), `${lang} ${p}`);
 			assert.ok(!/M_rw_|\?\?/.test(r.text), `${lang} ${p}`);
+			const report = await validator.validateString(r.text);
+			found.push(...report.results.flatMap((x) => x.messages).map((m) => `${lang} ${p}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
 		}
 	}
+	// the clerk's pages with their forms
+	setRound({ state: 'open' });
+	sql(`DELETE FROM assess_self_units WHERE round_id = ${RD} AND unit_id = ${O.S2}`);
+	for (const p of [`/assessment/rounds/${RD}/self?unit=${O.S2}`]) {
+		const r = await W.ua2.get(p);
+		assert.equal(r.status, 200);
+		assert.ok(r.text.includes('name="text"'));
+		const report = await validator.validateString(r.text);
+		found.push(...report.results.flatMap((x) => x.messages).map((m) => `${p}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+	}
+	setRound({ state: 'appeal' });
+	const ap = await W.ua2.get(`/assessment/rounds/${RD}/appeals?unit=${O.S2}`);
+	assert.ok(ap.text.includes('name="reason"'));
+	found.push(...(await validator.validateString(ap.text)).results.flatMap((x) => x.messages).map((m) => `appeals:${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+	assert.deepEqual(found, []);
 	assert.ok(msg('rw_self_too_long', 'zh-Hant').includes('500'));
 });
