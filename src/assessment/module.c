@@ -14,7 +14,16 @@ static const struct nav_item nav[] = {
 	 .perm = P_SIGNED_IN,
 	 .icon = "M4 4h16v4H4zM4 10h10v4H4zM4 16h6v4H4z",
 	 .order = 700},
+	{.path = "/assessment/rounds", .label = M_assess_rounds, .perm = P_SIGNED_IN, .icon = "M4 20V10h4v10zM10 20V4h4v16zM16 20v-7h4v7z", .order = 701},
 	{NULL},
+};
+
+static const struct command commands[] = {
+	{"assess-compute", assess_compute_cmd, "compute an assessment round's scores (prints progress)",
+	 "usage: wenming assess-compute ROUND\n"
+	 "Freezes the metrics of every unit of the round as of its period and scores every automatic\n"
+	 "indicator, then rolls up, grades and ranks, in one transaction; prints its progress on stderr."},
+	{NULL, NULL, NULL, NULL},
 };
 
 const struct module assessment_module = {
@@ -23,7 +32,7 @@ const struct module assessment_module = {
 	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes, assess_round_routes, assess_score_routes,
 						assess_self_routes, assess_review_routes, assess_appeal_routes, assess_pack_routes,
 						NULL},
-	.commands = assess_round_commands,
 	.nav = nav,
+	.commands = commands,
 	.demo = assessment_demo,
 };

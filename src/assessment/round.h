@@ -111,7 +111,8 @@ enum msg_id assess_grade_label(const char *grade);
 const char *assess_explain(struct req *r, const char *explanation, double points, double max);
 
 extern const struct route assess_round_routes[], assess_score_routes[];
-extern const struct command assess_round_commands[];
+/* wenming assess-compute ROUND (module.c's command table) */
+int assess_compute_cmd(struct config *cfg, int argc, char **argv);
 int assess_rounds_demo(struct db *db, const struct demo_options *o, char *err, size_t errlen);
 
 #endif

@@ -289,10 +289,13 @@ static void results_render(struct req *r, const struct assess_round *rd, int off
 	for (int i = 0; kind && i < 4; i++)
 		if (!strcmp(kind, kinds[i]))
 			kix = i;
-	const char *order = sort == 0	? (desc ? "ru.rank_in_kind DESC, ru.unit_kind" : "ru.unit_kind, ru.rank_in_kind")
+	/* kinds from the top of the tree down */
+#define KIND_ORDER "CASE ru.unit_kind WHEN 'bureau' THEN 0 WHEN 'secondary' THEN 1 WHEN 'department' THEN 2 ELSE 3 END"
+	const char *order = sort == 0	? (desc ? "ru.rank_in_kind DESC, " KIND_ORDER : "ru.rank_in_kind, " KIND_ORDER)
 			    : sort == 1 ? (desc ? "u.name DESC" : "u.name")
 			    : sort == 4 ? (desc ? "ru.total DESC" : "ru.total")
-					: (desc ? "ru.unit_kind DESC, ru.rank_in_kind" : "ru.unit_kind, ru.rank_in_kind");
+					: (desc ? KIND_ORDER " DESC, ru.rank_in_kind" : KIND_ORDER ", ru.rank_in_kind");
+#undef KIND_ORDER
 	int64_t roots[8] = {0};
 	int nroots = office ? 0 : grant_roots(r, roots, 8);
 	if (!office && !nroots)
@@ -322,7 +325,7 @@ static void results_render(struct req *r, const struct assess_round *rd, int off
 		html(r, "<option value=\"%a\"%H>%T</option>", kinds[i], i == kix ? MARKUP(" selected") : NULL,
 		     kind_label(kinds[i]));
 	html(r, "</select></div><div class=\"filter-actions\"><button class=\"btn\">%T</button>%H</div></form>",
-	     M_assess_round_unit_kind,
+	     M_filter,
 	     office ? html_fmt(r, " <a class=\"btn\" href=\"/assessment/rounds/%D/results.xlsx\">%T</a>", rd->id,
 			       M_assess_round_export)
 		    : NULL);
@@ -655,7 +658,7 @@ static void cli_progress(void *ctx, const char *phase, long done, long total)
 	fflush(stderr);
 }
 
-static int cmd_compute(struct config *cfg, int argc, char **argv)
+int assess_compute_cmd(struct config *cfg, int argc, char **argv)
 {
 	unsigned long long id;
 	if (argc != 2 || cli_parse_u64(argv[1], &id))
@@ -687,10 +690,3 @@ static int cmd_compute(struct config *cfg, int argc, char **argv)
 	db_close(db);
 	return rc ? 1 : 0;
 }
-
-const struct command assess_round_commands[] = {
-	{"assess-compute", cmd_compute, "compute an assessment round's scores (prints progress)",
-	 "wenming assess-compute ROUND\n\nFreezes the metrics of every unit of the round as of its period and scores "
-	 "every automatic indicator, then rolls up, grades and ranks; prints its progress on stderr."},
-	{NULL, NULL, NULL, NULL},
-};

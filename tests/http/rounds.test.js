@@ -156,13 +156,19 @@ test('compute: the deduction matches the overdue cases, the veto, the weights, t
 	// the page in English: "−2: 4 × Overdue cases, 0.5 each"; links when the metric lists its records
 	const p = await W.office.get(`/assessment/rounds/${R}/units/${O.W1}`);
 	assert.equal(p.status, 200);
-	const leaf = new RegExp(`<li data-indicator="${DED}"[\\s\\S]*?</li>`).exec(p.text)[0];
+	// the leaf's item, with its list of records, up to the next leaf
+	const leaf = new RegExp(`<li data-indicator="${DED}"[\\s\\S]*?(?=<li data-indicator=|</ol>)`).exec(p.text)[0];
 	assert.ok(leaf.includes('−2: 4 × '), leaf);
 	assert.ok(leaf.includes('<strong>3</strong> / 5'), leaf);
-	const links = [...leaf.matchAll(/href="\/cases\/(\d+)"/g)].map((m) => Number(m[1])).sort((x, y) => x - y);
+	// (the cases' records are /r/cases/ID or /cases/ID, as the metric says)
+	const links = [...leaf.matchAll(/href="(?:\/r)?\/cases\/(\d+)"/g)].map((m) => Number(m[1])).sort((x, y) => x - y);
 	const frozen = sql(`SELECT path FROM assess_round_records WHERE round_id = ${R} AND unit_id = ${O.W1} AND metric = 'overdue_cases'`);
-	if (frozen.length) assert.deepEqual(links, [...CASES].sort((x, y) => x - y), 'the links are the overdue cases');
-	else assert.deepEqual(links, [], 'no records frozen: no links');
+	if (frozen.length) {
+		assert.deepEqual(links, [...CASES].sort((x, y) => x - y), 'the links are the overdue cases');
+		assert.deepEqual(frozen.map((f) => Number(/(\d+)$/.exec(f[0])[1])).sort((x, y) => x - y), links);
+	} else {
+		assert.deepEqual(links, [], 'no records frozen: no links');
+	}
 
 	// the veto: with the condition at 4 overdue cases the window fails whatever its points
 	sql(`UPDATE assess_indicators SET formula = 'overdue_cases >= 4' WHERE id = ${VETO}`);
