@@ -63,6 +63,12 @@ int64_t rw_unit_of_form(struct req *r);
 /* "2026-12-03 14:05" (arena). */
 const char *rw_time(struct req *r, int64_t t);
 
+/* Links to the round's work for the user (self-assessments, review,
+ * appeals, the evidence pack) as a card: unit 0 on the round's page
+ * (rounds.c), a unit on its score page (score.c). Nothing for a user who
+ * has no part in it. */
+void assess_roundwork_links(struct req *r, const struct assess_round *rd, int64_t unit);
+
 extern const struct route assess_self_routes[], assess_review_routes[], assess_appeal_routes[],
 	assess_pack_routes[];
 /* The demo: self-assessments of the published round, one appeal upheld

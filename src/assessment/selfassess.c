@@ -181,6 +181,40 @@ void rw_links_render(struct req *r, const char *links)
 	html(r, "</ul>");
 }
 
+/* The round's work for the user: unit 0 on the round's page, a unit on
+ * its score page. */
+void assess_roundwork_links(struct req *r, const struct assess_round *rd, int64_t unit)
+{
+	int office = assess_is_office(r), announced = !strcmp(rd->state, "appeal") || !strcmp(rd->state, "published");
+	int clerk = unit ? rw_is_clerk(r, unit) : 0;
+	if (!unit && !office) {
+		/* a clerk of some unit in the round */
+		struct db_stmt *q = db_query(req_db(r), r->a, "SELECT unit_id FROM assess_round_units WHERE round_id = ?", "i",
+					     rd->id);
+		while (q && !clerk && db_step(q) == DB_ROW)
+			clerk = rw_is_clerk(r, db_column_int64(q, 0));
+	}
+	if (!office && !clerk)
+		return;
+	const char *u = unit ? arena_printf(r->a, "?unit=%lld", (long long)unit) : "";
+	html(r, "<section class=\"card\" id=\"round-work\"><ul class=\"rw-work-links\">");
+	html(r, "<li><a href=\"/assessment/rounds/%D/self%a\">%T</a></li>", rd->id, u, unit ? M_rw_self : M_rw_self_of);
+	if (office)
+		html(r, "<li><a href=\"/assessment/rounds/%D/review%a\">%T</a></li>", rd->id, u, M_rw_review);
+	if (office || announced) {
+		int64_t open = db_one_int64(req_db(r), 0,
+					    "SELECT COUNT(*) FROM assess_appeals WHERE round_id = ? AND state = 'submitted' AND "
+					    "(? = 0 OR unit_id = ?)",
+					    "iii", rd->id, unit, unit);
+		html(r, "<li><a href=\"/assessment/rounds/%D/appeals%a\">%T</a>%H</li>", rd->id, u, M_rw_appeals,
+		     open ? html_fmt(r, " <span class=\"badge badge-warn\">%D</span>", open) : NULL);
+	}
+	if (unit && assess_round_may_see(r, rd, unit))
+		html(r, "<li><a href=\"/assessment/rounds/%D/units/%D/pack.zip\">%T</a></li>", rd->id, unit,
+		     M_rw_pack_download);
+	html(r, "</ul></section>");
+}
+
 /* ---- the pages ---- */
 
 /* The round of the route, or the request has failed (404). */

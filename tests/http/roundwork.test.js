@@ -404,3 +404,19 @@ test('pages answer in every language without a missing message, as valid HTML', 
 	assert.deepEqual(found, []);
 	assert.ok(msg('rw_self_too_long', 'zh-Hant').includes('500'));
 });
+
+test('the round\'s page and a unit\'s score page link to the round work of who has a part in it', async () => {
+	await setup();
+	setRound({ state: 'appeal' });
+	const links = (t) => (/<section class="card" id="round-work">(.*?)<\/section>/s.exec(t) || [, ''])[1];
+	const office = links((await W.office.get(`/assessment/rounds/${RD}`)).text);
+	for (const p of ['self', 'review', 'appeals']) assert.ok(office.includes(`href="/assessment/rounds/${RD}/${p}"`), p);
+	const clerk = links((await W.ua1.get(`/assessment/rounds/${RD}`)).text);
+	assert.ok(clerk.includes(`/assessment/rounds/${RD}/self"`) && clerk.includes(`/assessment/rounds/${RD}/appeals"`));
+	assert.ok(!clerk.includes('/review'));
+	assert.equal(links((await W.staff1.get(`/assessment/rounds/${RD}`)).text), '');
+	const unit = links((await W.ua1.get(`/assessment/rounds/${RD}/units/${O.S1}`)).text);
+	assert.ok(unit.includes(`/assessment/rounds/${RD}/self?unit=${O.S1}`));
+	assert.ok(unit.includes(`/assessment/rounds/${RD}/appeals?unit=${O.S1}`));
+	assert.ok(unit.includes(`/assessment/rounds/${RD}/units/${O.S1}/pack.zip`));
+});
