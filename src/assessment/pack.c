@@ -4,7 +4,8 @@
  * and grade, and per indicator its points, the explanation of each point,
  * the office's comment, the unit's self-assessment and links, its evidence
  * files linked to their copies in the ZIP, and the records behind the
- * computed figures frozen at compute) and evidence/ with the files. Who
+ * computed figures frozen at compute), evidence/ with the files and
+ * summary.xlsx (one row per indicator). Who
  * may read it is who may see the unit's results (assess_round_may_see);
  * each download is audited as an export. Nothing here changes data. */
 #include "../db/db.h"
@@ -17,6 +18,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <xlsxwriter.h>
 #include <zip.h>
 
 /* Adds bytes (kept alive by the arena until zip_close) as name. 0 or -1. */
@@ -56,6 +58,48 @@ static void index_head(struct buf *b, struct req *r, const char *title)
 		 lang_code(r->lang), title, title);
 }
 
+/* The summary workbook's rows, prepared in the request (the writer runs on
+ * a thread of its own: export_workbook). */
+struct summary {
+	const char *sheet, *title;
+	const char *head[6];
+	int n;
+	const char **name, **explain, **text;
+	double *points, *max;
+	int *scored, *files;
+};
+
+static int summary_write(void *ctx, const char *path)
+{
+	const struct summary *s = ctx;
+	lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = "/tmp"};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	if (!wb)
+		return -1;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, s->sheet);
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	lxw_format *wrap = workbook_add_format(wb);
+	format_set_text_wrap(wrap);
+	worksheet_write_string(ws, 0, 0, s->title, bold);
+	static const double widths[6] = {36, 8, 8, 40, 60, 8};
+	for (int i = 0; i < 6; i++) {
+		worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], i >= 3 ? wrap : NULL);
+		worksheet_write_string(ws, 2, (lxw_col_t)i, s->head[i], bold);
+	}
+	for (int i = 0; i < s->n; i++) {
+		lxw_row_t row = (lxw_row_t)(3 + i);
+		worksheet_write_string(ws, row, 0, s->name[i], NULL);
+		if (s->scored[i])
+			worksheet_write_number(ws, row, 1, s->points[i], NULL);
+		worksheet_write_number(ws, row, 2, s->max[i], NULL);
+		worksheet_write_string(ws, row, 3, s->explain[i], wrap);
+		worksheet_write_string(ws, row, 4, s->text[i], wrap);
+		worksheet_write_number(ws, row, 5, s->files[i], NULL);
+	}
+	return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
+}
+
 static int pack_get(struct req *r)
 {
 	struct assess_round rd;
@@ -72,6 +116,17 @@ static int pack_get(struct req *r)
 	int n = rw_leaves_load(r, &rd, unit, kind, 0, &v);
 	if (n < 0)
 		return req_fail(r, 503, M_err_db_down);
+
+	struct summary sm = {.sheet = T(r, M_rw_pack), .title = NULL, .n = n};
+	sm.head[0] = T(r, M_rw_indicator), sm.head[1] = T(r, M_rw_points), sm.head[2] = T(r, M_rw_max);
+	sm.head[3] = T(r, M_rw_explanation), sm.head[4] = T(r, M_rw_self_text), sm.head[5] = T(r, M_rw_evidence);
+	sm.name = arena_alloc(r->a, (size_t)(n + 1) * sizeof *sm.name);
+	sm.explain = arena_alloc(r->a, (size_t)(n + 1) * sizeof *sm.explain);
+	sm.text = arena_alloc(r->a, (size_t)(n + 1) * sizeof *sm.text);
+	sm.points = arena_alloc(r->a, (size_t)(n + 1) * sizeof *sm.points);
+	sm.max = arena_alloc(r->a, (size_t)(n + 1) * sizeof *sm.max);
+	sm.scored = arena_alloc(r->a, (size_t)(n + 1) * sizeof *sm.scored);
+	sm.files = arena_alloc(r->a, (size_t)(n + 1) * sizeof *sm.files);
 
 	zip_error_t ze;
 	zip_error_init(&ze);
@@ -157,6 +212,15 @@ static int pack_get(struct req *r)
 		}
 		if (nf)
 			buf_puts(&b, "</ul></dd>");
+		sm.name[i] = arena_printf(r->a, "%s%s%s", l->parent_name, *l->parent_name ? " · " : "", l->name);
+		sm.explain[i] = l->has_score && *l->explanation ? assess_explain(r, l->explanation, l->points, l->max) : "";
+		if (*l->comment)
+			sm.explain[i] = arena_printf(r->a, "%s%s%s", sm.explain[i], *sm.explain[i] ? " — " : "", l->comment);
+		sm.text[i] = l->text;
+		sm.points[i] = l->points;
+		sm.max[i] = l->max;
+		sm.scored[i] = l->scored;
+		sm.files[i] = nf;
 		/* the records behind a deduction's or a bonus's figure */
 		int bonus = !strcmp(l->method, "bonus");
 		if (!strcmp(l->method, "deduction") || bonus) {
@@ -180,14 +244,27 @@ static int pack_get(struct req *r)
 		}
 		buf_puts(&b, "</dl></section>");
 	}
-	buf_puts(&b, "</body></html>\n");
+	html_buf(&b, r->lang, "<p><a href=\"summary.xlsx\">summary.xlsx</a></p></body></html>\n");
 	if (zip_put(z, "index.html", b.p, b.len, 1))
 		bad = 1;
+	/* the summary workbook: written into r->out by export_workbook, moved
+	 * into the archive */
+	sm.title = title;
+	if (!bad) {
+		if (export_workbook(r, summary_write, &sm)) {
+			zip_discard(z);
+			zip_source_free(src);
+			return 0; /* export_workbook has answered */
+		}
+		void *book = arena_alloc(r->a, r->out.len ? r->out.len : 1);
+		size_t blen = r->out.len;
+		memcpy(book, r->out.p, blen);
+		buf_reset(&r->out);
+		if (zip_put(z, "summary.xlsx", book, blen, 0))
+			bad = 1;
+	}
 	if (bad || zip_close(z) != 0) {
-		if (!bad)
-			zip_discard(z);
-		else
-			zip_discard(z);
+		zip_discard(z); /* after a failed close the archive is still open */
 		zip_source_free(src);
 		return req_fail(r, 500, M_rw_pack_failed);
 	}

@@ -356,6 +356,13 @@ test('the evidence pack: a ZIP with index.html and the files, for the office and
 	for (const s of ['Plan', 'Volunteers', 'Overdue', '年度計畫已印發。', 'Volunteer days every month.', 'Overdue case seventy-seven', 'The budget line is there.']) assert.ok(index.includes(s), s);
 	assert.match(index, /href="evidence\/\d+-second\.png"/);
 	assert.match(index, /id="total">/);
+	// the summary workbook: one row per indicator with its points and the self-assessment
+	assert.match(list.stdout, /summary\.xlsx/);
+	fs.writeFileSync(path.join(dir, 's.xlsx'), spawnSync('unzip', ['-p', zip, 'summary.xlsx']).stdout);
+	const strings = spawnSync('unzip', ['-p', path.join(dir, 's.xlsx'), 'xl/sharedStrings.xml'], { encoding: 'utf8' }).stdout;
+	for (const s of ['Organization · Plan', 'Volunteer days every month.', 'The budget line is there.']) assert.ok(strings.includes(s), s);
+	const sheet = spawnSync('unzip', ['-p', path.join(dir, 's.xlsx'), 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' }).stdout;
+	assert.match(sheet, /<v>9\.5<\/v>/, 'the upheld points');
 	const png2 = spawnSync('unzip', ['-p', zip, list.stdout.match(/evidence\/\d+-second\.png/)[0]]);
 	assert.equal(png2.stdout.subarray(0, 4).toString('hex'), '89504e47');
 	fs.rmSync(dir, { recursive: true });
