@@ -35,7 +35,8 @@ struct rw_leaf {
  * the round. */
 int rw_round_unit(struct req *r, int64_t round_id, int64_t unit_id, const char **name, const char **kind);
 /* True for a unit_admin or leader whose scope holds unit_id: the unit's
- * clerk, who writes its self-assessment and its appeals. */
+ * clerk, who writes its self-assessment and its appeals. An
+ * organization-wide grant counts for the top unit (the bureau) only. */
 int rw_is_clerk(struct req *r, int64_t unit_id);
 /* Today in the server's local time, "YYYY-MM-DD" (arena). */
 const char *rw_today(struct req *r);

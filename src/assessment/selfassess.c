@@ -41,11 +41,19 @@ int rw_round_unit(struct req *r, int64_t round_id, int64_t unit_id, const char *
 
 int rw_is_clerk(struct req *r, int64_t unit_id)
 {
+	int top = -1; /* is unit_id a top unit (the bureau): looked up once */
 	for (int i = 0; r->user && i < r->user->ngrants; i++) {
 		const struct grant *g = &r->user->grants[i];
 		if (g->role != ROLE_UNIT_ADMIN && g->role != ROLE_LEADER)
 			continue;
-		if (g->unit_id == 0 || unit_in_subtree(req_db(r), g->unit_id, unit_id))
+		if (g->unit_id && unit_in_subtree(req_db(r), g->unit_id, unit_id))
+			return 1;
+		/* an organization-wide leader speaks for the bureau itself, not
+		 * for every unit below it */
+		if (!g->unit_id && top < 0)
+			top = db_one_int64(req_db(r), 0, "SELECT COUNT(*) FROM units WHERE id = ? AND parent_id IS NULL", "i",
+					   unit_id) > 0;
+		if (!g->unit_id && top > 0)
 			return 1;
 	}
 	return 0;

@@ -62,6 +62,7 @@ async function setup() {
 		ua1: srv.createUser('r_ua1', 'unit_admin', O.S1),
 		ua2: srv.createUser('r_ua2', 'unit_admin', O.S2),
 		lead1: srv.createUser('r_lead1', 'leader', O.S1),
+		lead0: srv.createUser('r_lead0', 'leader'),
 		staff1: srv.createUser('r_staff1', 'staff', O.S1),
 	};
 	W = {};
@@ -166,7 +167,8 @@ test('evidence: checked by content, stored in the file store, served to the unit
 
 test('self-assessment roles: the unit\'s clerks write, others are refused; the office sees who submitted', async () => {
 	await setup();
-	for (const who of ['ua2', 'staff1', 'office']) {
+	// an organization-wide leader speaks for the bureau, not for each unit
+	for (const who of ['ua2', 'staff1', 'office', 'lead0']) {
 		const r = await saveSelf(W[who], O.S1, L.plan, { text: `by ${who}` });
 		assert.equal(r.status, 403, who);
 	}
