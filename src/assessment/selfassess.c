@@ -206,7 +206,15 @@ void assess_roundwork_links(struct req *r, const struct assess_round *rd, int64_
 		return;
 	const char *u = unit ? arena_printf(r->a, "?unit=%lld", (long long)unit) : "";
 	html(r, "<section class=\"card\" id=\"round-work\"><ul class=\"rw-work-links\">");
-	html(r, "<li><a href=\"/assessment/rounds/%D/self%a\">%T</a></li>", rd->id, u, unit ? M_rw_self : M_rw_self_of);
+	const struct markup *count = NULL;
+	if (!unit && office)
+		count = html_fmt(r, " <span class=\"hint\" id=\"self-count\">%T %D / %D</span>", M_rw_submitted,
+				 db_one_int64(req_db(r), 0, "SELECT COUNT(*) FROM assess_self_units WHERE round_id = ?", "i",
+					      rd->id),
+				 db_one_int64(req_db(r), 0, "SELECT COUNT(*) FROM assess_round_units WHERE round_id = ?", "i",
+					      rd->id));
+	html(r, "<li><a href=\"/assessment/rounds/%D/self%a\">%T</a>%H</li>", rd->id, u, unit ? M_rw_self : M_rw_self_of,
+	     count);
 	if (office)
 		html(r, "<li><a href=\"/assessment/rounds/%D/review%a\">%T</a></li>", rd->id, u, M_rw_review);
 	if (office || announced) {

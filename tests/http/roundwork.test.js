@@ -420,6 +420,9 @@ test('the round\'s page and a unit\'s score page link to the round work of who h
 	const links = (t) => (/<section class="card" id="round-work">(.*?)<\/section>/s.exec(t) || [, ''])[1];
 	const office = links((await W.office.get(`/assessment/rounds/${RD}`)).text);
 	for (const p of ['self', 'review', 'appeals']) assert.ok(office.includes(`href="/assessment/rounds/${RD}/${p}"`), p);
+	const submitted = one(`SELECT COUNT(*) FROM assess_self_units WHERE round_id = ${RD}`);
+	assert.ok(submitted >= 1);
+	assert.match(office, new RegExp(`id="self-count">[^<]* ${submitted} / 2<`));
 	const clerk = links((await W.ua1.get(`/assessment/rounds/${RD}`)).text);
 	assert.ok(clerk.includes(`/assessment/rounds/${RD}/self"`) && clerk.includes(`/assessment/rounds/${RD}/appeals"`));
 	assert.ok(!clerk.includes('/review'));
