@@ -68,10 +68,11 @@ static int appeals_render(struct req *r, const struct assess_round *rd, int64_t 
 		const char *state = db_column_text(q, 6);
 		int open = !strcmp(state, "submitted");
 		html(r,
-		     "<section class=\"card rw-appeal\" id=\"appeal-%D\" data-appeal=\"%D\" data-state=\"%a\"><h2>%s · %s "
+		     "<section class=\"card rw-appeal\" id=\"appeal-%D\" data-appeal=\"%D\" data-state=\"%a\"><h2><a "
+		     "href=\"/assessment/rounds/%D/appeals?unit=%D\">%s</a> · %s "
 		     "<span class=\"badge%H\">%T</span></h2><dl class=\"props\"><dt>%T</dt><dd>%s</dd><dt>%T</dt><dd>%s</dd>"
 		     "<dt>%T</dt><dd>%s</dd>",
-		     id, id, state, db_column_text(q, 2), db_column_text(q, 4),
+		     id, id, state, rd->id, u, db_column_text(q, 2), db_column_text(q, 4),
 		     !strcmp(state, "upheld") ? MARKUP(" badge-ok") : open ? MARKUP(" badge-warn") : NULL,
 		     appeal_state_label(state), M_rw_appeal_reason, db_column_text(q, 5), M_rw_appeal_filed_at,
 		     rw_time(r, db_column_int64(q, 10)), M_rw_points_before, assess_num(r, db_column_double(q, 7)));
@@ -95,7 +96,6 @@ static int appeals_render(struct req *r, const struct assess_round *rd, int64_t 
 			     mine && e->points ? e->points : assess_num(r, db_column_double(q, 7)), id, M_rw_decision_reason,
 			     id, mine && e->reason ? e->reason : "", M_rw_uphold, M_rw_reject);
 		}
-		(void)u;
 		html(r, "</section>");
 		n++;
 	}

@@ -129,8 +129,8 @@ int assess_roundwork_demo(struct db *db, const struct demo_options *o, char *err
 				 "經複核，計畫已列經費保障，採納申訴，加 1 分。");
 	if (!rc && n > 1)
 		rc = demo_appeal(&r, pub, unit[1], leaf[1], pts[1], max[1], 0, ann + 2 * 86400,
-				 "志願服務次數較多，認為得分偏低。",
-				 "志願服務記錄缺少照片和簽到表，維持原評分。");
+				 "該項活動開展次數較多、記錄齊全，認為得分偏低。",
+				 "活動記錄缺少照片和簽到表，維持原評分。");
 	/* this year's year-end round, open for self-assessments */
 	struct tm tm;
 	localtime_r(&now, &tm);
