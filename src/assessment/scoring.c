@@ -533,13 +533,22 @@ int assess_round_compute(struct req *r, int64_t round_id, assess_progress_fn *pf
 				c.val[(size_t)u * (size_t)c.nmetrics + (size_t)k] = v;
 			}
 		} else {
+			/* each unit's statements in a scratch arena of their own:
+			 * released (finalized) unit by unit */
+			struct arena *keep = r->a, scratch;
+			arena_init(&scratch);
 			for (int u = 0; u < nu; u++) {
 				double v = 0;
-				if (m->compute(r, uid[u], rd.period_from, rd.period_to, &v) == 0)
+				r->a = &scratch;
+				int crc = m->compute(r, uid[u], rd.period_from, rd.period_to, &v);
+				r->a = keep;
+				arena_reset(&scratch);
+				if (crc == 0)
 					c.val[(size_t)u * (size_t)c.nmetrics + (size_t)k] = v;
 				if (u % 500 == 499)
 					progress(pfn, pctx, "metrics", step - 1, steps);
 			}
+			arena_free(&scratch);
 		}
 	}
 	progress(pfn, pctx, "metrics", steps, steps);
@@ -671,8 +680,13 @@ int assess_round_compute(struct req *r, int64_t round_id, assess_progress_fn *pf
 					continue;
 				recd[at] = 1;
 				struct recctx rx = {.b = br, .round_id = round_id, .unit_id = uid[u], .metric = c.mname[mi]};
+				struct arena *main_a = r->a, scratch;
+				arena_init(&scratch);
+				r->a = &scratch;
 				int r2 = c.m[mi]->records(r, uid[u], rd.period_from, rd.period_to, ASSESS_RECORDS_MAX,
 							 rec_add, &rx);
+				r->a = main_a;
+				arena_free(&scratch);
 				if ((rc = rx.rc ? rx.rc : r2))
 					goto rollback;
 			}
