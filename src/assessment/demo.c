@@ -9,6 +9,7 @@
 #include "../db/db.h"
 #include "assessment.h"
 #include "round.h"
+#include "roundwork.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -129,5 +130,6 @@ int assessment_demo(struct db *db, const struct demo_options *o, char *err, size
 	}
 	printf("loaded the demo assessment: the %d and %d indicator systems (%zu indicators each, 100 points)\n",
 	       year - 1, year, sizeof demo_tree / sizeof demo_tree[0]);
-	return assess_rounds_demo(db, o, err, errlen);
+	rc = assess_rounds_demo(db, o, err, errlen);
+	return rc ? rc : assess_roundwork_demo(db, o, err, errlen); /* round work */
 }

@@ -7,6 +7,7 @@
 #include "assessment.h"
 #include "metrics.h"
 #include "round.h"
+#include "roundwork.h"
 
 static const struct nav_item nav[] = {
 	{.path = "/assessment/systems",
@@ -40,7 +41,8 @@ const struct module assessment_module = {
 	.name = "assessment",
 	.migrations = "src/assessment/migrations/",
 	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes, assess_metric_routes,
-						assess_round_routes, assess_score_routes, NULL},
+						assess_round_routes, assess_score_routes, assess_self_routes,
+						assess_review_routes, assess_appeal_routes, assess_pack_routes, NULL},
 	.nav = nav,
 	.commands = commands,
 	.demo = assessment_demo,

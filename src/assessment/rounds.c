@@ -12,6 +12,7 @@
 #include "../web/widgets.h"
 #include "assessment.h"
 #include "round.h"
+#include "roundwork.h"
 #include "tree.h"
 
 #include <math.h>
@@ -458,6 +459,7 @@ static int round_render(struct req *r, int64_t id, enum msg_id err)
 		}
 		html(r, "<p class=\"hint\" id=\"thresholds\">%s</p></section>", b.p ? b.p : "");
 	}
+	assess_roundwork_links(r, &rd, 0); /* round work */
 	if (office || announced(&rd))
 		results_render(r, &rd, office);
 	page_end(r);

@@ -9,6 +9,7 @@
 #include "../web/widgets.h"
 #include "assessment.h"
 #include "round.h"
+#include "roundwork.h"
 #include "tree.h"
 
 #include <stdlib.h>
@@ -295,6 +296,7 @@ static int score_page(struct req *r)
 	}
 	if (n)
 		html(r, "</ul></section>");
+	assess_roundwork_links(r, &rd, unit); /* round work */
 	page_end(r);
 	return 0;
 }

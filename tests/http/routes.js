@@ -186,6 +186,18 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/publish', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/rounds/999999/publish', form: {}, ok: 404 },
 	{ method: 'GET', pattern: '/assessment/rounds/{id:int}/results.xlsx', perm: 'P_SIGNED_IN', path: '/assessment/rounds/999999/results.xlsx', ok: 404 },
 	{ method: 'GET', pattern: '/assessment/rounds/{id:int}/units/{unit:int}', perm: 'P_SIGNED_IN', path: '/assessment/rounds/999999/units/1', ok: 404 },
+	// round work (src/assessment/selfassess.c, review.c, appeal.c, pack.c): an
+	// unknown round is 404 for everyone; who may do what: roundwork.test.js
+	{ method: 'GET', pattern: '/assessment/rounds/{id:int}/self', perm: 'P_SIGNED_IN', path: '/assessment/rounds/999999/self', ok: 404 },
+	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/self', perm: 'P_SIGNED_IN', csrf: 1, path: '/assessment/rounds/999999/self', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/self/submit', perm: 'P_SIGNED_IN', csrf: 1, path: '/assessment/rounds/999999/self/submit', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/assessment/rounds/{id:int}/units/{unit:int}/files/{file:int}', perm: 'P_SIGNED_IN', path: '/assessment/rounds/999999/units/1/files/1', ok: 404 },
+	{ method: 'GET', pattern: '/assessment/rounds/{id:int}/review', perm: 'P_SIGNED_IN', path: '/assessment/rounds/999999/review', ok: 404 },
+	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/review/score', perm: 'P_SIGNED_IN', csrf: 1, path: '/assessment/rounds/999999/review/score', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/assessment/rounds/{id:int}/appeals', perm: 'P_SIGNED_IN', path: '/assessment/rounds/999999/appeals', ok: 404 },
+	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/appeals', perm: 'P_SIGNED_IN', csrf: 1, path: '/assessment/rounds/999999/appeals', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/appeals/{appeal:int}/decide', perm: 'P_SIGNED_IN', csrf: 1, path: '/assessment/rounds/999999/appeals/1/decide', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/assessment/rounds/{id:int}/units/{unit:int}/pack.zip', perm: 'P_SIGNED_IN', path: '/assessment/rounds/999999/units/1/pack.zip', ok: 404 },
 	{ method: 'GET', pattern: '/verify/{code:str}', perm: 'P_PUBLIC', path: '/verify/AAAAAAAAAAAA', ok: 404 },
 	// a certificate's PDF (an unknown code: 404; who may have it: learning.test.js)
 	{ method: 'GET', pattern: '/learning/certificates/{code:str}', perm: 'P_SIGNED_IN', path: '/learning/certificates/AAAAAAAAAAAA.pdf', ok: 404 },
