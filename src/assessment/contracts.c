@@ -438,10 +438,9 @@ static void waiting_mine(struct req *r, int year)
 									   db_column_text(q, 3))
 							 : arena_strdup(r->a, db_column_text(q, 3));
 		html(r,
-		     "<div class=\"contract-todo\" style=\"padding:12px 0;border-top:1px solid var(--border, #e5e7eb)\">"
+		     "<div class=\"contract-todo\">"
 		     "<p><strong>%s → %s</strong><br><span class=\"hint\">%T · %T</span></p><a class=\"btn btn-primary "
-		     "btn-block\" style=\"height:48px;font-size:17px;align-items:center;justify-content:center\" "
-		     "href=\"/assessment/contracts/%D\">%T</a></div>",
+		     "btn-block contract-big\" href=\"/assessment/contracts/%D\">%T</a></div>",
 		     db_column_text(q, 2), who, contract_level_label((int)db_column_int64(q, 1)),
 		     db_column_int64(q, 5) ? M_contract_you_sign_holder : M_contract_you_sign_issuer, db_column_int64(q, 0),
 		     M_contract_open_sign);
@@ -462,9 +461,9 @@ static int list_page(struct req *r)
 	page_begin(r, title, cr, 1);
 	const struct markup *acts =
 		html_fmt(r,
-			 "<form method=\"get\" action=\"/assessment/contracts\" class=\"inline\"><label class=\"sr-only\" "
+			 "<form method=\"get\" action=\"/assessment/contracts\" class=\"inline contract-year\"><label class=\"sr-only\" "
 			 "for=\"f-year\">%T</label><input id=\"f-year\" name=\"year\" type=\"number\" min=\"2000\" "
-			 "max=\"2100\" value=\"%d\" style=\"width:7em\"> <button class=\"btn\">%T</button></form>",
+			 "max=\"2100\" value=\"%d\"> <button class=\"btn\">%T</button></form>",
 			 M_assess_year, year, M_contract_show);
 	page_heading(r, title, acts);
 	waiting_mine(r, year);
@@ -507,8 +506,7 @@ static int list_page(struct req *r)
 		list_end(r);
 		if (unsigned_total)
 			html(r,
-			     "<form method=\"post\" action=\"/assessment/contracts/remind\" class=\"actions\" "
-			     "style=\"margin-top:12px\">%H<input type=\"hidden\" name=\"year\" value=\"%d\"><button "
+			     "<form method=\"post\" action=\"/assessment/contracts/remind\" class=\"actions contract-more\">%H<input type=\"hidden\" name=\"year\" value=\"%d\"><button "
 			     "class=\"btn\" id=\"remind\">%T</button><span class=\"hint\">%T</span></form>",
 			     csrf_input(r), year, M_contract_remind, M_contract_remind_hint);
 		html(r, "</section>");
@@ -580,8 +578,7 @@ static int list_page(struct req *r)
 			while (u && db_step(u) == DB_ROW) {
 				if (!k++)
 					html(r,
-					     "<form method=\"post\" action=\"/assessment/contracts\" class=\"filters\" "
-					     "style=\"margin-top:12px\">%H<input type=\"hidden\" name=\"year\" value=\"%d\">"
+					     "<form method=\"post\" action=\"/assessment/contracts\" class=\"filters contract-more\">%H<input type=\"hidden\" name=\"year\" value=\"%d\">"
 					     "<div class=\"field\"><label for=\"f-unit\">%T</label><select id=\"f-unit\" "
 					     "name=\"unit_id\">",
 					     csrf_input(r), year, M_contract_one_unit);
@@ -605,8 +602,7 @@ static void sig_block(struct req *r, const char *id, enum msg_id side, const cha
 		      int64_t at)
 {
 	html(r,
-	     "<div class=\"contract-sig\" id=\"%s\" style=\"flex:1 1 14rem;border:1px solid var(--border, #e5e7eb);"
-	     "border-radius:8px;padding:12px\"><div class=\"hint\">%T</div><div><strong>%s</strong></div>",
+	     "<div class=\"contract-sig\" id=\"%s\"><div class=\"hint\">%T</div><div><strong>%s</strong></div>",
 	     id, side, party);
 	if (at)
 		html(r, "<div><span class=\"badge badge-ok\">%T</span> %s · %s</div>", M_contract_signed_yes, signer,
@@ -643,16 +639,16 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 
 	/* the state, and the signature this user can give now */
 	html(r,
-	     "<section class=\"card\" id=\"state-card\"><p style=\"font-size:18px\"><span class=\"%s\" id=\"state\" "
-	     "data-state=\"%s\" style=\"font-size:16px;padding:4px 12px\">%T</span></p>",
+	     "<section class=\"card\" id=\"state-card\"><p class=\"contract-state\"><span class=\"%s\" id=\"state\" "
+	     "data-state=\"%s\">%T</span></p>",
 	     state_badge(c.state), c.state, contract_state_label(c.state));
 	int can_issuer = issued && issuer && !c.issuer_signed_at && c.holder_signed_by != r->user->id;
 	int can_holder = issued && holder && !c.holder_signed_at && c.issuer_signed_by != r->user->id;
 	if (can_holder || can_issuer) {
 		html(r,
 		     "<form method=\"post\" action=\"/assessment/contracts/%D/sign\" id=\"sign-form\">%H<input "
-		     "type=\"hidden\" name=\"side\" value=\"%s\"><p>%T</p><button class=\"btn btn-primary btn-block\" "
-		     "id=\"sign\" style=\"height:56px;font-size:18px;align-items:center;justify-content:center\">%T</button>"
+		     "type=\"hidden\" name=\"side\" value=\"%s\"><p>%T</p><button class=\"btn btn-primary btn-block "
+		     "contract-big\" id=\"sign\">%T</button>"
 		     "</form>",
 		     c.id, csrf_input(r), can_holder ? "holder" : "issuer", M_contract_sign_explain,
 		     can_holder ? M_contract_sign_holder : M_contract_sign_issuer);
@@ -681,7 +677,7 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 			 : NULL);
 
 	/* signatures */
-	html(r, "<section class=\"card\" id=\"signatures\"><h2>%T</h2><div style=\"display:flex;flex-wrap:wrap;gap:12px\">",
+	html(r, "<section class=\"card\" id=\"signatures\"><h2>%T</h2><div class=\"contract-sigs\">",
 	     M_contract_signatures);
 	sig_block(r, "sig-issuer", M_contract_sig_issuer, c.issuer_name, c.issuer_signer, c.issuer_signed_at);
 	sig_block(r, "sig-holder", M_contract_sig_holder, contract_holder_name(r, &c), c.holder_signer,
@@ -707,7 +703,7 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 						"SELECT indicator_id, points, target FROM assess_contract_items WHERE "
 						"contract_id = ?",
 						"i", c.parent_id);
-		html(r, "%H<table class=\"list\"><thead><tr><th>%T</th><th>%T</th><th class=\"num\">%T</th><th>%T</th>"
+		html(r, "%H<table class=\"list contract-items\"><thead><tr><th>%T</th><th>%T</th><th class=\"num\">%T</th><th>%T</th>"
 			"</tr></thead><tbody>",
 		     table_wrap_open(r), M_contract_include, M_assess_indicator, M_assess_points, M_contract_target);
 		while (q && db_step(q) == DB_ROW) {
@@ -719,7 +715,7 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 			html(r,
 			     "<tr><td><input type=\"checkbox\" name=\"inc_%D\" value=\"1\" id=\"inc-%D\"%H></td><td><label "
 			     "for=\"inc-%D\">%s</label></td><td class=\"num\"><input name=\"pts_%D\" type=\"number\" "
-			     "step=\"0.5\" min=\"0\" max=\"%s\" value=\"%s\" style=\"width:6em\" aria-label=\"%T\"></td><td>"
+			     "step=\"0.5\" min=\"0\" max=\"%s\" value=\"%s\" aria-label=\"%T\"></td><td>"
 			     "<input name=\"tgt_%D\" value=\"%a\" maxlength=\"500\" aria-label=\"%T\"></td></tr>",
 			     ind, ind, have ? MARKUP(" checked") : NULL, ind, contract_indicator_path(r, &t, ind), ind,
 			     assess_num(r, db_column_double(q, 1)),
@@ -731,7 +727,7 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 		     M_assess_save);
 	} else {
 		if (*c.targets)
-			html(r, "<section class=\"card\" id=\"targets\"><h2>%T</h2><p style=\"white-space:pre-wrap\">%s</p>"
+			html(r, "<section class=\"card\" id=\"targets\"><h2>%T</h2><p class=\"contract-targets\">%s</p>"
 				"</section>",
 			     M_contract_targets, c.targets);
 		html(r, "<section class=\"card\" id=\"items\"><h2>%T</h2>", M_contract_items);
@@ -805,8 +801,7 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 			html(r, "<p class=\"flash flash-ok\" id=\"covered\">%T</p>", M_contract_covered);
 		if (may_decompose(r, &c) && strcmp(c.state, "assessed")) {
 			html(r,
-			     "<form method=\"post\" action=\"/assessment/contracts/%D/decompose\" class=\"actions\" "
-			     "style=\"margin-top:12px\">%H<button class=\"btn btn-primary\" id=\"decompose-all\">%T</button>"
+			     "<form method=\"post\" action=\"/assessment/contracts/%D/decompose\" class=\"actions contract-more\">%H<button class=\"btn btn-primary\" id=\"decompose-all\">%T</button>"
 			     "<span class=\"hint\">%T</span></form>",
 			     c.id, csrf_input(r), c.level == 1 ? M_contract_decompose_units : M_contract_decompose_posts,
 			     M_contract_decompose_hint);
@@ -829,7 +824,7 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 				if (!k++)
 					html(r,
 					     "<form method=\"post\" action=\"/assessment/contracts/%D/decompose\" "
-					     "class=\"filters\" style=\"margin-top:12px\">%H<div class=\"field\"><label "
+					     "class=\"filters contract-more\">%H<div class=\"field\"><label "
 					     "for=\"f-holder\">%T</label><select id=\"f-holder\" name=\"%s\">",
 					     c.id, csrf_input(r), M_contract_one_holder, c.level == 1 ? "unit_id" : "person_id");
 				html(r, "<option value=\"%D\">%s</option>", db_column_int64(u, 0), db_column_text(u, 1));
