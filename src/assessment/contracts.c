@@ -671,7 +671,7 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 	     "id=\"code\">%s</dd>%H</dl></section>",
 	     M_assess_year, c.year, M_assess_system, c.system_id, c.system_name, M_contract_level,
 	     contract_level_label(c.level), M_contract_issuer, c.issuer_name, M_contract_holder,
-	     contract_holder_name(r, &c), M_contract_starts_on, *c.starts_on ? c.starts_on : "—", M_contract_code, c.code,
+	     contract_holder_name(r, &c), M_contract_starts_on, *c.starts_on ? c.starts_on : T(r, M_contract_from_signing), M_contract_code, c.code,
 	     c.parent_id ? html_fmt(r, "<dt>%T</dt><dd><a href=\"/assessment/contracts/%D\" id=\"parent\">%T</a></dd>",
 				    M_contract_parent, c.parent_id, M_contract_parent_open)
 			 : NULL);
@@ -705,7 +705,7 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 						"i", c.parent_id);
 		html(r, "%H<table class=\"list contract-items\"><thead><tr><th>%T</th><th>%T</th><th class=\"num\">%T</th><th>%T</th>"
 			"</tr></thead><tbody>",
-		     table_wrap_open(r), M_contract_include, M_assess_indicator, M_assess_points, M_contract_target);
+		     table_wrap_open(r), M_contract_include, M_assess_indicator, M_contract_points, M_contract_target);
 		while (q && db_step(q) == DB_ROW) {
 			int64_t ind = db_column_int64(q, 0);
 			const struct contract_item *have = NULL;
@@ -719,7 +719,7 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 			     "<input name=\"tgt_%D\" value=\"%a\" maxlength=\"500\" aria-label=\"%T\"></td></tr>",
 			     ind, ind, have ? MARKUP(" checked") : NULL, ind, contract_indicator_path(r, &t, ind), ind,
 			     assess_num(r, db_column_double(q, 1)),
-			     assess_num(r, have ? have->points : db_column_double(q, 1)), M_assess_points, ind,
+			     assess_num(r, have ? have->points : db_column_double(q, 1)), M_contract_points, ind,
 			     have ? have->target : db_column_text(q, 2), M_contract_target);
 		}
 		html(r, "</tbody></table></div><div class=\"form-actions\"><button class=\"btn btn-primary\" "
@@ -732,7 +732,7 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 			     M_contract_targets, c.targets);
 		html(r, "<section class=\"card\" id=\"items\"><h2>%T</h2>", M_contract_items);
 		static const struct list_col icols[] = {
-			{M_assess_indicator, NULL, 0}, {M_assess_points, NULL, 1}, {M_contract_target, NULL, 0}};
+			{M_assess_indicator, NULL, 0}, {M_contract_points, NULL, 1}, {M_contract_target, NULL, 0}};
 		list_begin(r, icols, 3, -1, 0);
 		double total = 0;
 		for (int i = 0; i < nitems; i++) {
@@ -741,10 +741,12 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 			     "<tr data-indicator=\"%D\"><td data-label=\"%T\">%s</td><td class=\"num\" data-label=\"%T\">%s"
 			     "</td><td data-label=\"%T\">%s</td></tr>",
 			     items[i].indicator, M_assess_indicator, contract_indicator_path(r, &t, items[i].indicator),
-			     M_assess_points, assess_num(r, items[i].points), M_contract_target, items[i].target);
+			     M_contract_points, assess_num(r, items[i].points), M_contract_target, items[i].target);
 		}
-		html(r, "<tr><td><strong>%T</strong></td><td class=\"num\"><strong>%s</strong></td><td></td></tr>",
-		     M_contract_total, assess_num(r, total));
+		html(r,
+		     "<tr id=\"total\"><td data-label=\"%T\"><strong>%T</strong></td><td class=\"num\" "
+		     "data-label=\"%T\"><strong>%s</strong></td><td data-label=\"%T\"></td></tr>",
+		     M_assess_indicator, M_contract_total, M_contract_points, assess_num(r, total), M_contract_target);
 		list_end(r);
 		html(r, "</section>");
 	}

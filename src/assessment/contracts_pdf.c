@@ -76,7 +76,7 @@ int contract_pdf(struct req *r)
 	pdf_para(p,
 		 arena_printf(r->a, "%s\n%s\n%s\n%s", labelled(r, M_contract_issuer_party, c.issuer_name),
 			      labelled(r, M_contract_holder_party, holder), labelled(r, M_assess_system, c.system_name),
-			      labelled(r, M_contract_starts_on, *c.starts_on ? c.starts_on : arena_printf(r->a, "%d-01-01", c.year))),
+			      labelled(r, M_contract_starts_on, *c.starts_on ? c.starts_on : T(r, M_contract_from_signing))),
 		 PDF_LEFT);
 	if (*c.targets) {
 		pdf_heading(p, T(r, M_contract_targets));
@@ -84,7 +84,7 @@ int contract_pdf(struct req *r)
 	}
 	pdf_heading(p, T(r, M_contract_items));
 	static const double widths[] = {0.5, 0.12, 0.38};
-	const char *head[] = {T(r, M_assess_indicator), T(r, M_assess_points), T(r, M_contract_target)};
+	const char *head[] = {T(r, M_assess_indicator), T(r, M_contract_points), T(r, M_contract_target)};
 	pdf_table_begin(p, 3, widths, head);
 	double total = 0;
 	for (int i = 0; i < nitems; i++) {
