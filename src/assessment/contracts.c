@@ -1127,8 +1127,8 @@ static int sign_post(struct req *r)
 	const char *to = !both ? "issued" : (*c.starts_on && strcmp(c.starts_on, today(r)) > 0) ? "signed" : "in_force";
 	if (!rc && both)
 		rc = db_run(db,
-			    "UPDATE assess_contracts SET state = ?, in_force_at = CASE WHEN ? = 'in_force' THEN ? ELSE "
-			    "NULL END WHERE id = ?",
+			    "UPDATE assess_contracts SET state = ?, in_force_at = CASE WHEN ? = 'in_force' THEN CAST(? "
+			    "AS BIGINT) ELSE NULL END WHERE id = ?",
 			    "ssii", to, to, now, c.id);
 	if (!rc)
 		rc = audit_contract(r, "assessment_contract_sign", c.id,

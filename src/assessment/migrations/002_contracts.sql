@@ -19,7 +19,7 @@ CREATE TABLE assess_contracts (
 	parent_id @BIGINT REFERENCES assess_contracts(id),
 	issuer_unit_id @BIGINT NOT NULL REFERENCES units(id),
 	holder_unit_id @BIGINT NOT NULL REFERENCES units(id),
-	holder_person_id @BIGINT REFERENCES people(id),
+	holder_person_id @BIGINT, -- people(id): a register, created by the engine after the migrations
 	state TEXT NOT NULL CHECK (state IN ('draft', 'issued', 'signed', 'in_force', 'assessed')),
 	targets TEXT NOT NULL DEFAULT '',
 	starts_on TEXT,
