@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../http/http.h"
+
 struct req;
 struct db;
 struct demo_options;
