@@ -135,18 +135,16 @@ static int this_year(void)
 
 enum msg_id contract_state_label(const char *s)
 {
-	return !strcmp(s, "draft")    ? M_contract_state_draft
-	       : !strcmp(s, "issued") ? M_contract_state_issued
-	       : !strcmp(s, "signed") ? M_contract_state_signed
+	return !strcmp(s, "draft")      ? M_contract_state_draft
+	       : !strcmp(s, "issued")   ? M_contract_state_issued
+	       : !strcmp(s, "signed")   ? M_contract_state_signed
 	       : !strcmp(s, "in_force") ? M_contract_state_in_force
-				      : M_contract_state_assessed;
+					: M_contract_state_assessed;
 }
 
 static const char *state_badge(const char *s)
 {
-	return !strcmp(s, "issued") ? "badge badge-warn"
-	       : !strcmp(s, "draft") ? "badge badge-muted"
-				     : "badge badge-ok";
+	return !strcmp(s, "issued") ? "badge badge-warn" : !strcmp(s, "draft") ? "badge badge-muted" : "badge badge-ok";
 }
 
 enum msg_id contract_level_label(int level)
@@ -281,10 +279,11 @@ static int under(const struct assess_tree *t, int i, int64_t id)
  * of every child of contract id. */
 static void children_cover(struct req *r, const struct assess_tree *t, int64_t id, char *covered)
 {
-	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT DISTINCT ci.indicator_id FROM assess_contract_items ci JOIN assess_contracts c "
-				     "ON c.id = ci.contract_id WHERE c.parent_id = ?",
-				     "i", id);
+	struct db_stmt *q =
+		db_query(req_db(r), r->a,
+			 "SELECT DISTINCT ci.indicator_id FROM assess_contract_items ci JOIN assess_contracts c "
+			 "ON c.id = ci.contract_id WHERE c.parent_id = ?",
+			 "i", id);
 	while (q && db_step(q) == DB_ROW) {
 		int64_t ind = db_column_int64(q, 0);
 		for (int i = 0; i < t->n; i++)
@@ -340,8 +339,7 @@ static int notify_holder(struct req *r, int64_t id, enum msg_id subject)
  * holder's kind); issued at once when issue is set (and the holder
  * notified). The new id, or a negative code. Call inside a transaction. */
 static int64_t contract_insert(struct req *r, int64_t system_id, int year, int level, int64_t parent,
-			       int64_t issuer_unit, int64_t holder_unit, int64_t person, const char *targets,
-			       int issue)
+			       int64_t issuer_unit, int64_t holder_unit, int64_t person, const char *targets, int issue)
 {
 	struct db *db = req_db(r);
 	char code[16];
@@ -357,21 +355,24 @@ static int64_t contract_insert(struct req *r, int64_t system_id, int year, int l
 		issue ? "issued" : "draft", targets, code, uid, now, issue ? uid : 0, issue ? now : 0);
 	if (id < 0)
 		return id;
-	const char *kind = person ? "post" : db_one_text(db, r->a, "SELECT kind FROM units WHERE id = ?", "i", holder_unit);
-	int rc = level == 1 ? db_run(db,
-				     "INSERT INTO assess_contract_items (contract_id, indicator_id, points, target) SELECT "
-				     "?, i.id, COALESCE(w.max_points, i.max_points), '' FROM assess_indicators i LEFT JOIN "
-				     "assess_weights w ON w.indicator_id = i.id AND w.unit_kind = ? WHERE i.system_id = ? "
-				     "AND NOT EXISTS (SELECT 1 FROM assess_indicators k WHERE k.parent_id = i.id) AND "
-				     "(w.max_points IS NULL OR w.max_points > 0)",
-				     "isi", id, kind ? kind : "", system_id)
-			    : db_run(db,
-				     "INSERT INTO assess_contract_items (contract_id, indicator_id, points, target) SELECT "
-				     "?, pi.indicator_id, COALESCE(w.max_points, pi.points), pi.target FROM "
-				     "assess_contract_items pi LEFT JOIN assess_weights w ON w.indicator_id = "
-				     "pi.indicator_id AND w.unit_kind = ? WHERE pi.contract_id = ? AND (w.max_points IS "
-				     "NULL OR w.max_points > 0)",
-				     "isi", id, kind ? kind : "", parent);
+	const char *kind =
+		person ? "post" : db_one_text(db, r->a, "SELECT kind FROM units WHERE id = ?", "i", holder_unit);
+	int rc =
+		level == 1
+			? db_run(db,
+				 "INSERT INTO assess_contract_items (contract_id, indicator_id, points, target) SELECT "
+				 "?, i.id, COALESCE(w.max_points, i.max_points), '' FROM assess_indicators i LEFT JOIN "
+				 "assess_weights w ON w.indicator_id = i.id AND w.unit_kind = ? WHERE i.system_id = ? "
+				 "AND NOT EXISTS (SELECT 1 FROM assess_indicators k WHERE k.parent_id = i.id) AND "
+				 "(w.max_points IS NULL OR w.max_points > 0)",
+				 "isi", id, kind ? kind : "", system_id)
+			: db_run(db,
+				 "INSERT INTO assess_contract_items (contract_id, indicator_id, points, target) SELECT "
+				 "?, pi.indicator_id, COALESCE(w.max_points, pi.points), pi.target FROM "
+				 "assess_contract_items pi LEFT JOIN assess_weights w ON w.indicator_id = "
+				 "pi.indicator_id AND w.unit_kind = ? WHERE pi.contract_id = ? AND (w.max_points IS "
+				 "NULL OR w.max_points > 0)",
+				 "isi", id, kind ? kind : "", parent);
 	if (!rc)
 		rc = audit_contract(r, issue ? "assessment_contract_issue" : "assessment_contract_create", id,
 				    json_pack("{s:i, s:i, s:I, s:I, s:I, s:I}", "year", year, "level", level, "parent",
@@ -400,9 +401,9 @@ static int64_t holder_taken(struct req *r, int year, int64_t unit, int64_t perso
 
 /* The SQL condition of the contracts (alias c, people p) in the user's
  * scope; binds: the user's id three times. */
-#define SCOPE_SQL                                                                                                 \
+#define SCOPE_SQL                                                                                                    \
 	"(EXISTS (SELECT 1 FROM user_roles g JOIN unit_tree t ON t.ancestor_id = g.unit_id WHERE g.user_id = ? AND " \
-	"g.role IN " CLERK_ROLES " AND (t.unit_id = c.holder_unit_id OR t.unit_id = c.issuer_unit_id)) OR "         \
+	"g.role IN " CLERK_ROLES " AND (t.unit_id = c.holder_unit_id OR t.unit_id = c.issuer_unit_id)) OR "          \
 	"p.user_id = ? OR ? = 0)"
 
 static int year_of(struct req *r)
@@ -428,22 +429,22 @@ static void waiting_mine(struct req *r, int year)
 		"c.holder_unit_id)))) OR (c.issuer_signed_at IS NULL AND (EXISTS (SELECT 1 FROM user_roles g WHERE "
 		"g.user_id = ? AND g.role IN " CLERK_ROLES " AND g.unit_id = c.issuer_unit_id) OR (c.level = 1 AND ? "
 		"= 1)))) ORDER BY c.level, hu.name, c.id LIMIT 100",
-		"iiiiiii", me, me, (int64_t)year, me, me, me, (int64_t)assess_is_office(r));
+		"iiiiiii", me, me, (int64_t)year, me, me, me, (int64_t)(assess_is_office(r) || contract_sees_all(r)));
 	int n = 0;
 	while (q && db_step(q) == DB_ROW) {
 		if (!n++)
 			html(r, "<section class=\"card\" id=\"waiting-mine\"><h2>%T</h2><p class=\"hint\">%T</p>",
 			     M_contract_waiting_mine, M_contract_waiting_mine_hint);
-		const char *who = *db_column_text(q, 4) ? arena_printf(r->a, "%s（%s）", db_column_text(q, 4),
-									   db_column_text(q, 3))
-							 : arena_strdup(r->a, db_column_text(q, 3));
+		const char *who = *db_column_text(q, 4)
+					  ? arena_printf(r->a, "%s（%s）", db_column_text(q, 4), db_column_text(q, 3))
+					  : arena_strdup(r->a, db_column_text(q, 3));
 		html(r,
 		     "<div class=\"contract-todo\">"
 		     "<p><strong>%s → %s</strong><br><span class=\"hint\">%T · %T</span></p><a class=\"btn btn-primary "
 		     "btn-block contract-big\" href=\"/assessment/contracts/%D\">%T</a></div>",
 		     db_column_text(q, 2), who, contract_level_label((int)db_column_int64(q, 1)),
-		     db_column_int64(q, 5) ? M_contract_you_sign_holder : M_contract_you_sign_issuer, db_column_int64(q, 0),
-		     M_contract_open_sign);
+		     db_column_int64(q, 5) ? M_contract_you_sign_holder : M_contract_you_sign_issuer,
+		     db_column_int64(q, 0), M_contract_open_sign);
 	}
 	if (n)
 		html(r, "</section>");
@@ -461,7 +462,8 @@ static int list_page(struct req *r)
 	page_begin(r, title, cr, 1);
 	const struct markup *acts =
 		html_fmt(r,
-			 "<form method=\"get\" action=\"/assessment/contracts\" class=\"inline contract-year\"><label class=\"sr-only\" "
+			 "<form method=\"get\" action=\"/assessment/contracts\" class=\"inline contract-year\"><label "
+			 "class=\"sr-only\" "
 			 "for=\"f-year\">%T</label><input id=\"f-year\" name=\"year\" type=\"number\" min=\"2000\" "
 			 "max=\"2100\" value=\"%d\"> <button class=\"btn\">%T</button></form>",
 			 M_assess_year, year, M_contract_show);
@@ -472,16 +474,18 @@ static int list_page(struct req *r)
 	struct db_stmt *q = db_query(
 		req_db(r), r->a,
 		"SELECT c.level, COUNT(*), SUM(CASE WHEN c.state = 'draft' THEN 1 ELSE 0 END), SUM(CASE WHEN c.state = "
-		"'issued' THEN 1 ELSE 0 END), SUM(CASE WHEN c.state IN ('signed', 'in_force', 'assessed') THEN 1 ELSE 0 "
+		"'issued' THEN 1 ELSE 0 END), SUM(CASE WHEN c.state IN ('signed', 'in_force', 'assessed') THEN 1 ELSE "
+		"0 "
 		"END), SUM(CASE WHEN c.state = 'issued' AND c.holder_signed_at IS NULL THEN 1 ELSE 0 END), SUM(CASE "
 		"WHEN c.state = 'issued' AND c.issuer_signed_at IS NULL THEN 1 ELSE 0 END) FROM assess_contracts c "
 		"LEFT JOIN people p ON p.id = c.holder_person_id WHERE c.year = ? AND " SCOPE_SQL " GROUP BY c.level "
 		"ORDER BY c.level",
 		"iiii", (int64_t)year, me, me, (int64_t)!all);
-	static const struct list_col cols[] = {{M_contract_level, NULL, 0},         {M_contract_count, NULL, 1},
-					       {M_contract_state_draft, NULL, 1},   {M_contract_unsigned, NULL, 1},
-					       {M_contract_holder_unsigned, NULL, 1}, {M_contract_issuer_unsigned, NULL, 1},
-					       {M_contract_signed_count, NULL, 1}};
+	static const struct list_col cols[] = {
+		{M_contract_level, NULL, 0},           {M_contract_count, NULL, 1},
+		{M_contract_state_draft, NULL, 1},     {M_contract_unsigned, NULL, 1},
+		{M_contract_holder_unsigned, NULL, 1}, {M_contract_issuer_unsigned, NULL, 1},
+		{M_contract_signed_count, NULL, 1}};
 	int n = 0;
 	int64_t unsigned_total = 0;
 	while (q && db_step(q) == DB_ROW) {
@@ -492,21 +496,25 @@ static int list_page(struct req *r)
 		int lvl = (int)db_column_int64(q, 0);
 		unsigned_total += db_column_int64(q, 3);
 		html(r,
-		     "<tr data-level=\"%d\"><td data-label=\"%T\"><a href=\"/assessment/contracts?year=%d&amp;level=%d\">%T"
+		     "<tr data-level=\"%d\"><td data-label=\"%T\"><a "
+		     "href=\"/assessment/contracts?year=%d&amp;level=%d\">%T"
 		     "</a></td><td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\">%D</td>"
-		     "<td class=\"num\" data-label=\"%T\" data-unsigned=\"%D\">%D</td><td class=\"num\" data-label=\"%T\">%D"
+		     "<td class=\"num\" data-label=\"%T\" data-unsigned=\"%D\">%D</td><td class=\"num\" "
+		     "data-label=\"%T\">%D"
 		     "</td><td class=\"num\" data-label=\"%T\">%D</td><td class=\"num\" data-label=\"%T\" "
 		     "data-signed=\"%D\">%D</td></tr>",
-		     lvl, M_contract_level, year, lvl, contract_level_label(lvl), M_contract_count, db_column_int64(q, 1),
-		     M_contract_state_draft, db_column_int64(q, 2), M_contract_unsigned, db_column_int64(q, 3),
-		     db_column_int64(q, 3), M_contract_holder_unsigned, db_column_int64(q, 5), M_contract_issuer_unsigned,
-		     db_column_int64(q, 6), M_contract_signed_count, db_column_int64(q, 4), db_column_int64(q, 4));
+		     lvl, M_contract_level, year, lvl, contract_level_label(lvl), M_contract_count,
+		     db_column_int64(q, 1), M_contract_state_draft, db_column_int64(q, 2), M_contract_unsigned,
+		     db_column_int64(q, 3), db_column_int64(q, 3), M_contract_holder_unsigned, db_column_int64(q, 5),
+		     M_contract_issuer_unsigned, db_column_int64(q, 6), M_contract_signed_count, db_column_int64(q, 4),
+		     db_column_int64(q, 4));
 	}
 	if (n) {
 		list_end(r);
 		if (unsigned_total)
 			html(r,
-			     "<form method=\"post\" action=\"/assessment/contracts/remind\" class=\"actions contract-more\">%H<input type=\"hidden\" name=\"year\" value=\"%d\"><button "
+			     "<form method=\"post\" action=\"/assessment/contracts/remind\" class=\"actions "
+			     "contract-more\">%H<input type=\"hidden\" name=\"year\" value=\"%d\"><button "
 			     "class=\"btn\" id=\"remind\">%T</button><span class=\"hint\">%T</span></form>",
 			     csrf_input(r), year, M_contract_remind, M_contract_remind_hint);
 		html(r, "</section>");
@@ -524,23 +532,25 @@ static int list_page(struct req *r)
 		     "c.level = ?) AND (? = 1 OR c.state IN ('draft', 'issued')) AND " SCOPE_SQL
 		     " ORDER BY c.level, iu.name, hu.name, p.name, c.id LIMIT 500",
 		     "iiiiiii", (int64_t)year, (int64_t)level, (int64_t)level, (int64_t)every, me, me, (int64_t)!all);
-	html(r, "<section class=\"card\" id=\"contracts\"><h2>%T</h2><p class=\"actions\">", every ? M_contract_all : M_contract_unsigned_list);
-	html(r, "<a class=\"btn btn-sm%s\" href=\"/assessment/contracts?year=%d%s\">%T</a> <a class=\"btn btn-sm%s\" "
-		"href=\"/assessment/contracts?year=%d&amp;show=all%s\">%T</a></p>",
+	html(r, "<section class=\"card\" id=\"contracts\"><h2>%T</h2><p class=\"actions\">",
+	     every ? M_contract_all : M_contract_unsigned_list);
+	html(r,
+	     "<a class=\"btn btn-sm%s\" href=\"/assessment/contracts?year=%d%s\">%T</a> <a class=\"btn btn-sm%s\" "
+	     "href=\"/assessment/contracts?year=%d&amp;show=all%s\">%T</a></p>",
 	     every ? "" : " btn-primary", year, level ? arena_printf(r->a, "&level=%d", level) : "",
 	     M_contract_unsigned_list, every ? " btn-primary" : "", year,
 	     level ? arena_printf(r->a, "&level=%d", level) : "", M_contract_all);
-	static const struct list_col lcols[] = {{M_contract_level, NULL, 0}, {M_contract_issuer, NULL, 0},
-						{M_contract_holder, NULL, 0}, {M_contract_state, NULL, 0},
+	static const struct list_col lcols[] = {{M_contract_level, NULL, 0},      {M_contract_issuer, NULL, 0},
+						{M_contract_holder, NULL, 0},     {M_contract_state, NULL, 0},
 						{M_contract_sig_issuer, NULL, 0}, {M_contract_sig_holder, NULL, 0}};
 	n = 0;
 	while (q && db_step(q) == DB_ROW) {
 		if (!n++)
 			list_begin(r, lcols, 6, -1, 0);
 		const char *st = db_column_text(q, 5);
-		const char *who = *db_column_text(q, 4) ? arena_printf(r->a, "%s（%s）", db_column_text(q, 4),
-									   db_column_text(q, 3))
-							 : arena_strdup(r->a, db_column_text(q, 3));
+		const char *who = *db_column_text(q, 4)
+					  ? arena_printf(r->a, "%s（%s）", db_column_text(q, 4), db_column_text(q, 3))
+					  : arena_strdup(r->a, db_column_text(q, 3));
 		html(r,
 		     "<tr data-contract=\"%D\"><td data-label=\"%T\">%T</td><td data-label=\"%T\">%s</td><td "
 		     "class=\"card-title\" data-label=\"%T\"><a href=\"/assessment/contracts/%D\">%s</a></td><td "
@@ -563,30 +573,46 @@ static int list_page(struct req *r)
 		if (!sys) {
 			html(r, "<p class=\"hint\">%T</p>", M_contract_no_system);
 		} else {
-			html(r,
-			     "<p class=\"hint\">%T</p><form method=\"post\" action=\"/assessment/contracts/issue-all\" "
-			     "class=\"actions\">%H<input type=\"hidden\" name=\"year\" value=\"%d\"><button class=\"btn "
-			     "btn-primary\" id=\"issue-all\">%T</button></form>",
-			     M_contract_issue_all_hint, csrf_input(r), year, M_contract_issue_all);
-			struct db_stmt *u = db_query(req_db(r), r->a,
-						     "SELECT u.id, u.name FROM units u WHERE u.kind = 'secondary' AND u.active "
-						     "= 1 AND u.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
-						     "assess_contracts c WHERE c.year = ? AND c.holder_unit_id = u.id AND "
-						     "c.holder_person_id IS NULL) ORDER BY u.name",
-						     "i", (int64_t)year);
-			int k = 0;
-			while (u && db_step(u) == DB_ROW) {
-				if (!k++)
-					html(r,
-					     "<form method=\"post\" action=\"/assessment/contracts\" class=\"filters contract-more\">%H<input type=\"hidden\" name=\"year\" value=\"%d\">"
-					     "<div class=\"field\"><label for=\"f-unit\">%T</label><select id=\"f-unit\" "
-					     "name=\"unit_id\">",
-					     csrf_input(r), year, M_contract_one_unit);
-				html(r, "<option value=\"%D\">%s</option>", db_column_int64(u, 0), db_column_text(u, 1));
+			struct db_stmt *u =
+				db_query(req_db(r), r->a,
+					 "SELECT u.id, u.name FROM units u WHERE u.kind = 'secondary' AND u.active "
+					 "= 1 AND u.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+					 "assess_contracts c WHERE c.year = ? AND c.holder_unit_id = u.id AND "
+					 "c.holder_person_id IS NULL) ORDER BY u.name",
+					 "i", (int64_t)year);
+			/* who has none yet: a bulk button for them all, and one by one */
+			int k = 0, cap = 500;
+			int64_t *ids = arena_alloc(r->a, (size_t)cap * sizeof *ids);
+			const char **names = arena_alloc(r->a, (size_t)cap * sizeof *names);
+			while (u && db_step(u) == DB_ROW && k < cap) {
+				ids[k] = db_column_int64(u, 0);
+				names[k++] = arena_strdup(r->a, db_column_text(u, 1));
 			}
 			if (k)
 				html(r,
-				     "</select></div><div class=\"filter-actions\"><button class=\"btn\">%T</button></div>"
+				     "<p class=\"hint\">%T</p><form method=\"post\" "
+				     "action=\"/assessment/contracts/issue-all\" "
+				     "class=\"actions\">%H<input type=\"hidden\" name=\"year\" value=\"%d\"><button "
+				     "class=\"btn "
+				     "btn-primary\" id=\"issue-all\">%T</button></form>",
+				     M_contract_issue_all_hint, csrf_input(r), year, M_contract_issue_all);
+			else
+				html(r, "<p class=\"hint\" id=\"all-issued\">%T</p>", M_contract_nothing_to_issue);
+			for (int i = 0; i < k; i++) {
+				if (!i)
+					html(r,
+					     "<form method=\"post\" action=\"/assessment/contracts\" class=\"filters "
+					     "contract-more\">%H<input type=\"hidden\" name=\"year\" value=\"%d\">"
+					     "<div class=\"field\"><label for=\"f-unit\">%T</label><select "
+					     "id=\"f-unit\" "
+					     "name=\"unit_id\">",
+					     csrf_input(r), year, M_contract_one_unit);
+				html(r, "<option value=\"%D\">%s</option>", ids[i], names[i]);
+			}
+			if (k)
+				html(r,
+				     "</select></div><div class=\"filter-actions\"><button "
+				     "class=\"btn\">%T</button></div>"
 				     "</form>",
 				     M_contract_create_draft);
 		}
@@ -601,9 +627,8 @@ static int list_page(struct req *r)
 static void sig_block(struct req *r, const char *id, enum msg_id side, const char *party, const char *signer,
 		      int64_t at)
 {
-	html(r,
-	     "<div class=\"contract-sig\" id=\"%s\"><div class=\"hint\">%T</div><div><strong>%s</strong></div>",
-	     id, side, party);
+	html(r, "<div class=\"contract-sig\" id=\"%s\"><div class=\"hint\">%T</div><div><strong>%s</strong></div>", id,
+	     side, party);
 	if (at)
 		html(r, "<div><span class=\"badge badge-ok\">%T</span> %s · %s</div>", M_contract_signed_yes, signer,
 		     contract_time(r, at));
@@ -627,7 +652,8 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 	contract_items_sort(r, &t, items, nitems);
 	int issuer = issuer_side(r, &c), holder = holder_side(r, &c);
 	int draft = !strcmp(c.state, "draft"), issued = !strcmp(c.state, "issued");
-	const char *title = arena_printf(r->a, "%d · %s · %s", c.year, T(r, M_contract_title), contract_holder_name(r, &c));
+	const char *title =
+		arena_printf(r->a, "%d · %s · %s", c.year, T(r, M_contract_title), contract_holder_name(r, &c));
 	struct crumb cr[] = {{arena_printf(r->a, "/assessment/contracts?year=%d", c.year), T(r, M_contract_title)},
 			     {NULL, contract_holder_name(r, &c)}};
 	page_begin(r, title, cr, 2);
@@ -671,7 +697,8 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 	     "id=\"code\">%s</dd>%H</dl></section>",
 	     M_assess_year, c.year, M_assess_system, c.system_id, c.system_name, M_contract_level,
 	     contract_level_label(c.level), M_contract_issuer, c.issuer_name, M_contract_holder,
-	     contract_holder_name(r, &c), M_contract_starts_on, *c.starts_on ? c.starts_on : T(r, M_contract_from_signing), M_contract_code, c.code,
+	     contract_holder_name(r, &c), M_contract_starts_on,
+	     *c.starts_on ? c.starts_on : T(r, M_contract_from_signing), M_contract_code, c.code,
 	     c.parent_id ? html_fmt(r, "<dt>%T</dt><dd><a href=\"/assessment/contracts/%D\" id=\"parent\">%T</a></dd>",
 				    M_contract_parent, c.parent_id, M_contract_parent_open)
 			 : NULL);
@@ -692,43 +719,61 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 		     "action=\"/assessment/contracts/%D\">%H<div class=\"field\"><label for=\"f-targets\">%T</label>"
 		     "<textarea id=\"f-targets\" name=\"targets\" rows=\"4\" maxlength=\"2000\">%s</textarea></div>",
 		     M_contract_edit, c.id, csrf_input(r), M_contract_targets, c.targets);
-		field_input(r, "date", "starts_on", M_contract_starts_on, c.starts_on, M_NONE, 0, M_contract_starts_on_hint);
+		field_input(r, "date", "starts_on", M_contract_starts_on, c.starts_on, M_NONE, 0,
+			    M_contract_starts_on_hint);
 		struct db_stmt *q =
-			c.level == 1 ? db_query(req_db(r), r->a,
-						"SELECT i.id, i.max_points, '' FROM assess_indicators i WHERE i.system_id = ? "
-						"AND NOT EXISTS (SELECT 1 FROM assess_indicators k WHERE k.parent_id = i.id) "
-						"ORDER BY i.level, i.position, i.id",
-						"i", c.system_id)
-				     : db_query(req_db(r), r->a,
-						"SELECT indicator_id, points, target FROM assess_contract_items WHERE "
-						"contract_id = ?",
-						"i", c.parent_id);
-		html(r, "%H<table class=\"list contract-items\"><thead><tr><th>%T</th><th>%T</th><th class=\"num\">%T</th><th>%T</th>"
-			"</tr></thead><tbody>",
+			c.level == 1
+				? db_query(
+					  req_db(r), r->a,
+					  "SELECT i.id, i.max_points, '' FROM assess_indicators i WHERE i.system_id = "
+					  "? "
+					  "AND NOT EXISTS (SELECT 1 FROM assess_indicators k WHERE k.parent_id = i.id) "
+					  "ORDER BY i.level, i.position, i.id",
+					  "i", c.system_id)
+				: db_query(req_db(r), r->a,
+					   "SELECT indicator_id, points, target FROM assess_contract_items WHERE "
+					   "contract_id = ?",
+					   "i", c.parent_id);
+		html(r,
+		     "%H<table class=\"list contract-items\"><thead><tr><th>%T</th><th>%T</th><th "
+		     "class=\"num\">%T</th><th>%T</th>"
+		     "</tr></thead><tbody>",
 		     table_wrap_open(r), M_contract_include, M_assess_indicator, M_contract_points, M_contract_target);
-		while (q && db_step(q) == DB_ROW) {
-			int64_t ind = db_column_int64(q, 0);
+		/* the candidates in tree order: indicator, its maximum, the target offered */
+		int ncand = 0, cap = 256;
+		struct contract_item *cand = arena_alloc(r->a, (size_t)cap * sizeof *cand);
+		while (q && db_step(q) == DB_ROW && ncand < cap) {
+			cand[ncand].indicator = db_column_int64(q, 0);
+			cand[ncand].points = db_column_double(q, 1);
+			cand[ncand].target = arena_strdup(r->a, db_column_text(q, 2));
+			ncand++;
+		}
+		contract_items_sort(r, &t, cand, ncand);
+		for (int k = 0; k < ncand; k++) {
+			int64_t ind = cand[k].indicator;
 			const struct contract_item *have = NULL;
 			for (int i = 0; i < nitems; i++)
 				if (items[i].indicator == ind)
 					have = &items[i];
 			html(r,
-			     "<tr><td><input type=\"checkbox\" name=\"inc_%D\" value=\"1\" id=\"inc-%D\"%H></td><td><label "
+			     "<tr><td><input type=\"checkbox\" name=\"inc_%D\" value=\"1\" "
+			     "id=\"inc-%D\"%H></td><td><label "
 			     "for=\"inc-%D\">%s</label></td><td class=\"num\"><input name=\"pts_%D\" type=\"number\" "
 			     "step=\"0.5\" min=\"0\" max=\"%s\" value=\"%s\" aria-label=\"%T\"></td><td>"
 			     "<input name=\"tgt_%D\" value=\"%a\" maxlength=\"500\" aria-label=\"%T\"></td></tr>",
 			     ind, ind, have ? MARKUP(" checked") : NULL, ind, contract_indicator_path(r, &t, ind), ind,
-			     assess_num(r, db_column_double(q, 1)),
-			     assess_num(r, have ? have->points : db_column_double(q, 1)), M_contract_points, ind,
-			     have ? have->target : db_column_text(q, 2), M_contract_target);
+			     assess_num(r, cand[k].points), assess_num(r, have ? have->points : cand[k].points),
+			     M_contract_points, ind, have ? have->target : cand[k].target, M_contract_target);
 		}
-		html(r, "</tbody></table></div><div class=\"form-actions\"><button class=\"btn btn-primary\" "
-			"id=\"save\">%T</button></div></form></section>",
+		html(r,
+		     "</tbody></table></div><div class=\"form-actions\"><button class=\"btn btn-primary\" "
+		     "id=\"save\">%T</button></div></form></section>",
 		     M_assess_save);
 	} else {
 		if (*c.targets)
-			html(r, "<section class=\"card\" id=\"targets\"><h2>%T</h2><p class=\"contract-targets\">%s</p>"
-				"</section>",
+			html(r,
+			     "<section class=\"card\" id=\"targets\"><h2>%T</h2><p class=\"contract-targets\">%s</p>"
+			     "</section>",
 			     M_contract_targets, c.targets);
 		html(r, "<section class=\"card\" id=\"items\"><h2>%T</h2>", M_contract_items);
 		static const struct list_col icols[] = {
@@ -738,7 +783,8 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 		for (int i = 0; i < nitems; i++) {
 			total += items[i].points;
 			html(r,
-			     "<tr data-indicator=\"%D\"><td data-label=\"%T\">%s</td><td class=\"num\" data-label=\"%T\">%s"
+			     "<tr data-indicator=\"%D\"><td data-label=\"%T\">%s</td><td class=\"num\" "
+			     "data-label=\"%T\">%s"
 			     "</td><td data-label=\"%T\">%s</td></tr>",
 			     items[i].indicator, M_assess_indicator, contract_indicator_path(r, &t, items[i].indicator),
 			     M_contract_points, assess_num(r, items[i].points), M_contract_target, items[i].target);
@@ -756,28 +802,34 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 		html(r, "<section class=\"card\" id=\"children\"><h2>%T</h2>", M_contract_children);
 		struct db_stmt *q = db_query(
 			req_db(r), r->a,
-			"SELECT c.id, hu.name, COALESCE(p.name, ''), c.state, CASE WHEN c.issuer_signed_at IS NULL THEN 0 "
-			"ELSE 1 END, CASE WHEN c.holder_signed_at IS NULL THEN 0 ELSE 1 END FROM assess_contracts c JOIN "
+			"SELECT c.id, hu.name, COALESCE(p.name, ''), c.state, CASE WHEN c.issuer_signed_at IS NULL "
+			"THEN 0 "
+			"ELSE 1 END, CASE WHEN c.holder_signed_at IS NULL THEN 0 ELSE 1 END FROM assess_contracts c "
+			"JOIN "
 			"units hu ON hu.id = c.holder_unit_id LEFT JOIN people p ON p.id = c.holder_person_id WHERE "
 			"c.parent_id = ? ORDER BY hu.name, p.name, c.id",
 			"i", c.id);
-		static const struct list_col ccols[] = {{M_contract_holder, NULL, 0}, {M_contract_state, NULL, 0},
-							{M_contract_sig_issuer, NULL, 0}, {M_contract_sig_holder, NULL, 0}};
+		static const struct list_col ccols[] = {{M_contract_holder, NULL, 0},
+							{M_contract_state, NULL, 0},
+							{M_contract_sig_issuer, NULL, 0},
+							{M_contract_sig_holder, NULL, 0}};
 		int n = 0;
 		while (q && db_step(q) == DB_ROW) {
 			if (!n++)
 				list_begin(r, ccols, 4, -1, 0);
 			const char *st = db_column_text(q, 3);
 			const char *who = *db_column_text(q, 2) ? arena_printf(r->a, "%s（%s）", db_column_text(q, 2),
-										   db_column_text(q, 1))
-								 : arena_strdup(r->a, db_column_text(q, 1));
+									       db_column_text(q, 1))
+								: arena_strdup(r->a, db_column_text(q, 1));
 			html(r,
 			     "<tr data-child=\"%D\"><td class=\"card-title\" data-label=\"%T\"><a "
-			     "href=\"/assessment/contracts/%D\">%s</a></td><td data-label=\"%T\"><span class=\"%s\">%T</span>"
+			     "href=\"/assessment/contracts/%D\">%s</a></td><td data-label=\"%T\"><span "
+			     "class=\"%s\">%T</span>"
 			     "</td><td data-label=\"%T\">%T</td><td data-label=\"%T\">%T</td></tr>",
 			     db_column_int64(q, 0), M_contract_holder, db_column_int64(q, 0), who, M_contract_state,
 			     state_badge(st), contract_state_label(st), M_contract_sig_issuer,
-			     db_column_int64(q, 4) ? M_contract_signed_yes : M_contract_signed_no, M_contract_sig_holder,
+			     db_column_int64(q, 4) ? M_contract_signed_yes : M_contract_signed_no,
+			     M_contract_sig_holder,
 			     db_column_int64(q, 5) ? M_contract_signed_yes : M_contract_signed_no);
 		}
 		if (n)
@@ -792,7 +844,8 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 			if (item_covered(&t, items[i].indicator, covered))
 				continue;
 			if (!missing++)
-				html(r, "<div class=\"flash flash-warn\" role=\"status\" id=\"uncovered\"><p>%T</p><ul>",
+				html(r,
+				     "<div class=\"flash flash-warn\" role=\"status\" id=\"uncovered\"><p>%T</p><ul>",
 				     M_contract_uncovered);
 			html(r, "<li data-indicator=\"%D\">%s</li>", items[i].indicator,
 			     contract_indicator_path(r, &t, items[i].indicator));
@@ -802,38 +855,58 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 		else if (n)
 			html(r, "<p class=\"flash flash-ok\" id=\"covered\">%T</p>", M_contract_covered);
 		if (may_decompose(r, &c) && strcmp(c.state, "assessed")) {
-			html(r,
-			     "<form method=\"post\" action=\"/assessment/contracts/%D/decompose\" class=\"actions contract-more\">%H<button class=\"btn btn-primary\" id=\"decompose-all\">%T</button>"
-			     "<span class=\"hint\">%T</span></form>",
-			     c.id, csrf_input(r), c.level == 1 ? M_contract_decompose_units : M_contract_decompose_posts,
-			     M_contract_decompose_hint);
 			struct db_stmt *u =
 				c.level == 1
-					? db_query(req_db(r), r->a,
-						   "SELECT u.id, u.name FROM units u WHERE u.parent_id = ? AND u.kind IN "
-						   "('department', 'window') AND u.active = 1 AND NOT EXISTS (SELECT 1 FROM "
-						   "assess_contracts k WHERE k.year = ? AND k.holder_unit_id = u.id AND "
-						   "k.holder_person_id IS NULL) ORDER BY u.name",
-						   "ii", c.holder_unit, (int64_t)c.year)
+					? db_query(
+						  req_db(r), r->a,
+						  "SELECT u.id, u.name FROM units u WHERE u.parent_id = ? AND u.kind "
+						  "IN "
+						  "('department', 'window') AND u.active = 1 AND NOT EXISTS (SELECT 1 "
+						  "FROM "
+						  "assess_contracts k WHERE k.year = ? AND k.holder_unit_id = u.id AND "
+						  "k.holder_person_id IS NULL) ORDER BY u.name",
+						  "ii", c.holder_unit, (int64_t)c.year)
 					: db_query(req_db(r), r->a,
-						   "SELECT p.id, p.name FROM people p JOIN unit_tree t ON t.unit_id = p.unit_id "
-						   "WHERE t.ancestor_id = ? AND p.user_id IS NOT NULL AND p.status = 'active' AND "
-						   "p.archived = 0 AND NOT EXISTS (SELECT 1 FROM assess_contracts k WHERE k.year = "
+						   "SELECT p.id, p.name FROM people p JOIN unit_tree t ON t.unit_id = "
+						   "p.unit_id "
+						   "WHERE t.ancestor_id = ? AND p.user_id IS NOT NULL AND p.status = "
+						   "'active' AND "
+						   "p.archived = 0 AND NOT EXISTS (SELECT 1 FROM assess_contracts k "
+						   "WHERE k.year = "
 						   "? AND k.holder_person_id = p.id) ORDER BY p.name LIMIT 500",
 						   "ii", c.holder_unit, (int64_t)c.year);
-			int k = 0;
-			while (u && db_step(u) == DB_ROW) {
-				if (!k++)
+			/* who has none yet: a bulk button for them all, and one by one */
+			int k = 0, cap = 500;
+			int64_t *ids = arena_alloc(r->a, (size_t)cap * sizeof *ids);
+			const char **names = arena_alloc(r->a, (size_t)cap * sizeof *names);
+			while (u && db_step(u) == DB_ROW && k < cap) {
+				ids[k] = db_column_int64(u, 0);
+				names[k++] = arena_strdup(r->a, db_column_text(u, 1));
+			}
+			if (k)
+				html(r,
+				     "<form method=\"post\" action=\"/assessment/contracts/%D/decompose\" "
+				     "class=\"actions "
+				     "contract-more\">%H<button class=\"btn btn-primary\" "
+				     "id=\"decompose-all\">%T</button><span "
+				     "class=\"hint\">%T</span></form>",
+				     c.id, csrf_input(r),
+				     c.level == 1 ? M_contract_decompose_units : M_contract_decompose_posts,
+				     M_contract_decompose_hint);
+			for (int i = 0; i < k; i++) {
+				if (!i)
 					html(r,
 					     "<form method=\"post\" action=\"/assessment/contracts/%D/decompose\" "
 					     "class=\"filters contract-more\">%H<div class=\"field\"><label "
 					     "for=\"f-holder\">%T</label><select id=\"f-holder\" name=\"%s\">",
-					     c.id, csrf_input(r), M_contract_one_holder, c.level == 1 ? "unit_id" : "person_id");
-				html(r, "<option value=\"%D\">%s</option>", db_column_int64(u, 0), db_column_text(u, 1));
+					     c.id, csrf_input(r), M_contract_one_holder,
+					     c.level == 1 ? "unit_id" : "person_id");
+				html(r, "<option value=\"%D\">%s</option>", ids[i], names[i]);
 			}
 			if (k)
 				html(r,
-				     "</select></div><div class=\"filter-actions\"><button class=\"btn\">%T</button></div>"
+				     "</select></div><div class=\"filter-actions\"><button "
+				     "class=\"btn\">%T</button></div>"
 				     "</form>",
 				     M_contract_create_draft);
 		}
@@ -876,17 +949,18 @@ static int create_post(struct req *r)
 	int64_t sys = system_in_use(r, year);
 	if (!sys)
 		return req_fail(r, 422, M_contract_no_system);
-	int64_t parent_unit = db_one_int64(req_db(r), 0,
-					   "SELECT COALESCE(parent_id, 0) FROM units WHERE id = ? AND kind = 'secondary'",
-					   "i", unit);
+	int64_t parent_unit =
+		db_one_int64(req_db(r), 0,
+			     "SELECT COALESCE(parent_id, 0) FROM units WHERE id = ? AND kind = 'secondary'", "i", unit);
 	if (!parent_unit)
 		return req_fail(r, 422, M_contract_bad_holder);
 	if (holder_taken(r, year, unit, 0))
 		return req_fail(r, 409, M_contract_taken);
 	struct db *db = req_db(r);
 	int rc = db_begin(db);
-	int64_t id = rc ? rc
-			: contract_insert(r, sys, year, 1, 0, parent_unit, unit, 0, T(r, M_contract_default_targets), 0);
+	int64_t id =
+		rc ? rc
+		   : contract_insert(r, sys, year, 1, 0, parent_unit, unit, 0, T(r, M_contract_default_targets), 0);
 	if (id < 0 || db_commit(db)) {
 		db_rollback(db);
 		return req_fail(r, 503, M_err_db_down);
@@ -905,11 +979,12 @@ static int issue_all_post(struct req *r)
 	if (!sys)
 		return req_fail(r, 422, M_contract_no_system);
 	struct db *db = req_db(r);
-	struct db_stmt *q = db_query(db, r->a,
-				     "SELECT u.id, u.parent_id FROM units u WHERE u.kind = 'secondary' AND u.active = 1 AND "
-				     "u.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assess_contracts c WHERE c.year "
-				     "= ? AND c.holder_unit_id = u.id AND c.holder_person_id IS NULL) ORDER BY u.id",
-				     "i", (int64_t)year);
+	struct db_stmt *q =
+		db_query(db, r->a,
+			 "SELECT u.id, u.parent_id FROM units u WHERE u.kind = 'secondary' AND u.active = 1 AND "
+			 "u.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assess_contracts c WHERE c.year "
+			 "= ? AND c.holder_unit_id = u.id AND c.holder_person_id IS NULL) ORDER BY u.id",
+			 "i", (int64_t)year);
 	int n = 0, cap = 64;
 	int64_t *units = arena_alloc(r->a, (size_t)cap * 2 * sizeof *units);
 	while (q && db_step(q) == DB_ROW && n < cap) {
@@ -945,20 +1020,24 @@ static int decompose_post(struct req *r)
 	int64_t one_unit = us && *us ? strtoll(us, NULL, 10) : 0, one_person = ps && *ps ? strtoll(ps, NULL, 10) : 0;
 	struct db *db = req_db(r);
 	/* the holders: (unit, person) pairs */
-	struct db_stmt *q =
-		c.level == 1
-			? db_query(db, r->a,
-				   "SELECT u.id, 0 FROM units u WHERE u.parent_id = ? AND u.kind IN ('department', 'window') "
-				   "AND u.active = 1 AND (? = 0 OR u.id = ?) AND NOT EXISTS (SELECT 1 FROM assess_contracts "
-				   "k WHERE k.year = ? AND k.holder_unit_id = u.id AND k.holder_person_id IS NULL) ORDER BY "
-				   "u.id",
-				   "iiii", c.holder_unit, one_unit, one_unit, (int64_t)c.year)
-			: db_query(db, r->a,
-				   "SELECT p.unit_id, p.id FROM people p JOIN unit_tree t ON t.unit_id = p.unit_id WHERE "
-				   "t.ancestor_id = ? AND p.user_id IS NOT NULL AND p.status = 'active' AND p.archived = 0 "
-				   "AND (? = 0 OR p.id = ?) AND NOT EXISTS (SELECT 1 FROM assess_contracts k WHERE k.year = "
-				   "? AND k.holder_person_id = p.id) ORDER BY p.id LIMIT 500",
-				   "iiii", c.holder_unit, one_person, one_person, (int64_t)c.year);
+	struct db_stmt *q = c.level == 1 ? db_query(db, r->a,
+						    "SELECT u.id, 0 FROM units u WHERE u.parent_id = ? AND u.kind IN "
+						    "('department', 'window') "
+						    "AND u.active = 1 AND (? = 0 OR u.id = ?) AND NOT EXISTS (SELECT 1 "
+						    "FROM assess_contracts "
+						    "k WHERE k.year = ? AND k.holder_unit_id = u.id AND "
+						    "k.holder_person_id IS NULL) ORDER BY "
+						    "u.id",
+						    "iiii", c.holder_unit, one_unit, one_unit, (int64_t)c.year)
+					 : db_query(db, r->a,
+						    "SELECT p.unit_id, p.id FROM people p JOIN unit_tree t ON "
+						    "t.unit_id = p.unit_id WHERE "
+						    "t.ancestor_id = ? AND p.user_id IS NOT NULL AND p.status = "
+						    "'active' AND p.archived = 0 "
+						    "AND (? = 0 OR p.id = ?) AND NOT EXISTS (SELECT 1 FROM "
+						    "assess_contracts k WHERE k.year = "
+						    "? AND k.holder_person_id = p.id) ORDER BY p.id LIMIT 500",
+						    "iiii", c.holder_unit, one_person, one_person, (int64_t)c.year);
 	int n = 0, cap = 512;
 	int64_t *h = arena_alloc(r->a, (size_t)cap * 2 * sizeof *h);
 	while (q && db_step(q) == DB_ROW && n < cap) {
@@ -1007,12 +1086,14 @@ static int save_post(struct req *r)
 		return refuse(r, c.id, 422, M_contract_bad_date);
 	struct db *db = req_db(r);
 	struct db_stmt *q =
-		c.level == 1 ? db_query(db, r->a,
-					"SELECT i.id, i.max_points FROM assess_indicators i WHERE i.system_id = ? AND NOT "
-					"EXISTS (SELECT 1 FROM assess_indicators k WHERE k.parent_id = i.id)",
-					"i", c.system_id)
-			     : db_query(db, r->a, "SELECT indicator_id, points FROM assess_contract_items WHERE contract_id = ?",
-					"i", c.parent_id);
+		c.level == 1
+			? db_query(db, r->a,
+				   "SELECT i.id, i.max_points FROM assess_indicators i WHERE i.system_id = ? AND NOT "
+				   "EXISTS (SELECT 1 FROM assess_indicators k WHERE k.parent_id = i.id)",
+				   "i", c.system_id)
+			: db_query(db, r->a,
+				   "SELECT indicator_id, points FROM assess_contract_items WHERE contract_id = ?", "i",
+				   c.parent_id);
 	int n = 0, cap = 256;
 	int64_t *ids = arena_alloc(r->a, (size_t)cap * sizeof *ids);
 	double *pts = arena_alloc(r->a, (size_t)cap * sizeof *pts);
@@ -1040,13 +1121,14 @@ static int save_post(struct req *r)
 		return refuse(r, c.id, 422, M_contract_no_items);
 	int rc = db_begin(db);
 	if (!rc)
-		rc = db_run(db, "UPDATE assess_contracts SET targets = ?, starts_on = NULLIF(?, '') WHERE id = ?", "ssi",
-			    targets, starts, c.id);
+		rc = db_run(db, "UPDATE assess_contracts SET targets = ?, starts_on = NULLIF(?, '') WHERE id = ?",
+			    "ssi", targets, starts, c.id);
 	if (!rc)
 		rc = db_run(db, "DELETE FROM assess_contract_items WHERE contract_id = ?", "i", c.id);
 	for (int i = 0; !rc && i < n; i++)
 		rc = db_run(db,
-			    "INSERT INTO assess_contract_items (contract_id, indicator_id, points, target) VALUES (?, ?, ?, ?)",
+			    "INSERT INTO assess_contract_items (contract_id, indicator_id, points, target) VALUES (?, "
+			    "?, ?, ?)",
 			    "iids", c.id, ids[i], pts[i], tgts[i]);
 	if (!rc)
 		rc = audit_contract(r, "assessment_contract_save", c.id,
@@ -1073,9 +1155,11 @@ static int issue_post(struct req *r)
 		return refuse(r, c.id, 422, M_contract_no_items);
 	int rc = db_begin(db);
 	if (!rc)
-		rc = db_run(db, "UPDATE assess_contracts SET state = 'issued', issued_by = ?, issued_at = ? WHERE id = ? AND "
-				"state = 'draft'",
-			    "iii", r->user->id, (int64_t)time(NULL), c.id);
+		rc = db_run(
+			db,
+			"UPDATE assess_contracts SET state = 'issued', issued_by = ?, issued_at = ? WHERE id = ? AND "
+			"state = 'draft'",
+			"iii", r->user->id, (int64_t)time(NULL), c.id);
 	if (!rc)
 		rc = audit_contract(r, "assessment_contract_issue", c.id, json_pack("{s:s}", "state", "issued"));
 	if (!rc)
@@ -1098,7 +1182,8 @@ static int sign_post(struct req *r)
 	if (!side || (!as_holder && strcmp(side, "issuer")))
 		return refuse(r, c.id, 422, M_contract_bad_side);
 	if (strcmp(c.state, "issued"))
-		return refuse(r, c.id, 409, !strcmp(c.state, "draft") ? M_contract_not_issued : M_contract_already_signed);
+		return refuse(r, c.id, 409,
+			      !strcmp(c.state, "draft") ? M_contract_not_issued : M_contract_already_signed);
 	if (as_holder ? !holder_side(r, &c) : !issuer_side(r, &c))
 		return refuse(r, c.id, 403, as_holder ? M_contract_not_holder : M_contract_not_issuer);
 	if (as_holder ? c.holder_signed_at != 0 : c.issuer_signed_at != 0)
@@ -1111,11 +1196,13 @@ static int sign_post(struct req *r)
 	int rc = db_begin(db);
 	if (!rc)
 		rc = as_holder ? db_run(db,
-					"UPDATE assess_contracts SET holder_signed_by = ?, holder_signer = ?, holder_signed_at "
+					"UPDATE assess_contracts SET holder_signed_by = ?, holder_signer = ?, "
+					"holder_signed_at "
 					"= ? WHERE id = ? AND holder_signed_at IS NULL AND state = 'issued'",
 					"isii", r->user->id, name, now, c.id)
 			       : db_run(db,
-					"UPDATE assess_contracts SET issuer_signed_by = ?, issuer_signer = ?, issuer_signed_at "
+					"UPDATE assess_contracts SET issuer_signed_by = ?, issuer_signer = ?, "
+					"issuer_signed_at "
 					"= ? WHERE id = ? AND issuer_signed_at IS NULL AND state = 'issued'",
 					"isii", r->user->id, name, now, c.id);
 	if (!rc && db_changes(db) != 1) {
@@ -1132,8 +1219,8 @@ static int sign_post(struct req *r)
 			    "ssii", to, to, now, c.id);
 	if (!rc)
 		rc = audit_contract(r, "assessment_contract_sign", c.id,
-				    json_pack("{s:s, s:s, s:s}", "side", as_holder ? "holder" : "issuer", "signer", name,
-					      "state", to));
+				    json_pack("{s:s, s:s, s:s}", "side", as_holder ? "holder" : "issuer", "signer",
+					      name, "state", to));
 	if (rc || db_commit(db)) {
 		db_rollback(db);
 		return req_fail(r, 503, M_err_db_down);
@@ -1160,9 +1247,8 @@ static int remind_post(struct req *r)
 	int64_t *ids = arena_alloc(r->a, (size_t)cap * sizeof *ids);
 	while (q && db_step(q) == DB_ROW && n < cap)
 		ids[n++] = db_column_int64(q, 0);
-	if (!n && !office && !db_one_int64(db, 0,
-					    "SELECT COUNT(*) FROM user_roles WHERE user_id = ? AND role IN " CLERK_ROLES, "i",
-					    me))
+	if (!n && !office &&
+	    !db_one_int64(db, 0, "SELECT COUNT(*) FROM user_roles WHERE user_id = ? AND role IN " CLERK_ROLES, "i", me))
 		return req_fail(r, 403, M_contract_not_issuer);
 	int rc = db_begin(db);
 	for (int i = 0; !rc && i < n; i++)
@@ -1207,7 +1293,8 @@ const struct route assess_contract_routes[] = {
 	{"POST", "/assessment/contracts/{id:int}/sign", sign_post, P_SIGNED_IN, 1, "assessment contract"},
 	{"POST", "/assessment/contracts/{id:int}/decompose", decompose_post, P_SIGNED_IN, 1, "assessment contract"},
 	{"GET", "/assessment/contracts/{file:str}", contract_pdf, P_SIGNED_IN, 0, "assessment contract pdf"},
-	{"GET", "/assessment/contracts/verify/{code:str}", contract_verify_page, P_PUBLIC, 0, "assessment contract verify"},
+	{"GET", "/assessment/contracts/verify/{code:str}", contract_verify_page, P_PUBLIC, 0,
+	 "assessment contract verify"},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };
 

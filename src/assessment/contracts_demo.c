@@ -15,8 +15,9 @@
 #include <string.h>
 #include <time.h>
 
-#define HEAD_ORDER                                                                                                 \
-	"ORDER BY CASE WHEN position LIKE '%副%' THEN 2 WHEN position LIKE '%長%' OR position LIKE '%主任' THEN 0 ELSE " \
+#define HEAD_ORDER                                                                                                      \
+	"ORDER BY CASE WHEN position LIKE '%副%' THEN 2 WHEN position LIKE '%長%' OR position LIKE '%主任' THEN 0 " \
+	"ELSE "                                                                                                         \
 	"1 END, id LIMIT 1"
 
 static const char *const targets =
@@ -29,7 +30,8 @@ static int64_t demo_contract(struct db *db, int64_t sys, int year, int level, in
 {
 	char code[16];
 	onetime_make(code, 12, 0);
-	const char *head = "SELECT name FROM people WHERE unit_id = ? AND status = 'active' AND archived = 0 " HEAD_ORDER;
+	const char *head =
+		"SELECT name FROM people WHERE unit_id = ? AND status = 'active' AND archived = 0 " HEAD_ORDER;
 	struct arena a;
 	arena_init(&a);
 	/* the unit's head signs; without one, whoever leads it by title */
@@ -64,20 +66,24 @@ static int64_t demo_contract(struct db *db, int64_t sys, int year, int level, in
 	if (!kind)
 		kind = db_one_text(db, &a, "SELECT kind FROM units WHERE id = ?", "i", holder);
 	if (!rc)
-		rc = level == 1 ? db_run(db,
-					 "INSERT INTO assess_contract_items (contract_id, indicator_id, points, target) "
-					 "SELECT ?, i.id, COALESCE(w.max_points, i.max_points), '' FROM assess_indicators i "
-					 "LEFT JOIN assess_weights w ON w.indicator_id = i.id AND w.unit_kind = ? WHERE "
-					 "i.system_id = ? AND NOT EXISTS (SELECT 1 FROM assess_indicators k WHERE k.parent_id "
-					 "= i.id) AND (w.max_points IS NULL OR w.max_points > 0)",
-					 "isi", id, kind ? kind : "", sys)
-				: db_run(db,
-					 "INSERT INTO assess_contract_items (contract_id, indicator_id, points, target) "
-					 "SELECT ?, pi.indicator_id, COALESCE(w.max_points, pi.points), pi.target FROM "
-					 "assess_contract_items pi LEFT JOIN assess_weights w ON w.indicator_id = "
-					 "pi.indicator_id AND w.unit_kind = ? WHERE pi.contract_id = ? AND (w.max_points IS "
-					 "NULL OR w.max_points > 0)",
-					 "isi", id, kind ? kind : "", parent);
+		rc = level == 1
+			     ? db_run(db,
+				      "INSERT INTO assess_contract_items (contract_id, indicator_id, points, target) "
+				      "SELECT ?, i.id, COALESCE(w.max_points, i.max_points), '' FROM assess_indicators "
+				      "i "
+				      "LEFT JOIN assess_weights w ON w.indicator_id = i.id AND w.unit_kind = ? WHERE "
+				      "i.system_id = ? AND NOT EXISTS (SELECT 1 FROM assess_indicators k WHERE "
+				      "k.parent_id "
+				      "= i.id) AND (w.max_points IS NULL OR w.max_points > 0)",
+				      "isi", id, kind ? kind : "", sys)
+			     : db_run(db,
+				      "INSERT INTO assess_contract_items (contract_id, indicator_id, points, target) "
+				      "SELECT ?, pi.indicator_id, COALESCE(w.max_points, pi.points), pi.target FROM "
+				      "assess_contract_items pi LEFT JOIN assess_weights w ON w.indicator_id = "
+				      "pi.indicator_id AND w.unit_kind = ? WHERE pi.contract_id = ? AND (w.max_points "
+				      "IS "
+				      "NULL OR w.max_points > 0)",
+				      "isi", id, kind ? kind : "", parent);
 	arena_free(&a);
 	return rc ? rc : id;
 }
@@ -94,10 +100,11 @@ int assess_contracts_demo(struct db *db, int64_t sys, int year, char *err, size_
 	arena_init(a);
 	int64_t sec[MAXU], sec_parent[MAXU], l1[MAXU];
 	int nsec = 0, n1 = 0, n2 = 0, n3 = 0, unsigned_windows = 0;
-	struct db_stmt *q = db_query(db, a,
-				     "SELECT id, parent_id FROM units WHERE kind = 'secondary' AND active = 1 AND parent_id "
-				     "IS NOT NULL ORDER BY id",
-				     NULL);
+	struct db_stmt *q =
+		db_query(db, a,
+			 "SELECT id, parent_id FROM units WHERE kind = 'secondary' AND active = 1 AND parent_id "
+			 "IS NOT NULL ORDER BY id",
+			 NULL);
 	while (q && db_step(q) == DB_ROW && nsec < MAXU) {
 		sec[nsec] = db_column_int64(q, 0);
 		sec_parent[nsec++] = db_column_int64(q, 1);
@@ -114,7 +121,8 @@ int assess_contracts_demo(struct db *db, int64_t sys, int year, char *err, size_
 		char kind[MAXU];
 		int nsub = 0;
 		q = db_query(db, a,
-			     "SELECT id, kind FROM units WHERE parent_id = ? AND kind IN ('department', 'window') AND active "
+			     "SELECT id, kind FROM units WHERE parent_id = ? AND kind IN ('department', 'window') AND "
+			     "active "
 			     "= 1 ORDER BY id",
 			     "i", sec[i]);
 		while (q && db_step(q) == DB_ROW && nsub < MAXU) {
@@ -136,11 +144,12 @@ int assess_contracts_demo(struct db *db, int64_t sys, int year, char *err, size_
 				continue;
 			int64_t people[3][2];
 			int np = 0;
-			q = db_query(db, a,
-				     "SELECT p.id, p.unit_id FROM people p JOIN unit_tree t ON t.unit_id = p.unit_id WHERE "
-				     "t.ancestor_id = ? AND p.status = 'active' AND p.archived = 0 AND p.unit_id <> ? ORDER "
-				     "BY p.id LIMIT 3",
-				     "ii", sub[k], sub[k]);
+			q = db_query(
+				db, a,
+				"SELECT p.id, p.unit_id FROM people p JOIN unit_tree t ON t.unit_id = p.unit_id WHERE "
+				"t.ancestor_id = ? AND p.status = 'active' AND p.archived = 0 AND p.unit_id <> ? ORDER "
+				"BY p.id LIMIT 3",
+				"ii", sub[k], sub[k]);
 			while (q && db_step(q) == DB_ROW && np < 3) {
 				people[np][0] = db_column_int64(q, 0);
 				people[np++][1] = db_column_int64(q, 1);

@@ -74,9 +74,10 @@ int contract_pdf(struct req *r)
 	pdf_text(p, holder, 14, 1, PDF_CENTER);
 	pdf_space(p, 4);
 	pdf_para(p,
-		 arena_printf(r->a, "%s\n%s\n%s\n%s", labelled(r, M_contract_issuer_party, c.issuer_name),
-			      labelled(r, M_contract_holder_party, holder), labelled(r, M_assess_system, c.system_name),
-			      labelled(r, M_contract_starts_on, *c.starts_on ? c.starts_on : T(r, M_contract_from_signing))),
+		 arena_printf(
+			 r->a, "%s\n%s\n%s\n%s", labelled(r, M_contract_issuer_party, c.issuer_name),
+			 labelled(r, M_contract_holder_party, holder), labelled(r, M_assess_system, c.system_name),
+			 labelled(r, M_contract_starts_on, *c.starts_on ? c.starts_on : T(r, M_contract_from_signing))),
 		 PDF_LEFT);
 	if (*c.targets) {
 		pdf_heading(p, T(r, M_contract_targets));
@@ -154,8 +155,9 @@ int contract_verify_page(struct req *r)
 	if (!req_db(r))
 		return req_fail(r, 503, M_err_db_down);
 	const char *code = code_clean(r, req_param(r, "code"));
-	int64_t id = code ? db_one_int64(req_db(r), 0, "SELECT id FROM assess_contracts WHERE verify_code = ?", "s", code)
-			  : 0;
+	int64_t id =
+		code ? db_one_int64(req_db(r), 0, "SELECT id FROM assess_contracts WHERE verify_code = ?", "s", code)
+		     : 0;
 	struct contract c;
 	int found = id && !contract_load(r, id, &c);
 	page_public_begin(r, T(r, M_contract_verify), "/public/", NULL, NULL);
@@ -163,8 +165,10 @@ int contract_verify_page(struct req *r)
 	if (found) {
 		html(r,
 		     "<section class=\"card\" id=\"contract\"><p class=\"badge badge-ok\" id=\"genuine\">%T</p><dl "
-		     "class=\"props\"><dt>%T</dt><dd id=\"v-year\">%d</dd><dt>%T</dt><dd id=\"v-issuer\">%s</dd><dt>%T</dt>"
-		     "<dd id=\"v-holder\">%s</dd><dt>%T</dt><dd id=\"v-state\">%T</dd><dt>%T</dt><dd class=\"mono\">%s</dd>"
+		     "class=\"props\"><dt>%T</dt><dd id=\"v-year\">%d</dd><dt>%T</dt><dd "
+		     "id=\"v-issuer\">%s</dd><dt>%T</dt>"
+		     "<dd id=\"v-holder\">%s</dd><dt>%T</dt><dd id=\"v-state\">%T</dd><dt>%T</dt><dd "
+		     "class=\"mono\">%s</dd>"
 		     "</dl></section>",
 		     M_contract_genuine, M_assess_year, c.year, M_contract_issuer_party, c.issuer_name,
 		     M_contract_holder_party, contract_holder_name(r, &c), M_contract_state,

@@ -33,10 +33,11 @@ static int pg_setup(void **state)
 static int64_t contract(struct db *db, int64_t sys, int year, int64_t issuer, int64_t holder, const char *state,
 			const char *code)
 {
-	int64_t id = db_insert(db,
-			       "INSERT INTO assess_contracts (system_id, year, level, issuer_unit_id, holder_unit_id, state, "
-			       "verify_code, created_at) VALUES (?, ?, 1, ?, ?, ?, ?, 0) RETURNING id",
-			       "iiiiss", sys, (int64_t)year, issuer, holder, state, code);
+	int64_t id = db_insert(
+		db,
+		"INSERT INTO assess_contracts (system_id, year, level, issuer_unit_id, holder_unit_id, state, "
+		"verify_code, created_at) VALUES (?, ?, 1, ?, ?, ?, ?, 0) RETURNING id",
+		"iiiiss", sys, (int64_t)year, issuer, holder, state, code);
 	assert_true(id > 0);
 	return id;
 }
@@ -53,28 +54,32 @@ static void mark_assessed_marks_the_years_signed_contracts(void **state)
 		skip();
 	struct db *db = f->t.db;
 	int64_t top = db_insert(
-		db, "INSERT INTO units (kind, code, name, created_at) VALUES ('bureau', 'T', 'T', 0) RETURNING id", NULL);
+		db, "INSERT INTO units (kind, code, name, created_at) VALUES ('bureau', 'T', 'T', 0) RETURNING id",
+		NULL);
 	int64_t u[5];
 	for (int i = 0; i < 5; i++) {
 		char code[8];
 		snprintf(code, sizeof code, "S%d", i);
-		u[i] = db_insert(db,
-				 "INSERT INTO units (parent_id, kind, code, name, created_at) VALUES (?, 'secondary', ?, ?, 0) "
-				 "RETURNING id",
-				 "iss", top, code, code);
+		u[i] = db_insert(
+			db,
+			"INSERT INTO units (parent_id, kind, code, name, created_at) VALUES (?, 'secondary', ?, ?, 0) "
+			"RETURNING id",
+			"iss", top, code, code);
 		assert_true(u[i] > 0);
 	}
-	int64_t sys = db_insert(db,
-				"INSERT INTO assess_systems (year, version, name, state, total_points, created_at) VALUES "
-				"(2031, 1, 's', 'in_use', 100, 0) RETURNING id",
-				NULL);
+	int64_t sys =
+		db_insert(db,
+			  "INSERT INTO assess_systems (year, version, name, state, total_points, created_at) VALUES "
+			  "(2031, 1, 's', 'in_use', 100, 0) RETURNING id",
+			  NULL);
 	assert_true(sys > 0);
 	int64_t draft = contract(db, sys, 2031, top, u[0], "draft", "AAAAAAAAAAA2");
 	int64_t issued = contract(db, sys, 2031, top, u[1], "issued", "AAAAAAAAAAA3");
 	int64_t signed_ = contract(db, sys, 2031, top, u[2], "signed", "AAAAAAAAAAA4");
 	int64_t in_force = contract(db, sys, 2031, top, u[3], "in_force", "AAAAAAAAAAA5");
 	int64_t other_year = contract(db, sys, 2030, top, u[4], "in_force", "AAAAAAAAAAA6");
-	int64_t audits = db_one_int64(db, -1, "SELECT count(*) FROM audit WHERE action = 'assessment_contract_assessed'", NULL);
+	int64_t audits =
+		db_one_int64(db, -1, "SELECT count(*) FROM audit WHERE action = 'assessment_contract_assessed'", NULL);
 	assert_int_equal(db_begin(db), 0);
 	assert_int_equal(assess_contracts_mark_assessed(&f->r, 2031), 2);
 	assert_int_equal(db_commit(db), 0);
@@ -99,8 +104,8 @@ int main(void)
 	log_set_level(LOG_ERROR);
 	const struct CMUnitTest sqlite_tests[] = {cmocka_unit_test_setup_teardown(
 		mark_assessed_marks_the_years_signed_contracts, sqlite_setup, testreq_teardown)};
-	const struct CMUnitTest pg_tests[] = {
-		cmocka_unit_test_setup_teardown(mark_assessed_marks_the_years_signed_contracts, pg_setup, testreq_teardown)};
+	const struct CMUnitTest pg_tests[] = {cmocka_unit_test_setup_teardown(
+		mark_assessed_marks_the_years_signed_contracts, pg_setup, testreq_teardown)};
 	int failed = cmocka_run_group_tests_name("contracts on SQLite", sqlite_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("contracts on PostgreSQL", pg_tests, NULL, NULL);
 	return failed ? 1 : 0;
