@@ -322,3 +322,43 @@ test('the public verification page: real or not, the parties and the state, noth
 	assert.ok(no.text.includes(en('contract_not_genuine')));
 	assert.equal((await W.anon.get('/assessment/contracts/verify/%3Cscript%3E')).status, 404);
 });
+
+test('the contract pages are valid HTML: overview, a contract with its decomposition, a draft\'s editor, a refusal, the verification', async () => {
+	await setup();
+	const { HtmlValidate } = require('html-validate');
+	const validator = new HtmlValidate({
+		extends: ['html-validate:standard'],
+		rules: { 'hidden-focusable': 'error', 'input-missing-label': 'error', 'no-dup-id': 'error' },
+	});
+	const S3 = (await create(api(ctx.srv), 'units', { code: 'KS3', name: '港航管理處', kind: 'secondary', parent_id: O.B })).id;
+	const r = await W.office.post('/assessment/contracts', { year: YEAR, unit_id: S3 });
+	assert.equal(r.status, 303);
+	const draft = idOf(r);
+	assert.equal(stateOf(draft), 'draft');
+	const s1 = contractOf(O.S1), w1 = contractOf(O.W1), c1 = contractOf(O.W1, O.P1);
+	const pages = [
+		[W.office, `/assessment/contracts?year=${YEAR}`, 200],
+		[W.office, `/assessment/contracts?year=${YEAR}&show=all&level=2`, 200],
+		[W.office, `/assessment/contracts/${draft}`, 200],
+		[W.s1, `/assessment/contracts/${s1}`, 200],
+		[W.w1, `/assessment/contracts/${w1}`, 200],
+		[W.p1, `/assessment/contracts/${c1}`, 200],
+		[W.p1, `/assessment/contracts?year=${YEAR}`, 200],
+		[W.anon, `/assessment/contracts/verify/${one(`SELECT verify_code FROM assess_contracts WHERE id = ${c1}`)}`, 200],
+	];
+	const found = [];
+	for (const [w, p, status] of pages) {
+		const res = await w.get(p);
+		assert.equal(res.status, status, p);
+		const report = await validator.validateString(res.text);
+		found.push(...report.results.flatMap((x) => x.messages).map((m) => `${p}:${m.line}:${m.column} ${m.ruleId}: ${m.message}`));
+	}
+	const refused = await sign(W.s1, s1, 'issuer');
+	assert.equal(refused.status, 409);
+	found.push(...(await validator.validateString(refused.text)).results.flatMap((x) => x.messages).map((m) => `refusal: ${m.ruleId}: ${m.message}`));
+	assert.deepEqual(found, []);
+	// the draft's editor offers every leaf of the system, the applicable ones ticked
+	const editor = (await W.office.get(`/assessment/contracts/${draft}`)).text;
+	assert.deepEqual([...editor.matchAll(/name="inc_(\d+)" value="1" id="inc-\d+"( checked)?/g)].map((m) => [Number(m[1]), !!m[2]]),
+		[[IND.lead, true], [IND.five, true], [IND.env, true]]);
+});
