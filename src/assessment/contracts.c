@@ -783,16 +783,16 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 		for (int i = 0; i < nitems; i++) {
 			total += items[i].points;
 			html(r,
-			     "<tr data-indicator=\"%D\"><td data-label=\"%T\">%s</td><td class=\"num\" "
+			     "<tr data-indicator=\"%D\"><td class=\"card-title\">%s</td><td class=\"num\" "
 			     "data-label=\"%T\">%s"
 			     "</td><td data-label=\"%T\">%s</td></tr>",
-			     items[i].indicator, M_assess_indicator, contract_indicator_path(r, &t, items[i].indicator),
-			     M_contract_points, assess_num(r, items[i].points), M_contract_target, items[i].target);
+			     items[i].indicator, contract_indicator_path(r, &t, items[i].indicator), M_contract_points,
+			     assess_num(r, items[i].points), M_contract_target, items[i].target);
 		}
 		html(r,
-		     "<tr id=\"total\"><td data-label=\"%T\"><strong>%T</strong></td><td class=\"num\" "
-		     "data-label=\"%T\"><strong>%s</strong></td><td data-label=\"%T\"></td></tr>",
-		     M_assess_indicator, M_contract_total, M_contract_points, assess_num(r, total), M_contract_target);
+		     "<tr id=\"total\"><td class=\"card-title\"><strong>%T</strong></td><td class=\"num\" "
+		     "data-label=\"%T\"><strong>%s</strong></td><td></td></tr>",
+		     M_contract_total, M_contract_points, assess_num(r, total));
 		list_end(r);
 		html(r, "</section>");
 	}
