@@ -985,7 +985,7 @@ static int issue_all_post(struct req *r)
 			 "u.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM assess_contracts c WHERE c.year "
 			 "= ? AND c.holder_unit_id = u.id AND c.holder_person_id IS NULL) ORDER BY u.id",
 			 "i", (int64_t)year);
-	int n = 0, cap = 64;
+	int n = 0, cap = 1000;
 	int64_t *units = arena_alloc(r->a, (size_t)cap * 2 * sizeof *units);
 	while (q && db_step(q) == DB_ROW && n < cap) {
 		units[2 * n] = db_column_int64(q, 0);
@@ -1018,6 +1018,8 @@ static int decompose_post(struct req *r)
 		return refuse(r, c.id, 409, M_contract_decompose_state);
 	const char *us = req_form(r, "unit_id"), *ps = req_form(r, "person_id");
 	int64_t one_unit = us && *us ? strtoll(us, NULL, 10) : 0, one_person = ps && *ps ? strtoll(ps, NULL, 10) : 0;
+	if (c.level == 1 ? one_person != 0 : one_unit != 0)
+		return refuse(r, c.id, 422, M_contract_bad_holder);
 	struct db *db = req_db(r);
 	/* the holders: (unit, person) pairs */
 	struct db_stmt *q = c.level == 1 ? db_query(db, r->a,

@@ -154,6 +154,9 @@ test('decomposition: a draft for one department, edited and issued by the clerk 
 	assert.equal((await W.s2.post(`/assessment/contracts/${s1}/decompose`, { unit_id: O.D1 })).status, 404);
 	let r = await W.s1.post(`/assessment/contracts/${s1}/decompose`, { unit_id: O.S2 });
 	assert.equal(r.status, 422, 'not a unit under S1');
+	r = await W.s1.post(`/assessment/contracts/${s1}/decompose`, { person_id: O.P1 });
+	assert.equal(r.status, 422, 'a secondary unit decomposes to units, not people');
+	assert.equal(Number(one(`SELECT count(*) FROM assess_contracts WHERE parent_id = ${s1}`)), 0, 'nothing written');
 	r = await W.s1.post(`/assessment/contracts/${s1}/decompose`, { unit_id: O.D1 });
 	assert.equal(r.status, 303);
 	const d1 = idOf(r);
