@@ -813,11 +813,12 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 							{M_contract_state, NULL, 0},
 							{M_contract_sig_issuer, NULL, 0},
 							{M_contract_sig_holder, NULL, 0}};
-		int n = 0;
+		int n = 0, waiting = 0;
 		while (q && db_step(q) == DB_ROW) {
 			if (!n++)
 				list_begin(r, ccols, 4, -1, 0);
 			const char *st = db_column_text(q, 3);
+			waiting += !strcmp(st, "issued") && !db_column_int64(q, 5);
 			const char *who = *db_column_text(q, 2) ? arena_printf(r->a, "%s（%s）", db_column_text(q, 2),
 									       db_column_text(q, 1))
 								: arena_strdup(r->a, db_column_text(q, 1));
@@ -854,6 +855,14 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 			html(r, "</ul></div>");
 		else if (n)
 			html(r, "<p class=\"flash flash-ok\" id=\"covered\">%T</p>", M_contract_covered);
+		if (waiting && may_decompose(r, &c))
+			html(r,
+			     "<form method=\"post\" action=\"/assessment/contracts/remind\" class=\"actions "
+			     "contract-more\">"
+			     "%H<input type=\"hidden\" name=\"year\" value=\"%d\"><input type=\"hidden\" "
+			     "name=\"parent\" "
+			     "value=\"%D\"><button class=\"btn\" id=\"remind-children\">%T</button></form>",
+			     csrf_input(r), c.year, c.id, M_contract_remind);
 		if (may_decompose(r, &c) && strcmp(c.state, "assessed")) {
 			struct db_stmt *u =
 				c.level == 1
@@ -1233,8 +1242,9 @@ static int sign_post(struct req *r)
 
 static int remind_post(struct req *r)
 {
-	const char *ys = req_form(r, "year");
+	const char *ys = req_form(r, "year"), *ps = req_form(r, "parent");
 	int year = ys ? atoi(ys) : 0;
+	int64_t parent = ps && *ps ? strtoll(ps, NULL, 10) : 0;
 	int office = assess_is_office(r);
 	int64_t me = r->user->id;
 	struct db *db = req_db(r);
@@ -1242,9 +1252,9 @@ static int remind_post(struct req *r)
 		db, r->a,
 		"SELECT c.id FROM assess_contracts c WHERE c.year = ? AND c.state = 'issued' AND c.holder_signed_at IS "
 		"NULL AND (? = 1 OR EXISTS (SELECT 1 FROM user_roles g JOIN unit_tree t ON t.ancestor_id = g.unit_id "
-		"WHERE g.user_id = ? AND g.role IN " CLERK_ROLES " AND t.unit_id = c.issuer_unit_id)) ORDER BY c.id "
-		"LIMIT 5000",
-		"iii", (int64_t)year, (int64_t)office, me);
+		"WHERE g.user_id = ? AND g.role IN " CLERK_ROLES " AND t.unit_id = c.issuer_unit_id)) AND (? = 0 OR "
+		"c.parent_id = ?) ORDER BY c.id LIMIT 5000",
+		"iiiii", (int64_t)year, (int64_t)office, me, parent, parent);
 	int n = 0, cap = 5000;
 	int64_t *ids = arena_alloc(r->a, (size_t)cap * sizeof *ids);
 	while (q && db_step(q) == DB_ROW && n < cap)
@@ -1263,6 +1273,8 @@ static int remind_post(struct req *r)
 		return req_fail(r, 503, M_err_db_down);
 	}
 	req_flash(r, "ok", n ? M_contract_reminded : M_contract_nobody_to_remind);
+	if (parent)
+		return req_redirect(r, arena_printf(r->a, "/assessment/contracts/%lld#children", (long long)parent));
 	return req_redirect(r, arena_printf(r->a, "/assessment/contracts?year=%d", year));
 }
 

@@ -270,6 +270,19 @@ test('who has signed per level, in each one\'s scope; reminders reach the unsign
 	assert.equal(r.status, 303);
 	assert.equal(Number(one(`SELECT count(*) FROM notifications WHERE user_id = ${U.s2.id} AND kind = 'assessment.contract'`)), before + 1);
 	assert.equal(one(`SELECT link FROM notifications WHERE user_id = ${U.s2.id} ORDER BY id DESC LIMIT 1`), `/assessment/contracts/${contractOf(O.S2)}`);
+	// from a contract's page: only its children (the office's S2 contract is no child of S1's)
+	const s1 = contractOf(O.S1), w1 = contractOf(O.W1);
+	sql(`UPDATE assess_contracts SET holder_signed_at = NULL, holder_signed_by = NULL WHERE id = ${w1}`);
+	const page = await W.s1.get(`/assessment/contracts/${s1}`);
+	assert.match(page.text, /id="remind-children"/);
+	const s2before = Number(one(`SELECT count(*) FROM notifications WHERE user_id = ${U.s2.id}`));
+	const w1n = Number(one(`SELECT count(*) FROM notifications WHERE user_id = ${U.w1.id}`));
+	r = await W.s1.post('/assessment/contracts/remind', { year: YEAR, parent: s1 });
+	assert.equal(r.status, 303);
+	assert.equal(r.header('location'), `/assessment/contracts/${s1}#children`);
+	assert.equal(Number(one(`SELECT count(*) FROM notifications WHERE user_id = ${U.w1.id}`)), w1n + 1);
+	assert.equal(Number(one(`SELECT count(*) FROM notifications WHERE user_id = ${U.s2.id}`)), s2before);
+	sql(`UPDATE assess_contracts SET holder_signed_at = 1800000000, holder_signed_by = ${U.w1.id} WHERE id = ${w1}`);
 	// the window's holder has signed: not reminded again
 	const w1before = Number(one(`SELECT count(*) FROM notifications WHERE user_id = ${U.w1.id}`));
 	r = await W.s1.post('/assessment/contracts/remind', { year: YEAR });
