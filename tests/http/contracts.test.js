@@ -169,6 +169,11 @@ test('decomposition: a draft for one department, edited and issued by the clerk 
 	// the holder's clerk neither edits nor issues a draft; nobody signs it
 	r = await W.d1.post(`/assessment/contracts/${d1}/issue`, {});
 	assert.equal(r.status, 403);
+	assert.ok(r.text.includes(en('contract_not_issuer')));
+	r = await W.d1.post(`/assessment/contracts/${d1}`, { targets: 'mine', [`inc_${IND.lead}`]: 1 });
+	assert.equal(r.status, 403);
+	assert.equal(one(`SELECT targets FROM assess_contracts WHERE id = ${d1}`), one(`SELECT targets FROM assess_contracts WHERE id = ${s1}`), 'nothing written');
+	assert.equal((await W.p1.post(`/assessment/contracts/${d1}`, { targets: 'x' })).status, 404, 'staff of another unit do not see it');
 	r = await sign(W.d1, d1, 'holder');
 	assert.equal(r.status, 409);
 	assert.ok(r.text.includes(en('contract_not_issued')));
