@@ -158,14 +158,52 @@ const char *contract_holder_name(struct req *r, const struct contract *c)
 				: c->holder_unit_name;
 }
 
-/* signed contracts whose start date has come are in force */
+static int audit_contract(struct req *r, const char *action, int64_t id, json_t *what);
+
+int assess_contracts_due(struct req *r)
+{
+	struct db *db = req_db(r);
+	const char *d = today(r);
+	if (!db_one_int64(db, 0,
+			  "SELECT COUNT(*) FROM assess_contracts WHERE state = 'signed' AND starts_on IS NOT NULL AND "
+			  "starts_on <= ?",
+			  "s", d))
+		return 0;
+	int rc = db_begin(db);
+	if (!rc)
+		rc = db_run(
+			db,
+			"UPDATE assess_contracts SET state = 'in_force', in_force_at = ? WHERE state = 'signed' AND "
+			"starts_on IS NOT NULL AND starts_on <= ?",
+			"is", (int64_t)time(NULL), d);
+	int n = rc ? 0 : (int)db_changes(db);
+	if (!rc && n)
+		rc = audit_contract(r, "assessment_contract_in_force", 0,
+				    json_pack("{s:s, s:i}", "day", d, "contracts", n));
+	if (rc || db_commit(db)) {
+		db_rollback(db);
+		return rc ? rc : DB_ERR;
+	}
+	return n;
+}
+
+/* signed contracts whose start date has come are in force before a page
+ * shows them (the job does the same every hour) */
 static void contracts_due(struct req *r)
 {
-	db_run(req_db(r),
-	       "UPDATE assess_contracts SET state = 'in_force', in_force_at = ? WHERE state = 'signed' AND "
-	       "starts_on IS NOT NULL AND starts_on <= ?",
-	       "is", (int64_t)time(NULL), today(r));
+	assess_contracts_due(r);
 }
+
+static int due_job(struct req *r)
+{
+	int n = assess_contracts_due(r);
+	return n < 0 ? n : 0;
+}
+
+const struct job assess_contract_jobs[] = {
+	{"assessment contracts in force", 3600, due_job},
+	{NULL, 0, NULL},
+};
 
 int contract_load(struct req *r, int64_t id, struct contract *c)
 {

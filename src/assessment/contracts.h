@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../http/app.h"
 #include "../http/http.h"
 
 struct req;
@@ -23,6 +24,13 @@ struct db;
 struct demo_options;
 
 extern const struct route assess_contract_routes[];
+/* Every hour: the signed contracts whose start date has come go in force. */
+extern const struct job assess_contract_jobs[];
+
+/* Puts in force every signed contract whose start date (starts_on) has
+ * come, with one audit entry, in its own transaction (or the caller's).
+ * The number of contracts, or a negative DB_E_* code. */
+int assess_contracts_due(struct req *r);
 
 /* Marks every signed or in-force contract of year as assessed (a year-end
  * round of that year was published), with an audit entry; call inside the

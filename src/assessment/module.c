@@ -26,5 +26,6 @@ const struct module assessment_module = {
 	.migrations = "src/assessment/migrations/",
 	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes, assess_contract_routes, NULL},
 	.nav = nav,
+	.jobs = assess_contract_jobs,
 	.demo = assessment_demo,
 };

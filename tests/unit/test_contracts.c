@@ -99,13 +99,59 @@ static void mark_assessed_marks_the_years_signed_contracts(void **state)
 		audits + 1);
 }
 
+/* signed contracts go in force when their start date has come */
+static void due_puts_signed_contracts_in_force_at_their_date(void **state)
+{
+	struct fx *f = *state;
+	if (!f)
+		skip();
+	struct db *db = f->t.db;
+	int64_t top = db_insert(
+		db, "INSERT INTO units (kind, code, name, created_at) VALUES ('bureau', 'D', 'D', 0) RETURNING id",
+		NULL);
+	int64_t a =
+		db_insert(db,
+			  "INSERT INTO units (parent_id, kind, code, name, created_at) VALUES (?, 'secondary', 'DA', "
+			  "'DA', 0) RETURNING id",
+			  "i", top);
+	int64_t b =
+		db_insert(db,
+			  "INSERT INTO units (parent_id, kind, code, name, created_at) VALUES (?, 'secondary', 'DB', "
+			  "'DB', 0) RETURNING id",
+			  "i", top);
+	int64_t sys =
+		db_insert(db,
+			  "INSERT INTO assess_systems (year, version, name, state, total_points, created_at) VALUES "
+			  "(2032, 1, 's', 'in_use', 100, 0) RETURNING id",
+			  NULL);
+	int64_t past = contract(db, sys, 2032, top, a, "signed", "BBBBBBBBBBB2");
+	int64_t ahead = contract(db, sys, 2032, top, b, "signed", "BBBBBBBBBBB3");
+	assert_int_equal(db_run(db, "UPDATE assess_contracts SET starts_on = '2000-01-01' WHERE id = ?", "i", past), 0);
+	assert_int_equal(db_run(db, "UPDATE assess_contracts SET starts_on = '2999-01-01' WHERE id = ?", "i", ahead),
+			 0);
+	assert_int_equal(assess_contracts_due(&f->r), 1);
+	assert_string_equal(state_of(f, past), "in_force");
+	assert_string_equal(state_of(f, ahead), "signed");
+	assert_true(db_one_int64(db, 0, "SELECT in_force_at FROM assess_contracts WHERE id = ?", "i", past) > 0);
+	assert_int_equal(assess_contracts_due(&f->r), 0);
+	assert_int_equal(
+		db_one_int64(db, -1, "SELECT count(*) FROM audit WHERE action = 'assessment_contract_in_force'", NULL),
+		1);
+}
+
 int main(void)
 {
 	log_set_level(LOG_ERROR);
-	const struct CMUnitTest sqlite_tests[] = {cmocka_unit_test_setup_teardown(
-		mark_assessed_marks_the_years_signed_contracts, sqlite_setup, testreq_teardown)};
-	const struct CMUnitTest pg_tests[] = {cmocka_unit_test_setup_teardown(
-		mark_assessed_marks_the_years_signed_contracts, pg_setup, testreq_teardown)};
+	const struct CMUnitTest sqlite_tests[] = {
+		cmocka_unit_test_setup_teardown(mark_assessed_marks_the_years_signed_contracts, sqlite_setup,
+						testreq_teardown),
+		cmocka_unit_test_setup_teardown(due_puts_signed_contracts_in_force_at_their_date, sqlite_setup,
+						testreq_teardown)};
+	const struct CMUnitTest pg_tests[] = {
+		cmocka_unit_test_setup_teardown(mark_assessed_marks_the_years_signed_contracts, pg_setup,
+						testreq_teardown),
+		cmocka_unit_test_setup_teardown(due_puts_signed_contracts_in_force_at_their_date, pg_setup,
+						testreq_teardown)};
 	int failed = cmocka_run_group_tests_name("contracts on SQLite", sqlite_tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("contracts on PostgreSQL", pg_tests, NULL, NULL);
 	return failed ? 1 : 0;
