@@ -451,6 +451,33 @@ static int year_of(struct req *r)
 	return v >= 2000 && v <= 2100 ? (int)v : this_year();
 }
 
+/* The contracts (alias c, people p) of year waiting for the user's
+ * signature, on either side; binds: the year, the user's id three times,
+ * 1 for the office or an organization-wide grant. */
+#define WAITING_SQL                                                                                                    \
+	"c.year = ? AND c.state = 'issued' AND ((c.holder_signed_at IS NULL AND ((c.holder_person_id IS NOT NULL AND " \
+	"p.user_id = ?) OR (c.holder_person_id IS NULL AND EXISTS (SELECT 1 FROM user_roles g WHERE g.user_id = ? "    \
+	"AND "                                                                                                         \
+	"g.role IN " CLERK_ROLES " AND g.unit_id = c.holder_unit_id)))) OR (c.issuer_signed_at IS NULL AND (EXISTS "   \
+	"(SELECT 1 FROM user_roles g WHERE g.user_id = ? AND g.role IN " CLERK_ROLES " AND g.unit_id = "               \
+	"c.issuer_unit_id) OR (c.level = 1 AND ? = 1))))"
+
+void assess_contracts_home(struct req *r)
+{
+	if (!r->user)
+		return;
+	int year = this_year();
+	int64_t me = r->user->id;
+	int64_t n = db_one_int64(
+		req_db(r), 0,
+		"SELECT COUNT(*) FROM assess_contracts c LEFT JOIN people p ON p.id = c.holder_person_id "
+		"WHERE " WAITING_SQL,
+		"iiiii", (int64_t)year, me, me, me, (int64_t)(assess_is_office(r) || contract_sees_all(r)));
+	if (n > 0)
+		home_tile(r, arena_printf(r->a, "/assessment/contracts?year=%d#waiting-mine", year),
+			  M_contract_waiting_mine, n, M_contract_title, 1);
+}
+
 static void waiting_mine(struct req *r, int year)
 {
 	int64_t me = r->user->id;
@@ -461,12 +488,7 @@ static void waiting_mine(struct req *r, int year)
 		"(SELECT 1 FROM user_roles g WHERE g.user_id = ? AND g.role IN " CLERK_ROLES " AND g.unit_id = "
 		"c.holder_unit_id))) THEN 1 ELSE 0 END FROM assess_contracts c JOIN units iu ON iu.id = "
 		"c.issuer_unit_id JOIN units hu ON hu.id = c.holder_unit_id LEFT JOIN people p ON p.id = "
-		"c.holder_person_id WHERE c.year = ? AND c.state = 'issued' AND ((c.holder_signed_at IS NULL AND "
-		"((c.holder_person_id IS NOT NULL AND p.user_id = ?) OR (c.holder_person_id IS NULL AND EXISTS "
-		"(SELECT 1 FROM user_roles g WHERE g.user_id = ? AND g.role IN " CLERK_ROLES " AND g.unit_id = "
-		"c.holder_unit_id)))) OR (c.issuer_signed_at IS NULL AND (EXISTS (SELECT 1 FROM user_roles g WHERE "
-		"g.user_id = ? AND g.role IN " CLERK_ROLES " AND g.unit_id = c.issuer_unit_id) OR (c.level = 1 AND ? "
-		"= 1)))) ORDER BY c.level, hu.name, c.id LIMIT 100",
+		"c.holder_person_id WHERE " WAITING_SQL " ORDER BY c.level, hu.name, c.id LIMIT 100",
 		"iiiiiii", me, me, (int64_t)year, me, me, me, (int64_t)(assess_is_office(r) || contract_sees_all(r)));
 	int n = 0;
 	while (q && db_step(q) == DB_ROW) {

@@ -27,6 +27,10 @@ extern const struct route assess_contract_routes[];
 /* Every hour: the signed contracts whose start date has come go in force. */
 extern const struct job assess_contract_jobs[];
 
+/* The home page's tile: how many contracts of this year wait for the
+ * user's signature (nothing when none). */
+void assess_contracts_home(struct req *r);
+
 /* Puts in force every signed contract whose start date (starts_on) has
  * come, with one audit entry, in its own transaction (or the caller's).
  * The number of contracts, or a negative DB_E_* code. */

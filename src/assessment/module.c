@@ -27,5 +27,6 @@ const struct module assessment_module = {
 	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes, assess_contract_routes, NULL},
 	.nav = nav,
 	.jobs = assess_contract_jobs,
+	.home = assess_contracts_home,
 	.demo = assessment_demo,
 };

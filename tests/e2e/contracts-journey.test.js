@@ -4,7 +4,8 @@
  * bureau; the secondary unit's clerk signs, decomposes to its window and
  * signs that for the issuer; the window's leader signs and decomposes to
  * the posts — and a window's post holder signs their own contract on a
- * phone (390×844): the waiting card, a big button, the state after.
+ * phone (390×844): the home page's tile, the waiting card, a big button,
+ * the state after.
  * Screenshots of the overview and the contract pages at desktop and phone
  * sizes, in zh-Hant and en (build/screenshots/contracts/). */
 const test = require('node:test');
@@ -89,7 +90,12 @@ journey('the window signs and decomposes to its posts', async ({ page, base }) =
 
 journey('a window\'s post holder signs their contract on a phone', { browser: { viewport: PHONE, hasTouch: true, isMobile: true } }, async ({ page, base }) => {
 	await signIn(page, base, 'ctp1', PASSWORD);
-	await page.goto(`${base}/assessment/contracts`);
+	// the home page says a contract waits; the tile leads to it
+	const tile = page.locator('a.tile[href*="/assessment/contracts"]');
+	assert.match(await tile.textContent(), /待您簽署\s*1/);
+	await screenshots(page, 'contracts', 'phone-home', { sizes: ['phone'] });
+	await clickAndWait(page, tile);
+	assert.match(page.url(), /\/assessment\/contracts\?year=\d+#waiting-mine$/);
 	const card = page.locator('#waiting-mine');
 	assert.match(await card.textContent(), /辦證窗口 → 王小明（辦證窗口）/);
 	const open = card.locator('a.btn').first();
