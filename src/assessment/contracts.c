@@ -60,6 +60,15 @@ static int clerk_covers(struct req *r, int64_t unit)
 	return 0;
 }
 
+/* A clerk (unit_admin or leader) anywhere: one who may remind. */
+static int clerk_anywhere(struct req *r)
+{
+	for (int i = 0; r->user && i < r->user->ngrants; i++)
+		if (r->user->grants[i].role == ROLE_UNIT_ADMIN || r->user->grants[i].role == ROLE_LEADER)
+			return 1;
+	return 0;
+}
+
 /* A clerk of unit itself: the one who signs for it. */
 static int clerk_of(struct req *r, int64_t unit)
 {
@@ -571,7 +580,7 @@ static int list_page(struct req *r)
 	}
 	if (n) {
 		list_end(r);
-		if (unsigned_total)
+		if (unsigned_total && (office || clerk_anywhere(r)))
 			html(r,
 			     "<form method=\"post\" action=\"/assessment/contracts/remind\" class=\"actions "
 			     "contract-more\">%H<input type=\"hidden\" name=\"year\" value=\"%d\"><button "

@@ -231,6 +231,7 @@ test('posts: the window decomposes to the people with accounts; each signs their
 	assert.ok(r.text.includes(en('contract_not_holder')));
 	const mine = await W.p1.get(`/assessment/contracts?year=${YEAR}`);
 	assert.match(mine.text, new RegExp(`id="waiting-mine"[\\s\\S]*href="/assessment/contracts/${c1}"`));
+	assert.ok(!mine.text.includes('id="remind"'), 'staff are not offered reminders');
 	assert.equal((await sign(W.p1, c1, 'holder')).status, 303);
 	assert.equal((await sign(W.w1, c1, 'issuer')).status, 303);
 	assert.equal(stateOf(c1), 'in_force');
