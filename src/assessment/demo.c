@@ -10,6 +10,7 @@
 #include "assessment.h"
 #include "round.h"
 #include "roundwork.h"
+#include "contracts.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -123,6 +124,10 @@ int assessment_demo(struct db *db, const struct demo_options *o, char *err, size
 	int rc = db_begin(db);
 	int64_t last = rc ? rc : demo_system(db, year - 1, "in_use", 0, (int64_t)now);
 	int64_t cur = last < 0 ? last : demo_system(db, year, "in_use", last, (int64_t)now);
+	if (cur > 0 && (rc = assess_contracts_demo(db, cur, year, err, errlen))) {
+		db_rollback(db);
+		return rc;
+	}
 	if (cur < 0 || db_commit(db)) {
 		snprintf(err, errlen, "the assessment demo failed: %s", db_errmsg(db));
 		db_rollback(db);

@@ -5,6 +5,7 @@
  * come later on the same tables (assessment.h). */
 #include "../web/layout.h"
 #include "assessment.h"
+#include "contracts.h"
 #include "metrics.h"
 #include "round.h"
 #include "roundwork.h"
@@ -15,7 +16,12 @@ static const struct nav_item nav[] = {
 	 .perm = P_SIGNED_IN,
 	 .icon = "M4 4h16v4H4zM4 10h10v4H4zM4 16h6v4H4z",
 	 .order = 700},
-	{.path = "/assessment/rounds", .label = M_assess_rounds, .perm = P_SIGNED_IN, .icon = "M4 20V10h4v10zM10 20V4h4v16zM16 20v-7h4v7z", .order = 701},
+	{.path = "/assessment/contracts",
+	 .label = M_contract_nav,
+	 .perm = P_SIGNED_IN,
+	 .icon = "M6 3h9l4 4v14H6zM9 12h6M9 16h6M9 8h4",
+	 .order = 701},
+	{.path = "/assessment/rounds", .label = M_assess_rounds, .perm = P_SIGNED_IN, .icon = "M4 20V10h4v10zM10 20V4h4v16zM16 20v-7h4v7z", .order = 702},
 	{NULL},
 };
 
@@ -41,9 +47,12 @@ const struct module assessment_module = {
 	.name = "assessment",
 	.migrations = "src/assessment/migrations/",
 	.routes = (const struct route *const[]){assess_system_routes, assess_indicator_routes, assess_metric_routes,
-						assess_round_routes, assess_score_routes, assess_self_routes,
-						assess_review_routes, assess_appeal_routes, assess_pack_routes, NULL},
+						assess_contract_routes, assess_round_routes, assess_score_routes,
+						assess_self_routes, assess_review_routes, assess_appeal_routes,
+						assess_pack_routes, NULL},
 	.nav = nav,
 	.commands = commands,
+	.jobs = assess_contract_jobs,
+	.home = assess_contracts_home,
 	.demo = assessment_demo,
 };

@@ -11,6 +11,7 @@
 #include "../web/layout.h"
 #include "../web/widgets.h"
 #include "assessment.h"
+#include "contracts.h"
 #include "round.h"
 #include "roundwork.h"
 #include "tree.h"
@@ -532,6 +533,12 @@ static int move(struct req *r, const char *from, const char *to, const char *due
 		rc = db_run(db,
 			    "UPDATE assess_rounds SET state = 'published', published_at = ? WHERE id = ? AND state = 'appeal'",
 			    "ii", now, rd.id);
+	/* the year-end results are what the year's contracts were signed for */
+	if (!rc && !strcmp(to, "published") && !strcmp(rd.kind, "year_end")) {
+		int64_t year = db_one_int64(db, 0, "SELECT year FROM assess_systems WHERE id = ?", "i", rd.system_id);
+		int n = assess_contracts_mark_assessed(r, (int)year);
+		rc = n < 0 ? n : 0;
+	}
 	if (!rc) {
 		json_t *what = json_pack("{s:s, s:s}", "from", from, "to", to);
 		rc = audit_log(r, arena_printf(r->a, "assessment_round_%s", to), "assess_rounds", rd.id, NULL, what);

@@ -198,6 +198,21 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/appeals', perm: 'P_SIGNED_IN', csrf: 1, path: '/assessment/rounds/999999/appeals', form: {}, ok: 404 },
 	{ method: 'POST', pattern: '/assessment/rounds/{id:int}/appeals/{appeal:int}/decide', perm: 'P_SIGNED_IN', csrf: 1, path: '/assessment/rounds/999999/appeals/1/decide', form: {}, ok: 404 },
 	{ method: 'GET', pattern: '/assessment/rounds/{id:int}/units/{unit:int}/pack.zip', perm: 'P_SIGNED_IN', path: '/assessment/rounds/999999/units/1/pack.zip', ok: 404 },
+	// contracts (src/assessment/contracts*.c): every signed-in user opens the
+	// overview (their scope); the office issues; a contract is for its parties,
+	// the clerks above and the office (404 for anyone else); the verification
+	// page is public
+	{ method: 'GET', pattern: '/assessment/contracts', perm: 'P_SIGNED_IN', ok: 200 },
+	{ method: 'POST', pattern: '/assessment/contracts', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: {}, ok: 422 },
+	{ method: 'POST', pattern: '/assessment/contracts/issue-all', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, form: { year: 2099 }, ok: 422 },
+	{ method: 'POST', pattern: '/assessment/contracts/remind', perm: 'P_SIGNED_IN', who: ['admin', 'office', 'leader', 'unit_admin'], csrf: 1, form: { year: 2099 }, ok: 303 },
+	{ method: 'GET', pattern: '/assessment/contracts/{id:int}', perm: 'P_SIGNED_IN', path: '/assessment/contracts/999999', ok: 404 },
+	{ method: 'POST', pattern: '/assessment/contracts/{id:int}', perm: 'P_SIGNED_IN', csrf: 1, path: '/assessment/contracts/999999', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/contracts/{id:int}/issue', perm: 'P_SIGNED_IN', csrf: 1, path: '/assessment/contracts/999999/issue', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/contracts/{id:int}/sign', perm: 'P_SIGNED_IN', csrf: 1, path: '/assessment/contracts/999999/sign', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/contracts/{id:int}/decompose', perm: 'P_SIGNED_IN', csrf: 1, path: '/assessment/contracts/999999/decompose', form: {}, ok: 404 },
+	{ method: 'GET', pattern: '/assessment/contracts/{file:str}', perm: 'P_SIGNED_IN', path: '/assessment/contracts/999999.pdf', ok: 404 },
+	{ method: 'GET', pattern: '/assessment/contracts/verify/{code:str}', perm: 'P_PUBLIC', path: '/assessment/contracts/verify/AAAAAAAAAAAA', ok: 404, anonOk: 404 },
 	{ method: 'GET', pattern: '/verify/{code:str}', perm: 'P_PUBLIC', path: '/verify/AAAAAAAAAAAA', ok: 404 },
 	// a certificate's PDF (an unknown code: 404; who may have it: learning.test.js)
 	{ method: 'GET', pattern: '/learning/certificates/{code:str}', perm: 'P_SIGNED_IN', path: '/learning/certificates/AAAAAAAAAAAA.pdf', ok: 404 },
