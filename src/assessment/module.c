@@ -36,7 +36,7 @@ static const struct command commands[] = {
 	 "--metric NAME checks that metric only; --shares-only times the shares and folds without\n"
 	 "comparing (for benchmarks); --corrupt NAME (for tests) puts one unit's share of\n"
 	 "metric NAME off by one."},
-	{"assess-compute", assess_compute_cmd, "compute an assessment round's scores (prints progress)",
+	{"assess-compute", cmd_assess_compute, "compute an assessment round's scores (prints progress)",
 	 "usage: wenming assess-compute ROUND\n"
 	 "Freezes the metrics of every unit of the round as of its period and scores every automatic\n"
 	 "indicator, then rolls up, grades and ranks, in one transaction; prints its progress on stderr."},

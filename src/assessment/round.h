@@ -112,7 +112,7 @@ const char *assess_explain(struct req *r, const char *explanation, double points
 
 extern const struct route assess_round_routes[], assess_score_routes[];
 /* wenming assess-compute ROUND (module.c's command table) */
-int assess_compute_cmd(struct config *cfg, int argc, char **argv);
+int cmd_assess_compute(struct config *cfg, int argc, char **argv);
 int assess_rounds_demo(struct db *db, const struct demo_options *o, char *err, size_t errlen);
 
 #endif

@@ -697,7 +697,7 @@ static void cli_progress(void *ctx, const char *phase, long done, long total)
 	fflush(stderr);
 }
 
-int assess_compute_cmd(struct config *cfg, int argc, char **argv)
+int cmd_assess_compute(struct config *cfg, int argc, char **argv)
 {
 	unsigned long long id;
 	if (argc != 2 || cli_parse_u64(argv[1], &id))
