@@ -229,8 +229,14 @@ test('review, announce (appeal days in working days), publish waits for appeals'
 	assert.ok(r.text.includes(msgHtml('assess_round_open_appeals', 'en')));
 	assert.equal(state(), 'appeal');
 	sql(`UPDATE assess_appeals SET state = 'rejected' WHERE round_id = ${R}`);
+	// a year-end round's publication closes the year's contracts in force
+	// (and only that year's)
+	sql(`UPDATE assess_rounds SET kind = 'year_end' WHERE id = ${R}`);
+	for (const [y, code] of [[YEAR, 'RTESTCODE001'], [YEAR - 1, 'RTESTCODE002']])
+		sql(`INSERT INTO assess_contracts (system_id, year, level, issuer_unit_id, holder_unit_id, state, verify_code, created_at) VALUES (${SYS}, ${y}, 1, ${O.S1}, ${O.S2}, 'in_force', '${code}', 0)`);
 	assert.equal((await W.office.post(`/assessment/rounds/${R}/publish`, {})).status, 303);
 	assert.equal(state(), 'published');
+	assert.deepEqual(sql(`SELECT year, state FROM assess_contracts WHERE verify_code LIKE 'RTESTCODE%' ORDER BY year`), [[YEAR - 1, 'in_force'], [YEAR, 'assessed']]);
 	for (const a of ['compute', 'review', 'announce', 'publish']) assert.equal((await W.office.post(`/assessment/rounds/${R}/${a}`, {})).status, 409, a);
 	const audit = sql(`SELECT action FROM audit WHERE entity = 'assess_rounds' AND entity_id = '${R}' ORDER BY id`).map((x) => x[0]);
 	for (const a of ['assessment_round_create', 'assessment_round_compute', 'assessment_round_review', 'assessment_round_appeal', 'assessment_round_published'])
