@@ -112,4 +112,14 @@ int modules_migrate(struct db *db, char *err, size_t errlen);
 /* The metric of that name offered by any module, or NULL. */
 const struct metric *module_metric_find(const char *name);
 
+struct db_stmt;
+/* For a metric's shares: runs q (columns unit_id, num, den) and hands each
+ * row to share; q NULL is a failed query. 0, or a DB_E_* code. */
+int metric_share_rows(struct db_stmt *q, metric_share_fn *share, void *ctx);
+/* For a metric's records: runs q (columns id, title, day [, weight]) and
+ * hands each row to fn as prefix followed by the id ("/r/honors/" →
+ * "/r/honors/12"), weighing the fourth column, or 1 without one. 0, or a
+ * DB_E_* code. */
+int metric_record_rows(struct req *r, struct db_stmt *q, const char *prefix, metric_record_fn *fn, void *ctx);
+
 #endif

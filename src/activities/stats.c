@@ -490,44 +490,14 @@ static int m_facilities(struct req *r, int64_t unit, const char *from, const cha
 
 /* ---- metrics: every unit's share at once, and the records behind ---- */
 
-static int share_rows(struct db_stmt *q, metric_share_fn *share, void *ctx)
-{
-	if (!q)
-		return DB_ERR;
-	int rc;
-	while ((rc = db_step(q)) == DB_ROW)
-		share(ctx, db_column_int64(q, 0), db_column_double(q, 1), db_column_double(q, 2));
-	db_reset(q);
-	return rc < 0 ? rc : 0;
-}
-
 /* Runs q (columns: id, title, day, weight) and hands each row to fn as
  * prefix/id. */
-static int record_rows(struct req *r, struct db_stmt *q, const char *prefix, metric_record_fn *fn, void *ctx)
-{
-	if (!q)
-		return DB_ERR;
-	int rc;
-	while ((rc = db_step(q)) == DB_ROW) {
-		struct metric_record m = {
-			.path = arena_printf(r->a, "%s%lld", prefix, (long long)db_column_int64(q, 0)),
-			.title = db_column_isnull(q, 1) ? "" : arena_strdup(r->a, db_column_text(q, 1)),
-			.day = db_column_isnull(q, 2) ? NULL : arena_strdup(r->a, db_column_text(q, 2)),
-			.weight = db_column_double(q, 3),
-		};
-		if (fn(ctx, &m))
-			break;
-	}
-	db_reset(q);
-	return rc < 0 ? rc : 0;
-}
-
 static int held_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
 {
 	int64_t a, b;
 	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
 		return DB_ERR;
-	return share_rows(db_query(req_db(r), r->a,
+	return metric_share_rows(db_query(req_db(r), r->a,
 				   "SELECT e.unit_id, count(*), 0 FROM activity_events e WHERE" HELD
 				   "AND e.unit_id IS NOT NULL GROUP BY e.unit_id",
 				   "ss", from, to),
@@ -540,7 +510,7 @@ static int held_records(struct req *r, int64_t unit, const char *from, const cha
 	int64_t a, b;
 	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
 		return DB_ERR;
-	return record_rows(r,
+	return metric_record_rows(r,
 			   db_query(req_db(r), r->a,
 				    "SELECT e.id, e.title, e.date_from, 1 FROM activity_events e WHERE" HELD
 				    "AND" IN_SUBTREE("e.unit_id") "ORDER BY e.date_from DESC, e.id DESC LIMIT ?",
@@ -558,7 +528,7 @@ static int people_shares(struct req *r, const char *from, const char *to, metric
 	int64_t a, b;
 	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
 		return DB_ERR;
-	return share_rows(
+	return metric_share_rows(
 		db_query(req_db(r), r->a,
 			 "WITH a AS (SELECT DISTINCT p.person_id AS pid, t.ancestor_id AS u FROM activity_participants p "
 			 "JOIN activity_events e ON e.id = p.event_id JOIN unit_tree t ON t.unit_id = p.unit_id WHERE "
@@ -576,7 +546,7 @@ static int people_records(struct req *r, int64_t unit, const char *from, const c
 	int64_t a, b;
 	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
 		return DB_ERR;
-	return record_rows(r,
+	return metric_record_rows(r,
 			   db_query(req_db(r), r->a,
 				    "SELECT x.pid, COALESCE(q.name, ''), x.last, 1 FROM (SELECT p.person_id AS pid, "
 				    "max(e.date_from) AS last FROM activity_participants p JOIN activity_events e ON "
@@ -592,7 +562,7 @@ static int hours_shares(struct req *r, const char *from, const char *to, metric_
 	int64_t a, b;
 	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
 		return DB_ERR;
-	return share_rows(db_query(req_db(r), r->a,
+	return metric_share_rows(db_query(req_db(r), r->a,
 				   "SELECT p.unit_id, COALESCE(sum(p.hours), 0), 0 FROM activity_participants p JOIN "
 				   "activity_events e ON e.id = p.event_id WHERE p.archived = 0 AND" HELD
 				   "AND p.unit_id IS NOT NULL GROUP BY p.unit_id",
@@ -607,7 +577,7 @@ static int hours_records(struct req *r, int64_t unit, const char *from, const ch
 	int64_t a, b;
 	if (!req_db(r) || cal_parse_date(from, &a) || cal_parse_date(to, &b) || a > b)
 		return DB_ERR;
-	return record_rows(r,
+	return metric_record_rows(r,
 			   db_query(req_db(r), r->a,
 				    "SELECT p.id, COALESCE(q.name, u.name, '') || ' · ' || e.title, e.date_from, p.hours "
 				    "FROM activity_participants p JOIN activity_events e ON e.id = p.event_id LEFT JOIN "
@@ -623,7 +593,7 @@ static int facilities_shares(struct req *r, const char *from, const char *to, me
 	(void)from, (void)to;
 	if (!req_db(r))
 		return DB_ERR;
-	return share_rows(db_query(req_db(r), r->a,
+	return metric_share_rows(db_query(req_db(r), r->a,
 				   "SELECT unit_id, count(*), 0 FROM facilities WHERE archived = 0 AND unit_id IS NOT "
 				   "NULL GROUP BY unit_id",
 				   NULL),
@@ -636,7 +606,7 @@ static int facilities_records(struct req *r, int64_t unit, const char *from, con
 	(void)from, (void)to;
 	if (!req_db(r))
 		return DB_ERR;
-	return record_rows(r,
+	return metric_record_rows(r,
 			   db_query(req_db(r), r->a,
 				    "SELECT id, name, NULL, 1 FROM facilities WHERE archived = 0 AND" IN_SUBTREE("unit_id")
 				    "ORDER BY id DESC LIMIT ?",

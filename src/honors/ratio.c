@@ -425,38 +425,8 @@ static int m_selections(struct req *r, int64_t unit, const char *from, const cha
 	return 0;
 }
 
-static int share_rows(struct db_stmt *q, metric_share_fn *share, void *ctx)
-{
-	if (!q)
-		return DB_ERR;
-	int rc;
-	while ((rc = db_step(q)) == DB_ROW)
-		share(ctx, db_column_int64(q, 0), db_column_double(q, 1), db_column_double(q, 2));
-	db_reset(q);
-	return rc < 0 ? rc : 0;
-}
-
 /* Runs q (columns: id, title, day) and hands each row to fn as
  * prefix/id, weighing 1. */
-static int record_rows(struct req *r, struct db_stmt *q, const char *prefix, metric_record_fn *fn, void *ctx)
-{
-	if (!q)
-		return DB_ERR;
-	int rc;
-	while ((rc = db_step(q)) == DB_ROW) {
-		struct metric_record m = {
-			.path = arena_printf(r->a, "%s%lld", prefix, (long long)db_column_int64(q, 0)),
-			.title = db_column_isnull(q, 1) ? "" : arena_strdup(r->a, db_column_text(q, 1)),
-			.day = db_column_isnull(q, 2) ? NULL : arena_strdup(r->a, db_column_text(q, 2)),
-			.weight = 1,
-		};
-		if (fn(ctx, &m))
-			break;
-	}
-	db_reset(q);
-	return rc < 0 ? rc : 0;
-}
-
 #define VALID_SQL                                                                                               \
 	" FROM honors WHERE archived = 0 AND status <> 'revoked' AND awarded_on <= ? AND (term_end IS NULL OR "  \
 	"term_end >= ?) AND (? = '' OR level = ?) "
@@ -466,7 +436,7 @@ static int valid_shares(struct req *r, const char *to, const char *level, metric
 	int64_t d;
 	if (!req_db(r) || cal_parse_date(to, &d))
 		return DB_ERR;
-	return share_rows(db_query(req_db(r), r->a,
+	return metric_share_rows(db_query(req_db(r), r->a,
 				   "SELECT unit_id, count(*), 0" VALID_SQL "AND unit_id IS NOT NULL GROUP BY unit_id",
 				   "ssss", to, to, level, level),
 			  share, ctx);
@@ -479,7 +449,7 @@ static int valid_records(struct req *r, int64_t unit, const char *to, const char
 	int64_t d;
 	if (!req_db(r) || cal_parse_date(to, &d))
 		return DB_ERR;
-	return record_rows(r,
+	return metric_record_rows(r,
 			   db_query(req_db(r), r->a,
 				    "SELECT id, title, awarded_on" VALID_SQL
 				    "AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) ORDER BY "
@@ -526,7 +496,7 @@ static int ratio_shares(struct req *r, const char *from, const char *to, metric_
 	if (ratio_year(r, to, &year))
 		return DB_ERR;
 	const char *day = ref_day(r, year);
-	return share_rows(db_query(req_db(r), r->a,
+	return metric_share_rows(db_query(req_db(r), r->a,
 				   "SELECT c.unit_id, CASE WHEN " HOLDS_SQL " THEN 100 ELSE 0 END, 1 FROM (SELECT "
 				   "DISTINCT unit_id FROM honor_counted_units WHERE archived = 0 AND year = ? AND "
 				   "unit_id IS NOT NULL) c",
@@ -543,7 +513,7 @@ static int ratio_records(struct req *r, int64_t unit, const char *from, const ch
 	if (ratio_year(r, to, &year))
 		return DB_ERR;
 	const char *day = ref_day(r, year);
-	return record_rows(r,
+	return metric_record_rows(r,
 			   db_query(req_db(r), r->a,
 				    "SELECT u.id, u.name, CAST(? AS TEXT) FROM (SELECT DISTINCT unit_id FROM honor_counted_units "
 				    "WHERE archived = 0 AND year = ? AND unit_id IN (SELECT unit_id FROM unit_tree WHERE "
@@ -562,7 +532,7 @@ static int selections_shares(struct req *r, const char *from, const char *to, me
 {
 	if (!req_db(r))
 		return DB_ERR;
-	return share_rows(db_query(req_db(r), r->a,
+	return metric_share_rows(db_query(req_db(r), r->a,
 				   "SELECT a.unit_id, count(*), 0" SELECTED "AND a.unit_id IS NOT NULL GROUP BY a.unit_id",
 				   "ss", from, to),
 			  share, ctx);
@@ -574,7 +544,7 @@ static int selections_records(struct req *r, int64_t unit, const char *from, con
 {
 	if (!req_db(r))
 		return DB_ERR;
-	return record_rows(r,
+	return metric_record_rows(r,
 			   db_query(req_db(r), r->a,
 				    "SELECT a.id, COALESCE(u.name, '') || ' · ' || COALESCE(g.name, ''), a.decided_on" SELECTED
 				    "AND a.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) ORDER BY "

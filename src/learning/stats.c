@@ -619,17 +619,6 @@ static int m_trained(struct req *r, int64_t unit, const char *from, const char *
 
 /* ---- metrics: every unit's share at once, and the records behind ---- */
 
-static int share_rows(struct db_stmt *q, metric_share_fn *share, void *ctx)
-{
-	if (!q)
-		return DB_ERR;
-	int rc;
-	while ((rc = db_step(q)) == DB_ROW)
-		share(ctx, db_column_int64(q, 0), db_column_double(q, 1), db_column_double(q, 2));
-	db_reset(q);
-	return rc < 0 ? rc : 0;
-}
-
 /* A distinct count of people over a subtree, made exact as shares: with
  * A the units whose subtree holds one of a person's rows (their units and
  * every ancestor), each unit of A gets +1 and the parent of each unit of
@@ -647,7 +636,7 @@ static int rate_shares(struct req *r, const char *from, const char *to, metric_s
 	if (metric_dates(r, from, to, &a, &b))
 		return DB_ERR;
 	const char *until = day_text(r, held_to(b));
-	return share_rows(
+	return metric_share_rows(
 		db_query(req_db(r), r->a,
 			 "SELECT x.u, 100 * sum(x.att), sum(x.req) FROM (SELECT d.unit_id AS u, CASE WHEN d.status IN "
 			 "('present', 'late') THEN d.n ELSE 0 END AS att, d.n AS req FROM learning_att_days d WHERE "
@@ -667,28 +656,13 @@ static int rate_records(struct req *r, int64_t unit, const char *from, const cha
 	int64_t a, b;
 	if (metric_dates(r, from, to, &a, &b))
 		return DB_ERR;
-	struct db_stmt *q = db_query(
+	return metric_record_rows(r, db_query(
 		req_db(r), r->a,
 		"SELECT s.id, s.topic, d.held_on, count(*) FROM learning_attendance a JOIN learning_att_tallied d ON "
 		"d.session_id = a.session_id JOIN study_sessions s ON s.id = a.session_id WHERE" IN_UNIT
 		"AND d.held_on >= ? AND d.held_on <= ? AND a.status IN ('present', 'late') GROUP BY s.id, s.topic, "
 		"d.held_on ORDER BY d.held_on DESC, s.id DESC LIMIT ?",
-		"issI", unit, from, day_text(r, held_to(b)), limit);
-	if (!q)
-		return DB_ERR;
-	int rc;
-	while ((rc = db_step(q)) == DB_ROW) {
-		struct metric_record m = {
-			.path = arena_printf(r->a, "/r/study_sessions/%lld", (long long)db_column_int64(q, 0)),
-			.title = db_column_isnull(q, 1) ? "" : arena_strdup(r->a, db_column_text(q, 1)),
-			.day = db_column_isnull(q, 2) ? NULL : arena_strdup(r->a, db_column_text(q, 2)),
-			.weight = (double)db_column_int64(q, 3),
-		};
-		if (fn(ctx, &m))
-			break;
-	}
-	db_reset(q);
-	return rc < 0 ? rc : 0;
+		"issI", unit, from, day_text(r, held_to(b)), limit), "/r/study_sessions/", fn, ctx);
 }
 
 static int sessions_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
@@ -696,7 +670,7 @@ static int sessions_shares(struct req *r, const char *from, const char *to, metr
 	int64_t a, b;
 	if (metric_dates(r, from, to, &a, &b))
 		return DB_ERR;
-	return share_rows(db_query(req_db(r), r->a,
+	return metric_share_rows(db_query(req_db(r), r->a,
 				   "SELECT s.unit_id, count(*), 0 FROM study_sessions s WHERE" HELD
 				   "AND s.unit_id IS NOT NULL GROUP BY s.unit_id",
 				   "ss", from, day_text(r, held_to(b))),
@@ -709,26 +683,11 @@ static int sessions_records(struct req *r, int64_t unit, const char *from, const
 	int64_t a, b;
 	if (metric_dates(r, from, to, &a, &b))
 		return DB_ERR;
-	struct db_stmt *q = db_query(req_db(r), r->a,
+	return metric_record_rows(r, db_query(req_db(r), r->a,
 				     "SELECT s.id, s.topic, s.held_on FROM study_sessions s WHERE" HELD
 				     "AND s.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) ORDER BY "
 				     "s.held_on DESC, s.id DESC LIMIT ?",
-				     "ssiI", from, day_text(r, held_to(b)), unit, limit);
-	if (!q)
-		return DB_ERR;
-	int rc;
-	while ((rc = db_step(q)) == DB_ROW) {
-		struct metric_record m = {
-			.path = arena_printf(r->a, "/r/study_sessions/%lld", (long long)db_column_int64(q, 0)),
-			.title = db_column_isnull(q, 1) ? "" : arena_strdup(r->a, db_column_text(q, 1)),
-			.day = db_column_isnull(q, 2) ? NULL : arena_strdup(r->a, db_column_text(q, 2)),
-			.weight = 1,
-		};
-		if (fn(ctx, &m))
-			break;
-	}
-	db_reset(q);
-	return rc < 0 ? rc : 0;
+				     "ssiI", from, day_text(r, held_to(b)), unit, limit), "/r/study_sessions/", fn, ctx);
 }
 
 static int completion_shares(struct req *r, const char *to, const char *code, metric_share_fn *share, void *ctx)
@@ -738,7 +697,7 @@ static int completion_shares(struct req *r, const char *to, const char *code, me
 		return DB_ERR;
 	int y, m, d;
 	cal_civil_from_days(b, &y, &m, &d);
-	return share_rows(db_query(req_db(r), r->a,
+	return metric_share_rows(db_query(req_db(r), r->a,
 				   "SELECT i.unit_id, 100 * sum(CASE WHEN i.state = 'accepted' THEN 1 ELSE 0 END), "
 				   "count(i.id) FROM programme_items i JOIN learning_programmes g ON g.id = "
 				   "i.programme_id WHERE g.code = ? AND g.year = ? AND g.archived = 0 AND i.archived = "
@@ -807,7 +766,7 @@ static int hours_shares(struct req *r, const char *from, const char *to, metric_
 	int64_t a, b;
 	if (metric_dates(r, from, to, &a, &b))
 		return DB_ERR;
-	return share_rows(db_query(req_db(r), r->a,
+	return metric_share_rows(db_query(req_db(r), r->a,
 				   "SELECT e.unit_id, COALESCE(sum(c.hours), 0), 0" TRAINED
 				   "AND e.unit_id IS NOT NULL GROUP BY e.unit_id",
 				   "ss", from, to),
@@ -851,7 +810,7 @@ static int trained_shares(struct req *r, const char *from, const char *to, metri
 	int64_t a, b;
 	if (metric_dates(r, from, to, &a, &b))
 		return DB_ERR;
-	return share_rows(db_query(req_db(r), r->a,
+	return metric_share_rows(db_query(req_db(r), r->a,
 				   DISTINCT_SHARES("SELECT DISTINCT e.person_id AS pid, t.ancestor_id AS u FROM "
 						   "training_enrolments e JOIN training_courses c ON c.id = e.course_id "
 						   "JOIN unit_tree t ON t.unit_id = e.unit_id WHERE e.archived = 0 AND "
@@ -868,27 +827,12 @@ static int trained_records(struct req *r, int64_t unit, const char *from, const 
 	int64_t a, b;
 	if (metric_dates(r, from, to, &a, &b))
 		return DB_ERR;
-	struct db_stmt *q = db_query(
+	return metric_record_rows(r, db_query(
 		req_db(r), r->a,
 		"SELECT p.id, p.name, x.last FROM (SELECT e.person_id AS pid, max(c.date_to) AS last" TRAINED
 		"AND e.person_id IS NOT NULL AND e.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) "
 		"GROUP BY e.person_id) x JOIN people p ON p.id = x.pid ORDER BY x.last DESC, p.id DESC LIMIT ?",
-		"ssiI", from, to, unit, limit);
-	if (!q)
-		return DB_ERR;
-	int rc;
-	while ((rc = db_step(q)) == DB_ROW) {
-		struct metric_record m = {
-			.path = arena_printf(r->a, "/r/people/%lld", (long long)db_column_int64(q, 0)),
-			.title = db_column_isnull(q, 1) ? "" : arena_strdup(r->a, db_column_text(q, 1)),
-			.day = db_column_isnull(q, 2) ? NULL : arena_strdup(r->a, db_column_text(q, 2)),
-			.weight = 1,
-		};
-		if (fn(ctx, &m))
-			break;
-	}
-	db_reset(q);
-	return rc < 0 ? rc : 0;
+		"ssiI", from, to, unit, limit), "/r/people/", fn, ctx);
 }
 
 const struct metric learn_metrics[] = {
