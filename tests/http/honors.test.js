@@ -12,7 +12,7 @@
 const assert = require('node:assert/strict');
 const ExcelJS = require('exceljs');
 const { serverPerFile, test, msg } = require('./lib');
-const { api, call, create, org, getBytes } = require('./records_lib');
+const { api, call, create, org, getBytes, day } = require('./records_lib');
 
 const ctx = serverPerFile();
 let D, O, U, C;
@@ -20,7 +20,7 @@ let D, O, U, C;
 const ROLES = ['admin', 'office', 'leader', 'ua1', 'staff1', 'ua2'];
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
-const today = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+const today = () => day();
 function plus(date, n) {
 	const d = new Date(`${date}T00:00:00Z`);
 	d.setUTCDate(d.getUTCDate() + n);

@@ -6,7 +6,7 @@
 // a person's events are queries (the list filtered, the person's page).
 const assert = require('node:assert/strict');
 const { serverPerFile, test } = require('./lib');
-const { api, call, create, org } = require('./records_lib');
+const { api, call, create, org, day } = require('./records_lib');
 
 const ctx = serverPerFile();
 
@@ -16,7 +16,7 @@ test('participants: people with their unit, units as such, a count of distinct p
 	const O = await org(a, 'E');
 	const p1 = await create(a, 'people', { name: '演講一', unit_id: O.W1, status: 'active' });
 	const p2 = await create(a, 'people', { name: '演講二', unit_id: O.D2, status: 'active' });
-	const ev = await create(a, 'learning_events', { title: '演講比賽', kind: 'speech_contest', held_on: new Date().toISOString().slice(0, 10), unit_id: O.B });
+	const ev = await create(a, 'learning_events', { title: '演講比賽', kind: 'speech_contest', held_on: day(), unit_id: O.B });
 	const count = async () => (await a.get(`/api/v1/learning_events/${ev.id}`)).json().data.participant_count;
 	assert.equal(await count(), 0);
 	const x1 = await create(a, 'event_participants', { event_id: ev.id, person_id: p1.id, role: 'contestant', result: '一等獎' });

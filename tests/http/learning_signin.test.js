@@ -8,7 +8,7 @@
 // of the attendance rows after writes by every path.
 const assert = require('node:assert/strict');
 const { serverPerFile, test, msgHtml } = require('./lib');
-const { api, call, create, org } = require('./records_lib');
+const { api, call, create, org, day } = require('./records_lib');
 
 const ctx = serverPerFile();
 let O, U, C, W, P;
@@ -282,7 +282,7 @@ test('the statistics\' tally equals a recount of the attendance rows after write
 	assert.equal((await call(C.admin, 'PATCH', `/api/v1/units/${O.W1}`, { parent_id: O.S1, version: uv2 })).status, 200);
 	same('and back');
 	// the page's figures are the tally's
-	const d = (n) => new Date(Date.now() + n * DAY * 1000).toISOString().slice(0, 10);
+	const d = (n) => day((n * DAY) / 86400);
 	const st = await W.ua1.get(`/learning/stats?unit=${O.S1}&from=${d(-60)}&to=${d(0)}`);
 	assert.equal(st.status, 200, st.text.slice(0, 400));
 	const req = Number(srv.sql(`SELECT count(*) FROM learning_attendance a JOIN study_sessions s ON s.id = a.session_id AND s.archived = 0 AND s.held_on >= '${d(-60)}' AND s.held_on <= '${d(0)}' JOIN unit_tree t ON t.unit_id = a.unit_id AND t.ancestor_id = ${O.S1}`)[0][0]);

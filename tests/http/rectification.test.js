@@ -10,7 +10,7 @@
 const assert = require('node:assert/strict');
 const ExcelJS = require('exceljs');
 const { serverPerFile, test, msg, msgHtml } = require('./lib');
-const { api, call, create, org, getBytes } = require('./records_lib');
+const { api, call, create, org, getBytes, day } = require('./records_lib');
 
 const ctx = serverPerFile();
 let O, U, C, S;
@@ -23,7 +23,7 @@ function plus(date, n) {
 	d.setUTCDate(d.getUTCDate() + n);
 	return d.toISOString().slice(0, 10);
 }
-const today = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+const today = () => day();
 
 async function setup() {
 	if (O) return;

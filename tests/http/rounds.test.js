@@ -10,11 +10,11 @@
 // subtree's scores only once announced, never another unit's.
 const assert = require('node:assert/strict');
 const { serverPerFile, test, msg, msgHtml } = require('./lib');
-const { api, create, call, org } = require('./records_lib');
+const { api, create, call, org, day } = require('./records_lib');
 
 const ctx = serverPerFile();
 let O, W, R, U, CASES;
-const today = new Date().toISOString().slice(0, 10);
+const today = day();
 const YEAR = Number(today.slice(0, 4));
 const SYS = 9100, L1 = 9101, DED = 9102, MAN = 9103, VETO = 9104, PARTY = 9105;
 
