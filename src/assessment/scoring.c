@@ -202,13 +202,16 @@ static const char *bstr(const struct buf *b)
 
 /* ---- batched inserts ---- */
 
+/* rows per statement: at most BATCH, and at most 256 parameters (the
+ * PostgreSQL backend's limit, db_pg.c) */
 #define BATCH 100
+#define BATCH_PARAMS 256
 
 struct batch {
 	struct req *r;
 	const char *head; /* "INSERT INTO t (a, b, c) VALUES " */
 	const char *types; /* one row's: "iids" ('d' double, 'D' double or NULL when NaN, 'i', 's') */
-	int ncols, n;
+	int ncols, n, rows;
 	struct db_stmt *full;
 	union {
 		int64_t i;
@@ -237,9 +240,9 @@ static int batch_flush(struct batch *b)
 	if (!b->n)
 		return 0;
 	struct db_stmt *s;
-	if (b->n == BATCH) {
+	if (b->n == b->rows) {
 		if (!b->full)
-			b->full = batch_prepare(b, BATCH);
+			b->full = batch_prepare(b, b->rows);
 		s = b->full;
 		if (s)
 			db_reset(s);
@@ -274,6 +277,13 @@ static void batch_init(struct batch *b, struct req *r, const char *head, const c
 	b->head = head;
 	b->types = types;
 	b->ncols = (int)strlen(types);
+	b->rows = BATCH_PARAMS / b->ncols < BATCH ? BATCH_PARAMS / b->ncols : BATCH;
+}
+
+/* The row just filled is done: flushes a full batch. 0, or a DB_E_* code. */
+static int batch_next(struct batch *b)
+{
+	return ++b->n == b->rows ? batch_flush(b) : 0;
 }
 
 /* ---- compute ---- */
@@ -373,7 +383,7 @@ static int rec_add(void *ctx, const struct metric_record *rec)
 	b->v[b->n][3].s = rec->path ? arena_strdup(b->a, rec->path) : "";
 	b->v[b->n][4].s = rec->title ? arena_strdup(b->a, rec->title) : "";
 	b->v[b->n][5].s = rec->day ? arena_strdup(b->a, rec->day) : NULL;
-	if (++b->n == BATCH && (c->rc = batch_flush(b)))
+	if ((c->rc = batch_next(b)))
 		return 1;
 	return 0;
 }
@@ -587,7 +597,7 @@ int assess_round_compute(struct req *r, int64_t round_id, assess_progress_fn *pf
 			bv->v[bv->n][1].i = uid[u];
 			bv->v[bv->n][2].s = c.mname[k];
 			bv->v[bv->n][3].d = v;
-			if (++bv->n == BATCH && (rc = batch_flush(bv)))
+			if ((rc = batch_next(bv)))
 				goto rollback;
 		}
 	if ((rc = batch_flush(bv)))
@@ -670,7 +680,7 @@ int assess_round_compute(struct req *r, int64_t round_id, assess_progress_fn *pf
 			bs->v[bs->n][4].d = pts;
 			bs->v[bs->n][5].s = src;
 			bs->v[bs->n][6].s = ex;
-			if (++bs->n == BATCH && (rc = batch_flush(bs)))
+			if ((rc = batch_next(bs)))
 				goto rollback;
 			/* the records behind the figure */
 			for (int k = 0; k < nrec; k++) {
