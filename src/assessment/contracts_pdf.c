@@ -6,6 +6,7 @@
  * which says whether a code is a real contract, its parties and its state
  * — nothing else. The PDF is for the parties, the clerks above them and
  * the office (contract_may_see); every download is audited as an export. */
+#include "../core/onetime.h"
 #include "../db/db.h"
 #include "../http/app.h"
 #include "../http/audit.h"
@@ -131,30 +132,12 @@ int contract_pdf(struct req *r)
 	return 0;
 }
 
-/* The code as typed: spaces and dashes dropped, upper case; NULL when it
- * cannot be one (arena). */
-static const char *code_clean(struct req *r, const char *s)
-{
-	char out[13];
-	size_t n = 0;
-	for (; s && *s; s++) {
-		if (*s == ' ' || *s == '-')
-			continue;
-		if (!isalnum((unsigned char)*s) || n == 12)
-			return NULL;
-		out[n++] = (char)toupper((unsigned char)*s);
-	}
-	if (n != 12)
-		return NULL;
-	out[n] = 0;
-	return arena_strdup(r->a, out);
-}
-
 int contract_verify_page(struct req *r)
 {
 	if (!req_db(r))
 		return req_fail(r, 503, M_err_db_down);
-	const char *code = code_clean(r, req_param(r, "code"));
+	char canon[13];
+	const char *code = onetime_canon(req_param(r, "code"), 12, canon) ? NULL : canon;
 	int64_t id =
 		code ? db_one_int64(req_db(r), 0, "SELECT id FROM assess_contracts WHERE verify_code = ?", "s", code)
 		     : 0;

@@ -14,6 +14,10 @@
  * groups of group characters (0: no dashes); out holds at least
  * nchars + nchars / group + 1 bytes. */
 void onetime_make(char *out, int nchars, int group);
+/* The canonical form of code into out (nchars + 1 bytes): letters
+ * upper-cased, dashes and spaces dropped. 0, or -1 when code has other
+ * characters or not exactly nchars letters and digits. */
+int onetime_canon(const char *code, int nchars, char *out);
 /* The stored form of code into hex: 0, or -1 when code has characters
  * other than letters, digits, dashes and spaces, or not exactly nchars
  * letters and digits. */

@@ -5,33 +5,14 @@
  * no ID number). An unknown code gets the same page saying it is not
  * genuine, with 404. Codes are 12 characters from a 31-letter alphabet
  * (about 59 bits), so they cannot be guessed. */
+#include "../core/onetime.h"
 #include "../db/db.h"
 #include "../http/app.h"
 #include "../web/html.h"
 #include "../web/layout.h"
 #include "learning.h"
 
-#include <ctype.h>
 #include <string.h>
-
-/* The code as typed: spaces and dashes dropped, upper case; NULL when it
- * cannot be one (arena). */
-static const char *code_clean(struct req *r, const char *s)
-{
-	char out[13];
-	size_t n = 0;
-	for (; s && *s; s++) {
-		if (*s == ' ' || *s == '-')
-			continue;
-		if (!isalnum((unsigned char)*s) || n == 12)
-			return NULL;
-		out[n++] = (char)toupper((unsigned char)*s);
-	}
-	if (n != 12)
-		return NULL;
-	out[n] = 0;
-	return arena_strdup(r->a, out);
-}
 
 static void ask_form(struct req *r, const char *code)
 {
@@ -44,7 +25,8 @@ static void ask_form(struct req *r, const char *code)
 
 static int verify_code(struct req *r, const char *raw)
 {
-	const char *code = code_clean(r, raw);
+	char canon[13];
+	const char *code = onetime_canon(raw, 12, canon) ? NULL : canon;
 	struct db_stmt *q =
 		code ? db_query(req_db(r), r->a,
 				"SELECT p.name, c.title, e.completed_on FROM training_enrolments e JOIN people p "
