@@ -27,6 +27,7 @@ const METRICS = [
 	'appraisal_score', 'appraisal_response_rate',
 	'rect_items', 'rect_closed_on_time', 'rect_overdue', 'rect_avg_days', 'rect_repeats',
 	'attendance_rate', 'study_sessions_held', 'five_ones_completion', 'three_ones_completion', 'training_hours', 'trained_people',
+	'papers_written', 'paper_awards',
 	'honors_valid', 'honors_valid_national', 'honors_valid_provincial', 'honors_valid_prefecture', 'civilized_unit_ratio', 'campaign_selections',
 	'events_held', 'event_participants', 'volunteer_hours', 'facilities_count',
 ];
@@ -164,6 +165,9 @@ test('the values printed are the registers\' own counts', async () => {
 	assert.equal(r.values.cases_received, one('SELECT count(*) FROM cases WHERE archived = 0'));
 	assert.ok(r.values.cases_received > 1000);
 	assert.equal(r.values.facilities_count, one('SELECT count(*) FROM facilities WHERE archived = 0 AND unit_id IS NOT NULL'));
+	assert.equal(r.values.papers_written, one(`SELECT count(*) FROM learning_papers WHERE archived = 0 AND written_on BETWEEN '${S.from}' AND '${S.to}'`));
+	assert.equal(r.values.paper_awards, one(`SELECT count(*) FROM learning_awards w JOIN learning_papers p ON p.id = w.paper_id WHERE w.archived = 0 AND p.archived = 0 AND w.awarded_on BETWEEN '${S.from}' AND '${S.to}'`));
+	assert.ok(r.values.papers_written > 0 && r.values.paper_awards > 0, 'the demo has papers and awards this year');
 	const sub = await metrics(['--unit', String(S.unit), '--from', S.from, '--to', S.to]);
 	assert.equal(sub.values.staff, one(`SELECT count(*) FROM people WHERE archived = 0 AND status = 'active' AND unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ${S.unit})`));
 	assert.ok(sub.values.staff > 0 && sub.values.staff < r.values.staff);
