@@ -520,7 +520,7 @@ static int64_t latest_campaign(struct req *r, const char *from, const char *to, 
 /* The overall score of the unit's subtree in the latest published campaign
  * of the period (all its answers together); 0 without one, or when the
  * subtree has fewer ballots than the minimum sample. */
-static int m_score(struct req *r, int64_t unit, const char *from, const char *to, double *value)
+static int score_of(struct req *r, int64_t unit, const char *from, const char *to, int dim, double *value)
 {
 	*value = 0;
 	int64_t c = latest_campaign(r, from, to, 1);
@@ -550,7 +550,7 @@ static int m_score(struct req *r, int64_t unit, const char *from, const char *to
 	double sum = 0, cnt = 0;
 	while (db_step(s) == DB_ROW)
 		for (int i = 0; i < nq; i++)
-			if (q[i].id == db_column_int64(s, 0)) {
+			if (q[i].id == db_column_int64(s, 0) && (dim < 0 || q[i].dim == dim)) {
 				double k = (double)db_column_int64(s, 2);
 				sum += k * (double)(db_column_int64(s, 1) - 1) * 100.0 / (q[i].levels - 1);
 				cnt += k;
@@ -558,6 +558,26 @@ static int m_score(struct req *r, int64_t unit, const char *from, const char *to
 	*value = cnt > 0 ? sum / cnt : 0;
 	return 0;
 }
+
+static int m_score(struct req *r, int64_t unit, const char *from, const char *to, double *value)
+{
+	return score_of(r, unit, from, to, -1, value);
+}
+
+/* One dimension's score (appraisal_dimensions[dim]), on the same scale. */
+#define DIM(fn, dim)                                                                                \
+	static int fn(struct req *r, int64_t unit, const char *from, const char *to, double *value) \
+	{                                                                                           \
+		return score_of(r, unit, from, to, dim, value);                                     \
+	}
+DIM(m_dim_lawful, 0)
+DIM(m_dim_fair, 1)
+DIM(m_dim_openness, 2)
+DIM(m_dim_efficiency, 3)
+DIM(m_dim_attitude, 4)
+DIM(m_dim_integrity, 5)
+DIM(m_dim_ethics, 6)
+#undef DIM
 
 /* Tokens used ÷ tokens issued (%) for the unit's subtree in the latest
  * campaign of the period that has opened; 0 without tokens. */
@@ -671,6 +691,14 @@ const struct metric appraisal_metrics[] = {
 	 .kind = METRIC_RATE,
 	 .shares = response_shares,
 	 .records = response_records},
+	/* one dimension's score: the subtree's minimum sample as for the whole */
+	{.name = "appraisal_lawful_duty", .label = M_appr_dim_lawful, .compute = m_dim_lawful, .kind = METRIC_RATE, .records = score_records},
+	{.name = "appraisal_fair_enforcement", .label = M_appr_dim_fair, .compute = m_dim_fair, .kind = METRIC_RATE, .records = score_records},
+	{.name = "appraisal_openness", .label = M_appr_dim_openness, .compute = m_dim_openness, .kind = METRIC_RATE, .records = score_records},
+	{.name = "appraisal_efficiency", .label = M_appr_dim_efficiency, .compute = m_dim_efficiency, .kind = METRIC_RATE, .records = score_records},
+	{.name = "appraisal_attitude", .label = M_appr_dim_attitude, .compute = m_dim_attitude, .kind = METRIC_RATE, .records = score_records},
+	{.name = "appraisal_integrity", .label = M_appr_dim_integrity, .compute = m_dim_integrity, .kind = METRIC_RATE, .records = score_records},
+	{.name = "appraisal_professional_ethics", .label = M_appr_dim_ethics, .compute = m_dim_ethics, .kind = METRIC_RATE, .records = score_records},
 	{.name = NULL},
 };
 
