@@ -836,19 +836,33 @@ static int trained_records(struct req *r, int64_t unit, const char *from, const 
 }
 
 /* Papers written in the period, and the awards the period gave to papers,
- * counted at the paper's unit (the assessment's "papers and awards"). */
-#define PAPERS_IN "FROM learning_papers p WHERE p.archived = 0 AND p.written_on >= ? AND p.written_on <= ? "
-#define AWARDS_IN                                                                                       \
-	"FROM learning_awards w JOIN learning_papers p ON p.id = w.paper_id WHERE w.archived = 0 AND " \
-	"p.archived = 0 AND w.awarded_on >= ? AND w.awarded_on <= ? "
+ * counted at the paper's unit (the assessment's "papers and awards"): the
+ * rows (alias p for the paper), what a record shows, its page. */
+struct counted {
+	const char *rows, *record, *order, *path;
+};
+static const struct counted papers = {
+	"FROM learning_papers p WHERE p.archived = 0 AND p.written_on >= ? AND p.written_on <= ? ",
+	"p.id, p.title, p.written_on",
+	"p.written_on DESC, p.id DESC",
+	"/r/learning_papers/",
+};
+static const struct counted awards = {
+	"FROM learning_awards w JOIN learning_papers p ON p.id = w.paper_id WHERE w.archived = 0 AND p.archived = 0 "
+	"AND w.awarded_on >= ? AND w.awarded_on <= ? ",
+	"w.id, w.issuer || ' · ' || p.title, w.awarded_on",
+	"w.awarded_on DESC, w.id DESC",
+	"/r/learning_awards/",
+};
 #define IN_SUBTREE "AND p.unit_id IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = ?) "
 
-static int count_in(struct req *r, const char *sql, int64_t unit, const char *from, const char *to, double *value)
+static int counted_value(struct req *r, const struct counted *c, int64_t unit, const char *from, const char *to,
+			 double *value)
 {
 	int64_t a, b;
 	if (metric_dates(r, from, to, &a, &b))
 		return DB_ERR;
-	int64_t n = db_one_int64(req_db(r), -1, arena_printf(r->a, "SELECT count(*) %s" IN_SUBTREE, sql), "ssi",
+	int64_t n = db_one_int64(req_db(r), -1, arena_printf(r->a, "SELECT count(*) %s" IN_SUBTREE, c->rows), "ssi",
 				 from, to, unit);
 	if (n < 0)
 		return DB_ERR;
@@ -856,65 +870,51 @@ static int count_in(struct req *r, const char *sql, int64_t unit, const char *fr
 	return 0;
 }
 
-static int shares_in(struct req *r, const char *sql, const char *from, const char *to, metric_share_fn *share,
-		     void *ctx)
+static int counted_shares(struct req *r, const struct counted *c, const char *from, const char *to,
+			  metric_share_fn *share, void *ctx)
 {
 	int64_t a, b;
 	if (metric_dates(r, from, to, &a, &b))
 		return DB_ERR;
-	return metric_share_rows(
-		db_query(req_db(r), r->a, arena_printf(r->a, "SELECT p.unit_id, count(*), 0 %s GROUP BY p.unit_id", sql),
-			 "ss", from, to),
-		share, ctx);
+	return metric_share_rows(db_query(req_db(r), r->a,
+					  arena_printf(r->a, "SELECT p.unit_id, count(*), 0 %s GROUP BY p.unit_id",
+						       c->rows),
+					  "ss", from, to),
+				 share, ctx);
 }
 
-static int m_papers(struct req *r, int64_t unit, const char *from, const char *to, double *value)
-{
-	return count_in(r, PAPERS_IN, unit, from, to, value);
-}
-
-static int papers_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
-{
-	return shares_in(r, PAPERS_IN, from, to, share, ctx);
-}
-
-static int papers_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
-			  metric_record_fn *fn, void *ctx)
+static int counted_records(struct req *r, const struct counted *c, int64_t unit, const char *from, const char *to,
+			   int limit, metric_record_fn *fn, void *ctx)
 {
 	int64_t a, b;
 	if (metric_dates(r, from, to, &a, &b))
 		return DB_ERR;
 	return metric_record_rows(r,
 				  db_query(req_db(r), r->a,
-					   "SELECT p.id, p.title, p.written_on " PAPERS_IN IN_SUBTREE
-					   "ORDER BY p.written_on DESC, p.id DESC LIMIT ?",
+					   arena_printf(r->a, "SELECT %s %s" IN_SUBTREE "ORDER BY %s LIMIT ?",
+							c->record, c->rows, c->order),
 					   "ssiI", from, to, unit, limit),
-				  "/r/learning_papers/", fn, ctx);
+				  c->path, fn, ctx);
 }
 
-static int m_awards(struct req *r, int64_t unit, const char *from, const char *to, double *value)
-{
-	return count_in(r, AWARDS_IN, unit, from, to, value);
-}
-
-static int awards_shares(struct req *r, const char *from, const char *to, metric_share_fn *share, void *ctx)
-{
-	return shares_in(r, AWARDS_IN, from, to, share, ctx);
-}
-
-static int awards_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,
-			  metric_record_fn *fn, void *ctx)
-{
-	int64_t a, b;
-	if (metric_dates(r, from, to, &a, &b))
-		return DB_ERR;
-	return metric_record_rows(r,
-				  db_query(req_db(r), r->a,
-					   "SELECT w.id, w.issuer || ' · ' || p.title, w.awarded_on " AWARDS_IN IN_SUBTREE
-					   "ORDER BY w.awarded_on DESC, w.id DESC LIMIT ?",
-					   "ssiI", from, to, unit, limit),
-				  "/r/learning_awards/", fn, ctx);
-}
+#define COUNTED(c)                                                                                              \
+	static int c##_value(struct req *r, int64_t unit, const char *from, const char *to, double *value)      \
+	{                                                                                                       \
+		return counted_value(r, &c, unit, from, to, value);                                             \
+	}                                                                                                       \
+	static int c##_shares(struct req *r, const char *from, const char *to, metric_share_fn *share,         \
+			      void *ctx)                                                                        \
+	{                                                                                                       \
+		return counted_shares(r, &c, from, to, share, ctx);                                             \
+	}                                                                                                       \
+	static int c##_records(struct req *r, int64_t unit, const char *from, const char *to, int limit,       \
+			       metric_record_fn *fn, void *ctx)                                                 \
+	{                                                                                                       \
+		return counted_records(r, &c, unit, from, to, limit, fn, ctx);                                  \
+	}
+COUNTED(papers)
+COUNTED(awards)
+#undef COUNTED
 
 const struct metric learn_metrics[] = {
 	{.name = "attendance_rate",
@@ -955,13 +955,13 @@ const struct metric learn_metrics[] = {
 	 .records = trained_records},
 	{.name = "papers_written",
 	 .label = M_learn_papers_written,
-	 .compute = m_papers,
+	 .compute = papers_value,
 	 .kind = METRIC_SUM,
 	 .shares = papers_shares,
 	 .records = papers_records},
 	{.name = "paper_awards",
 	 .label = M_learn_paper_awards,
-	 .compute = m_awards,
+	 .compute = awards_value,
 	 .kind = METRIC_SUM,
 	 .shares = awards_shares,
 	 .records = awards_records},
