@@ -25,6 +25,7 @@ static int overview_render(struct req *r, const struct assess_round *rd)
 	html(r, "<p class=\"hint\">%T</p>", M_rw_review_hint);
 	if (strcmp(rd->state, "review"))
 		html(r, "<div class=\"flash flash-warn\" role=\"status\">%T</div>", M_rw_not_review);
+	int page = req_page(r) > 0 ? req_page(r) : 1;
 	struct db_stmt *q = db_query(
 		req_db(r), r->a,
 		"SELECT ru.unit_id, u.name, (SELECT COUNT(*) FROM assess_round_scores s JOIN assess_indicators i ON i.id = "
@@ -32,8 +33,9 @@ static int overview_render(struct req *r, const struct assess_round *rd)
 		"s.points IS NOT NULL), (SELECT COUNT(*) FROM assess_round_scores s JOIN assess_indicators i ON i.id = "
 		"s.indicator_id WHERE s.round_id = ru.round_id AND s.unit_id = ru.unit_id AND i.method = 'manual'), "
 		"su.submitted_at FROM assess_round_units ru JOIN units u ON u.id = ru.unit_id LEFT JOIN assess_self_units "
-		"su ON su.round_id = ru.round_id AND su.unit_id = ru.unit_id WHERE ru.round_id = ? ORDER BY u.path, u.id",
-		"i", rd->id);
+		"su ON su.round_id = ru.round_id AND su.unit_id = ru.unit_id WHERE ru.round_id = ? ORDER BY u.path, u.id "
+		"LIMIT ? OFFSET ?",
+		"iII", rd->id, RW_PER_PAGE, (page - 1) * RW_PER_PAGE);
 	static const struct list_col cols[] = {
 		{M_rw_unit, NULL, 0}, {M_rw_scored_count, NULL, 1}, {M_rw_self, NULL, 0}};
 	int n = 0;
@@ -53,6 +55,9 @@ static int overview_render(struct req *r, const struct assess_round *rd)
 	}
 	if (n) {
 		list_end(r);
+		list_pager(r, db_one_int64(req_db(r), 0, "SELECT COUNT(*) FROM assess_round_units WHERE round_id = ?", "i",
+					   rd->id),
+			   page, RW_PER_PAGE);
 		html(r, "</section>");
 	} else {
 		empty_state(r, M_rw_no_units, M_NONE, NULL, M_NONE);

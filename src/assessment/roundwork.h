@@ -17,6 +17,7 @@ struct buf;
 #define RW_TEXT_MAX 500  /* characters of a self-assessment, an appeal's reason, a comment */
 #define RW_LINKS_MAX 10  /* links to records per leaf */
 #define RW_SELF_TYPE "assess_self" /* files.record_type of the evidence */
+#define RW_PER_PAGE 100 /* units on a page of the office's overviews */
 
 /* One leaf that applies to a unit in a round, in the tree's order. */
 struct rw_leaf {

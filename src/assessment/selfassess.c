@@ -18,6 +18,7 @@
 #include "assessment.h"
 #include "roundwork.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -282,13 +283,15 @@ static int overview_page(struct req *r, const struct assess_round *rd)
 	page_heading(r, T(r, M_rw_self_of), NULL);
 	html(r, "<section class=\"card\"><dl class=\"props\"><dt>%T</dt><dd>%s</dd><dt>%T</dt><dd>%s</dd></dl></section>",
 	     M_rw_round, rd->name, M_rw_self_due, rd->self_due && *rd->self_due ? rd->self_due : "—");
+	/* the office pages through every unit; a clerk sees their few */
+	int page = req_page(r) > 0 ? req_page(r) : 1;
 	struct db_stmt *q = db_query(
 		req_db(r), r->a,
 		"SELECT ru.unit_id, u.name, ru.unit_kind, (SELECT COUNT(*) FROM assess_self a WHERE a.round_id = "
 		"ru.round_id AND a.unit_id = ru.unit_id AND a.text <> ''), su.submitted_at FROM assess_round_units ru JOIN "
 		"units u ON u.id = ru.unit_id LEFT JOIN assess_self_units su ON su.round_id = ru.round_id AND su.unit_id "
-		"= ru.unit_id WHERE ru.round_id = ? ORDER BY u.path, u.id",
-		"i", rd->id);
+		"= ru.unit_id WHERE ru.round_id = ? ORDER BY u.path, u.id LIMIT ? OFFSET ?",
+		"iII", rd->id, office ? RW_PER_PAGE : INT_MAX, office ? (page - 1) * RW_PER_PAGE : 0);
 	static const struct list_col cols[] = {
 		{M_rw_unit, NULL, 0}, {M_rw_written, NULL, 1}, {M_rw_submitted, NULL, 0}};
 	int n = 0;
@@ -313,6 +316,11 @@ static int overview_page(struct req *r, const struct assess_round *rd)
 	}
 	if (n) {
 		list_end(r);
+		if (office)
+			list_pager(r,
+				   db_one_int64(req_db(r), 0, "SELECT COUNT(*) FROM assess_round_units WHERE round_id = ?",
+						"i", rd->id),
+				   page, RW_PER_PAGE);
 		html(r, "</section>");
 	} else {
 		empty_state(r, M_rw_no_units, M_NONE, NULL, M_NONE);
