@@ -88,10 +88,10 @@ double assess_bonus(double max, int n, const double *counts, const double *per);
  * returns how many (at most cap). */
 int assess_bonus_levels(const char *s, const char **keys, double *per, int cap);
 /* The rollup of a unit with scored sub-units (docs/DECISIONS.md): own
- * points when it has none (nchildren 0), else half its own points and half
- * the mean of its children's fractions of their maximum, scaled to its own
- * maximum. */
-double assess_rollup(double own, double own_max, int nchildren, const double *child_total,
+ * points when it has none (nchildren 0), else (1 − share) × its own points
+ * + share × the mean of its children's fractions of their maximum, scaled
+ * to its own maximum; share (0 to 1) is the system's sub_share / 100. */
+double assess_rollup(double own, double own_max, double share, int nchildren, const double *child_total,
 		     const double *child_max);
 /* The grade of total out of max: "excellent", "good", "pass" or "fail"
  * (static); vetoed or max ≤ 0 with total ≤ 0 gives "fail" (max ≤ 0 and

@@ -55,7 +55,8 @@ int assess_bonus_levels(const char *s, const char **keys, double *per, int cap)
 	return n;
 }
 
-double assess_rollup(double own, double own_max, int nchildren, const double *child_total, const double *child_max)
+double assess_rollup(double own, double own_max, double share, int nchildren, const double *child_total,
+		     const double *child_max)
 {
 	if (nchildren <= 0)
 		return own;
@@ -63,7 +64,7 @@ double assess_rollup(double own, double own_max, int nchildren, const double *ch
 	for (int i = 0; i < nchildren; i++)
 		f += child_max[i] > 0 ? child_total[i] / child_max[i] : 0;
 	f /= nchildren;
-	return 0.5 * own + 0.5 * f * own_max;
+	return (1 - share) * own + share * f * own_max;
 }
 
 const char *assess_grade(double total, double max, int vetoed, double th_excellent, double th_good, double th_pass)
@@ -750,6 +751,13 @@ int assess_round_rollup(struct req *r, int64_t round_id)
 	if (assess_round_load(r, round_id, &rd))
 		return ASSESS_E_NOT_FOUND;
 	int n = (int)db_one_int64(db, 0, "SELECT COUNT(*) FROM assess_round_units WHERE round_id = ?", "i", round_id);
+	/* the system's sub-units' share, a percentage */
+	struct db_stmt *sq =
+		db_query(db, r->a, "SELECT sub_share FROM assess_systems WHERE id = ?", "i", rd.system_id);
+	if (!sq || db_step(sq) != DB_ROW)
+		return DB_ERR;
+	double share = db_column_double(sq, 0) / 100;
+	db_reset(sq);
 	struct ru *u = arena_alloc(r->a, (size_t)(n + 1) * sizeof *u);
 	struct db_stmt *q = db_query(db, r->a,
 				     "SELECT unit_id, COALESCE(parent_id, 0), unit_kind, own_total, total, grade, "
@@ -824,7 +832,7 @@ int assess_round_rollup(struct req *r, int64_t round_id)
 			if (u[i].depth == d && cnt[i]) {
 				double mean = ct[i] / cnt[i], one = 1;
 				cm[i] = mean;
-				u[i].total = assess_rollup(u[i].own, u[i].max, 1, &cm[i], &one);
+				u[i].total = assess_rollup(u[i].own, u[i].max, share, 1, &cm[i], &one);
 			}
 	}
 	for (int i = 0; i < n; i++)

@@ -55,7 +55,8 @@ static enum msg_id state_label(const char *s)
 int assess_system_load(struct req *r, int64_t id, struct assess_system *s)
 {
 	struct db_stmt *q = db_query(req_db(r), r->a,
-				     "SELECT id, year, version, name, state, total_points FROM assess_systems WHERE id = ?",
+				     "SELECT id, year, version, name, state, total_points, sub_share FROM assess_systems WHERE "
+				     "id = ?",
 				     "i", id);
 	if (!q || db_step(q) != DB_ROW)
 		return -1;
@@ -65,6 +66,7 @@ int assess_system_load(struct req *r, int64_t id, struct assess_system *s)
 	s->name = arena_strdup(r->a, db_column_text(q, 3));
 	s->state = arena_strdup(r->a, db_column_text(q, 4));
 	s->total = db_column_double(q, 5);
+	s->sub_share = db_column_double(q, 6);
 	return 0;
 }
 
@@ -298,7 +300,8 @@ static void tree_render(struct req *r, const struct assess_tree *t, int64_t pare
 		html(r, "</ol>");
 }
 
-static int system_render(struct req *r, int64_t id, const char *pname, const char *parent, enum msg_id err)
+static int system_render(struct req *r, int64_t id, const char *pname, const char *parent, const char *share,
+			 enum msg_id err)
 {
 	struct assess_system s;
 	if (assess_system_load(r, id, &s) || !assess_system_visible(r, &s))
@@ -336,10 +339,11 @@ static int system_render(struct req *r, int64_t id, const char *pname, const cha
 	html(r,
 	     "<section class=\"card\"><dl class=\"props\"><dt>%T</dt><dd>%D</dd><dt>%T</dt><dd>%D</dd><dt>%T</dt>"
 	     "<dd><span class=\"badge%H\">%T</span></dd><dt>%T</dt><dd>%s</dd><dt>%T</dt><dd id=\"leaf-total\">%s</dd>"
-	     "</dl>%H</section>",
+	     "<dt>%T</dt><dd id=\"sub-share\">%s %%</dd></dl>%H</section>",
 	     M_assess_year, (int64_t)s.year, M_assess_version, (int64_t)s.version, M_assess_state,
 	     !strcmp(s.state, "in_use") ? MARKUP(" badge-ok") : NULL, state_label(s.state), M_assess_total_declared,
-	     assess_num(r, s.total), M_assess_leaf_total, assess_num(r, t.total),
+	     assess_num(r, s.total), M_assess_leaf_total, assess_num(r, t.total), M_assess_sub_share,
+	     assess_num(r, s.sub_share),
 	     mismatch ? html_fmt(r, "<div class=\"flash flash-warn\" role=\"status\" id=\"total-warning\">%T</div>",
 				 M_assess_total_mismatch)
 		      : NULL);
@@ -350,6 +354,14 @@ static int system_render(struct req *r, int64_t id, const char *pname, const cha
 		html(r, "<p class=\"hint\">%T — %T</p>", M_assess_tree_empty, M_assess_tree_empty_hint);
 	html(r, "</section>");
 	if (office && draft) {
+		html(r,
+		     "<section class=\"card\" id=\"rollup\"><h2>%T</h2><p class=\"hint\">%T</p><form method=\"post\" "
+		     "action=\"/assessment/systems/%D/rollup\" class=\"filters\">%H",
+		     M_assess_sub_share, M_assess_sub_share_hint, id, csrf_input(r));
+		field_input(r, "decimal", "sub_share", M_assess_sub_share_pct, share ? share : assess_num(r, s.sub_share),
+			    err == M_assess_bad_share ? err : M_NONE, 1, M_NONE);
+		html(r, "<div class=\"filter-actions\"><button class=\"btn\">%T</button></div></form></section>",
+		     M_assess_save);
 		html(r,
 		     "<section class=\"card\" id=\"add-indicator\"><h2>%T</h2><form method=\"post\" "
 		     "action=\"/assessment/systems/%D/indicators\" class=\"filters\">%H<div class=\"field\"><label "
@@ -373,7 +385,7 @@ static int system_render(struct req *r, int64_t id, const char *pname, const cha
 
 static int system_page(struct req *r)
 {
-	return system_render(r, req_param_int(r, "id"), NULL, NULL, M_NONE);
+	return system_render(r, req_param_int(r, "id"), NULL, NULL, NULL, M_NONE);
 }
 
 /* The system for a change by the office: 0, or the response's code. */
@@ -394,7 +406,7 @@ static int add_post(struct req *r)
 		return req_fail(r, st, M_NONE);
 	if (strcmp(s.state, "draft")) {
 		r->status = 409;
-		return system_render(r, s.id, NULL, NULL, M_assess_in_use_locked);
+		return system_render(r, s.id, NULL, NULL, NULL, M_assess_in_use_locked);
 	}
 	const char *name = req_form(r, "name"), *ps = req_form(r, "parent_id");
 	name = name ? name : "";
@@ -406,12 +418,12 @@ static int add_post(struct req *r)
 					  parent, s.id);
 		if (level < 2 || level > 3) {
 			r->status = 422;
-			return system_render(r, s.id, name, ps, M_assess_bad_parent);
+			return system_render(r, s.id, name, ps, NULL, M_assess_bad_parent);
 		}
 	}
 	if (!*name || strlen(name) > 600) {
 		r->status = 422;
-		return system_render(r, s.id, name, ps, M_assess_bad_name);
+		return system_render(r, s.id, name, ps, NULL, M_assess_bad_name);
 	}
 	struct db *db = req_db(r);
 	int rc = db_begin(db);
@@ -448,9 +460,9 @@ int64_t assess_system_copy(struct req *r, int64_t src_id, int year, int version)
 	if (assess_system_load(r, src_id, &s))
 		return DB_ERR;
 	int64_t id = db_insert(db,
-			       "INSERT INTO assess_systems (year, version, name, state, total_points, based_on, "
-			       "created_by, created_at) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?) RETURNING id",
-			       "iisdiii", (int64_t)year, (int64_t)version, s.name, s.total, src_id,
+			       "INSERT INTO assess_systems (year, version, name, state, total_points, sub_share, based_on, "
+			       "created_by, created_at) VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?) RETURNING id",
+			       "iisddiii", (int64_t)year, (int64_t)version, s.name, s.total, s.sub_share, src_id,
 			       r->user ? r->user->id : (int64_t)0, (int64_t)time(NULL));
 	if (id < 0)
 		return id;
@@ -504,12 +516,12 @@ static int activate_post(struct req *r)
 		return req_fail(r, st, M_NONE);
 	if (strcmp(s.state, "draft")) {
 		r->status = 409;
-		return system_render(r, s.id, NULL, NULL, M_assess_in_use_locked);
+		return system_render(r, s.id, NULL, NULL, NULL, M_assess_in_use_locked);
 	}
 	struct db *db = req_db(r);
 	if (db_one_int64(db, 0, "SELECT COUNT(*) FROM assess_indicators WHERE system_id = ?", "i", s.id) == 0) {
 		r->status = 422;
-		return system_render(r, s.id, NULL, NULL, M_assess_empty_system);
+		return system_render(r, s.id, NULL, NULL, NULL, M_assess_empty_system);
 	}
 	int rc = db_begin(db);
 	if (!rc)
@@ -544,16 +556,16 @@ static int copy_common(struct req *r, int next_year)
 	int year = next_year ? s.year + 1 : s.year;
 	if (!next_year && strcmp(s.state, "in_use")) {
 		r->status = 409;
-		return system_render(r, s.id, NULL, NULL, M_assess_draft_exists);
+		return system_render(r, s.id, NULL, NULL, NULL, M_assess_draft_exists);
 	}
 	if (next_year && db_one_int64(db, 0, "SELECT COUNT(*) FROM assess_systems WHERE year = ?", "i", (int64_t)year)) {
 		r->status = 409;
-		return system_render(r, s.id, NULL, NULL, M_assess_year_taken);
+		return system_render(r, s.id, NULL, NULL, NULL, M_assess_year_taken);
 	}
 	if (!next_year && db_one_int64(db, 0, "SELECT COUNT(*) FROM assess_systems WHERE year = ? AND state = 'draft'",
 				       "i", (int64_t)year)) {
 		r->status = 409;
-		return system_render(r, s.id, NULL, NULL, M_assess_draft_exists);
+		return system_render(r, s.id, NULL, NULL, NULL, M_assess_draft_exists);
 	}
 	int version = next_year ? 1
 				: (int)db_one_int64(db, 1, "SELECT MAX(version) + 1 FROM assess_systems WHERE year = ?", "i",
@@ -584,6 +596,42 @@ static int copy_post(struct req *r)
 	return copy_common(r, 1);
 }
 
+/* The sub-units' share of a unit's score, on a draft. */
+static int rollup_post(struct req *r)
+{
+	struct assess_system s;
+	int st = system_for_change(r, &s);
+	if (st)
+		return req_fail(r, st, M_NONE);
+	if (strcmp(s.state, "draft")) {
+		r->status = 409;
+		return system_render(r, s.id, NULL, NULL, NULL, M_assess_in_use_locked);
+	}
+	const char *v = req_form(r, "sub_share");
+	double share;
+	if (parse_points(v ? v : "", 100, &share)) {
+		r->status = 422;
+		return system_render(r, s.id, NULL, NULL, v ? v : "", M_assess_bad_share);
+	}
+	struct db *db = req_db(r);
+	int rc = db_begin(db);
+	if (!rc)
+		rc = db_run(db, "UPDATE assess_systems SET sub_share = ? WHERE id = ? AND state = 'draft'", "di", share,
+			    s.id);
+	if (!rc) {
+		json_t *before = json_pack("{s:f}", "sub_share", s.sub_share), *after = json_pack("{s:f}", "sub_share", share);
+		rc = audit_log(r, "assessment_system_rollup", "assess_systems", s.id, before, after);
+		json_decref(before);
+		json_decref(after);
+	}
+	if (rc || db_commit(db)) {
+		db_rollback(db);
+		return req_fail(r, 503, M_err_db_down);
+	}
+	req_flash(r, "ok", M_assess_rollup_saved);
+	return req_redirect(r, arena_printf(r->a, "/assessment/systems/%lld#rollup", (long long)s.id));
+}
+
 const struct route assess_system_routes[] = {
 	{"GET", "/assessment/systems", list_page, P_SIGNED_IN, 0, "assessment systems"},
 	{"POST", "/assessment/systems", create_post, P_SIGNED_IN, 1, "assessment systems"},
@@ -592,5 +640,6 @@ const struct route assess_system_routes[] = {
 	{"POST", "/assessment/systems/{id:int}/activate", activate_post, P_SIGNED_IN, 1, "assessment system"},
 	{"POST", "/assessment/systems/{id:int}/revise", revise_post, P_SIGNED_IN, 1, "assessment system"},
 	{"POST", "/assessment/systems/{id:int}/copy", copy_post, P_SIGNED_IN, 1, "assessment system"},
+	{"POST", "/assessment/systems/{id:int}/rollup", rollup_post, P_SIGNED_IN, 1, "assessment system"},
 	{NULL, NULL, NULL, 0, 0, NULL},
 };

@@ -11,7 +11,8 @@ struct assess_system {
 	int64_t id;
 	int year, version;
 	const char *name, *state;
-	double total; /* declared */
+	double total;     /* declared */
+	double sub_share; /* % of a unit's round score from its sub-units' */
 };
 
 struct assess_node {

@@ -216,6 +216,19 @@ test('a system in use is versioned, never edited in place; copying to the next y
 	assert.deepEqual(sql(`SELECT w.unit_kind, w.max_points FROM assess_weights w JOIN assess_indicators i ON i.id = w.indicator_id WHERE i.system_id = ${V2} ORDER BY 1`), [['post', 0], ['window', 5]]);
 	// a second revision while the draft exists: refused
 	assert.equal((await w.post(`/assessment/systems/${SYS}/revise`, {})).status, 409);
+	// the sub-units' share: set on the draft (0–100, in words when not),
+	// never on the system in use; the revision kept the old one's
+	assert.deepEqual(sql(`SELECT sub_share FROM assess_systems WHERE id IN (${SYS}, ${V2}) ORDER BY id`), [[50], [50]]);
+	for (const bad of ['101', '-1', 'half', ''].map((v) => ({ sub_share: v }))) {
+		const res = await w.post(`/assessment/systems/${V2}/rollup`, bad);
+		assert.equal(res.status, 422, JSON.stringify(bad));
+		assert.ok(res.text.includes(msgHtml('assess_bad_share', 'en')));
+	}
+	assert.equal((await w.post(`/assessment/systems/${SYS}/rollup`, { sub_share: 20 })).status, 409);
+	assert.equal((await w.post(`/assessment/systems/${V2}/rollup`, { sub_share: 20 })).status, 303);
+	assert.deepEqual(sql(`SELECT sub_share FROM assess_systems WHERE id IN (${SYS}, ${V2}) ORDER BY id`), [[50], [20]]);
+	assert.equal(sql(`SELECT COUNT(*) FROM audit WHERE action = 'assessment_system_rollup' AND entity_id = '${V2}'`)[0][0], 1);
+	assert.ok((await w.get(`/assessment/systems/${V2}`)).text.includes('<dd id="sub-share">20 %</dd>'));
 	// the draft is edited; the one in use is not
 	const plan2 = Number(sql(`SELECT id FROM assess_indicators WHERE system_id = ${V2} AND name = 'Plan'`)[0][0]);
 	assert.equal((await save(w, plan2, { name: 'Plan v2', max_points: 20, method: 'manual' })).status, 303);
@@ -227,7 +240,7 @@ test('a system in use is versioned, never edited in place; copying to the next y
 	const cp = await w.post(`/assessment/systems/${V2}/copy`, {});
 	assert.equal(cp.status, 303);
 	const NEXT = idOf(cp);
-	assert.deepEqual(sql(`SELECT year, version, state FROM assess_systems WHERE id = ${NEXT}`), [[YEAR + 1, 1, 'draft']]);
+	assert.deepEqual(sql(`SELECT year, version, state, sub_share FROM assess_systems WHERE id = ${NEXT}`), [[YEAR + 1, 1, 'draft', 20]]);
 	assert.deepEqual(indicators(NEXT), indicators(V2));
 	// once the next year has a system, copying again is refused
 	assert.equal((await w.post(`/assessment/systems/${V2}/copy`, {})).status, 409);
@@ -260,6 +273,7 @@ test('only the office changes systems; the others read the systems in use and no
 		assert.equal((await w.post('/assessment/systems', { year: 2040, name: 'x', total_points: 100 })).status, 403);
 		assert.equal((await w.post(`/assessment/systems/${draft}/indicators`, { name: 'x' })).status, 403);
 		assert.equal((await w.post(`/assessment/systems/${draft}/activate`, {})).status, 403);
+		assert.equal((await w.post(`/assessment/systems/${draft}/rollup`, { sub_share: 0 })).status, 403);
 		assert.equal((await w.post(`/assessment/systems/${inUse}/revise`, {})).status, 403);
 		assert.equal((await w.post(`/assessment/systems/${inUse}/copy`, {})).status, 403);
 		assert.equal((await save(w, draftLeaf, { name: 'x', max_points: 1, method: 'manual' })).status, 403);

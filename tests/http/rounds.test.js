@@ -156,6 +156,13 @@ test('compute: the deduction matches the overdue cases, the veto, the weights, t
 	const ranks = sql(`SELECT unit_id, rank_in_kind FROM assess_round_units WHERE round_id = ${R} AND unit_kind = 'secondary' ORDER BY rank_in_kind`);
 	assert.deepEqual(ranks, [[O.S2, 1], [O.S1, 2]]);
 	assert.deepEqual(u(O.S2).slice(0, 3), [5, 5, 20]);
+	// the system says how much the sub-units weigh: 20 % → S1 0.8 × 4 + 0.2
+	// × 0.25 × 20 = 4.2; 0 → its own points (then back to 50 %)
+	for (const [share, s1] of [[20, 4.2], [0, 4], [50, 4.5]]) {
+		sql(`UPDATE assess_systems SET sub_share = ${share} WHERE id = ${SYS}`);
+		assert.equal((await W.office.post(`/assessment/rounds/${R}/compute`, {})).status, 303);
+		assert.ok(Math.abs(u(O.S1)[1] - s1) < 1e-9, `${share} %: ${u(O.S1)}`);
+	}
 
 	// the page in English: "−2: 4 × Overdue cases, 0.5 each"; links when the metric lists its records
 	const p = await W.office.get(`/assessment/rounds/${R}/units/${O.W1}`);

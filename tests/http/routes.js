@@ -169,6 +169,7 @@ const ROUTES = [
 	{ method: 'POST', pattern: '/assessment/systems/{id:int}/activate', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/systems/999999/activate', form: {}, ok: 404 },
 	{ method: 'POST', pattern: '/assessment/systems/{id:int}/revise', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/systems/999999/revise', form: {}, ok: 404 },
 	{ method: 'POST', pattern: '/assessment/systems/{id:int}/copy', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/systems/999999/copy', form: {}, ok: 404 },
+	{ method: 'POST', pattern: '/assessment/systems/{id:int}/rollup', perm: 'P_SIGNED_IN', who: ['admin', 'office'], csrf: 1, path: '/assessment/systems/999999/rollup', form: {}, ok: 404 },
 	{ method: 'GET', pattern: '/assessment/indicators/{id:int}', perm: 'P_SIGNED_IN', path: '/assessment/indicators/999999', ok: 404 },
 	// the metrics of a unit's subtree and the records behind one: who reads people there
 	{ method: 'GET', pattern: '/assessment/metrics', perm: 'P_SIGNED_IN', who: READ_PEOPLE, path: '/assessment/metrics?unit=:unit', ok: 200 },

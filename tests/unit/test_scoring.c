@@ -69,20 +69,24 @@ static void bonuses_add_by_level_up_to_the_leaf(void **state)
 	assert_double_equal(assess_bonus(10, 4, neg, p), 0, 0);
 }
 
-static void rollup_is_half_own_half_the_children_share(void **state)
+static void rollup_mixes_own_and_the_children_by_the_share(void **state)
 {
 	(void)state;
 	/* no scored children: the own points */
-	assert_double_equal(assess_rollup(12, 20, 0, NULL, NULL), 12, 0);
+	assert_double_equal(assess_rollup(12, 20, 0.5, 0, NULL, NULL), 12, 0);
 	/* children at 30% and 20% of their maxima: 0.5 × 4 + 0.5 × 0.25 × 20 */
 	double t[2] = {6, 3}, m[2] = {20, 15};
-	assert_double_equal(assess_rollup(4, 20, 2, t, m), 4.5, 1e-12);
+	assert_double_equal(assess_rollup(4, 20, 0.5, 2, t, m), 4.5, 1e-12);
+	/* the share decides the mix: own only, children only, a fifth */
+	assert_double_equal(assess_rollup(4, 20, 0, 2, t, m), 4, 1e-12);
+	assert_double_equal(assess_rollup(4, 20, 1, 2, t, m), 5, 1e-12);
+	assert_double_equal(assess_rollup(4, 20, 0.2, 2, t, m), 0.8 * 4 + 0.2 * 5, 1e-12);
 	/* all full marks stay full marks whatever the children's maxima */
 	double ft[3] = {20, 15, 7}, fm[3] = {20, 15, 7};
-	assert_double_equal(assess_rollup(100, 100, 3, ft, fm), 100, 1e-9);
+	assert_double_equal(assess_rollup(100, 100, 0.5, 3, ft, fm), 100, 1e-9);
 	/* a child without an applicable maximum counts as 0 */
 	double zt[2] = {5, 0}, zm[2] = {10, 0};
-	assert_double_equal(assess_rollup(10, 10, 2, zt, zm), 5 + 0.5 * 0.25 * 10, 1e-12);
+	assert_double_equal(assess_rollup(10, 10, 0.5, 2, zt, zm), 5 + 0.5 * 0.25 * 10, 1e-12);
 }
 
 static void grades_by_share_and_the_veto(void **state)
@@ -304,7 +308,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(deductions_are_capped_at_the_leaf),
 		cmocka_unit_test(bonuses_add_by_level_up_to_the_leaf),
-		cmocka_unit_test(rollup_is_half_own_half_the_children_share),
+		cmocka_unit_test(rollup_mixes_own_and_the_children_by_the_share),
 		cmocka_unit_test(grades_by_share_and_the_veto),
 		cmocka_unit_test(ranks_share_ties_and_put_the_vetoed_last),
 	};
