@@ -20,8 +20,10 @@ int metric_record_rows(struct req *r, struct db_stmt *q, const char *prefix, met
 {
 	if (!q)
 		return DB_ERR;
-	int weighed = db_column_count(q) > 3, rc;
+	int rc;
+	/* (the columns are known once a row is there: PostgreSQL) */
 	while ((rc = db_step(q)) == DB_ROW) {
+		int weighed = db_column_count(q) > 3;
 		struct metric_record m = {
 			.path = arena_printf(r->a, "%s%lld", prefix, (long long)db_column_int64(q, 0)),
 			.title = db_column_isnull(q, 1) ? "" : arena_strdup(r->a, db_column_text(q, 1)),
