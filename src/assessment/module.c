@@ -27,13 +27,14 @@ static const struct nav_item nav[] = {
 
 static const struct command commands[] = {
 	{"metrics", cmd_metrics, "every module's metrics for a unit; --check proves their shares",
-	 "usage: wenming metrics [--unit ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--check [--metric NAME]]\n"
+	 "usage: wenming metrics [--unit ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--check [--metric NAME] [--every N]]\n"
 	 "Prints every module's metrics for the unit's subtree (the top of the tree by default)\n"
 	 "over the period (this year up to today by default). --check instead verifies, for every\n"
 	 "metric and every unit, that the shares of the whole organization folded up the tree give\n"
 	 "exactly what the metric computes for the unit, and that a count's records add up to its\n"
 	 "value; it prints one line per metric with its timings and exits 1 listing each mismatch.\n"
-	 "--metric NAME checks that metric only; --shares-only times the shares and folds without\n"
+	 "--metric NAME checks that metric only; --every N compares only the units whose id is 1 more\n"
+	 "than a multiple of N; --shares-only times the shares and folds without\n"
 	 "comparing (for benchmarks); --corrupt NAME (for tests) puts one unit's share of\n"
 	 "metric NAME off by one."},
 	{"assess-compute", cmd_assess_compute, "compute an assessment round's scores (prints progress)",
