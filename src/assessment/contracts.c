@@ -519,6 +519,37 @@ static void waiting_mine(struct req *r, int year)
 		html(r, "</section>");
 }
 
+/* The holders without a contract yet, rows (id, name) of q, at most 500:
+ * how many, their ids and names in the arena. */
+static int holder_rows(struct req *r, struct db_stmt *q, int64_t **ids, const char ***names)
+{
+	int k = 0, cap = 500;
+	*ids = arena_alloc(r->a, (size_t)cap * sizeof **ids);
+	*names = arena_alloc(r->a, (size_t)cap * sizeof **names);
+	while (q && db_step(q) == DB_ROW && k < cap) {
+		(*ids)[k] = db_column_int64(q, 0);
+		(*names)[k++] = arena_strdup(r->a, db_column_text(q, 1));
+	}
+	return k;
+}
+
+/* A draft for one of them: a select of the k holders posting field to
+ * action (with the hidden inputs, or NULL); nothing when k is 0. */
+static void one_by_one(struct req *r, const char *action, const struct markup *hidden, const char *id,
+		       enum msg_id label, const char *field, const int64_t *ids, const char *const *names, int k)
+{
+	if (!k)
+		return;
+	html(r,
+	     "<form method=\"post\" action=\"%a\" class=\"filters contract-more\">%H%H<div class=\"field\"><label "
+	     "for=\"%a\">%T</label><select id=\"%a\" name=\"%a\">",
+	     action, csrf_input(r), hidden, id, label, id, field);
+	for (int i = 0; i < k; i++)
+		html(r, "<option value=\"%D\">%s</option>", ids[i], names[i]);
+	html(r, "</select></div><div class=\"filter-actions\"><button class=\"btn\">%T</button></div></form>",
+	     M_contract_create_draft);
+}
+
 static int list_page(struct req *r)
 {
 	int year = year_of(r);
@@ -650,13 +681,9 @@ static int list_page(struct req *r)
 					 "c.holder_person_id IS NULL) ORDER BY u.name",
 					 "i", (int64_t)year);
 			/* who has none yet: a bulk button for them all, and one by one */
-			int k = 0, cap = 500;
-			int64_t *ids = arena_alloc(r->a, (size_t)cap * sizeof *ids);
-			const char **names = arena_alloc(r->a, (size_t)cap * sizeof *names);
-			while (u && db_step(u) == DB_ROW && k < cap) {
-				ids[k] = db_column_int64(u, 0);
-				names[k++] = arena_strdup(r->a, db_column_text(u, 1));
-			}
+			int64_t *ids;
+			const char **names;
+			int k = holder_rows(r, u, &ids, &names);
 			if (k)
 				html(r,
 				     "<p class=\"hint\">%T</p><form method=\"post\" "
@@ -667,23 +694,9 @@ static int list_page(struct req *r)
 				     M_contract_issue_all_hint, csrf_input(r), year, M_contract_issue_all);
 			else
 				html(r, "<p class=\"hint\" id=\"all-issued\">%T</p>", M_contract_nothing_to_issue);
-			for (int i = 0; i < k; i++) {
-				if (!i)
-					html(r,
-					     "<form method=\"post\" action=\"/assessment/contracts\" class=\"filters "
-					     "contract-more\">%H<input type=\"hidden\" name=\"year\" value=\"%d\">"
-					     "<div class=\"field\"><label for=\"f-unit\">%T</label><select "
-					     "id=\"f-unit\" "
-					     "name=\"unit_id\">",
-					     csrf_input(r), year, M_contract_one_unit);
-				html(r, "<option value=\"%D\">%s</option>", ids[i], names[i]);
-			}
-			if (k)
-				html(r,
-				     "</select></div><div class=\"filter-actions\"><button "
-				     "class=\"btn\">%T</button></div>"
-				     "</form>",
-				     M_contract_create_draft);
+			one_by_one(r, "/assessment/contracts",
+				   html_fmt(r, "<input type=\"hidden\" name=\"year\" value=\"%d\">", year), "f-unit",
+				   M_contract_one_unit, "unit_id", ids, names, k);
 		}
 		html(r, "</section>");
 	}
@@ -954,13 +967,9 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 						   "? AND k.holder_person_id = p.id) ORDER BY p.name LIMIT 500",
 						   "ii", c.holder_unit, (int64_t)c.year);
 			/* who has none yet: a bulk button for them all, and one by one */
-			int k = 0, cap = 500;
-			int64_t *ids = arena_alloc(r->a, (size_t)cap * sizeof *ids);
-			const char **names = arena_alloc(r->a, (size_t)cap * sizeof *names);
-			while (u && db_step(u) == DB_ROW && k < cap) {
-				ids[k] = db_column_int64(u, 0);
-				names[k++] = arena_strdup(r->a, db_column_text(u, 1));
-			}
+			int64_t *ids;
+			const char **names;
+			int k = holder_rows(r, u, &ids, &names);
 			if (k)
 				html(r,
 				     "<form method=\"post\" action=\"/assessment/contracts/%D/decompose\" "
@@ -971,22 +980,9 @@ static int contract_render(struct req *r, int64_t id, enum msg_id err)
 				     c.id, csrf_input(r),
 				     c.level == 1 ? M_contract_decompose_units : M_contract_decompose_posts,
 				     M_contract_decompose_hint);
-			for (int i = 0; i < k; i++) {
-				if (!i)
-					html(r,
-					     "<form method=\"post\" action=\"/assessment/contracts/%D/decompose\" "
-					     "class=\"filters contract-more\">%H<div class=\"field\"><label "
-					     "for=\"f-holder\">%T</label><select id=\"f-holder\" name=\"%s\">",
-					     c.id, csrf_input(r), M_contract_one_holder,
-					     c.level == 1 ? "unit_id" : "person_id");
-				html(r, "<option value=\"%D\">%s</option>", ids[i], names[i]);
-			}
-			if (k)
-				html(r,
-				     "</select></div><div class=\"filter-actions\"><button "
-				     "class=\"btn\">%T</button></div>"
-				     "</form>",
-				     M_contract_create_draft);
+			one_by_one(r, arena_printf(r->a, "/assessment/contracts/%lld/decompose", (long long)c.id), NULL,
+				   "f-holder", M_contract_one_holder, c.level == 1 ? "unit_id" : "person_id", ids, names,
+				   k);
 		}
 		html(r, "</section>");
 	}
